@@ -1,0 +1,46 @@
+// Reference data shapes. The data itself lives in libs/catalogue/data/*.json, each entry with its source.
+
+export type SourceStatus = 'CONFIRMED' | 'SECONDARY' | 'INFERRED' | 'UNCONFIRMED';
+
+export interface Region {
+  id: string; // e.g. 'east-midlands'
+  name: string;
+  source: string;
+}
+
+export interface Force {
+  id: string; // data.police.uk force id, e.g. 'derbyshire', 'btp'
+  name: string;
+  regionId: string; // Region.id; membership is data, not code
+  territorial: boolean; // false only for British Transport Police
+  validFrom: string; // ISO date; forces can merge, so membership of a year is dated
+  validTo: string | null;
+  source: string;
+}
+
+export type Sex = 'female' | 'male';
+
+// Who records the offence: forces, or Action Fraud / NFIB (out of scope of force returns, R15).
+export type RecordingBody = 'police' | 'action_fraud';
+
+export interface OffenceDefinition {
+  code: string; // Home Office class / sub-code, e.g. '19C', '71/17', '86/2'
+  name: string;
+  group: string; // e.g. 'sexual offences'
+  subgroup: string; // e.g. 'rape', 'other sexual offences'
+  sexualOffence: boolean; // counts towards child sexual offence tables (returns table B)
+  rape: boolean;
+  // Victim age limits at the offence date, inclusive; null = no limit.
+  victimAgeMin: number | null;
+  victimAgeMax: number | null;
+  victimSex: Sex | null; // sex the code implies, if any
+  offenderAgeMin: number | null; // e.g. 18 for s.15A
+  offenderAgeMax: number | null; // e.g. 17 for s.13
+  under13Alternative: string | null; // e.g. 19D -> 19E (R2 suggestion)
+  usuallyOnline: boolean; // R14 review heuristic
+  recordedBy: RecordingBody;
+  validFrom: string; // ISO date the code can first be used (offence date)
+  validTo: string | null; // last ISO date, inclusive
+  status: SourceStatus; // how sure the constraint data is
+  source: string;
+}

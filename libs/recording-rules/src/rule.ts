@@ -1,0 +1,94 @@
+import type { OffenceDefinition, Force } from '#libs/catalogue';
+
+export type Severity = 'block' | 'confirm' | 'warn';
+export type OnlineFlag = 'yes' | 'no' | 'unknown';
+export type VictimSex = 'female' | 'male' | 'unknown';
+export type CrimeStatus = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
+export const HATE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
+export type HateStrand = (typeof HATE_STRANDS)[number];
+
+// What the rules look at: the facts of one crime record (one crime per victim). No names, no DOB.
+export interface CrimeFacts {
+  forceId: string;
+  crimeReference: string;
+  offenceCode: string;
+  reportedAt: Date;
+  recordedAt: Date;
+  offenceFrom: Date;
+  offenceTo: Date | null;
+  onlineFlag: OnlineFlag;
+  onlineMethod: string | null;
+  onlinePlatform: string | null;
+  victimAge: number | null; // at the offence date; null = unknown
+  victimSex: VictimSex;
+  suspectAge: number | null; // null = unknown / no suspect
+  domesticAbuse: boolean;
+  hateStrands: HateStrand[]; // empty = not a hate crime
+  childSexualExploitation: boolean;
+  childSexualAbuse: boolean;
+  status: CrimeStatus;
+}
+
+// A cancellation or transfer request (R16, R17).
+export interface CancellationFacts {
+  kind: 'cancel' | 'transfer';
+  category: string;
+  justification: string; // the additional verifiable information (AVI)
+  decisionMakerRoles: string[];
+  toForceId: string | null; // for transfers
+}
+
+// A reclassification request (R18).
+export interface ReclassificationFacts {
+  fromCode: string;
+  toCode: string;
+  reason: string;
+}
+
+// Tunable data: INFERRED / UNCONFIRMED rules are switched and tuned here, not in code.
+export interface RuleSetting {
+  enabled: boolean;
+  severity?: Severity;
+}
+export interface RulesConfig {
+  countingRulesVersion: string;
+  settings: Record<string, RuleSetting>;
+  timelinessHours: { fromYear: number; hours: number }[]; // first year (e.g. 2015 = 2015-16) and limit
+  maxVictimAge: number;
+  domesticAbuseMinAge: number;
+  cancellationCategories: { code: string; label: string; kind: 'cancel' | 'transfer' }[];
+  cancellationRoles: string[]; // roles allowed to cancel/transfer (FCR; DDM configurable)
+  insufficientCancellationReasons: string[]; // phrases that may not stand alone as a reason (R17)
+}
+
+export interface RuleContext {
+  offence: (code: string) => OffenceDefinition | undefined;
+  force: (id: string) => Force | undefined;
+  config: RulesConfig;
+}
+
+export interface RuleFinding {
+  code: string;
+  severity: Severity;
+  message: string;
+  reference: string;
+  details?: Record<string, unknown>;
+}
+
+interface RuleMeta {
+  code: string; // stable, e.g. 'CF-AGE-001'
+  severity: Severity; // default severity; the config may override it
+  message: string; // one line
+  reference: string; // counting rule / statute and the domain.md rule number
+  basis: 'CONFIRMED' | 'SECONDARY' | 'INFERRED' | 'UNCONFIRMED';
+  fromYear: number | null; // first counting year it applies to (2015 = 2015-16); null = always
+  toYear: number | null;
+}
+
+// A check returns null when the rule holds, or details (or true) when it is broken.
+export type Check<T> = (subject: T, ctx: RuleContext) => null | true | { message?: string; details?: Record<string, unknown> };
+
+export interface CrimeRule extends RuleMeta { subject: 'crime'; check: Check<CrimeFacts> }
+export interface CancellationRule extends RuleMeta { subject: 'cancellation'; check: Check<CancellationFacts> }
+export interface ReclassificationRule extends RuleMeta { subject: 'reclassification'; check: Check<ReclassificationFacts> }
+export type RecordingRule = CrimeRule | CancellationRule | ReclassificationRule;
