@@ -9,10 +9,17 @@ const transform = {
         parser: { syntax: 'typescript', decorators: true },
         transform: { legacyDecorator: true, decoratorMetadata: true },
         target: 'es2022',
+        // keep `with { type: 'json' }` on JSON imports (the catalogue data)
+        experimental: { keepImportAttributes: true, emitAssertForImportAttributes: false },
       },
       module: { type: 'es6' },
     },
   ],
+};
+// Only the database-backed projects start and prepare the test database.
+const database = {
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
 const common = {
   rootDir: '.',
@@ -26,12 +33,11 @@ const common = {
   transform,
 };
 export default {
+  ...common,
   testTimeout: 60000,
-  globalSetup: '<rootDir>/test/support/global-setup.js',
-  globalTeardown: '<rootDir>/test/support/global-teardown.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
-    { ...common, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
-    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    { ...common, ...database, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    { ...common, ...database, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -1,1 +1,5 @@
-export default async function () {}
+export default async function globalTeardown() {
+  const db = globalThis.__embeddedDb;
+  globalThis.__embeddedDb = undefined;
+  if (db) await db.stop();
+}

@@ -39,8 +39,11 @@ export interface OffenceDefinition {
   under13Alternative: string | null; // e.g. 19D -> 19E (R2 suggestion)
   usuallyOnline: boolean; // R14 review heuristic
   recordedBy: RecordingBody;
-  validFrom: string; // ISO date the code can first be used (offence date)
-  validTo: string | null; // last ISO date, inclusive
+  // When the offence came into force: conduct before it cannot be recorded under this code (R11).
+  // null = no such limit: historic allegations are recorded as if committed today (HOCR, domain.md §3.1).
+  commencedOn: string | null;
+  validFrom: string; // ISO date from which the code table allows the code on a record (by recorded date)
+  validTo: string | null; // last ISO recorded date the code may be used, inclusive
   status: SourceStatus; // how sure the constraint data is
   source: string;
 }

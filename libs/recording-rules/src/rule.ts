@@ -36,6 +36,8 @@ export interface CancellationFacts {
   justification: string; // the additional verifiable information (AVI)
   decisionMakerRoles: string[];
   toForceId: string | null; // for transfers
+  // The force holding the record; optional (additive) so a transfer to the same force can be refused.
+  fromForceId?: string | null;
 }
 
 // A reclassification request (R18).

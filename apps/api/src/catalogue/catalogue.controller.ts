@@ -1,0 +1,29 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Catalogue, type Force, type OffenceDefinition, type Region } from '#libs/catalogue';
+import { Roles, ROLES } from '#libs/auth';
+
+// Reference data is not personal data: every signed-in role may read it.
+@ApiTags('catalogue')
+@Controller('catalogue')
+@Roles(...ROLES)
+export class CatalogueController {
+  constructor(private readonly catalogue: Catalogue) {}
+
+  @Get('forces')
+  @ApiOperation({ summary: 'The 43 territorial forces and British Transport Police, with region and source' })
+  forces(): Force[] {
+    return this.catalogue.forces();
+  }
+
+  @Get('regions')
+  regions(): Region[] {
+    return this.catalogue.regions();
+  }
+
+  @Get('offences')
+  @ApiOperation({ summary: 'Home Office offence codes with age/sex constraints, validity dates and sources' })
+  offences(): OffenceDefinition[] {
+    return this.catalogue.offences();
+  }
+}

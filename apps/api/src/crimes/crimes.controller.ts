@@ -1,0 +1,119 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles, type Actor } from '#libs/auth';
+import {
+  CrimeAmendmentService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService,
+  type CrimePage, type CrimeView, type HistoryEntryView, type RecordedFacts,
+} from '#libs/crimes';
+import { parseFinancialYear } from '#libs/recording-rules';
+import { DomainError } from '#libs/persistence';
+import {
+  AmendCrimeDto, CancelCrimeDto, ConfirmCrimeDto, CreateCrimeDto, ListCrimesQueryDto, ReclassifyCrimeDto, TransferCrimeDto,
+} from './dto/crime-commands.dto.js';
+import { factsFromDto } from './dto/crime-fields.dto.js';
+
+const Id = () => Param('id', new ParseUUIDPipe({ version: undefined }));
+
+@ApiTags('crimes')
+@Controller('crimes')
+export class CrimesController {
+  constructor(
+    private readonly recording: CrimeRecordingService,
+    private readonly amendment: CrimeAmendmentService,
+    private readonly removal: CrimeRemovalService,
+    private readonly query: CrimeQueryService,
+  ) {}
+
+  @Post()
+  @Roles('registrar', 'force_crime_registrar')
+  @ApiOperation({ summary: 'Record a crime (draft or confirmed); recording rules run first' })
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
+    const facts = factsFromDto(dto) as RecordedFacts;
+    return this.recording.record(actor, {
+      ...{ offenceTo: null, onlineMethod: null, onlinePlatform: null, victimAge: null, suspectAge: null },
+      ...{ domesticAbuse: false, hateStrands: [], childSexualExploitation: false, childSexualAbuse: false },
+      ...facts,
+      forceId: dto.forceId,
+      crimeReference: dto.crimeReference,
+      offenceCode: dto.offenceCode,
+      status: dto.status,
+      acknowledge: dto.acknowledge ?? [],
+    });
+  }
+
+  @Get()
+  @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiOperation({ summary: 'List crimes in your scope, newest recorded first (cursor pagination)' })
+  list(@CurrentActor() actor: Actor, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
+    const limit = q.limit === undefined ? 50 : Number(q.limit);
+    if (limit < 1 || limit > 500) throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
+    return this.query.list(actor, {
+      forceId: q.force,
+      financialYear: q.year === undefined ? undefined : parseYear(q.year),
+      offenceCode: q.offence,
+      onlineFlag: q.flag,
+      status: q.status,
+      limit,
+      cursor: q.cursor,
+    });
+  }
+
+  @Get(':id')
+  @Roles('registrar', 'force_crime_registrar', 'auditor')
+  get(@CurrentActor() actor: Actor, @Id() id: string): Promise<CrimeView> {
+    return this.query.get(actor, id);
+  }
+
+  @Get(':id/history')
+  @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiOperation({ summary: 'Every change: who, when, why, old -> new' })
+  history(@CurrentActor() actor: Actor, @Id() id: string): Promise<HistoryEntryView[]> {
+    return this.query.history(actor, id);
+  }
+
+  @Patch(':id')
+  @Roles('registrar', 'force_crime_registrar')
+  @ApiOperation({ summary: 'Amend facts with a reason (offence code changes go through reclassify)' })
+  amend(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: AmendCrimeDto): Promise<CrimeView> {
+    return this.amendment.amend(actor, id, {
+      version: dto.version, reason: dto.reason, changes: factsFromDto(dto), acknowledge: dto.acknowledge ?? [],
+    });
+  }
+
+  @Post(':id/reclassify')
+  @HttpCode(200)
+  @Roles('registrar', 'force_crime_registrar')
+  reclassify(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: ReclassifyCrimeDto): Promise<CrimeView> {
+    return this.amendment.reclassify(actor, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
+  }
+
+  @Post(':id/confirm')
+  @HttpCode(200)
+  @Roles('force_crime_registrar')
+  confirm(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: ConfirmCrimeDto): Promise<CrimeView> {
+    return this.recording.confirm(actor, id, { version: dto.version, acknowledge: dto.acknowledge ?? [] });
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(200)
+  @Roles('force_crime_registrar')
+  @ApiOperation({ summary: 'Cancel a recorded crime (HOCR Section C): category + additional verifiable information' })
+  cancel(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: CancelCrimeDto): Promise<CrimeView> {
+    return this.removal.cancel(actor, id, { ...dto, toForceId: null });
+  }
+
+  @Post(':id/transfer')
+  @HttpCode(200)
+  @Roles('force_crime_registrar')
+  transfer(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
+    return this.removal.transfer(actor, id, { ...dto, category: dto.category ?? 'C1' });
+  }
+}
+
+function parseYear(year: string): number {
+  try {
+    return parseFinancialYear(year);
+  } catch (e) {
+    throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid financial year');
+  }
+}

@@ -1,0 +1,59 @@
+import { BadRequestException } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { HATE_STRANDS, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules';
+import type { RecordedFacts } from '#libs/crimes';
+import { IsOneOf, IsTimestamp } from '../../http/validation.js';
+
+const nullable = ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined);
+
+// Fields shared by create and amend. On amend every field is optional; null means "unknown / none".
+export class CrimeFieldsDto {
+  @IsTimestamp('when the crime was reported') reportedAt: string;
+  @IsTimestamp('when the crime was recorded; assigns the financial year') recordedAt: string;
+  @IsTimestamp('offence date, or start of the offence period') offenceFrom: string;
+  @IsTimestamp('end of the offence period', true) offenceTo?: string | null;
+  @IsOneOf(['yes', 'no', 'unknown']) onlineFlag: OnlineFlag;
+  @ApiPropertyOptional({ description: 'how a computer, network or device was used', nullable: true })
+  @nullable @IsString() @MaxLength(1000) onlineMethod?: string | null;
+  @ApiPropertyOptional({ description: 'platform or app, if known', nullable: true })
+  @nullable @IsString() @MaxLength(200) onlinePlatform?: string | null;
+  @ApiPropertyOptional({ description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120 })
+  @nullable @IsInt() @Min(0) @Max(120) victimAge?: number | null;
+  @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
+  @ApiPropertyOptional({ description: 'suspect age, if known', nullable: true })
+  @nullable @IsInt() @Min(0) @Max(120) suspectAge?: number | null;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() domesticAbuse?: boolean;
+  @ApiPropertyOptional({ enum: HATE_STRANDS, isArray: true, description: 'perceived hostility strands; non-empty = hate crime' })
+  @IsOptional() @IsArray() @ArrayUnique() @IsIn(HATE_STRANDS, { each: true }) hateStrands?: HateStrand[];
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() childSexualExploitation?: boolean;
+  @ApiPropertyOptional() @IsOptional() @IsBoolean() childSexualAbuse?: boolean;
+}
+
+const date = (v: string | null | undefined): Date | null | undefined => (v === undefined ? undefined : v === null ? null : new Date(v));
+
+// Only the fields present in the body: absent = unchanged, null = cleared.
+const NOT_NULLABLE = ['reportedAt', 'recordedAt', 'offenceFrom', 'onlineFlag', 'victimSex', 'domesticAbuse', 'hateStrands',
+  'childSexualExploitation', 'childSexualAbuse'] as const;
+
+export function factsFromDto(dto: Partial<CrimeFieldsDto>): Partial<RecordedFacts> {
+  const nulls = NOT_NULLABLE.filter((k) => dto[k] === null);
+  if (nulls.length > 0) throw new BadRequestException(`${nulls.join(', ')} cannot be null`);
+  const out: Partial<RecordedFacts> = {
+    reportedAt: date(dto.reportedAt) ?? undefined,
+    recordedAt: date(dto.recordedAt) ?? undefined,
+    offenceFrom: date(dto.offenceFrom) ?? undefined,
+    offenceTo: date(dto.offenceTo),
+    onlineFlag: dto.onlineFlag,
+    onlineMethod: dto.onlineMethod,
+    onlinePlatform: dto.onlinePlatform,
+    victimAge: dto.victimAge,
+    victimSex: dto.victimSex,
+    suspectAge: dto.suspectAge,
+    domesticAbuse: dto.domesticAbuse,
+    hateStrands: dto.hateStrands,
+    childSexualExploitation: dto.childSexualExploitation,
+    childSexualAbuse: dto.childSexualAbuse,
+  };
+  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<RecordedFacts>;
+}

@@ -1,0 +1,90 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+import { DomainError, type DomainErrorCode } from '#libs/persistence';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  details?: unknown;
+  requestId: string;
+}
+
+function statusOf(code: DomainErrorCode): number {
+  switch (code) {
+    case 'NOT_FOUND':
+      return HttpStatus.NOT_FOUND;
+    case 'RULE_VIOLATION':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
+    case 'DUPLICATE_REFERENCE':
+    case 'VERSION_CONFLICT':
+    case 'INVALID_TRANSITION':
+      return HttpStatus.CONFLICT;
+    case 'FORBIDDEN_SCOPE':
+      return HttpStatus.FORBIDDEN;
+    case 'INVALID_INPUT':
+      return HttpStatus.BAD_REQUEST;
+  }
+}
+
+// PostgreSQL errors that mean "bad input the earlier layers missed", never a 500.
+const PG_ERRORS: Record<string, [number, string]> = {
+  '23505': [HttpStatus.CONFLICT, 'CONFLICT'],
+  '23503': [HttpStatus.UNPROCESSABLE_ENTITY, 'REFERENCE_NOT_FOUND'],
+  '23514': [HttpStatus.UNPROCESSABLE_ENTITY, 'CONSTRAINT_VIOLATION'],
+  '23502': [HttpStatus.BAD_REQUEST, 'MISSING_VALUE'],
+  '22P02': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
+  '22007': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
+  '22008': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
+  '22003': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
+};
+
+// The one place where errors become HTTP responses (style.md §16). Errors are logged once, here.
+@Catch()
+export class DomainErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(err: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const requestId = String(req.headers['x-request-id'] ?? '');
+    const body = this.toBody(err, requestId);
+    if (body.statusCode >= 500) {
+      this.logger.error(`${req.method} ${req.path} failed [${requestId}]`, err instanceof Error ? err.stack : String(err));
+    }
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(err: unknown, requestId: string): ErrorBody {
+    if (err instanceof DomainError) {
+      return { statusCode: statusOf(err.code), code: err.code, message: err.message, details: err.details, requestId };
+    }
+    if (err instanceof HttpException) {
+      const r = err.getResponse();
+      const message = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
+      const statusCode = err.getStatus();
+      return {
+        statusCode,
+        code: HttpStatus[statusCode] ?? 'HTTP_ERROR',
+        message: Array.isArray(message) ? message.join('; ') : String(message),
+        details: Array.isArray(message) ? { errors: message } : undefined,
+        requestId,
+      };
+    }
+    if (err instanceof QueryFailedError) {
+      const pg = err.driverError as { code?: string; constraint?: string };
+      const mapped = pg.code ? PG_ERRORS[pg.code] : undefined;
+      if (mapped) {
+        return { statusCode: mapped[0], code: mapped[1], message: 'the database refused the change', details: { constraint: pg.constraint }, requestId };
+      }
+    }
+    // body-parser and similar middleware errors carry their own 4xx status.
+    const status = (err as { status?: unknown })?.status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      return { statusCode: status, code: HttpStatus[status] ?? 'BAD_REQUEST', message: (err as Error).message, requestId };
+    }
+    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error', requestId };
+  }
+}

@@ -1,0 +1,38 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+
+// Composite validators for repeated field shapes (style.md §8).
+export const IsTimestamp = (description: string, optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ description, example: '2016-03-31T22:59:00Z', nullable: true }) : ApiProperty({ description, example: '2016-03-31T22:59:00Z' }),
+    ...(optional ? [ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined)] : []),
+    IsISO8601({ strict: true, strictSeparator: true }),
+    // A timestamp without an offset is ambiguous across BST: require Z or +hh:mm.
+    Matches(/(Z|[+-]\d\d:\d\d)$/, { message: '$property must include a UTC offset (Z or +hh:mm)' }),
+  );
+
+export const IsForceId = (optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ example: 'derbyshire' }) : ApiProperty({ example: 'derbyshire', description: 'data.police.uk force id' }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(/^[a-z][a-z-]{1,39}$/, { message: '$property must be a force id such as "derbyshire"' }),
+  );
+
+export const IsOffenceCode = () =>
+  applyDecorators(
+    ApiProperty({ example: '71/17', description: 'Home Office offence class / sub-code' }),
+    IsString(),
+    Matches(/^[0-9A-Za-z][0-9A-Za-z/_-]{0,15}$/, { message: '$property must be a Home Office offence code such as "19C" or "71/17"' }),
+  );
+
+export const IsReason = (description: string) =>
+  applyDecorators(ApiProperty({ description }), IsString(), Matches(/\S/, { message: '$property must not be blank' }), MaxLength(4000));
+
+export const IsOneOf = (values: readonly string[], optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ enum: values }) : ApiProperty({ enum: values }),
+    ...(optional ? [IsOptional()] : []),
+    IsIn(values),
+  );

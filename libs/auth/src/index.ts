@@ -1,0 +1,3 @@
+export * from './actor.js';
+export * from './auth.decorators.js';
+export * from './dev-identity.guard.js';

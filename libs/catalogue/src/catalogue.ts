@@ -1,0 +1,265 @@
+// Reference catalogue: regions, forces and Home Office offence classes, loaded from libs/catalogue/data/*.json.
+// Pure code: no Nest, no TypeORM. The JSON is imported as JSON modules so that `tsc` emits it into dist/
+// next to the compiled code (dist/libs/catalogue/data/*.json), and the app finds it at run time.
+import forcesJson from '../data/forces.json' with { type: 'json' };
+import offencesJson from '../data/offences.json' with { type: 'json' };
+import regionsJson from '../data/regions.json' with { type: 'json' };
+import type { Force, OffenceDefinition, RecordingBody, Region, Sex, SourceStatus } from './catalogue.types.js';
+
+export interface CatalogueData {
+  regions: readonly Region[];
+  forces: readonly Force[];
+  offences: readonly OffenceDefinition[];
+}
+
+// JSON modules are typed with plain `string` where the types use unions (status, victimSex, recordedBy),
+// hence the casts. validateCatalogue() checks those values at run time.
+export const catalogueData: CatalogueData = deepFreeze({
+  regions: regionsJson as Region[],
+  forces: forcesJson as Force[],
+  offences: offencesJson as OffenceDefinition[],
+});
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+const londonDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+// A calendar date as 'YYYY-MM-DD'. A Date is read as a date in England and Wales (Europe/London), so that
+// 00:30 BST on 1 April is 1 April, not 31 March as its UTC form would say.
+export function toIsoDate(date: string | Date): string {
+  if (date instanceof Date) {
+    if (Number.isNaN(date.getTime())) throw new RangeError('Invalid Date');
+    return londonDate.format(date);
+  }
+  if (!isIsoDate(date)) throw new RangeError(`Not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  return date;
+}
+
+// True when a record with validFrom/validTo (inclusive; validTo null = open) covers the date.
+export function coversDate(item: { validFrom: string; validTo: string | null }, date: string | Date): boolean {
+  const d = toIsoDate(date);
+  return item.validFrom <= d && (item.validTo === null || d <= item.validTo);
+}
+
+const normCode = (code: string): string => code.trim().toUpperCase();
+const normId = (id: string): string => id.trim().toLowerCase();
+
+// NFIB codes are Action Fraud / NFIB classifications (e.g. 'NFIB52B'); forces must not record them (R15).
+const NFIB_CODE = /^NFIB/i;
+
+export class Catalogue {
+  private readonly data: CatalogueData;
+  private readonly regionById = new Map<string, Region>();
+  private readonly forceById = new Map<string, Force>();
+  private readonly offenceByCode = new Map<string, OffenceDefinition>();
+
+  // Defaults to the shipped JSON. Other data (tests, a future HOCR year) is copied and frozen, so neither
+  // the caller nor the users of this catalogue can change the other's objects. Duplicates are not rejected
+  // here (the first entry wins in look-ups); validateCatalogue() reports them.
+  constructor(data: CatalogueData = catalogueData) {
+    this.data = data === catalogueData ? data : deepFreeze(structuredClone(data));
+    for (const r of this.data.regions) if (!this.regionById.has(normId(r.id))) this.regionById.set(normId(r.id), r);
+    for (const f of this.data.forces) if (!this.forceById.has(normId(f.id))) this.forceById.set(normId(f.id), f);
+    for (const o of this.data.offences) {
+      if (!this.offenceByCode.has(normCode(o.code))) this.offenceByCode.set(normCode(o.code), o);
+    }
+  }
+
+  // The lists are fresh arrays (sort or filter them freely); the entries themselves are frozen.
+  regions(): Region[] {
+    return [...this.data.regions];
+  }
+
+  forces(): Force[] {
+    return [...this.data.forces];
+  }
+
+  offences(): OffenceDefinition[] {
+    return [...this.data.offences];
+  }
+
+  // Look-ups ignore case and surrounding spaces ('19c' finds '19C', 'BTP' finds 'btp').
+  region(id: string): Region | undefined {
+    return this.regionById.get(normId(id));
+  }
+
+  force(id: string): Force | undefined {
+    return this.forceById.get(normId(id));
+  }
+
+  offence(code: string): OffenceDefinition | undefined {
+    return this.offenceByCode.get(normCode(code));
+  }
+
+  forcesInRegion(regionId: string): Force[] {
+    const id = normId(regionId);
+    return this.data.forces.filter((f) => normId(f.regionId) === id);
+  }
+
+  // Forces that existed on the date (ISO 'YYYY-MM-DD' or a Date, read in Europe/London).
+  forcesValidOn(date: string | Date): Force[] {
+    const d = toIsoDate(date);
+    return this.data.forces.filter((f) => coversDate(f, d));
+  }
+
+  // Whether the code exists and its validFrom..validTo covers the date. Unknown code: false.
+  // Which date to pass (offence date or recording date) is the caller's choice: see data/README.md.
+  offenceValidOn(code: string, date: string | Date): boolean {
+    const o = this.offence(code);
+    return o !== undefined && coversDate(o, date);
+  }
+
+  // R15: true for catalogue entries recorded by Action Fraud / NFIB, and for any 'NFIB…' code,
+  // listed or not (the catalogue holds only a few NFIB codes).
+  isActionFraudCode(code: string): boolean {
+    return this.offence(code)?.recordedBy === 'action_fraud' || NFIB_CODE.test(code.trim());
+  }
+}
+
+export type CatalogueProblemKind =
+  | 'duplicate-id'
+  | 'missing-field'
+  | 'missing-source'
+  | 'invalid-value'
+  | 'invalid-date'
+  | 'date-order'
+  | 'dangling-region'
+  | 'age-range'
+  | 'unknown-alternative'
+  | 'inconsistent';
+
+export interface CatalogueProblem {
+  kind: CatalogueProblemKind;
+  ref: string; // e.g. 'offence 19D', 'force btp', 'region london'
+  message: string;
+}
+
+const STATUSES: readonly SourceStatus[] = ['CONFIRMED', 'SECONDARY', 'INFERRED', 'UNCONFIRMED'];
+const SEXES: readonly Sex[] = ['female', 'male'];
+const BODIES: readonly RecordingBody[] = ['police', 'action_fraud'];
+
+// Integrity check of the catalogue data. Returns every problem found; an empty list means consistent.
+export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProblem[] {
+  const data: CatalogueData =
+    c instanceof Catalogue ? { regions: c.regions(), forces: c.forces(), offences: c.offences() } : c;
+  const problems: CatalogueProblem[] = [];
+  const add = (kind: CatalogueProblemKind, ref: string, message: string): void => {
+    problems.push({ kind, ref, message });
+  };
+  const text = (ref: string, field: string, value: unknown): boolean => {
+    if (typeof value === 'string' && value.trim() !== '') return true;
+    add(field === 'source' ? 'missing-source' : 'missing-field', ref, `${field} is missing or empty`);
+    return false;
+  };
+  const duplicates = (kind: string, keys: string[]): void => {
+    const seen = new Set<string>();
+    for (const k of keys) {
+      if (seen.has(k)) add('duplicate-id', `${kind} ${k}`, `${kind} ${k} appears more than once`);
+      seen.add(k);
+    }
+  };
+  const dates = (ref: string, item: { validFrom: unknown; validTo: unknown }): void => {
+    const fromOk = isIsoDate(item.validFrom);
+    const toOk = item.validTo === null || isIsoDate(item.validTo);
+    if (!fromOk) add('invalid-date', ref, `validFrom ${JSON.stringify(item.validFrom)} is not an ISO date`);
+    if (!toOk) add('invalid-date', ref, `validTo ${JSON.stringify(item.validTo)} is not an ISO date or null`);
+    if (fromOk && toOk && item.validTo !== null && (item.validTo as string) < (item.validFrom as string)) {
+      add('date-order', ref, `validTo ${String(item.validTo)} is before validFrom ${String(item.validFrom)}`);
+    }
+  };
+
+  // Regions
+  for (const r of data.regions) {
+    const ref = `region ${String(r.id)}`;
+    text(ref, 'id', r.id);
+    text(ref, 'name', r.name);
+    text(ref, 'source', r.source);
+  }
+  duplicates('region', data.regions.map((r) => normId(String(r.id))));
+  const regionIds = new Set(data.regions.map((r) => normId(String(r.id))));
+
+  // Forces
+  for (const f of data.forces) {
+    const ref = `force ${String(f.id)}`;
+    text(ref, 'id', f.id);
+    text(ref, 'name', f.name);
+    text(ref, 'source', f.source);
+    if (text(ref, 'regionId', f.regionId) && !regionIds.has(normId(f.regionId))) {
+      add('dangling-region', ref, `regionId ${f.regionId} is not a known region`);
+    }
+    if (typeof f.territorial !== 'boolean') add('invalid-value', ref, 'territorial must be true or false');
+    dates(ref, f);
+  }
+  duplicates('force', data.forces.map((f) => normId(String(f.id))));
+
+  // Offences
+  const byCode = new Map(data.offences.map((o) => [normCode(String(o.code)), o] as const));
+  for (const o of data.offences) {
+    const ref = `offence ${String(o.code)}`;
+    text(ref, 'code', o.code);
+    text(ref, 'name', o.name);
+    text(ref, 'group', o.group);
+    text(ref, 'subgroup', o.subgroup);
+    text(ref, 'source', o.source);
+    if (!STATUSES.includes(o.status)) add('invalid-value', ref, `status ${JSON.stringify(o.status)} is not one of ${STATUSES.join(', ')}`);
+    if (!BODIES.includes(o.recordedBy)) add('invalid-value', ref, `recordedBy ${JSON.stringify(o.recordedBy)} is not one of ${BODIES.join(', ')}`);
+    if (o.victimSex !== null && !SEXES.includes(o.victimSex)) add('invalid-value', ref, `victimSex ${JSON.stringify(o.victimSex)} is not female, male or null`);
+    for (const flag of ['sexualOffence', 'rape', 'usuallyOnline'] as const) {
+      if (typeof o[flag] !== 'boolean') add('invalid-value', ref, `${flag} must be true or false`);
+    }
+    if (o.rape && !o.sexualOffence) add('inconsistent', ref, 'rape is true but sexualOffence is false');
+    for (const [who, min, max] of [
+      ['victim', o.victimAgeMin, o.victimAgeMax],
+      ['offender', o.offenderAgeMin, o.offenderAgeMax],
+    ] as const) {
+      for (const [end, v] of [['min', min], ['max', max]] as const) {
+        if (v !== null && (!Number.isInteger(v) || v < 0 || v > 130)) {
+          add('age-range', ref, `${who} age ${end} ${JSON.stringify(v)} is not a whole number of years between 0 and 130`);
+        }
+      }
+      if (min !== null && max !== null && min > max) add('age-range', ref, `${who} age min ${min} is above max ${max}`);
+    }
+    if (o.under13Alternative !== null) {
+      const alt = byCode.get(normCode(String(o.under13Alternative)));
+      if (alt === undefined) {
+        add('unknown-alternative', ref, `under13Alternative ${String(o.under13Alternative)} is not a known code`);
+      } else {
+        if (normCode(alt.code) === normCode(o.code)) add('inconsistent', ref, 'under13Alternative points to itself');
+        if (alt.victimAgeMax === null || alt.victimAgeMax > 12) {
+          add('inconsistent', ref, `under13Alternative ${alt.code} is not an under-13 code (victimAgeMax ${String(alt.victimAgeMax)})`);
+        }
+        if (o.victimSex !== null && alt.victimSex !== null && alt.victimSex !== o.victimSex) {
+          add('inconsistent', ref, `under13Alternative ${alt.code} implies a ${alt.victimSex} victim, ${o.code} a ${o.victimSex} one`);
+        }
+      }
+    }
+    dates(ref, o);
+    if (o.commencedOn !== null && !isIsoDate(o.commencedOn)) {
+      add('invalid-date', ref, `commencedOn ${JSON.stringify(o.commencedOn)} is not an ISO date or null`);
+    }
+  }
+  duplicates('offence', data.offences.map((o) => normCode(String(o.code))));
+
+  return problems;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

@@ -1,0 +1,65 @@
+import type { CrimeFacts as RuleCrimeFacts } from '#libs/recording-rules';
+import { formatFinancialYear } from '#libs/recording-rules';
+import type { Crime } from './crime.entity.js';
+import type { CrimeView } from './crime.types.js';
+
+export function toRuleFacts(c: Crime): RuleCrimeFacts {
+  return {
+    forceId: c.forceId,
+    crimeReference: c.crimeReference,
+    offenceCode: c.offenceCode,
+    reportedAt: c.reportedAt,
+    recordedAt: c.recordedAt,
+    offenceFrom: c.offenceFrom,
+    offenceTo: c.offenceTo,
+    onlineFlag: c.onlineFlag,
+    onlineMethod: c.onlineMethod,
+    onlinePlatform: c.onlinePlatform,
+    victimAge: c.victimAge,
+    victimSex: c.victimSex,
+    suspectAge: c.suspectAge,
+    domesticAbuse: c.domesticAbuse,
+    hateStrands: c.hateStrands,
+    childSexualExploitation: c.childSexualExploitation,
+    childSexualAbuse: c.childSexualAbuse,
+    status: c.status,
+  };
+}
+
+// Never return entities (style.md §8): map to the response shape here.
+export function toView(c: Crime): CrimeView {
+  return {
+    id: c.id,
+    forceId: c.forceId,
+    crimeReference: c.crimeReference,
+    offenceCode: c.offenceCode,
+    financialYear: formatFinancialYear(c.financialYear),
+    reportedAt: c.reportedAt,
+    recordedAt: c.recordedAt,
+    offenceFrom: c.offenceFrom,
+    offenceTo: c.offenceTo,
+    onlineFlag: c.onlineFlag,
+    onlineMethod: c.onlineMethod,
+    onlinePlatform: c.onlinePlatform,
+    victimAge: c.victimAge,
+    victimSex: c.victimSex,
+    suspectAge: c.suspectAge,
+    domesticAbuse: c.domesticAbuse,
+    hateStrands: c.hateStrands,
+    childSexualExploitation: c.childSexualExploitation,
+    childSexualAbuse: c.childSexualAbuse,
+    status: c.status,
+    ruleWarnings: c.ruleWarnings,
+    acknowledgedRules: c.acknowledgedRules,
+    cancellationCategory: c.cancellationCategory,
+    cancellationJustification: c.cancellationJustification,
+    cancelledAt: c.cancelledAt,
+    cancelledBy: c.cancelledBy,
+    transferredToForceId: c.transferredToForceId,
+    version: c.version,
+    createdAt: c.createdAt,
+    createdBy: c.createdBy,
+    updatedAt: c.updatedAt,
+    updatedBy: c.updatedBy,
+  };
+}

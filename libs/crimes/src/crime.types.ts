@@ -1,0 +1,87 @@
+import type { CrimeStatus, HateStrand, OnlineFlag, VictimSex } from '#libs/recording-rules';
+
+// The recorded facts a registrar can state and later amend (offence code changes go through reclassify).
+export interface RecordedFacts {
+  reportedAt: Date;
+  recordedAt: Date;
+  offenceFrom: Date;
+  offenceTo: Date | null;
+  onlineFlag: OnlineFlag;
+  onlineMethod: string | null;
+  onlinePlatform: string | null;
+  victimAge: number | null;
+  victimSex: VictimSex;
+  suspectAge: number | null;
+  domesticAbuse: boolean;
+  hateStrands: HateStrand[];
+  childSexualExploitation: boolean;
+  childSexualAbuse: boolean;
+}
+export const AMENDABLE_FIELDS = [
+  'reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo', 'onlineFlag', 'onlineMethod', 'onlinePlatform',
+  'victimAge', 'victimSex', 'suspectAge', 'domesticAbuse', 'hateStrands', 'childSexualExploitation', 'childSexualAbuse',
+] as const satisfies readonly (keyof RecordedFacts)[];
+
+export interface RecordCrimeInput extends RecordedFacts {
+  forceId: string;
+  crimeReference: string;
+  offenceCode: string;
+  status: Extract<CrimeStatus, 'draft' | 'confirmed'>;
+  acknowledge: string[]; // 'confirm'-severity rule codes the registrar accepts
+}
+export interface AmendCrimeInput {
+  version: number;
+  reason: string;
+  changes: Partial<RecordedFacts>;
+  acknowledge: string[];
+}
+export interface ReclassifyCrimeInput {
+  version: number;
+  offenceCode: string;
+  reason: string;
+  acknowledge: string[];
+}
+export interface ConfirmCrimeInput {
+  version: number;
+  acknowledge: string[];
+}
+export interface RemoveCrimeInput {
+  version: number;
+  category: string;
+  justification: string; // additional verifiable information (AVI)
+  toForceId: string | null; // transfers only
+}
+export interface CrimeListQuery {
+  forceId?: string;
+  financialYear?: number;
+  offenceCode?: string;
+  onlineFlag?: OnlineFlag;
+  status?: CrimeStatus;
+  limit: number;
+  cursor?: string;
+}
+
+export interface CrimeView extends RecordedFacts {
+  id: string;
+  forceId: string;
+  crimeReference: string;
+  offenceCode: string;
+  financialYear: string; // '2015-16'
+  status: CrimeStatus;
+  ruleWarnings: string[];
+  acknowledgedRules: string[];
+  cancellationCategory: string | null;
+  cancellationJustification: string | null;
+  cancelledAt: Date | null;
+  cancelledBy: string | null;
+  transferredToForceId: string | null;
+  version: number;
+  createdAt: Date;
+  createdBy: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
+export interface CrimePage {
+  items: CrimeView[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RecordingRulesModule } from '#libs/recording-rules';
+import { Crime } from './crime.entity.js';
+import { CrimeHistory } from './crime-history.entity.js';
+import { CrimeAmendmentService } from './crime-amendment.service.js';
+import { CrimeQueryService } from './crime-query.service.js';
+import { CrimeRecordingService } from './crime-recording.service.js';
+import { CrimeRemovalService } from './crime-removal.service.js';
+import { CrimeRuleChecker } from './crime-rule-checker.js';
+import { CrimeStore } from './crime-store.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([Crime, CrimeHistory]), RecordingRulesModule],
+  providers: [CrimeStore, CrimeRuleChecker, CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
+  exports: [CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
+})
+export class CrimesModule {}

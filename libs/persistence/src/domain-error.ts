@@ -1,0 +1,20 @@
+// Coded domain errors: libraries throw these with no HTTP knowledge; one filter in apps/api maps codes to statuses.
+export type DomainErrorCode =
+  | 'NOT_FOUND'
+  | 'RULE_VIOLATION'
+  | 'DUPLICATE_REFERENCE'
+  | 'VERSION_CONFLICT'
+  | 'INVALID_TRANSITION'
+  | 'FORBIDDEN_SCOPE'
+  | 'INVALID_INPUT';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: DomainErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

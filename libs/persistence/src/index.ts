@@ -1,0 +1,5 @@
+export * from './domain-error.js';
+export * from './embedded-database.js';
+export * from './migrate.js';
+export * from './snake-naming.strategy.js';
+export * from './typeorm-options.js';

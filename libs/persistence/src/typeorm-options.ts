@@ -1,0 +1,26 @@
+import type { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from './snake-naming.strategy.js';
+import { ALL_MIGRATIONS } from '../../../migrations/index.js';
+
+export interface DatabaseOptions {
+  url: string;
+  poolSize?: number;
+  logQueries?: boolean;
+}
+
+// The ONE TypeORM options factory (style.md §9): used by the Nest app, the CLI and the tests.
+// Schema changes only through migrations: never synchronize, never migrationsRun behind our back.
+export function typeormOptions(db: DatabaseOptions): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url: db.url,
+    namingStrategy: new SnakeNamingStrategy(),
+    migrations: ALL_MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    synchronize: false,
+    migrationsRun: false,
+    // Query errors reach the HTTP filter; logging them here would print parameters (personal data).
+    logging: db.logQueries ? ['query', 'error'] : false,
+    extra: { max: db.poolSize ?? 10, application_name: 'cyberflag' },
+  };
+}

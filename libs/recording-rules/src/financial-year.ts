@@ -1,0 +1,43 @@
+// Financial (counting) years run 1 April – 31 March in UK local time (domain.md §9, R27).
+// A year is named by its start: 2015 = '2015-16' = 1 Apr 2015 00:00 BST .. 1 Apr 2016 00:00 BST.
+import { londonMidnight, londonParts } from './uk-time.js';
+
+export interface FinancialYearPeriod {
+  start: Date; // inclusive
+  end: Date; // exclusive: the first instant of the next year
+  days: number;
+}
+
+export function financialYearOf(date: Date): number {
+  const { year, month } = londonParts(date);
+  return month >= 4 ? year : year - 1;
+}
+
+export function formatFinancialYear(startYear: number): string {
+  assertYear(startYear);
+  return `${startYear}-${String((startYear + 1) % 100).padStart(2, '0')}`;
+}
+
+// Strict: '2015-16' only. '2015-17', '2015/16', '15-16' are refused so a typo cannot pick a year.
+export function parseFinancialYear(text: string): number {
+  const match = /^(\d{4})-(\d{2})$/.exec(text);
+  if (!match) throw new RangeError(`Invalid financial year '${text}': expected the form '2015-16'`);
+  const start = Number(match[1]);
+  const expected = String((start + 1) % 100).padStart(2, '0');
+  if (match[2] !== expected) {
+    throw new RangeError(`Invalid financial year '${text}': a year starting in ${start} ends in '${expected}'`);
+  }
+  return start;
+}
+
+export function financialYearPeriod(startYear: number): FinancialYearPeriod {
+  assertYear(startYear);
+  const days = (Date.UTC(startYear + 1, 3, 1) - Date.UTC(startYear, 3, 1)) / 86_400_000;
+  return { start: londonMidnight(startYear, 4, 1), end: londonMidnight(startYear + 1, 4, 1), days };
+}
+
+function assertYear(startYear: number): void {
+  if (!Number.isInteger(startYear) || startYear < 1000 || startYear > 9998) {
+    throw new RangeError(`Invalid financial year start '${startYear}': expected a four-digit year`);
+  }
+}

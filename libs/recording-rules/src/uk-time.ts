@@ -1,0 +1,66 @@
+// Calendar arithmetic in UK local time (Europe/London), without external libraries.
+// Years, offence dates and code/force validity dates are UK calendar dates (domain.md §9),
+// so a Date (an instant) must be read in London time, not UTC.
+
+const LONDON = 'Europe/London';
+
+// Built once: Intl formatters are expensive to construct. h23 avoids a '24' hour at midnight.
+const partsFormat = new Intl.DateTimeFormat('en-GB', {
+  timeZone: LONDON,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+export interface LondonParts {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+function assertValid(date: Date): void {
+  if (Number.isNaN(date.getTime())) throw new RangeError('Invalid date: cannot place it in UK local time');
+}
+
+export function londonParts(date: Date): LondonParts {
+  assertValid(date);
+  const parts = partsFormat.formatToParts(date);
+  const pick = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
+  return {
+    year: pick('year'),
+    month: pick('month'),
+    day: pick('day'),
+    hour: pick('hour'),
+    minute: pick('minute'),
+    second: pick('second'),
+  };
+}
+
+// London's offset from UTC at an instant, in minutes (0 in GMT, 60 in BST).
+export function londonOffsetMinutes(date: Date): number {
+  const p = londonParts(date);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
+}
+
+// The UK calendar date of an instant, as 'YYYY-MM-DD' (comparable with catalogue ISO dates).
+export function londonDate(date: Date): string {
+  const p = londonParts(date);
+  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+}
+
+// The instant of local midnight starting a UK calendar day. Midnight always exists in London
+// (clocks change at 01:00 UTC), so two passes settle the offset.
+export function londonMidnight(year: number, month: number, day: number): Date {
+  const wall = Date.UTC(year, month - 1, day);
+  let instant = wall - londonOffsetMinutes(new Date(wall)) * 60_000;
+  instant = wall - londonOffsetMinutes(new Date(instant)) * 60_000;
+  return new Date(instant);
+}

@@ -1,0 +1,4 @@
+import { CreateCatalogueAndCrimes1780000000000 } from './1780000000000-CreateCatalogueAndCrimes.js';
+
+// Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
+export const ALL_MIGRATIONS = [CreateCatalogueAndCrimes1780000000000];
