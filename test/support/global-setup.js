@@ -3,7 +3,7 @@ import pg from 'pg';
 // (`npm test` builds first): the same migrations and catalogue sync that `npm start` runs.
 import { startEmbeddedDatabase } from '../../dist/libs/persistence/src/embedded-database.js';
 import { prepareDatabase } from '../../dist/apps/api/src/database/prepare-database.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -47,7 +47,7 @@ export default async function globalSetup() {
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'cyberflag-test-'));
     const db = await startEmbeddedDatabase(dir, TEST_DB);
-    globalThis.__embeddedDb = db;
+    globalThis.__embeddedDb = { stop: async () => { await db.stop(); rmSync(dir, { recursive: true, force: true }); } };
     url = db.url;
     process.stdout.write(`\n[tests] no PostgreSQL at ${new URL(adminUrl).host}: using embedded PostgreSQL in ${dir}\n`);
   }

