@@ -252,6 +252,11 @@ describe('crimes API', () => {
       expect(codes).toEqual(expect.arrayContaining(['CF-AGE-001', 'CF-FLAG-001', 'CF-CANCEL-003', 'CF-FORCE-001']));
     });
 
+    it('publishes the OpenAPI document', async () => {
+      const res = await http().get('/api/docs-json').expect(200);
+      expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/crimes', '/crimes/{id}/history', '/catalogue/offences', '/rules']));
+    });
+
     it('answers /health without identity', async () => {
       const res = await http().get('/health').expect(200);
       expect(res.body.status).toBe('ok');

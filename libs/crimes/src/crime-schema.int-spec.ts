@@ -1,0 +1,98 @@
+import pg from 'pg';
+import { randomUUID } from 'node:crypto';
+
+// The database itself refuses what it can, even when a write bypasses the services.
+describe('crimes schema constraints (real PostgreSQL)', () => {
+  const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
+
+  beforeAll(async () => {
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+  });
+
+  const base = () => ({
+    force_id: 'derbyshire',
+    crime_reference: `INT-${randomUUID().slice(0, 12)}`,
+    offence_code: '8L',
+    reported_at: '2016-03-31T22:00:00Z',
+    recorded_at: '2016-03-31T22:30:00Z',
+    offence_from: '2016-03-30T10:00:00Z',
+    online_flag: 'yes',
+    victim_sex: 'female',
+    victim_age: 30,
+    status: 'confirmed',
+    hate_strands: [] as string[],
+  });
+
+  async function insert(row: Record<string, unknown>): Promise<{ id: string; financial_year: number }> {
+    const r = { domestic_abuse: false, child_sexual_exploitation: false, child_sexual_abuse: false, created_by: 't', updated_by: 't', ...row };
+    const cols = Object.keys(r);
+    const res = await client.query<{ id: string; financial_year: number }>(
+      `INSERT INTO crimes (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id, financial_year`,
+      Object.values(r),
+    );
+    return res.rows[0];
+  }
+
+  async function violation(row: Record<string, unknown>): Promise<string | undefined> {
+    try {
+      await insert(row);
+      return undefined;
+    } catch (e) {
+      return (e as { constraint?: string }).constraint;
+    }
+  }
+
+  it('derives the financial year in UK local time', async () => {
+    expect((await insert(base())).financial_year).toBe(2015);
+    expect((await insert({ ...base(), recorded_at: '2016-03-31T23:00:00Z' })).financial_year).toBe(2016);
+    expect((await insert({ ...base(), reported_at: '2015-03-31T22:00:00Z', recorded_at: '2015-03-31T23:30:00Z', offence_from: '2015-03-30T10:00:00Z' })).financial_year).toBe(2015);
+  });
+
+  it.each([
+    ['an unknown flag on a confirmed record', { online_flag: 'unknown' }, 'ck_crimes_flag_known'],
+    ['a flag outside yes/no/unknown', { online_flag: 'maybe' }, 'ck_crimes_online_flag'],
+    ['recorded before reported', { recorded_at: '2016-03-31T21:00:00Z' }, 'ck_crimes_date_order'],
+    ['an offence period ending before it starts', { offence_to: '2016-03-29T10:00:00Z' }, 'ck_crimes_date_order'],
+    ['a victim aged 121', { victim_age: 121 }, 'ck_crimes_victim_age'],
+    ['an unknown hate strand', { hate_strands: ['football'] }, 'ck_crimes_hate_strands'],
+    ['an unknown force', { force_id: 'atlantis' }, 'fk_crimes_force'],
+    ['an unknown offence code', { offence_code: '999Z' }, 'fk_crimes_offence'],
+    ['a cancelled record without a reason', { status: 'cancelled' }, 'ck_crimes_removal'],
+    ['a malformed crime reference', { crime_reference: ' bad ref' }, 'ck_crimes_reference'],
+  ])('refuses %s', async (_, patch, constraint) => {
+    expect(await violation({ ...base(), ...patch })).toBe(constraint);
+  });
+
+  it('accepts an unknown flag on a draft', async () => {
+    await expect(insert({ ...base(), online_flag: 'unknown', status: 'draft' })).resolves.toHaveProperty('id');
+  });
+
+  it('refuses a second record with the same reference in a force', async () => {
+    const row = base();
+    await insert(row);
+    expect(await violation({ ...row })).toBe('uq_crimes_reference');
+  });
+
+  it('keeps crime history append-only', async () => {
+    const crime = await insert(base());
+    await client.query(
+      `INSERT INTO crime_history (force_id, crime_id, version, action, changes, changed_by) VALUES ('derbyshire', $1, 1, 'created', '{}', 't')`,
+      [crime.id],
+    );
+    await expect(client.query(`UPDATE crime_history SET reason = 'rewritten' WHERE crime_id = $1`, [crime.id])).rejects.toThrow(/append-only/);
+    await expect(client.query(`DELETE FROM crime_history WHERE crime_id = $1`, [crime.id])).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses history for a crime of another force (force_id is part of the key)', async () => {
+    const crime = await insert(base());
+    await expect(
+      client.query(
+        `INSERT INTO crime_history (force_id, crime_id, version, action, changes, changed_by) VALUES ('lincolnshire', $1, 1, 'created', '{}', 't')`,
+        [crime.id],
+      ),
+    ).rejects.toMatchObject({ constraint: 'fk_crime_history_crime' });
+  });
+});
