@@ -7,7 +7,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const TEST_DB = 'cyberflag_test';
+// TEST_DB_NAME lets parallel runs on one server keep apart; it must end in _test.
+const TEST_DB = process.env.TEST_DB_NAME ?? 'cyberflag_test';
+if (!/^[a-z0-9_]+_test$/.test(TEST_DB)) throw new Error(`TEST_DB_NAME must look like name_test, not ${TEST_DB}`);
 
 // Real PostgreSQL at 127.0.0.1:5432 (or TEST_PG_ADMIN_URL); if nothing listens there, the embedded server.
 // Either way the test database is created fresh, migrated and seeded here: no test relies on leftovers.
