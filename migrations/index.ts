@@ -1,4 +1,5 @@
 import { CreateCatalogueAndCrimes1780000000000 } from './1780000000000-CreateCatalogueAndCrimes.js';
+import { CreateUsersAccessLogAndRls1780000001000 } from './1780000001000-CreateUsersAccessLogAndRls.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
-export const ALL_MIGRATIONS = [CreateCatalogueAndCrimes1780000000000];
+export const ALL_MIGRATIONS = [CreateCatalogueAndCrimes1780000000000, CreateUsersAccessLogAndRls1780000001000];

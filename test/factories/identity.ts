@@ -1,13 +1,42 @@
-import type { Role } from '#libs/auth';
+import type { INestApplication } from '@nestjs/common';
+import { randomBytes, randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { UsersService, type Role } from '#libs/auth';
 
-// Development identity headers (replaced by real tokens when login lands).
-export function as(user: string, roles: Role[], force: string | 'all'): Record<string, string> {
-  return { 'x-dev-user': user, 'x-dev-roles': roles.join(','), 'x-dev-force': force };
+export type Headers = Record<string, string>;
+
+// Real users, real login: each persona is created through UsersService and logs in over HTTP.
+export async function loginAs(app: INestApplication, roles: Role[], forces: string[] | 'all', name = roles.join('-')): Promise<Headers> {
+  const username = `${name.replace(/_/g, '-')}.${randomUUID().slice(0, 8)}`;
+  const password = randomBytes(16).toString('base64url');
+  await app.get(UsersService).create('test', { username, displayName: username, password, roles, forceIds: forces === 'all' ? [] : forces, allForces: forces === 'all' }, () => true);
+  const res = await request(app.getHttpServer()).post('/auth/login').send({ username, password });
+  if (res.status !== 200) throw new Error(`login failed for ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return { authorization: `Bearer ${(res.body as { accessToken: string }).accessToken}`, 'x-test-user': username };
 }
 
-export const derbyshireRegistrar = as('reg.derbyshire', ['registrar'], 'derbyshire');
-export const derbyshireFcr = as('fcr.derbyshire', ['force_crime_registrar'], 'derbyshire');
-export const lincolnshireRegistrar = as('reg.lincolnshire', ['registrar'], 'lincolnshire');
-export const lincolnshireFcr = as('fcr.lincolnshire', ['force_crime_registrar'], 'lincolnshire');
-export const nationalAuditor = as('auditor.national', ['auditor'], 'all');
-export const statistician = as('stats.national', ['statistician'], 'all');
+export interface Personas {
+  derbyshireRegistrar: Headers;
+  derbyshireFcr: Headers;
+  lincolnshireRegistrar: Headers;
+  lincolnshireFcr: Headers;
+  nationalAuditor: Headers;
+  derbyshireAuditor: Headers;
+  statistician: Headers;
+  admin: Headers;
+}
+
+export async function personas(app: INestApplication): Promise<Personas> {
+  return {
+    derbyshireRegistrar: await loginAs(app, ['registrar'], ['derbyshire'], 'reg-derbyshire'),
+    derbyshireFcr: await loginAs(app, ['force_crime_registrar'], ['derbyshire'], 'fcr-derbyshire'),
+    lincolnshireRegistrar: await loginAs(app, ['registrar'], ['lincolnshire'], 'reg-lincolnshire'),
+    lincolnshireFcr: await loginAs(app, ['force_crime_registrar'], ['lincolnshire'], 'fcr-lincolnshire'),
+    nationalAuditor: await loginAs(app, ['auditor'], 'all', 'auditor-national'),
+    derbyshireAuditor: await loginAs(app, ['auditor'], ['derbyshire'], 'auditor-derbyshire'),
+    statistician: await loginAs(app, ['statistician'], 'all', 'statistician'),
+    admin: await loginAs(app, ['admin'], [], 'admin'),
+  };
+}
+
+export const userOf = (h: Headers): string => h['x-test-user'];

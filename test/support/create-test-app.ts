@@ -1,7 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { randomBytes } from 'node:crypto';
+import type { LoggerService } from '@nestjs/common';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureApp } from '../../apps/api/src/configure-app.js';
+import type { AuthConfig } from '#libs/auth';
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -9,13 +12,27 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
-// The real AppModule and the same configureApp as main.ts: only the database URL differs.
-export async function createTestApp(): Promise<INestApplication> {
+export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig {
+  return {
+    jwtSecret: randomBytes(32).toString('base64url'),
+    accessTtlSeconds: 900,
+    refreshTtlSeconds: 3600,
+    maxFailedLogins: 5,
+    lockoutSeconds: 900,
+    ...overrides,
+  };
+}
+
+// The real AppModule and the same configureApp as main.ts: only the database URL and secrets differ.
+export async function createTestApp(
+  opts: { auth?: AuthConfig; logger?: LoggerService; authRequestsPerMinute?: number } = {},
+): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({ databaseUrl: testDatabaseUrl(), poolSize: 4 })],
+    imports: [AppModule.register({ databaseUrl: testDatabaseUrl(), poolSize: 4, auth: opts.auth ?? testAuthConfig() })],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
-  configureApp(app);
+  const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
+  // Tests log many personas in from one address; the limiter itself has its own test.
+  configureApp(app, { authRequestsPerMinute: opts.authRequestsPerMinute ?? 1000 });
   await app.init();
   return app;
 }

@@ -2,42 +2,54 @@ import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { DevIdentityGuard } from '#libs/auth';
+import { AccessLogModule } from '#libs/access-log';
+import { AuthModule, JwtAuthGuard, type AuthConfig } from '#libs/auth';
 import { CatalogueModule } from '#libs/catalogue';
-import { typeormOptions } from '#libs/persistence';
+import { APP_DB_ROLE, ScopedDb, typeormOptions } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
+import { AccessLogController } from './access-log/access-log.controller.js';
+import { AuthController } from './auth/auth.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
 import { CrimesHttpModule } from './crimes/crimes-http.module.js';
 import { HealthController } from './health/health.controller.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { RulesController } from './rules/rules.controller.js';
+import { UsersController } from './users/users.controller.js';
 
 export interface AppOptions {
   databaseUrl: string;
   poolSize?: number;
+  auth: AuthConfig;
 }
 
 // Pipes, filters and guards are providers, so the e2e app built from AppModule gets the production pipeline.
+// The app works as the non-owner role cyberflag_app, so row-level security applies to every query it makes.
 @Module({})
 export class AppModule {
   static register(opts: AppOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        TypeOrmModule.forRoot({ ...typeormOptions({ url: opts.databaseUrl, poolSize: opts.poolSize }), autoLoadEntities: true }),
+        TypeOrmModule.forRoot({
+          ...typeormOptions({ url: opts.databaseUrl, poolSize: opts.poolSize, role: APP_DB_ROLE }),
+          autoLoadEntities: true,
+        }),
         TerminusModule,
+        AuthModule.register(opts.auth),
+        AccessLogModule,
         CatalogueModule,
         RecordingRulesModule,
         CrimesHttpModule,
       ],
-      controllers: [HealthController, CatalogueController, RulesController],
+      controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
       providers: [
+        ScopedDb,
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
         },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
-        { provide: APP_GUARD, useClass: DevIdentityGuard },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
       ],
     };
   }

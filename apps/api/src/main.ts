@@ -1,24 +1,34 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { UsersService } from '#libs/auth';
 import { AppModule } from './app.module.js';
 import { configureApp } from './configure-app.js';
+import { authConfig } from './config/auth-config.js';
 import { resolveDatabase } from './config/database-url.js';
 import { loadEnv } from './config/env.js';
+import { jwtSecret } from './config/secrets.js';
+import { seedDemoUsers } from './database/demo-users.js';
 import { prepareDatabase } from './database/prepare-database.js';
 
 const env = loadEnv();
 const logger = new ConsoleLogger('Cyberflag', { json: env.LOG_FORMAT === 'json' });
 const db = await resolveDatabase(env, (l) => logger.log(l, 'Database'));
-logger.log(db.kind === 'embedded' ? `using embedded PostgreSQL (data in ${env.DATA_DIR})` : 'using DATABASE_URL', 'Database');
+const embedded = db.kind === 'embedded';
+logger.log(embedded ? `using embedded PostgreSQL (data in ${env.DATA_DIR})` : 'using DATABASE_URL', 'Database');
 try {
   await prepareDatabase(db.url, (l) => logger.log(l, 'Migrations'));
 } catch (e) {
   await db.stop();
   throw e;
 }
-const app = await NestFactory.create(AppModule.register({ databaseUrl: db.url, poolSize: env.DB_POOL_SIZE }), { logger });
+const auth = authConfig(env, jwtSecret(env, embedded, (m) => logger.warn(m, 'Auth')));
+const app = await NestFactory.create(AppModule.register({ databaseUrl: db.url, poolSize: env.DB_POOL_SIZE, auth }), { logger });
 configureApp(app);
+if (embedded && env.DEMO_USERS === 'true') {
+  const file = await seedDemoUsers(app.get(UsersService), env.DATA_DIR);
+  if (file) logger.log(`demo users created, one per role: logins in ${file}`, 'Auth');
+}
 await app.listen(env.PORT);
 logger.log(`listening on http://localhost:${env.PORT} (API docs at /api/docs)`);
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Actor } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -12,28 +12,31 @@ import { AMENDABLE_FIELDS, type AmendCrimeInput, type CrimeView, type Reclassify
 @Injectable()
 export class CrimeAmendmentService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
+    private readonly log: AccessLogService,
   ) {}
 
-  async amend(actor: Actor, id: string, input: AmendCrimeInput): Promise<CrimeView> {
-    const crime = await this.ds.transaction(async (em) => {
-      const before = await this.store.lockForChange(em, actor, id, input.version);
+  async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
+    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+      const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       assertLive(before);
       const changes = diff(before, input.changes, AMENDABLE_FIELDS);
       if (Object.keys(changes).length === 0) return before; // nothing changed: no new version
       const after = { ...before, ...input.changes };
       const outcome = this.rules.checkCrime(toRuleFacts(after), [...before.acknowledgedRules, ...input.acknowledge]);
       const patch: Partial<Crime> = { ...input.changes, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-      return this.store.update(em, before, patch, actor, 'amended', input.reason, changes);
+      const saved = await this.store.update(em, before, patch, ctx.actor, 'amended', input.reason, changes);
+      await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
+      return saved;
     });
     return toView(crime);
   }
 
-  async reclassify(actor: Actor, id: string, input: ReclassifyCrimeInput): Promise<CrimeView> {
-    const crime = await this.ds.transaction(async (em) => {
-      const before = await this.store.lockForChange(em, actor, id, input.version);
+  async reclassify(ctx: RequestContext, id: string, input: ReclassifyCrimeInput): Promise<CrimeView> {
+    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+      const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       assertLive(before);
       this.rules.checkReclassification({ fromCode: before.offenceCode, toCode: input.offenceCode, reason: input.reason });
       // Acknowledgements were given for the old classification: the new code must earn its own.
@@ -43,7 +46,9 @@ export class CrimeAmendmentService {
         ruleWarnings: outcome.warnings,
         acknowledgedRules: outcome.acknowledged,
       };
-      return this.store.update(em, before, patch, actor, 'reclassified', input.reason, diff(before, patch, ['offenceCode']));
+      const saved = await this.store.update(em, before, patch, ctx.actor, 'reclassified', input.reason, diff(before, patch, ['offenceCode']));
+      await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
+      return saved;
     });
     return toView(crime);
   }

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Actor } from '#libs/auth';
+import type { EntityManager } from 'typeorm';
+import { AccessLogService } from '#libs/access-log';
+import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
@@ -18,23 +19,48 @@ export interface HistoryEntryView {
   changedBy: string;
 }
 
-// Reads, always scoped to the caller's forces.
+// Reads, always scoped to the caller's forces (query filter and row-level security), and logged as consultations.
 @Injectable()
 export class CrimeQueryService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly store: CrimeStore,
+    private readonly log: AccessLogService,
   ) {}
 
-  async get(actor: Actor, id: string): Promise<CrimeView> {
-    return toView(await this.find(actor, id));
+  get(ctx: RequestContext, id: string): Promise<CrimeView> {
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const crime = await this.find(em, ctx.actor, id);
+      await this.log.record(em, this.store.entry(ctx, 'consultation', crime));
+      return toView(crime);
+    });
   }
 
-  async list(actor: Actor, q: CrimeListQuery): Promise<CrimePage> {
+  list(ctx: RequestContext, q: CrimeListQuery): Promise<CrimePage> {
+    const actor = ctx.actor;
     if (q.forceId !== undefined && !canAccessForce(actor, q.forceId)) {
       throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read crimes of force ${q.forceId}`);
     }
-    const qb = this.store.scoped(this.ds.getRepository(Crime).createQueryBuilder('c'), actor);
+    return this.db.run(actor.forces, async (em) => {
+      const page = await this.page(em, actor, q);
+      // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation).
+      const { cursor: _cursor, ...filters } = q;
+      await this.log.record(em, {
+        userId: actor.userId,
+        action: 'consultation',
+        forceIds: q.forceId ? [q.forceId] : actor.forces === 'all' ? [...new Set(page.items.map((c) => c.forceId))] : actor.forces,
+        route: ctx.route,
+        purpose: ctx.purpose,
+        query: { ...filters, page: q.cursor ? 'next' : 'first' },
+        recordCount: page.items.length,
+        requestId: ctx.requestId,
+      });
+      return page;
+    });
+  }
+
+  private async page(em: EntityManager, actor: Actor, q: CrimeListQuery): Promise<CrimePage> {
+    const qb = this.store.scoped(em.getRepository(Crime).createQueryBuilder('c'), actor);
     if (q.forceId !== undefined) qb.andWhere('c.force_id = :forceId', { forceId: q.forceId });
     if (q.financialYear !== undefined) qb.andWhere('c.financial_year = :fy', { fy: q.financialYear });
     if (q.offenceCode !== undefined) qb.andWhere('c.offence_code = :code', { code: q.offenceCode });
@@ -51,19 +77,22 @@ export class CrimeQueryService {
     return { items: items.map(toView), nextCursor };
   }
 
-  async history(actor: Actor, id: string): Promise<HistoryEntryView[]> {
-    const crime = await this.find(actor, id);
-    const rows = await this.ds.getRepository(CrimeHistory).find({
-      where: { forceId: crime.forceId, crimeId: crime.id },
-      order: { version: 'ASC' },
+  history(ctx: RequestContext, id: string): Promise<HistoryEntryView[]> {
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const crime = await this.find(em, ctx.actor, id);
+      const rows = await em.getRepository(CrimeHistory).find({
+        where: { forceId: crime.forceId, crimeId: crime.id },
+        order: { version: 'ASC' },
+      });
+      await this.log.record(em, this.store.entry(ctx, 'consultation', crime));
+      return rows.map(({ version, action, reason, changes, changedAt, changedBy }) => ({
+        version, action, reason, changes, changedAt, changedBy,
+      }));
     });
-    return rows.map(({ version, action, reason, changes, changedAt, changedBy }) => ({
-      version, action, reason, changes, changedAt, changedBy,
-    }));
   }
 
-  private async find(actor: Actor, id: string): Promise<Crime> {
-    const qb = this.ds.getRepository(Crime).createQueryBuilder('c').where('c.id = :id', { id });
+  private async find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
+    const qb = em.getRepository(Crime).createQueryBuilder('c').where('c.id = :id', { id });
     const crime = await this.store.scoped(qb, actor).getOne();
     if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
     return crime;

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, QueryFailedError } from 'typeorm';
-import type { Actor } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { QueryFailedError } from 'typeorm';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -12,21 +13,23 @@ import { AMENDABLE_FIELDS, type ConfirmCrimeInput, type CrimeView, type RecordCr
 @Injectable()
 export class CrimeRecordingService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
+    private readonly log: AccessLogService,
   ) {}
 
-  async record(actor: Actor, input: RecordCrimeInput): Promise<CrimeView> {
-    this.store.assertForce(actor, input.forceId);
+  async record(ctx: RequestContext, input: RecordCrimeInput): Promise<CrimeView> {
+    this.store.assertForce(ctx.actor, input.forceId);
     const { acknowledge, ...fields } = input;
-    const draft = { ...fields } as Crime;
-    const outcome = this.rules.checkCrime(toRuleFacts(draft), acknowledge);
+    const outcome = this.rules.checkCrime(toRuleFacts({ ...fields } as Crime), acknowledge);
     const values: Partial<Crime> = { ...fields, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-    const created = await this.ds
-      .transaction((em) =>
-        this.store.insert(em, values, actor, diff({} as Crime, values, ['offenceCode', 'status', ...AMENDABLE_FIELDS])),
-      )
+    const created = await this.db
+      .run(ctx.actor.forces, async (em) => {
+        const crime = await this.store.insert(em, values, ctx.actor, diff({} as Crime, values, ['offenceCode', 'status', ...AMENDABLE_FIELDS]));
+        await this.log.record(em, this.store.entry(ctx, 'collection', crime));
+        return crime;
+      })
       .catch((e: unknown) => {
         if (e instanceof QueryFailedError && (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference') {
           throw new DomainError('DUPLICATE_REFERENCE', `crime reference ${input.crimeReference} already exists in ${input.forceId}`);
@@ -36,9 +39,9 @@ export class CrimeRecordingService {
     return toView(created);
   }
 
-  async confirm(actor: Actor, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
-    const crime = await this.ds.transaction(async (em) => {
-      const before = await this.store.lockForChange(em, actor, id, input.version);
+  async confirm(ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
+    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+      const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       if (before.status !== 'draft') {
         throw new DomainError('INVALID_TRANSITION', `only a draft can be confirmed; this record is ${before.status}`);
       }
@@ -47,7 +50,9 @@ export class CrimeRecordingService {
         [...before.acknowledgedRules, ...input.acknowledge],
       );
       const patch: Partial<Crime> = { status: 'confirmed', ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-      return this.store.update(em, before, patch, actor, 'confirmed', null, diff(before, patch, ['status']));
+      const after = await this.store.update(em, before, patch, ctx.actor, 'confirmed', null, diff(before, patch, ['status']));
+      await this.log.record(em, this.store.entry(ctx, 'alteration', after));
+      return after;
     });
     return toView(crime);
   }

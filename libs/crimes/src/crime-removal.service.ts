@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import type { Actor } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toView } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -12,22 +12,23 @@ import type { CrimeView, RemoveCrimeInput } from './crime.types.js';
 @Injectable()
 export class CrimeRemovalService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
+    private readonly log: AccessLogService,
   ) {}
 
-  cancel(actor: Actor, id: string, input: RemoveCrimeInput): Promise<CrimeView> {
-    return this.remove(actor, id, input, 'cancelled');
+  cancel(ctx: RequestContext, id: string, input: RemoveCrimeInput): Promise<CrimeView> {
+    return this.remove(ctx, id, input, 'cancelled');
   }
 
-  transfer(actor: Actor, id: string, input: RemoveCrimeInput): Promise<CrimeView> {
-    return this.remove(actor, id, input, 'transferred');
+  transfer(ctx: RequestContext, id: string, input: RemoveCrimeInput): Promise<CrimeView> {
+    return this.remove(ctx, id, input, 'transferred');
   }
 
-  private async remove(actor: Actor, id: string, input: RemoveCrimeInput, to: 'cancelled' | 'transferred'): Promise<CrimeView> {
-    const crime = await this.ds.transaction(async (em) => {
-      const before = await this.store.lockForChange(em, actor, id, input.version);
+  private async remove(ctx: RequestContext, id: string, input: RemoveCrimeInput, to: 'cancelled' | 'transferred'): Promise<CrimeView> {
+    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+      const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       if (before.status !== 'confirmed') {
         throw new DomainError('INVALID_TRANSITION', `only a confirmed record can be ${to}; this record is ${before.status}`);
       }
@@ -39,19 +40,21 @@ export class CrimeRemovalService {
         kind: to === 'cancelled' ? 'cancel' : 'transfer',
         category: input.category,
         justification: input.justification,
-        decisionMakerRoles: actor.roles,
+        decisionMakerRoles: ctx.actor.roles,
         toForceId,
       });
       const patch: Partial<Crime> = {
         status: to,
         cancellationCategory: input.category,
         cancellationJustification: input.justification,
-        cancelledBy: actor.userId,
+        cancelledBy: ctx.actor.userId,
         cancelledAt: new Date(),
         transferredToForceId: toForceId,
       };
       const changes = diff(before, patch, ['status', 'cancellationCategory', 'transferredToForceId']);
-      return this.store.update(em, before, patch, actor, to, input.justification, changes);
+      const after = await this.store.update(em, before, patch, ctx.actor, to, input.justification, changes);
+      await this.log.record(em, this.store.entry(ctx, 'alteration', after, toForceId ? [toForceId] : []));
+      return after;
     });
     return toView(crime);
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { Actor } from '#libs/auth';
+import type { AccessAction, AccessEntry } from '#libs/access-log';
+import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
@@ -25,6 +26,19 @@ export class CrimeStore {
       });
     }
     return crime;
+  }
+
+  entry(ctx: RequestContext, action: AccessAction, crime: Crime, alsoForces: string[] = []): AccessEntry {
+    return {
+      userId: ctx.actor.userId,
+      action,
+      forceIds: [crime.forceId, ...alsoForces],
+      route: ctx.route,
+      purpose: ctx.purpose,
+      recordIds: [crime.id],
+      recordCount: 1,
+      requestId: ctx.requestId,
+    };
   }
 
   assertForce(actor: Actor, forceId: string): void {

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { RecordingRulesModule } from '#libs/recording-rules';
+import { ScopedDb } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { CrimeAmendmentService } from './crime-amendment.service.js';
@@ -12,7 +13,7 @@ import { CrimeStore } from './crime-store.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Crime, CrimeHistory]), RecordingRulesModule],
-  providers: [CrimeStore, CrimeRuleChecker, CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
+  providers: [ScopedDb, CrimeStore, CrimeRuleChecker, CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
   exports: [CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
 })
 export class CrimesModule {}

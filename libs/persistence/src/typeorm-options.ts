@@ -6,6 +6,8 @@ export interface DatabaseOptions {
   url: string;
   poolSize?: number;
   logQueries?: boolean;
+  // Work as this database role (SET ROLE at connect): the app runs as a non-owner so row-level security applies.
+  role?: string;
 }
 
 // The ONE TypeORM options factory (style.md §9): used by the Nest app, the CLI and the tests.
@@ -21,6 +23,10 @@ export function typeormOptions(db: DatabaseOptions): DataSourceOptions {
     migrationsRun: false,
     // Query errors reach the HTTP filter; logging them here would print parameters (personal data).
     logging: db.logQueries ? ['query', 'error'] : false,
-    extra: { max: db.poolSize ?? 10, application_name: 'cyberflag' },
+    extra: {
+      max: db.poolSize ?? 10,
+      application_name: 'cyberflag',
+      ...(db.role ? { options: `-c role=${db.role}` } : {}),
+    },
   };
 }

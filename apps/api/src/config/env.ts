@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 
 // The one place that reads process.env (style.md §14). Boot fails fast on bad config.
 export class Env {
@@ -8,6 +8,11 @@ export class Env {
   // Embedded PostgreSQL keeps its data here when DATABASE_URL is not set.
   @IsString() DATA_DIR = './data';
   @Type(() => Number) @IsInt() @Min(1) @Max(100) DB_POOL_SIZE = 10;
+  @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+  @Type(() => Number) @IsInt() @Min(60) @Max(3600) ACCESS_TOKEN_TTL_SECONDS = 900;
+  @Type(() => Number) @IsInt() @Min(300) @Max(7 * 24 * 3600) REFRESH_TOKEN_TTL_SECONDS = 8 * 3600;
+  // Create demo users per role on an empty embedded database (npm start with no DATABASE_URL).
+  @IsIn(['true', 'false']) DEMO_USERS: 'true' | 'false' = 'true';
   @IsIn(['json', 'text']) LOG_FORMAT: 'json' | 'text' = 'text';
   @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
 }

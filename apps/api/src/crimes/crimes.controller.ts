@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '#libs/auth';
+import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
   CrimeAmendmentService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService,
   type CrimePage, type CrimeView, type HistoryEntryView, type RecordedFacts,
@@ -27,9 +27,9 @@ export class CrimesController {
   @Post()
   @Roles('registrar', 'force_crime_registrar')
   @ApiOperation({ summary: 'Record a crime (draft or confirmed); recording rules run first' })
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
     const facts = factsFromDto(dto) as RecordedFacts;
-    return this.recording.record(actor, {
+    return this.recording.record(ctx, {
       ...{ offenceTo: null, onlineMethod: null, onlinePlatform: null, victimAge: null, suspectAge: null },
       ...{ domesticAbuse: false, hateStrands: [], childSexualExploitation: false, childSexualAbuse: false },
       ...facts,
@@ -44,10 +44,10 @@ export class CrimesController {
   @Get()
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'List crimes in your scope, newest recorded first (cursor pagination)' })
-  list(@CurrentActor() actor: Actor, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
+  list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
     const limit = q.limit === undefined ? 50 : Number(q.limit);
     if (limit < 1 || limit > 500) throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
-    return this.query.list(actor, {
+    return this.query.list(ctx, {
       forceId: q.force,
       financialYear: q.year === undefined ? undefined : parseYear(q.year),
       offenceCode: q.offence,
@@ -60,22 +60,22 @@ export class CrimesController {
 
   @Get(':id')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
-  get(@CurrentActor() actor: Actor, @Id() id: string): Promise<CrimeView> {
-    return this.query.get(actor, id);
+  get(@Ctx() ctx: RequestContext, @Id() id: string): Promise<CrimeView> {
+    return this.query.get(ctx, id);
   }
 
   @Get(':id/history')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'Every change: who, when, why, old -> new' })
-  history(@CurrentActor() actor: Actor, @Id() id: string): Promise<HistoryEntryView[]> {
-    return this.query.history(actor, id);
+  history(@Ctx() ctx: RequestContext, @Id() id: string): Promise<HistoryEntryView[]> {
+    return this.query.history(ctx, id);
   }
 
   @Patch(':id')
   @Roles('registrar', 'force_crime_registrar')
   @ApiOperation({ summary: 'Amend facts with a reason (offence code changes go through reclassify)' })
-  amend(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: AmendCrimeDto): Promise<CrimeView> {
-    return this.amendment.amend(actor, id, {
+  amend(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: AmendCrimeDto): Promise<CrimeView> {
+    return this.amendment.amend(ctx, id, {
       version: dto.version, reason: dto.reason, changes: factsFromDto(dto), acknowledge: dto.acknowledge ?? [],
     });
   }
@@ -83,30 +83,30 @@ export class CrimesController {
   @Post(':id/reclassify')
   @HttpCode(200)
   @Roles('registrar', 'force_crime_registrar')
-  reclassify(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: ReclassifyCrimeDto): Promise<CrimeView> {
-    return this.amendment.reclassify(actor, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
+  reclassify(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ReclassifyCrimeDto): Promise<CrimeView> {
+    return this.amendment.reclassify(ctx, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
   }
 
   @Post(':id/confirm')
   @HttpCode(200)
   @Roles('force_crime_registrar')
-  confirm(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: ConfirmCrimeDto): Promise<CrimeView> {
-    return this.recording.confirm(actor, id, { version: dto.version, acknowledge: dto.acknowledge ?? [] });
+  confirm(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ConfirmCrimeDto): Promise<CrimeView> {
+    return this.recording.confirm(ctx, id, { version: dto.version, acknowledge: dto.acknowledge ?? [] });
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('force_crime_registrar')
   @ApiOperation({ summary: 'Cancel a recorded crime (HOCR Section C): category + additional verifiable information' })
-  cancel(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: CancelCrimeDto): Promise<CrimeView> {
-    return this.removal.cancel(actor, id, { ...dto, toForceId: null });
+  cancel(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: CancelCrimeDto): Promise<CrimeView> {
+    return this.removal.cancel(ctx, id, { ...dto, toForceId: null });
   }
 
   @Post(':id/transfer')
   @HttpCode(200)
   @Roles('force_crime_registrar')
-  transfer(@CurrentActor() actor: Actor, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
-    return this.removal.transfer(actor, id, { ...dto, category: dto.category ?? 'C1' });
+  transfer(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
+    return this.removal.transfer(ctx, id, { ...dto, category: dto.category ?? 'C1' });
   }
 }
 

@@ -1,0 +1,44 @@
+import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import { AuthService, LocalAuthGuard, Public, Roles, ROLES, type Actor, type TokenPair, type UserRow } from '#libs/auth';
+
+class LoginDto {
+  @ApiProperty() @IsString() @MaxLength(64) username: string;
+  @ApiProperty() @IsString() @MaxLength(256) password: string;
+}
+class RefreshDto {
+  @ApiProperty() @IsString() @MaxLength(200) refreshToken: string;
+}
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  // Rate-limited per client (configureApp) on top of the per-account lockout.
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @UseGuards(LocalAuthGuard)
+  @ApiBody({ type: LoginDto })
+  @ApiOperation({ summary: 'Username + password → short-lived access token and a refresh token' })
+  login(@Req() req: { user: UserRow }): Promise<TokenPair> {
+    return this.auth.login(req.user);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
+  logout(@Req() req: { actor: Actor & { sessionId: string } }): Promise<void> {
+    return this.auth.logout(req.actor.sessionId);
+  }
+}

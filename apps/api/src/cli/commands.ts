@@ -1,0 +1,107 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { DataSource } from 'typeorm';
+import { verifyAccessLog } from '#libs/access-log';
+import { ROLES, UsersService, type Role } from '#libs/auth';
+import { Catalogue } from '#libs/catalogue';
+import { typeormOptions } from '#libs/persistence';
+import { resolveDatabase } from '../config/database-url.js';
+import { loadEnv } from '../config/env.js';
+import { prepareDatabase } from '../database/prepare-database.js';
+
+// `cyberflag <command>`: operational commands that share the app's config and database resolution.
+const USAGE = `usage: cyberflag <command> [options]
+  migrate                 apply pending migrations and refresh the reference catalogue
+  user add --username U --name "Display Name" --role R [--role R2] (--force F [--force F2] | --all-forces) [--password-stdin]
+                          create a user (the first admin too); without --password-stdin a random password is printed once
+  audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
+roles: ${ROLES.join(', ')}`;
+
+type Out = (line: string) => void;
+
+async function withDatabase<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const env = loadEnv();
+  const db = await resolveDatabase(env, () => undefined);
+  try {
+    await prepareDatabase(db.url, () => undefined);
+    const ds = new DataSource(typeormOptions({ url: db.url, poolSize: 2 }));
+    await ds.initialize();
+    try {
+      return await work(ds);
+    } finally {
+      await ds.destroy();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+async function readStdinLine(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
+}
+
+async function userAdd(args: string[], out: Out): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      username: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string', multiple: true },
+      force: { type: 'string', multiple: true },
+      'all-forces': { type: 'boolean' },
+      'password-stdin': { type: 'boolean' },
+    },
+  });
+  const roles = (values.role ?? []) as Role[];
+  if (!values.username || roles.length === 0) throw new Error('--username and at least one --role are required');
+  const generated = !values['password-stdin'];
+  const password = generated ? randomBytes(15).toString('base64url') : await readStdinLine();
+  const catalogue = new Catalogue();
+  const user = await withDatabase((ds) =>
+    new UsersService(ds).create('cli', {
+      username: values.username!,
+      displayName: values.name ?? values.username!,
+      password,
+      roles,
+      forceIds: values.force ?? [],
+      allForces: values['all-forces'] ?? false,
+    }, (f) => catalogue.force(f)?.id === f),
+  );
+  out(`created user ${user.username} (${user.roles.join(', ')}; forces: ${user.allForces ? 'all' : user.forceIds.join(', ') || 'none'})`);
+  if (generated) out(`password (shown once): ${password}`);
+  return 0;
+}
+
+async function auditVerify(out: Out): Promise<number> {
+  const result = await withDatabase((ds) => verifyAccessLog(ds));
+  out(`access log: ${result.entries} entries; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}`);
+  for (const b of result.broken) out(`TAMPERED at #${b.seq}: ${b.problem}`);
+  out(result.ok ? 'access log verified: the hash chain is intact' : 'access log verification FAILED');
+  return result.ok ? 0 : 1;
+}
+
+export async function main(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  const [command, sub, ...rest] = argv;
+  try {
+    if (command === 'migrate') {
+      const env = loadEnv();
+      const db = await resolveDatabase(env, () => undefined);
+      try {
+        await prepareDatabase(db.url, out);
+      } finally {
+        await db.stop();
+      }
+      return 0;
+    }
+    if (command === 'user' && sub === 'add') return await userAdd(rest, out);
+    if (command === 'audit' && sub === 'verify') return await auditVerify(out);
+  } catch (e) {
+    process.stderr.write(`cyberflag: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  process.stderr.write(`${USAGE}\n`);
+  return command === undefined || command === 'help' ? 0 : 2;
+}

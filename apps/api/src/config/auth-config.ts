@@ -1,0 +1,12 @@
+import type { AuthConfig } from '#libs/auth';
+import type { Env } from './env.js';
+
+export function authConfig(env: Env, jwtSecret: string): AuthConfig {
+  return {
+    jwtSecret,
+    accessTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
+    maxFailedLogins: 5,
+    lockoutSeconds: 15 * 60,
+  };
+}

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ForceScope } from '#libs/persistence';
+import type { AccessEntry, AccessLogFilter, AccessLogView, ChainVerification } from './access-log.types.js';
+
+interface Row {
+  seq: string;
+  at: Date;
+  user_id: string;
+  action: AccessLogView['action'];
+  force_ids: string[];
+  purpose: string | null;
+  justification: string | null;
+  route: string;
+  query: Record<string, unknown> | null;
+  record_ids: string[];
+  record_count: number;
+  request_id: string | null;
+  hash: string;
+}
+
+// Writes go in the caller's transaction, so an access is logged exactly when the work it describes commits.
+// The database sets seq, time and the hash chain (trigger) and refuses UPDATE/DELETE.
+@Injectable()
+export class AccessLogService {
+  async record(em: EntityManager, e: AccessEntry): Promise<void> {
+    await em.query(
+      `INSERT INTO access_log (user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [e.userId, e.action, [...new Set(e.forceIds)].sort(), e.purpose ?? null, e.justification ?? null, e.route,
+        e.query ? JSON.stringify(e.query) : null, e.recordIds ?? [], e.recordCount, e.requestId ?? null],
+    );
+  }
+
+  // Auditors see entries that concern their forces (all, for national auditors).
+  async list(em: EntityManager, scope: ForceScope, f: AccessLogFilter): Promise<AccessLogView[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const add = (sql: string, v: unknown) => {
+      params.push(v);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (scope !== 'all') add('force_ids && ?::text[]', [...scope]);
+    if (f.userId) add('user_id = ?', f.userId);
+    if (f.forceId) add('? = ANY (force_ids)', f.forceId);
+    if (f.action) add('action = ?', f.action);
+    if (f.recordId) add('?::uuid = ANY (record_ids)', f.recordId);
+    if (f.from) add('at >= ?', f.from);
+    if (f.to) add('at < ?', f.to);
+    if (f.afterSeq) add('seq > ?', f.afterSeq);
+    params.push(f.limit);
+    const rows: Row[] = await em.query(
+      `SELECT seq::text, at, user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count,
+              request_id, encode(hash, 'hex') AS hash
+       FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((r) => ({
+      seq: r.seq, at: r.at, userId: r.user_id, action: r.action, forceIds: r.force_ids, purpose: r.purpose,
+      justification: r.justification, route: r.route, query: r.query, recordIds: r.record_ids, recordCount: r.record_count,
+      requestId: r.request_id, hash: r.hash,
+    }));
+  }
+}
+
+// Recomputes every hash and link. Detects edited, inserted or deleted entries (a gap or a broken link);
+// truncation of the newest entries shows as a head that differs from one recorded elsewhere.
+export async function verifyAccessLog(db: DataSource | EntityManager): Promise<ChainVerification> {
+  const broken: { seq: string; problem: string }[] = await db.query(`
+    SELECT seq::text, problem FROM (
+      SELECT seq,
+        CASE
+          WHEN seq <> COALESCE(lag(seq) OVER w, 0) + 1 THEN 'sequence gap before this entry'
+          WHEN prev_hash <> COALESCE(lag(hash) OVER w, '\\x'::bytea) THEN 'link to the previous entry is broken'
+          WHEN hash <> sha256(prev_hash || convert_to(access_log_payload(a), 'UTF8')) THEN 'entry content does not match its hash'
+        END AS problem
+      FROM access_log a WINDOW w AS (ORDER BY seq)
+    ) x WHERE problem IS NOT NULL ORDER BY seq LIMIT 1000`);
+  const [stats]: { entries: string; seq: string | null; hash: string | null }[] = await db.query(`
+    SELECT (SELECT count(*) FROM access_log)::text AS entries, seq::text, encode(hash, 'hex') AS hash
+    FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1) h ON true`);
+  return {
+    ok: broken.length === 0,
+    entries: Number(stats.entries),
+    head: stats.seq && stats.hash ? { seq: stats.seq, hash: stats.hash } : null,
+    broken,
+  };
+}

@@ -1,0 +1,50 @@
+// DPA 2018 s.62: the kinds of processing that must be logged.
+export const ACCESS_ACTIONS = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure'] as const;
+export type AccessAction = (typeof ACCESS_ACTIONS)[number];
+
+export interface AccessEntry {
+  userId: string;
+  action: AccessAction;
+  forceIds: string[]; // forces whose data the access concerned
+  route: string; // e.g. 'GET /crimes/:id'
+  purpose?: string | null;
+  justification?: string | null;
+  query?: Record<string, unknown> | null; // for list queries: the filters, not every row
+  recordIds?: string[];
+  recordCount: number;
+  requestId?: string | null;
+}
+
+export interface AccessLogView {
+  seq: string;
+  at: Date;
+  userId: string;
+  action: AccessAction;
+  forceIds: string[];
+  purpose: string | null;
+  justification: string | null;
+  route: string;
+  query: Record<string, unknown> | null;
+  recordIds: string[];
+  recordCount: number;
+  requestId: string | null;
+  hash: string;
+}
+
+export interface AccessLogFilter {
+  userId?: string;
+  forceId?: string;
+  action?: AccessAction;
+  recordId?: string;
+  from?: Date;
+  to?: Date;
+  afterSeq?: string;
+  limit: number;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  entries: number;
+  head: { seq: string; hash: string } | null;
+  broken: { seq: string; problem: string }[];
+}

@@ -1,0 +1,109 @@
+import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import type { Actor } from './actor.js';
+import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
+import { verifyPassword } from './passwords.js';
+import { toActor, UsersService, type UserRow } from './users.service.js';
+
+export interface TokenPair {
+  tokenType: 'Bearer';
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+}
+export interface AccessPayload {
+  sub: string;
+  sid: string;
+  typ: 'access';
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const INVALID = 'invalid username or password, or the account is locked';
+
+// Short-lived JWT access tokens bound to a server-side session, so logout and admin changes revoke them at once;
+// opaque refresh tokens rotate on use, and a reused one revokes the session (theft detection).
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly users: UsersService,
+    private readonly jwt: JwtService,
+    @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
+  ) {}
+
+  // Used by the passport local strategy. The same answer for unknown users, wrong passwords and locked accounts.
+  async checkCredentials(username: string, password: string): Promise<UserRow> {
+    const user = await this.users.byUsername(username);
+    if (!user || !user.active) {
+      await verifyPassword('$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$ZmFrZWZha2VmYWtlZmFrZQ', password); // even out timing
+      throw new UnauthorizedException(INVALID);
+    }
+    if (user.locked_until && user.locked_until > new Date()) throw new UnauthorizedException(INVALID);
+    if (!(await verifyPassword(user.password_hash, password))) {
+      await this.ds.query(
+        `UPDATE users SET failed_logins = failed_logins + 1,
+           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
+         WHERE id = $1`,
+        [user.id, this.config.maxFailedLogins, this.config.lockoutSeconds],
+      );
+      throw new UnauthorizedException(INVALID);
+    }
+    await this.ds.query(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+    return user;
+  }
+
+  async login(user: UserRow): Promise<TokenPair> {
+    const secret = randomBytes(32).toString('base64url');
+    const [session]: { id: string }[] = await this.ds.query(
+      `INSERT INTO auth_sessions (user_id, refresh_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`,
+      [user.id, sha256(secret), this.config.refreshTtlSeconds],
+    );
+    return this.tokens(user.username, session.id, secret);
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const [sid, secret] = refreshToken.split('.');
+    if (!sid || !secret || !/^[0-9a-f-]{36}$/.test(sid)) throw new UnauthorizedException('invalid refresh token');
+    return this.ds.transaction(async (em) => {
+      const rows: { refresh_hash: string; username: string; valid: boolean }[] = await em.query(
+        `SELECT s.refresh_hash, u.username, (s.revoked_at IS NULL AND s.expires_at > now() AND u.active) AS valid
+         FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 FOR UPDATE OF s`,
+        [sid],
+      );
+      const s = rows[0];
+      if (!s || !s.valid) throw new UnauthorizedException('invalid refresh token');
+      const given = Buffer.from(sha256(secret));
+      if (!timingSafeEqual(given, Buffer.from(s.refresh_hash))) {
+        await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE id = $1`, [sid]);
+        throw new UnauthorizedException('refresh token reused: session revoked');
+      }
+      const next = randomBytes(32).toString('base64url');
+      await em.query(`UPDATE auth_sessions SET refresh_hash = $2 WHERE id = $1`, [sid, sha256(next)]);
+      return this.tokens(s.username, sid, next);
+    });
+  }
+
+  async logout(sessionId: string): Promise<void> {
+    await this.ds.query(`UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [sessionId]);
+  }
+
+  // Called for every request by the JWT strategy, after the signature and expiry checks.
+  async actorFor(payload: AccessPayload): Promise<Actor & { sessionId: string }> {
+    if (payload.typ !== 'access' || typeof payload.sid !== 'string') throw new UnauthorizedException();
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = $1 AND u.username = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
+      [payload.sid, payload.sub],
+    );
+    if (!rows[0]) throw new UnauthorizedException('session ended');
+    return { ...toActor(rows[0]), sessionId: payload.sid };
+  }
+
+  private async tokens(username: string, sid: string, secret: string): Promise<TokenPair> {
+    const payload: AccessPayload = { sub: username, sid, typ: 'access' };
+    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.accessTtlSeconds, algorithm: 'HS256' });
+    return { tokenType: 'Bearer', accessToken, expiresIn: this.config.accessTtlSeconds, refreshToken: `${sid}.${secret}` };
+  }
+}
