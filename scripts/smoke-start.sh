@@ -21,13 +21,22 @@ stop() { kill -INT "$pid"; wait "$pid" || true; }
 
 npm run build --silent
 start
+# Log in as the demo registrar the first start created (passwords are only in the data folder).
+login() {
+  local pw
+  pw=$(awk '$1=="demo.registrar"{print $2}' "$data/demo-logins.txt")
+  curl -fsS -X POST "http://127.0.0.1:$port/auth/login" -H 'content-type: application/json' \
+    -d '{"username":"demo.registrar","password":"'"$pw"'"}' | sed -E 's/.*"accessToken":"([^"]+)".*/\1/'
+}
+token=$(login)
 ref="SMOKE-$RANDOM"
-curl -fsS -X POST "http://127.0.0.1:$port/crimes" -H 'content-type: application/json' -d '{
+curl -fsS -X POST "http://127.0.0.1:$port/crimes" -H "authorization: Bearer $token" -H 'content-type: application/json' -d '{
   "forceId":"derbyshire","crimeReference":"'"$ref"'","offenceCode":"8L","reportedAt":"2019-06-01T09:00:00Z",
   "recordedAt":"2019-06-01T10:00:00Z","offenceFrom":"2019-05-30T10:00:00Z","onlineFlag":"yes",
   "onlineMethod":"abusive messages","victimAge":30,"victimSex":"female","status":"confirmed"}' >/dev/null
 stop
 start
-if ! curl -fsS "http://127.0.0.1:$port/crimes?limit=500" | grep -q "$ref"; then cat "$log"; echo "smoke: data did not survive a restart"; exit 1; fi
+token=$(login)
+if ! curl -fsS -H "authorization: Bearer $token" "http://127.0.0.1:$port/crimes?limit=500" | grep -q "$ref"; then cat "$log"; echo "smoke: data did not survive a restart"; exit 1; fi
 stop
 echo "smoke: npm start on embedded PostgreSQL is healthy and keeps data across restarts"

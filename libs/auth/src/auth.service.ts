@@ -66,23 +66,26 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<TokenPair> {
     const [sid, secret] = refreshToken.split('.');
     if (!sid || !secret || !/^[0-9a-f-]{36}$/.test(sid)) throw new UnauthorizedException('invalid refresh token');
-    return this.ds.transaction(async (em) => {
+    // The revocation on reuse must commit, so the transaction returns a verdict and the error is thrown after it.
+    const result = await this.ds.transaction(async (em) => {
       const rows: { refresh_hash: string; username: string; valid: boolean }[] = await em.query(
         `SELECT s.refresh_hash, u.username, (s.revoked_at IS NULL AND s.expires_at > now() AND u.active) AS valid
          FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 FOR UPDATE OF s`,
         [sid],
       );
       const s = rows[0];
-      if (!s || !s.valid) throw new UnauthorizedException('invalid refresh token');
-      const given = Buffer.from(sha256(secret));
-      if (!timingSafeEqual(given, Buffer.from(s.refresh_hash))) {
+      if (!s || !s.valid) return 'invalid' as const;
+      if (!timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(s.refresh_hash))) {
         await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE id = $1`, [sid]);
-        throw new UnauthorizedException('refresh token reused: session revoked');
+        return 'reused' as const;
       }
       const next = randomBytes(32).toString('base64url');
       await em.query(`UPDATE auth_sessions SET refresh_hash = $2 WHERE id = $1`, [sid, sha256(next)]);
-      return this.tokens(s.username, sid, next);
+      return { username: s.username, next };
     });
+    if (result === 'invalid') throw new UnauthorizedException('invalid refresh token');
+    if (result === 'reused') throw new UnauthorizedException('refresh token reused: session revoked');
+    return this.tokens(result.username, sid, result.next);
   }
 
   async logout(sessionId: string): Promise<void> {
