@@ -105,8 +105,9 @@ export class UsersService {
          WHERE id = $1 RETURNING *`,
         [id, c.displayName ?? current.display_name, roles, forceIds, allForces, c.active ?? current.active, hash, c.password !== undefined],
       );
-      // Deactivating a user or changing their access ends their sessions.
-      await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      // Deactivating a user or changing their access or password ends their sessions.
+      const accessChanged = [c.roles, c.forceIds, c.allForces, c.active, c.password].some((v) => v !== undefined);
+      if (accessChanged) await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
       return toView(row);
     });
   }

@@ -1,0 +1,253 @@
+// The exact attacker: what can a reader infer about each suppressed entry from everything published?
+//
+// Model. A two-way table with margins is a circulation on the network
+//   S → row i (row total) → column j (cell i,j) → T (column total) → S (grand total),
+// because flow conservation at the row, column, S and T nodes is exactly "cells add up to row totals,
+// to column totals, and totals add up to the grand total". The reader knows, for every entry, an
+// interval of possible true values: [v, v] for an exactly published count, [p−2, p+2] ∩ [10, ∞) for an
+// ONS-rounded one, [0, 0] for a structural zero (or published 0) and [0, ∞) for a suppressed one.
+// The reader also knows every count is a non-negative integer.
+//
+// Exactness. The constraint matrix is a network matrix, hence totally unimodular, and the bounds are
+// integers, so: (1) the smallest and largest values an entry can take over all real solutions are
+// integers attained by integer solutions, and (2) every integer in between is attained by an integer
+// solution (fix the entry to k; the system stays a network with integer bounds and is feasible by
+// convexity, so it has an integer vertex). The feasible range computed below is therefore exactly the
+// set of values the reader cannot rule out, with integrality and non-negativity taken into account.
+//
+// Algorithm. Find one feasible circulation f (max-flow with lower bounds). For entry e = (u→v), any
+// other feasible circulation is f plus a circulation g in the residual network; g_e = +δ means the
+// rest of g carries δ units from v back to u. So the largest increase of e is the max-flow from v to
+// u in the residual network without e (capped by e's own headroom), and the largest decrease is the
+// max-flow from u to v. Two small max-flows per entry.
+
+import {
+  publishedInterval,
+  resolveDisclosureConfig,
+  type DisclosureConfig,
+  type ResolvedDisclosureConfig,
+} from './config.js';
+import { FlowNetwork, UNBOUNDED } from './max-flow.js';
+import type { EntryRef } from './table.js';
+
+/** The attacker's inclusive range for one entry. `max` is Infinity when nothing bounds it. */
+export interface FeasibleRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Inclusive interval of values the reader considers possible before combining constraints. */
+export interface Interval {
+  readonly lo: number;
+  /** Infinity for a suppressed entry. */
+  readonly hi: number;
+}
+
+/** Everything the reader knows, entry by entry. Structural zeros are [0, 0]. */
+export interface AttackerView {
+  readonly cells: readonly (readonly Interval[])[];
+  readonly rowTotals: readonly Interval[];
+  readonly columnTotals: readonly Interval[];
+  readonly grandTotal: Interval;
+}
+
+/** The published form of a table: numbers as strings, "*" for suppressed, "" for structural zeros. */
+export interface PublishedTable {
+  readonly rowLabels: readonly string[];
+  readonly columnLabels: readonly string[];
+  readonly cells: readonly (readonly string[])[];
+  readonly rowTotals: readonly string[];
+  readonly columnTotals: readonly string[];
+  readonly grandTotal: string;
+}
+
+export interface AttackedEntry {
+  readonly entry: EntryRef;
+  readonly range: FeasibleRange;
+}
+
+interface Arc {
+  readonly u: number;
+  readonly v: number;
+  readonly lo: number;
+  /** finite capacity; UNBOUNDED stands for +∞ */
+  readonly hi: number;
+}
+
+/** Thrown when the published values admit no table at all (an inconsistent publication). */
+export class InconsistentTableError extends Error {
+  constructor(message = 'the published values are inconsistent: no table of counts matches them') {
+    super(message);
+    this.name = 'InconsistentTableError';
+  }
+}
+
+/**
+ * The attacker for one fixed view of a table. Entries are addressed by index:
+ * cells row-major (r·C + c), then row totals, then column totals, then the grand total.
+ */
+export class TableAttacker {
+  readonly rows: number;
+  readonly columns: number;
+  private readonly arcs: Arc[] = [];
+  private readonly flow: number[];
+  private readonly nodeCount: number;
+
+  /**
+   * @param start optional known feasible values per entry index (e.g. the true counts, which always
+   * satisfy the reader's constraints); when omitted a feasible table is found by max-flow.
+   */
+  constructor(view: AttackerView, start?: readonly number[]) {
+    this.rows = view.rowTotals.length;
+    this.columns = view.columnTotals.length;
+    const R = this.rows;
+    const C = this.columns;
+    if (view.cells.length !== R || view.cells.some((line) => line.length !== C)) {
+      throw new RangeError('attacker view: cells do not match the totals');
+    }
+    this.nodeCount = R + C + 2;
+    const S = 0;
+    const T = R + C + 1;
+    const arc = (u: number, v: number, iv: Interval): Arc => {
+      if (!(iv.lo >= 0) || !Number.isSafeInteger(iv.lo) || !(iv.hi >= iv.lo)) {
+        throw new RangeError(`attacker view: bad interval [${iv.lo}, ${iv.hi}]`);
+      }
+      return { u, v, lo: iv.lo, hi: iv.hi === Infinity ? UNBOUNDED : iv.hi };
+    };
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) this.arcs.push(arc(1 + r, 1 + R + c, view.cells[r]![c]!));
+    for (let r = 0; r < R; r++) this.arcs.push(arc(S, 1 + r, view.rowTotals[r]!));
+    for (let c = 0; c < C; c++) this.arcs.push(arc(1 + R + c, T, view.columnTotals[c]!));
+    this.arcs.push(arc(T, S, view.grandTotal));
+    this.flow = start ? this.checkedStart(start) : this.feasibleCirculation();
+  }
+
+  get entryCount(): number {
+    return this.arcs.length;
+  }
+
+  indexOf(entry: EntryRef): number {
+    return entryIndex(entry, this.rows, this.columns);
+  }
+
+  /** Exact range of values the reader cannot rule out for the entry. */
+  range(index: number): FeasibleRange {
+    const e = this.arcs[index];
+    if (!e) throw new RangeError(`no entry ${index}`);
+    const fe = this.flow[index]!;
+    if (e.lo === e.hi) return { min: e.lo, max: e.hi };
+    const headroom = e.hi - fe;
+    const up = headroom > 0 ? this.residual(index).maxFlow(e.v, e.u, headroom) : 0;
+    const legroom = fe - e.lo;
+    const down = legroom > 0 ? this.residual(index).maxFlow(e.u, e.v, legroom) : 0;
+    const max = fe + up;
+    return { min: fe - down, max: max >= UNBOUNDED / 2 ? Infinity : max };
+  }
+
+  private residual(skip: number): FlowNetwork {
+    const net = new FlowNetwork(this.nodeCount);
+    this.arcs.forEach((a, k) => {
+      if (k === skip) return;
+      const f = this.flow[k]!;
+      if (a.hi - f > 0) net.addArc(a.u, a.v, a.hi - f);
+      if (f - a.lo > 0) net.addArc(a.v, a.u, f - a.lo);
+    });
+    return net;
+  }
+
+  private checkedStart(start: readonly number[]): number[] {
+    if (start.length !== this.arcs.length) throw new RangeError('start values do not match the table');
+    const balance = new Array<number>(this.nodeCount).fill(0);
+    this.arcs.forEach((a, k) => {
+      const f = start[k]!;
+      if (f < a.lo || f > a.hi) throw new InconsistentTableError('start values fall outside the published intervals');
+      balance[a.u]! -= f;
+      balance[a.v]! += f;
+    });
+    if (balance.some((b) => b !== 0)) throw new InconsistentTableError('start values do not add up');
+    return [...start];
+  }
+
+  private feasibleCirculation(): number[] {
+    const n = this.nodeCount;
+    const net = new FlowNetwork(n + 2);
+    const SS = n;
+    const TT = n + 1;
+    const excess = new Array<number>(n).fill(0);
+    const ids = this.arcs.map((a) => {
+      excess[a.v]! += a.lo;
+      excess[a.u]! -= a.lo;
+      return net.addArc(a.u, a.v, a.hi - a.lo);
+    });
+    let need = 0;
+    excess.forEach((x, node) => {
+      if (x > 0) {
+        net.addArc(SS, node, x);
+        need += x;
+      } else if (x < 0) net.addArc(node, TT, -x);
+    });
+    if (net.maxFlow(SS, TT) !== need) throw new InconsistentTableError();
+    return this.arcs.map((a, k) => a.lo + net.flowOn(ids[k]!));
+  }
+}
+
+export function entryIndex(entry: EntryRef, rows: number, columns: number): number {
+  switch (entry.kind) {
+    case 'cell':
+      return entry.row * columns + entry.column;
+    case 'row-total':
+      return rows * columns + entry.row;
+    case 'column-total':
+      return rows * columns + rows + entry.column;
+    case 'grand-total':
+      return rows * columns + rows + columns;
+  }
+}
+
+export function entryAt(index: number, rows: number, columns: number): EntryRef {
+  const cells = rows * columns;
+  if (index < cells) return { kind: 'cell', row: Math.floor(index / columns), column: index % columns };
+  if (index < cells + rows) return { kind: 'row-total', row: index - cells };
+  if (index < cells + rows + columns) return { kind: 'column-total', column: index - cells - rows };
+  if (index === cells + rows + columns) return { kind: 'grand-total' };
+  throw new RangeError(`no entry ${index}`);
+}
+
+/** The reader's knowledge of one published string under the given method. */
+export function intervalOfPublished(text: string, config: ResolvedDisclosureConfig, subjectToPrimary = true): Interval {
+  if (text === '') return { lo: 0, hi: 0 };
+  if (text === '*') return { lo: 0, hi: Infinity };
+  if (!/^\d+$/.test(text)) throw new RangeError(`cannot read published value "${text}"`);
+  return publishedInterval(Number(text), config, subjectToPrimary);
+}
+
+/** Builds the reader's view of a published table. */
+export function attackerViewOf(published: PublishedTable, config: ResolvedDisclosureConfig): AttackerView {
+  const cell = (t: string) => intervalOfPublished(t, config);
+  const total = (t: string) => intervalOfPublished(t, config, config.suppressSmallTotals);
+  return {
+    cells: published.cells.map((line) => line.map(cell)),
+    rowTotals: published.rowTotals.map(total),
+    columnTotals: published.columnTotals.map(total),
+    grandTotal: total(published.grandTotal),
+  };
+}
+
+/**
+ * Attacks a published table using only what it shows (and the method's public rules): returns the
+ * exact feasible range of every suppressed ("*") entry.
+ */
+export function attackPublishedTable(
+  published: PublishedTable,
+  config: DisclosureConfig | ResolvedDisclosureConfig = { method: 'threshold' },
+): AttackedEntry[] {
+  const resolved = 'roundingBase' in config ? config : resolveDisclosureConfig(config);
+  const attacker = new TableAttacker(attackerViewOf(published, resolved));
+  const rows = published.rowTotals.length;
+  const columns = published.columnTotals.length;
+  const texts = [...published.cells.flat(), ...published.rowTotals, ...published.columnTotals, published.grandTotal];
+  const out: AttackedEntry[] = [];
+  texts.forEach((text, index) => {
+    if (text === '*') out.push({ entry: entryAt(index, rows, columns), range: attacker.range(index) });
+  });
+  return out;
+}

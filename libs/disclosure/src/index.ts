@@ -1,0 +1,19 @@
+export * from './table.js';
+export * from './config.js';
+export {
+  attackPublishedTable,
+  attackerViewOf,
+  entryAt,
+  entryIndex,
+  InconsistentTableError,
+  intervalOfPublished,
+  TableAttacker,
+  type AttackedEntry,
+  type AttackerView,
+  type FeasibleRange,
+  type Interval,
+  type PublishedTable,
+} from './attacker.js';
+export * from './suppression.js';
+export * from './extremes.js';
+export { FlowNetwork, UNBOUNDED } from './max-flow.js';

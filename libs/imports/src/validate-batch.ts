@@ -1,0 +1,113 @@
+// Validation of parsed rows: the importer's force scope, duplicates within the file, then the same
+// recording-rules engine as the API. 'block' findings reject a row; 'warn' findings are kept on the record.
+// A 'confirm' finding (e.g. CF-AGE-005, under-13 victim on an under-16 code) rejects the row unless the
+// row's `acknowledge` column lists its code: the import equivalent of the API's acknowledge field.
+import { evaluateCrime, partitionFindings, type RuleContext, type RuleFinding } from '#libs/recording-rules';
+import { DuplicateTracker } from './duplicate-tracker.js';
+import type { ImportedCrime } from './import-row.js';
+import type { ParsedRow } from './parse-stream.js';
+
+export interface ImportScope {
+  forces: readonly string[] | 'all'; // force ids the importer may write; 'all' for a national role
+}
+
+export interface RowProblem {
+  code: string; // IMP-* (shape, scope, duplicate) or CF-* (recording rule)
+  message: string;
+  field?: string;
+}
+
+export interface AcceptedRow {
+  status: 'accepted';
+  line: number;
+  crimeReference: string;
+  forceId: string;
+  crime: ImportedCrime;
+  warnings: string[]; // warn-severity rule codes, stored on the record (rule_warnings)
+  acknowledged: string[]; // confirm-severity codes the row acknowledged and that apply (acknowledged_rules)
+  findings: RuleFinding[]; // the warn and acknowledged findings in full, for the report or a preview
+}
+
+export interface RejectedRow {
+  status: 'rejected';
+  line: number;
+  crimeReference: string | null;
+  forceId: string | null;
+  problems: RowProblem[];
+}
+
+export type RowVerdict = AcceptedRow | RejectedRow;
+
+// Validates one batch. Pass the same tracker for every batch of a file, or duplicates across batches
+// go unseen; ImportValidator does that for you.
+export function validateBatch(
+  rows: readonly ParsedRow[],
+  ctx: RuleContext,
+  scope: ImportScope,
+  duplicates: DuplicateTracker = new DuplicateTracker(),
+): RowVerdict[] {
+  const allowed = scope.forces === 'all' ? null : new Set(scope.forces.map((f) => f.trim().toLowerCase()));
+  return rows.map((row) => validateRow(row, ctx, allowed, duplicates));
+}
+
+// One per import file: keeps the duplicate tracker and running counts across batches.
+export class ImportValidator {
+  private readonly duplicates = new DuplicateTracker();
+  accepted = 0;
+  rejected = 0;
+
+  constructor(
+    private readonly ctx: RuleContext,
+    private readonly scope: ImportScope,
+  ) {}
+
+  validate(rows: readonly ParsedRow[]): RowVerdict[] {
+    const verdicts = validateBatch(rows, this.ctx, this.scope, this.duplicates);
+    for (const v of verdicts) {
+      if (v.status === 'accepted') this.accepted++;
+      else this.rejected++;
+    }
+    return verdicts;
+  }
+}
+
+function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | null, duplicates: DuplicateTracker): RowVerdict {
+  const problems: RowProblem[] = row.errors.map((e) => ({ ...e }));
+  const { line, crimeReference, forceId } = row;
+  if (forceId !== null && allowed !== null && !allowed.has(forceId)) {
+    problems.push({
+      code: 'IMP-SCOPE-001',
+      field: 'force_id',
+      message: `force ${forceId} is outside your import scope (${[...allowed].join(', ') || 'no forces'})`,
+    });
+  }
+  // Every row with a reference and a force takes part, even a rejected one: two rows claiming the same
+  // record make the file ambiguous whichever of them is valid.
+  if (forceId !== null && crimeReference !== null) {
+    const first = duplicates.firstLine(forceId, crimeReference, line);
+    if (first !== null) {
+      problems.push({
+        code: 'IMP-DUP-001',
+        field: 'crime_reference',
+        message: `crime reference ${crimeReference} already appears on line ${first} for force ${forceId}`,
+      });
+    }
+  }
+  if (row.crime) {
+    const { acknowledge, ...facts } = row.crime;
+    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(evaluateCrime(facts, ctx), acknowledge);
+    for (const f of blocking) problems.push({ code: f.code, message: f.message });
+    for (const f of unacknowledged) {
+      problems.push({ code: f.code, message: `${f.message} (to keep the record as it is, add ${f.code} to the acknowledge column)` });
+    }
+    if (problems.length === 0 && crimeReference !== null && forceId !== null) {
+      return {
+        status: 'accepted', line, crimeReference: row.crime.crimeReference, forceId: row.crime.forceId, crime: row.crime,
+        warnings: codes(warnings), acknowledged: codes(acknowledged), findings: [...warnings, ...acknowledged],
+      };
+    }
+  }
+  return { status: 'rejected', line, crimeReference, forceId, problems };
+}
+
+const codes = (findings: RuleFinding[]): string[] => [...new Set(findings.map((f) => f.code))];
