@@ -10,7 +10,11 @@ import { RecordingRulesModule } from '#libs/recording-rules';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
+import { AuditingHttpModule } from './auditing/auditing-http.module.js';
 import { CrimesHttpModule } from './crimes/crimes-http.module.js';
+import { ImportsHttpModule } from './imports/imports-http.module.js';
+import { NationalHttpModule } from './national/national-http.module.js';
+import { ReturnsHttpModule } from './returns/returns-http.module.js';
 import { HealthController } from './health/health.controller.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { RulesController } from './rules/rules.controller.js';
@@ -40,6 +44,10 @@ export class AppModule {
         CatalogueModule,
         RecordingRulesModule,
         CrimesHttpModule,
+        ImportsHttpModule,
+        ReturnsHttpModule,
+        NationalHttpModule,
+        AuditingHttpModule,
       ],
       controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
       providers: [

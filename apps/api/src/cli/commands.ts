@@ -1,14 +1,16 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { DataSource } from 'typeorm';
 import { verifyAccessLog } from '#libs/access-log';
 import { ROLES, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { typeormOptions } from '#libs/persistence';
 import { resolveDatabase } from '../config/database-url.js';
 import { loadEnv } from '../config/env.js';
 import { prepareDatabase } from '../database/prepare-database.js';
+import { withDatabase, type Command, type Out } from './cli-support.js';
+
+// Commands of other areas live beside their code (apps/api/src/cli/<area>.command.ts) and are listed here.
+const AREA_COMMANDS: Record<string, Command> = {};
 
 // `cyberflag <command>`: operational commands that share the app's config and database resolution.
 const USAGE = `usage: cyberflag <command> [options]
@@ -17,25 +19,6 @@ const USAGE = `usage: cyberflag <command> [options]
                           create a user (the first admin too); without --password-stdin a random password is printed once
   audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
 roles: ${ROLES.join(', ')}`;
-
-type Out = (line: string) => void;
-
-async function withDatabase<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
-  const env = loadEnv();
-  const db = await resolveDatabase(env, () => undefined);
-  try {
-    await prepareDatabase(db.url, () => undefined);
-    const ds = new DataSource(typeormOptions({ url: db.url, poolSize: 2 }));
-    await ds.initialize();
-    try {
-      return await work(ds);
-    } finally {
-      await ds.destroy();
-    }
-  } finally {
-    await db.stop();
-  }
-}
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -97,6 +80,8 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
       return 0;
     }
     if (command === 'user' && sub === 'add') return await userAdd(rest, out);
+    const area = AREA_COMMANDS[command ?? ''];
+    if (area) return await area(argv.slice(1), out);
     if (command === 'audit' && sub === 'verify') return await auditVerify(out);
   } catch (e) {
     process.stderr.write(`cyberflag: ${e instanceof Error ? e.message : String(e)}\n`);

@@ -1,0 +1,59 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { userInfo } from 'node:os';
+import { DataSource } from 'typeorm';
+import type { Actor, RequestContext, Role } from '#libs/auth';
+import { typeormOptions } from '#libs/persistence';
+import { AppModule } from '../app.module.js';
+import { authConfig } from '../config/auth-config.js';
+import { resolveDatabase } from '../config/database-url.js';
+import { loadEnv } from '../config/env.js';
+import { jwtSecret } from '../config/secrets.js';
+import { prepareDatabase } from '../database/prepare-database.js';
+
+export type Out = (line: string) => void;
+export type Command = (args: string[], out: Out) => Promise<number>;
+
+// A plain DataSource as the schema owner: for commands below the service layer (migrations, users, audit).
+export async function withDatabase<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
+  const env = loadEnv();
+  const db = await resolveDatabase(env, () => undefined);
+  try {
+    await prepareDatabase(db.url, () => undefined);
+    const ds = new DataSource(typeormOptions({ url: db.url, poolSize: 2 }));
+    await ds.initialize();
+    try {
+      return await work(ds);
+    } finally {
+      await ds.destroy();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+// The whole application without HTTP: commands use the same services (rules, scoping, access log) as the API.
+export async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  const env = loadEnv();
+  const db = await resolveDatabase(env, () => undefined);
+  try {
+    await prepareDatabase(db.url, () => undefined);
+    const auth = authConfig(env, jwtSecret(env, db.kind === 'embedded', () => undefined));
+    const app = await NestFactory.createApplicationContext(AppModule.register({ databaseUrl: db.url, poolSize: 4, auth }), {
+      logger: ['error'],
+    });
+    try {
+      return await work(app);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+// The operator at the terminal: named after the OS user so the access log says who ran the command.
+export function cliContext(roles: Role[], forces: string[] | 'all', command: string, purpose: string | null = null): RequestContext {
+  const actor: Actor = { userId: `cli:${userInfo().username}`, displayName: `command line (${userInfo().username})`, roles, forces };
+  return { actor, requestId: null, route: `CLI ${command}`, purpose };
+}
