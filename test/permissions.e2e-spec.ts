@@ -14,13 +14,19 @@ interface Case {
   forbidden: Persona;
   status: number; // what the forbidden caller gets
   okStatus?: number;
-  call: (ids: Ids) => { path: string; body?: object; query?: object };
+  call: (ids: Ids) => { path: string; body?: object | string; query?: object; type?: string };
 }
 interface Ids {
   crime: string;
   user: string;
   throwaway: Headers; // a fresh login, for routes that end or change the caller's own session
+  importId: string;
 }
+
+// A one-row import file in Derbyshire, 2013-14.
+const importCsv = () =>
+  'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status\r\n' +
+  `MX-${randomUUID().slice(0, 12)},derbyshire,8L,2013-06-01T10:00:00Z,2013-06-01T12:00:00Z,2013-05-30T09:00:00Z,,Y,messages,34,female,confirmed\r\n`;
 
 // The permission matrix: for EVERY route, one caller who may and one who may not. A final test checks that
 // every route in the OpenAPI document appears here, so a new route cannot ship without its row.
@@ -46,6 +52,9 @@ const cases: Case[] = [
   { route: 'POST /crimes/{id}/reclassify', allowed: 'derbyshireFcr', forbidden: 'admin', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/reclassify`, body: { version: 1, offenceCode: '88A', reason: 'matrix' } }) },
   { route: 'POST /crimes/{id}/confirm', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/confirm`, body: { version: 1 } }) },
   { route: 'POST /crimes/{id}/cancel', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/cancel`, body: { version: 1, category: 'C5', justification: 'Recorded in error against the wrong force system entry' } }) },
+  { route: 'POST /imports', allowed: 'derbyshireRegistrar', forbidden: 'nationalAuditor', status: 403, okStatus: 201, call: () => ({ path: '/imports', body: importCsv(), type: 'text/csv' }) },
+  { route: 'GET /imports/{id}', allowed: 'derbyshireRegistrar', forbidden: 'lincolnshireRegistrar', status: 404, call: (ids) => ({ path: `/imports/${ids.importId}` }) },
+  { route: 'GET /imports/{id}/report', allowed: 'derbyshireAuditor', forbidden: 'statistician', status: 403, call: (ids) => ({ path: `/imports/${ids.importId}/report` }) },
   { route: 'POST /crimes/{id}/transfer', allowed: 'derbyshireFcr', forbidden: 'lincolnshireFcr', status: 404, call: (ids) => ({ path: `/crimes/${ids.crime}/transfer`, body: { version: 1, toForceId: 'nottinghamshire', justification: 'Offence took place in the Nottinghamshire force area' } }) },
 ];
 
@@ -68,14 +77,18 @@ describe('permission matrix', () => {
     const body = route.endsWith('/confirm') ? crimeBody({ status: 'draft' }) : crimeBody();
     const crime = (await request(app.getHttpServer()).post('/crimes').set(who.derbyshireRegistrar).send(body).expect(201)).body as { id: string };
     const user = await app.get(UsersService).create('test', { username: `matrix-target.${randomUUID().slice(0, 8)}`, displayName: 'T', password: randomUUID(), roles: ['auditor'], forceIds: [], allForces: true }, () => true);
-    return { crime: crime.id, user: user.id, throwaway: await loginAs(app, ['auditor'], 'all', 'throwaway') };
+    const importId = route.includes('/imports/')
+      ? ((await request(app.getHttpServer()).post('/imports').set(who.derbyshireRegistrar).set('content-type', 'text/csv').send(importCsv()).expect(201)).body as { id: string }).id
+      : '';
+    return { crime: crime.id, user: user.id, throwaway: await loginAs(app, ['auditor'], 'all', 'throwaway'), importId };
   }
 
   async function send(c: Case, as: Persona, ids: Ids) {
     const [method, ,] = c.route.split(' ');
-    const { path, body, query } = c.call(ids);
+    const { path, body, query, type } = c.call(ids);
     const server = request(app.getHttpServer());
     const req = method === 'GET' ? server.get(path) : method === 'PATCH' ? server.patch(path) : server.post(path);
+    if (type) req.set('content-type', type);
     return req.set(headers(as, ids)).query(query ?? {}).send(body);
   }
 

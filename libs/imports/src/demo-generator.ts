@@ -35,6 +35,8 @@ interface Offence {
   profile: OffenceProfile;
   def: OffenceDefinition;
   commenced: Date | null; // first instant the code may be used for conduct (R11)
+  from: number; // the code table allows it on records made from this instant (validFrom)…
+  until: number; // …until this one (the day after validTo; Infinity when open)
 }
 
 export function* generateDemoCrimes(options: DemoOptions): Generator<ImportRowObject> {
@@ -43,11 +45,11 @@ export function* generateDemoCrimes(options: DemoOptions): Generator<ImportRowOb
   const catalogue = options.catalogue ?? new Catalogue();
   const period = financialYearPeriod(year);
   const lastInstant = new Date(period.end.getTime() - 1);
-  const inYear = (item: { validFrom: string; validTo: string | null }) => coversDate(item, period.start) && coversDate(item, lastInstant);
-  const forces = catalogue.forces().filter(inYear);
+  // Forces that exist for the whole year (a merger mid-year would need its own handling).
+  const forces = catalogue.forces().filter((f) => coversDate(f, period.start) && coversDate(f, lastInstant));
   if (forces.length === 0) throw new RangeError(`no forces in the catalogue for ${year}`);
   const forceTable = new WeightedTable<Force>(forces.map((f) => [f, FORCE_WEIGHTS[f.id] ?? 0.7]));
-  const offenceTable = new WeightedTable<Offence>(usableOffences(catalogue, inYear, lastInstant).map((o) => [o, o.profile.weight]));
+  const offenceTable = new WeightedTable<Offence>(usableOffences(catalogue, period).map((o) => [o, o.profile.weight]));
   const rng = new Prng(`cyberflag-demo:${seed}:${year}`);
   const counters = new Map<string, number>();
   const span = period.end.getTime() - period.start.getTime() - MINUTE;
@@ -58,30 +60,44 @@ export function* generateDemoCrimes(options: DemoOptions): Generator<ImportRowOb
     counters.set(force.id, n);
     const recordedAt = new Date(period.start.getTime() + Math.floor((rng.next() * span) / MINUTE) * MINUTE);
     const reportedAt = new Date(recordedAt.getTime() - recordingDelay(rng));
-    const offence = drawOffence(rng, offenceTable, reportedAt);
+    const offence = drawOffence(rng, offenceTable, reportedAt, recordedAt);
     yield row(rng, `DEMO-${force.id.toUpperCase()}-${year}-${String(n).padStart(6, '0')}`, force, offence, reportedAt, recordedAt);
   }
 }
 
-function usableOffences(catalogue: Catalogue, inYear: (o: OffenceDefinition) => boolean, lastInstant: Date): Offence[] {
+// Police-recorded codes the code table allows at some time in the year.
+function usableOffences(catalogue: Catalogue, period: { start: Date; end: Date }): Offence[] {
+  // 00:00 London time on an ISO date, or on the day after it.
+  const midnight = (iso: string, plusDays = 0) => {
+    const [y, m, d] = iso.split('-').map(Number);
+    const day = new Date(Date.UTC(y, m - 1, d + plusDays));
+    return londonMidnight(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate());
+  };
   const usable: Offence[] = [];
   for (const profile of OFFENCE_PROFILES) {
     const def = catalogue.offence(profile.code);
-    if (!def || def.recordedBy !== 'police' || !inYear(def)) continue;
-    const commenced = def.commencedOn === null ? null : londonMidnight(...(def.commencedOn.split('-').map(Number) as [number, number, number]));
-    if (commenced !== null && commenced > lastInstant) continue;
-    usable.push({ profile, def, commenced });
+    if (!def || def.recordedBy !== 'police') continue;
+    const from = midnight(def.validFrom).getTime();
+    const until = def.validTo === null ? Infinity : midnight(def.validTo, 1).getTime();
+    const commenced = def.commencedOn === null ? null : midnight(def.commencedOn);
+    const last = period.end.getTime() - 1;
+    if (from > last || until <= period.start.getTime() || (commenced !== null && commenced.getTime() > last)) continue;
+    usable.push({ profile, def, commenced, from, until });
   }
-  if (usable.length === 0) throw new RangeError('no demo offence codes are in the catalogue');
+  if (usable.length === 0) throw new RangeError('no demo offence codes are in the catalogue for this year');
   return usable;
 }
 
-// Code with a commencement date (71/17): only for reports after it, so the conduct can follow it.
-function drawOffence(rng: Prng, table: WeightedTable<Offence>, reportedAt: Date): Offence {
-  for (;;) {
-    const offence = table.draw(rng);
-    if (offence.commenced === null || offence.commenced.getTime() <= reportedAt.getTime()) return offence;
+// A code valid on the recorded date (R11 code table) and, if it created a new offence (71/17), commenced
+// before the report, so the conduct can follow the commencement.
+function drawOffence(rng: Prng, table: WeightedTable<Offence>, reportedAt: Date, recordedAt: Date): Offence {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const o = table.draw(rng);
+    const recorded = recordedAt.getTime();
+    if (recorded < o.from || recorded >= o.until) continue;
+    if (o.commenced === null || o.commenced.getTime() <= reportedAt.getTime()) return o;
   }
+  throw new RangeError(`no demo offence code is valid on ${recordedAt.toISOString()}`);
 }
 
 // Mostly recorded within the 24 hours NCRS allows; ~4% later (CF-TIME-001 warnings for the FCR's KPI).

@@ -62,3 +62,6 @@ export class ImportFileError extends Error {
     super(`${code} ${message}`, options);
   }
 }
+
+export const emptyFileError = (why = 'expected a header row and at least one data row'): ImportFileError =>
+  new ImportFileError('IMP-FILE-001', `file is empty: ${why}`);

@@ -8,3 +8,4 @@ export * from './validate-batch.js';
 export * from './report.js';
 export { csvField, csvLine, writeLines, type CsvWriteOptions } from './csv-format.js';
 export { generateDemoCrimes, demoCsvLines, demoNdjsonLines, writeDemoCsv, type DemoOptions } from './demo-generator.js';
+export * from './load/index.js';

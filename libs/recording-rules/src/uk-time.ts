@@ -29,17 +29,34 @@ function assertValid(date: Date): void {
   if (Number.isNaN(date.getTime())) throw new RangeError('Invalid date: cannot place it in UK local time');
 }
 
+// UK clock changes happen on the hour in UTC (01:00), so the offset is constant within a UTC hour: cache it
+// per hour and read the parts with plain arithmetic. formatToParts per call was the import's hottest path.
+const offsetByHour = new Map<number, number>();
+const HOUR_MS = 3_600_000;
+
+function offsetMs(t: number): number {
+  const hour = Math.floor(t / HOUR_MS);
+  let offset = offsetByHour.get(hour);
+  if (offset === undefined) {
+    const parts = partsFormat.formatToParts(new Date(hour * HOUR_MS));
+    const pick = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
+    offset = Date.UTC(pick('year'), pick('month') - 1, pick('day'), pick('hour'), pick('minute'), pick('second')) - hour * HOUR_MS;
+    if (offsetByHour.size > 200_000) offsetByHour.clear();
+    offsetByHour.set(hour, offset);
+  }
+  return offset;
+}
+
 export function londonParts(date: Date): LondonParts {
   assertValid(date);
-  const parts = partsFormat.formatToParts(date);
-  const pick = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
+  const local = new Date(date.getTime() + offsetMs(date.getTime()));
   return {
-    year: pick('year'),
-    month: pick('month'),
-    day: pick('day'),
-    hour: pick('hour'),
-    minute: pick('minute'),
-    second: pick('second'),
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
   };
 }
 

@@ -8,15 +8,23 @@ import { resolveDatabase } from '../config/database-url.js';
 import { loadEnv } from '../config/env.js';
 import { prepareDatabase } from '../database/prepare-database.js';
 import { withDatabase, type Command, type Out } from './cli-support.js';
+import { demoCommand, importCommand } from './import.command.js';
 
 // Commands of other areas live beside their code (apps/api/src/cli/<area>.command.ts) and are listed here.
-const AREA_COMMANDS: Record<string, Command> = {};
+const AREA_COMMANDS: Record<string, Command> = {
+  import: importCommand,
+  demo: demoCommand,
+};
 
 // `cyberflag <command>`: operational commands that share the app's config and database resolution.
 const USAGE = `usage: cyberflag <command> [options]
   migrate                 apply pending migrations and refresh the reference catalogue
   user add --username U --name "Display Name" --role R [--role R2] (--force F [--force F2] | --all-forces) [--password-stdin]
                           create a user (the first admin too); without --password-stdin a random password is printed once
+  import FILE [--force ID] [--dry-run | --accept-valid] [--format csv|ndjson]
+                          load crimes from a CSV or NDJSON file (docs/import-format.md); all-or-nothing by default
+  demo [--year 2015-16] [--records N] [--seed S]
+                          generate and import a synthetic national dataset (clearly fictitious)
   audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
 roles: ${ROLES.join(', ')}`;
 

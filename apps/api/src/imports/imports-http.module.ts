@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ImportsModule } from '#libs/imports';
+import { ImportsController } from './imports.controller.js';
 
-// HTTP surface for imports: controllers and their providers are registered here.
-@Module({})
+// HTTP surface for bulk imports.
+@Module({ imports: [ImportsModule], controllers: [ImportsController] })
 export class ImportsHttpModule {}

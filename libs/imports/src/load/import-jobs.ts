@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { RejectedRow } from '../validate-batch.js';
+
+export type ImportMode = 'dry_run' | 'all_or_nothing' | 'accept_valid';
+export type ImportState = 'running' | 'completed' | 'rejected' | 'failed';
+
+export interface ImportCounts {
+  read: number;
+  accepted: number;
+  rejected: number;
+  inserted: number;
+  amended: number;
+  unchanged: number;
+}
+
+export interface ImportJobView {
+  id: string;
+  createdBy: string;
+  createdAt: Date;
+  scope: string[];
+  format: 'csv' | 'ndjson';
+  mode: ImportMode;
+  state: ImportState;
+  fileName: string | null;
+  counts: ImportCounts;
+  forces: string[];
+  error: { code: string; message: string } | null;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface RejectionView {
+  line: number;
+  crimeReference: string | null;
+  forceId: string | null;
+  codes: string[];
+  message: string;
+}
+
+interface JobRow {
+  id: string; created_by: string; created_at: Date; scope: string[]; format: 'csv' | 'ndjson'; mode: ImportMode; state: ImportState;
+  file_name: string | null; rows_read: number; rows_accepted: number; rows_rejected: number; rows_inserted: number; rows_amended: number;
+  rows_unchanged: number; forces: string[]; error_code: string | null; error: string | null; updated_at: Date; finished_at: Date | null;
+}
+
+const view = (r: JobRow): ImportJobView => ({
+  id: r.id, createdBy: r.created_by, createdAt: r.created_at, scope: r.scope, format: r.format, mode: r.mode, state: r.state,
+  fileName: r.file_name,
+  counts: { read: r.rows_read, accepted: r.rows_accepted, rejected: r.rows_rejected, inserted: r.rows_inserted, amended: r.rows_amended, unchanged: r.rows_unchanged },
+  forces: r.forces, error: r.error_code ? { code: r.error_code, message: r.error ?? '' } : null, updatedAt: r.updated_at, finishedAt: r.finished_at,
+});
+
+// The import's own bookkeeping, written outside the import's transaction so progress and the report survive
+// a rolled-back (all-or-nothing) import.
+@Injectable()
+export class ImportJobs {
+  constructor(private readonly ds: DataSource) {}
+
+  async start(j: { id: string; createdBy: string; scope: string[]; format: 'csv' | 'ndjson'; mode: ImportMode; fileName: string | null }): Promise<void> {
+    await this.ds.query(
+      `INSERT INTO imports (id, created_by, scope, format, mode, state, file_name) VALUES ($1, $2, $3, $4, $5, 'running', $6)`,
+      [j.id, j.createdBy, j.scope, j.format, j.mode, j.fileName],
+    );
+  }
+
+  async progress(id: string, c: Pick<ImportCounts, 'read' | 'accepted' | 'rejected'>): Promise<void> {
+    await this.ds.query(
+      `UPDATE imports SET rows_read = $2, rows_accepted = $3, rows_rejected = $4, updated_at = now() WHERE id = $1`,
+      [id, c.read, c.accepted, c.rejected],
+    );
+  }
+
+  async finish(id: string, state: ImportState, c: ImportCounts, forces: string[], error?: { code: string; message: string }): Promise<void> {
+    await this.ds.query(
+      `UPDATE imports SET state = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, rows_inserted = $6, rows_amended = $7,
+         rows_unchanged = $8, forces = $9, error_code = $10, error = $11, updated_at = now(), finished_at = now() WHERE id = $1`,
+      [id, state, c.read, c.accepted, c.rejected, c.inserted, c.amended, c.unchanged, forces, error?.code ?? null, error?.message ?? null],
+    );
+  }
+
+  async reject(id: string, rows: RejectedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.ds.query(
+      `INSERT INTO import_rejections (import_id, line, crime_reference, force_id, codes, message)
+       SELECT $1, line, ref, force, string_to_array(codes, ';'), message
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(line, ref, force, codes, message)
+       ON CONFLICT DO NOTHING`,
+      [id, rows.map((r) => r.line), rows.map((r) => r.crimeReference), rows.map((r) => r.forceId),
+        rows.map((r) => r.problems.map((p) => p.code).join(';')), rows.map((r) => r.problems.map((p) => p.message).join('; '))],
+    );
+  }
+
+  async get(id: string): Promise<ImportJobView | undefined> {
+    const rows: JobRow[] = await this.ds.query(`SELECT * FROM imports WHERE id = $1`, [id]);
+    return rows[0] ? view(rows[0]) : undefined;
+  }
+
+  async rejections(id: string, afterLine: number, limit: number): Promise<RejectionView[]> {
+    const rows: { line: number; crime_reference: string | null; force_id: string | null; codes: string[]; message: string }[] = await this.ds.query(
+      `SELECT line, crime_reference, force_id, codes, message FROM import_rejections WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`,
+      [id, afterLine, limit],
+    );
+    return rows.map((r) => ({ line: r.line, crimeReference: r.crime_reference, forceId: r.force_id, codes: r.codes, message: r.message }));
+  }
+}

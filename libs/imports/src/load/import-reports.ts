@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { DomainError, ScopedDb } from '#libs/persistence';
+import { reportCsvLines } from '../report.js';
+import { ImportJobs, type ImportJobView, type RejectionView } from './import-jobs.js';
+
+// Who may see an import: its creator, or a caller whose scope covers every force the import was allowed to touch.
+// Others get 404, so imports of other forces do not reveal themselves.
+@Injectable()
+export class ImportReports {
+  constructor(
+    private readonly jobs: ImportJobs,
+    private readonly db: ScopedDb,
+    private readonly log: AccessLogService,
+  ) {}
+
+  async visibleJob(ctx: RequestContext, id: string): Promise<ImportJobView> {
+    const job = await this.jobs.get(id);
+    const { forces } = ctx.actor;
+    const covers = job && (job.createdBy === ctx.actor.userId || forces === 'all' || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f))));
+    if (!job || !covers) throw new DomainError('NOT_FOUND', `import ${id} not found`);
+    return job;
+  }
+
+  // The report names crime references: reading it is a consultation of record-level data.
+  async rejections(ctx: RequestContext, job: ImportJobView, afterLine: number, limit: number): Promise<RejectionView[]> {
+    const rows = await this.jobs.rejections(job.id, afterLine, limit);
+    if (rows.length > 0) await this.logRead(ctx, job, 'consultation', rows.length);
+    return rows;
+  }
+
+  async *csv(ctx: RequestContext, job: ImportJobView): AsyncGenerator<string> {
+    await this.logRead(ctx, job, 'disclosure', job.counts.rejected);
+    yield* reportCsvLines(this.allRejections(job.id));
+  }
+
+  private async *allRejections(id: string): AsyncGenerator<RejectionView> {
+    for (let after = 0; ; ) {
+      const page = await this.jobs.rejections(id, after, 5000);
+      if (page.length === 0) return;
+      yield* page;
+      after = page[page.length - 1].line;
+    }
+  }
+
+  private logRead(ctx: RequestContext, job: ImportJobView, action: 'consultation' | 'disclosure', count: number): Promise<void> {
+    return this.db.run(ctx.actor.forces, (em) =>
+      this.log.record(em, {
+        userId: ctx.actor.userId, action, forceIds: job.scope.includes('*') ? job.forces : job.scope, route: ctx.route,
+        purpose: ctx.purpose, query: { importId: job.id, report: true }, recordCount: count, requestId: ctx.requestId,
+      }),
+    );
+  }
+}

@@ -1,0 +1,161 @@
+import type { INestApplication } from '@nestjs/common';
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { generateDemoCrimes, writeDemoCsv } from '#libs/imports';
+import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { personas, type Personas } from './factories/identity.js';
+
+const HEADER = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
+// Valid rows in Derbyshire, 2013-14 (a year no other test file uses).
+const row = (ref: string, o: Partial<Record<'force' | 'code' | 'flag' | 'age' | 'sex' | 'method' | 'status', string>> = {}) =>
+  [ref, o.force ?? 'derbyshire', o.code ?? '8L', '2013-06-01T10:00:00Z', '2013-06-01T12:00:00Z', '2013-05-30T09:00:00Z', '',
+    o.flag ?? 'Y', o.method ?? 'abusive messages on a social network', o.age ?? '34', o.sex ?? 'female', o.status ?? 'confirmed'].join(',');
+const csv = (...rows: string[]) => [HEADER, ...rows].join('\r\n') + '\r\n';
+
+describe('bulk import', () => {
+  let app: INestApplication<App>;
+  let who: Personas;
+  let owner: pg.Client;
+  const http = () => request(app.getHttpServer());
+  const refs = (n: number) => Array.from({ length: n }, () => `IMP-${randomUUID().slice(0, 13)}`);
+  const upload = (body: string | Buffer, mode?: string, as = who.derbyshireRegistrar, type = 'text/csv') =>
+    http().post('/imports').query(mode ? { mode } : {}).set(as).set('content-type', type).send(body);
+  const stored = async (references: string[]) =>
+    (await owner.query(`SELECT crime_reference, offence_code, victim_age, online_flag, version FROM crimes WHERE crime_reference = ANY ($1) ORDER BY crime_reference`, [references])).rows;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    who = await personas(app);
+    owner = new pg.Client({ connectionString: testDatabaseUrl() });
+    await owner.connect();
+  });
+  afterAll(async () => {
+    await owner.end();
+    await app.close();
+  });
+
+  it('loads a valid file exactly, with history and Y/N/U flags mapped', async () => {
+    const [a, b, c] = refs(3);
+    const res = await upload(csv(row(a), row(b, { flag: 'N', method: '' }), row(c, { flag: 'U', status: 'draft', method: '' }))).expect(201);
+    expect(res.body).toMatchObject({ state: 'completed', mode: 'all_or_nothing', counts: { read: 3, accepted: 3, inserted: 3, amended: 0, unchanged: 0, rejected: 0 }, forces: ['derbyshire'] });
+    expect(await stored([a, b, c])).toEqual([
+      { crime_reference: a, offence_code: '8L', victim_age: 34, online_flag: 'yes', version: 1 },
+      { crime_reference: b, offence_code: '8L', victim_age: 34, online_flag: 'no', version: 1 },
+      { crime_reference: c, offence_code: '8L', victim_age: 34, online_flag: 'unknown', version: 1 },
+    ].sort((x, y) => x.crime_reference.localeCompare(y.crime_reference)));
+    const history = await owner.query(`SELECT h.action, h.reason, h.changes->'onlineFlag' AS flag FROM crime_history h JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id WHERE c.crime_reference = $1`, [a]);
+    expect(history.rows).toEqual([{ action: 'created', reason: `import ${res.body.id}`, flag: { old: null, new: 'yes' } }]);
+  });
+
+  it('rejects the whole file in default mode, with every bad row and its line in the report', async () => {
+    const [a, b, c, d] = refs(4);
+    const body = csv(row(a), row(b, { age: 'abc' }), row(c), row(d, { code: '19E', age: '15', sex: 'female' }));
+    const res = await upload(body).expect(422);
+    const job = res.body.details.import;
+    expect(job).toMatchObject({ state: 'rejected', counts: { read: 4, rejected: 2, inserted: 0 } });
+    expect(await stored([a, b, c, d])).toEqual([]);
+    const report = await http().get(`/imports/${job.id}`).set(who.derbyshireRegistrar).expect(200);
+    expect(report.body.rejections.map((r: { line: number; crimeReference: string; codes: string[] }) => [r.line, r.crimeReference, r.codes])).toEqual([
+      [3, b, [expect.stringMatching(/^IMP-FIELD-/)]],
+      [5, d, ['CF-AGE-001']],
+    ]);
+    const csvReport = await http().get(`/imports/${job.id}/report`).query({ format: 'csv' }).set(who.derbyshireRegistrar).expect(200);
+    expect(csvReport.headers['content-type']).toContain('text/csv');
+    expect(csvReport.text.split('\r\n')[0]).toBe('line,crime_reference,force_id,codes,message');
+    expect(csvReport.text).toContain(`5,${d},derbyshire,CF-AGE-001,`);
+  });
+
+  it('loads exactly the valid rows with mode=accept_valid and reports the rest', async () => {
+    const [a, b, c] = refs(3);
+    const res = await upload(csv(row(a), row(b, { force: 'lincolnshire' }), row(c)), 'accept_valid').expect(201);
+    expect(res.body.counts).toMatchObject({ read: 3, accepted: 2, rejected: 1, inserted: 2 });
+    expect((await stored([a, b, c])).map((r) => r.crime_reference).sort()).toEqual([a, c].sort());
+    const report = await http().get(`/imports/${res.body.id}/report`).set(who.derbyshireRegistrar).expect(200);
+    expect(report.body).toEqual([expect.objectContaining({ line: 3, crimeReference: b, codes: ['IMP-SCOPE-001'] })]);
+  });
+
+  it('writes nothing on a dry run, but says what would happen', async () => {
+    const [a] = refs(1);
+    const res = await upload(csv(row(a)), 'dry_run').expect(201);
+    expect(res.body).toMatchObject({ mode: 'dry_run', state: 'completed', counts: { inserted: 1 } });
+    expect(await stored([a])).toEqual([]);
+  });
+
+  it('is idempotent: the same file again changes nothing; changed values become amendments', async () => {
+    const [a, b] = refs(2);
+    const file = csv(row(a), row(b));
+    await upload(file).expect(201);
+    const again = await upload(file).expect(201);
+    expect(again.body.counts).toMatchObject({ inserted: 0, amended: 0, unchanged: 2 });
+    const changed = await upload(csv(row(a, { age: '35' }), row(b))).expect(201);
+    expect(changed.body.counts).toMatchObject({ inserted: 0, amended: 1, unchanged: 1 });
+    expect((await stored([a]))[0]).toMatchObject({ victim_age: 35, version: 2 });
+    const history = await owner.query(`SELECT h.action, h.version, h.changes FROM crime_history h JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id WHERE c.crime_reference = $1 ORDER BY h.version`, [a]);
+    expect(history.rows[1]).toEqual({ action: 'amended', version: 2, changes: { victimAge: { old: 34, new: 35 } } });
+  });
+
+  it('reads NDJSON', async () => {
+    const [a] = refs(1);
+    const line = { crime_reference: a, force_id: 'derbyshire', offence_code: '35', reported_at: '2013-07-01T10:00:00Z', recorded_at: '2013-07-01T11:00:00Z', offence_from: '2013-06-30', offence_to: null, online_flag: 'yes', online_method: 'email demand', victim_age: 50, victim_sex: 'male', status: 'confirmed' };
+    const res = await upload(`${JSON.stringify(line)}\n`, undefined, who.derbyshireRegistrar, 'application/x-ndjson').expect(201);
+    expect(res.body.counts).toMatchObject({ inserted: 1 });
+  });
+
+  it.each([
+    ['unbalanced quotes', () => csv(row('Q1'), '"Q2,derbyshire,8L'), 'IMP-FILE-004'],
+    ['a wrong header', () => 'ref,force\r\nA,derbyshire\r\n', 'IMP-FILE-002'],
+    ['a wrong encoding', () => Buffer.concat([Buffer.from(csv(row('ENC1')).slice(0, -2)), Buffer.from([0xe9, 0x0d, 0x0a])]), 'IMP-FILE-003'],
+    ['an empty file', () => '', 'IMP-FILE-001'],
+    ['a 10 MB single field', () => `${HEADER}\r\n"${'x'.repeat(10 * 1024 * 1024)}",derbyshire\r\n`, 'IMP-FILE-005'],
+  ])('refuses %s with a clear 400 and loads nothing', async (_, body, code) => {
+    const before = Number((await owner.query(`SELECT count(*) FROM crimes`)).rows[0].count);
+    const res = await upload(body()).expect(400);
+    expect(res.body.details.code).toBe(code);
+    expect(res.body.message).toContain(code);
+    expect(Number((await owner.query(`SELECT count(*) FROM crimes`)).rows[0].count)).toBe(before);
+  });
+
+  it('refuses another content type, and hides imports from other forces', async () => {
+    await http().post('/imports').set(who.derbyshireRegistrar).set('content-type', 'application/xml').send('<x/>').expect(400);
+    const res = await upload(csv(row(refs(1)[0]))).expect(201);
+    await http().get(`/imports/${res.body.id}`).set(who.lincolnshireRegistrar).expect(404);
+    await http().get(`/imports/${res.body.id}`).set(who.nationalAuditor).expect(200);
+  });
+
+  it('leaves no partial rows when the import process is killed, and a re-run completes it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cyberflag-kill-'));
+    const file = join(dir, 'big.csv');
+    const rows = 60000;
+    const out = createWriteStream(file);
+    await writeDemoCsv(generateDemoCrimes({ year: 2012, records: rows, seed: 'kill-test' }), out);
+    await new Promise((r) => out.end(r));
+    const env = { ...process.env, DATABASE_URL: testDatabaseUrl() };
+    const cli = (args: string[]) => spawn(process.execPath, ['dist/apps/api/src/cli.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const demoRows = async () => Number((await owner.query(`SELECT count(*) FROM crimes WHERE crime_reference LIKE 'DEMO-%-2012-%'`)).rows[0].count);
+    expect(await demoRows()).toBe(0);
+    const child = cli(['import', file]);
+    // Kill it once it has streamed part of the file into its transaction.
+    for (let i = 0; i < 600; i++) {
+      const r = await owner.query(`SELECT rows_read FROM imports WHERE file_name = 'big.csv' AND state = 'running' ORDER BY created_at DESC LIMIT 1`);
+      if (r.rows[0] && r.rows[0].rows_read > 0) break;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.on('exit', r));
+    await new Promise((r) => setTimeout(r, 500)); // the server notices the dropped connection and rolls back
+    expect(await demoRows()).toBe(0);
+    const rerun = cli(['import', file]);
+    let text = '';
+    rerun.stdout.on('data', (d: Buffer) => (text += d.toString()));
+    const code = await new Promise((r) => rerun.on('exit', r));
+    expect(code).toBe(0);
+    expect(text).toContain(`${rows} new`);
+    expect(await demoRows()).toBe(rows);
+  }, 180_000);
+});
