@@ -1,14 +1,19 @@
 import 'reflect-metadata';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { UsersService } from '#libs/auth';
+import { systemContext, UsersService, type Actor } from '#libs/auth';
+import { ImportService } from '#libs/imports';
+import { ScopedDb } from '#libs/persistence';
 import { AppModule } from './app.module.js';
 import { configureApp } from './configure-app.js';
 import { authConfig } from './config/auth-config.js';
 import { resolveDatabase } from './config/database-url.js';
 import { loadEnv } from './config/env.js';
 import { jwtSecret } from './config/secrets.js';
+import { hasCrimes, importDemo } from './database/demo-data.js';
 import { seedDemoUsers } from './database/demo-users.js';
+
+const SYSTEM_ACTOR: Actor = { userId: 'system', displayName: 'Cyberflag start-up', roles: ['force_crime_registrar'], forces: 'all' };
 import { prepareDatabase } from './database/prepare-database.js';
 
 const env = loadEnv();
@@ -28,6 +33,12 @@ configureApp(app);
 if (embedded && env.DEMO_USERS === 'true') {
   const file = await seedDemoUsers(app.get(UsersService), env.DATA_DIR);
   if (file) logger.log(`demo users created, one per role: logins in ${file}`, 'Auth');
+}
+// A newcomer's empty embedded database gets a synthetic national year, so there is something to look at.
+if (embedded && env.DEMO_RECORDS > 0 && !(await hasCrimes(app.get(ScopedDb)))) {
+  logger.log(`empty database: importing ${env.DEMO_RECORDS} synthetic demo crimes for 2015-16 (DEMO_RECORDS=0 to skip)`, 'Demo');
+  const job = await importDemo(app.get(ImportService), systemContext(SYSTEM_ACTOR, 'STARTUP demo', 'demo data'), { year: 2015, records: env.DEMO_RECORDS, seed: 'cyberflag-demo' });
+  logger.log(`demo import ${job.id}: ${job.counts.inserted} crimes loaded`, 'Demo');
 }
 await app.listen(env.PORT);
 logger.log(`listening on http://localhost:${env.PORT} (API docs at /api/docs)`);

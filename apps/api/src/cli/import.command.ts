@@ -1,9 +1,10 @@
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform } from 'node:stream';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { demoCsvLines, generateDemoCrimes, ImportService, type ImportCounts, type ImportJobView, type ImportMode } from '#libs/imports';
+import { ImportService, type ImportCounts, type ImportJobView, type ImportMode } from '#libs/imports';
+import { importDemo } from '../database/demo-data.js';
 import { DomainError } from '#libs/persistence';
 import { parseFinancialYear } from '#libs/recording-rules';
 import { cliContext, withApp, type Out } from './cli-support.js';
@@ -42,16 +43,6 @@ export async function demoCommand(args: string[], out: Out): Promise<number> {
   return report(out, progress, () =>
     withApp((app) => importDemo(app.get(ImportService), ctx, { year, records, seed: values.seed }, (c) => progress.update(c, c.read))),
   );
-}
-
-export function importDemo(
-  service: ImportService,
-  ctx: ReturnType<typeof cliContext>,
-  opts: { year: number; records: number; seed: string },
-  onProgress?: (c: Readonly<ImportCounts>) => void,
-): Promise<ImportJobView> {
-  const lines = Readable.from(demoCsvLines(generateDemoCrimes(opts)));
-  return service.run(ctx, lines, { format: 'csv', mode: 'accept_valid', fileName: `demo-${opts.seed}.csv`, onProgress });
 }
 
 async function report(out: Out, progress: Progress, run: () => Promise<ImportJobView>): Promise<number> {

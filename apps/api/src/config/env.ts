@@ -13,6 +13,8 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(300) @Max(7 * 24 * 3600) REFRESH_TOKEN_TTL_SECONDS = 8 * 3600;
   // Create demo users per role on an empty embedded database (npm start with no DATABASE_URL).
   @IsIn(['true', 'false']) DEMO_USERS: 'true' | 'false' = 'true';
+  // Synthetic crimes imported into an empty embedded database at start (0 = none).
+  @Type(() => Number) @IsInt() @Min(0) @Max(2_000_000) DEMO_RECORDS = 20_000;
   @IsIn(['json', 'text']) LOG_FORMAT: 'json' | 'text' = 'text';
   @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
 }

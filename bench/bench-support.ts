@@ -1,0 +1,48 @@
+import pg from 'pg';
+
+// Shared by the benchmarks: a throw-away database on the local server (BENCH_PG_ADMIN_URL to change it).
+export const adminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+export async function freshDatabase(name: string): Promise<string> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await c.end();
+  }
+  const u = new URL(adminUrl);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export async function dropDatabase(name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const t0 = process.hrtime.bigint();
+  const value = await work();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
+}
+
+// Peak resident memory while work runs, sampled every 50 ms.
+export async function peakRss<T>(work: () => Promise<T>): Promise<{ peakMb: number; value: T }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  try {
+    const value = await work();
+    return { peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576), value };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
