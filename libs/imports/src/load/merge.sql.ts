@@ -47,9 +47,7 @@ export const INSERT_NEW_SQL = `
     RETURNING force_id, id, crime_reference
   ), hist AS (
     INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
-    SELECT ins.force_id, ins.id, 1, 'created', $2,
-      jsonb_build_object(${FACTS.map(([c, k]) => `'${k}', jsonb_build_object('old', NULL, 'new', ${json(`s.${c}`, c)})`).join(', ')}),
-      $1
+    SELECT ins.force_id, ins.id, 1, 'created', $2, s.created_changes, $1
     FROM ins JOIN import_stage s USING (force_id, crime_reference)
   )
   INSERT INTO import_touched SELECT force_id, id, 'collection' FROM ins`;
