@@ -28,27 +28,15 @@ export function toRuleFacts(c: Crime): RuleCrimeFacts {
 
 // Never return entities (style.md §8): map to the response shape here.
 export function toView(c: Crime): CrimeView {
+  const { forceId, crimeReference, offenceCode, status, ...facts } = toRuleFacts(c);
   return {
     id: c.id,
-    forceId: c.forceId,
-    crimeReference: c.crimeReference,
-    offenceCode: c.offenceCode,
+    forceId,
+    crimeReference,
+    offenceCode,
     financialYear: formatFinancialYear(c.financialYear),
-    reportedAt: c.reportedAt,
-    recordedAt: c.recordedAt,
-    offenceFrom: c.offenceFrom,
-    offenceTo: c.offenceTo,
-    onlineFlag: c.onlineFlag,
-    onlineMethod: c.onlineMethod,
-    onlinePlatform: c.onlinePlatform,
-    victimAge: c.victimAge,
-    victimSex: c.victimSex,
-    suspectAge: c.suspectAge,
-    domesticAbuse: c.domesticAbuse,
-    hateStrands: c.hateStrands,
-    childSexualExploitation: c.childSexualExploitation,
-    childSexualAbuse: c.childSexualAbuse,
-    status: c.status,
+    ...facts,
+    status,
     ruleWarnings: c.ruleWarnings,
     acknowledgedRules: c.acknowledgedRules,
     cancellationCategory: c.cancellationCategory,

@@ -1,26 +1,17 @@
-// A small seeded PRNG for the demo data: sfc32 seeded by cyrb128 of the seed text (both public domain,
-// bryc/PractRand). Deterministic across runs and platforms; Math.random is never used.
+// The demo data's random numbers: the audit sampler's seeded xoshiro128** (libs/audit-stats), so the project
+// has one PRNG. Deterministic across runs and platforms; Math.random is never used.
+import { Xoshiro128 } from '#libs/audit-stats';
 
 export class Prng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly gen: Xoshiro128;
 
   constructor(seed: string) {
-    [this.a, this.b, this.c, this.d] = cyrb128(seed);
-    for (let i = 0; i < 15; i++) this.next(); // let the state mix
+    this.gen = Xoshiro128.fromSeed(seed);
   }
 
   // Uniform in [0, 1).
   next(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return (t >>> 0) / 4294967296;
+    return this.gen.nextUint32() / 4294967296;
   }
 
   // Integer in [min, max], inclusive.
@@ -64,27 +55,4 @@ export class WeightedTable<T> {
     }
     return this.items[lo][0];
   }
-}
-
-function cyrb128(text: string): [number, number, number, number] {
-  let h1 = 1779033703;
-  let h2 = 3144134277;
-  let h3 = 1013904242;
-  let h4 = 2773480762;
-  for (let i = 0; i < text.length; i++) {
-    const k = text.charCodeAt(i);
-    h1 = h2 ^ Math.imul(h1 ^ k, 597399067);
-    h2 = h3 ^ Math.imul(h2 ^ k, 2869860233);
-    h3 = h4 ^ Math.imul(h3 ^ k, 951274213);
-    h4 = h1 ^ Math.imul(h4 ^ k, 2716044179);
-  }
-  h1 = Math.imul(h3 ^ (h1 >>> 18), 597399067);
-  h2 = Math.imul(h4 ^ (h2 >>> 22), 2869860233);
-  h3 = Math.imul(h1 ^ (h3 >>> 17), 951274213);
-  h4 = Math.imul(h2 ^ (h4 >>> 19), 2716044179);
-  h1 ^= h2 ^ h3 ^ h4;
-  h2 ^= h1;
-  h3 ^= h1;
-  h4 ^= h1;
-  return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }

@@ -1,6 +1,7 @@
 // The import format: columns, and the mapping of one row to a crime (or to coded field errors).
 // docs/import-format.md documents it; libs/imports/schema/crime-import.schema.json publishes it.
-import { ALL_RULES, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules';
+import type { RecordCrimeInput } from '#libs/crimes';
+import { ALL_RULES } from '#libs/recording-rules';
 import type { ImportError } from './import-error.js';
 import {
   readAge,
@@ -35,29 +36,9 @@ export type RawImportRow = Partial<Record<ImportColumn, unknown>>;
 // One row in the CSV column form (what the demo generator produces): every column, '' for empty.
 export type ImportRowObject = Record<ImportColumn, string>;
 
-// A typed import row. Structurally a RecordCrimeInput (libs/crimes), so the same rule facts and the
-// same insert path apply; `acknowledge` holds 'confirm'-severity rule codes the force has accepted.
-export interface ImportedCrime {
-  forceId: string; // lower case, as in the catalogue
-  crimeReference: string;
-  offenceCode: string; // upper case, as in the catalogue
-  status: 'draft' | 'confirmed';
-  reportedAt: Date;
-  recordedAt: Date;
-  offenceFrom: Date;
-  offenceTo: Date | null;
-  onlineFlag: OnlineFlag;
-  onlineMethod: string | null;
-  onlinePlatform: string | null;
-  victimAge: number | null;
-  victimSex: VictimSex;
-  suspectAge: number | null;
-  domesticAbuse: boolean;
-  hateStrands: HateStrand[];
-  childSexualExploitation: boolean;
-  childSexualAbuse: boolean;
-  acknowledge: string[];
-}
+// A typed import row is exactly what the API records (libs/crimes), so the same rule facts and the same
+// checks apply; `acknowledge` holds 'confirm'-severity rule codes the force has accepted.
+export type ImportedCrime = RecordCrimeInput;
 
 export interface RowReading {
   crimeReference: string | null; // as found (trimmed), for the report even when invalid
