@@ -1,6 +1,8 @@
 import { CreateCatalogueAndCrimes1780000000000 } from './1780000000000-CreateCatalogueAndCrimes.js';
 import { CreateUsersAccessLogAndRls1780000001000 } from './1780000001000-CreateUsersAccessLogAndRls.js';
 import { CreateReturnsLifecycle1780000002000 } from './1780000002000-CreateReturnsLifecycle.js';
+import { CreateAuditing1780000003000 } from './1780000003000-CreateAuditing.js';
+import { LockPublishedReturns1780000005000 } from './1780000005000-LockPublishedReturns.js';
 import { CreateImports1780000006000 } from './1780000006000-CreateImports.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
@@ -8,5 +10,7 @@ export const ALL_MIGRATIONS = [
   CreateCatalogueAndCrimes1780000000000,
   CreateUsersAccessLogAndRls1780000001000,
   CreateReturnsLifecycle1780000002000,
+  CreateAuditing1780000003000,
+  LockPublishedReturns1780000005000,
   CreateImports1780000006000,
 ];

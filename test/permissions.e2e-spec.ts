@@ -21,6 +21,7 @@ interface Ids {
   user: string;
   throwaway: Headers; // a fresh login, for routes that end or change the caller's own session
   importId: string;
+  auditing: { item: string; audit: string; sampled: string }; // a review item and an audit on the crime's force
 }
 
 // A one-row import file in Derbyshire, 2013-14.
@@ -56,7 +57,46 @@ const cases: Case[] = [
   { route: 'GET /imports/{id}', allowed: 'derbyshireRegistrar', forbidden: 'lincolnshireRegistrar', status: 404, call: (ids) => ({ path: `/imports/${ids.importId}` }) },
   { route: 'GET /imports/{id}/report', allowed: 'derbyshireAuditor', forbidden: 'statistician', status: 403, call: (ids) => ({ path: `/imports/${ids.importId}/report` }) },
   { route: 'POST /crimes/{id}/transfer', allowed: 'derbyshireFcr', forbidden: 'lincolnshireFcr', status: 404, call: (ids) => ({ path: `/crimes/${ids.crime}/transfer`, body: { version: 1, toForceId: 'nottinghamshire', justification: 'Offence took place in the Nottinghamshire force area' } }) },
+  // Returns: derbyshire years no other test records in. Where the allowed caller cannot get a 200 without a prior
+  // state (accept/return need a submission; a revision must exist), its status shows it got past authorisation.
+  { route: 'GET /returns/{force}/{year}', allowed: 'derbyshireAuditor', forbidden: 'lincolnshireRegistrar', status: 403, call: () => ({ path: '/returns/derbyshire/2005-06' }) },
+  { route: 'POST /returns/{force}/{year}/submit', allowed: 'derbyshireFcr', forbidden: 'lincolnshireFcr', status: 403, call: () => ({ path: '/returns/derbyshire/2005-06/submit', body: { version: 0 } }) },
+  { route: 'POST /returns/{force}/{year}/accept', allowed: 'statistician', forbidden: 'derbyshireFcr', status: 403, okStatus: 409, call: () => ({ path: '/returns/derbyshire/2006-07/accept', body: { version: 0 } }) },
+  { route: 'POST /returns/{force}/{year}/return', allowed: 'statistician', forbidden: 'nationalAuditor', status: 403, okStatus: 409, call: () => ({ path: '/returns/derbyshire/2006-07/return', body: { version: 0, reason: 'matrix' } }) },
+  { route: 'GET /returns/{force}/{year}/validation', allowed: 'derbyshireRegistrar', forbidden: 'admin', status: 403, call: () => ({ path: '/returns/derbyshire/2006-07/validation' }) },
+  { route: 'GET /returns/{force}/{year}/revisions', allowed: 'statistician', forbidden: 'lincolnshireRegistrar', status: 403, call: () => ({ path: '/returns/derbyshire/2006-07/revisions' }) },
+  { route: 'GET /returns/{force}/{year}/revisions/{rev}', allowed: 'derbyshireFcr', forbidden: 'lincolnshireFcr', status: 403, okStatus: 404, call: () => ({ path: '/returns/derbyshire/2006-07/revisions/1' }) },
+  { route: 'GET /returns/{force}/{year}/revisions/{a}/diff/{b}', allowed: 'nationalAuditor', forbidden: 'admin', status: 403, okStatus: 404, call: () => ({ path: '/returns/derbyshire/2006-07/revisions/2/diff/1' }) },
+  // Auditor workspace (derbyshire data of other tests; refresh on an empty year so it adds nothing).
+  { route: 'GET /audit/completeness', allowed: 'derbyshireAuditor', forbidden: 'statistician', status: 403, call: () => ({ path: '/audit/completeness', query: { force: 'derbyshire', year: '2018-19' } }) },
+  { route: 'GET /audit/under-use', allowed: 'nationalAuditor', forbidden: 'derbyshireRegistrar', status: 403, call: () => ({ path: '/audit/under-use', query: { year: '2018-19' } }) },
+  { route: 'POST /audit/review-queue/refresh', allowed: 'derbyshireAuditor', forbidden: 'derbyshireFcr', status: 403, call: () => ({ path: '/audit/review-queue/refresh', query: { force: 'derbyshire', year: '2003-04' } }) },
+  { route: 'GET /audit/review-queue', allowed: 'derbyshireFcr', forbidden: 'statistician', status: 403, call: () => ({ path: '/audit/review-queue', query: { force: 'derbyshire', limit: '5' } }) },
+  { route: 'POST /audit/review-queue', allowed: 'nationalAuditor', forbidden: 'derbyshireRegistrar', status: 403, okStatus: 201, call: (ids) => ({ path: '/audit/review-queue', body: { crimeId: ids.crime, note: 'matrix' } }) },
+  { route: 'PATCH /audit/review-queue/{id}', allowed: 'derbyshireAuditor', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: `/audit/review-queue/${ids.auditing.item}`, body: { version: 1, status: 'referred', note: 'matrix' } }) },
+  { route: 'POST /audit/review-queue/{id}/correct', allowed: 'derbyshireRegistrar', forbidden: 'nationalAuditor', status: 403, call: (ids) => ({ path: `/audit/review-queue/${ids.auditing.item}/correct`, body: { version: 1, reason: 'matrix', changes: { victimAge: 15 } } }) },
+  { route: 'POST /audits', allowed: 'derbyshireAuditor', forbidden: 'derbyshireRegistrar', status: 403, okStatus: 201, call: () => ({ path: '/audits', body: { force: 'derbyshire', from: '2018-05-01', to: '2018-05-01', offenceGroups: ['sexual offences'], sampleSize: 1 } }) },
+  { route: 'GET /audits/{id}', allowed: 'derbyshireAuditor', forbidden: 'lincolnshireFcr', status: 403, call: (ids) => ({ path: `/audits/${ids.auditing.audit}` }) },
+  { route: 'PUT /audits/{id}/verdicts/{crimeId}', allowed: 'nationalAuditor', forbidden: 'statistician', status: 403, call: (ids) => ({ path: `/audits/${ids.auditing.audit}/verdicts/${ids.auditing.sampled}`, body: { flag: 'incorrect', classification: 'correct' } }) },
+  { route: 'POST /audits/{id}/close', allowed: 'derbyshireAuditor', forbidden: 'derbyshireFcr', status: 403, call: (ids) => ({ path: `/audits/${ids.auditing.audit}/close` }) },
+  // National (a year with no returns: 2030-31; publishing it is refused after authorisation, 422 CF-PUB-001).
+  { route: 'GET /national/{year}', allowed: 'statistician', forbidden: 'derbyshireRegistrar', status: 403, call: () => ({ path: '/national/2030-31' }) },
+  { route: 'GET /national/{year}/compare/{otherYear}', allowed: 'statistician', forbidden: 'nationalAuditor', status: 403, call: () => ({ path: '/national/2030-31/compare/2029-30' }) },
+  { route: 'POST /national/{year}/publications', allowed: 'statistician', forbidden: 'derbyshireFcr', status: 403, okStatus: 422, call: () => ({ path: '/national/2030-31/publications', body: { title: 'matrix', disclosure: { method: 'threshold' } } }) },
+  { route: 'GET /national/{year}/publications', allowed: 'derbyshireRegistrar', forbidden: 'anonymous', status: 401, call: () => ({ path: '/national/2030-31/publications' }) },
+  { route: 'GET /publications/{id}', allowed: 'admin', forbidden: 'anonymous', status: 401, okStatus: 404, call: () => ({ path: '/publications/00000000-0000-4000-8000-000000000000' }) },
 ];
+
+// Auditing: a review item (added by hand) for the crime, and a one-record derbyshire audit with its verdict recorded.
+async function auditingIds(app: INestApplication<App>, who: Personas, crime: string): Promise<Ids['auditing']> {
+  const server = () => request(app.getHttpServer());
+  const item = (await server().post('/audit/review-queue').set(who.nationalAuditor).send({ crimeId: crime, note: 'matrix' }).expect(201)).body as { id: string };
+  const audit = (await server().post('/audits').set(who.nationalAuditor)
+    .send({ force: 'derbyshire', from: '2018-05-01', to: '2018-05-01', offenceGroups: ['sexual offences'], sampleSize: 1 }).expect(201)).body as { id: string; sample: { crimeId: string }[] };
+  const sampled = audit.sample[0].crimeId;
+  await server().put(`/audits/${audit.id}/verdicts/${sampled}`).set(who.nationalAuditor).send({ flag: 'correct', classification: 'correct' }).expect(200);
+  return { item: item.id, audit: audit.id, sampled };
+}
 
 describe('permission matrix', () => {
   let app: INestApplication<App>;
@@ -80,14 +120,15 @@ describe('permission matrix', () => {
     const importId = route.includes('/imports/')
       ? ((await request(app.getHttpServer()).post('/imports').set(who.derbyshireRegistrar).set('content-type', 'text/csv').send(importCsv()).expect(201)).body as { id: string }).id
       : '';
-    return { crime: crime.id, user: user.id, throwaway: await loginAs(app, ['auditor'], 'all', 'throwaway'), importId };
+    const auditing = route.includes('/audit') && route.includes('{id}') ? await auditingIds(app, who, crime.id) : { item: '', audit: '', sampled: '' };
+    return { crime: crime.id, user: user.id, throwaway: await loginAs(app, ['auditor'], 'all', 'throwaway'), importId, auditing };
   }
 
   async function send(c: Case, as: Persona, ids: Ids) {
     const [method, ,] = c.route.split(' ');
     const { path, body, query, type } = c.call(ids);
     const server = request(app.getHttpServer());
-    const req = method === 'GET' ? server.get(path) : method === 'PATCH' ? server.patch(path) : server.post(path);
+    const req = method === 'GET' ? server.get(path) : method === 'PATCH' ? server.patch(path) : method === 'PUT' ? server.put(path) : server.post(path);
     if (type) req.set('content-type', type);
     return req.set(headers(as, ids)).query(query ?? {}).send(body);
   }

@@ -13,7 +13,12 @@ export class AuthModule {
       module: AuthModule,
       global: true,
       imports: [PassportModule, JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
-      providers: [{ provide: AUTH_CONFIG, useValue: config }, UsersService, AuthService, LocalStrategy, JwtStrategy],
+      providers: [
+        { provide: AUTH_CONFIG, useValue: config },
+        UsersService,
+        AuthService,
+        ...(config.passportStrategies === false ? [] : [LocalStrategy, JwtStrategy]),
+      ],
       exports: [AUTH_CONFIG, UsersService, AuthService],
     };
   }

@@ -3,13 +3,10 @@
 // passed in, nothing reads "now" (style.md §13).
 import { DomainError } from '#libs/persistence';
 import { financialYearPeriod, formatFinancialYear, londonDate } from '#libs/recording-rules';
-import { queryChildSexualOffences, type ChildSexualOffencesRow } from './queries/child-sexual-offences.query.js';
+import type { ChildSexualOffencesRow } from './queries/child-sexual-offences.query.js';
 import { queryFlagChanges } from './queries/flag-changes.query.js';
-import { queryOffencesByFlag } from './queries/offences-by-flag.query.js';
-import { queryQuality } from './queries/quality.query.js';
-import { queryRemovals } from './queries/removals.query.js';
-import { queryReturnMetadata, type ReturnMetadataRow } from './queries/return-metadata.query.js';
-import { queryRuleWarnings } from './queries/rule-warnings.query.js';
+import type { ReturnMetadataRow } from './queries/return-metadata.query.js';
+import { queryReturnTables } from './queries/return-tables.query.js';
 import type { ForceYear, Queryable } from './queryable.js';
 import {
   COUNTING_UNIT,
@@ -43,16 +40,14 @@ export const RETURN_DEFINITIONS: Readonly<Record<string, string>> = {
 export async function computeReturn(db: Queryable, input: ComputeReturnInput): Promise<ForceReturnTables> {
   const { forceId, year } = validate(input);
   const p: ForceYear = { forceId, year };
-  // One after another: on one connection (a transaction, for a consistent snapshot) pg must not
-  // be handed a second query while one runs (deprecated in pg 8, removed in pg 9).
-  const meta = await queryReturnMetadata(db, p);
-  if (meta.length === 0) throw new DomainError('NOT_FOUND', `force ${forceId} not found`);
-  const a = await queryOffencesByFlag(db, p);
-  const b = await queryChildSexualOffences(db, p);
-  const quality = await queryQuality(db, p);
+  // Two statements: the crimes of the force-year are read once for metadata, A, B and C
+  // (queries/return-tables.query.ts); flag changes come from the history index. One after
+  // another: on one connection (a transaction, for a consistent snapshot) pg must not be handed
+  // a second query while one runs (deprecated in pg 8, removed in pg 9).
+  const t = await queryReturnTables(db, p);
+  if (!t.metadata) throw new DomainError('NOT_FOUND', `force ${forceId} not found`);
   const flagChanges = await queryFlagChanges(db, p);
-  const removals = await queryRemovals(db, p);
-  const warnings = await queryRuleWarnings(db, p);
+  const { table_a: a, table_b: b, quality: q, removals, rule_warnings: warnings } = t;
 
   const tableA: TableA = {
     countingUnit: COUNTING_UNIT,
@@ -72,7 +67,6 @@ export async function computeReturn(db: Queryable, input: ComputeReturnInput): P
   };
   const bRows = b.map(toTableBRow);
   const tableB: TableB = { countingUnit: COUNTING_UNIT, rows: bRows, summary: summariseTableB(bRows) };
-  const q = quality[0];
   const tableC: TableC = {
     countingUnit: COUNTING_UNIT,
     quality: {
@@ -96,7 +90,7 @@ export async function computeReturn(db: Queryable, input: ComputeReturnInput): P
     })),
     ruleWarnings: warnings.map((r) => ({ ruleCode: r.rule_code, records: r.records, onlineFlagged: r.online_flagged })),
   };
-  return { metadata: metadata(meta[0], input), tableA, tableB, tableC };
+  return { metadata: metadata(t.metadata, input), tableA, tableB, tableC };
 }
 
 // Youngest, modal age and under-ten come from the single-year rows, so they always agree with them.

@@ -38,7 +38,8 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
   const db = await resolveDatabase(env, () => undefined);
   try {
     await prepareDatabase(db.url, () => undefined);
-    const auth = authConfig(env, jwtSecret(env, db.kind === 'embedded', () => undefined));
+    // No HTTP here: no passport strategies (see AuthConfig.passportStrategies).
+    const auth = { ...authConfig(env, jwtSecret(env, db.kind === 'embedded', () => undefined)), passportStrategies: false };
     const app = await NestFactory.createApplicationContext(AppModule.register({ databaseUrl: db.url, poolSize: 4, auth }), {
       logger: ['error'],
     });

@@ -9,11 +9,15 @@ import { loadEnv } from '../config/env.js';
 import { prepareDatabase } from '../database/prepare-database.js';
 import { withDatabase, type Command, type Out } from './cli-support.js';
 import { demoCommand, importCommand } from './import.command.js';
+import { returnCommand } from './return.command.js';
+import { nationalCommand } from './national.command.js';
 
 // Commands of other areas live beside their code (apps/api/src/cli/<area>.command.ts) and are listed here.
 const AREA_COMMANDS: Record<string, Command> = {
   import: importCommand,
   demo: demoCommand,
+  return: returnCommand,
+  national: nationalCommand,
 };
 
 // `cyberflag <command>`: operational commands that share the app's config and database resolution.
@@ -25,6 +29,10 @@ const USAGE = `usage: cyberflag <command> [options]
                           load crimes from a CSV or NDJSON file (docs/import-format.md); all-or-nothing by default
   demo [--year 2015-16] [--records N] [--seed S]
                           generate and import a synthetic national dataset (clearly fictitious)
+  return FORCE YEAR --format json|csv|xlsx [--out FILE|-] [--revision N] [--table A|B|C|...]
+                          export a force annual return (live draft, or a submitted revision); logged as a disclosure
+  national YEAR [--basis accepted|live] [--format json|csv|xlsx] [--out FILE|-]
+                          national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed
   audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
 roles: ${ROLES.join(', ')}`;
 

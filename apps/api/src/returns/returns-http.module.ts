@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ReturnsLifecycleModule } from '#libs/returns';
+import { ReturnsController } from './returns.controller.js';
 
 // HTTP surface for returns: controllers and their providers are registered here.
-@Module({})
+@Module({ imports: [ReturnsLifecycleModule], controllers: [ReturnsController] })
 export class ReturnsHttpModule {}

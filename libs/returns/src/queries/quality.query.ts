@@ -1,32 +1,29 @@
 import type { ForceYear, Queryable } from '../queryable.js';
+import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return table C, part 1: timeliness and completeness of the force-year's records (domain.md §15
 // "table C"; R10 timeliness, R12 unknown flags, §15 unknown victim ages). One row.
-export const qualitySql = `
--- Table C (quality): one row for the force-year.
---   $1  force id
---   $2  financial year (start year)
+export const qualityCte = `
+-- Table C (quality): one row for the force-year, from fy.
 -- "counted" = status 'confirmed', the records tables A and B count. Drafts are reported in
 -- their own columns: an unknown online flag can only be on a draft (R12, ck_crimes_flag_known),
 -- so the drafts still undecided are the records "with unknown flag".
-SELECT
-  count(*) FILTER (WHERE status = 'confirmed')::int                                AS counted,
-  -- NCRS: recorded within 24 hours of the report (R10). 24 elapsed hours (timestamptz
-  -- arithmetic), not a calendar day, so a clock change cannot stretch or shrink it.
-  count(*) FILTER (WHERE status = 'confirmed'
-                     AND recorded_at <= reported_at + interval '24 hours')::int    AS recorded_within_24h,
-  round(100.0 * count(*) FILTER (WHERE status = 'confirmed'
-                                   AND recorded_at <= reported_at + interval '24 hours')
-              / NULLIF(count(*) FILTER (WHERE status = 'confirmed'), 0), 1)::float8 AS pct_recorded_within_24h,
-  count(*) FILTER (WHERE status = 'confirmed' AND victim_age IS NULL)::int          AS unknown_victim_age,
-  count(*) FILTER (WHERE status = 'confirmed' AND victim_sex = 'unknown')::int      AS unknown_victim_sex,
-  count(*) FILTER (WHERE status = 'draft')::int                                     AS drafts,
-  count(*) FILTER (WHERE status = 'draft' AND online_flag = 'unknown')::int         AS drafts_unknown_flag,
-  count(*) FILTER (WHERE status = 'draft' AND victim_age IS NULL)::int              AS drafts_unknown_victim_age
-FROM crimes
-WHERE force_id = $1
-  AND financial_year = $2
-`;
+table_c_quality AS (
+  SELECT
+    COALESCE(sum(flag_yes + flag_no + flag_unknown), 0)::int                  AS counted,
+    COALESCE(sum(within_24h), 0)::int                                         AS recorded_within_24h,
+    round(100.0 * sum(within_24h) / NULLIF(sum(flag_yes + flag_no + flag_unknown), 0), 1)::float8 AS pct_recorded_within_24h,
+    COALESCE(sum(unknown_victim_age), 0)::int                                 AS unknown_victim_age,
+    COALESCE(sum(unknown_victim_sex), 0)::int                                 AS unknown_victim_sex,
+    COALESCE(sum(drafts), 0)::int                                             AS drafts,
+    COALESCE(sum(drafts_unknown_flag), 0)::int                                AS drafts_unknown_flag,
+    COALESCE(sum(drafts_unknown_victim_age), 0)::int                          AS drafts_unknown_victim_age
+  FROM fy
+)`;
+
+//   $1  force id
+//   $2  financial year (start year)
+export const qualitySql = overForceYear(qualityCte, `SELECT * FROM table_c_quality`);
 
 export interface QualityRow {
   counted: number;

@@ -1,25 +1,29 @@
 import type { ForceYear, Queryable } from '../queryable.js';
+import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return table C, part 4: record-rule warnings still on the counted records, by rule code.
-export const ruleWarningsSql = `
+export const ruleWarningsCte = `
 -- Table C (rule warnings outstanding): warn-severity findings stored on the records tables A and
--- B count (crimes.rule_warnings, rewritten on every save), by rule code.
---   $1  force id
---   $2  financial year (start year)
+-- B count (crimes.rule_warnings, rewritten on every save), by rule code, from fy.
 -- rule_warnings is a set (the services write each code once), so a count of codes is a count
 -- of records.
-SELECT w.rule_code,
-       count(*)::int                                       AS records,
-       count(*) FILTER (WHERE c.online_flag = 'yes')::int  AS online_flagged
-FROM crimes c
-CROSS JOIN LATERAL unnest(c.rule_warnings) AS w(rule_code)
-WHERE c.force_id = $1
-  AND c.financial_year = $2
-  AND c.status = 'confirmed'
-  AND c.rule_warnings <> '{}'  -- most records have none: skip them before unnest
-GROUP BY w.rule_code
-ORDER BY w.rule_code COLLATE "C"
-`;
+table_c_warnings AS (
+  SELECT w.rule_code,
+         count(*)::int                                         AS records,
+         count(*) FILTER (WHERE r.flag = 'yes')::int           AS online_flagged,
+         row_number() OVER (ORDER BY w.rule_code COLLATE "C")  AS ord
+  FROM fy f
+  CROSS JOIN LATERAL unnest(f.warned) AS r(warnings text[], flag text)
+  CROSS JOIN LATERAL unnest(r.warnings) AS w(rule_code)
+  GROUP BY w.rule_code
+)`;
+
+//   $1  force id
+//   $2  financial year (start year)
+export const ruleWarningsSql = overForceYear(
+  ruleWarningsCte,
+  `SELECT rule_code, records, online_flagged FROM table_c_warnings ORDER BY ord`,
+);
 
 export interface RuleWarningsRow {
   rule_code: string;

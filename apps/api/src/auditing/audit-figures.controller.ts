@@ -1,0 +1,35 @@
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Ctx, Roles, type RequestContext } from '#libs/auth';
+import { CompletenessService, UnderUseService, type CompletenessView, type UnderUseView } from '#libs/auditing';
+import { CompletenessQueryDto, UnderUseQueryDto } from './dto/audit-figures.dto.js';
+import { sendCsv } from './csv-response.js';
+
+@ApiTags('auditing')
+@Controller('audit')
+@Roles('auditor')
+export class AuditFiguresController {
+  constructor(
+    private readonly completeness: CompletenessService,
+    private readonly underUse: UnderUseService,
+  ) {}
+
+  @Get('completeness')
+  @ApiOperation({ summary: 'Share of records with the online flag set and the victim age known, by group or code; monthly with interval=month; CSV with format=csv' })
+  async getCompleteness(
+    @Ctx() ctx: RequestContext,
+    @Query() q: CompletenessQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<CompletenessView | string> {
+    const query = { forceId: q.force, year: q.year, by: q.by ?? 'group', monthly: q.interval === 'month' };
+    if (q.format === 'csv') return sendCsv(res, `completeness-${q.force ?? 'scope'}-${q.year}.csv`, await this.completeness.csv(ctx, query));
+    return this.completeness.figures(ctx, query);
+  }
+
+  @Get('under-use')
+  @ApiOperation({ summary: "Each force's online-flag rate per offence group against the rest of England and Wales, with z-scores and ranked outliers" })
+  getUnderUse(@Ctx() ctx: RequestContext, @Query() q: UnderUseQueryDto): Promise<UnderUseView> {
+    return this.underUse.compare(ctx, { year: q.year, group: q.group });
+  }
+}

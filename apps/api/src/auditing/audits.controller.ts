@@ -1,0 +1,53 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ctx, Roles, type RequestContext } from '#libs/auth';
+import { AuditsService, type AuditView, type SampledRecordView } from '#libs/auditing';
+import { DomainError } from '#libs/persistence';
+import { CreateAuditDto, VerdictDto } from './dto/audits.dto.js';
+
+const Uuid = (name: string) => Param(name, new ParseUUIDPipe({ version: undefined }));
+
+// Sample audits: auditors of the force (or national auditors) only; registrars cannot audit themselves.
+@ApiTags('auditing')
+@Controller('audits')
+@Roles('auditor')
+export class AuditsController {
+  constructor(private readonly audits: AuditsService) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Define an audit; the system draws a reproducible stratified sample (stratum = offence group)' })
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateAuditDto): Promise<AuditView> {
+    if ((dto.sampleSize === undefined) === (dto.targetMargin === undefined)) {
+      throw new DomainError('INVALID_INPUT', 'give exactly one of sampleSize and targetMargin');
+    }
+    return this.audits.create(ctx, {
+      forceId: dto.force,
+      year: dto.year,
+      from: dto.from,
+      to: dto.to,
+      offenceGroups: dto.offenceGroups,
+      size: dto.sampleSize !== undefined ? { sampleSize: dto.sampleSize } : { targetMargin: dto.targetMargin as number },
+      seed: dto.seed,
+      finitePopulationCorrection: dto.finitePopulationCorrection,
+    });
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Strata, sample, progress and results so far (accuracy with 95% Wilson intervals)' })
+  get(@Ctx() ctx: RequestContext, @Uuid('id') id: string): Promise<AuditView> {
+    return this.audits.get(ctx, id);
+  }
+
+  @Put(':id/verdicts/:crimeId')
+  @ApiOperation({ summary: 'Record or replace the verdict on one sampled record (open audits only)' })
+  verdict(@Ctx() ctx: RequestContext, @Uuid('id') id: string, @Uuid('crimeId') crimeId: string, @Body() dto: VerdictDto): Promise<SampledRecordView> {
+    return this.audits.recordVerdict(ctx, id, crimeId, { flag: dto.flag, classification: dto.classification, note: dto.note ?? null });
+  }
+
+  @Post(':id/close')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Close the audit: its verdicts and results can no longer change' })
+  close(@Ctx() ctx: RequestContext, @Uuid('id') id: string): Promise<AuditView> {
+    return this.audits.close(ctx, id);
+  }
+}

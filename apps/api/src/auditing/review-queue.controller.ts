@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Ctx, Roles, type RequestContext } from '#libs/auth';
+import { ReviewCorrectionService, ReviewQueueService, type RefreshResult, type ReviewItemView, type ReviewPage } from '#libs/auditing';
+import type { CrimeView, RecordedFacts } from '#libs/crimes';
+import { factsFromDto } from '../crimes/dto/crime-fields.dto.js';
+import { AddReviewItemDto, CorrectReviewItemDto, RefreshQueueQueryDto, ReviewItemDecisionDto, ReviewQueueQueryDto } from './dto/review-queue.dto.js';
+import { sendCsv } from './csv-response.js';
+
+const Id = () => Param('id', new ParseUUIDPipe({ version: undefined }));
+
+// Auditors work the queue (mark items); the force's registrars see it and make corrections through it.
+@ApiTags('auditing')
+@Controller('audit/review-queue')
+export class ReviewQueueController {
+  constructor(
+    private readonly queue: ReviewQueueService,
+    private readonly correction: ReviewCorrectionService,
+  ) {}
+
+  @Post('refresh')
+  @HttpCode(200)
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Add rule-based items (CF-FLAG-002, CF-FLAG-003, late flag changes) for a force and year; idempotent' })
+  refresh(@Ctx() ctx: RequestContext, @Query() q: RefreshQueueQueryDto): Promise<RefreshResult> {
+    return this.queue.refresh(ctx, { forceId: q.force, year: q.year });
+  }
+
+  @Get()
+  @Roles('auditor', 'registrar', 'force_crime_registrar')
+  @ApiOperation({ summary: 'The review queue, oldest first (cursor pagination, no cap); format=csv exports every matching item' })
+  async list(@Ctx() ctx: RequestContext, @Query() q: ReviewQueueQueryDto, @Res({ passthrough: true }) res: Response): Promise<ReviewPage | string> {
+    const filter = { forceId: q.force, status: q.status, reason: q.reason, year: q.year };
+    if (q.format === 'csv') return sendCsv(res, `review-queue-${q.force ?? 'scope'}.csv`, await this.queue.exportCsv(ctx, filter));
+    return this.queue.list(ctx, { ...filter, limit: q.limit === undefined ? 100 : Number(q.limit), cursor: q.cursor });
+  }
+
+  @Post()
+  @Roles('auditor')
+  @ApiOperation({ summary: 'Add a record to the queue by hand, with a note' })
+  add(@Ctx() ctx: RequestContext, @Body() dto: AddReviewItemDto): Promise<ReviewItemView> {
+    return this.queue.add(ctx, { crimeId: dto.crimeId, note: dto.note });
+  }
+
+  @Patch(':id')
+  @Roles('auditor')
+  @ApiOperation({ summary: "Set an item's status (open, confirmed_correct, referred) with the reviewer's note" })
+  review(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ReviewItemDecisionDto): Promise<ReviewItemView> {
+    return this.queue.review(ctx, id, { version: dto.version, status: dto.status, note: dto.note });
+  }
+
+  @Post(':id/correct')
+  @HttpCode(200)
+  @Roles('registrar', 'force_crime_registrar')
+  @ApiOperation({ summary: "Correct the record through the amendment path (history kept) and mark the item corrected; the force's registrars only, never auditors" })
+  correct(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: CorrectReviewItemDto): Promise<{ item: ReviewItemView; crime: CrimeView }> {
+    return this.correction.correct(ctx, id, {
+      version: dto.version,
+      reason: dto.reason,
+      changes: factsFromDto(dto.changes) as Partial<RecordedFacts>,
+      acknowledge: dto.acknowledge ?? [],
+    });
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Ctx, ROLES, Roles, type RequestContext } from '#libs/auth';
+import type { DisclosureConfig } from '#libs/disclosure';
+import { DomainError } from '#libs/persistence';
+import {
+  exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
+  type ExportFile, type NationalReturn, type PublicationSummaryView, type PublicationView, type YearComparison,
+} from '#libs/national';
+import { CompareParams, CreatePublicationDto, NationalQueryDto, PublicationQueryDto, YearParams } from './dto/national.dto.js';
+
+const FILE_TYPES = ['application/json', 'text/csv', 'application/zip', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
+
+// National aggregation and publication (issue 6). The national return is unsuppressed: statisticians
+// only. Publications are disclosure-controlled, so every role may read them.
+@ApiTags('national')
+@Controller()
+export class NationalController {
+  constructor(
+    private readonly national: NationalReturnService,
+    private readonly publications: PublicationService,
+  ) {}
+
+  @Get('national/:year')
+  @Roles('statistician')
+  @ApiProduces(...FILE_TYPES)
+  @ApiOperation({ summary: 'National return: force → region → England and Wales, every table, coverage ("N of M forces"), per day; basis accepted (snapshots) or live (records)' })
+  async get(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Query() q: NationalQueryDto): Promise<NationalReturn | StreamableFile> {
+    const n = await this.national.build(ctx, parseYearParam(p.year), q.basis ?? 'accepted');
+    return q.format === undefined || q.format === 'json' ? n : file(await exportNational(n, q.format));
+  }
+
+  @Get('national/:year/compare/:otherYear')
+  @Roles('statistician')
+  @ApiOperation({ summary: 'Year on year over the forces accepted in both years only, listing those included and excluded' })
+  compare(@Ctx() ctx: RequestContext, @Param() p: CompareParams): Promise<YearComparison> {
+    return this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
+  }
+
+  @Post('national/:year/publications')
+  @HttpCode(201)
+  @Roles('statistician')
+  @ApiOperation({ summary: 'Publish the year: disclosure-controlled tables from the accepted returns, stored hashed and immutable; locks the returns used' })
+  publish(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Body() dto: CreatePublicationDto): Promise<PublicationView> {
+    return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto) });
+  }
+
+  @Get('national/:year/publications')
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'Publications of a year, oldest first' })
+  list(@Ctx() ctx: RequestContext, @Param() p: YearParams): Promise<PublicationSummaryView[]> {
+    return this.publications.list(ctx, parseYearParam(p.year));
+  }
+
+  @Get('publications/:id')
+  @Roles(...ROLES)
+  @ApiProduces(...FILE_TYPES)
+  @ApiOperation({ summary: 'A publication, with the check of its SHA-256; ?format=csv (&layout=long for the tidy form) or xlsx downloads it' })
+  async publication(
+    @Ctx() ctx: RequestContext, @Param('id', new ParseUUIDPipe({ version: undefined })) id: string, @Query() q: PublicationQueryDto,
+  ): Promise<PublicationView | StreamableFile> {
+    if (q.layout !== undefined && q.format !== 'csv') throw new DomainError('INVALID_INPUT', 'layout applies to format=csv');
+    const view = await this.publications.get(ctx, id);
+    return q.format === undefined || q.format === 'json' ? view : file(await exportPublication(view, q.format, q.layout));
+  }
+}
+
+function disclosure(dto: CreatePublicationDto): DisclosureConfig {
+  const d = dto.disclosure;
+  if (d.method === 'ons-10-5') {
+    if (d.threshold !== undefined) throw new DomainError('INVALID_INPUT', 'threshold applies to method threshold only (ONS 10-5 fixes it at 10)');
+    return { method: 'ons-10-5' };
+  }
+  return d.threshold === undefined ? { method: 'threshold' } : { method: 'threshold', threshold: d.threshold };
+}
+
+function file(f: ExportFile): StreamableFile {
+  return new StreamableFile(f.body, { type: f.contentType, disposition: `attachment; filename="${f.filename}"`, length: f.body.length });
+}

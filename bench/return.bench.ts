@@ -1,0 +1,185 @@
+// npm run bench:return [-- RECORDS]   (not a test: prints figures)
+// Times the product's return computation (computeReturn: metadata and tables A, B, C) against a hand-written
+// GROUP BY that yields the same information, on one large force-year, in the same run and session setup.
+// Last line: `ratio <product time ÷ GROUP BY time>`.
+import { cpus, loadavg } from 'node:os';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import { Catalogue } from '#libs/catalogue';
+import { APP_DB_ROLE } from '#libs/persistence';
+import { financialYearPeriod } from '#libs/recording-rules';
+import {
+  computeReturn, pgQueryable, queryChildSexualOffences, queryFlagChanges, queryOffencesByFlag, queryQuality, queryRemovals,
+  queryReturnMetadata, queryRuleWarnings,
+} from '#libs/returns';
+import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
+import { dropDatabase, freshDatabase, median, timed } from './bench-support.js';
+
+const records = Number(process.argv[2] ?? 1_000_000);
+const RUNS = 3;
+const DB = 'cyberflag_bench_return';
+const FORCE = 'west-midlands';
+const YEAR = 2016;
+const COLUMNS = ['force_id', 'id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'online_flag', 'online_method',
+  'victim_age', 'victim_sex', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation', 'child_sexual_abuse', 'status', 'rule_warnings',
+  'cancellation_category', 'cancellation_justification', 'cancelled_at', 'cancelled_by', 'transferred_to_force_id', 'version', 'created_by',
+  'updated_by', 'updated_at'];
+
+// A deterministic generator (mulberry32), so every run measures the same data.
+function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// Rows in COPY text format. The mix: 96 % confirmed, 1 % drafts, 3 % removed; ~20 % flagged online;
+// 5 % unknown ages; 5 % with a stored rule warning; every police-recorded offence code.
+function* rows(force: string, year: number, n: number, seed: number): Generator<string> {
+  const r = rng(seed);
+  const codes = new Catalogue().offences().filter((o) => o.recordedBy === 'police').map((o) => o.code);
+  const period = financialYearPeriod(year);
+  const span = period.end.getTime() - period.start.getTime();
+  for (let i = 0; i < n; i++) {
+    const recorded = period.start.getTime() + Math.floor(r() * span);
+    const reported = recorded - Math.floor(r() * 48 * 3_600_000);
+    const s = r();
+    const status = s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
+    const flag = status === 'draft' && r() < 0.5 ? 'unknown' : r() < 0.2 ? 'yes' : 'no';
+    const removed = status === 'cancelled' || status === 'transferred';
+    const iso = (ms: number) => new Date(ms).toISOString();
+    yield [
+      // Ascending ids (time-ordered, like UUIDv7) keep the uuid indexes' inserts at the right edge: loading
+      // a million random UUIDs costs minutes of random index I/O, and the timings do not depend on it.
+      force, `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, `${force.slice(0, 3).toUpperCase()}/${year}/${seed}/${i}`, codes[Math.floor(r() * codes.length)], iso(reported), iso(recorded),
+      iso(reported - 86_400_000), flag, flag === 'yes' ? 'messages via a social media app' : '\\N',
+      r() < 0.05 ? '\\N' : String(Math.floor(r() * 90)), ['female', 'male', 'unknown'][Math.floor(r() * 3)], 'f', '{}', 'f', 'f', status,
+      r() < 0.05 ? '{CF-TIME-001}' : '{}', removed ? `C${1 + Math.floor(r() * 5)}` : '\\N', removed ? 'Additional verifiable information (bench).' : '\\N',
+      removed ? iso(recorded) : '\\N', removed ? 'bench' : '\\N', status === 'transferred' ? 'staffordshire' : '\\N', '1', 'bench', 'bench', iso(recorded),
+    ].join('\t') + '\n';
+  }
+}
+
+async function load(c: pg.Client, force: string, year: number, n: number, seed: number): Promise<void> {
+  const batched = async function* () {
+    let buf: string[] = [];
+    for (const line of rows(force, year, n, seed)) {
+      buf.push(line);
+      if (buf.length === 5000) {
+        yield buf.join('');
+        buf = [];
+      }
+    }
+    if (buf.length) yield buf.join('');
+  };
+  await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${COLUMNS.join(', ')}) FROM STDIN`)));
+}
+
+// What a competent analyst writes for the same information: ONE pass over the force-year grouped by every
+// dimension tables A, B and C (and the high-water mark) break down by, plus the flag changes from history
+// with the same indexed predicate as the product. Everything in the return is a sum over these rows.
+const baselineSql = `
+SELECT status, offence_code, online_flag, victim_sex, LEAST(victim_age, 18) AS age,
+       recorded_at <= reported_at + interval '24 hours' AS within_24h, cancellation_category, rule_warnings,
+       count(*), sum(version), max(updated_at)
+FROM crimes WHERE force_id = $1 AND financial_year = $2
+GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+const baselineHistorySql = `
+SELECT changes -> 'onlineFlag' ->> 'old' AS old, changes -> 'onlineFlag' ->> 'new' AS new, count(*), count(DISTINCT crime_id)
+FROM crime_history
+WHERE force_id = $1 AND changed_at >= $2 AND changed_at < $3 AND (changes -> 'onlineFlag' ->> 'old') IN ('yes', 'no')
+GROUP BY 1, 2`;
+
+// The product's session: the app role (row-level security on), the force in scope, one REPEATABLE READ transaction.
+async function inProductSession<T>(c: pg.Client, role: string | null, work: () => Promise<T>): Promise<T> {
+  await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+  try {
+    if (role) await c.query(`SET LOCAL ROLE ${role}`);
+    await c.query(`SELECT set_config('cyberflag.forces', $1, true)`, [FORCE]);
+    return await work();
+  } finally {
+    await c.query('COMMIT');
+  }
+}
+
+async function main(): Promise<void> {
+  const url = await freshDatabase(DB);
+  const c = new pg.Client({ connectionString: url });
+  try {
+    await prepareDatabase(url, () => undefined);
+    await c.connect();
+    const t0 = Date.now();
+    // Bulk-load setting: the generated rows are valid by construction, so the foreign-key triggers (one
+    // catalogue lookup per row and key) are skipped while loading; CHECK constraints still apply.
+    await c.query(`SET session_replication_role = replica`);
+    // Plain indexes are built once after loading (as a bulk load does), not row by row; the same definitions.
+    const { rows: indexes } = await c.query<{ name: string; def: string }>(
+      `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename IN ('crimes', 'crime_history') AND indexname LIKE 'ix\\_%'`);
+    for (const ix of indexes) await c.query(`DROP INDEX ${ix.name}`);
+    await load(c, FORCE, YEAR, records, 1);
+    // Other data the scans must skip: the same force's previous year and another force's same year.
+    await load(c, FORCE, YEAR - 1, Math.ceil(records / 10), 2);
+    await load(c, 'staffordshire', YEAR, Math.ceil(records / 10), 3);
+    const copied = Date.now();
+    // History: a 'created' entry per record, and a flag change (no -> yes, at version 2) for 5 % of them.
+    await c.query(`INSERT INTO crime_history (force_id, crime_id, version, action, changes, changed_at, changed_by)
+                   SELECT force_id, id, 1, 'created', '{}'::jsonb, recorded_at, 'bench' FROM crimes`);
+    await c.query(`INSERT INTO crime_history (force_id, crime_id, version, action, changes, changed_at, changed_by)
+                   SELECT force_id, id, 2, 'amended', '{"onlineFlag":{"old":"no","new":"yes"}}'::jsonb, recorded_at + interval '1 day', 'bench'
+                   FROM crimes WHERE online_flag = 'yes' AND hashtext(crime_reference) % 4 = 0`);
+    for (const ix of indexes) await c.query(ix.def);
+    await c.query(`RESET session_replication_role`);
+    const loaded = Date.now();
+    await c.query('VACUUM ANALYZE');
+    const [{ crimes, history }] = (await c.query(`SELECT (SELECT count(*) FROM crimes)::int AS crimes, (SELECT count(*) FROM crime_history)::int AS history`)).rows;
+    console.log(`data: ${records} records in ${FORCE} ${YEAR}-${(YEAR + 1) % 100}; ${crimes} crimes and ${history} history rows in all; loaded in ${((loaded - t0) / 1000).toFixed(1)} s (COPY ${((copied - t0) / 1000).toFixed(1)} s), VACUUM ANALYZE ${((Date.now() - loaded) / 1000).toFixed(1)} s`);
+
+    const db = pgQueryable(c);
+    const p = { forceId: FORCE, year: YEAR };
+    const period = financialYearPeriod(YEAR);
+    const product = () => inProductSession(c, APP_DB_ROLE, () => computeReturn(db, { ...p, countingRulesVersion: 'bench', generatedAt: new Date() }));
+    const baseline = (role: string | null) => () => inProductSession(c, role, async () => {
+      const groups = await c.query(baselineSql, [FORCE, YEAR]);
+      await c.query(baselineHistorySql, [FORCE, period.start.toISOString(), period.end.toISOString()]);
+      return groups.rowCount;
+    });
+    // For reference: the per-table runners one by one, each reading the force-year through the same aggregate.
+    const perTable = () => inProductSession(c, APP_DB_ROLE, async () => {
+      for (const q of [queryReturnMetadata, queryOffencesByFlag, queryChildSexualOffences, queryQuality, queryFlagChanges, queryRemovals, queryRuleWarnings]) await q(db, p);
+    });
+
+    const check = await product();
+    if (check.tableA.rows.at(-1)?.total !== check.tableC.quality.counted || check.metadata.source.recordCount !== records) {
+      throw new Error('the return does not cover the generated force-year');
+    }
+    console.log(`baseline groups: ${await baseline(APP_DB_ROLE)()} (warm-up); return total counted: ${check.tableC.quality.counted}`);
+    const times: Record<'product' | 'baseline' | 'owner' | 'perTable', number[]> = { product: [], baseline: [], owner: [], perTable: [] };
+    // Interleaved, so a cache or autovacuum effect falls on both.
+    for (let i = 0; i < RUNS; i++) {
+      times.product.push((await timed(product)).ms);
+      times.baseline.push((await timed(baseline(APP_DB_ROLE))).ms);
+      times.owner.push((await timed(baseline(null))).ms);
+      times.perTable.push((await timed(perTable)).ms);
+    }
+    // Timings on a shared machine move with its load: print it beside them.
+    console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; PostgreSQL ${(await c.query('SHOW server_version')).rows[0].server_version}, work_mem ${(await c.query('SHOW work_mem')).rows[0].work_mem}`);
+    const show = (xs: number[]) => `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
+    console.log(`computeReturn (as in the product: app role, RLS, REPEATABLE READ): ${show(times.product)}`);
+    console.log(`GROUP BY baseline, same session (app role, RLS):                 ${show(times.baseline)}`);
+    console.log(`GROUP BY baseline as the table owner (no RLS), for reference:    ${show(times.owner)}`);
+    console.log(`per-table runners one by one (a read each), for reference:       ${show(times.perTable)}`);
+    console.log(`product ÷ owner baseline: ${(median(times.product) / median(times.owner)).toFixed(2)}`);
+    console.log(`ratio ${(median(times.product) / median(times.baseline)).toFixed(2)}`);
+  } finally {
+    await c.end().catch(() => undefined);
+    // BENCH_KEEP_DB=1 leaves the database for EXPLAIN ANALYZE by hand.
+    if (process.env.BENCH_KEEP_DB !== '1') await dropDatabase(DB);
+  }
+}
+
+await main();

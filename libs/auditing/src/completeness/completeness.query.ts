@@ -1,0 +1,96 @@
+import type { Queryable } from '../audit-context.js';
+
+// Flag and victim-age completeness for auditors (issue 7 §1; domain.md §4, R12).
+export const completenessSql = `
+-- Completeness of the online flag and the victim's age, for the year and (optionally) month by month.
+--   $1  force ids (text[]); NULL = every force (national auditors only: the service decides)
+--   $2  financial year, start year: 2017 = 2017-18 (generated financial_year: recorded_at in UK time, R27)
+--   $3  'group' or 'code': the breakdown below the totals
+--   $4  include the monthly series (boolean)
+-- Records: drafts and confirmed records. 'unknown' is allowed on drafts only (R12, ck_crimes_flag_known),
+-- so counting confirmed records alone would always show 100% complete: the drafts are where the gap is.
+-- Cancelled and transferred records are no longer recorded crime (R16) and are left out.
+-- Months are calendar months of recorded_at in Europe/London time (so 1 May 00:30 BST is May).
+WITH base AS (
+  SELECT to_char(c.recorded_at AT TIME ZONE 'Europe/London', 'YYYY-MM') AS month,
+         o.group_name,
+         CASE WHEN $3::text = 'code' THEN c.offence_code END AS offence_code,
+         c.online_flag,
+         c.victim_age
+  FROM crimes c
+  JOIN offences o ON o.code = c.offence_code
+  -- An explicit force list for national queries too, so the scan is always ix_crimes_force_year.
+  WHERE c.force_id = ANY (COALESCE($1::text[], ARRAY(SELECT f.id FROM forces f)))
+    AND c.financial_year = $2
+    AND c.status IN ('draft', 'confirmed')
+),
+agg AS (
+  SELECT month, group_name, offence_code,
+         GROUPING(month) AS all_months,
+         GROUPING(group_name) AS all_offences,
+         count(*)::int                                          AS records,
+         count(*) FILTER (WHERE online_flag = 'yes')::int      AS flag_yes,
+         count(*) FILTER (WHERE online_flag = 'no')::int       AS flag_no,
+         count(*) FILTER (WHERE online_flag = 'unknown')::int  AS flag_unknown,
+         count(victim_age)::int                                 AS age_known
+  FROM base
+  GROUP BY GROUPING SETS ((group_name, offence_code), (), (month, group_name, offence_code), (month))
+),
+months AS (
+  SELECT to_char(make_date($2::int, 4, 1) + make_interval(months => i), 'YYYY-MM') AS month
+  FROM generate_series(0, 11) AS i
+),
+result AS (
+  -- The year: one row per group (or code) and the total (present even when nothing was recorded).
+  SELECT NULL::text AS month, a.group_name, a.offence_code, a.all_offences,
+         a.records, a.flag_yes, a.flag_no, a.flag_unknown, a.age_known
+  FROM agg a
+  WHERE a.all_months = 1
+  UNION ALL
+  -- Month by month: all twelve month totals (zero-filled), and the breakdown rows that have records.
+  SELECT m.month, a.group_name, a.offence_code, COALESCE(a.all_offences, 1),
+         COALESCE(a.records, 0), COALESCE(a.flag_yes, 0), COALESCE(a.flag_no, 0),
+         COALESCE(a.flag_unknown, 0), COALESCE(a.age_known, 0)
+  FROM months m
+  LEFT JOIN agg a ON a.all_months = 0 AND a.month = m.month
+  WHERE $4::boolean
+)
+SELECT month,
+       CASE WHEN all_offences = 1 THEN 'total' ELSE $3::text END AS level,
+       group_name, offence_code, records, flag_yes, flag_no, flag_unknown, age_known,
+       -- Shares of the records, to 4 d.p.; NULL when there are no records.
+       round((flag_yes + flag_no)::numeric / NULLIF(records, 0), 4)::float8 AS flag_set_share,
+       round(flag_unknown::numeric / NULLIF(records, 0), 4)::float8        AS flag_unknown_share,
+       round(age_known::numeric / NULLIF(records, 0), 4)::float8           AS age_known_share
+FROM result
+-- The year first, then month by month; in each, the total first, then groups and codes in byte order.
+ORDER BY month NULLS FIRST, all_offences DESC, group_name COLLATE "C", offence_code COLLATE "C"
+`;
+
+export type CompletenessBreakdown = 'group' | 'code';
+
+export interface CompletenessParams {
+  forceIds: string[] | null;
+  year: number;
+  by: CompletenessBreakdown;
+  monthly: boolean;
+}
+
+export interface CompletenessRow {
+  month: string | null; // 'YYYY-MM' (UK time); null on the year rows
+  level: 'total' | CompletenessBreakdown;
+  group_name: string | null;
+  offence_code: string | null;
+  records: number;
+  flag_yes: number;
+  flag_no: number;
+  flag_unknown: number;
+  age_known: number;
+  flag_set_share: number | null;
+  flag_unknown_share: number | null;
+  age_known_share: number | null;
+}
+
+export function queryCompleteness(db: Queryable, p: CompletenessParams): Promise<CompletenessRow[]> {
+  return db.query<CompletenessRow>(completenessSql, [p.forceIds, p.year, p.by, p.monthly]);
+}

@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { ScopedDb } from '#libs/persistence';
+import { formatFinancialYear } from '#libs/recording-rules';
+import { accessEntry, parseYear } from '../audit-context.js';
+import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
+import { queryForceFlagRates, queryNationalFlagRates } from './under-use.query.js';
+import { underUseOutliers, underUseRows, type UnderUseRow, type UnderUseThresholds } from './under-use.js';
+
+export interface UnderUseView {
+  year: string;
+  group: string | null;
+  counted: string;
+  comparison: string;
+  thresholds: UnderUseThresholds;
+  rows: UnderUseRow[];
+  outliers: UnderUseRow[];
+}
+
+@Injectable()
+export class UnderUseService {
+  constructor(
+    private readonly db: ScopedDb,
+    private readonly log: AccessLogService,
+    @Inject(AUDITING_CONFIG) private readonly config: AuditingConfig,
+  ) {}
+
+  async compare(ctx: RequestContext, q: { year: string; group?: string }): Promise<UnderUseView> {
+    const year = parseYear(q.year);
+    const group = q.group ?? null;
+    const scope = ctx.actor.forces;
+    // The caller's own forces, in the caller's scope (a force auditor sees only their forces' rows).
+    const forces = await this.db.run(scope, async (em) => {
+      const rows = await queryForceFlagRates(em, { forceIds: scope === 'all' ? null : [...scope], year, group });
+      await this.log.record(em, accessEntry(ctx, 'consultation', scope === 'all' ? [] : scope, {
+        query: { year: q.year, group, national: scope === 'all' },
+        recordCount: rows.reduce((n, r) => n + r.total, 0),
+      }));
+      return rows;
+    });
+    // The national totals need every force's records, so this one query runs with scope 'all'. It is safe
+    // for a force-scoped caller because it returns aggregates only: one (flagged, total) pair per offence
+    // group for the whole of England and Wales, with no force, no record id and no record field. No
+    // record-level data leaves the caller's scope; only the comparison figure that the reading needs.
+    const national = await this.db.run('all', (em) => queryNationalFlagRates(em, { year, group }));
+    const thresholds = { minRecords: this.config.underUseMinRecords, zThreshold: this.config.underUseZThreshold };
+    const rows = underUseRows(forces, national, thresholds);
+    return {
+      year: formatFinancialYear(year),
+      group,
+      counted: 'confirmed records recorded in the year',
+      comparison: 'each force against the rest of England and Wales (two-proportion z-score; negative = flags less)',
+      thresholds,
+      rows,
+      outliers: underUseOutliers(rows, thresholds),
+    };
+  }
+}

@@ -1,0 +1,122 @@
+import { Injectable } from '@nestjs/common';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { Catalogue } from '#libs/catalogue';
+import { resolveDisclosureConfig, type DisclosureConfig } from '#libs/disclosure';
+import { DomainError, ScopedDb } from '#libs/persistence';
+import { canonicalJson, sha256Hex } from '#libs/returns';
+import { prepareNationalScan, queryLiveCube } from '../live/live-cube.query.js';
+import { liveForceCounts, offenceAgeCounts } from '../live/live-counts.js';
+import { NATIONAL_DEFINITIONS, NationalReturnService, requireNational } from '../national-return.service.js';
+import type { ForceCounts } from '../national.types.js';
+import { nationalPeriod } from '../period.js';
+import { queryReturnHeads } from '../return-heads.query.js';
+import { buildPublication } from './build-publication.js';
+import { getPublicationSql, insertPublication, listPublicationsSql, lockReturns, type PublicationRow } from './publication.query.js';
+import type { PublicationContent, ReturnUsed } from './publication.types.js';
+
+export interface PublicationSummaryView {
+  id: string;
+  year: string;
+  title: string;
+  config: Record<string, unknown>;
+  sha256: string;
+  returnsUsed: ReturnUsed[];
+  publishedAt: string;
+  publishedBy: string;
+}
+
+export interface PublicationView extends PublicationSummaryView {
+  verified: boolean; // the stored content still hashes to sha256
+  content: PublicationContent;
+}
+
+// A publication: the disclosure-controlled tables of a year from the accepted returns, stored as an
+// immutable hashed snapshot, locking (in the same transaction) every return it used.
+@Injectable()
+export class PublicationService {
+  constructor(
+    private readonly db: ScopedDb,
+    private readonly log: AccessLogService,
+    private readonly catalogue: Catalogue,
+    private readonly national: NationalReturnService,
+  ) {}
+
+  publish(ctx: RequestContext, year: number, req: { title: string; disclosure: DisclosureConfig }, now = new Date()): Promise<PublicationView> {
+    requireNational(ctx);
+    try {
+      resolveDisclosureConfig(req.disclosure);
+    } catch (e) {
+      throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid disclosure configuration');
+    }
+    const period = nationalPeriod(year);
+    return this.db.run(ctx.actor.forces, async (em) => {
+      // FOR UPDATE: no accept/return can slip in between reading the revisions and locking them.
+      const heads = await queryReturnHeads(em, year, true);
+      const { coverage, counts } = await this.national.countsFor(em, ctx, period, 'accepted', heads);
+      if (counts.length === 0) {
+        throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
+      }
+      const { ages, note } = await this.offenceAges(em, ctx, year, counts);
+      const content = buildPublication({
+        title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
+        offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
+      });
+      const sha256 = sha256Hex(canonicalJson(content));
+      const row = await insertPublication(em, { year, title: req.title, config: req.disclosure, content, sha256, by: ctx.actor.userId });
+      await lockReturns(em, year, counts.map((c) => c.forceId), ctx.actor.userId, `publication ${row.id}`);
+      return {
+        id: row.id, year: period.label, title: req.title, config: { ...req.disclosure }, sha256,
+        returnsUsed: content.metadata.returnsUsed, publishedAt: row.published_at, publishedBy: ctx.actor.userId, verified: true, content,
+      };
+    });
+  }
+
+  list(ctx: RequestContext, year: number): Promise<PublicationSummaryView[]> {
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const rows: PublicationRow[] = await em.query(listPublicationsSql, [year]);
+      return rows.map(summaryView);
+    });
+  }
+
+  get(ctx: RequestContext, id: string): Promise<PublicationView> {
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const [row]: PublicationRow[] = await em.query(getPublicationSql, [id]);
+      if (!row?.tables) throw new DomainError('NOT_FOUND', `publication ${id} not found`);
+      return { ...summaryView(row), verified: sha256Hex(canonicalJson(row.tables)) === row.sha256, content: row.tables };
+    });
+  }
+
+  // The offence × age band table needs each crime's code and age, which the force return does not keep,
+  // so it is computed from the records, but only when every force's records are exactly those its
+  // accepted return was computed from (same high-water mark and the same table B); otherwise it is left
+  // out, saying why. Reading records of every force is a 'combination' (DPA 2018 s.62).
+  private async offenceAges(em: import('typeorm').EntityManager, ctx: RequestContext, year: number, counts: readonly ForceCounts[]) {
+    await prepareNationalScan(em);
+    const ids = counts.map((c) => c.forceId);
+    const cube = await queryLiveCube(em, year);
+    const live = new Map(liveForceCounts(this.catalogue, ids, cube, []).map((c) => [c.forceId, c]));
+    const changed = counts.filter((c) => {
+      const l = live.get(c.forceId)!;
+      return canonicalJson(l.source) !== canonicalJson(c.source) || canonicalJson(l.tableB.rows) !== canonicalJson(c.tableB.rows);
+    });
+    await this.log.record(em, {
+      userId: ctx.actor.userId, action: 'combination', forceIds: ids, route: ctx.route, purpose: ctx.purpose,
+      query: { year: nationalPeriod(year).label, use: 'publication: offence × age band', unchanged: changed.length === 0 },
+      recordCount: [...live.values()].reduce((n, c) => n + c.source.recordCount, 0), requestId: ctx.requestId,
+    });
+    if (changed.length === 0) return { ages: offenceAgeCounts(cube, ids), note: null };
+    const names = changed.map((c) => this.catalogue.force(c.forceId)?.name ?? c.forceId).join(', ');
+    return {
+      ages: null,
+      note: `Offence × age band is not published: it is computed from the records, and the records of ${names} changed after their returns were accepted, so it would not match the accepted returns.`,
+    };
+  }
+}
+
+function summaryView(r: PublicationRow): PublicationSummaryView {
+  return {
+    id: r.id, year: nationalPeriod(r.financial_year).label, title: r.title, config: r.config, sha256: r.sha256,
+    returnsUsed: r.returns_used, publishedAt: r.published_at, publishedBy: r.published_by,
+  };
+}

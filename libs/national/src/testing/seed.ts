@@ -1,0 +1,66 @@
+// Test support: writes crimes and accepted returns straight into PostgreSQL as the schema owner, so a test
+// states its dataset exactly (as libs/returns' int tests do). Not for production use.
+import { canonicalJson, computeReturn, sha256Hex, type ForceReturnTables, type Queryable } from '#libs/returns';
+
+export interface Rec {
+  code: string;
+  flag: 'yes' | 'no' | 'unknown';
+  age: number | null;
+  sex?: 'female' | 'male' | 'unknown'; // default female
+  status?: 'draft' | 'confirmed' | 'cancelled' | 'transferred'; // default confirmed
+  category?: string;
+  warnings?: string[];
+  lateHours?: number; // hours between report and recording (default 1)
+  day?: string; // recorded date, default 15 October of the year
+  times?: number; // this many identical records (default 1)
+}
+
+let sequence = 0;
+
+export async function insertRecords(db: Queryable, force: string, year: number, recs: readonly Rec[]): Promise<string[]> {
+  const ids: string[] = [];
+  for (const r of recs) {
+    for (let i = 0; i < (r.times ?? 1); i++) {
+      const recorded = new Date(`${r.day ?? `${year}-10-15`}T12:00:00Z`);
+      const reported = new Date(recorded.getTime() - (r.lateHours ?? 1) * 3_600_000);
+      const status = r.status ?? 'confirmed';
+      const removed = status === 'cancelled' || status === 'transferred';
+      const rows = await db.query<{ id: string }>(
+        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, online_method,
+           victim_age, victim_sex, domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings,
+           cancellation_category, cancellation_justification, cancelled_at, cancelled_by, transferred_to_force_id, created_by, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, '{}', false, false, $11, $12, $13, $14, $15, $16, $17, 'test', 'test', $18)
+         RETURNING id`,
+        [
+          force, `NAT/${year}/${++sequence}/${process.pid}`, r.code, reported.toISOString(), recorded.toISOString(),
+          new Date(reported.getTime() - 86_400_000).toISOString(), r.flag, r.flag === 'yes' ? 'messages via a social media app' : null,
+          r.age, r.sex ?? 'female', status, r.warnings ?? [], removed ? (r.category ?? 'C2') : null,
+          removed ? 'Additional verifiable information recorded for the test.' : null, removed ? recorded.toISOString() : null,
+          removed ? 'fcr.test' : null, status === 'transferred' ? 'btp' : null, `${year + 1}-04-10T08:00:00Z`,
+        ],
+      );
+      ids.push(rows[0]!.id);
+    }
+  }
+  return ids;
+}
+
+// A return at `state` whose current revision is the force's return computed now from its records.
+export async function seedReturn(
+  db: Queryable, force: string, year: number, state: 'submitted' | 'accepted' | 'returned' | 'draft' = 'accepted',
+): Promise<ForceReturnTables> {
+  const tables = await computeReturn(db, { forceId: force, year, countingRulesVersion: 'test', generatedAt: new Date(`${year + 1}-05-01T00:00:00Z`) });
+  const revision = state === 'draft' ? 0 : 1;
+  await db.query(
+    `INSERT INTO force_returns (force_id, financial_year, state, current_revision, updated_by) VALUES ($1, $2, $3, $4, 'test')`,
+    [force, year, state, revision],
+  );
+  if (revision === 1) {
+    await db.query(
+      `INSERT INTO return_revisions (force_id, financial_year, revision, tables, sha256, high_water, submitted_by, signed_off_name)
+       VALUES ($1, $2, 1, $3, $4, $5, 'test', 'Test FCR')`,
+      [force, year, JSON.stringify(tables), sha256Hex(canonicalJson(tables)), JSON.stringify(tables.metadata.source)],
+    );
+  }
+  return tables;
+}

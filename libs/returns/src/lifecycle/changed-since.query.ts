@@ -1,0 +1,47 @@
+import type { Queryable } from '../queryable.js';
+
+// "Changed since submission" (issue 5 §4): records of the force-year with history written after
+// the latest revision was submitted, so the registrar knows to resubmit.
+export const changedSinceSql = `
+-- Records of the force-year changed after a submission.
+--   $1  force id
+--   $2  financial year (start year)
+--   $3  the revision's submitted_at (exclusive)
+--   $4  how many records to list; total_count counts them all
+-- A record belongs when it is in the year now (edited, confirmed, cancelled, or newly recorded:
+-- its 'created' entry is history too), or when an amendment moved its recorded date out of the
+-- year (the old recordedAt is in the year, by the same Europe/London rule as financial_year).
+-- Served by ix_crime_history_force_changed (force_id, changed_at).
+SELECT h.crime_id,
+       c.crime_reference,
+       count(*)::int                          AS changes,
+       to_char(max(h.changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_changed_at,
+       (count(*) OVER ())::int                AS total_count
+FROM crime_history h
+JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id
+WHERE h.force_id = $1
+  AND h.changed_at > $3
+  AND (c.financial_year = $2
+       OR (h.changes ? 'recordedAt'
+           AND (SELECT extract(year FROM l) - CASE WHEN extract(month FROM l) < 4 THEN 1 ELSE 0 END
+                FROM (SELECT ((h.changes -> 'recordedAt' ->> 'old')::timestamptz AT TIME ZONE 'Europe/London') AS l) old
+               ) = $2))
+GROUP BY h.crime_id, c.crime_reference
+ORDER BY c.crime_reference COLLATE "C"
+LIMIT $4
+`;
+
+export interface ChangedSinceRow {
+  crime_id: string;
+  crime_reference: string;
+  changes: number;
+  last_changed_at: string;
+  total_count: number;
+}
+
+export function queryChangedSince(
+  db: Queryable,
+  p: { forceId: string; year: number; since: Date; limit: number },
+): Promise<ChangedSinceRow[]> {
+  return db.query<ChangedSinceRow>(changedSinceSql, [p.forceId, p.year, p.since.toISOString(), p.limit]);
+}

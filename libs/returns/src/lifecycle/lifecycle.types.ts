@@ -1,0 +1,111 @@
+import type { ForceReturnTables } from '../return-tables.js';
+import type { ReturnFinding } from '../return-rules.js';
+
+// The lifecycle of one force-year return (domain.md §15; issue 5): a draft is computed live; a
+// submission freezes it as revision n; the statistics team accepts it or returns it with reasons;
+// the national publication locks it.
+export const RETURN_STATES = ['draft', 'submitted', 'accepted', 'returned', 'locked'] as const;
+export type ReturnState = (typeof RETURN_STATES)[number];
+
+// What a caller can do next. 'resubmit' is the same request as 'submit' (POST …/submit) on a return
+// that already has a revision; the event log keeps the two apart.
+export type ReturnAction = 'submit' | 'resubmit' | 'accept' | 'return';
+export type ReturnEventAction = ReturnAction | 'lock';
+
+export interface HighWater {
+  recordCount: number;
+  versionSum: number;
+  maxUpdatedAt: string | null;
+}
+
+export interface RevisionSummary {
+  revision: number;
+  sha256: string;
+  highWater: HighWater;
+  submittedAt: string;
+  submittedBy: string;
+  signedOffName: string;
+}
+
+export interface RevisionView extends RevisionSummary {
+  tables: ForceReturnTables;
+  // The stored canonical tables hashed again now, against the stored hash.
+  verification: { ok: boolean; recomputedSha256: string };
+}
+
+export interface ReturnEventView {
+  revision: number;
+  action: ReturnEventAction;
+  fromState: ReturnState;
+  toState: ReturnState;
+  reason: string | null;
+  at: string;
+  by: string;
+}
+
+export interface ChangedRecord {
+  crimeId: string;
+  crimeReference: string;
+  changes: number; // history entries since the submission
+  lastChangedAt: string;
+}
+
+export interface ChangedSinceSubmission {
+  revision: number;
+  submittedAt: string;
+  recordCount: number;
+  // Listed for callers with record-level access only (registrars, auditors); null otherwise.
+  records: ChangedRecord[] | null;
+  truncated: boolean;
+  // The live high-water mark differs from the snapshot's: catches what history cannot (see docs).
+  highWaterMoved: boolean;
+  message: string; // '14 records changed since revision 2 was submitted'
+}
+
+export interface ReturnView {
+  forceId: string;
+  year: string; // '2015-16'
+  state: ReturnState;
+  version: number; // send back on a transition; 0 while no revision exists
+  currentRevision: number;
+  latestRevision: RevisionSummary | null;
+  // Live tables differ from the latest revision (records or catalogue changed since).
+  dataChangedSinceRevision: boolean | null;
+  changedSinceSubmission: ChangedSinceSubmission | null;
+  actions: ReturnAction[];
+  events: ReturnEventView[];
+  draft: ForceReturnTables;
+}
+
+export interface ValidationView {
+  forceId: string;
+  year: string;
+  ok: boolean;
+  // Record lists are withheld (records: [], recordsWithheld) from callers without record-level access.
+  recordsWithheld: boolean;
+  findings: ReturnFinding[];
+}
+
+export interface CellChange {
+  path: string; // e.g. 'tableA.rows[offence 8L].flagYes'
+  old: unknown; // null when the cell did not exist
+  new: unknown; // null when the cell no longer exists
+}
+
+export interface RevisionDiff {
+  forceId: string;
+  year: string;
+  from: number;
+  to: number;
+  changes: CellChange[];
+}
+
+export interface TransitionResult {
+  forceId: string;
+  year: string;
+  state: ReturnState;
+  version: number;
+  currentRevision: number;
+  latestRevision: RevisionSummary | null;
+  event: ReturnEventView;
+}

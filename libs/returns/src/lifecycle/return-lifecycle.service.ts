@@ -1,0 +1,190 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessLogService } from '#libs/access-log';
+import type { RequestContext } from '#libs/auth';
+import { DomainError } from '#libs/persistence';
+import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
+import { canonicalJson, sha256Hex } from '../canonical-json.js';
+import { computeReturn } from '../compute-return.js';
+import { evaluateReturn, type ReturnFinding } from '../return-rules.js';
+import type { ForceReturnTables } from '../return-tables.js';
+import { queryChangedSince } from './changed-since.query.js';
+import * as sql from './lifecycle.query.js';
+import type { ChangedSinceSubmission, ReturnState, ReturnView, TransitionResult, ValidationView } from './lifecycle.types.js';
+import { accessEntry, assertForceScope, RETURNS_CLOCK, sameData, seesRecords, toEvent, toSummary, yearLabel, type Clock } from './return-access.js';
+import { inSnapshot } from './snapshot-transaction.js';
+import { allowedActions, assertTransition, submissionAction } from './state-machine.js';
+
+const MAX_LISTED = 1000;
+
+// The force annual return's lifecycle (issue 5): live draft, validation, submission as an immutable
+// revision, acceptance or return by the statistics team. Each transition is one REPEATABLE READ
+// transaction that also writes a return_events row (who, when, why).
+@Injectable()
+export class ReturnLifecycleService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly log: AccessLogService,
+    @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
+    @Inject(RETURNS_CLOCK) private readonly clock: Clock,
+  ) {}
+
+  view(ctx: RequestContext, forceId: string, year: number): Promise<ReturnView> {
+    assertForceScope(ctx.actor, forceId);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const draft = await this.compute(em, forceId, year);
+      const head = await sql.selectHead(em, forceId, year, false);
+      const latest = await sql.selectRevision(em, forceId, year, null);
+      const changed = latest ? await this.changedSince(em, ctx, forceId, year, latest, draft) : null;
+      const dataChanged = latest ? !sameData(draft, latest.tables as ForceReturnTables) : null;
+      const state: ReturnState = head?.state ?? 'draft';
+      await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'draft' }, changed?.records?.map((r) => r.crimeId)));
+      return {
+        forceId,
+        year: yearLabel(year),
+        state,
+        version: head?.version ?? 0,
+        currentRevision: head?.current_revision ?? 0,
+        latestRevision: latest ? toSummary(latest) : null,
+        dataChangedSinceRevision: dataChanged,
+        changedSinceSubmission: changed,
+        actions: allowedActions(ctx.actor, { forceId, state, dataChanged: dataChanged ?? true }),
+        events: (await sql.selectEvents(em, forceId, year)).map(toEvent),
+        draft,
+      };
+    });
+  }
+
+  validation(ctx: RequestContext, forceId: string, year: number): Promise<ValidationView> {
+    assertForceScope(ctx.actor, forceId);
+    const withRecords = seesRecords(ctx.actor);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const tables = await this.compute(em, forceId, year);
+      const all = await this.evaluate(em, forceId, year, tables);
+      const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
+      const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
+      await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'validation' }, ids));
+      return { forceId, year: yearLabel(year), ok: all.length === 0, recordsWithheld: !withRecords, findings };
+    });
+  }
+
+  // Submission and resubmission: validate, then freeze the tables as revision n+1 with their hash.
+  async submit(ctx: RequestContext, forceId: string, year: number, input: { version: number; signedOffName?: string; reason?: string }): Promise<TransitionResult> {
+    assertForceScope(ctx.actor, forceId);
+    const outcome = await inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const head = await this.lockHead(em, forceId, year, input.version);
+      const from = head?.state ?? 'draft';
+      const action = submissionAction(from);
+      const now = this.clock();
+      const tables = await this.compute(em, forceId, year, now);
+      const latest = head ? await sql.selectRevision(em, forceId, year, null) : null;
+      const dataChanged = !latest || !sameData(tables, latest.tables as ForceReturnTables);
+      const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged }, action);
+      const findings = await this.evaluate(em, forceId, year, tables);
+      const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
+      await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: action }, ids));
+      // Refused: commit the access-log entry (the caller sees the records), change nothing else.
+      if (findings.length > 0) return { refused: findings, done: null } as const;
+      const revision = (head?.current_revision ?? 0) + 1;
+      const signedOffName = input.signedOffName?.trim() || ctx.actor.displayName;
+      const snapshot = () =>
+        sql.insertRevision(em, {
+          forceId, year, revision, tables, sha256: sha256Hex(canonicalJson(tables)), highWater: tables.metadata.source,
+          submittedAt: now, submittedBy: ctx.actor.userId, signedOffName,
+        });
+      const m = { forceId, year, from, to, action, revision, reason: input.reason?.trim() || null, now, headVersion: head?.version ?? 0 };
+      return { refused: null, done: await this.move(em, ctx, m, snapshot) } as const;
+    });
+    if (outcome.refused) {
+      const codes = outcome.refused.map((f) => f.code);
+      throw new DomainError('RULE_VIOLATION', `return rules refused the submission: ${codes.join(', ')}`, { ruleCodes: codes, findings: outcome.refused });
+    }
+    return outcome.done;
+  }
+
+  accept(ctx: RequestContext, forceId: string, year: number, input: { version: number; reason?: string }): Promise<TransitionResult> {
+    return this.review(ctx, forceId, year, 'accept', input.version, input.reason?.trim() || null);
+  }
+
+  returnToForce(ctx: RequestContext, forceId: string, year: number, input: { version: number; reason: string }): Promise<TransitionResult> {
+    if (!input.reason?.trim()) throw new DomainError('INVALID_INPUT', 'a returned return needs the reasons');
+    return this.review(ctx, forceId, year, 'return', input.version, input.reason.trim());
+  }
+
+  private review(ctx: RequestContext, forceId: string, year: number, action: 'accept' | 'return', version: number, reason: string | null): Promise<TransitionResult> {
+    assertForceScope(ctx.actor, forceId);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const head = await this.lockHead(em, forceId, year, version);
+      const from = head?.state ?? 'draft';
+      const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged: false }, action);
+      const revision = head?.current_revision ?? 0;
+      return this.move(em, ctx, { forceId, year, from, to, action, revision, reason, now: this.clock(), headVersion: version });
+    });
+  }
+
+  private async lockHead(em: EntityManager, forceId: string, year: number, version: number): Promise<sql.HeadRow | null> {
+    const head = await sql.selectHead(em, forceId, year, true);
+    const current = head?.version ?? 0;
+    if (current !== version) {
+      throw new DomainError('VERSION_CONFLICT', `the return is at version ${current}, not ${version}: reload and retry`, { currentVersion: current });
+    }
+    return head;
+  }
+
+  // Head and event together: the state changes exactly when its event is written.
+  private async move(
+    em: EntityManager,
+    ctx: RequestContext,
+    m: { forceId: string; year: number; from: ReturnState; to: ReturnState; action: 'submit' | 'resubmit' | 'accept' | 'return'; revision: number; reason: string | null; now: Date; headVersion: number },
+    // Runs between the head and the event: the revision row's foreign key needs the head first.
+    snapshot?: () => Promise<void>,
+  ): Promise<TransitionResult> {
+    const h = { forceId: m.forceId, year: m.year, state: m.to, revision: m.revision, at: m.now, by: ctx.actor.userId };
+    const written = m.headVersion === 0 ? await sql.insertHead(em, h) : await sql.updateHead(em, { ...h, expectedVersion: m.headVersion });
+    if (!written) throw new DomainError('VERSION_CONFLICT', 'the return changed while this request ran: reload and retry');
+    await snapshot?.();
+    const event = { forceId: m.forceId, year: m.year, revision: m.revision, action: m.action, from: m.from, to: m.to, reason: m.reason, at: m.now, by: ctx.actor.userId };
+    await sql.insertEvent(em, event);
+    const latest = await sql.selectRevision(em, m.forceId, m.year, null);
+    return {
+      forceId: m.forceId,
+      year: yearLabel(m.year),
+      state: m.to,
+      version: m.headVersion + 1,
+      currentRevision: m.revision,
+      latestRevision: latest ? toSummary(latest) : null,
+      event: { revision: m.revision, action: m.action, fromState: m.from, toState: m.to, reason: m.reason, at: m.now.toISOString(), by: ctx.actor.userId },
+    };
+  }
+
+  private compute(em: EntityManager, forceId: string, year: number, at: Date = this.clock()): Promise<ForceReturnTables> {
+    return computeReturn(em, { forceId, year, countingRulesVersion: this.rules.config.countingRulesVersion, generatedAt: at });
+  }
+
+  private evaluate(em: EntityManager, forceId: string, year: number, tables: ForceReturnTables): Promise<ReturnFinding[]> {
+    return evaluateReturn(em, { forceId, year, ruleContext: this.rules, tables, maxRecords: MAX_LISTED });
+  }
+
+  private async changedSince(
+    em: EntityManager,
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    latest: sql.RevisionRow,
+    live: ForceReturnTables,
+  ): Promise<ChangedSinceSubmission> {
+    const submittedAt = new Date(latest.submitted_at);
+    const rows = await queryChangedSince(em, { forceId, year, since: submittedAt, limit: MAX_LISTED });
+    const count = rows[0]?.total_count ?? 0;
+    const list = seesRecords(ctx.actor);
+    return {
+      revision: latest.revision,
+      submittedAt: submittedAt.toISOString(),
+      recordCount: count,
+      records: list ? rows.map((r) => ({ crimeId: r.crime_id, crimeReference: r.crime_reference, changes: r.changes, lastChangedAt: r.last_changed_at })) : null,
+      truncated: list && count > rows.length,
+      highWaterMoved: canonicalJson(live.metadata.source) !== canonicalJson(latest.high_water),
+      message: `${count} ${count === 1 ? 'record' : 'records'} changed since revision ${latest.revision} was submitted`,
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import type { RequestContext } from '#libs/auth';
+import { DomainError } from '#libs/persistence';
+import { canonicalJson, sha256Hex } from '../canonical-json.js';
+import type { ForceReturnTables } from '../return-tables.js';
+import * as sql from './lifecycle.query.js';
+import type { RevisionDiff, RevisionSummary, RevisionView } from './lifecycle.types.js';
+import { assertForceScope, toSummary, yearLabel } from './return-access.js';
+import { inSnapshot } from './snapshot-transaction.js';
+import { diffTables } from './table-diff.js';
+
+// Submitted revisions: immutable snapshots (the database refuses UPDATE and DELETE on them).
+// They hold aggregates only, so reading them is not logged as access to records.
+@Injectable()
+export class ReturnRevisionsService {
+  constructor(private readonly ds: DataSource) {}
+
+  list(ctx: RequestContext, forceId: string, year: number): Promise<RevisionSummary[]> {
+    assertForceScope(ctx.actor, forceId);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => (await sql.selectRevisions(em, forceId, year)).map(toSummary));
+  }
+
+  get(ctx: RequestContext, forceId: string, year: number, revision: number): Promise<RevisionView> {
+    assertForceScope(ctx.actor, forceId);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const row = await this.find(em, forceId, year, revision);
+      return { ...toSummary(row), tables: row.tables as ForceReturnTables, verification: verify(row) };
+    });
+  }
+
+  // GET …/revisions/:a/diff/:b: what changed from b to a ('2/diff/1': old = revision 1, new = revision 2).
+  diff(ctx: RequestContext, forceId: string, year: number, a: number, b: number): Promise<RevisionDiff> {
+    assertForceScope(ctx.actor, forceId);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const newer = await this.find(em, forceId, year, a);
+      const older = await this.find(em, forceId, year, b);
+      return { forceId, year: yearLabel(year), from: b, to: a, changes: diffTables(older.tables, newer.tables) };
+    });
+  }
+
+  // For exports: one stored revision's tables and summary (the service checks scope).
+  async snapshot(em: EntityManager, forceId: string, year: number, revision: number): Promise<{ summary: RevisionSummary; tables: ForceReturnTables }> {
+    const row = await this.find(em, forceId, year, revision);
+    return { summary: toSummary(row), tables: row.tables as ForceReturnTables };
+  }
+
+  private async find(em: EntityManager, forceId: string, year: number, revision: number): Promise<Required<sql.RevisionRow>> {
+    const row = await sql.selectRevision(em, forceId, year, revision);
+    if (!row) throw new DomainError('NOT_FOUND', `revision ${revision} of the ${yearLabel(year)} return of ${forceId} not found`);
+    return row;
+  }
+}
+
+// The hash was taken over the canonical JSON of the tables at submission; jsonb keeps the values
+// (not the key order or spacing), and canonical JSON sorts keys, so the same text comes back.
+export function verify(row: { sha256: string; tables: unknown }): { ok: boolean; recomputedSha256: string } {
+  const recomputed = sha256Hex(canonicalJson(row.tables));
+  return { ok: recomputed === row.sha256, recomputedSha256: recomputed };
+}

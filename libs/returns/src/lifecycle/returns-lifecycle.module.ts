@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { RecordingRulesModule } from '#libs/recording-rules';
+import { RETURNS_CLOCK, type Clock } from './return-access.js';
+import { ReturnExportService } from './return-export.service.js';
+import { ReturnLifecycleService } from './return-lifecycle.service.js';
+import { ReturnRevisionsService } from './return-revisions.service.js';
+
+// The return services. The clock is a provider so tests can fix "now" (style.md §13).
+@Module({
+  imports: [RecordingRulesModule],
+  providers: [{ provide: RETURNS_CLOCK, useValue: ((): Date => new Date()) satisfies Clock }, ReturnLifecycleService, ReturnRevisionsService, ReturnExportService],
+  exports: [ReturnLifecycleService, ReturnRevisionsService, ReturnExportService],
+})
+export class ReturnsLifecycleModule {}
