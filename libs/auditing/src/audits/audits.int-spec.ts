@@ -4,7 +4,7 @@ import { insertCrimes } from '../testing/seed-crimes.js';
 import { closeAudit, insertAudit, insertStrataAndSample, setVerdict } from './audits.query.js';
 
 // The database keeps a closed audit as it was, whoever asks (here: the owner, who bypasses RLS).
-// Records are gwent 2016-17 (November 2016): 2017-18 is kept for the exact national figures.
+// Records are gwent 2004-05 (November 2004; the returns e2e uses gwent 2016-17): 2017-18 is kept for the exact national figures.
 describe('audit tables (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   const db: Queryable = { query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[] };
@@ -12,7 +12,7 @@ describe('audit tables (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     await client.connect();
-    crimes = await insertCrimes(db, { force: 'gwent', ref: 'GW-AUDIT-INT', code: '8L', recordedAt: '2016-11-10T10:00:00Z', flag: 'no', count: 3 });
+    crimes = await insertCrimes(db, { force: 'gwent', ref: 'GW-AUDIT-INT', code: '8L', recordedAt: '2004-11-10T10:00:00Z', flag: 'no', count: 3 });
   });
   afterAll(async () => {
     await client.end();
@@ -20,7 +20,7 @@ describe('audit tables (real PostgreSQL)', () => {
 
   async function newAudit(): Promise<string> {
     const id = await insertAudit(db, {
-      forceId: 'gwent', periodLabel: '2016-11-01..2016-11-30', start: new Date('2016-11-01T00:00:00Z'), end: new Date('2016-12-01T00:00:00Z'),
+      forceId: 'gwent', periodLabel: '2004-11-01..2004-11-30', start: new Date('2004-11-01T00:00:00Z'), end: new Date('2004-12-01T00:00:00Z'),
       groups: ['violence against the person'], requestedSampleSize: 2, targetMargin: null, populationSize: 3, sampleSize: 2,
       seed: 'int-test', finitePopulationCorrection: true, by: 'int-test',
     });
@@ -62,7 +62,7 @@ describe('audit tables (real PostgreSQL)', () => {
 
   it('keeps force_id in every key: a sample cannot point at another force\'s record', async () => {
     const id = await newAudit();
-    const [other] = await insertCrimes(db, { force: 'north-wales', ref: 'NW-AUDIT-INT', code: '8L', recordedAt: '2016-11-10T10:00:00Z', flag: 'no' });
+    const [other] = await insertCrimes(db, { force: 'north-wales', ref: 'NW-AUDIT-INT', code: '8L', recordedAt: '2004-11-10T10:00:00Z', flag: 'no' });
     await expect(db.query(`INSERT INTO audit_samples (force_id, audit_id, crime_id, stratum, draw_order) VALUES ('gwent', $1, $2, 'violence against the person', 3)`, [id, other]))
       .rejects.toThrow(/fk_audit_samples_crime/);
   });
