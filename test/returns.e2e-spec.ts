@@ -77,7 +77,7 @@ describe('force annual return lifecycle', () => {
     expect(res.body.details.ruleCodes).toEqual(['CF-RET-002']);
     expect(res.body.details.findings[0].records).toEqual([expect.objectContaining({ crimeId: draftId })]);
     expect((await view(fcr)).state).toBe('draft');
-    expect((await http().get(`${BASE}/revisions`).set(fcr).expect(200)).body).toEqual([]);
+    expect((await http().get(`${BASE}/revisions`).set(fcr).expect(200)).body).toMatchObject({ revisions: [], status: { state: 'draft', version: 0, actions: ['submit'] } });
   });
 
   it('lists the violations with records on GET …/validation, and logs that as a consultation', async () => {
@@ -122,6 +122,11 @@ describe('force annual return lifecycle', () => {
     expect(res.body).toMatchObject({ state: 'returned', version: 2, event: { action: 'return', reason: 'Check the harassment flags', by: userOf(statistician) } });
     expect((await view(fcr)).actions).toEqual(['resubmit']);
     expect((await view(statistician)).actions).toEqual([]);
+    // Every GET carries the state and the caller's next actions.
+    const revisions = (await http().get(`${BASE}/revisions`).set(fcr).expect(200)).body;
+    expect(revisions.status).toEqual({ state: 'returned', version: 2, currentRevision: 1, actions: ['resubmit'] });
+    expect((await http().get(`${BASE}/revisions/1`).set(statistician).expect(200)).body.status.actions).toEqual([]);
+    expect((await http().get(`${BASE}/validation`).set(fcr).expect(200)).body.status).toMatchObject({ state: 'returned', actions: ['resubmit'] });
   });
 
   it('shows edits made after the submission as "changed since submission"', async () => {
@@ -141,9 +146,10 @@ describe('force annual return lifecycle', () => {
     expect(res.body).toMatchObject({ state: 'submitted', version: 3, currentRevision: 2, event: { action: 'resubmit', fromState: 'returned', reason: 'flags corrected' } });
     expect(res.body.latestRevision.signedOffName).toBe('A. Jones, FCR');
     const list = (await http().get(`${BASE}/revisions`).set(auditor).expect(200)).body;
-    expect(list.map((r: { revision: number }) => r.revision)).toEqual([1, 2]);
+    expect(list.revisions.map((r: { revision: number }) => r.revision)).toEqual([1, 2]);
+    expect(list.status).toEqual({ state: 'submitted', version: 3, currentRevision: 2, actions: [] });
     const diff = (await http().get(`${BASE}/revisions/2/diff/1`).set(statistician).expect(200)).body;
-    expect(diff).toMatchObject({ from: 1, to: 2 });
+    expect(diff).toMatchObject({ from: 1, to: 2, status: { state: 'submitted', actions: ['accept', 'return'] } });
     const cell = (path: string) => diff.changes.find((c: { path: string }) => c.path === path);
     expect(cell('tableA.rows[offence 8L].flagYes')).toEqual({ path: 'tableA.rows[offence 8L].flagYes', old: 2, new: 4 });
     expect(cell('tableA.rows[offence 8L].flagNo')).toEqual({ path: 'tableA.rows[offence 8L].flagNo', old: 1, new: 0 });
@@ -192,7 +198,8 @@ describe('force annual return lifecycle', () => {
     const other = '/returns/gwent/2014-15/submit'; // no records: an empty return is valid
     const results = await Promise.all([0, 1].map(() => http().post(other).set(fcr).send({ version: 0 })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect((await http().get('/returns/gwent/2014-15/revisions').set(fcr).expect(200)).body).toHaveLength(1);
+    expect((await http().get('/returns/gwent/2014-15/revisions').set(fcr).expect(200)).body.revisions).toHaveLength(1);
+    await http().post('/returns/gwent/2001-02/submit').set(fcr).send({ version: 0 }).expect(400);
   });
 
   it('allows nothing but reading once the national publication has locked it', async () => {

@@ -52,7 +52,7 @@ export class AccessLogService {
     const rows: Row[] = await em.query(
       `SELECT seq::text, at, user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count,
               request_id, encode(hash, 'hex') AS hash
-       FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`,
+       FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY access_log.seq LIMIT $${params.length}`,
       params,
     );
     return rows.map((r) => ({

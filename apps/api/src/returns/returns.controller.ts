@@ -5,7 +5,7 @@ import { DomainError } from '#libs/persistence';
 import { parseFinancialYear } from '#libs/recording-rules';
 import {
   ReturnExportService, ReturnLifecycleService, ReturnRevisionsService,
-  type RevisionDiff, type RevisionSummary, type RevisionView, type ReturnView, type TransitionResult, type ValidationView,
+  type RevisionDiff, type RevisionList, type RevisionView, type ReturnView, type TransitionResult, type ValidationView,
 } from '#libs/returns';
 import { AcceptReturnDto, DiffParams, ReturnParams, ReturnQueryDto, ReturnReturnDto, RevisionParams, SubmitReturnDto } from './dto/return.dto.js';
 
@@ -74,7 +74,7 @@ export class ReturnsController {
   @Get('revisions')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Submitted revisions, oldest first' })
-  list(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<RevisionSummary[]> {
+  list(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<RevisionList> {
     return this.revisions.list(ctx, p.force, parseYear(p.year));
   }
 

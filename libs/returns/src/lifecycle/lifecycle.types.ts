@@ -27,7 +27,23 @@ export interface RevisionSummary {
   signedOffName: string;
 }
 
+// On every GET: where the return stands and what the caller may do next.
+export interface ReturnStatus {
+  state: ReturnState;
+  version: number; // send back on a transition; 0 while no revision exists
+  currentRevision: number;
+  actions: ReturnAction[];
+}
+
+export interface RevisionList {
+  forceId: string;
+  year: string;
+  status: ReturnStatus;
+  revisions: RevisionSummary[];
+}
+
 export interface RevisionView extends RevisionSummary {
+  status: ReturnStatus;
   tables: ForceReturnTables;
   // The stored canonical tables hashed again now, against the stored hash.
   verification: { ok: boolean; recomputedSha256: string };
@@ -80,6 +96,7 @@ export interface ReturnView {
 export interface ValidationView {
   forceId: string;
   year: string;
+  status: ReturnStatus;
   ok: boolean;
   // Record lists are withheld (records: [], recordsWithheld) from callers without record-level access.
   recordsWithheld: boolean;
@@ -95,6 +112,7 @@ export interface CellChange {
 export interface RevisionDiff {
   forceId: string;
   year: string;
+  status: ReturnStatus;
   from: number;
   to: number;
   changes: CellChange[];

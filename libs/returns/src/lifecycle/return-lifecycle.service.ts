@@ -12,8 +12,9 @@ import { queryChangedSince } from './changed-since.query.js';
 import * as sql from './lifecycle.query.js';
 import type { ChangedSinceSubmission, ReturnState, ReturnView, TransitionResult, ValidationView } from './lifecycle.types.js';
 import { accessEntry, assertForceScope, RETURNS_CLOCK, sameData, seesRecords, toEvent, toSummary, yearLabel, type Clock } from './return-access.js';
+import { returnStatus } from './return-actions.js';
 import { inSnapshot } from './snapshot-transaction.js';
-import { allowedActions, assertTransition, submissionAction } from './state-machine.js';
+import { assertTransition, submissionAction } from './state-machine.js';
 
 const MAX_LISTED = 1000;
 
@@ -33,22 +34,17 @@ export class ReturnLifecycleService {
     assertForceScope(ctx.actor, forceId);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
-      const head = await sql.selectHead(em, forceId, year, false);
       const latest = await sql.selectRevision(em, forceId, year, null);
       const changed = latest ? await this.changedSince(em, ctx, forceId, year, latest, draft) : null;
-      const dataChanged = latest ? !sameData(draft, latest.tables as ForceReturnTables) : null;
-      const state: ReturnState = head?.state ?? 'draft';
+      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock(), live: draft });
       await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'draft' }, changed?.records?.map((r) => r.crimeId)));
       return {
         forceId,
         year: yearLabel(year),
-        state,
-        version: head?.version ?? 0,
-        currentRevision: head?.current_revision ?? 0,
+        ...status,
         latestRevision: latest ? toSummary(latest) : null,
-        dataChangedSinceRevision: dataChanged,
+        dataChangedSinceRevision: latest ? !sameData(draft, latest.tables as ForceReturnTables) : null,
         changedSinceSubmission: changed,
-        actions: allowedActions(ctx.actor, { forceId, state, dataChanged: dataChanged ?? true }),
         events: (await sql.selectEvents(em, forceId, year)).map(toEvent),
         draft,
       };
@@ -64,13 +60,16 @@ export class ReturnLifecycleService {
       const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
       const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
       await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'validation' }, ids));
-      return { forceId, year: yearLabel(year), ok: all.length === 0, recordsWithheld: !withRecords, findings };
+      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock(), live: tables });
+      return { forceId, year: yearLabel(year), status, ok: all.length === 0, recordsWithheld: !withRecords, findings };
     });
   }
 
   // Submission and resubmission: validate, then freeze the tables as revision n+1 with their hash.
   async submit(ctx: RequestContext, forceId: string, year: number, input: { version: number; signedOffName?: string; reason?: string }): Promise<TransitionResult> {
     assertForceScope(ctx.actor, forceId);
+    // ck_force_returns_year: returns exist for the years of recorded-crime counting rules.
+    if (year < 2002 || year > 2100) throw new DomainError('INVALID_INPUT', 'returns are kept for the years 2002-03 to 2100-01');
     const outcome = await inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, input.version);
       const from = head?.state ?? 'draft';

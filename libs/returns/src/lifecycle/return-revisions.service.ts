@@ -1,12 +1,14 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
+import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { ForceReturnTables } from '../return-tables.js';
 import * as sql from './lifecycle.query.js';
-import type { RevisionDiff, RevisionSummary, RevisionView } from './lifecycle.types.js';
-import { assertForceScope, toSummary, yearLabel } from './return-access.js';
+import type { RevisionDiff, RevisionList, RevisionSummary, RevisionView } from './lifecycle.types.js';
+import { returnStatus } from './return-actions.js';
+import { assertForceScope, RETURNS_CLOCK, toSummary, yearLabel, type Clock } from './return-access.js';
 import { inSnapshot } from './snapshot-transaction.js';
 import { diffTables } from './table-diff.js';
 
@@ -14,18 +16,28 @@ import { diffTables } from './table-diff.js';
 // They hold aggregates only, so reading them is not logged as access to records.
 @Injectable()
 export class ReturnRevisionsService {
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
+    @Inject(RETURNS_CLOCK) private readonly clock: Clock,
+  ) {}
 
-  list(ctx: RequestContext, forceId: string, year: number): Promise<RevisionSummary[]> {
+  list(ctx: RequestContext, forceId: string, year: number): Promise<RevisionList> {
     assertForceScope(ctx.actor, forceId);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => (await sql.selectRevisions(em, forceId, year)).map(toSummary));
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => ({
+      forceId,
+      year: yearLabel(year),
+      status: await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock() }),
+      revisions: (await sql.selectRevisions(em, forceId, year)).map(toSummary),
+    }));
   }
 
   get(ctx: RequestContext, forceId: string, year: number, revision: number): Promise<RevisionView> {
     assertForceScope(ctx.actor, forceId);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const row = await this.find(em, forceId, year, revision);
-      return { ...toSummary(row), tables: row.tables as ForceReturnTables, verification: verify(row) };
+      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock() });
+      return { ...toSummary(row), status, tables: row.tables as ForceReturnTables, verification: verify(row) };
     });
   }
 
@@ -35,7 +47,8 @@ export class ReturnRevisionsService {
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const newer = await this.find(em, forceId, year, a);
       const older = await this.find(em, forceId, year, b);
-      return { forceId, year: yearLabel(year), from: b, to: a, changes: diffTables(older.tables, newer.tables) };
+      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock() });
+      return { forceId, year: yearLabel(year), status, from: b, to: a, changes: diffTables(older.tables, newer.tables) };
     });
   }
 
