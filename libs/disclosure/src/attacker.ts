@@ -27,21 +27,10 @@ import {
   type DisclosureConfig,
   type ResolvedDisclosureConfig,
 } from './config.js';
-import { FlowNetwork, UNBOUNDED } from './max-flow.js';
+import { NetworkAttacker, type FeasibleRange, type Interval, type NetworkArc } from './network-attacker.js';
 import type { EntryRef } from './table.js';
 
-/** The attacker's inclusive range for one entry. `max` is Infinity when nothing bounds it. */
-export interface FeasibleRange {
-  readonly min: number;
-  readonly max: number;
-}
-
-/** Inclusive interval of values the reader considers possible before combining constraints. */
-export interface Interval {
-  readonly lo: number;
-  /** Infinity for a suppressed entry. */
-  readonly hi: number;
-}
+export { InconsistentTableError, type FeasibleRange, type Interval } from './network-attacker.js';
 
 /** Everything the reader knows, entry by entry. Structural zeros are [0, 0]. */
 export interface AttackerView {
@@ -66,22 +55,6 @@ export interface AttackedEntry {
   readonly range: FeasibleRange;
 }
 
-interface Arc {
-  readonly u: number;
-  readonly v: number;
-  readonly lo: number;
-  /** finite capacity; UNBOUNDED stands for +∞ */
-  readonly hi: number;
-}
-
-/** Thrown when the published values admit no table at all (an inconsistent publication). */
-export class InconsistentTableError extends Error {
-  constructor(message = 'the published values are inconsistent: no table of counts matches them') {
-    super(message);
-    this.name = 'InconsistentTableError';
-  }
-}
-
 /**
  * The attacker for one fixed view of a table. Entries are addressed by index:
  * cells row-major (r·C + c), then row totals, then column totals, then the grand total.
@@ -89,9 +62,7 @@ export class InconsistentTableError extends Error {
 export class TableAttacker {
   readonly rows: number;
   readonly columns: number;
-  private readonly arcs: Arc[] = [];
-  private readonly flow: number[];
-  private readonly nodeCount: number;
+  private readonly network: NetworkAttacker;
 
   /**
    * @param start optional known feasible values per entry index (e.g. the true counts, which always
@@ -105,24 +76,18 @@ export class TableAttacker {
     if (view.cells.length !== R || view.cells.some((line) => line.length !== C)) {
       throw new RangeError('attacker view: cells do not match the totals');
     }
-    this.nodeCount = R + C + 2;
-    const S = 0;
+    // Nodes: S = 0, rows 1..R, columns R+1..R+C, T = R+C+1. Arcs in entry-index order.
     const T = R + C + 1;
-    const arc = (u: number, v: number, iv: Interval): Arc => {
-      if (!(iv.lo >= 0) || !Number.isSafeInteger(iv.lo) || !(iv.hi >= iv.lo)) {
-        throw new RangeError(`attacker view: bad interval [${iv.lo}, ${iv.hi}]`);
-      }
-      return { u, v, lo: iv.lo, hi: iv.hi === Infinity ? UNBOUNDED : iv.hi };
-    };
-    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) this.arcs.push(arc(1 + r, 1 + R + c, view.cells[r]![c]!));
-    for (let r = 0; r < R; r++) this.arcs.push(arc(S, 1 + r, view.rowTotals[r]!));
-    for (let c = 0; c < C; c++) this.arcs.push(arc(1 + R + c, T, view.columnTotals[c]!));
-    this.arcs.push(arc(T, S, view.grandTotal));
-    this.flow = start ? this.checkedStart(start) : this.feasibleCirculation();
+    const arcs: NetworkArc[] = [];
+    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) arcs.push({ u: 1 + r, v: 1 + R + c, interval: view.cells[r]![c]! });
+    for (let r = 0; r < R; r++) arcs.push({ u: 0, v: 1 + r, interval: view.rowTotals[r]! });
+    for (let c = 0; c < C; c++) arcs.push({ u: 1 + R + c, v: T, interval: view.columnTotals[c]! });
+    arcs.push({ u: T, v: 0, interval: view.grandTotal });
+    this.network = start ? new NetworkAttacker(T + 1, arcs, start) : NetworkAttacker.fromPublished(T + 1, arcs);
   }
 
   get entryCount(): number {
-    return this.arcs.length;
+    return (this.rows + 1) * (this.columns + 1);
   }
 
   indexOf(entry: EntryRef): number {
@@ -131,62 +96,7 @@ export class TableAttacker {
 
   /** Exact range of values the reader cannot rule out for the entry. */
   range(index: number): FeasibleRange {
-    const e = this.arcs[index];
-    if (!e) throw new RangeError(`no entry ${index}`);
-    const fe = this.flow[index]!;
-    if (e.lo === e.hi) return { min: e.lo, max: e.hi };
-    const headroom = e.hi - fe;
-    const up = headroom > 0 ? this.residual(index).maxFlow(e.v, e.u, headroom) : 0;
-    const legroom = fe - e.lo;
-    const down = legroom > 0 ? this.residual(index).maxFlow(e.u, e.v, legroom) : 0;
-    const max = fe + up;
-    return { min: fe - down, max: max >= UNBOUNDED / 2 ? Infinity : max };
-  }
-
-  private residual(skip: number): FlowNetwork {
-    const net = new FlowNetwork(this.nodeCount);
-    this.arcs.forEach((a, k) => {
-      if (k === skip) return;
-      const f = this.flow[k]!;
-      if (a.hi - f > 0) net.addArc(a.u, a.v, a.hi - f);
-      if (f - a.lo > 0) net.addArc(a.v, a.u, f - a.lo);
-    });
-    return net;
-  }
-
-  private checkedStart(start: readonly number[]): number[] {
-    if (start.length !== this.arcs.length) throw new RangeError('start values do not match the table');
-    const balance = new Array<number>(this.nodeCount).fill(0);
-    this.arcs.forEach((a, k) => {
-      const f = start[k]!;
-      if (f < a.lo || f > a.hi) throw new InconsistentTableError('start values fall outside the published intervals');
-      balance[a.u]! -= f;
-      balance[a.v]! += f;
-    });
-    if (balance.some((b) => b !== 0)) throw new InconsistentTableError('start values do not add up');
-    return [...start];
-  }
-
-  private feasibleCirculation(): number[] {
-    const n = this.nodeCount;
-    const net = new FlowNetwork(n + 2);
-    const SS = n;
-    const TT = n + 1;
-    const excess = new Array<number>(n).fill(0);
-    const ids = this.arcs.map((a) => {
-      excess[a.v]! += a.lo;
-      excess[a.u]! -= a.lo;
-      return net.addArc(a.u, a.v, a.hi - a.lo);
-    });
-    let need = 0;
-    excess.forEach((x, node) => {
-      if (x > 0) {
-        net.addArc(SS, node, x);
-        need += x;
-      } else if (x < 0) net.addArc(node, TT, -x);
-    });
-    if (net.maxFlow(SS, TT) !== need) throw new InconsistentTableError();
-    return this.arcs.map((a, k) => a.lo + net.flowOn(ids[k]!));
+    return this.network.range(index);
   }
 }
 

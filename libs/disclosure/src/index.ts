@@ -17,3 +17,4 @@ export {
 export * from './suppression.js';
 export * from './extremes.js';
 export { FlowNetwork, UNBOUNDED } from './max-flow.js';
+export { NetworkAttacker, type NetworkArc } from './network-attacker.js';

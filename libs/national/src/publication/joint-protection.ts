@@ -10,8 +10,8 @@ import {
   describeEntry, entryAt, entryIndex, publishedInterval, resolveDisclosureConfig, roundToBase,
   type CountTable, type DisclosureConfig, type DisclosureResult, type EntryRef, type FeasibleRange, type Interval,
   type PublishedTable, type ResolvedDisclosureConfig, type SuppressedEntry,
+  NetworkAttacker,
 } from '#libs/disclosure';
-import { NetworkAttacker } from './network-attacker.js';
 
 export interface EntryKey { readonly table: string; readonly entry: EntryRef }
 // An arc of the linked network: the published entries that ARE this figure (one, or several tables'

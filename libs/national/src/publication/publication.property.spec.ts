@@ -4,13 +4,12 @@
 // that sees only the published strings, (3) region figures reveal nothing beyond the force table.
 import fc from 'fast-check';
 import { Catalogue } from '#libs/catalogue';
-import { attackPublishedTable, intervalOfPublished, resolveDisclosureConfig, type DisclosureConfig, type Interval } from '#libs/disclosure';
+import { attackPublishedTable, intervalOfPublished, NetworkAttacker, resolveDisclosureConfig, type DisclosureConfig, type Interval } from '#libs/disclosure';
 import { buildCoverage } from '../coverage.js';
 import { nationalPeriod } from '../period.js';
 import { fakeForces, fakeOffenceAges, type FakeRow } from '../testing/fake-counts.js';
 import { buildPublication } from './build-publication.js';
 import { buildCountTables, linkedModel } from './count-tables.js';
-import { NetworkAttacker } from './network-attacker.js';
 import type { PublishedTableEntry } from './publication.types.js';
 
 const catalogue = new Catalogue();

@@ -1,7 +1,7 @@
-// The network attacker generalises libs/disclosure's two-way-table attacker; on a single table (the
-// network S → row → column → T → S) both must give the same ranges for every suppressed entry.
+// The network attacker built by hand over a single table (S → row → column → T → S) must give the same
+// ranges as the two-way table attacker reading the published strings, for every suppressed entry.
 import fc from 'fast-check';
-import { attackPublishedTable, attackerViewOf, entryIndex, resolveDisclosureConfig, type PublishedTable } from '#libs/disclosure';
+import { attackPublishedTable, attackerViewOf, entryIndex, resolveDisclosureConfig, type PublishedTable } from './index.js';
 import { NetworkAttacker } from './network-attacker.js';
 
 const cell = fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 9 }).map(String));

@@ -1,9 +1,30 @@
-// The exact attacker of libs/disclosure (see its README), generalised from one two-way table to several
-// tables that share margins. Published tables whose margins are the same figures (a column total of one
-// is the row total or grand total of another) form ONE circulation network, so the reader's feasible
-// range for each entry is still exact (network matrix, totally unimodular, integer bounds), computed the
-// same way: one feasible circulation, then two max-flows in its residual network per entry.
-import { FlowNetwork, InconsistentTableError, UNBOUNDED, type FeasibleRange, type Interval } from '#libs/disclosure';
+// The exact attacker over a circulation network (see README): every published figure is an arc whose flow the
+// reader knows only within an interval; the flows must balance at every node. A two-way table is the network
+// S → row → column → T → S (TableAttacker); tables that share margins (a column total of one is a row total of
+// another) form ONE network, so the reader's range for each entry is still exact (network matrix, totally
+// unimodular, integer bounds): one feasible circulation, then two max-flows in its residual network per entry.
+import { FlowNetwork, UNBOUNDED } from './max-flow.js';
+
+/** The attacker's inclusive range for one entry. `max` is Infinity when nothing bounds it. */
+export interface FeasibleRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Inclusive interval of values the reader considers possible before combining constraints. */
+export interface Interval {
+  readonly lo: number;
+  /** Infinity for a suppressed entry. */
+  readonly hi: number;
+}
+
+/** Thrown when the published values admit no table at all (an inconsistent publication). */
+export class InconsistentTableError extends Error {
+  constructor(message = 'the published values are inconsistent: no table of counts matches them') {
+    super(message);
+    this.name = 'InconsistentTableError';
+  }
+}
 
 export interface NetworkArc {
   readonly u: number;
@@ -21,7 +42,9 @@ export class NetworkAttacker {
     private readonly flow: readonly number[],
   ) {
     this.arcs = arcs.map((a) => {
-      if (!(a.interval.lo >= 0) || !(a.interval.hi >= a.interval.lo)) throw new RangeError(`bad interval [${a.interval.lo}, ${a.interval.hi}]`);
+      if (!(a.interval.lo >= 0) || !Number.isSafeInteger(a.interval.lo) || !(a.interval.hi >= a.interval.lo)) {
+        throw new RangeError(`bad interval [${a.interval.lo}, ${a.interval.hi}]`);
+      }
       return { u: a.u, v: a.v, lo: a.interval.lo, hi: a.interval.hi === Infinity ? UNBOUNDED : a.interval.hi };
     });
     if (flow.length !== arcs.length) throw new RangeError('start flow does not match the arcs');
