@@ -47,3 +47,20 @@ export async function peakRss<T>(work: () => Promise<T>): Promise<{ peakMb: numb
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// The crimes columns the return and national benches load with COPY (text format).
+export const CRIME_COPY_COLUMNS = ['force_id', 'id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'online_flag', 'online_method',
+  'victim_age', 'victim_sex', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation', 'child_sexual_abuse', 'status', 'rule_warnings',
+  'cancellation_category', 'cancellation_justification', 'cancelled_at', 'cancelled_by', 'transferred_to_force_id', 'version', 'created_by',
+  'updated_by', 'updated_at'];
+
+// A deterministic generator (mulberry32), so every run measures the same data.
+export function rng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

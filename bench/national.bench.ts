@@ -18,7 +18,7 @@ import { APP_DB_ROLE } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
 import { AppModule } from '../apps/api/src/app.module.js';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { dropDatabase, freshDatabase, median, timed } from './bench-support.js';
+import { CRIME_COPY_COLUMNS, dropDatabase, freshDatabase, median, rng, timed } from './bench-support.js';
 
 const { values } = parseArgs({ options: { records: { type: 'string' }, owner: { type: 'boolean' } } });
 const records = Number(values.records ?? 7_000_000);
@@ -26,21 +26,6 @@ if (!Number.isSafeInteger(records) || records < 44) throw new Error('--records m
 const RUNS = 3;
 const DB = 'cyberflag_bench_national';
 const YEAR = 2019; // 2019-20: 366 days
-const COLUMNS = ['force_id', 'id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'online_flag', 'online_method',
-  'victim_age', 'victim_sex', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation', 'child_sexual_abuse', 'status', 'rule_warnings',
-  'cancellation_category', 'cancellation_justification', 'cancelled_at', 'cancelled_by', 'transferred_to_force_id', 'version', 'created_by',
-  'updated_by', 'updated_at'];
-
-// mulberry32: the same data on every run.
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // COPY text rows for every force (weighted: the Met about 10×, City of London small). Mix: 96 % confirmed, 1 %
 // drafts, 3 % removed; about 20 % online; 5 % unknown ages; sexual offences get child victims more often;
@@ -100,7 +85,7 @@ async function copyPart(url: string, part: number, parts: number): Promise<void>
       }
       if (buf.length) yield buf.join('');
     };
-    await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${COLUMNS.join(', ')}) FROM STDIN`)));
+    await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)));
   } finally {
     await c.end();
   }

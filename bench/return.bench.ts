@@ -15,28 +15,13 @@ import {
   queryReturnMetadata, queryRuleWarnings,
 } from '#libs/returns';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { dropDatabase, freshDatabase, median, timed } from './bench-support.js';
+import { CRIME_COPY_COLUMNS, dropDatabase, freshDatabase, median, rng, timed } from './bench-support.js';
 
 const records = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 3;
 const DB = 'cyberflag_bench_return';
 const FORCE = 'west-midlands';
 const YEAR = 2016;
-const COLUMNS = ['force_id', 'id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'online_flag', 'online_method',
-  'victim_age', 'victim_sex', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation', 'child_sexual_abuse', 'status', 'rule_warnings',
-  'cancellation_category', 'cancellation_justification', 'cancelled_at', 'cancelled_by', 'transferred_to_force_id', 'version', 'created_by',
-  'updated_by', 'updated_at'];
-
-// A deterministic generator (mulberry32), so every run measures the same data.
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Rows in COPY text format. The mix: 96 % confirmed, 1 % drafts, 3 % removed; ~20 % flagged online;
 // 5 % unknown ages; 5 % with a stored rule warning; every police-recorded offence code.
@@ -77,7 +62,7 @@ async function load(c: pg.Client, force: string, year: number, n: number, seed: 
     }
     if (buf.length) yield buf.join('');
   };
-  await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${COLUMNS.join(', ')}) FROM STDIN`)));
+  await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)));
 }
 
 // What a competent analyst writes for the same information: ONE pass over the force-year grouped by every
