@@ -10,7 +10,7 @@ import { loginAs, userOf, type Headers } from './factories/identity.js';
 // The force annual return's lifecycle, end to end, on Gwent 2016-17 (no other test uses Gwent):
 // draft → blocked submission → submit → return → post-submission edits → resubmit → accept → locked.
 // The tests in this file run in order and share the return.
-const BASE = '/returns/gwent/2016-17';
+const BASE = '/returns/warwickshire/2016-17';
 
 // Canonical JSON written independently of libs/returns: keys sorted, no whitespace.
 const canon = (v: unknown): string =>
@@ -20,9 +20,9 @@ const canon = (v: unknown): string =>
       ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canon((v as Record<string, unknown>)[k])}`).join(',')}}`
       : JSON.stringify(v);
 
-const gwent = (o: Record<string, unknown>) =>
+const warwickshire = (o: Record<string, unknown>) =>
   crimeBody({
-    forceId: 'gwent', offenceCode: '8L', victimAge: 30, suspectAge: null, offenceTo: null, onlinePlatform: null,
+    forceId: 'warwickshire', offenceCode: '8L', victimAge: 30, suspectAge: null, offenceTo: null, onlinePlatform: null,
     reportedAt: '2016-06-01T09:00:00Z', recordedAt: '2016-06-01T12:00:00Z', offenceFrom: '2016-05-30T18:00:00Z', ...o,
   });
 
@@ -36,14 +36,14 @@ describe('force annual return lifecycle', () => {
 
   beforeAll(async () => {
     app = await createTestApp();
-    fcr = await loginAs(app, ['force_crime_registrar'], ['gwent'], 'fcr-gwent');
-    registrar = await loginAs(app, ['registrar'], ['gwent'], 'reg-gwent');
+    fcr = await loginAs(app, ['force_crime_registrar'], ['warwickshire'], 'fcr-warwickshire');
+    registrar = await loginAs(app, ['registrar'], ['warwickshire'], 'reg-warwickshire');
     statistician = await loginAs(app, ['statistician'], 'all', 'stat-returns');
-    auditor = await loginAs(app, ['auditor'], ['gwent'], 'aud-gwent');
+    auditor = await loginAs(app, ['auditor'], ['warwickshire'], 'aud-warwickshire');
     otherFcr = await loginAs(app, ['force_crime_registrar'], ['derbyshire'], 'fcr-derbys');
     otherAuditor = await loginAs(app, ['auditor'], ['derbyshire'], 'aud-derbys');
     admin = await loginAs(app, ['admin'], [], 'admin-returns');
-    const record = async (o: Record<string, unknown>) => (await http().post('/crimes').set(registrar).send(gwent(o)).expect(201)).body as { id: string };
+    const record = async (o: Record<string, unknown>) => (await http().post('/crimes').set(registrar).send(warwickshire(o)).expect(201)).body as { id: string };
     await record({ onlineFlag: 'yes' });
     await record({ onlineFlag: 'yes', recordedAt: '2016-09-01T12:00:00Z', reportedAt: '2016-09-01T09:00:00Z' });
     amendId = (await record({ onlineFlag: 'no', onlineMethod: null })).id;
@@ -56,7 +56,7 @@ describe('force annual return lifecycle', () => {
 
   it('starts as a live draft: the FCR may submit, nobody else may act', async () => {
     const v = await view(fcr);
-    expect(v).toMatchObject({ forceId: 'gwent', year: '2016-17', state: 'draft', version: 0, currentRevision: 0, latestRevision: null, changedSinceSubmission: null, actions: ['submit'], events: [] });
+    expect(v).toMatchObject({ forceId: 'warwickshire', year: '2016-17', state: 'draft', version: 0, currentRevision: 0, latestRevision: null, changedSinceSubmission: null, actions: ['submit'], events: [] });
     expect(v.draft.tableA.rows.at(-1)).toMatchObject({ level: 'total', flagYes: 3, flagNo: 1, total: 4 });
     expect(v.draft.tableC.quality).toMatchObject({ counted: 4, drafts: 1, draftsUnknownFlag: 1 });
     expect((await view(registrar)).actions).toEqual([]);
@@ -68,7 +68,7 @@ describe('force annual return lifecycle', () => {
     await http().get(BASE).set(otherFcr).expect(403);
     await http().get(BASE).set(otherAuditor).expect(403);
     await http().get(BASE).set(admin).expect(403);
-    await http().get('/returns/gwent/2016-18').set(fcr).expect(400);
+    await http().get('/returns/warwickshire/2016-18').set(fcr).expect(400);
   });
 
   it('blocks a submission while a draft has an unknown flag: 422 CF-RET-002 with the record, nothing frozen', async () => {
@@ -86,7 +86,7 @@ describe('force annual return lifecycle', () => {
     expect(v.findings[0].records[0].crimeId).toBe(draftId);
     const forStats = (await http().get(`${BASE}/validation`).set(statistician).expect(200)).body;
     expect(forStats).toMatchObject({ ok: false, recordsWithheld: true, findings: [expect.objectContaining({ code: 'CF-RET-002', recordCount: 1, records: [] })] });
-    const log = (await http().get('/access-log').query({ force: 'gwent', user: userOf(registrar), action: 'consultation' }).set(auditor).expect(200)).body as { route: string; recordIds: string[] }[];
+    const log = (await http().get('/access-log').query({ force: 'warwickshire', user: userOf(registrar), action: 'consultation' }).set(auditor).expect(200)).body as { route: string; recordIds: string[] }[];
     expect(log.find((e) => e.route === 'GET /returns/:force/:year/validation')?.recordIds).toEqual([draftId]);
   });
 
@@ -132,7 +132,7 @@ describe('force annual return lifecycle', () => {
   it('shows edits made after the submission as "changed since submission"', async () => {
     const c = (await http().get(`/crimes/${amendId}`).set(registrar).expect(200)).body;
     await http().patch(`/crimes/${amendId}`).set(registrar).send({ version: c.version, reason: 'messages were sent online', onlineFlag: 'yes', onlineMethod: 'messages via a social media app' }).expect(200);
-    const added = (await http().post('/crimes').set(registrar).send(gwent({ onlineFlag: 'yes', recordedAt: '2017-01-10T12:00:00Z', reportedAt: '2017-01-10T09:00:00Z' })).expect(201)).body;
+    const added = (await http().post('/crimes').set(registrar).send(warwickshire({ onlineFlag: 'yes', recordedAt: '2017-01-10T12:00:00Z', reportedAt: '2017-01-10T09:00:00Z' })).expect(201)).body;
     const v = await view(fcr);
     expect(v.changedSinceSubmission).toMatchObject({ revision: 1, recordCount: 2, highWaterMoved: true, message: '2 records changed since revision 1 was submitted' });
     expect(v.changedSinceSubmission.records.map((r: { crimeId: string }) => r.crimeId).sort()).toEqual([amendId, added.id].sort());
@@ -173,10 +173,10 @@ describe('force annual return lifecycle', () => {
     const owner = new pg.Client({ connectionString: testDatabaseUrl() });
     await owner.connect();
     try {
-      await expect(owner.query(`UPDATE return_revisions SET signed_off_name = 'forged' WHERE force_id = 'gwent'`)).rejects.toThrow(/append-only/);
-      await expect(owner.query(`DELETE FROM return_revisions WHERE force_id = 'gwent'`)).rejects.toThrow(/append-only/);
-      await expect(owner.query(`UPDATE return_events SET reason = 'forged' WHERE force_id = 'gwent'`)).rejects.toThrow(/append-only/);
-      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM return_revisions WHERE force_id = 'gwent' AND signed_off_name = 'forged'`);
+      await expect(owner.query(`UPDATE return_revisions SET signed_off_name = 'forged' WHERE force_id = 'warwickshire'`)).rejects.toThrow(/append-only/);
+      await expect(owner.query(`DELETE FROM return_revisions WHERE force_id = 'warwickshire'`)).rejects.toThrow(/append-only/);
+      await expect(owner.query(`UPDATE return_events SET reason = 'forged' WHERE force_id = 'warwickshire'`)).rejects.toThrow(/append-only/);
+      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM return_revisions WHERE force_id = 'warwickshire' AND signed_off_name = 'forged'`);
       expect(rows[0].n).toBe(0);
     } finally {
       await owner.end();
@@ -195,11 +195,11 @@ describe('force annual return lifecycle', () => {
   });
 
   it('lets only one of two concurrent submissions through; the other gets 409', async () => {
-    const other = '/returns/gwent/2014-15/submit'; // no records: an empty return is valid
+    const other = '/returns/warwickshire/2014-15/submit'; // no records: an empty return is valid
     const results = await Promise.all([0, 1].map(() => http().post(other).set(fcr).send({ version: 0 })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect((await http().get('/returns/gwent/2014-15/revisions').set(fcr).expect(200)).body.revisions).toHaveLength(1);
-    await http().post('/returns/gwent/2001-02/submit').set(fcr).send({ version: 0 }).expect(400);
+    expect((await http().get('/returns/warwickshire/2014-15/revisions').set(fcr).expect(200)).body.revisions).toHaveLength(1);
+    await http().post('/returns/warwickshire/2001-02/submit').set(fcr).send({ version: 0 }).expect(400);
   });
 
   it('allows nothing but reading once the national publication has locked it', async () => {
@@ -207,8 +207,8 @@ describe('force annual return lifecycle', () => {
     await owner.connect();
     try {
       // What the publication does (another area): lock the head and log a 'lock' event.
-      await owner.query(`UPDATE force_returns SET state = 'locked', version = version + 1, updated_by = 'publication' WHERE force_id = 'gwent' AND financial_year = 2016`);
-      await owner.query(`INSERT INTO return_events (force_id, financial_year, revision, action, from_state, to_state, by_user) VALUES ('gwent', 2016, 2, 'lock', 'accepted', 'locked', 'publication')`);
+      await owner.query(`UPDATE force_returns SET state = 'locked', version = version + 1, updated_by = 'publication' WHERE force_id = 'warwickshire' AND financial_year = 2016`);
+      await owner.query(`INSERT INTO return_events (force_id, financial_year, revision, action, from_state, to_state, by_user) VALUES ('warwickshire', 2016, 2, 'lock', 'accepted', 'locked', 'publication')`);
     } finally {
       await owner.end();
     }
