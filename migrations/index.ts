@@ -4,6 +4,7 @@ import { CreateReturnsLifecycle1780000002000 } from './1780000002000-CreateRetur
 import { CreateAuditing1780000003000 } from './1780000003000-CreateAuditing.js';
 import { LockPublishedReturns1780000005000 } from './1780000005000-LockPublishedReturns.js';
 import { CreateImports1780000006000 } from './1780000006000-CreateImports.js';
+import { SetBasedCrimeReferences1780000007000 } from './1780000007000-SetBasedCrimeReferences.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -13,4 +14,5 @@ export const ALL_MIGRATIONS = [
   CreateAuditing1780000003000,
   LockPublishedReturns1780000005000,
   CreateImports1780000006000,
+  SetBasedCrimeReferences1780000007000,
 ];

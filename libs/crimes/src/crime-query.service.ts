@@ -8,6 +8,7 @@ import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
 import { CrimeStore } from './crime-store.js';
+import { derivedCreationChanges } from './derived-creation.js';
 import type { CrimeListQuery, CrimePage, CrimeView } from './crime.types.js';
 
 export interface HistoryEntryView {
@@ -85,9 +86,16 @@ export class CrimeQueryService {
         order: { version: 'ASC' },
       });
       await this.log.record(em, this.store.entry(ctx, 'consultation', crime));
-      return rows.map(({ version, action, reason, changes, changedAt, changedBy }) => ({
+      const entries: HistoryEntryView[] = rows.map(({ version, action, reason, changes, changedAt, changedBy }) => ({
         version, action, reason, changes, changedAt, changedBy,
       }));
+      if (entries[0]?.version === 1) return entries;
+      // Created by a bulk import: the first version is derived from the record and its later changes.
+      const created: HistoryEntryView = {
+        version: 1, action: 'created', reason: crime.importId ? `import ${crime.importId}` : null,
+        changes: derivedCreationChanges(crime, rows), changedAt: crime.createdAt, changedBy: crime.createdBy,
+      };
+      return [created, ...entries];
     });
   }
 

@@ -7,7 +7,8 @@ import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
-import { AMENDABLE_FIELDS, type ConfirmCrimeInput, type CrimeView, type RecordCrimeInput } from './crime.types.js';
+import { CREATED_FIELDS } from './derived-creation.js';
+import { type ConfirmCrimeInput, type CrimeView, type RecordCrimeInput } from './crime.types.js';
 
 // Recording a crime and confirming a draft.
 @Injectable()
@@ -26,7 +27,7 @@ export class CrimeRecordingService {
     const values: Partial<Crime> = { ...fields, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
     const created = await this.db
       .run(ctx.actor.forces, async (em) => {
-        const crime = await this.store.insert(em, values, ctx.actor, diff({} as Crime, values, ['offenceCode', 'status', ...AMENDABLE_FIELDS]));
+        const crime = await this.store.insert(em, values, ctx.actor, diff({} as Crime, values, CREATED_FIELDS));
         await this.log.record(em, this.store.entry(ctx, 'collection', crime));
         return crime;
       })

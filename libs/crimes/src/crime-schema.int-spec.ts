@@ -95,4 +95,30 @@ describe('crimes schema constraints (real PostgreSQL)', () => {
       ),
     ).rejects.toMatchObject({ constraint: 'fk_crime_history_crime' });
   });
+
+  // The catalogue references are checked once per statement over its rows (migration 1780000007000), not by
+  // row-level foreign keys; the guarantees are the same.
+  it('checks catalogue references on update and in multi-row statements, naming the constraint', async () => {
+    const crime = await insert(base());
+    const code = async (sql: string, params: unknown[]) => client.query(sql, params).then(() => undefined, (e: { code?: string; constraint?: string }) => [e.code, e.constraint]);
+    expect(await code(`UPDATE crimes SET offence_code = '999Z' WHERE id = $1`, [crime.id])).toEqual(['23503', 'fk_crimes_offence']);
+    expect(await code(
+      `UPDATE crimes SET status = 'transferred', transferred_to_force_id = 'atlantis', cancellation_category = 'C3', cancellation_justification = 'x',
+         cancelled_at = now(), cancelled_by = 't' WHERE id = $1`, [crime.id])).toEqual(['23503', 'fk_crimes_transferred_to']);
+    const [good, bad] = [base(), { ...base(), force_id: 'atlantis' }];
+    expect(await code(
+      `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, victim_sex, status, hate_strands,
+         domestic_abuse, child_sexual_exploitation, child_sexual_abuse, created_by, updated_by)
+       SELECT f, r, '8L', $3, $4, $5, 'no', 'male', 'confirmed', '{}', false, false, false, 't', 't' FROM unnest($1::text[], $2::text[]) AS x(f, r)`,
+      [[good.force_id, bad.force_id], [good.crime_reference, bad.crime_reference], good.reported_at, good.recorded_at, good.offence_from],
+    )).toEqual(['23503', 'fk_crimes_force']);
+    expect((await client.query(`SELECT count(*)::int AS n FROM crimes WHERE crime_reference = $1`, [good.crime_reference])).rows[0].n).toBe(0);
+  });
+
+  it('refuses to delete or rename a force or offence code that records use', async () => {
+    await insert(base());
+    await expect(client.query(`DELETE FROM offences WHERE code = '8L'`)).rejects.toMatchObject({ code: '23503' });
+    await expect(client.query(`UPDATE forces SET id = 'derbyshire-old' WHERE id = 'derbyshire'`)).rejects.toMatchObject({ code: '23503' });
+    await expect(client.query(`UPDATE forces SET name = name WHERE id = 'derbyshire'`)).resolves.toMatchObject({ rowCount: 1 });
+  });
 });

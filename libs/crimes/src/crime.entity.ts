@@ -36,4 +36,6 @@ export class Crime {
   @Column({ type: 'text' }) createdBy: string;
   @Column({ type: 'timestamptz' }) updatedAt: Date;
   @Column({ type: 'text' }) updatedBy: string;
+  // The bulk import that created the record (null when recorded through the API); written only by the import.
+  @Column({ type: 'uuid', nullable: true, insert: false, update: false }) importId: string | null;
 }

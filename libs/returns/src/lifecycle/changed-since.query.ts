@@ -11,22 +11,33 @@ export const changedSinceSql = `
 -- A record belongs when it is in the year now (edited, confirmed, cancelled, or newly recorded:
 -- its 'created' entry is history too), or when an amendment moved its recorded date out of the
 -- year (the old recordedAt is in the year, by the same Europe/London rule as financial_year).
--- Served by ix_crime_history_force_changed (force_id, changed_at).
-SELECT h.crime_id,
+-- A record created by a bulk import has no stored 'created' entry (its creation is the record itself:
+-- import_id, created_at), so those creations are read from crimes.
+-- Served by ix_crime_history_force_changed (force_id, changed_at) and ix_crimes_force_year.
+WITH changes AS (
+  SELECT h.crime_id, h.changed_at
+  FROM crime_history h
+  JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id
+  WHERE h.force_id = $1
+    AND h.changed_at > $3
+    AND (c.financial_year = $2
+         OR (h.changes ? 'recordedAt'
+             AND (SELECT extract(year FROM l) - CASE WHEN extract(month FROM l) < 4 THEN 1 ELSE 0 END
+                  FROM (SELECT ((h.changes -> 'recordedAt' ->> 'old')::timestamptz AT TIME ZONE 'Europe/London') AS l) old
+                 ) = $2))
+  UNION ALL
+  SELECT c.id, c.created_at
+  FROM crimes c
+  WHERE c.force_id = $1 AND c.financial_year = $2 AND c.import_id IS NOT NULL AND c.created_at > $3
+)
+SELECT ch.crime_id,
        c.crime_reference,
        count(*)::int                          AS changes,
-       to_char(max(h.changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_changed_at,
+       to_char(max(ch.changed_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS last_changed_at,
        (count(*) OVER ())::int                AS total_count
-FROM crime_history h
-JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id
-WHERE h.force_id = $1
-  AND h.changed_at > $3
-  AND (c.financial_year = $2
-       OR (h.changes ? 'recordedAt'
-           AND (SELECT extract(year FROM l) - CASE WHEN extract(month FROM l) < 4 THEN 1 ELSE 0 END
-                FROM (SELECT ((h.changes -> 'recordedAt' ->> 'old')::timestamptz AT TIME ZONE 'Europe/London') AS l) old
-               ) = $2))
-GROUP BY h.crime_id, c.crime_reference
+FROM changes ch
+JOIN crimes c ON c.force_id = $1 AND c.id = ch.crime_id
+GROUP BY ch.crime_id, c.crime_reference
 ORDER BY c.crime_reference COLLATE "C"
 LIMIT $4
 `;
