@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
-import { generateDemoCrimes, writeDemoCsv } from '#libs/imports';
+import { generateDemoCrimes, IMPORT_BATCH_ROWS, writeDemoCsv } from '#libs/imports';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
@@ -49,8 +49,13 @@ describe('bulk import', () => {
       { crime_reference: b, offence_code: '8L', victim_age: 34, online_flag: 'no', version: 1 },
       { crime_reference: c, offence_code: '8L', victim_age: 34, online_flag: 'unknown', version: 1 },
     ].sort((x, y) => x.crime_reference.localeCompare(y.crime_reference)));
-    const history = await owner.query(`SELECT h.action, h.reason, h.changes->'onlineFlag' AS flag FROM crime_history h JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id WHERE c.crime_reference = $1`, [a]);
-    expect(history.rows).toEqual([{ action: 'created', reason: `import ${res.body.id}`, flag: { old: null, new: 'yes' } }]);
+    // The import stores no 'created' history row (the record carries import_id); the history derives it.
+    const [{ id, import_id }] = (await owner.query(`SELECT id, import_id FROM crimes WHERE crime_reference = $1`, [a])).rows;
+    expect(import_id).toBe(res.body.id);
+    expect((await owner.query(`SELECT count(*)::int AS n FROM crime_history WHERE crime_id = $1`, [id])).rows[0].n).toBe(0);
+    const history = (await http().get(`/crimes/${id}/history`).set(who.derbyshireRegistrar).expect(200)).body;
+    expect(history).toEqual([expect.objectContaining({ version: 1, action: 'created', reason: `import ${res.body.id}`, changedBy: expect.any(String) })]);
+    expect(history[0].changes).toMatchObject({ onlineFlag: { old: null, new: 'yes' }, victimAge: { old: null, new: 34 }, recordedAt: { old: null, new: '2013-06-01T12:00:00.000Z' } });
   });
 
   it('rejects the whole file in default mode, with every bad row and its line in the report', async () => {
@@ -96,8 +101,46 @@ describe('bulk import', () => {
     const changed = await upload(csv(row(a, { age: '35' }), row(b))).expect(201);
     expect(changed.body.counts).toMatchObject({ inserted: 0, amended: 1, unchanged: 1 });
     expect((await stored([a]))[0]).toMatchObject({ victim_age: 35, version: 2 });
-    const history = await owner.query(`SELECT h.action, h.version, h.changes FROM crime_history h JOIN crimes c ON c.force_id = h.force_id AND c.id = h.crime_id WHERE c.crime_reference = $1 ORDER BY h.version`, [a]);
-    expect(history.rows[1]).toEqual({ action: 'amended', version: 2, changes: { victimAge: { old: 34, new: 35 } } });
+    const [{ id }] = (await owner.query(`SELECT id FROM crimes WHERE crime_reference = $1`, [a])).rows;
+    const history = (await http().get(`/crimes/${id}/history`).set(who.derbyshireRegistrar).expect(200)).body;
+    expect(history.map((h: { version: number; action: string }) => [h.version, h.action])).toEqual([[1, 'created'], [2, 'amended']]);
+    expect(history[0].changes.victimAge).toEqual({ old: null, new: 34 }); // as first imported: the amendment is undone
+    expect(history[1]).toMatchObject({ reason: `import ${changed.body.id}`, changes: { victimAge: { old: 34, new: 35 } } });
+  });
+
+  it('finds a reference repeated in a later batch: the default mode rejects the file, accept_valid drops the later line', async () => {
+    const n = IMPORT_BATCH_ROWS + 50; // the repeat lands in the second batch, after the first was merged
+    const rs = refs(n);
+    const lines = rs.map((r) => row(r));
+    lines[n - 10] = row(rs[0], { age: '40' });
+    const repeatLine = n - 10 + 2; // line 1 is the header
+    const body = csv(...lines);
+    const res = await upload(body).expect(422);
+    const job = res.body.details.import;
+    expect(job.counts).toMatchObject({ read: n, accepted: n - 1, rejected: 1, inserted: 0 });
+    expect(await stored([rs[0], rs[1], rs[n - 1]])).toEqual([]);
+    const report = (await http().get(`/imports/${job.id}/report`).set(who.derbyshireRegistrar).expect(200)).body;
+    expect(report).toEqual([expect.objectContaining({ line: repeatLine, crimeReference: rs[0], codes: ['IMP-DUP-001'], message: expect.stringContaining('line 2') })]);
+    const ok = await upload(body, 'accept_valid').expect(201);
+    expect(ok.body.counts).toMatchObject({ read: n, accepted: n - 1, rejected: 1, inserted: n - 1, amended: 0 });
+    expect((await stored([rs[0]]))[0]).toMatchObject({ victim_age: 34, version: 1 }); // the first line's values
+  }, 60_000);
+
+  it('refuses rows that would change a cancelled record or send a confirmed one back to draft', async () => {
+    const [a, b, c] = refs(3);
+    await upload(csv(row(a), row(b))).expect(201);
+    await owner.query(`UPDATE crimes SET status = 'cancelled', cancellation_category = 'C2', cancellation_justification = 'Verifiable information shows no crime.', cancelled_at = now(), cancelled_by = 't' WHERE crime_reference = $1`, [a]);
+    const body = csv(row(a, { age: '40' }), row(b, { status: 'draft', flag: 'U', method: '' }), row(c));
+    const rejected = await upload(body).expect(422);
+    expect(rejected.body.details.import.counts).toMatchObject({ read: 3, accepted: 1, rejected: 2, inserted: 0 });
+    expect(await stored([c])).toEqual([]);
+    const codes = async (id: string) => (await http().get(`/imports/${id}/report`).set(who.derbyshireRegistrar).expect(200)).body.map((r: { line: number; codes: string[] }) => [r.line, r.codes]);
+    expect(await codes(rejected.body.details.import.id)).toEqual([[2, ['IMP-STATE-001']], [3, ['IMP-STATE-002']]]);
+    const partial = await upload(body, 'accept_valid').expect(201);
+    expect(partial.body.counts).toMatchObject({ read: 3, accepted: 1, rejected: 2, inserted: 1, amended: 0, unchanged: 0 });
+    expect(await codes(partial.body.id)).toEqual([[2, ['IMP-STATE-001']], [3, ['IMP-STATE-002']]]);
+    expect((await stored([a, b, c])).map((r) => [r.crime_reference, r.victim_age, r.online_flag, r.version])).toEqual(
+      [[a, 34, 'yes', 1], [b, 34, 'yes', 1], [c, 34, 'yes', 1]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
   });
 
   it('reads NDJSON', async () => {

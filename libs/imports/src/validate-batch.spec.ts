@@ -4,7 +4,8 @@ import { testContext } from '../../recording-rules/src/testing/baseline.js';
 import { readImportRow, type ImportRowObject } from './import-row.js';
 import type { ParsedRow } from './parse-stream.js';
 import { validRow } from './testing/import-fixtures.js';
-import { ImportValidator, validateBatch, type RejectedRow, type RowVerdict } from './validate-batch.js';
+import { DuplicateTracker } from './duplicate-tracker.js';
+import { validateBatch, type RejectedRow, type RowVerdict } from './validate-batch.js';
 
 let nextLine = 2;
 const parsed = (patch: Partial<ImportRowObject> = {}): ParsedRow => ({ line: nextLine++, ...readImportRow(validRow(patch)) });
@@ -81,18 +82,18 @@ describe('validateBatch', () => {
     expect(verdicts.map(codesOf)).toEqual([['CF-AGE-002'], ['IMP-DUP-001']]);
   });
 
-  it('finds duplicates across batches through ImportValidator, and counts verdicts', () => {
-    const validator = new ImportValidator(ctx, all);
-    validator.validate([parsed(), parsed({ crime_reference: 'X-2' })]);
-    const [again] = validator.validate([parsed({ crime_reference: 'X-2' })]);
+  it('finds duplicates across batches that share a tracker', () => {
+    const seen = new DuplicateTracker();
+    const first = validateBatch([parsed(), parsed({ crime_reference: 'X-2' })], ctx, all, seen);
+    const [again] = validateBatch([parsed({ crime_reference: 'X-2' })], ctx, all, seen);
+    expect(first.map((v) => v.status)).toEqual(['accepted', 'accepted']);
     expect(codesOf(again)).toEqual(['IMP-DUP-001']);
-    expect([validator.accepted, validator.rejected]).toEqual([2, 1]);
   });
 
   it('lists scope, duplicate and rule problems of one row together', () => {
-    const validator = new ImportValidator(ctx, { forces: [] });
-    validator.validate([parsed()]);
-    const [verdict] = validator.validate([parsed({ victim_age: '17' })]);
+    const seen = new DuplicateTracker();
+    validateBatch([parsed()], ctx, { forces: [] }, seen);
+    const [verdict] = validateBatch([parsed({ victim_age: '17' })], ctx, { forces: [] }, seen);
     expect(codesOf(verdict)).toEqual(['IMP-SCOPE-001', 'IMP-DUP-001', 'CF-AGE-002']);
   });
 });

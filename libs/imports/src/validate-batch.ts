@@ -38,8 +38,9 @@ export interface RejectedRow {
 
 export type RowVerdict = AcceptedRow | RejectedRow;
 
-// Validates one batch. Pass the same tracker for every batch of a file, or duplicates across batches
-// go unseen; ImportValidator does that for you.
+// Validates one batch. Duplicates are found among the rows this tracker has seen: pass one tracker for a whole
+// (small) file, or a fresh one per batch when something else checks across batches (the import service does so
+// in SQL, so that memory does not grow with the file).
 export function validateBatch(
   rows: readonly ParsedRow[],
   ctx: RuleContext,
@@ -48,27 +49,6 @@ export function validateBatch(
 ): RowVerdict[] {
   const allowed = scope.forces === 'all' ? null : new Set(scope.forces.map((f) => f.trim().toLowerCase()));
   return rows.map((row) => validateRow(row, ctx, allowed, duplicates));
-}
-
-// One per import file: keeps the duplicate tracker and running counts across batches.
-export class ImportValidator {
-  private readonly duplicates = new DuplicateTracker();
-  accepted = 0;
-  rejected = 0;
-
-  constructor(
-    private readonly ctx: RuleContext,
-    private readonly scope: ImportScope,
-  ) {}
-
-  validate(rows: readonly ParsedRow[]): RowVerdict[] {
-    const verdicts = validateBatch(rows, this.ctx, this.scope, this.duplicates);
-    for (const v of verdicts) {
-      if (v.status === 'accepted') this.accepted++;
-      else this.rejected++;
-    }
-    return verdicts;
-  }
 }
 
 function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | null, duplicates: DuplicateTracker): RowVerdict {

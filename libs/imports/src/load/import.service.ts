@@ -8,12 +8,13 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, scopeSetting } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
+import { DuplicateTracker } from '../duplicate-tracker.js';
 import { ImportFileError } from '../import-error.js';
 import { parseCrimeBatches, type ImportFormat, type ImportInput } from '../parse-stream.js';
-import { ImportValidator, type AcceptedRow, type RejectedRow } from '../validate-batch.js';
+import { validateBatch, type RejectedRow } from '../validate-batch.js';
 import { ImportJobs, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
 import * as sql from './merge.sql.js';
-import { COPY_STAGE_SQL, CREATE_STAGE_SQL, stageLine } from './staging.js';
+import { COPY_BATCH_SQL, CREATE_BATCH_SQL, EMPTY_BATCH_SQL, stageLine } from './staging.js';
 
 export interface ImportOptions {
   id?: string; // a caller-chosen id, so it can poll progress while the upload runs
@@ -24,6 +25,29 @@ export interface ImportOptions {
 }
 
 const PROGRESS_EVERY_MS = 500;
+// Rows staged and merged per round trip: large enough that per-statement costs vanish, small enough that the
+// batch being validated and the batch being merged stay a few MB each.
+export const IMPORT_BATCH_ROWS = 10_000;
+
+// A rejected row that names a record: it still counts for the duplicate check.
+interface RowKey {
+  forceId: string;
+  crimeReference: string;
+  line: number;
+}
+
+interface Run {
+  id: string;
+  rc: RequestContext;
+  qr: QueryRunner;
+  client: PoolClient;
+  counts: ImportCounts;
+  forces: Set<string>;
+  // all_or_nothing merges each batch as it arrives, while the next one is parsed: any rejected row rolls the
+  // whole import back, so a later duplicate cannot leave a wrong result. Other modes keep every staged row and
+  // merge once at the end, after duplicates are dropped (accept_valid) or reported (dry_run).
+  streaming: boolean;
+}
 
 // stream parse -> validate in batches -> COPY into a staging table -> set-based merge, all in ONE transaction:
 // a failure, a rejected all-or-nothing import, a dry run or a killed process leaves no rows from the import.
@@ -41,26 +65,74 @@ export class ImportService {
     const counts: ImportCounts = { read: 0, accepted: 0, rejected: 0, inserted: 0, amended: 0, unchanged: 0 };
     await this.jobs.start({ id, createdBy: rc.actor.userId, scope: scope === 'all' ? ['*'] : [...scope], format: opts.format, mode: opts.mode, fileName: opts.fileName ?? null });
     const qr = this.ds.createQueryRunner();
-    let forces: string[] = [];
+    let inFlight: Promise<void> | undefined;
     try {
       const client = (await qr.connect()) as PoolClient;
       await qr.startTransaction();
       await qr.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
-      await qr.query(CREATE_STAGE_SQL);
-      await pipeline(Readable.from(this.stageLines(id, input, opts, counts, new ImportValidator(this.rules, { forces: scope }))), client.query(copyFrom(COPY_STAGE_SQL)));
-      if (counts.rejected === 0 || opts.mode !== 'all_or_nothing') await this.dropStateConflicts(qr, id, opts.mode, counts);
+      await qr.query(CREATE_BATCH_SQL);
+      await qr.query(sql.CREATE_KEYS_SQL);
+      let tracker = new DuplicateTracker();
+      const run: Run = { id, rc, qr, client, counts, forces: new Set(), streaming: opts.mode === 'all_or_nothing' };
+      let last = 0;
+      let staged: string[] = [];
+      let keys: RowKey[] = [];
+      const flush = async () => {
+        const lines = staged.join('');
+        const rejectedKeys = keys;
+        staged = [];
+        keys = [];
+        // The database merges the previous batch while this one was parsed and validated; one at a time.
+        await inFlight;
+        inFlight = this.load(run, lines, rejectedKeys);
+        inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
+      };
+      let pendingRows = 0;
+      for await (const rows of parseCrimeBatches(input, opts.format)) {
+        // Each parsed chunk (a few hundred rows) is validated and turned into COPY text at once, so row objects die
+        // young and only text waits for the database. Duplicates within the batch are found here (one tracker per
+        // batch); across batches, in SQL at the end, so memory does not grow with the file.
+        const verdicts = validateBatch(rows, this.rules, { forces: scope }, tracker);
+        const rejected = verdicts.filter((v): v is RejectedRow => v.status === 'rejected');
+        for (const v of verdicts) if (v.status === 'accepted') staged.push(stageLine(v));
+        counts.read += rows.length;
+        counts.accepted += verdicts.length - rejected.length;
+        counts.rejected += rejected.length;
+        pendingRows += rows.length;
+        if (rejected.length > 0) {
+          await this.jobs.reject(id, rejected);
+          for (const r of rejected) if (r.forceId !== null && r.crimeReference !== null) keys.push({ forceId: r.forceId, crimeReference: r.crimeReference, line: r.line });
+        }
+        if (pendingRows >= IMPORT_BATCH_ROWS) {
+          await flush();
+          pendingRows = 0;
+          tracker = new DuplicateTracker();
+        }
+        if (Date.now() - last > PROGRESS_EVERY_MS) {
+          last = Date.now();
+          await this.jobs.progress(id, counts);
+          opts.onProgress?.(counts);
+        }
+      }
+      if (pendingRows > 0) await flush();
+      await inFlight;
+      inFlight = undefined;
+      await this.finishStaging(run);
+      opts.onProgress?.(counts);
       if (counts.rejected > 0 && opts.mode === 'all_or_nothing') {
         await qr.rollbackTransaction();
+        Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
         await this.jobs.finish(id, 'rejected', counts, []);
         const view = await this.view(id);
         throw new DomainError('RULE_VIOLATION', `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`, { import: view });
       }
-      forces = await this.merge(qr, rc, id, counts);
+      counts.unchanged = counts.accepted - counts.inserted - counts.amended;
       if (opts.mode === 'dry_run') await qr.rollbackTransaction();
       else await qr.commitTransaction();
-      await this.jobs.finish(id, 'completed', counts, forces);
+      await this.jobs.finish(id, 'completed', counts, [...run.forces].sort());
       return this.view(id);
     } catch (e) {
+      await inFlight?.catch(() => undefined);
       if (qr.isTransactionActive) await qr.rollbackTransaction();
       if (e instanceof DomainError) throw e;
       const error = e instanceof ImportFileError ? { code: e.code, message: e.message } : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
@@ -72,55 +144,55 @@ export class ImportService {
     }
   }
 
-  private async *stageLines(id: string, input: ImportInput, opts: ImportOptions, counts: ImportCounts, validator: ImportValidator): AsyncGenerator<string> {
-    let last = 0;
-    for await (const batch of parseCrimeBatches(input, opts.format)) {
-      const verdicts = validator.validate(batch);
-      const rejected = verdicts.filter((v): v is RejectedRow => v.status === 'rejected');
-      const accepted = verdicts.filter((v): v is AcceptedRow => v.status === 'accepted');
-      counts.read += batch.length;
-      counts.accepted += accepted.length;
-      counts.rejected += rejected.length;
-      await this.jobs.reject(id, rejected);
-      // All-or-nothing: after the first bad row keep validating (the report lists every bad row), stop staging.
-      if (accepted.length > 0 && !(opts.mode === 'all_or_nothing' && counts.rejected > 0)) yield accepted.map(stageLine).join('');
-      if (Date.now() - last > PROGRESS_EVERY_MS) {
-        last = Date.now();
-        await this.jobs.progress(id, counts);
-        opts.onProgress?.(counts);
-      }
+  // One batch: COPY into the staging table, keep the keys for the duplicate check, and (streaming) merge.
+  private async load(run: Run, lines: string, rejectedKeys: readonly RowKey[]): Promise<void> {
+    const { qr, client } = run;
+    if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
+    if (lines.length > 0) await pipeline(Readable.from([lines]), client.query(copyFrom(COPY_BATCH_SQL)));
+    if (rejectedKeys.length > 0) {
+      await qr.query(sql.KEEP_REJECTED_KEYS_SQL, [rejectedKeys.map((r) => r.forceId), rejectedKeys.map((r) => r.crimeReference), rejectedKeys.map((r) => r.line)]);
     }
-    opts.onProgress?.(counts);
+    if (run.streaming && lines.length > 0) {
+      await qr.query(sql.KEEP_BATCH_KEYS_SQL);
+      await this.merge(run);
+    }
   }
 
-  // Rows that would rewrite a cancelled/transferred record, or send a confirmed one back to draft.
-  private async dropStateConflicts(qr: QueryRunner, id: string, mode: ImportMode, counts: ImportCounts): Promise<void> {
-    await qr.query(sql.STAGE_INDEX_SQL);
-    await qr.query('ANALYZE import_stage');
-    const conflicts: { line: number; crime_reference: string; force_id: string; current_status: string; new_status: string }[] = await qr.query(sql.STATE_CONFLICTS_SQL);
-    if (conflicts.length === 0) return;
-    await this.jobs.reject(id, conflicts.map((c) => ({
+  private async finishStaging(run: Run): Promise<void> {
+    const { qr, counts } = run;
+    if (!run.streaming) await qr.query(sql.KEEP_BATCH_KEYS_SQL);
+    const dups: { line: number; force_id: string; crime_reference: string; accepted: boolean; first_line: number }[] = await qr.query(sql.DUPLICATES_SQL);
+    if (dups.length > 0) {
+      await this.jobs.reject(run.id, dups.map((d) => ({
+        status: 'rejected' as const, line: d.line, crimeReference: d.crime_reference, forceId: d.force_id,
+        problems: [{ code: 'IMP-DUP-001', message: `crime reference ${d.crime_reference} already appears on line ${d.first_line} for force ${d.force_id}` }],
+      })));
+      const accepted = dups.filter((d) => d.accepted).map((d) => d.line);
+      counts.accepted -= accepted.length;
+      counts.rejected += accepted.length;
+      if (!run.streaming) await qr.query(sql.DROP_BATCH_LINES_SQL, [accepted]);
+    }
+    if (!run.streaming) {
+      await qr.query('ANALYZE import_batch'); // temp tables are never analysed automatically
+      await this.merge(run);
+    }
+  }
+
+  private async merge(run: Run): Promise<void> {
+    const { rc, id, counts } = run;
+    const [r]: sql.MergeResult[] = await run.qr.query(sql.MERGE_BATCH_SQL, [rc.actor.userId, id, `import ${id}`, rc.route, rc.purpose ?? `import ${id}`, rc.requestId]);
+    counts.inserted += r.inserted;
+    counts.amended += r.amended;
+    for (const f of r.forces) run.forces.add(f);
+    if (r.conflicts.length === 0) return;
+    await this.jobs.reject(id, r.conflicts.map((c) => ({
       status: 'rejected' as const, line: c.line, crimeReference: c.crime_reference, forceId: c.force_id,
       problems: [c.current_status === 'confirmed'
         ? { code: 'IMP-STATE-002', message: 'a confirmed record cannot go back to draft' }
         : { code: 'IMP-STATE-001', message: `the record is ${c.current_status}; it cannot be changed` }],
     })));
-    counts.rejected += conflicts.length;
-    counts.accepted -= conflicts.length;
-    if (mode !== 'all_or_nothing') await qr.query(sql.DROP_STAGE_LINES_SQL, [conflicts.map((c) => c.line)]);
-  }
-
-  private async merge(qr: QueryRunner, rc: RequestContext, id: string, counts: ImportCounts): Promise<string[]> {
-    const reason = `import ${id}`;
-    await qr.query(sql.CREATE_TOUCHED_SQL);
-    await qr.query(sql.INSERT_NEW_SQL, [rc.actor.userId, reason]);
-    await qr.query(sql.AMEND_EXISTING_SQL, [rc.actor.userId, reason]);
-    const [t]: { inserted: number; amended: number; forces: string[] }[] = await qr.query(sql.TOUCHED_COUNTS_SQL);
-    counts.inserted = t.inserted;
-    counts.amended = t.amended;
-    counts.unchanged = counts.accepted - t.inserted - t.amended;
-    await qr.query(sql.LOG_TOUCHED_SQL, [rc.actor.userId, rc.route, rc.purpose ?? `import ${id}`, rc.requestId]);
-    return t.forces;
+    counts.rejected += r.conflicts.length;
+    counts.accepted -= r.conflicts.length;
   }
 
   async view(id: string): Promise<ImportJobView> {

@@ -1,7 +1,9 @@
-// The set-based merge of the staging table into crimes, reviewed as SQL.
-// Same crime reference in the same force = the same record: new references are inserted, changed facts become
-// amendments (reclassifications when the code changes), identical rows are no-ops. History rows are written
-// by the same statements; the touched ids go to import_touched for the access log.
+// The set-based merge of staged rows into crimes, reviewed as SQL.
+// Same crime reference in the same force = the same record: new references are inserted (no history row: a
+// record's creation is the record itself, import_id and created_at; see migration 1780000007000), changed facts
+// become amendments with history (reclassifications when the code changes), identical rows are no-ops.
+// One statement per staged batch also writes the access log and returns the rows that would change a
+// cancelled or transferred record or send a confirmed one back to draft (those are not merged).
 
 // The recorded facts an import may set, as [column, history key]. Status is included: a draft may be confirmed.
 export const FACTS: [string, string][] = [
@@ -20,49 +22,66 @@ function json(expr: string, col: string): string {
   return `to_jsonb(${expr})`;
 }
 const differs = (col: string) => `c.${col} IS DISTINCT FROM s.${col}`;
-export const FACTS_DIFFER = FACTS.map(([col]) => differs(col)).join(' OR ');
-
-export const CREATE_TOUCHED_SQL = `CREATE TEMP TABLE import_touched (force_id text NOT NULL, id uuid NOT NULL, action text NOT NULL) ON COMMIT DROP`;
-
-export const STAGE_INDEX_SQL = `CREATE UNIQUE INDEX ON import_stage (force_id, crime_reference)`;
-
-// Rows that would change a cancelled or transferred record, or send a confirmed record back to draft.
-export const STATE_CONFLICTS_SQL = `
-  SELECT s.line, s.crime_reference, s.force_id, c.status AS current_status, s.status AS new_status
-  FROM import_stage s JOIN crimes c USING (force_id, crime_reference)
-  WHERE (c.status IN ('cancelled', 'transferred') AND (${FACTS.filter(([c]) => c !== 'status').map(([c]) => differs(c)).join(' OR ')}))
-     OR (c.status = 'confirmed' AND s.status = 'draft')
-  ORDER BY s.line`;
-
-export const DROP_STAGE_LINES_SQL = `DELETE FROM import_stage WHERE line = ANY ($1::int[])`;
-
+const anyDiffers = (facts: [string, string][]) => facts.map(([col]) => differs(col)).join(' OR ');
 const cols = FACTS.map(([c]) => c).join(', ');
-// $1 user, $2 history reason.
-export const INSERT_NEW_SQL = `
-  WITH ins AS (
-    INSERT INTO crimes (force_id, crime_reference, ${cols}, rule_warnings, acknowledged_rules, created_by, updated_by)
-    SELECT s.force_id, s.crime_reference, ${FACTS.map(([c]) => `s.${c}`).join(', ')}, s.rule_warnings, s.acknowledged_rules, $1, $1
-    FROM import_stage s
-    WHERE NOT EXISTS (SELECT 1 FROM crimes c WHERE c.force_id = s.force_id AND c.crime_reference = s.crime_reference)
-    RETURNING force_id, id, crime_reference
-  ), hist AS (
-    INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
-    SELECT ins.force_id, ins.id, 1, 'created', $2, s.created_changes, $1
-    FROM ins JOIN import_stage s USING (force_id, crime_reference)
+
+// Keys of every row of the file that names a force and a reference, accepted or not, for the duplicate check.
+export const CREATE_KEYS_SQL = `CREATE TEMP TABLE import_keys (force_id text NOT NULL, crime_reference text NOT NULL, line integer NOT NULL, accepted boolean NOT NULL) ON COMMIT DROP`;
+export const KEEP_BATCH_KEYS_SQL = `INSERT INTO import_keys SELECT force_id, crime_reference, line, true FROM import_batch`;
+export const KEEP_REJECTED_KEYS_SQL = `
+  INSERT INTO import_keys SELECT f, r, l, false FROM unnest($1::text[], $2::text[], $3::int[]) AS k(f, r, l)`;
+
+// Later lines that name a (force, reference) an earlier line of the same file already named. Within one batch the
+// validator finds them; across batches this finds them, in one pass at the end, so memory does not grow with the file.
+export const DUPLICATES_SQL = `
+  WITH firsts AS (
+    SELECT force_id, crime_reference, min(line) AS first_line
+    FROM import_keys GROUP BY force_id, crime_reference HAVING count(*) > 1
   )
-  INSERT INTO import_touched SELECT force_id, id, 'collection' FROM ins`;
+  SELECT k.line, k.force_id, k.crime_reference, k.accepted, f.first_line
+  FROM import_keys k JOIN firsts f USING (force_id, crime_reference)
+  WHERE k.line <> f.first_line
+  ORDER BY k.line`;
+
+export const DROP_BATCH_LINES_SQL = `DELETE FROM import_batch WHERE line = ANY ($1::int[])`;
 
 // Only the fields that differ go into history (old -> new), as the API does.
 const changes = `(SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_build_object(${FACTS.map(
   ([c, k]) => `'${k}', CASE WHEN ${differs(c)} THEN jsonb_build_object('old', ${json(`c.${c}`, c)}, 'new', ${json(`s.${c}`, c)}) END`,
 ).join(', ')})) WHERE value <> 'null'::jsonb)`;
 
-export const AMEND_EXISTING_SQL = `
-  WITH target AS (
+export interface MergeResult {
+  inserted: number;
+  amended: number;
+  forces: string[];
+  conflicts: { line: number; crime_reference: string; force_id: string; current_status: string }[];
+}
+
+// $1 user, $2 import id, $3 history reason, $4 route, $5 purpose, $6 request id.
+// A record created earlier in the same import is never a state conflict: a second row for it is a duplicate,
+// which DUPLICATES_SQL reports.
+export const MERGE_BATCH_SQL = `
+  WITH matched AS MATERIALIZED (
+    SELECT s.line, s.force_id, s.crime_reference, c.id, c.status AS current_status,
+      CASE WHEN c.import_id IS NOT DISTINCT FROM $2::uuid THEN NULL
+           WHEN c.status IN ('cancelled', 'transferred') AND (${anyDiffers(FACTS.filter(([c]) => c !== 'status'))}) THEN 'removed'
+           WHEN c.status = 'confirmed' AND s.status = 'draft' THEN 'confirmed' END AS conflict,
+      (${anyDiffers(FACTS)}) AS differs
+    -- LATERAL ... LIMIT 1 (not flattened into a join): one index probe (uq_crimes_reference) per staged row,
+    -- whatever the planner thinks of the temp table; a hash join would read all of crimes for every batch.
+    FROM import_batch s
+    JOIN LATERAL (SELECT * FROM crimes c WHERE c.force_id = s.force_id AND c.crime_reference = s.crime_reference LIMIT 1) c ON true
+  ), ins AS (
+    INSERT INTO crimes (force_id, crime_reference, ${cols}, rule_warnings, acknowledged_rules, created_by, updated_by, import_id)
+    SELECT s.force_id, s.crime_reference, ${FACTS.map(([c]) => `s.${c}`).join(', ')}, s.rule_warnings, s.acknowledged_rules, $1, $1, $2
+    FROM import_batch s
+    WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.line = s.line)
+    RETURNING force_id, id
+  ), target AS (
     SELECT c.force_id, c.id, c.version + 1 AS version, c.offence_code IS DISTINCT FROM s.offence_code AS reclassified,
       ${changes} AS changes, ${FACTS.map(([col]) => `s.${col}`).join(', ')}, s.rule_warnings, s.acknowledged_rules
-    FROM crimes c JOIN import_stage s USING (force_id, crime_reference)
-    WHERE c.status IN ('draft', 'confirmed') AND (${FACTS_DIFFER})
+    FROM matched m JOIN import_batch s ON s.line = m.line JOIN crimes c ON c.force_id = m.force_id AND c.id = m.id
+    WHERE m.differs AND m.conflict IS NULL AND c.status IN ('draft', 'confirmed') AND (${anyDiffers(FACTS)})
     FOR UPDATE OF c
   ), upd AS (
     UPDATE crimes c SET ${FACTS.map(([col]) => `${col} = t.${col}`).join(', ')}, rule_warnings = t.rule_warnings,
@@ -71,21 +90,19 @@ export const AMEND_EXISTING_SQL = `
     RETURNING c.force_id, c.id
   ), hist AS (
     INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
-    SELECT t.force_id, t.id, t.version, CASE WHEN t.reclassified THEN 'reclassified' ELSE 'amended' END, $2, t.changes, $1
+    SELECT t.force_id, t.id, t.version, CASE WHEN t.reclassified THEN 'reclassified' ELSE 'amended' END, $3, t.changes, $1
     FROM target t
+  ), touched AS (
+    SELECT force_id, id, 'collection' AS action FROM ins UNION ALL SELECT force_id, id, 'alteration' FROM upd
+  ), logged AS (
+    -- One access-log entry per 10,000 touched records and kind: set-based, and each record still findable by id.
+    INSERT INTO access_log (user_id, action, force_ids, route, purpose, record_ids, record_count, request_id)
+    SELECT $1, action, array_agg(DISTINCT force_id ORDER BY force_id), $4, $5, array_agg(id), count(*), $6
+    FROM (SELECT *, (row_number() OVER (PARTITION BY action ORDER BY id) - 1) / 10000 AS chunk FROM touched) t
+    GROUP BY action, chunk
+    ORDER BY action, chunk
   )
-  INSERT INTO import_touched SELECT force_id, id, 'alteration' FROM upd`;
-
-// One access-log entry per 10,000 touched records and kind: set-based, and each record still findable by id.
-// $1 user, $2 route, $3 purpose, $4 request id.
-export const LOG_TOUCHED_SQL = `
-  INSERT INTO access_log (user_id, action, force_ids, route, purpose, record_ids, record_count, request_id)
-  SELECT $1, action, array_agg(DISTINCT force_id ORDER BY force_id), $2, $3, array_agg(id), count(*), $4
-  FROM (SELECT *, (row_number() OVER (PARTITION BY action ORDER BY id) - 1) / 10000 AS chunk FROM import_touched) t
-  GROUP BY action, chunk
-  ORDER BY action, chunk`;
-
-export const TOUCHED_COUNTS_SQL = `
-  SELECT count(*) FILTER (WHERE action = 'collection')::int AS inserted, count(*) FILTER (WHERE action = 'alteration')::int AS amended,
-    COALESCE(array_agg(DISTINCT force_id), '{}') AS forces
-  FROM import_touched`;
+  SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS amended,
+    (SELECT COALESCE(array_agg(DISTINCT force_id), '{}') FROM touched) AS forces,
+    (SELECT COALESCE(json_agg(json_build_object('line', line, 'crime_reference', crime_reference, 'force_id', force_id,
+       'current_status', current_status) ORDER BY line), '[]') FROM matched WHERE conflict IS NOT NULL) AS conflicts`;

@@ -1,8 +1,9 @@
 import type { AcceptedRow } from '../validate-batch.js';
 
-// The staging table for one import: a temp table dropped at commit, filled by COPY, merged set-based.
-export const CREATE_STAGE_SQL = `
-  CREATE TEMP TABLE import_stage (
+// The staging table of one import: a temp table dropped at commit, filled by COPY a batch at a time and merged
+// set-based (emptied after each batch, or kept whole when the merge must wait for the end of the file).
+export const CREATE_BATCH_SQL = `
+  CREATE TEMP TABLE import_batch (
     line integer NOT NULL,
     force_id text NOT NULL,
     crime_reference text NOT NULL,
@@ -23,15 +24,17 @@ export const CREATE_STAGE_SQL = `
     child_sexual_abuse boolean NOT NULL,
     status text NOT NULL,
     rule_warnings text[] NOT NULL,
-    acknowledged_rules text[] NOT NULL,
-    created_changes jsonb NOT NULL
+    acknowledged_rules text[] NOT NULL
   ) ON COMMIT DROP`;
 
-export const COPY_STAGE_SQL = `COPY import_stage FROM STDIN`;
+export const COPY_BATCH_SQL = `COPY import_batch FROM STDIN`;
+export const EMPTY_BATCH_SQL = `TRUNCATE import_batch`;
 
 // COPY text format: tab-separated, \N for NULL, backslash escapes for the characters that would break a line.
+const SPECIAL = /[\\\t\n\r]/;
 function text(v: string | null): string {
   if (v === null) return '\\N';
+  if (!SPECIAL.test(v)) return v;
   return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 const ts = (d: Date | null): string => (d === null ? '\\N' : d.toISOString());
@@ -40,26 +43,12 @@ const bool = (b: boolean): string => (b ? 't' : 'f');
 // Array elements here are codes (rule codes, hate strands): letters, digits, '-' and '_' only.
 const arr = (a: readonly string[]): string => `{${a.join(',')}}`;
 
-// History of a new record, built here rather than in SQL (JSON.stringify is far cheaper than jsonb_build_object
-// per field per row): every fact as old null -> new value, in the API's shape (ISO instants, sorted arrays).
-function createdChanges(row: AcceptedRow): string {
-  const c = row.crime;
-  const facts: [string, unknown][] = [
-    ['offenceCode', c.offenceCode], ['reportedAt', c.reportedAt.toISOString()], ['recordedAt', c.recordedAt.toISOString()],
-    ['offenceFrom', c.offenceFrom.toISOString()], ['offenceTo', c.offenceTo?.toISOString() ?? null], ['onlineFlag', c.onlineFlag],
-    ['onlineMethod', c.onlineMethod], ['onlinePlatform', c.onlinePlatform], ['victimAge', c.victimAge], ['victimSex', c.victimSex],
-    ['suspectAge', c.suspectAge], ['domesticAbuse', c.domesticAbuse], ['hateStrands', [...c.hateStrands].sort()],
-    ['childSexualExploitation', c.childSexualExploitation], ['childSexualAbuse', c.childSexualAbuse], ['status', c.status],
-  ];
-  return JSON.stringify(Object.fromEntries(facts.map(([k, v]) => [k, { old: null, new: v }])));
-}
-
 export function stageLine(row: AcceptedRow): string {
   const c = row.crime;
   return [
     String(row.line), text(c.forceId), text(c.crimeReference), text(c.offenceCode), ts(c.reportedAt), ts(c.recordedAt),
     ts(c.offenceFrom), ts(c.offenceTo), text(c.onlineFlag), text(c.onlineMethod), text(c.onlinePlatform), num(c.victimAge),
     text(c.victimSex), num(c.suspectAge), bool(c.domesticAbuse), arr(c.hateStrands), bool(c.childSexualExploitation),
-    bool(c.childSexualAbuse), text(c.status), arr(row.warnings), arr(row.acknowledged), text(createdChanges(row)),
+    bool(c.childSexualAbuse), text(c.status), arr(row.warnings), arr(row.acknowledged),
   ].join('\t') + '\n';
 }
