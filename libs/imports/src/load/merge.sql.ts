@@ -92,17 +92,20 @@ export const MERGE_BATCH_SQL = `
     INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
     SELECT t.force_id, t.id, t.version, CASE WHEN t.reclassified THEN 'reclassified' ELSE 'amended' END, $3, t.changes, $1
     FROM target t
-  ), touched AS (
-    SELECT force_id, id, 'collection' AS action FROM ins UNION ALL SELECT force_id, id, 'alteration' FROM upd
   ), logged AS (
     -- One access-log entry per 10,000 touched records and kind: set-based, and each record still findable by id.
+    -- (row_number() without ORDER BY: any split into chunks will do, and it needs no sort.)
     INSERT INTO access_log (user_id, action, force_ids, route, purpose, record_ids, record_count, request_id)
     SELECT $1, action, array_agg(DISTINCT force_id ORDER BY force_id), $4, $5, array_agg(id), count(*), $6
-    FROM (SELECT *, (row_number() OVER (PARTITION BY action ORDER BY id) - 1) / 10000 AS chunk FROM touched) t
+    FROM (SELECT force_id, id, 'collection' AS action, (row_number() OVER () - 1) / 10000 AS chunk FROM ins
+          UNION ALL
+          SELECT force_id, id, 'alteration', (row_number() OVER () - 1) / 10000 FROM upd) t
     GROUP BY action, chunk
     ORDER BY action, chunk
+    RETURNING action, record_count, force_ids
   )
-  SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS amended,
-    (SELECT COALESCE(array_agg(DISTINCT force_id), '{}') FROM touched) AS forces,
+  SELECT (SELECT COALESCE(sum(record_count), 0) FROM logged WHERE action = 'collection')::int AS inserted,
+    (SELECT COALESCE(sum(record_count), 0) FROM logged WHERE action = 'alteration')::int AS amended,
+    (SELECT COALESCE(array_agg(DISTINCT f), '{}') FROM logged, unnest(force_ids) AS f) AS forces,
     (SELECT COALESCE(json_agg(json_build_object('line', line, 'crime_reference', crime_reference, 'force_id', force_id,
        'current_status', current_status) ORDER BY line), '[]') FROM matched WHERE conflict IS NOT NULL) AS conflicts`;
