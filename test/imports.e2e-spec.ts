@@ -56,6 +56,10 @@ describe('bulk import', () => {
     const history = (await http().get(`/crimes/${id}/history`).set(who.derbyshireRegistrar).expect(200)).body;
     expect(history).toEqual([expect.objectContaining({ version: 1, action: 'created', reason: `import ${res.body.id}`, changedBy: expect.any(String) })]);
     expect(history[0].changes).toMatchObject({ onlineFlag: { old: null, new: 'yes' }, victimAge: { old: null, new: 34 }, recordedAt: { old: null, new: '2013-06-01T12:00:00.000Z' } });
+    // The collection is in the access log, each record findable by id.
+    const ids = (await owner.query(`SELECT id FROM crimes WHERE crime_reference = ANY ($1)`, [[a, b, c]])).rows.map((r: { id: string }) => r.id);
+    const log = await owner.query(`SELECT action, force_ids, record_count, record_ids::text[] AS record_ids FROM access_log WHERE purpose = $1 AND action = 'collection'`, [`import ${res.body.id}`]);
+    expect(log.rows).toEqual([{ action: 'collection', force_ids: ['derbyshire'], record_count: 3, record_ids: expect.arrayContaining(ids) }]);
   });
 
   it('rejects the whole file in default mode, with every bad row and its line in the report', async () => {
