@@ -11,7 +11,7 @@ describe('DuplicateTracker', () => {
     expect(t.size).toBe(3);
   });
 
-  it('stays exact while growing past many table sizes', () => {
+  it('stays exact over many pairs', () => {
     const t = new DuplicateTracker();
     const n = 50_000;
     let reported = 0;
