@@ -62,8 +62,14 @@ describe('crimes schema constraints (real PostgreSQL)', () => {
     ['an unknown offence code', { offence_code: '999Z' }, 'fk_crimes_offence'],
     ['a cancelled record without a reason', { status: 'cancelled' }, 'ck_crimes_removal'],
     ['a malformed crime reference', { crime_reference: ' bad ref' }, 'ck_crimes_reference'],
+    ['a crime reference starting with punctuation', { crime_reference: '/A1' }, 'ck_crimes_reference'],
+    ['a crime reference of 65 characters', { crime_reference: `R${'x'.repeat(64)}` }, 'ck_crimes_reference'],
   ])('refuses %s', async (_, patch, constraint) => {
     expect(await violation({ ...base(), ...patch })).toBe(constraint);
+  });
+
+  it('accepts a crime reference of 64 characters', async () => {
+    await expect(insert({ ...base(), crime_reference: `R/${randomUUID()}`.padEnd(64, 'x') })).resolves.toHaveProperty('id');
   });
 
   it('accepts an unknown flag on a draft', async () => {
