@@ -14,7 +14,7 @@ import { parseCrimeBatches, type ImportFormat, type ImportInput } from '../parse
 import { validateBatch, type RejectedRow } from '../validate-batch.js';
 import { ImportJobs, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
 import * as sql from './merge.sql.js';
-import { COPY_BATCH_SQL, CREATE_BATCH_SQL, EMPTY_BATCH_SQL, stageLine } from './staging.js';
+import { COPY_BATCH_SQL, CopyTextBuffer, CREATE_BATCH_SQL, EMPTY_BATCH_SQL, stageLine } from './staging.js';
 
 export interface ImportOptions {
   id?: string; // a caller-chosen id, so it can poll progress while the upload runs
@@ -70,21 +70,26 @@ export class ImportService {
       const client = (await qr.connect()) as PoolClient;
       await qr.startTransaction();
       await qr.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
+      // The same statements run once per batch: JIT would compile them (and the trigger queries) afresh each time,
+      // ~15 % of the database's time in a profile, for batches that take a few hundred milliseconds.
+      await qr.query(`SET LOCAL jit = off`);
       await qr.query(CREATE_BATCH_SQL);
       await qr.query(sql.CREATE_KEYS_SQL);
       let tracker = new DuplicateTracker();
       const run: Run = { id, rc, qr, client, counts, forces: new Set(), streaming: opts.mode === 'all_or_nothing' };
       let last = 0;
-      let staged: string[] = [];
+      let filling = new CopyTextBuffer();
+      let spare = new CopyTextBuffer();
       let keys: RowKey[] = [];
       const flush = async () => {
-        const lines = staged.join('');
         const rejectedKeys = keys;
-        staged = [];
         keys = [];
         // The database merges the previous batch while this one was parsed and validated; one at a time.
         await inFlight;
-        inFlight = this.load(run, lines, rejectedKeys);
+        const batch = filling;
+        [filling, spare] = [spare, filling];
+        filling.reset(); // the previous batch's buffer: its load has finished
+        inFlight = this.load(run, batch.bytes(), rejectedKeys);
         inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
       };
       let pendingRows = 0;
@@ -94,7 +99,7 @@ export class ImportService {
         // batch); across batches, in SQL at the end, so memory does not grow with the file.
         const verdicts = validateBatch(rows, this.rules, { forces: scope }, tracker);
         const rejected = verdicts.filter((v): v is RejectedRow => v.status === 'rejected');
-        for (const v of verdicts) if (v.status === 'accepted') staged.push(stageLine(v));
+        for (const v of verdicts) if (v.status === 'accepted') filling.append(stageLine(v));
         counts.read += rows.length;
         counts.accepted += verdicts.length - rejected.length;
         counts.rejected += rejected.length;
@@ -145,7 +150,7 @@ export class ImportService {
   }
 
   // One batch: COPY into the staging table, keep the keys for the duplicate check, and (streaming) merge.
-  private async load(run: Run, lines: string, rejectedKeys: readonly RowKey[]): Promise<void> {
+  private async load(run: Run, lines: Buffer, rejectedKeys: readonly RowKey[]): Promise<void> {
     const { qr, client } = run;
     if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
     if (lines.length > 0) await pipeline(Readable.from([lines]), client.query(copyFrom(COPY_BATCH_SQL)));
