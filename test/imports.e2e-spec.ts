@@ -125,6 +125,9 @@ describe('bulk import', () => {
     expect(await stored([rs[0], rs[1], rs[n - 1]])).toEqual([]);
     const report = (await http().get(`/imports/${job.id}/report`).set(who.derbyshireRegistrar).expect(200)).body;
     expect(report).toEqual([expect.objectContaining({ line: repeatLine, crimeReference: rs[0], codes: ['IMP-DUP-001'], message: expect.stringContaining('line 2') })]);
+    const dry = await upload(body, 'dry_run').expect(201);
+    expect(dry.body.counts).toMatchObject({ read: n, accepted: n - 1, rejected: 1, inserted: n - 1 });
+    expect(await stored([rs[0], rs[n - 1]])).toEqual([]);
     const ok = await upload(body, 'accept_valid').expect(201);
     expect(ok.body.counts).toMatchObject({ read: n, accepted: n - 1, rejected: 1, inserted: n - 1, amended: 0 });
     expect((await stored([rs[0]]))[0]).toMatchObject({ victim_age: 34, version: 1 }); // the first line's values

@@ -27,23 +27,34 @@ const cols = FACTS.map(([c]) => c).join(', ');
 
 // Keys of every row of the file that names a force and a reference, accepted or not, for the duplicate check.
 export const CREATE_KEYS_SQL = `CREATE TEMP TABLE import_keys (force_id text NOT NULL, crime_reference text NOT NULL, line integer NOT NULL, accepted boolean NOT NULL) ON COMMIT DROP`;
-export const KEEP_BATCH_KEYS_SQL = `INSERT INTO import_keys SELECT force_id, crime_reference, line, true FROM import_batch`;
+export const keepKeysSql = (table: 'import_batch' | 'import_stage') => `INSERT INTO import_keys SELECT force_id, crime_reference, line, true FROM ${table}`;
 export const KEEP_REJECTED_KEYS_SQL = `
   INSERT INTO import_keys SELECT f, r, l, false FROM unnest($1::text[], $2::text[], $3::int[]) AS k(f, r, l)`;
 
 // Later lines that name a (force, reference) an earlier line of the same file already named. Within one batch the
-// validator finds them; across batches this finds them, in one pass at the end, so memory does not grow with the file.
-export const DUPLICATES_SQL = `
+// validator finds them; across batches this finds them, in one pass at the end, so memory does not grow with the
+// file. Kept in a table and read a page at a time: a file sent twice over has as many duplicates as rows.
+export const FIND_DUPLICATES_SQL = `
+  CREATE TEMP TABLE import_dups ON COMMIT DROP AS
   WITH firsts AS (
     SELECT force_id, crime_reference, min(line) AS first_line
     FROM import_keys GROUP BY force_id, crime_reference HAVING count(*) > 1
   )
   SELECT k.line, k.force_id, k.crime_reference, k.accepted, f.first_line
   FROM import_keys k JOIN firsts f USING (force_id, crime_reference)
-  WHERE k.line <> f.first_line
-  ORDER BY k.line`;
+  WHERE k.line <> f.first_line`;
+export const INDEX_DUPLICATES_SQL = `CREATE INDEX ON import_dups (line)`;
+export const DUPLICATE_PAGE_SQL = `SELECT line, force_id, crime_reference, first_line FROM import_dups WHERE line > $1 ORDER BY line LIMIT $2`;
+export const COUNT_ACCEPTED_DUPLICATES_SQL = `SELECT count(*)::int AS n FROM import_dups WHERE accepted`;
+export const DROP_DUPLICATES_FROM_STAGE_SQL = `DELETE FROM import_stage s USING import_dups d WHERE s.line = d.line`;
 
-export const DROP_BATCH_LINES_SQL = `DELETE FROM import_batch WHERE line = ANY ($1::int[])`;
+// The next chunk of a staged file into the batch table, in line order (the stage is indexed by line first).
+export const INDEX_STAGE_SQL = `CREATE INDEX ON import_stage (line)`;
+export const NEXT_CHUNK_SQL = `
+  WITH moved AS (
+    INSERT INTO import_batch SELECT * FROM import_stage WHERE line > $1 ORDER BY line LIMIT $2 RETURNING line
+  )
+  SELECT count(*)::int AS n, max(line) AS last FROM moved`;
 
 // Only the fields that differ go into history (old -> new), as the API does.
 const changes = `(SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_build_object(${FACTS.map(
@@ -59,7 +70,7 @@ export interface MergeResult {
 
 // $1 user, $2 import id, $3 history reason, $4 route, $5 purpose, $6 request id.
 // A record created earlier in the same import is never a state conflict: a second row for it is a duplicate,
-// which DUPLICATES_SQL reports.
+// which FIND_DUPLICATES_SQL reports.
 export const MERGE_BATCH_SQL = `
   WITH matched AS MATERIALIZED (
     SELECT s.line, s.force_id, s.crime_reference, c.id, c.status AS current_status,

@@ -1,7 +1,6 @@
 import type { AcceptedRow } from '../validate-batch.js';
 
-// The staging table of one import: a temp table dropped at commit, filled by COPY a batch at a time and merged
-// set-based (emptied after each batch, or kept whole when the merge must wait for the end of the file).
+// The staging table of one batch: a temp table dropped at commit, filled by COPY and merged set-based.
 export const CREATE_BATCH_SQL = `
   CREATE TEMP TABLE import_batch (
     line integer NOT NULL,
@@ -27,8 +26,11 @@ export const CREATE_BATCH_SQL = `
     acknowledged_rules text[] NOT NULL
   ) ON COMMIT DROP`;
 
-export const COPY_BATCH_SQL = `COPY import_batch FROM STDIN`;
 export const EMPTY_BATCH_SQL = `TRUNCATE import_batch`;
+// When the merge must wait for the end of the file (accept_valid, dry_run), rows are staged here, then merged
+// through import_batch a chunk at a time.
+export const CREATE_STAGE_SQL = `CREATE TEMP TABLE import_stage (LIKE import_batch) ON COMMIT DROP`;
+export const copySql = (table: 'import_batch' | 'import_stage') => `COPY ${table} FROM STDIN`;
 
 // COPY text format: tab-separated, \N for NULL, backslash escapes for the characters that would break a line.
 const SPECIAL = /[\\\t\n\r]/;
