@@ -53,6 +53,7 @@ describe('bulk import', () => {
     const [{ id, import_id }] = (await owner.query(`SELECT id, import_id FROM crimes WHERE crime_reference = $1`, [a])).rows;
     expect(import_id).toBe(res.body.id);
     expect((await owner.query(`SELECT count(*)::int AS n FROM crime_history WHERE crime_id = $1`, [id])).rows[0].n).toBe(0);
+    expect((await http().get(`/crimes/${id}`).set(who.derbyshireRegistrar).expect(200)).body.importId).toBe(res.body.id);
     const history = (await http().get(`/crimes/${id}/history`).set(who.derbyshireRegistrar).expect(200)).body;
     expect(history).toEqual([expect.objectContaining({ version: 1, action: 'created', reason: `import ${res.body.id}`, changedBy: expect.any(String) })]);
     expect(history[0].changes).toMatchObject({ onlineFlag: { old: null, new: 'yes' }, victimAge: { old: null, new: 34 }, recordedAt: { old: null, new: '2013-06-01T12:00:00.000Z' } });

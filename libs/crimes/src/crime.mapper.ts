@@ -49,5 +49,6 @@ export function toView(c: Crime): CrimeView {
     createdBy: c.createdBy,
     updatedAt: c.updatedAt,
     updatedBy: c.updatedBy,
+    importId: c.importId,
   };
 }

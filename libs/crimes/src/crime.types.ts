@@ -80,6 +80,7 @@ export interface CrimeView extends RecordedFacts {
   createdBy: string;
   updatedAt: Date;
   updatedBy: string;
+  importId: string | null; // the bulk import that created the record, if one did
 }
 export interface CrimePage {
   items: CrimeView[];
