@@ -8,13 +8,13 @@ import { DataSource, type QueryRunner } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, scopeSetting } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
-import { DuplicateTracker } from '../duplicate-tracker.js';
 import { ImportFileError } from '../import-error.js';
-import { parseCrimeBatches, type ImportFormat, type ImportInput } from '../parse-stream.js';
-import { validateBatch, type RejectedRow } from '../validate-batch.js';
+import type { ImportFormat, ImportInput } from '../parse-stream.js';
 import { ImportJobs, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
 import * as sql from './merge.sql.js';
-import { copySql, CopyTextBuffer, CREATE_BATCH_SQL, CREATE_STAGE_SQL, EMPTY_BATCH_SQL, stageLine } from './staging.js';
+import { parseInWorker } from './parse-in-worker.js';
+import type { RowKey } from './parse-worker.protocol.js';
+import { copySql, CREATE_BATCH_SQL, CREATE_STAGE_SQL, EMPTY_BATCH_SQL } from './staging.js';
 
 export interface ImportOptions {
   id?: string; // a caller-chosen id, so it can poll progress while the upload runs
@@ -28,13 +28,6 @@ const PROGRESS_EVERY_MS = 500;
 // Rows staged and merged per round trip: large enough that per-statement costs vanish, small enough that the
 // batch being validated and the batch being merged stay a few MB each.
 export const IMPORT_BATCH_ROWS = 10_000;
-
-// A rejected row that names a record: it still counts for the duplicate check.
-interface RowKey {
-  forceId: string;
-  crimeReference: string;
-  line: number;
-}
 
 interface Run {
   id: string;
@@ -76,51 +69,27 @@ export class ImportService {
       await qr.query(CREATE_BATCH_SQL);
       if (opts.mode !== 'all_or_nothing') await qr.query(CREATE_STAGE_SQL);
       await qr.query(sql.CREATE_KEYS_SQL);
-      let tracker = new DuplicateTracker();
       const run: Run = { id, rc, qr, client, counts, forces: new Set(), streaming: opts.mode === 'all_or_nothing' };
       let last = 0;
-      let filling = new CopyTextBuffer();
-      let spare = new CopyTextBuffer();
-      let keys: RowKey[] = [];
-      const flush = async () => {
-        const rejectedKeys = keys;
-        keys = [];
+      // Parsing and validation run in a worker thread, a batch ahead of the database; duplicates across batches
+      // are found in SQL at the end, so memory does not grow with the file.
+      const batches = parseInWorker(input, { format: opts.format, scope: { forces: scope }, config: this.rules.config, batchRows: IMPORT_BATCH_ROWS });
+      for await (const batch of batches) {
+        counts.read += batch.read;
+        counts.accepted += batch.accepted;
+        counts.rejected += batch.rejected.length;
+        await this.jobs.reject(id, batch.rejected);
         // The database merges the previous batch while this one was parsed and validated; one at a time.
         await inFlight;
-        const batch = filling;
-        [filling, spare] = [spare, filling];
-        filling.reset(); // the previous batch's buffer: its load has finished
-        inFlight = this.load(run, batch.bytes(), rejectedKeys);
+        const copyText = Buffer.from(batch.copyText.buffer, batch.copyText.byteOffset, batch.copyText.byteLength);
+        inFlight = this.load(run, copyText, batch.rejectedKeys);
         inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
-      };
-      let pendingRows = 0;
-      for await (const rows of parseCrimeBatches(input, opts.format)) {
-        // Each parsed chunk (a few hundred rows) is validated and turned into COPY text at once, so row objects die
-        // young and only text waits for the database. Duplicates within the batch are found here (one tracker per
-        // batch); across batches, in SQL at the end, so memory does not grow with the file.
-        const verdicts = validateBatch(rows, this.rules, { forces: scope }, tracker);
-        const rejected = verdicts.filter((v): v is RejectedRow => v.status === 'rejected');
-        for (const v of verdicts) if (v.status === 'accepted') filling.append(stageLine(v));
-        counts.read += rows.length;
-        counts.accepted += verdicts.length - rejected.length;
-        counts.rejected += rejected.length;
-        pendingRows += rows.length;
-        if (rejected.length > 0) {
-          await this.jobs.reject(id, rejected);
-          for (const r of rejected) if (r.forceId !== null && r.crimeReference !== null) keys.push({ forceId: r.forceId, crimeReference: r.crimeReference, line: r.line });
-        }
-        if (pendingRows >= IMPORT_BATCH_ROWS) {
-          await flush();
-          pendingRows = 0;
-          tracker = new DuplicateTracker();
-        }
         if (Date.now() - last > PROGRESS_EVERY_MS) {
           last = Date.now();
           await this.jobs.progress(id, counts);
           opts.onProgress?.(counts);
         }
       }
-      if (pendingRows > 0) await flush();
       await inFlight;
       inFlight = undefined;
       await this.finishStaging(run);
