@@ -81,8 +81,8 @@ export class ImportService {
         await this.jobs.reject(id, batch.rejected);
         // The database merges the previous batch while this one was parsed and validated; one at a time.
         await inFlight;
-        const copyText = Buffer.from(batch.copyText.buffer, batch.copyText.byteOffset, batch.copyText.byteLength);
-        inFlight = this.load(run, copyText, batch.rejectedKeys);
+        const copyData = Buffer.from(batch.copyData.buffer, batch.copyData.byteOffset, batch.copyData.byteLength);
+        inFlight = this.load(run, copyData, batch.rejectedKeys);
         inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
         if (Date.now() - last > PROGRESS_EVERY_MS) {
           last = Date.now();
@@ -120,15 +120,15 @@ export class ImportService {
   }
 
   // One batch: COPY into the batch table and merge it (streaming), or add it to the whole-file stage.
-  private async load(run: Run, lines: Buffer, rejectedKeys: readonly RowKey[]): Promise<void> {
+  private async load(run: Run, copyData: Buffer, rejectedKeys: readonly RowKey[]): Promise<void> {
     const { qr, client } = run;
     const table = run.streaming ? 'import_batch' : 'import_stage';
     if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
-    if (lines.length > 0) await pipeline(Readable.from([lines]), client.query(copyFrom(copySql(table))));
+    if (copyData.length > 0) await pipeline(Readable.from([copyData]), client.query(copyFrom(copySql(table))));
     if (rejectedKeys.length > 0) {
       await qr.query(sql.KEEP_REJECTED_KEYS_SQL, [rejectedKeys.map((r) => r.forceId), rejectedKeys.map((r) => r.crimeReference), rejectedKeys.map((r) => r.line)]);
     }
-    if (run.streaming && lines.length > 0) {
+    if (run.streaming && copyData.length > 0) {
       await qr.query(sql.keepKeysSql('import_batch'));
       await this.merge(run);
     }

@@ -18,10 +18,10 @@ export interface RowKey {
   line: number;
 }
 
-// ≥ batchRows rows (fewer at the end of the file): COPY text of the accepted ones, and the rejected ones.
+// ≥ batchRows rows (fewer at the end of the file): the accepted ones as a binary COPY stream, and the rejected ones.
 export interface ParsedBatch {
   type: 'batch';
-  copyText: Uint8Array;
+  copyData: Uint8Array; // empty when no row was accepted
   read: number;
   accepted: number;
   rejected: RejectedRow[];

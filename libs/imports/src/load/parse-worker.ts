@@ -1,5 +1,5 @@
 // The parse worker: reads the file's bytes as the import service sends them, parses, validates (scope,
-// duplicates within a batch, every recording rule) and turns accepted rows into COPY text, a batch at a time.
+// duplicates within a batch, every recording rule) and turns accepted rows into binary COPY data, a batch at a time.
 // It runs in its own thread: the service's event loop stays free to feed the database at once, and the garbage
 // of parsing stays in the worker's own, capped heap. Protocol: parse-worker.protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
@@ -10,7 +10,7 @@ import { ImportFileError } from '../import-error.js';
 import { parseCrimeBatches } from '../parse-stream.js';
 import { validateBatch, type RejectedRow } from '../validate-batch.js';
 import type { FromWorker, ParseWorkerData, RowKey, ToWorker } from './parse-worker.protocol.js';
-import { CopyTextBuffer, stageLine } from './staging.js';
+import { CopyBinaryBuffer } from './staging.js';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.js runs as a worker thread');
@@ -47,7 +47,7 @@ async function* input(): AsyncGenerator<Buffer> {
   }
 }
 
-let text = new CopyTextBuffer();
+const staged = new CopyBinaryBuffer();
 let tracker = new DuplicateTracker();
 let read = 0;
 let accepted = 0;
@@ -55,9 +55,9 @@ let rejected: RejectedRow[] = [];
 let rejectedKeys: RowKey[] = [];
 
 function sendBatch(): Promise<void> {
-  const copyText = text.bytes().slice(); // its own ArrayBuffer, handed over without a copy
-  post({ type: 'batch', copyText, read, accepted, rejected, rejectedKeys }, [copyText.buffer as ArrayBuffer]);
-  text.reset();
+  const copyData = staged.rows > 0 ? staged.finish() : new Uint8Array(0); // its own ArrayBuffer, handed over uncopied
+  post({ type: 'batch', copyData, read, accepted, rejected, rejectedKeys }, [copyData.buffer as ArrayBuffer]);
+  staged.reset();
   tracker = new DuplicateTracker();
   read = accepted = 0;
   rejected = [];
@@ -69,7 +69,7 @@ async function run(): Promise<void> {
   for await (const rows of parseCrimeBatches(input(), data.format)) {
     for (const v of validateBatch(rows, ctx, data.scope, tracker)) {
       if (v.status === 'accepted') {
-        text.append(stageLine(v));
+        staged.append(v);
         accepted++;
       } else {
         rejected.push(v);
@@ -85,7 +85,7 @@ async function run(): Promise<void> {
 
 run().catch((e: unknown) => {
   // The rows read before a file error are reported too (their rejections), then the error ends the import.
-  if (read > 0) post({ type: 'batch', copyText: new Uint8Array(0), read, accepted, rejected, rejectedKeys: [] });
+  if (read > 0) post({ type: 'batch', copyData: new Uint8Array(0), read, accepted, rejected, rejectedKeys: [] });
   if (e instanceof ImportFileError) {
     post({ type: 'error', message: e.message, fileError: { code: e.code, message: e.message.slice(e.code.length + 1), details: e.details } });
   } else {

@@ -30,62 +30,137 @@ export const EMPTY_BATCH_SQL = `TRUNCATE import_batch`;
 // When the merge must wait for the end of the file (accept_valid, dry_run), rows are staged here, then merged
 // through import_batch a chunk at a time.
 export const CREATE_STAGE_SQL = `CREATE TEMP TABLE import_stage (LIKE import_batch) ON COMMIT DROP`;
-export const copySql = (table: 'import_batch' | 'import_stage') => `COPY ${table} FROM STDIN`;
+export const copySql = (table: 'import_batch' | 'import_stage') => `COPY ${table} FROM STDIN (FORMAT binary)`;
 
-// COPY text format: tab-separated, \N for NULL, backslash escapes for the characters that would break a line.
-const SPECIAL = /[\\\t\n\r]/;
-function text(v: string | null): string {
-  if (v === null) return '\\N';
-  if (!SPECIAL.test(v)) return v;
-  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-}
-const ts = (d: Date | null): string => (d === null ? '\\N' : d.toISOString());
-const num = (n: number | null): string => (n === null ? '\\N' : String(n));
-const bool = (b: boolean): string => (b ? 't' : 'f');
-// Array elements here are codes (rule codes, hate strands): letters, digits, '-' and '_' only.
-const arr = (a: readonly string[]): string => `{${a.join(',')}}`;
+// COPY's binary format (PostgreSQL docs, "COPY", Binary Format): no text to parse on the server (timestamps above
+// all), and no ISO strings to build here. Each batch is one complete COPY stream: header, rows, trailer.
+const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
+const PG_EPOCH_MS = Date.UTC(2000, 0, 1); // timestamptz travels as microseconds since 2000-01-01 UTC
+const TEXT_OID = 25;
+const FIELDS = 21; // the columns of import_batch, in order
 
-export function stageLine(row: AcceptedRow): string {
-  const c = row.crime;
-  return [
-    String(row.line), text(c.forceId), text(c.crimeReference), text(c.offenceCode), ts(c.reportedAt), ts(c.recordedAt),
-    ts(c.offenceFrom), ts(c.offenceTo), text(c.onlineFlag), text(c.onlineMethod), text(c.onlinePlatform), num(c.victimAge),
-    text(c.victimSex), num(c.suspectAge), bool(c.domesticAbuse), arr(c.hateStrands), bool(c.childSexualExploitation),
-    bool(c.childSexualAbuse), text(c.status), arr(row.warnings), arr(row.acknowledged),
-  ].join('\t') + '\n';
-}
-
-// The COPY text of one batch, kept in a reused Buffer rather than in JS strings: a batch waits while the database
-// merges the previous one, and 10,000 rows of strings living that long would be promoted to the old generation as
-// garbage, growing the heap with the file. Two of these alternate (one filling, one being loaded).
-export class CopyTextBuffer {
+export class CopyBinaryBuffer {
   private buf: Buffer;
   private used = 0;
+  private count = 0;
 
   constructor(initialBytes = 4 * 1024 * 1024) {
     this.buf = Buffer.allocUnsafe(initialBytes);
+    this.reset();
   }
 
-  get length(): number {
-    return this.used;
-  }
-
-  append(text: string): void {
-    const need = this.used + Buffer.byteLength(text);
-    if (need > this.buf.length) {
-      const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
-      this.buf.copy(bigger, 0, 0, this.used);
-      this.buf = bigger;
-    }
-    this.used += this.buf.write(text, this.used);
-  }
-
-  // The bytes written since the last reset; valid until the next append or reset.
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.used);
+  get rows(): number {
+    return this.count;
   }
 
   reset(): void {
     this.used = 0;
+    this.count = 0;
+    this.ensure(SIGNATURE.length + 8);
+    this.used += SIGNATURE.copy(this.buf, this.used);
+    this.int32(0); // flags
+    this.int32(0); // header extension length
+  }
+
+  append(row: AcceptedRow): void {
+    const c = row.crime;
+    this.ensure(2);
+    this.used = this.buf.writeInt16BE(FIELDS, this.used);
+    this.field4(row.line);
+    this.text(c.forceId);
+    this.text(c.crimeReference);
+    this.text(c.offenceCode);
+    this.timestamp(c.reportedAt);
+    this.timestamp(c.recordedAt);
+    this.timestamp(c.offenceFrom);
+    this.timestamp(c.offenceTo);
+    this.text(c.onlineFlag);
+    this.text(c.onlineMethod);
+    this.text(c.onlinePlatform);
+    this.smallint(c.victimAge);
+    this.text(c.victimSex);
+    this.smallint(c.suspectAge);
+    this.bool(c.domesticAbuse);
+    this.textArray(c.hateStrands);
+    this.bool(c.childSexualExploitation);
+    this.bool(c.childSexualAbuse);
+    this.text(c.status);
+    this.textArray(row.warnings);
+    this.textArray(row.acknowledged);
+    this.count++;
+  }
+
+  // The whole stream (with its trailer) as its own bytes, for a COPY ... (FORMAT binary).
+  finish(): Uint8Array {
+    this.ensure(2);
+    const end = this.buf.writeInt16BE(-1, this.used);
+    return this.buf.subarray(0, end).slice();
+  }
+
+  private ensure(bytes: number): void {
+    if (this.used + bytes <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(this.used + bytes, this.buf.length * 2));
+    this.buf.copy(bigger, 0, 0, this.used);
+    this.buf = bigger;
+  }
+
+  private int32(v: number): void {
+    this.ensure(4);
+    this.used = this.buf.writeInt32BE(v, this.used);
+  }
+
+  private field4(v: number): void {
+    this.int32(4);
+    this.int32(v);
+  }
+
+  private text(v: string | null): void {
+    if (v === null) return this.int32(-1);
+    this.ensure(4 + v.length * 3); // UTF-8 needs at most 3 bytes per UTF-16 unit
+    const written = this.buf.write(v, this.used + 4, 'utf8');
+    this.buf.writeInt32BE(written, this.used);
+    this.used += 4 + written;
+  }
+
+  private timestamp(d: Date | null): void {
+    if (d === null) return this.int32(-1);
+    const us = (d.getTime() - PG_EPOCH_MS) * 1000; // within ±2^53 for any date in range
+    const hi = Math.floor(us / 0x1_0000_0000);
+    this.int32(8);
+    this.ensure(8);
+    this.used = this.buf.writeInt32BE(hi, this.used);
+    this.used = this.buf.writeUInt32BE(us - hi * 0x1_0000_0000, this.used);
+  }
+
+  private smallint(v: number | null): void {
+    if (v === null) return this.int32(-1);
+    this.int32(2);
+    this.ensure(2);
+    this.used = this.buf.writeInt16BE(v, this.used);
+  }
+
+  private bool(v: boolean): void {
+    this.int32(1);
+    this.ensure(1);
+    this.used = this.buf.writeUInt8(v ? 1 : 0, this.used);
+  }
+
+  // One-dimensional text[] without nulls: ndim, has-nulls flag, element type, then size and lower bound.
+  private textArray(values: readonly string[]): void {
+    const start = this.used;
+    this.int32(0); // length, filled in below
+    if (values.length === 0) {
+      this.int32(0);
+      this.int32(0);
+      this.int32(TEXT_OID);
+    } else {
+      this.int32(1);
+      this.int32(0);
+      this.int32(TEXT_OID);
+      this.int32(values.length);
+      this.int32(1);
+      for (const v of values) this.text(v);
+    }
+    this.buf.writeInt32BE(this.used - start - 4, start);
   }
 }
