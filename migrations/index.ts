@@ -5,6 +5,7 @@ import { CreateAuditing1780000003000 } from './1780000003000-CreateAuditing.js';
 import { LockPublishedReturns1780000005000 } from './1780000005000-LockPublishedReturns.js';
 import { CreateImports1780000006000 } from './1780000006000-CreateImports.js';
 import { SetBasedCrimeReferences1780000007000 } from './1780000007000-SetBasedCrimeReferences.js';
+import { TimeOrderedCrimeIds1780000008000 } from './1780000008000-TimeOrderedCrimeIds.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -15,4 +16,5 @@ export const ALL_MIGRATIONS = [
   LockPublishedReturns1780000005000,
   CreateImports1780000006000,
   SetBasedCrimeReferences1780000007000,
+  TimeOrderedCrimeIds1780000008000,
 ];

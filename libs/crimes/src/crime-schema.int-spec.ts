@@ -72,6 +72,16 @@ describe('crimes schema constraints (real PostgreSQL)', () => {
     await expect(insert({ ...base(), crime_reference: `R/${randomUUID()}`.padEnd(64, 'x') })).resolves.toHaveProperty('id');
   });
 
+  it('gives new records time-ordered (version 7) ids', async () => {
+    const first = await insert(base());
+    await new Promise((r) => setTimeout(r, 5));
+    const second = await insert(base());
+    for (const { id } of [first, second]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    const ms = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms(first.id) - Date.now())).toBeLessThan(60_000); // the database clock, near this one
+    expect(second.id > first.id).toBe(true);
+  });
+
   it('accepts an unknown flag on a draft', async () => {
     await expect(insert({ ...base(), online_flag: 'unknown', status: 'draft' })).resolves.toHaveProperty('id');
   });
