@@ -28,6 +28,7 @@ export const ROW_ERRORS = {
   'IMP-FIELD-010': 'invalid crime reference',
   'IMP-FIELD-011': 'invalid value type',
   'IMP-FIELD-012': 'unknown rule code in acknowledge',
+  'IMP-FIELD-013': 'text longer than the field allows',
   'IMP-SCOPE-001': "force outside the importer's scope",
   'IMP-DUP-001': 'crime reference repeated in the same file and force',
 } as const;

@@ -145,6 +145,12 @@ describe('readImportRow', () => {
     expect(codes({ acknowledge: 'CF-NOPE-999' })).toEqual(['IMP-FIELD-012']);
   });
 
+  it("holds free text to the API's limits: 1,000 characters of method, 200 of platform", () => {
+    expect(codes({ online_method: 'm'.repeat(1001) })).toEqual(['IMP-FIELD-013']);
+    expect(codes({ online_platform: 'p'.repeat(201) })).toEqual(['IMP-FIELD-013']);
+    expect(codes({ online_method: 'm'.repeat(1000), online_platform: 'p'.repeat(200) })).toEqual([]);
+  });
+
   it('accepts JSON types from NDJSON and refuses wrong ones', () => {
     const crime = read({ victim_age: 14, suspect_age: null, domestic_abuse: true, hate_strands: ['race'] }).crime;
     expect(crime).toMatchObject({ victimAge: 14, suspectAge: null, domesticAbuse: true, hateStrands: ['race'] });

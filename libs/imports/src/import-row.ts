@@ -1,7 +1,7 @@
 // The import format: columns, and the mapping of one row to a crime (or to coded field errors).
 // docs/import-format.md documents it; libs/imports/schema/crime-import.schema.json publishes it.
 import type { RecordCrimeInput } from '#libs/crimes';
-import { ALL_RULES } from '#libs/recording-rules';
+import { ALL_RULES, TEXT_LIMITS } from '#libs/recording-rules';
 import type { ImportError } from './import-error.js';
 import {
   readAge,
@@ -62,8 +62,8 @@ export function readImportRow(raw: RawImportRow): RowReading {
     offenceFrom: readTimestamp(raw.offence_from, 'offence_from', p, true),
     offenceTo: readTimestamp(raw.offence_to, 'offence_to', p, false),
     onlineFlag: readOnlineFlag(raw.online_flag, 'online_flag', p),
-    onlineMethod: readOptionalText(raw.online_method, 'online_method', p),
-    onlinePlatform: readOptionalText(raw.online_platform, 'online_platform', p),
+    onlineMethod: readOptionalText(raw.online_method, 'online_method', p, TEXT_LIMITS.onlineMethod),
+    onlinePlatform: readOptionalText(raw.online_platform, 'online_platform', p, TEXT_LIMITS.onlinePlatform),
     victimAge: readAge(raw.victim_age, 'victim_age', p),
     victimSex: readVictimSex(raw.victim_sex, 'victim_sex', p),
     suspectAge: readAge(raw.suspect_age, 'suspect_age', p),

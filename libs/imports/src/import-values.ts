@@ -29,8 +29,11 @@ export function readRequiredText(raw: unknown, field: string, problems: Problems
   return text;
 }
 
-export function readOptionalText(raw: unknown, field: string, problems: Problems): string | null | undefined {
+export function readOptionalText(raw: unknown, field: string, problems: Problems, maxLength = Infinity): string | null | undefined {
   const text = readText(raw, field, problems);
+  if (text !== undefined && text.length > maxLength) {
+    return fail(problems, 'IMP-FIELD-013', field, `${field} is ${text.length} characters long; at most ${maxLength} are allowed`);
+  }
   return text === '' ? null : text;
 }
 

@@ -6,6 +6,8 @@ export type VictimSex = 'female' | 'male' | 'unknown';
 export type CrimeStatus = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
 export const HATE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
 export type HateStrand = (typeof HATE_STRANDS)[number];
+// Longest free text a record takes, in characters, on every recording path (API and import).
+export const TEXT_LIMITS = { onlineMethod: 1000, onlinePlatform: 200 } as const;
 
 // What the rules look at: the facts of one crime record (one crime per victim). No names, no DOB.
 export interface CrimeFacts {

@@ -1,7 +1,7 @@
 import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { HATE_STRANDS, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules';
+import { HATE_STRANDS, TEXT_LIMITS, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules';
 import type { RecordedFacts } from '#libs/crimes';
 import { IsOneOf, IsTimestamp } from '../../http/validation.js';
 
@@ -15,9 +15,9 @@ export class CrimeFieldsDto {
   @IsTimestamp('end of the offence period', true) offenceTo?: string | null;
   @IsOneOf(['yes', 'no', 'unknown']) onlineFlag: OnlineFlag;
   @ApiPropertyOptional({ description: 'how a computer, network or device was used', nullable: true })
-  @nullable @IsString() @MaxLength(1000) onlineMethod?: string | null;
+  @nullable @IsString() @MaxLength(TEXT_LIMITS.onlineMethod) onlineMethod?: string | null;
   @ApiPropertyOptional({ description: 'platform or app, if known', nullable: true })
-  @nullable @IsString() @MaxLength(200) onlinePlatform?: string | null;
+  @nullable @IsString() @MaxLength(TEXT_LIMITS.onlinePlatform) onlinePlatform?: string | null;
   @ApiPropertyOptional({ description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120 })
   @nullable @IsInt() @Min(0) @Max(120) victimAge?: number | null;
   @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
