@@ -151,6 +151,23 @@ describe('bulk import', () => {
       [[a, 34, 'yes', 1], [b, 34, 'yes', 1], [c, 34, 'yes', 1]].sort((x, y) => String(x[0]).localeCompare(String(y[0]))));
   });
 
+  it('once the default mode has a bad row, later batches are only checked: the report still lists every bad row', async () => {
+    const [cancelled] = refs(1);
+    await upload(csv(row(cancelled))).expect(201);
+    await owner.query(`UPDATE crimes SET status = 'cancelled', cancellation_category = 'C2', cancellation_justification = 'Verifiable information shows no crime.', cancelled_at = now(), cancelled_by = 't' WHERE crime_reference = $1`, [cancelled]);
+    const n = IMPORT_BATCH_ROWS + 20;
+    const rs = refs(n);
+    const lines = rs.map((r) => row(r));
+    lines[0] = row(rs[0], { age: 'abc' }); // bad in the first batch
+    lines[n - 1] = row(cancelled, { age: '50' }); // a state conflict in the second
+    const res = await upload(csv(...lines)).expect(422);
+    const job = res.body.details.import;
+    expect(job.counts).toMatchObject({ read: n, accepted: n - 2, rejected: 2, inserted: 0 });
+    const report = (await http().get(`/imports/${job.id}/report`).set(who.derbyshireRegistrar).expect(200)).body;
+    expect(report.map((r: { line: number; codes: string[] }) => [r.line, r.codes])).toEqual([[2, [expect.stringMatching(/^IMP-FIELD-/)]], [n + 1, ['IMP-STATE-001']]]);
+    expect(await stored([rs[1], rs[n - 2]])).toEqual([]);
+  }, 60_000);
+
   it('reads NDJSON', async () => {
     const [a] = refs(1);
     const line = { crime_reference: a, force_id: 'derbyshire', offence_code: '35', reported_at: '2013-07-01T10:00:00Z', recorded_at: '2013-07-01T11:00:00Z', offence_from: '2013-06-30', offence_to: null, online_flag: 'yes', online_method: 'email demand', victim_age: 50, victim_sex: 'male', status: 'confirmed' };

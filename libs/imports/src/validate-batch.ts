@@ -66,11 +66,7 @@ function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | nu
   if (forceId !== null && crimeReference !== null) {
     const first = duplicates.firstLine(forceId, crimeReference, line);
     if (first !== null) {
-      problems.push({
-        code: 'IMP-DUP-001',
-        field: 'crime_reference',
-        message: `crime reference ${crimeReference} already appears on line ${first} for force ${forceId}`,
-      });
+      problems.push(duplicateProblem(forceId, crimeReference, first));
     }
   }
   if (row.crime) {
@@ -88,6 +84,11 @@ function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | nu
     }
   }
   return { status: 'rejected', line, crimeReference, forceId, problems };
+}
+
+// IMP-DUP-001, as the validator reports it within a batch and the import service across batches.
+export function duplicateProblem(forceId: string, crimeReference: string, firstLine: number): RowProblem {
+  return { code: 'IMP-DUP-001', field: 'crime_reference', message: `crime reference ${crimeReference} already appears on line ${firstLine} for force ${forceId}` };
 }
 
 const codes = (findings: RuleFinding[]): string[] => [...new Set(findings.map((f) => f.code))];

@@ -9,6 +9,7 @@ import type { RequestContext } from '#libs/auth';
 import { DomainError, scopeSetting } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { ImportFileError } from '../import-error.js';
+import { duplicateProblem } from '../validate-batch.js';
 import type { ImportFormat, ImportInput } from '../parse-stream.js';
 import { ImportJobs, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
 import * as sql from './merge.sql.js';
@@ -130,7 +131,9 @@ export class ImportService {
     }
     if (run.streaming && copyData.length > 0) {
       await qr.query(sql.keepKeysSql('import_batch'));
-      await this.merge(run);
+      // Already rejected: nothing will be loaded, so only look for state conflicts (the report lists every bad row).
+      if (run.counts.rejected > 0) await this.reportConflicts(run, (await qr.query(sql.CONFLICTS_ONLY_SQL, [run.id]))[0].conflicts);
+      else await this.merge(run);
     }
   }
 
@@ -162,7 +165,7 @@ export class ImportService {
       last = page[page.length - 1].line;
       await this.jobs.reject(run.id, page.map((d) => ({
         status: 'rejected' as const, line: d.line, crimeReference: d.crime_reference, forceId: d.force_id,
-        problems: [{ code: 'IMP-DUP-001', message: `crime reference ${d.crime_reference} already appears on line ${d.first_line} for force ${d.force_id}` }],
+        problems: [duplicateProblem(d.force_id, d.crime_reference, d.first_line)],
       })));
     }
     const [{ n }]: { n: number }[] = await qr.query(sql.COUNT_ACCEPTED_DUPLICATES_SQL);
@@ -177,15 +180,20 @@ export class ImportService {
     counts.inserted += r.inserted;
     counts.amended += r.amended;
     for (const f of r.forces) run.forces.add(f);
-    if (r.conflicts.length === 0) return;
-    await this.jobs.reject(id, r.conflicts.map((c) => ({
+    await this.reportConflicts(run, r.conflicts);
+  }
+
+  private async reportConflicts(run: Run, conflicts: sql.MergeResult['conflicts']): Promise<void> {
+    const { id, counts } = run;
+    if (conflicts.length === 0) return;
+    await this.jobs.reject(id, conflicts.map((c) => ({
       status: 'rejected' as const, line: c.line, crimeReference: c.crime_reference, forceId: c.force_id,
       problems: [c.current_status === 'confirmed'
         ? { code: 'IMP-STATE-002', message: 'a confirmed record cannot go back to draft' }
         : { code: 'IMP-STATE-001', message: `the record is ${c.current_status}; it cannot be changed` }],
     })));
-    counts.rejected += r.conflicts.length;
-    counts.accepted -= r.conflicts.length;
+    counts.rejected += conflicts.length;
+    counts.accepted -= conflicts.length;
   }
 
   async view(id: string): Promise<ImportJobView> {

@@ -68,13 +68,12 @@ export interface MergeResult {
   conflicts: { line: number; crime_reference: string; force_id: string; current_status: string }[];
 }
 
-// $1 user, $2 import id, $3 history reason, $4 route, $5 purpose, $6 request id.
-// A record created earlier in the same import is never a state conflict: a second row for it is a duplicate,
-// which FIND_DUPLICATES_SQL reports.
-export const MERGE_BATCH_SQL = `
-  WITH matched AS MATERIALIZED (
+// The staged rows whose reference exists already, with the state conflict each would cause. A record created
+// earlier in the same import is never a state conflict: a second row for it is a duplicate, which
+// FIND_DUPLICATES_SQL reports. importId: the parameter holding the import's id.
+const matched = (importId: string) => `matched AS MATERIALIZED (
     SELECT s.line, s.force_id, s.crime_reference, c.id, c.status AS current_status,
-      CASE WHEN c.import_id IS NOT DISTINCT FROM $2::uuid THEN NULL
+      CASE WHEN c.import_id IS NOT DISTINCT FROM ${importId}::uuid THEN NULL
            WHEN c.status IN ('cancelled', 'transferred') AND (${anyDiffers(FACTS.filter(([c]) => c !== 'status'))}) THEN 'removed'
            WHEN c.status = 'confirmed' AND s.status = 'draft' THEN 'confirmed' END AS conflict,
       (${anyDiffers(FACTS)}) AS differs
@@ -82,7 +81,18 @@ export const MERGE_BATCH_SQL = `
     -- whatever the planner thinks of the temp table; a hash join would read all of crimes for every batch.
     FROM import_batch s
     JOIN LATERAL (SELECT * FROM crimes c WHERE c.force_id = s.force_id AND c.crime_reference = s.crime_reference LIMIT 1) c ON true
-  ), ins AS (
+  )`;
+
+const CONFLICTS = `COALESCE(json_agg(json_build_object('line', line, 'crime_reference', crime_reference, 'force_id', force_id,
+       'current_status', current_status) ORDER BY line), '[]')`;
+
+// Once an all-or-nothing import has a rejected row nothing will be loaded: later batches are only checked for
+// state conflicts, so the report is complete without writing what would be rolled back. $1 import id.
+export const CONFLICTS_ONLY_SQL = `WITH ${matched('$1')} SELECT ${CONFLICTS} AS conflicts FROM matched WHERE conflict IS NOT NULL`;
+
+// $1 user, $2 import id, $3 history reason, $4 route, $5 purpose, $6 request id.
+export const MERGE_BATCH_SQL = `
+  WITH ${matched('$2')}, ins AS (
     INSERT INTO crimes (force_id, crime_reference, ${cols}, rule_warnings, acknowledged_rules, created_by, updated_by, import_id)
     SELECT s.force_id, s.crime_reference, ${FACTS.map(([c]) => `s.${c}`).join(', ')}, s.rule_warnings, s.acknowledged_rules, $1, $1, $2
     FROM import_batch s
@@ -118,5 +128,4 @@ export const MERGE_BATCH_SQL = `
   SELECT (SELECT COALESCE(sum(record_count), 0) FROM logged WHERE action = 'collection')::int AS inserted,
     (SELECT COALESCE(sum(record_count), 0) FROM logged WHERE action = 'alteration')::int AS amended,
     (SELECT COALESCE(array_agg(DISTINCT f), '{}') FROM logged, unnest(force_ids) AS f) AS forces,
-    (SELECT COALESCE(json_agg(json_build_object('line', line, 'crime_reference', crime_reference, 'force_id', force_id,
-       'current_status', current_status) ORDER BY line), '[]') FROM matched WHERE conflict IS NOT NULL) AS conflicts`;
+    (SELECT ${CONFLICTS} FROM matched WHERE conflict IS NOT NULL) AS conflicts`;

@@ -8,7 +8,7 @@ import { ImportFileError } from '../import-error.js';
 import type { ImportInput } from '../parse-stream.js';
 import type { FromWorker, ParsedBatch, ParseWorkerData } from './parse-worker.protocol.js';
 
-// Parsing needs little live memory (one batch of COPY text, the catalogue); the cap keeps its garbage small.
+// Parsing needs little live memory (one batch of binary COPY data, the catalogue); the cap keeps its garbage small.
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
 
 function workerFile(): string {
