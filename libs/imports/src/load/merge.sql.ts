@@ -93,8 +93,8 @@ export const CONFLICTS_ONLY_SQL = `WITH ${matched('$1')} SELECT ${CONFLICTS} AS 
 // $1 user, $2 import id, $3 history reason, $4 route, $5 purpose, $6 request id.
 export const MERGE_BATCH_SQL = `
   WITH ${matched('$2')}, ins AS (
-    INSERT INTO crimes (force_id, crime_reference, ${cols}, rule_warnings, acknowledged_rules, created_by, updated_by, import_id)
-    SELECT s.force_id, s.crime_reference, ${FACTS.map(([c]) => `s.${c}`).join(', ')}, s.rule_warnings, s.acknowledged_rules, $1, $1, $2
+    INSERT INTO crimes (id, force_id, crime_reference, ${cols}, rule_warnings, acknowledged_rules, created_by, updated_by, import_id)
+    SELECT s.id, s.force_id, s.crime_reference, ${FACTS.map(([c]) => `s.${c}`).join(', ')}, s.rule_warnings, s.acknowledged_rules, $1, $1, $2
     FROM import_batch s
     WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.line = s.line)
     RETURNING force_id, id

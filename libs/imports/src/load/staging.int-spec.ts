@@ -40,6 +40,15 @@ describe('CopyBinaryBuffer (real PostgreSQL)', () => {
     b.append(row(4, { crimeReference: 'K/3', reportedAt: new Date('2038-01-19T03:14:08Z') }));
     await pipeline(Readable.from([Buffer.from(b.finish())]), client.query(copyFrom(copySql('import_batch'))));
 
+    const ids = await client.query(`SELECT id::text, uuid_send(id) AS raw FROM import_batch ORDER BY line`);
+    const idTexts = ids.rows.map((r: { id: string }) => r.id);
+    expect(new Set(idTexts).size).toBe(3);
+    for (const { raw } of ids.rows as { raw: Buffer }[]) {
+      expect(raw[6] >> 4).toBe(7); // version 7
+      expect(raw[8] >> 6).toBe(0b10); // RFC 9562 variant
+      expect(Math.abs(raw.readUIntBE(0, 6) - Date.now())).toBeLessThan(60_000); // time-ordered: milliseconds since the epoch first
+    }
+
     const { rows } = await client.query(`SELECT line, crime_reference, offence_code, to_char(reported_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS reported,
       to_char(offence_from AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS from_, to_char(offence_to AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS to_,
       online_flag, online_method, online_platform, victim_age, suspect_age, domestic_abuse, hate_strands, child_sexual_abuse, status, rule_warnings, acknowledged_rules
