@@ -6,6 +6,8 @@ import { LockPublishedReturns1780000005000 } from './1780000005000-LockPublished
 import { CreateImports1780000006000 } from './1780000006000-CreateImports.js';
 import { SetBasedCrimeReferences1780000007000 } from './1780000007000-SetBasedCrimeReferences.js';
 import { TimeOrderedCrimeIds1780000008000 } from './1780000008000-TimeOrderedCrimeIds.js';
+import { AccessLogRecordDigest1780000009000 } from './1780000009000-AccessLogRecordDigest.js';
+import { HashedReferenceCheck1780000010000 } from './1780000010000-HashedReferenceCheck.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -17,4 +19,6 @@ export const ALL_MIGRATIONS = [
   CreateImports1780000006000,
   SetBasedCrimeReferences1780000007000,
   TimeOrderedCrimeIds1780000008000,
+  AccessLogRecordDigest1780000009000,
+  HashedReferenceCheck1780000010000,
 ];
