@@ -42,9 +42,10 @@ export class AccessLogService {
     };
     if (scope !== 'all') add('force_ids && ?::text[]', [...scope]);
     if (f.userId) add('user_id = ?', f.userId);
-    if (f.forceId) add('? = ANY (force_ids)', f.forceId);
+    // Containment (@>), not '= ANY': only the former can use the GIN indexes on force_ids and record_ids.
+    if (f.forceId) add('force_ids @> ARRAY[?::text]', f.forceId);
     if (f.action) add('action = ?', f.action);
-    if (f.recordId) add('?::uuid = ANY (record_ids)', f.recordId);
+    if (f.recordId) add('record_ids @> ARRAY[?::uuid]', f.recordId);
     if (f.from) add('at >= ?', f.from);
     if (f.to) add('at < ?', f.to);
     if (f.afterSeq) add('seq > ?', f.afterSeq);
