@@ -1,6 +1,6 @@
 // The service's side of the parse worker: feeds it the file a chunk at a time as it asks, and yields its
-// batches. The worker parses one batch ahead and then waits, so memory stays two batches deep whatever the
-// file's size; its heap is capped.
+// batches. The worker parses at most BATCHES_AHEAD batches ahead and then waits, so memory stays a few batches
+// deep whatever the file's size; its heap is capped.
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';

@@ -28,10 +28,15 @@ export interface ParsedBatch {
   rejectedKeys: RowKey[];
 }
 
+// How many batches the worker may have sent and not yet seen acknowledged. Two, not one: parsing and merging
+// take about as long as each other per batch but vary from batch to batch, and with one the database waited for
+// every slower parse. Memory stays a few batches deep whatever the file's size.
+export const BATCHES_AHEAD = 2;
+
 export type ToWorker = { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'ack' };
 
 export type FromWorker =
   | { type: 'pull' } // the worker has parsed all it was given: send the next chunk of the file
-  | ParsedBatch // the worker then waits for 'ack' before it parses on
+  | ParsedBatch // the service acknowledges each batch as it takes it (see BATCHES_AHEAD)
   | { type: 'done' }
   | { type: 'error'; message: string; fileError?: { code: FileErrorCode; message: string; details: ImportFileErrorDetails } };

@@ -9,7 +9,7 @@ import { DuplicateTracker } from '../duplicate-tracker.js';
 import { ImportFileError } from '../import-error.js';
 import { parseCrimeBatches } from '../parse-stream.js';
 import { validateBatch, type RejectedRow } from '../validate-batch.js';
-import type { FromWorker, ParseWorkerData, RowKey, ToWorker } from './parse-worker.protocol.js';
+import { BATCHES_AHEAD, type FromWorker, type ParseWorkerData, type RowKey, type ToWorker } from './parse-worker.protocol.js';
 import { CopyBinaryBuffer } from './staging.js';
 
 const port = parentPort;
@@ -22,9 +22,11 @@ const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m
 const chunks: Uint8Array[] = [];
 let ended = false;
 let wake: (() => void) | undefined;
+let unacked = 0;
 let acked: (() => void) | undefined;
 port.on('message', (m: ToWorker) => {
   if (m.type === 'ack') {
+    unacked--;
     acked?.();
     acked = undefined;
     return;
@@ -62,6 +64,7 @@ function sendBatch(): Promise<void> {
   read = accepted = 0;
   rejected = [];
   rejectedKeys = [];
+  if (++unacked < BATCHES_AHEAD) return Promise.resolve();
   return new Promise<void>((resolve) => (acked = resolve));
 }
 
