@@ -71,7 +71,17 @@ export interface MergeResult {
 // The staged rows whose reference exists already, with the state conflict each would cause. A record created
 // earlier in the same import is never a state conflict: a second row for it is a duplicate, which
 // FIND_DUPLICATES_SQL reports. importId: the parameter holding the import's id.
-const matched = (importId: string) => `matched AS MATERIALIZED (
+//
+// Before probing, each force's span of references in the batch (min..max, in the index's order) is checked for
+// any record at all: one index probe per force. Rows of a force with nothing in its span cannot match and skip
+// the per-row probe. A first load, or a new year's references beside earlier years', probes ~44 times per batch
+// instead of 10,000 (~2.4 s per million rows); a re-import finds its span occupied and probes every row, as before.
+const matched = (importId: string) => `busy AS MATERIALIZED (
+    SELECT COALESCE(array_agg(r.force_id), '{}') AS forces
+    FROM (SELECT force_id, min(crime_reference) AS lo, max(crime_reference) AS hi FROM import_batch GROUP BY force_id) r
+    -- LATERAL ... LIMIT 1, not EXISTS: the planner turns EXISTS into a semi-join that reads all of crimes.
+    CROSS JOIN LATERAL (SELECT 1 FROM crimes c WHERE c.force_id = r.force_id AND c.crime_reference BETWEEN r.lo AND r.hi LIMIT 1) hit
+  ), matched AS MATERIALIZED (
     SELECT s.line, s.force_id, s.crime_reference, c.id, c.status AS current_status,
       CASE WHEN c.import_id IS NOT DISTINCT FROM ${importId}::uuid THEN NULL
            WHEN c.status IN ('cancelled', 'transferred') AND (${anyDiffers(FACTS.filter(([c]) => c !== 'status'))}) THEN 'removed'
@@ -81,6 +91,7 @@ const matched = (importId: string) => `matched AS MATERIALIZED (
     -- whatever the planner thinks of the temp table; a hash join would read all of crimes for every batch.
     FROM import_batch s
     JOIN LATERAL (SELECT * FROM crimes c WHERE c.force_id = s.force_id AND c.crime_reference = s.crime_reference LIMIT 1) c ON true
+    WHERE s.force_id = ANY ((SELECT forces FROM busy)::text[])
   )`;
 
 const CONFLICTS = `COALESCE(json_agg(json_build_object('line', line, 'crime_reference', crime_reference, 'force_id', force_id,
