@@ -8,6 +8,7 @@ import { SetBasedCrimeReferences1780000007000 } from './1780000007000-SetBasedCr
 import { TimeOrderedCrimeIds1780000008000 } from './1780000008000-TimeOrderedCrimeIds.js';
 import { AccessLogRecordDigest1780000009000 } from './1780000009000-AccessLogRecordDigest.js';
 import { HashedReferenceCheck1780000010000 } from './1780000010000-HashedReferenceCheck.js';
+import { ImportCollectionsByImportId1780000011000 } from './1780000011000-ImportCollectionsByImportId.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const ALL_MIGRATIONS = [
   TimeOrderedCrimeIds1780000008000,
   AccessLogRecordDigest1780000009000,
   HashedReferenceCheck1780000010000,
+  ImportCollectionsByImportId1780000011000,
 ];

@@ -3,16 +3,31 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AccessLogService } from './access-log.service.js';
 
-// The auditors' filters by record and by force run on the access log's GIN indexes, not on a scan of every
-// entry (an import writes 10,000 record ids per entry, so a scan reads them all).
+// The auditors' filters by record and by force run on the access log's indexes, not on a scan of every entry
+// (an import writes 10,000 record ids per entry, so a scan reads them all).
 describe('access log filters (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   const service = new AccessLogService();
   const em = { query: (sql: string, params: unknown[]) => client.query(sql, params).then((r) => r.rows) } as unknown as EntityManager;
   const [mine, other] = [randomUUID(), randomUUID()];
+  const importId = randomUUID();
+  const imported: string[] = [];
 
   beforeAll(async () => {
     await client.connect();
+    // Two records created by an import, and the import's collection entry naming them (as the merge writes it).
+    for (let i = 0; i < 2; i++) {
+      const { rows } = await client.query(
+        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, victim_sex,
+           domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, created_by, updated_by, import_id)
+         VALUES ('derbyshire', $1, '8L', '2019-01-02T10:00Z', '2019-01-02T11:00Z', '2019-01-01T10:00Z', 'no', 'male', false, '{}', false, false,
+           'confirmed', 't', 't', $2) RETURNING id`,
+        [`FILTERS-${importId.slice(0, 8)}-${i}`, importId],
+      );
+      imported.push(rows[0].id);
+    }
+    await service.record(em, { userId: 'filters-import', action: 'collection', forceIds: ['derbyshire'], route: 'spec', query: { importId }, recordIds: imported, recordCount: 2 });
+    await service.record(em, { userId: 'filters-reader', action: 'consultation', forceIds: ['derbyshire'], route: 'spec', recordIds: [imported[1]], recordCount: 1 });
     await service.record(em, { userId: 'filters-spec', action: 'consultation', forceIds: ['derbyshire'], route: 'spec', recordIds: [mine, randomUUID()], recordCount: 2 });
     await service.record(em, { userId: 'filters-spec', action: 'consultation', forceIds: ['kent'], route: 'spec', recordIds: [other], recordCount: 1 });
   });
@@ -23,6 +38,19 @@ describe('access log filters (real PostgreSQL)', () => {
     expect(found.map((e) => e.userId)).toEqual(['filters-spec']);
     expect(found[0].recordIds).toContain(mine);
     expect(await service.list(em, ['kent'], { recordId: mine, limit: 100 })).toEqual([]); // out of scope
+  });
+
+  it("finds an import's collection entry by a record it created (through crimes.import_id), beside other entries", async () => {
+    const users = async (id: string) => (await service.list(em, 'all', { recordId: id, limit: 100 })).map((e) => e.userId);
+    expect(await users(imported[0])).toEqual(['filters-import']);
+    expect(await users(imported[1])).toEqual(['filters-import', 'filters-reader']);
+    expect(await users(randomUUID())).toEqual([]);
+  });
+
+  it('refuses to change the import a record came from', async () => {
+    await expect(client.query(`UPDATE crimes SET import_id = $2 WHERE id = $1`, [imported[0], randomUUID()])).rejects.toThrow(/cannot change/);
+    await expect(client.query(`UPDATE crimes SET import_id = NULL WHERE id = $1`, [imported[0]])).rejects.toThrow(/cannot change/);
+    await client.query(`UPDATE crimes SET updated_by = 'filters-spec' WHERE id = $1`, [imported[0]]); // other changes go through
   });
 
   it('filters by force', async () => {
@@ -48,7 +76,9 @@ describe('access log filters (real PostgreSQL)', () => {
         await client.query('ROLLBACK');
       }
     };
-    expect(await plan({ recordId: mine })).toContain('ix_access_log_record_ids');
+    const byRecord = await plan({ recordId: mine });
+    expect(byRecord).toContain('ix_access_log_record_ids');
+    expect(byRecord).toContain('ix_access_log_import_collections');
     expect(await plan({ forceId: 'kent' })).toContain('ix_access_log_force_ids');
   });
 });

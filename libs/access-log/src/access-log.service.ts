@@ -45,7 +45,15 @@ export class AccessLogService {
     // Containment (@>), not '= ANY': only the former can use the GIN indexes on force_ids and record_ids.
     if (f.forceId) add('force_ids @> ARRAY[?::text]', f.forceId);
     if (f.action) add('action = ?', f.action);
-    if (f.recordId) add('record_ids @> ARRAY[?::uuid]', f.recordId);
+    if (f.recordId) {
+      // An import's 'collection' entries are found through the record's import_id (migration 1780000011000);
+      // every other entry through the GIN index on record_ids (the first arm repeats that index's predicate).
+      // (Built by hand: '?' is also jsonb's key-exists operator.)
+      params.push(f.recordId);
+      const id = `$${params.length}::uuid`;
+      where.push(`((action <> 'collection' OR query IS NULL OR NOT query ? 'importId') AND record_ids @> ARRAY[${id}]
+        OR action = 'collection' AND query ? 'importId' AND query ->> 'importId' = (SELECT c.import_id::text FROM crimes c WHERE c.id = ${id}))`);
+    }
     if (f.from) add('at >= ?', f.from);
     if (f.to) add('at < ?', f.to);
     if (f.afterSeq) add('seq > ?', f.afterSeq);
