@@ -1,6 +1,6 @@
 // Financial (counting) years run 1 April – 31 March in UK local time (domain.md §9, R27).
 // A year is named by its start: 2015 = '2015-16' = 1 Apr 2015 00:00 BST .. 1 Apr 2016 00:00 BST.
-import { londonMidnight, londonParts } from './uk-time.js';
+import { londonDay, londonMidnight } from './uk-time.js';
 
 export interface FinancialYearPeriod {
   start: Date; // inclusive
@@ -9,7 +9,7 @@ export interface FinancialYearPeriod {
 }
 
 export function financialYearOf(date: Date): number {
-  const { year, month } = londonParts(date);
+  const { year, month } = londonDay(date);
   return month >= 4 ? year : year - 1;
 }
 

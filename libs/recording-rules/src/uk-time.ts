@@ -67,10 +67,35 @@ export function londonOffsetMinutes(date: Date): number {
   return Math.round((asUtc - Math.floor(date.getTime() / 1000) * 1000) / 60_000);
 }
 
+export interface LondonDay {
+  year: number;
+  month: number; // 1-12
+  day: number;
+  date: string; // 'YYYY-MM-DD'
+}
+
+// The calendar day of an instant in London, cached per day: the import asks for a few per row (rules, the
+// financial year), and building the parts and the string each time was a tenth of its validation.
+const dayByIndex = new Map<number, LondonDay>();
+const DAY_MS = 86_400_000;
+
+export function londonDay(date: Date): LondonDay {
+  assertValid(date);
+  const index = Math.floor((date.getTime() + offsetMs(date.getTime())) / DAY_MS);
+  let day = dayByIndex.get(index);
+  if (day === undefined) {
+    const local = new Date(index * DAY_MS);
+    const [year, month, d] = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate()];
+    day = { year, month, day: d, date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+    if (dayByIndex.size > 200_000) dayByIndex.clear();
+    dayByIndex.set(index, day);
+  }
+  return day;
+}
+
 // The UK calendar date of an instant, as 'YYYY-MM-DD' (comparable with catalogue ISO dates).
 export function londonDate(date: Date): string {
-  const p = londonParts(date);
-  return `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
+  return londonDay(date).date;
 }
 
 // The instant of local midnight starting a UK calendar day. Midnight always exists in London
