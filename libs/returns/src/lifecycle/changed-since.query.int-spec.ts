@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { pgQueryable, type Queryable } from '../queryable.js';
 import { insertCrime, insertHistory } from '../testing/insert-records.js';
 import { queryChangedSince } from './changed-since.query.js';
@@ -10,11 +11,7 @@ describe('queryChangedSince (real PostgreSQL)', () => {
   let db: Queryable;
   const since = new Date('2010-02-01T00:00:00Z');
   const crime = (ref: string) => ({ force: 'hertfordshire', ref, code: '8L', recordedAt: '2009-06-01T12:00:00Z', flag: 'yes' as const, age: 30, sex: 'female' as const });
-  const imported = async (ref: string, createdAt: string) => {
-    const id = await insertCrime(db, crime(ref));
-    await db.query(`UPDATE crimes SET import_id = gen_random_uuid(), created_at = $2 WHERE force_id = 'hertfordshire' AND id = $1`, [id, createdAt]);
-    return id;
-  };
+  const imported = (ref: string, createdAt: string) => insertCrime(db, { ...crime(ref), importId: randomUUID(), createdAt });
 
   beforeAll(async () => {
     await client.connect();

@@ -19,6 +19,8 @@ export interface CrimeInput {
   acknowledged?: string[];
   version?: number;
   updatedAt?: string; // default 2016-04-10T08:00:00Z, so high-water marks are predictable
+  importId?: string; // as a bulk import creates it (crimes.import_id is fixed from then on)
+  createdAt?: string; // default now()
 }
 
 export async function insertCrime(db: Queryable, c: CrimeInput): Promise<string> {
@@ -54,6 +56,8 @@ export async function insertCrime(db: Queryable, c: CrimeInput): Promise<string>
     created_by: 'test',
     updated_by: 'test',
     updated_at: c.updatedAt ?? '2016-04-10T08:00:00Z',
+    ...(c.importId ? { import_id: c.importId } : {}),
+    ...(c.createdAt ? { created_at: c.createdAt } : {}),
   };
   const cols = Object.keys(row);
   const rows = await db.query<{ id: string }>(
