@@ -55,12 +55,32 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const daysIn = (year: number, month: number): number =>
   month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1];
 
+// The shape most extracts use, 'YYYY-MM-DDTHH:MM:SSZ', read without a regular expression (a third of the
+// cost; the import reads three or four per row). Anything else, or anything out of range, returns null and
+// goes the general way below, which also words every error.
+const digit = (text: string, i: number): number => {
+  const d = text.charCodeAt(i) - 48;
+  return d >= 0 && d <= 9 ? d : NaN;
+};
+const two = (text: string, i: number): number => digit(text, i) * 10 + digit(text, i + 1);
+
+function utcSeconds(text: string): Date | null {
+  if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return null;
+  const [year, month, day] = [two(text, 0) * 100 + two(text, 2), two(text, 5), two(text, 8)];
+  const [hour, minute, second] = [two(text, 11), two(text, 14), two(text, 17)];
+  // NaN (a non-digit) fails every comparison, so it falls through too.
+  if (!(year >= 1900 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return null;
+  return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+}
+
 // ISO 8601 / RFC 3339. A date-time must carry its UTC offset (Z, +01:00, +0100 or +01): a bare local
 // time is ambiguous for an hour each October. A date alone means 00:00 Europe/London on that day.
 export function readTimestamp(raw: unknown, field: string, problems: Problems, required: boolean): Date | null | undefined {
   const text = readText(raw, field, problems);
   if (text === undefined) return undefined;
   if (text === '') return required ? fail(problems, 'IMP-FIELD-003', field, 'a date or date-time is required') : null;
+  const fast = utcSeconds(text);
+  if (fast !== null) return fast;
   const invalid = (why: string) => fail(problems, 'IMP-FIELD-001', field, `invalid date in ${field}: ${show(text)} ${why}`);
   const dateOnly = DATE_ONLY.exec(text);
   const m = dateOnly ?? DATE_TIME.exec(text);
