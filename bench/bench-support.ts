@@ -27,23 +27,21 @@ export async function dropDatabase(name: string): Promise<void> {
   }
 }
 
+// Writes out dirty buffers, so a timed run does not inherit the previous one's checkpoint.
+export async function checkpoint(): Promise<void> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    await c.query('CHECKPOINT');
+  } finally {
+    await c.end();
+  }
+}
+
 export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t0 = process.hrtime.bigint();
   const value = await work();
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
-}
-
-// Peak resident memory while work runs, sampled every 50 ms.
-export async function peakRss<T>(work: () => Promise<T>): Promise<{ peakMb: number; value: T }> {
-  (globalThis as { gc?: () => void }).gc?.(); // start from live memory, not the garbage of the set-up (npm script passes --expose-gc)
-  let peak = process.memoryUsage().rss;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
-  try {
-    const value = await work();
-    return { peakMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 1048576), value };
-  } finally {
-    clearInterval(timer);
-  }
 }
 
 export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

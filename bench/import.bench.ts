@@ -1,22 +1,24 @@
-// npm run bench:import [-- ROWS]   (not a test: prints figures)
+// npm run bench:import [-- ROWS [RUNS]]   (not a test: prints figures)
 // Times the product's import of N synthetic rows (parse, all recording rules, staging COPY, set-based merge with
 // history and access log, one transaction) against a raw COPY of the same rows into a plain table with the same
-// columns and indexes, in the same run, on the same server. Last line: `ratio <product rows/s ÷ COPY rows/s>`.
-import { NestFactory } from '@nestjs/core';
-import { randomBytes } from 'node:crypto';
+// columns and indexes, in the same run, on the same server. RUNS (default 3) pairs, each on a fresh database,
+// in alternating order and each side after a CHECKPOINT, because this machine's speed drifts by a third from
+// minute to minute. Last line: `ratio <median over the runs of product rows/s ÷ COPY rows/s>`.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { systemContext } from '#libs/auth';
-import { csvLine, generateDemoCrimes, IMPORT_COLUMNS, ImportService, type ImportRowObject } from '#libs/imports';
-import { AppModule } from '../apps/api/src/app.module.js';
+import { csvLine, generateDemoCrimes, IMPORT_COLUMNS, type ImportRowObject } from '#libs/imports';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { dropDatabase, freshDatabase, peakRss, timed } from './bench-support.js';
+import { adminUrl, checkpoint, dropDatabase, freshDatabase, median, timed } from './bench-support.js';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
+const runs = Number(process.argv[3] ?? 3);
 const DB = 'cyberflag_bench_import';
 const COPY_COLUMNS = ['force_id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'offence_to', 'online_flag',
   'online_method', 'online_platform', 'victim_age', 'victim_sex', 'suspect_age', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation',
@@ -48,38 +50,63 @@ async function writeFiles(dir: string): Promise<{ csv: string; copy: string }> {
   return { csv, copy };
 }
 
+// The product's import, in a child process (import-child.ts): its own peak RSS is the import's memory.
+async function importProduct(url: string, file: string): Promise<{ ms: number; peakMb: number; baseMb: number }> {
+  const child = spawn(process.execPath, [fileURLToPath(new URL('./import-child.js', import.meta.url)), url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`the import process failed (exit code ${code})`);
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; inserted: number; rejected: number; rssBeforeMb: number; peakRssMb: number };
+  if (r.inserted !== rows) throw new Error(`import loaded ${r.inserted} of ${rows} rows (${r.rejected} rejected)`);
+  return { ms: r.ms, peakMb: r.peakRssMb, baseMb: r.rssBeforeMb };
+}
+
+async function rawCopy(url: string, file: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(`CREATE TABLE bench_copy (LIKE crimes INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
+    await checkpoint();
+    const raw = await timed(() => pipeline(createReadStream(file), c.query(copyFrom(`COPY bench_copy (${COPY_COLUMNS.join(', ')}) FROM STDIN`))));
+    const copied = Number((await c.query(`SELECT count(*) FROM bench_copy`)).rows[0].count);
+    if (copied !== rows) throw new Error(`COPY loaded ${copied} rows`);
+    return raw.ms;
+  } finally {
+    await c.end();
+  }
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cyberflag-bench-'));
-  const url = await freshDatabase(DB);
   try {
-    await prepareDatabase(url, () => undefined);
     const files = await writeFiles(dir);
-    console.log(`rows: ${rows} (${(statSync(files.csv).size / 1048576).toFixed(1)} MB CSV), server: ${new URL(url).host}`);
-
-    const app = await NestFactory.createApplicationContext(
-      AppModule.register({ databaseUrl: url, poolSize: 4, auth: { jwtSecret: randomBytes(32).toString('hex'), accessTtlSeconds: 900, refreshTtlSeconds: 3600, maxFailedLogins: 5, lockoutSeconds: 900 } }),
-      { logger: ['error'] },
-    );
-    const ctx = systemContext({ userId: 'bench', displayName: 'bench', roles: ['force_crime_registrar'], forces: 'all' }, 'BENCH import');
-    const product = await peakRss(() => timed(() => app.get(ImportService).run(ctx, createReadStream(files.csv), { format: 'csv', mode: 'all_or_nothing' })));
-    await app.close();
-    const job = product.value.value;
-    if (job.counts.inserted !== rows) throw new Error(`import loaded ${job.counts.inserted} of ${rows} rows (${job.counts.rejected} rejected)`);
-
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    await c.query(`CREATE TABLE bench_copy (LIKE crimes INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
-    const raw = await timed(() => pipeline(createReadStream(files.copy), c.query(copyFrom(`COPY bench_copy (${COPY_COLUMNS.join(', ')}) FROM STDIN`))));
-    const copied = Number((await c.query(`SELECT count(*) FROM bench_copy`)).rows[0].count);
-    await c.end();
-    if (copied !== rows) throw new Error(`COPY loaded ${copied} rows`);
-
-    const productRate = rows / (product.value.ms / 1000);
-    const copyRate = rows / (raw.ms / 1000);
-    console.log(`product import: ${(product.value.ms / 1000).toFixed(1)} s, ${Math.round(productRate)} rows/s (all rules, history, access log, one transaction)`);
-    console.log(`raw COPY:       ${(raw.ms / 1000).toFixed(1)} s, ${Math.round(copyRate)} rows/s (same rows, same columns and indexes)`);
-    console.log(`peak RSS during import: ${product.peakMb} MB`);
-    console.log(`ratio ${(productRate / copyRate).toFixed(3)}`);
+    console.log(`rows: ${rows} (${(statSync(files.csv).size / 1048576).toFixed(1)} MB CSV), runs: ${runs}, server: ${new URL(adminUrl).host}`);
+    const ratios: number[] = [];
+    const peaks: number[] = [];
+    for (let run = 1; run <= runs; run++) {
+      const url = await freshDatabase(DB);
+      await prepareDatabase(url, () => undefined);
+      let product: { ms: number; peakMb: number; baseMb: number };
+      let copyMs: number;
+      if (run % 2 === 1) {
+        product = await importProduct(url, files.csv);
+        copyMs = await rawCopy(url, files.copy);
+      } else {
+        copyMs = await rawCopy(url, files.copy);
+        product = await importProduct(url, files.csv);
+      }
+      await dropDatabase(DB);
+      const productRate = rows / (product.ms / 1000);
+      const copyRate = rows / (copyMs / 1000);
+      ratios.push(productRate / copyRate);
+      peaks.push(product.peakMb);
+      console.log(`run ${run} (${run % 2 === 1 ? 'import first' : 'COPY first'}): product import ${(product.ms / 1000).toFixed(1)} s, ${Math.round(productRate)} rows/s` +
+        ` (all rules, history, access log, one transaction); raw COPY ${(copyMs / 1000).toFixed(1)} s, ${Math.round(copyRate)} rows/s` +
+        ` (same rows, same columns and indexes); ratio ${(productRate / copyRate).toFixed(3)}; import process peak RSS ${product.peakMb} MB (${product.baseMb} MB before the import)`);
+    }
+    console.log(`ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')}; import process peak RSS: ${Math.max(...peaks)} MB`);
+    console.log(`ratio ${median(ratios).toFixed(3)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await dropDatabase(DB);

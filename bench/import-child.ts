@@ -1,0 +1,26 @@
+// The product side of bench:import, in a process of its own so that its peak memory is the import's process
+// alone (the Nest application and the import), not the benchmark's file generation: reports ru_maxrss.
+// Usage (by import.bench.ts): node dist/bench/import-child.js DATABASE_URL CSV_FILE
+import { NestFactory } from '@nestjs/core';
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { systemContext } from '#libs/auth';
+import { ImportService } from '#libs/imports';
+import { AppModule } from '../apps/api/src/app.module.js';
+import { checkpoint, timed } from './bench-support.js';
+
+const [url, file] = process.argv.slice(2);
+const app = await NestFactory.createApplicationContext(
+  AppModule.register({ databaseUrl: url, poolSize: 4, auth: { jwtSecret: randomBytes(32).toString('hex'), accessTtlSeconds: 900, refreshTtlSeconds: 3600, maxFailedLogins: 5, lockoutSeconds: 900 } }),
+  { logger: ['error'] },
+);
+try {
+  const ctx = systemContext({ userId: 'bench', displayName: 'bench', roles: ['force_crime_registrar'], forces: 'all' }, 'BENCH import');
+  await checkpoint();
+  const rssBeforeMb = Math.round(process.memoryUsage().rss / 1048576);
+  const run = await timed(() => app.get(ImportService).run(ctx, createReadStream(file), { format: 'csv', mode: 'all_or_nothing' }));
+  const result = { ms: run.ms, inserted: run.value.counts.inserted, rejected: run.value.counts.rejected, rssBeforeMb, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+} finally {
+  await app.close();
+}
