@@ -7,6 +7,23 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // platform) through sha256 inside the payload, ~0.5 ms per 10,000 ids. Earlier entries keep version 1 and
 // verify exactly as before. The version is part of the hashed payload and is set by the chain trigger,
 // never by the caller.
+
+// The chain trigger as migration 1780000001000 wrote it, with or without the line that sets the version.
+const chainFunction = (setVersion: string) => `
+      CREATE OR REPLACE FUNCTION access_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        last_seq bigint;
+        last_hash bytea;
+      BEGIN
+        PERFORM pg_advisory_xact_lock(hashtext('cyberflag.access_log'));
+        SELECT seq, hash INTO last_seq, last_hash FROM access_log ORDER BY seq DESC LIMIT 1;
+${setVersion}        NEW.seq := COALESCE(last_seq, 0) + 1;
+        NEW.at := clock_timestamp();
+        NEW.prev_hash := COALESCE(last_hash, '\\x'::bytea);
+        NEW.hash := sha256(NEW.prev_hash || convert_to(access_log_payload(NEW), 'UTF8'));
+        RETURN NEW;
+      END $$`;
+
 export class AccessLogRecordDigest1780000009000 implements MigrationInterface {
   name = 'AccessLogRecordDigest1780000009000';
 
@@ -24,21 +41,7 @@ export class AccessLogRecordDigest1780000009000 implements MigrationInterface {
             e.record_count, e.request_id)::text
         END
       $$`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION access_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        last_seq bigint;
-        last_hash bytea;
-      BEGIN
-        PERFORM pg_advisory_xact_lock(hashtext('cyberflag.access_log'));
-        SELECT seq, hash INTO last_seq, last_hash FROM access_log ORDER BY seq DESC LIMIT 1;
-        NEW.payload_version := 2;
-        NEW.seq := COALESCE(last_seq, 0) + 1;
-        NEW.at := clock_timestamp();
-        NEW.prev_hash := COALESCE(last_hash, '\\x'::bytea);
-        NEW.hash := sha256(NEW.prev_hash || convert_to(access_log_payload(NEW), 'UTF8'));
-        RETURN NEW;
-      END $$`);
+    await q.query(chainFunction('        NEW.payload_version := 2;\n'));
   }
 
   async down(q: QueryRunner): Promise<void> {
@@ -49,20 +52,7 @@ export class AccessLogRecordDigest1780000009000 implements MigrationInterface {
           RAISE EXCEPTION 'access_log holds version 2 entries; reverting would break its hash chain';
         END IF;
       END $$`);
-    await q.query(`
-      CREATE OR REPLACE FUNCTION access_log_chain() RETURNS trigger LANGUAGE plpgsql AS $$
-      DECLARE
-        last_seq bigint;
-        last_hash bytea;
-      BEGIN
-        PERFORM pg_advisory_xact_lock(hashtext('cyberflag.access_log'));
-        SELECT seq, hash INTO last_seq, last_hash FROM access_log ORDER BY seq DESC LIMIT 1;
-        NEW.seq := COALESCE(last_seq, 0) + 1;
-        NEW.at := clock_timestamp();
-        NEW.prev_hash := COALESCE(last_hash, '\\x'::bytea);
-        NEW.hash := sha256(NEW.prev_hash || convert_to(access_log_payload(NEW), 'UTF8'));
-        RETURN NEW;
-      END $$`);
+    await q.query(chainFunction(''));
     await q.query(`
       CREATE OR REPLACE FUNCTION access_log_payload(e access_log) RETURNS text LANGUAGE sql IMMUTABLE AS $$
         SELECT jsonb_build_array(e.seq, (extract(epoch FROM e.at) * 1000000)::bigint, e.user_id, e.action,
