@@ -58,7 +58,7 @@ describe('access log filters (real PostgreSQL)', () => {
     expect(found.map((e) => e.recordIds)).toEqual([[other]]);
   });
 
-  it('can answer both filters from the GIN indexes', async () => {
+  it('can answer both filters from indexes', async () => {
     const plan = async (f: { recordId?: string; forceId?: string }) => {
       await client.query('BEGIN');
       try {

@@ -76,17 +76,18 @@ export interface LondonDay {
 
 // The calendar day of an instant in London, cached per day: the import asks for a few per row (rules, the
 // financial year), and building the parts and the string each time was a tenth of its validation.
-const dayByIndex = new Map<number, LondonDay>();
+const dayByIndex = new Map<number, Readonly<LondonDay>>();
 const DAY_MS = 86_400_000;
 
-export function londonDay(date: Date): LondonDay {
+export function londonDay(date: Date): Readonly<LondonDay> {
   assertValid(date);
   const index = Math.floor((date.getTime() + offsetMs(date.getTime())) / DAY_MS);
   let day = dayByIndex.get(index);
   if (day === undefined) {
     const local = new Date(index * DAY_MS);
     const [year, month, d] = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate()];
-    day = { year, month, day: d, date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}` };
+    // Frozen: every caller on that day shares the object.
+    day = Object.freeze({ year, month, day: d, date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}` });
     if (dayByIndex.size > 200_000) dayByIndex.clear();
     dayByIndex.set(index, day);
   }
