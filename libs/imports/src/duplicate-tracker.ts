@@ -2,19 +2,23 @@
 // The import service keeps one per 10,000-row batch (duplicates across batches are found in SQL), so an
 // exact map stays small; a caller validating a whole small file in memory may keep one for the file.
 export class DuplicateTracker {
-  private readonly firstLines = new Map<string, number>();
+  // Per force, then per reference: no key string to build per row (the import asks for every row).
+  private readonly firstLines = new Map<string, Map<string, number>>();
+  private count = 0;
 
   get size(): number {
-    return this.firstLines.size;
+    return this.count;
   }
 
   // The line that first used this reference in this force, or null (and the pair is remembered).
   firstLine(forceId: string, crimeReference: string, line: number): number | null {
     if (line < 1) throw new RangeError('line numbers start at 1');
-    const key = `${forceId}\u0000${crimeReference}`;
-    const first = this.firstLines.get(key);
+    let inForce = this.firstLines.get(forceId);
+    if (inForce === undefined) this.firstLines.set(forceId, (inForce = new Map()));
+    const first = inForce.get(crimeReference);
     if (first !== undefined) return first;
-    this.firstLines.set(key, line);
+    inForce.set(crimeReference, line);
+    this.count++;
     return null;
   }
 }

@@ -85,7 +85,7 @@ function identifier(raw: unknown): string | null {
 
 function readAcknowledge(raw: unknown, p: Problems): string[] | undefined {
   const codes = readList(raw, 'acknowledge', p)?.map((c) => c.toUpperCase());
-  if (codes === undefined) return undefined;
+  if (codes === undefined || codes.length === 0) return codes;
   const unknown = codes.filter((c) => !RULE_CODES.has(c));
   if (unknown.length === 0) return [...new Set(codes)];
   p.push({ code: 'IMP-FIELD-012', field: 'acknowledge', message: `acknowledge: unknown rule code(s) ${unknown.join(', ')}` });

@@ -66,8 +66,12 @@ const two = (text: string, i: number): number => digit(text, i) * 10 + digit(tex
 
 function utcSeconds(text: string): Date | null {
   if (text.length !== 20 || text[4] !== '-' || text[7] !== '-' || text[10] !== 'T' || text[13] !== ':' || text[16] !== ':' || text[19] !== 'Z') return null;
-  const [year, month, day] = [two(text, 0) * 100 + two(text, 2), two(text, 5), two(text, 8)];
-  const [hour, minute, second] = [two(text, 11), two(text, 14), two(text, 17)];
+  const year = two(text, 0) * 100 + two(text, 2);
+  const month = two(text, 5);
+  const day = two(text, 8);
+  const hour = two(text, 11);
+  const minute = two(text, 14);
+  const second = two(text, 17);
   // NaN (a non-digit) fails every comparison, so it falls through too.
   if (!(year >= 1900 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(year, month) && hour <= 23 && minute <= 59 && second <= 59)) return null;
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
@@ -168,13 +172,14 @@ export function readList(raw: unknown, field: string, problems: Problems): strin
   }
   const text = readText(raw, field, problems);
   if (text === undefined) return undefined;
+  if (text === '') return []; // most rows: no list at all, and no arrays to build and drop
   return text.split(';').map((s) => s.trim()).filter((s) => s !== '');
 }
 
 // Duplicates are kept: CF-HATE-001 reports them, as for any other recording path.
 export function readHateStrands(raw: unknown, field: string, problems: Problems): HateStrand[] | undefined {
   const items = readList(raw, field, problems);
-  if (items === undefined) return undefined;
+  if (items === undefined || items.length === 0) return items as HateStrand[] | undefined;
   const strands = items.map((s) => s.toLowerCase().replace(/[\s-]+/g, '_'));
   const allowed: readonly string[] = HATE_STRANDS;
   const unknown = strands.filter((s) => !allowed.includes(s));

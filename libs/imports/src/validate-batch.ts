@@ -52,7 +52,7 @@ export function validateBatch(
 }
 
 function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | null, duplicates: DuplicateTracker): RowVerdict {
-  const problems: RowProblem[] = row.errors.map((e) => ({ ...e }));
+  const problems: RowProblem[] = row.errors.length === 0 ? [] : row.errors.map((e) => ({ ...e }));
   const { line, crimeReference, forceId } = row;
   if (forceId !== null && allowed !== null && !allowed.has(forceId)) {
     problems.push({
@@ -70,15 +70,20 @@ function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | nu
     }
   }
   if (row.crime) {
-    const { acknowledge, ...facts } = row.crime;
-    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(evaluateCrime(facts, ctx), acknowledge);
+    const crime = row.crime;
+    // The rules read the facts by name; `acknowledge` beside them is not copied away (this runs per imported row).
+    const findings = evaluateCrime(crime, ctx);
+    if (findings.length === 0 && problems.length === 0 && crimeReference !== null && forceId !== null) {
+      return { status: 'accepted', line, crimeReference: crime.crimeReference, forceId: crime.forceId, crime, warnings: [], acknowledged: [], findings };
+    }
+    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(findings, crime.acknowledge);
     for (const f of blocking) problems.push({ code: f.code, message: f.message });
     for (const f of unacknowledged) {
       problems.push({ code: f.code, message: `${f.message} (to keep the record as it is, add ${f.code} to the acknowledge column)` });
     }
     if (problems.length === 0 && crimeReference !== null && forceId !== null) {
       return {
-        status: 'accepted', line, crimeReference: row.crime.crimeReference, forceId: row.crime.forceId, crime: row.crime,
+        status: 'accepted', line, crimeReference: crime.crimeReference, forceId: crime.forceId, crime,
         warnings: codes(warnings), acknowledged: codes(acknowledged), findings: [...warnings, ...acknowledged],
       };
     }
@@ -91,4 +96,4 @@ export function duplicateProblem(forceId: string, crimeReference: string, firstL
   return { code: 'IMP-DUP-001', field: 'crime_reference', message: `crime reference ${crimeReference} already appears on line ${firstLine} for force ${forceId}` };
 }
 
-const codes = (findings: RuleFinding[]): string[] => [...new Set(findings.map((f) => f.code))];
+const codes = (findings: RuleFinding[]): string[] => (findings.length === 0 ? [] : [...new Set(findings.map((f) => f.code))]);

@@ -153,10 +153,12 @@ function run<T>(
 ): RuleFinding[] {
   const findings: RuleFinding[] = [];
   for (const rule of rules) {
-    const { enabled, severity } = effectiveSetting(rule, ctx.config);
-    if (!enabled || !appliesIn(rule, year)) continue;
+    // Read inline, not through effectiveSetting(): this runs per rule per imported row.
+    const setting = ctx.config.settings[rule.code];
+    if (setting?.enabled === false || !appliesIn(rule, year)) continue;
     const result = rule.check(subject, ctx);
     if (result === null) continue;
+    const severity = setting?.severity ?? rule.severity;
     const extra = result === true ? {} : result;
     findings.push({
       code: rule.code,

@@ -9,6 +9,7 @@ import type { ImportInput } from '../parse-stream.js';
 import type { FromWorker, ParsedBatch, ParseWorkerData } from './parse-worker.protocol.js';
 
 // Parsing needs little live memory (one batch of binary COPY data, the catalogue); the cap keeps its garbage small.
+// (The parser takes the file in small slices, parse-stream.ts, so few rows are alive at a collection.)
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 8 };
 
 function workerFile(): string {

@@ -11,6 +11,12 @@ export const dateOrderRule: CrimeRule = {
   fromYear: null,
   toYear: null,
   check: (crime) => {
+    // The usual case (valid and in order) is decided without building anything: the import runs this per row.
+    const from = crime.offenceFrom.getTime();
+    const to = crime.offenceTo === null ? from : crime.offenceTo.getTime();
+    const reported = crime.reportedAt.getTime();
+    const recorded = crime.recordedAt.getTime();
+    if (from <= to && to <= reported && reported <= recorded) return null; // NaN fails every comparison
     const chain: [string, Date][] = [
       ['offenceFrom', crime.offenceFrom],
       ['offenceTo', crime.offenceTo ?? crime.offenceFrom],

@@ -13,6 +13,7 @@ export const hateStrandsRule: CrimeRule = {
   fromYear: null,
   toYear: null,
   check: (crime) => {
+    if (crime.hateStrands.length === 0) return null; // most records: nothing to build
     const allowed: readonly string[] = HATE_STRANDS;
     const unknown = crime.hateStrands.filter((s) => !allowed.includes(s));
     const duplicated = [...new Set(crime.hateStrands.filter((s, i, all) => all.indexOf(s) !== i))];

@@ -25,8 +25,9 @@ export const timelinessRule: CrimeRule = {
   },
 };
 
+// The limit of the latest entry starting on or before the year (a loop, not filter/reduce: the import asks per row).
 function limitFor(year: number, config: RulesConfig): number | null {
-  const applicable = config.timelinessHours.filter((t) => t.fromYear <= year);
-  if (applicable.length === 0) return null;
-  return applicable.reduce((a, b) => (b.fromYear > a.fromYear ? b : a)).hours;
+  let best: { fromYear: number; hours: number } | null = null;
+  for (const t of config.timelinessHours) if (t.fromYear <= year && (best === null || t.fromYear > best.fromYear)) best = t;
+  return best === null ? null : best.hours;
 }
