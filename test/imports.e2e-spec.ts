@@ -134,6 +134,19 @@ describe('bulk import', () => {
     expect((await stored([rs[0]]))[0]).toMatchObject({ victim_age: 34, version: 1 }); // the first line's values
   }, 60_000);
 
+  it('finds a repeated reference across batches when both lines name an existing record and change nothing', async () => {
+    const [existing] = refs(1);
+    await upload(csv(row(existing))).expect(201);
+    const n = IMPORT_BATCH_ROWS + 50;
+    const lines = [row(existing), ...refs(n - 1).map((r) => row(r))];
+    lines[n - 10] = row(existing); // the same values again, in the second batch: no-ops both, yet ambiguous
+    const res = await upload(csv(...lines)).expect(422);
+    const job = res.body.details.import;
+    expect(job.counts).toMatchObject({ read: n, rejected: 1, inserted: 0 });
+    const report = (await http().get(`/imports/${job.id}/report`).set(who.derbyshireRegistrar).expect(200)).body;
+    expect(report).toEqual([expect.objectContaining({ line: n - 10 + 2, crimeReference: existing, codes: ['IMP-DUP-001'], message: expect.stringContaining('line 2') })]);
+  }, 60_000);
+
   it('refuses rows that would change a cancelled record or send a confirmed one back to draft', async () => {
     const [a, b, c] = refs(3);
     await upload(csv(row(a), row(b))).expect(201);

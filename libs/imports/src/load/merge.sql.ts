@@ -64,6 +64,7 @@ const changes = `(SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_buil
 export interface MergeResult {
   inserted: number;
   amended: number;
+  matched: number; // staged rows that named an existing record (amended, unchanged or in conflict)
   forces: string[];
   conflicts: { line: number; crime_reference: string; force_id: string; current_status: string }[];
 }
@@ -141,4 +142,5 @@ export const MERGE_BATCH_SQL = `
   SELECT (SELECT COALESCE(sum(record_count), 0) FROM logged WHERE action = 'collection')::int AS inserted,
     (SELECT COALESCE(sum(record_count), 0) FROM logged WHERE action = 'alteration')::int AS amended,
     (SELECT COALESCE(array_agg(DISTINCT f), '{}') FROM logged, unnest(force_ids) AS f) AS forces,
+    (SELECT count(*) FROM matched)::int AS matched,
     (SELECT ${CONFLICTS} FROM matched WHERE conflict IS NOT NULL) AS conflicts`;
