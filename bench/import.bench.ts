@@ -4,6 +4,9 @@
 // columns and indexes, in the same run, on the same server. RUNS (default 3) pairs, each on a fresh database,
 // in alternating order and each side after a CHECKPOINT, because this machine's speed drifts by a third from
 // minute to minute. Last line: `ratio <median over the runs of product rows/s ÷ COPY rows/s>`.
+// The file's rows carry no ids, so the baseline table fills `id` from the column default (uuid_v7(), as crimes).
+// The product's parse worker makes the ids instead, off the database's core; for comparison each run also times
+// a COPY of the same rows with ready-made ids, and prints the ratio against that stricter baseline too.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { v7 as uuidV7 } from 'uuid';
 import { csvLine, generateDemoCrimes, IMPORT_COLUMNS, type ImportRowObject } from '#libs/imports';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import { adminUrl, checkpoint, dropDatabase, freshDatabase, median, timed } from './bench-support.js';
@@ -34,20 +38,23 @@ function copyLine(r: ImportRowObject): string {
     bool(r.child_sexual_exploitation), bool(r.child_sexual_abuse), r.status, 'bench', 'bench'].join('\t') + '\n';
 }
 
-async function writeFiles(dir: string): Promise<{ csv: string; copy: string }> {
-  const csv = join(dir, 'crimes.csv');
-  const copy = join(dir, 'crimes.copy');
-  const a = createWriteStream(csv);
-  const b = createWriteStream(copy);
+interface Files {
+  csv: string;
+  copy: string;
+  copyWithIds: string; // the same COPY lines, each after a UUID v7
+}
+
+async function writeFiles(dir: string): Promise<Files> {
+  const files: Files = { csv: join(dir, 'crimes.csv'), copy: join(dir, 'crimes.copy'), copyWithIds: join(dir, 'crimes-ids.copy') };
+  const [a, b, c] = [files.csv, files.copy, files.copyWithIds].map((f) => createWriteStream(f));
   a.write(csvLine(IMPORT_COLUMNS));
   for (const r of generateDemoCrimes({ year: 2016, records: rows, seed: 'bench' })) {
-    const okA = a.write(csvLine(IMPORT_COLUMNS.map((c) => r[c])));
-    const okB = b.write(copyLine(r));
-    if (!okA) await new Promise<void>((res) => a.once('drain', () => res()));
-    if (!okB) await new Promise<void>((res) => b.once('drain', () => res()));
+    const line = copyLine(r);
+    const ok = [a.write(csvLine(IMPORT_COLUMNS.map((col) => r[col]))), b.write(line), c.write(`${uuidV7()}\t${line}`)];
+    for (const [i, s] of [a, b, c].entries()) if (!ok[i]) await new Promise<void>((res) => s.once('drain', () => res()));
   }
-  await Promise.all([new Promise<void>((res) => a.end(() => res())), new Promise<void>((res) => b.end(() => res()))]);
-  return { csv, copy };
+  await Promise.all([a, b, c].map((s) => new Promise<void>((res) => s.end(() => res()))));
+  return files;
 }
 
 // The product's import, in a child process (import-child.ts): its own peak RSS is the import's memory.
@@ -62,14 +69,16 @@ async function importProduct(url: string, file: string): Promise<{ ms: number; p
   return { ms: r.ms, peakMb: r.peakRssMb, baseMb: r.rssBeforeMb };
 }
 
-async function rawCopy(url: string, file: string): Promise<number> {
+async function rawCopy(url: string, file: string, withIds: boolean): Promise<number> {
   const c = new pg.Client({ connectionString: url });
+  const table = withIds ? 'bench_copy_ids' : 'bench_copy';
+  const columns = withIds ? ['id', ...COPY_COLUMNS] : COPY_COLUMNS;
   await c.connect();
   try {
-    await c.query(`CREATE TABLE bench_copy (LIKE crimes INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
+    await c.query(`CREATE TABLE ${table} (LIKE crimes INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
     await checkpoint();
-    const raw = await timed(() => pipeline(createReadStream(file), c.query(copyFrom(`COPY bench_copy (${COPY_COLUMNS.join(', ')}) FROM STDIN`))));
-    const copied = Number((await c.query(`SELECT count(*) FROM bench_copy`)).rows[0].count);
+    const raw = await timed(() => pipeline(createReadStream(file), c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))));
+    const copied = Number((await c.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
     if (copied !== rows) throw new Error(`COPY loaded ${copied} rows`);
     return raw.ms;
   } finally {
@@ -83,29 +92,34 @@ async function main(): Promise<void> {
     const files = await writeFiles(dir);
     console.log(`rows: ${rows} (${(statSync(files.csv).size / 1048576).toFixed(1)} MB CSV), runs: ${runs}, server: ${new URL(adminUrl).host}`);
     const ratios: number[] = [];
+    const strictRatios: number[] = [];
     const peaks: number[] = [];
     for (let run = 1; run <= runs; run++) {
       const url = await freshDatabase(DB);
       await prepareDatabase(url, () => undefined);
-      let product: { ms: number; peakMb: number; baseMb: number };
-      let copyMs: number;
-      if (run % 2 === 1) {
-        product = await importProduct(url, files.csv);
-        copyMs = await rawCopy(url, files.copy);
-      } else {
-        copyMs = await rawCopy(url, files.copy);
-        product = await importProduct(url, files.csv);
-      }
+      let product = { ms: 0, peakMb: 0, baseMb: 0 };
+      let copyMs = 0;
+      let copyWithIdsMs = 0;
+      const sides = [
+        async () => (product = await importProduct(url, files.csv)),
+        async () => (copyMs = await rawCopy(url, files.copy, false)),
+        async () => (copyWithIdsMs = await rawCopy(url, files.copyWithIds, true)),
+      ];
+      for (const side of run % 2 === 1 ? sides : sides.reverse()) await side();
       await dropDatabase(DB);
       const productRate = rows / (product.ms / 1000);
       const copyRate = rows / (copyMs / 1000);
+      const copyWithIdsRate = rows / (copyWithIdsMs / 1000);
       ratios.push(productRate / copyRate);
+      strictRatios.push(productRate / copyWithIdsRate);
       peaks.push(product.peakMb);
       console.log(`run ${run} (${run % 2 === 1 ? 'import first' : 'COPY first'}): product import ${(product.ms / 1000).toFixed(1)} s, ${Math.round(productRate)} rows/s` +
         ` (all rules, history, access log, one transaction); raw COPY ${(copyMs / 1000).toFixed(1)} s, ${Math.round(copyRate)} rows/s` +
         ` (same rows, same columns and indexes); ratio ${(productRate / copyRate).toFixed(3)}; import process peak RSS ${product.peakMb} MB (${product.baseMb} MB before the import)`);
+      console.log(`  raw COPY with ids supplied ${(copyWithIdsMs / 1000).toFixed(1)} s, ${Math.round(copyWithIdsRate)} rows/s; ratio against it ${(productRate / copyWithIdsRate).toFixed(3)}`);
     }
     console.log(`ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')}; import process peak RSS: ${Math.max(...peaks)} MB`);
+    console.log(`against COPY with ids supplied: ${strictRatios.map((r) => r.toFixed(3)).join(', ')}; median ${median(strictRatios).toFixed(3)}`);
     console.log(`ratio ${median(ratios).toFixed(3)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

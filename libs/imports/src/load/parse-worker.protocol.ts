@@ -18,7 +18,7 @@ export interface RowKey {
   line: number;
 }
 
-// ≥ batchRows rows (fewer at the end of the file): the accepted ones as a binary COPY stream, and the rejected ones.
+// ≥ batchRows rows (the first batch ≥ 1,000, the last fewer): the accepted ones as a binary COPY stream, and the rejected ones.
 export interface ParsedBatch {
   type: 'batch';
   copyData: Uint8Array; // empty when no row was accepted

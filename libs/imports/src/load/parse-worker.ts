@@ -49,9 +49,11 @@ async function* input(): AsyncGenerator<Buffer> {
   }
 }
 
+const FIRST_BATCH_ROWS = 1_000;
 const staged = new CopyBinaryBuffer();
 let tracker = new DuplicateTracker();
 let read = 0;
+let sent = 0;
 let accepted = 0;
 let rejected: RejectedRow[] = [];
 let rejectedKeys: RowKey[] = [];
@@ -64,6 +66,7 @@ function sendBatch(): Promise<void> {
   read = accepted = 0;
   rejected = [];
   rejectedKeys = [];
+  sent++;
   if (++unacked < BATCHES_AHEAD) return Promise.resolve();
   return new Promise<void>((resolve) => (acked = resolve));
 }
@@ -80,7 +83,9 @@ async function run(): Promise<void> {
       }
     }
     read += rows.length;
-    if (read >= data.batchRows) await sendBatch();
+    // The first batch is small, so the database starts work after a fraction of a batch's parse (the worker is
+    // still starting up and its code is not yet optimised then).
+    if (read >= (sent === 0 ? Math.min(FIRST_BATCH_ROWS, data.batchRows) : data.batchRows)) await sendBatch();
   }
   if (read > 0) await sendBatch();
   post({ type: 'done' });
