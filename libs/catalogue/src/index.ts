@@ -1,4 +1,3 @@
-export * from './catalogue.types.js';
-export * from './catalogue.js';
+export * from './core.js';
 export * from './catalogue.module.js';
 export * from './catalogue-sync.js';

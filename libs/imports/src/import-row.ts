@@ -1,7 +1,7 @@
 // The import format: columns, and the mapping of one row to a crime (or to coded field errors).
 // docs/import-format.md documents it; libs/imports/schema/crime-import.schema.json publishes it.
 import type { RecordCrimeInput } from '#libs/crimes';
-import { ALL_RULES, TEXT_LIMITS } from '#libs/recording-rules';
+import { ALL_RULES, TEXT_LIMITS } from '#libs/recording-rules/core';
 import type { ImportError } from './import-error.js';
 import {
   readAge,

@@ -1,7 +1,7 @@
 // Readers for single import values. CSV gives strings; NDJSON gives JSON values, so each reader also
 // accepts the natural JSON type (number for ages, boolean for flags, array for lists) and null.
 // Every reader returns the value, or pushes a coded error and returns undefined.
-import { HATE_STRANDS, londonMidnight, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules';
+import { HATE_STRANDS, londonMidnight, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules/core';
 import type { ImportError, RowErrorCode } from './import-error.js';
 
 export type Problems = ImportError[];

@@ -2,7 +2,7 @@
 // recording-rules engine as the API. 'block' findings reject a row; 'warn' findings are kept on the record.
 // A 'confirm' finding (e.g. CF-AGE-005, under-13 victim on an under-16 code) rejects the row unless the
 // row's `acknowledge` column lists its code: the import equivalent of the API's acknowledge field.
-import { evaluateCrime, partitionFindings, type RuleContext, type RuleFinding } from '#libs/recording-rules';
+import { evaluateCrime, partitionFindings, type RuleContext, type RuleFinding } from '#libs/recording-rules/core';
 import { DuplicateTracker } from './duplicate-tracker.js';
 import type { ImportedCrime } from './import-row.js';
 import type { ParsedRow } from './parse-stream.js';

@@ -3,8 +3,8 @@
 // It runs in its own thread: the service's event loop stays free to feed the database at once, and the garbage
 // of parsing stays in the worker's own, capped heap. Protocol: parse-worker.protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Catalogue } from '#libs/catalogue';
-import type { RuleContext } from '#libs/recording-rules';
+import { Catalogue } from '#libs/catalogue/core';
+import type { RuleContext } from '#libs/recording-rules/core';
 import { DuplicateTracker } from '../duplicate-tracker.js';
 import { ImportFileError } from '../import-error.js';
 import { parseCrimeBatches } from '../parse-stream.js';
