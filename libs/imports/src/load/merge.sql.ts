@@ -126,15 +126,17 @@ export const MERGE_BATCH_SQL = `
     SELECT t.force_id, t.id, t.version, CASE WHEN t.reclassified THEN 'reclassified' ELSE 'amended' END, $3, t.changes, $1
     FROM target t
   ), logged AS (
-    -- One access-log entry per 10,000 touched records and kind: set-based, and each record still findable by id
+    -- One access-log entry per batch and kind (chunks of 20,000 bound an entry's size: a batch is 10,000 rows and
+    -- whatever the last parsed slice added, so 10,000 split most batches into two entries, one of a few records).
+    -- Set-based, and each record still findable by id
     -- (created ones through query.importId and crimes.import_id: migration 1780000011000).
     -- (row_number() without ORDER BY: any split into chunks will do, and it needs no sort. Force ids are
     -- lower-case ASCII, so byte order is their order and saves a locale-aware sort of 10,000 values.)
     INSERT INTO access_log (user_id, action, force_ids, route, purpose, query, record_ids, record_count, request_id)
     SELECT $1, action, array_agg(DISTINCT force_id COLLATE "C" ORDER BY force_id COLLATE "C"), $4, $5, jsonb_build_object('importId', ($2::uuid)::text), array_agg(id), count(*), $6
-    FROM (SELECT force_id, id, 'collection' AS action, (row_number() OVER () - 1) / 10000 AS chunk FROM ins
+    FROM (SELECT force_id, id, 'collection' AS action, (row_number() OVER () - 1) / 20000 AS chunk FROM ins
           UNION ALL
-          SELECT force_id, id, 'alteration', (row_number() OVER () - 1) / 10000 FROM upd) t
+          SELECT force_id, id, 'alteration', (row_number() OVER () - 1) / 20000 FROM upd) t
     GROUP BY action, chunk
     ORDER BY action, chunk
     RETURNING action, record_count, force_ids
