@@ -34,6 +34,17 @@ describe('parseCrimes', () => {
       expect(expected[0].crime?.onlineMethod).toBe('café, naïve – “quoted” 😀 text');
     });
 
+    it('reads a chunk larger than the parser slice (8 KB) exactly: records, characters and lines across slice edges', async () => {
+      // ~150 bytes a row: a 60 KB chunk is cut into slices mid-record, mid-quoted-newline and mid-character.
+      const rows = Array.from({ length: 400 }, (_, i) => validRow({ crime_reference: `DBY-2018-${String(i).padStart(6, '0')}`, online_method: `😀 é\nline ${i}` }));
+      const text = csvText(rows);
+      expect(Buffer.byteLength(text)).toBeGreaterThan(6 * 8 * 1024);
+      const whole = await parseAll(text, 'csv', Buffer.byteLength(text));
+      expect(whole.map((r) => [r.line, r.errors.length])).toEqual(rows.map((_, i) => [2 + 2 * i, 0])); // each record spans two lines
+      expect(whole.map((r) => r.crime?.onlineMethod)).toEqual(rows.map((_, i) => `😀 é\nline ${i}`));
+      expect(await parseAll(text, 'csv', 997)).toEqual(whole);
+    });
+
     it('accepts a UTF-8 BOM, CRLF line ends, header case and spacing, and a missing final newline', async () => {
       const text = `\ufeff${csvText(twoRows).replace('crime_reference', ' Crime_Reference ')}`.replace(/\r\n$/, '');
       const rows = await parseAll(text);
