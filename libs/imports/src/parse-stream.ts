@@ -41,7 +41,7 @@ export function parseCrimeBatches(input: ImportInput, format: ImportFormat, opts
 
 // The parsers get the input in slices of at most this many bytes: a parser turns a whole slice into rows before
 // they are validated, and with 64 KB file chunks ~400 rows were alive at every garbage collection, to be copied
-// and often promoted (a fifth of the parse worker's time). 8 KB slices made parsing ~30 % cheaper.
+// and often promoted. 8 KB slices alone made the parse worker ~15 % faster (bench/README.md, third session).
 const SLICE_BYTES = 8 * 1024;
 
 async function* checkedChunks(input: ImportInput): AsyncGenerator<Buffer> {

@@ -131,7 +131,7 @@ export const MERGE_BATCH_SQL = `
     -- Set-based, and each record still findable by id
     -- (created ones through query.importId and crimes.import_id: migration 1780000011000).
     -- (row_number() without ORDER BY: any split into chunks will do, and it needs no sort. Force ids are
-    -- lower-case ASCII, so byte order is their order and saves a locale-aware sort of 10,000 values.)
+    -- lower-case ASCII, so byte order is their order and saves a locale-aware sort of a batch's values.)
     INSERT INTO access_log (user_id, action, force_ids, route, purpose, query, record_ids, record_count, request_id)
     SELECT $1, action, array_agg(DISTINCT force_id COLLATE "C" ORDER BY force_id COLLATE "C"), $4, $5, jsonb_build_object('importId', ($2::uuid)::text), array_agg(id), count(*), $6
     FROM (SELECT force_id, id, 'collection' AS action, (row_number() OVER () - 1) / 20000 AS chunk FROM ins
