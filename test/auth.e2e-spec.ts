@@ -151,4 +151,25 @@ describe('login rate limit', () => {
       await app.close();
     }
   });
+
+  it('does not count token refreshes against the login rate limit', async () => {
+    const limited = await createTestApp({ authRequestsPerMinute: 2 });
+    try {
+      const username = `limit.${randomUUID().slice(0, 8)}`;
+      const password = randomUUID();
+      await limited.get(UsersService).create('test', { username, displayName: username, password, roles: ['registrar'], forceIds: ['cheshire'], allForces: false }, () => true);
+      const server = limited.getHttpServer();
+      const first = await request(server).post('/auth/login').send({ username, password }).expect(200); // login 1 of 2
+      let refreshToken = (first.body as { refreshToken: string }).refreshToken;
+      for (let i = 0; i < 5; i++) {
+        const r = await request(server).post('/auth/refresh').send({ refreshToken }).expect(200);
+        refreshToken = (r.body as { refreshToken: string }).refreshToken;
+      }
+      await request(server).post('/auth/login').send({ username, password }).expect(200); // 2 of 2, after 5 refreshes
+      const third = await request(server).post('/auth/login').send({ username, password }).expect(429);
+      expect(third.body.message).toBe('too many login attempts: wait a minute');
+    } finally {
+      await limited.close();
+    }
+  });
 });

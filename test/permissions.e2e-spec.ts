@@ -18,6 +18,7 @@ interface Case {
 }
 interface Ids {
   crime: string;
+  crimeReference: string;
   user: string;
   throwaway: Headers; // a fresh login, for routes that end or change the caller's own session
   importId: string;
@@ -53,6 +54,12 @@ const cases: Case[] = [
   { route: 'POST /crimes/{id}/reclassify', allowed: 'derbyshireFcr', forbidden: 'admin', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/reclassify`, body: { version: 1, offenceCode: '88A', reason: 'matrix' } }) },
   { route: 'POST /crimes/{id}/confirm', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/confirm`, body: { version: 1 } }) },
   { route: 'POST /crimes/{id}/cancel', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/cancel`, body: { version: 1, category: 'C5', justification: 'Recorded in error against the wrong force system entry' } }) },
+  { route: 'GET /crimes/by-reference/{force}/{reference}', allowed: 'derbyshireAuditor', forbidden: 'lincolnshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/by-reference/derbyshire/${ids.crimeReference}` }) },
+  { route: 'POST /crimes/validate', allowed: 'derbyshireRegistrar', forbidden: 'nationalAuditor', status: 403, call: () => ({ path: '/crimes/validate', body: crimeBody() }) },
+  { route: 'POST /crimes/bulk', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: '/crimes/bulk', body: { mode: 'per_item', items: [{ id: ids.crime, version: 1, confirm: true }] } }) },
+  { route: 'GET /imports', allowed: 'derbyshireRegistrar', forbidden: 'statistician', status: 403, call: () => ({ path: '/imports' }) },
+  { route: 'GET /audits', allowed: 'derbyshireAuditor', forbidden: 'derbyshireFcr', status: 403, call: () => ({ path: '/audits' }) },
+  { route: 'GET /auth/me', allowed: 'admin', forbidden: 'anonymous', status: 401, call: () => ({ path: '/auth/me' }) },
   { route: 'POST /imports', allowed: 'derbyshireRegistrar', forbidden: 'nationalAuditor', status: 403, okStatus: 201, call: () => ({ path: '/imports', body: importCsv(), type: 'text/csv' }) },
   { route: 'GET /imports/{id}', allowed: 'derbyshireRegistrar', forbidden: 'lincolnshireRegistrar', status: 404, call: (ids) => ({ path: `/imports/${ids.importId}` }) },
   { route: 'GET /imports/{id}/report', allowed: 'derbyshireAuditor', forbidden: 'statistician', status: 403, call: (ids) => ({ path: `/imports/${ids.importId}/report` }) },
@@ -115,7 +122,7 @@ describe('permission matrix', () => {
   async function freshIds(route: string): Promise<Ids> {
     // A draft for confirm; a confirmed record otherwise; each case gets its own so order does not matter.
     const body = route.endsWith('/confirm') ? crimeBody({ status: 'draft' }) : crimeBody();
-    const crime = (await request(app.getHttpServer()).post('/crimes').set(who.derbyshireRegistrar).send(body).expect(201)).body as { id: string };
+    const crime = (await request(app.getHttpServer()).post('/crimes').set(who.derbyshireRegistrar).send(body).expect(201)).body as { id: string; crimeReference: string };
     // Users and logins cost an argon2 hash each: make them only for the routes that need them.
     const user = route.startsWith('PATCH /users/')
       ? await app.get(UsersService).create('test', { username: `matrix-target.${randomUUID().slice(0, 8)}`, displayName: 'T', password: randomUUID(), roles: ['auditor'], forceIds: [], allForces: true }, () => true)
@@ -125,7 +132,7 @@ describe('permission matrix', () => {
       ? ((await request(app.getHttpServer()).post('/imports').set(who.derbyshireRegistrar).set('content-type', 'text/csv').send(importCsv()).expect(201)).body as { id: string }).id
       : '';
     const auditing = route.includes('/audit') && route.includes('{id}') ? await auditingIds(app, who, crime.id) : { item: '', audit: '', sampled: '' };
-    return { crime: crime.id, user: user.id, throwaway, importId, auditing };
+    return { crime: crime.id, crimeReference: crime.crimeReference, user: user.id, throwaway, importId, auditing };
   }
 
   async function send(c: Case, as: Persona, ids: Ids) {

@@ -16,6 +16,7 @@ import { ImportsHttpModule } from './imports/imports-http.module.js';
 import { NationalHttpModule } from './national/national-http.module.js';
 import { ReturnsHttpModule } from './returns/returns-http.module.js';
 import { HealthController } from './health/health.controller.js';
+import { validationException } from './http/validation-errors.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { RulesController } from './rules/rules.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -54,7 +55,9 @@ export class AppModule {
         ScopedDb,
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+          useValue: new ValidationPipe({
+            whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false, exceptionFactory: validationException,
+          }),
         },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: JwtAuthGuard },

@@ -6,23 +6,17 @@ import { requestId } from './http/request-id.middleware.js';
 
 // What cannot be a provider; shared by main.ts and the e2e tests so both run the same app.
 export interface HttpOptions {
-  authRequestsPerMinute: number; // per client address, for /auth/login and /auth/refresh
+  authRequestsPerMinute: number; // per client address, for /auth/login (six times this for /auth/refresh)
 }
 
 export function configureApp(app: INestApplication, opts: HttpOptions = { authRequestsPerMinute: 10 }): void {
   app.use(requestId);
   app.use(helmet());
   // Slows password guessing from one client; the per-account lockout stops it across clients.
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: opts.authRequestsPerMinute,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message: 'too many login attempts: wait a minute' });
-    },
-  });
-  app.use(['/auth/login', '/auth/refresh'], limiter);
+  app.use('/auth/login', authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'));
+  // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user
+  // out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.
+  app.use('/auth/refresh', authLimiter(opts.authRequestsPerMinute * 6, 'too many token refreshes: wait a minute'));
   const doc = new DocumentBuilder()
     .setTitle('Cyberflag')
     .setDescription('Recording and returns for the police online crime flag (England and Wales)')
@@ -30,4 +24,16 @@ export function configureApp(app: INestApplication, opts: HttpOptions = { authRe
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /auth/login for a token' })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
+}
+
+function authLimiter(perMinute: number, message: string) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    handler: (_req, res) => {
+      res.status(429).json({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message });
+    },
+  });
 }

@@ -17,6 +17,16 @@ export interface AccessPayload {
   sub: string;
   sid: string;
   typ: 'access';
+  exp?: number; // set by the signer (seconds since the epoch)
+}
+
+// GET /auth/me: who the caller is and how long their session lasts.
+export interface MeView {
+  username: string;
+  displayName: string;
+  roles: string[];
+  forces: string[] | 'all';
+  session: { id: string; accessTokenExpiresAt: Date | null; refreshExpiresAt: Date };
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -92,8 +102,23 @@ export class AuthService {
     await this.ds.query(`UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [sessionId]);
   }
 
+  async me(actor: Actor & { sessionId: string; accessExpiresAt: Date | null }): Promise<MeView> {
+    const rows: { username: string; expires_at: Date }[] = await this.ds.query(
+      `SELECT u.username, s.expires_at FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1`,
+      [actor.sessionId],
+    );
+    if (!rows[0]) throw new UnauthorizedException('session ended');
+    return {
+      username: rows[0].username,
+      displayName: actor.displayName,
+      roles: actor.roles,
+      forces: actor.forces,
+      session: { id: actor.sessionId, accessTokenExpiresAt: actor.accessExpiresAt, refreshExpiresAt: rows[0].expires_at },
+    };
+  }
+
   // Called for every request by the JWT strategy, after the signature and expiry checks.
-  async actorFor(payload: AccessPayload): Promise<Actor & { sessionId: string }> {
+  async actorFor(payload: AccessPayload): Promise<Actor & { sessionId: string; accessExpiresAt: Date | null }> {
     if (payload.typ !== 'access' || typeof payload.sid !== 'string') throw new UnauthorizedException();
     const rows: UserRow[] = await this.ds.query(
       `SELECT u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id
@@ -101,7 +126,7 @@ export class AuthService {
       [payload.sid, payload.sub],
     );
     if (!rows[0]) throw new UnauthorizedException('session ended');
-    return { ...toActor(rows[0]), sessionId: payload.sid };
+    return { ...toActor(rows[0]), sessionId: payload.sid, accessExpiresAt: payload.exp ? new Date(payload.exp * 1000) : null };
   }
 
   private async tokens(username: string, sid: string, secret: string): Promise<TokenPair> {

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
@@ -19,19 +20,22 @@ export class CrimeAmendmentService {
   ) {}
 
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
-      const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
-      assertLive(before);
-      const changes = diff(before, input.changes, AMENDABLE_FIELDS);
-      if (Object.keys(changes).length === 0) return before; // nothing changed: no new version
-      const after = { ...before, ...input.changes };
-      const outcome = this.rules.checkCrime(toRuleFacts(after), [...before.acknowledgedRules, ...input.acknowledge]);
-      const patch: Partial<Crime> = { ...input.changes, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-      const saved = await this.store.update(em, before, patch, ctx.actor, 'amended', input.reason, changes);
-      await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
-      return saved;
-    });
+    const crime = await this.db.run(ctx.actor.forces, (em) => this.amendIn(em, ctx, id, input));
     return toView(crime);
+  }
+
+  // The amendment inside the caller's transaction (bulk resolution runs many in one).
+  async amendIn(em: EntityManager, ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<Crime> {
+    const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
+    assertLive(before);
+    const changes = diff(before, input.changes, AMENDABLE_FIELDS);
+    if (Object.keys(changes).length === 0) return before; // nothing changed: no new version
+    const after = { ...before, ...input.changes };
+    const outcome = this.rules.checkCrime(toRuleFacts(after), [...before.acknowledgedRules, ...input.acknowledge]);
+    const patch: Partial<Crime> = { ...input.changes, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
+    const saved = await this.store.update(em, before, patch, ctx.actor, 'amended', input.reason, changes);
+    await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
+    return saved;
   }
 
   async reclassify(ctx: RequestContext, id: string, input: ReclassifyCrimeInput): Promise<CrimeView> {
@@ -54,7 +58,7 @@ export class CrimeAmendmentService {
   }
 }
 
-function assertLive(crime: Crime): void {
+export function assertLive(crime: Crime): void {
   if (crime.status === 'cancelled' || crime.status === 'transferred') {
     throw new DomainError('INVALID_TRANSITION', `a ${crime.status} record cannot be changed`);
   }

@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
-import { DomainError, ScopedDb } from '#libs/persistence';
+import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
@@ -67,15 +67,47 @@ export class CrimeQueryService {
     if (q.offenceCode !== undefined) qb.andWhere('c.offence_code = :code', { code: q.offenceCode });
     if (q.onlineFlag !== undefined) qb.andWhere('c.online_flag = :flag', { flag: q.onlineFlag });
     if (q.status !== undefined) qb.andWhere('c.status = :status', { status: q.status });
+    if (q.reference !== undefined) qb.andWhere('c.crime_reference = :ref', { ref: q.reference });
+    if (q.referencePrefix !== undefined) {
+      qb.andWhere('starts_with(c.crime_reference, :prefix)', { prefix: q.referencePrefix });
+      // Where text sorts by code point, the prefix is one range of uq_crimes_reference (force_id, crime_reference):
+      // an index range scan. Under a linguistic collation it is not a contiguous range, so only the exact filter runs.
+      if (await this.codePointOrder(em)) {
+        qb.andWhere('c.crime_reference >= :prefix AND c.crime_reference < :prefixEnd', { prefixEnd: prefixEnd(q.referencePrefix) });
+      }
+    }
     if (q.cursor !== undefined) {
-      const [recordedAt, id] = decodeCursor(q.cursor);
+      const [recordedAt, id] = decodeKeysetCursor(q.cursor);
       qb.andWhere('(c.recorded_at, c.id) < (:cRecordedAt, :cId)', { cRecordedAt: recordedAt, cId: id });
     }
     const rows = await qb.orderBy('c.recorded_at', 'DESC').addOrderBy('c.id', 'DESC').limit(q.limit + 1).getMany();
     const items = rows.slice(0, q.limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > q.limit && last ? encodeCursor(last) : null;
+    const nextCursor = rows.length > q.limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
     return { items: items.map(toView), nextCursor };
+  }
+
+  // GET /crimes/by-reference/:force/:reference: the record, or 404. Asking about a force outside the caller's
+  // scope answers 403, as listing it does (it says nothing about whether the reference exists).
+  byReference(ctx: RequestContext, forceId: string, reference: string): Promise<CrimeView> {
+    if (!canAccessForce(ctx.actor, forceId)) {
+      throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read crimes of force ${forceId}`);
+    }
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const crime = await em.getRepository(Crime).findOneBy({ forceId, crimeReference: reference });
+      if (!crime) throw new DomainError('NOT_FOUND', `no crime ${reference} in ${forceId}`);
+      await this.log.record(em, this.store.entry(ctx, 'consultation', crime));
+      return toView(crime);
+    });
+  }
+
+  private collation?: Promise<boolean>;
+  private codePointOrder(em: EntityManager): Promise<boolean> {
+    this.collation ??= em
+      .query(`SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()`)
+      .then((rows: { datcollate: string; datlocprovider: string }[]) =>
+        rows[0] !== undefined && rows[0].datlocprovider !== 'i' && /^(C|POSIX|C\.UTF-?8)$/i.test(rows[0].datcollate));
+    return this.collation;
   }
 
   history(ctx: RequestContext, id: string): Promise<HistoryEntryView[]> {
@@ -99,27 +131,12 @@ export class CrimeQueryService {
     });
   }
 
-  private async find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
-    const qb = em.getRepository(Crime).createQueryBuilder('c').where('c.id = :id', { id });
-    const crime = await this.store.scoped(qb, actor).getOne();
-    if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
-    return crime;
+  private find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
+    return this.store.find(em, actor, id);
   }
 }
 
-function encodeCursor(c: Crime): string {
-  return Buffer.from(JSON.stringify([c.recordedAt.toISOString(), c.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const v: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(v) && v.length === 2 && typeof v[0] === 'string' && typeof v[1] === 'string'
-      && !Number.isNaN(Date.parse(v[0])) && /^[0-9a-f-]{36}$/i.test(v[1])) {
-      return [v[0], v[1]];
-    }
-  } catch {
-    // fall through to the coded error
-  }
-  throw new DomainError('INVALID_INPUT', 'cursor is not valid');
+// The least string greater than every string starting with p, in code-point order.
+function prefixEnd(p: string): string {
+  return p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) + 1);
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, type EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
@@ -41,20 +41,23 @@ export class CrimeRecordingService {
   }
 
   async confirm(ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
-      const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
-      if (before.status !== 'draft') {
-        throw new DomainError('INVALID_TRANSITION', `only a draft can be confirmed; this record is ${before.status}`);
-      }
-      const outcome = this.rules.checkCrime(
-        toRuleFacts({ ...before, status: 'confirmed' }),
-        [...before.acknowledgedRules, ...input.acknowledge],
-      );
-      const patch: Partial<Crime> = { status: 'confirmed', ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-      const after = await this.store.update(em, before, patch, ctx.actor, 'confirmed', null, diff(before, patch, ['status']));
-      await this.log.record(em, this.store.entry(ctx, 'alteration', after));
-      return after;
-    });
+    const crime = await this.db.run(ctx.actor.forces, (em) => this.confirmIn(em, ctx, id, input));
     return toView(crime);
+  }
+
+  // Confirmation inside the caller's transaction (bulk resolution runs many in one).
+  async confirmIn(em: EntityManager, ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<Crime> {
+    const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
+    if (before.status !== 'draft') {
+      throw new DomainError('INVALID_TRANSITION', `only a draft can be confirmed; this record is ${before.status}`);
+    }
+    const outcome = this.rules.checkCrime(
+      toRuleFacts({ ...before, status: 'confirmed' }),
+      [...before.acknowledgedRules, ...input.acknowledge],
+    );
+    const patch: Partial<Crime> = { status: 'confirmed', ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
+    const after = await this.store.update(em, before, patch, ctx.actor, 'confirmed', null, diff(before, patch, ['status']));
+    await this.log.record(em, this.store.entry(ctx, 'alteration', after));
+    return after;
   }
 }

@@ -4,9 +4,11 @@ import {
   evaluateCancellation,
   evaluateCrime,
   evaluateReclassification,
+  explainFinding,
   partitionFindings,
   type CancellationFacts,
   type CrimeFacts,
+  type FindingView,
   type ReclassificationFacts,
   type RuleContext,
   type RuleFinding,
@@ -27,6 +29,11 @@ export class CrimeRuleChecker {
     return this.decide(evaluateCrime(facts, this.ctx), acknowledge);
   }
 
+  // The findings for a candidate record without refusing anything (validate without saving).
+  explainCrime(facts: CrimeFacts): FindingView[] {
+    return evaluateCrime(facts, this.ctx).map(explainFinding);
+  }
+
   checkCancellation(facts: CancellationFacts): void {
     this.decide(evaluateCancellation(facts, this.ctx), []);
   }
@@ -42,8 +49,8 @@ export class CrimeRuleChecker {
       const codes = refused.map((f) => f.code);
       throw new DomainError('RULE_VIOLATION', `recording rules refused the record: ${codes.join(', ')}`, {
         ruleCodes: codes,
-        violations: refused,
-        warnings,
+        violations: refused.map(explainFinding),
+        warnings: warnings.map(explainFinding),
       });
     }
     const codes = (list: RuleFinding[]) => [...new Set(list.map((f) => f.code))];

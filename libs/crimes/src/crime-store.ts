@@ -28,6 +28,14 @@ export class CrimeStore {
     return crime;
   }
 
+  // A scoped read by id; another force's record answers 404.
+  async find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
+    const qb = em.getRepository(Crime).createQueryBuilder('c').where('c.id = :id', { id });
+    const crime = await this.scoped(qb, actor).getOne();
+    if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    return crime;
+  }
+
   entry(ctx: RequestContext, action: AccessAction, crime: Crime, alsoForces: string[] = []): AccessEntry {
     return {
       userId: ctx.actor.userId,

@@ -22,6 +22,16 @@ export const AMENDABLE_FIELDS = [
   'victimAge', 'victimSex', 'suspectAge', 'domesticAbuse', 'hateStrands', 'childSexualExploitation', 'childSexualAbuse',
 ] as const satisfies readonly (keyof RecordedFacts)[];
 
+// What a new record holds for facts its creator did not state.
+export type DefaultedFact = 'offenceTo' | 'onlineMethod' | 'onlinePlatform' | 'victimAge' | 'suspectAge' | 'domesticAbuse'
+  | 'hateStrands' | 'childSexualExploitation' | 'childSexualAbuse';
+export function factDefaults(): Pick<RecordedFacts, DefaultedFact> {
+  return {
+    offenceTo: null, onlineMethod: null, onlinePlatform: null, victimAge: null, suspectAge: null,
+    domesticAbuse: false, hateStrands: [], childSexualExploitation: false, childSexualAbuse: false,
+  };
+}
+
 export interface RecordCrimeInput extends RecordedFacts {
   forceId: string;
   crimeReference: string;
@@ -57,6 +67,8 @@ export interface CrimeListQuery {
   offenceCode?: string;
   onlineFlag?: OnlineFlag;
   status?: CrimeStatus;
+  reference?: string; // exact crime reference
+  referencePrefix?: string; // crime references starting with this
   limit: number;
   cursor?: string;
 }

@@ -10,10 +10,13 @@ import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore } from './crime-store.js';
+import { CrimeBulkService } from './crime-bulk.service.js';
+import { CrimeValidationService } from './crime-validation.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Crime, CrimeHistory]), RecordingRulesModule],
-  providers: [ScopedDb, CrimeStore, CrimeRuleChecker, CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
-  exports: [CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService],
+  providers: [ScopedDb, CrimeStore, CrimeRuleChecker, CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService,
+    CrimeValidationService, CrimeBulkService],
+  exports: [CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService, CrimeValidationService, CrimeBulkService],
 })
 export class CrimesModule {}

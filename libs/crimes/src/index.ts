@@ -6,3 +6,5 @@ export * from './crime-recording.service.js';
 export * from './crime-amendment.service.js';
 export * from './crime-removal.service.js';
 export * from './crimes.module.js';
+export * from './crime-validation.service.js';
+export * from './crime-bulk.service.js';

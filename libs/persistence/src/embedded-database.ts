@@ -71,6 +71,8 @@ export async function startEmbeddedDatabase(
     // PostgreSQL refuses to run as root; as root the package runs it as an unprivileged `postgres` user.
     createPostgresUser: asRoot,
     postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // Code-point collation whatever the laptop's locale: crime-reference prefix searches are then one index range.
+    initdbFlags: ['--encoding=UTF8', '--lc-collate=C', '--lc-ctype=C'],
     onLog: (m) => log(m.trim()),
     onError: (e) => log(`[error] ${e instanceof Error ? e.message : String(e)}`),
   });

@@ -4,3 +4,4 @@ export * from './migrate.js';
 export * from './scoped-db.js';
 export * from './snake-naming.strategy.js';
 export * from './typeorm-options.js';
+export * from './keyset-cursor.js';

@@ -6,3 +6,4 @@ export * from './uk-time.js';
 export * from './rules-config.js';
 export * from './registry.js';
 export { MIN_JUSTIFICATION_CHARS } from './rules/cancellation-reason.rule.js';
+export * from './rule-fields.js';

@@ -1,9 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
-import { AuditsService, type AuditView, type SampledRecordView } from '#libs/auditing';
+import { AuditsService, type AuditSummaryView, type AuditView, type SampledRecordView } from '#libs/auditing';
 import { DomainError } from '#libs/persistence';
-import { CreateAuditDto, VerdictDto } from './dto/audits.dto.js';
+import { CreateAuditDto, ListAuditsQueryDto, VerdictDto } from './dto/audits.dto.js';
 
 const Uuid = (name: string) => Param(name, new ParseUUIDPipe({ version: undefined }));
 
@@ -30,6 +30,12 @@ export class AuditsController {
       seed: dto.seed,
       finitePopulationCorrection: dto.finitePopulationCorrection,
     });
+  }
+
+  @Get()
+  @ApiOperation({ summary: "Audits of the forces in your scope, newest first, with status and progress (mine=true: the ones you created)" })
+  list(@Ctx() ctx: RequestContext, @Query() q: ListAuditsQueryDto): Promise<AuditSummaryView[]> {
+    return this.audits.list(ctx, { status: q.status, mine: q.mine === 'true', limit: q.limit ?? 100 });
   }
 
   @Get(':id')

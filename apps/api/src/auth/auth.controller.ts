@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { AuthService, LocalAuthGuard, Public, Roles, ROLES, type Actor, type TokenPair, type UserRow } from '#libs/auth';
+import { AuthService, LocalAuthGuard, Public, Roles, ROLES, type Actor, type MeView, type TokenPair, type UserRow } from '#libs/auth';
 
 class LoginDto {
   @ApiProperty() @IsString() @MaxLength(64) username: string;
@@ -32,6 +32,13 @@ export class AuthController {
   @HttpCode(200)
   refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Get('me')
+  @Roles(...ROLES)
+  @ApiOperation({ summary: 'Who am I: username, roles, forces, and when the access token and the session expire' })
+  me(@Req() req: { actor: Actor & { sessionId: string; accessExpiresAt: Date | null } }): Promise<MeView> {
+    return this.auth.me(req.actor);
   }
 
   @Post('logout')

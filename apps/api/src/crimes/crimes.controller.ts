@@ -2,13 +2,14 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Que
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
-  CrimeAmendmentService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService,
-  type CrimePage, type CrimeView, type HistoryEntryView, type RecordedFacts,
+  CrimeAmendmentService, CrimeBulkService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService, CrimeValidationService,
+  factDefaults, type BulkResult, type CrimePage, type CrimeView, type HistoryEntryView, type RecordedFacts, type ValidationView,
 } from '#libs/crimes';
 import { parseFinancialYear } from '#libs/recording-rules';
 import { DomainError } from '#libs/persistence';
 import {
-  AmendCrimeDto, CancelCrimeDto, ConfirmCrimeDto, CreateCrimeDto, ListCrimesQueryDto, ReclassifyCrimeDto, TransferCrimeDto,
+  AmendCrimeDto, BulkResolveDto, CancelCrimeDto, ConfirmCrimeDto, CreateCrimeDto, ListCrimesQueryDto, ReclassifyCrimeDto, TransferCrimeDto,
+  ValidateCrimeDto,
 } from './dto/crime-commands.dto.js';
 import { factsFromDto } from './dto/crime-fields.dto.js';
 
@@ -22,6 +23,8 @@ export class CrimesController {
     private readonly amendment: CrimeAmendmentService,
     private readonly removal: CrimeRemovalService,
     private readonly query: CrimeQueryService,
+    private readonly validation: CrimeValidationService,
+    private readonly bulk: CrimeBulkService,
   ) {}
 
   @Post()
@@ -30,8 +33,7 @@ export class CrimesController {
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
     const facts = factsFromDto(dto) as RecordedFacts;
     return this.recording.record(ctx, {
-      ...{ offenceTo: null, onlineMethod: null, onlinePlatform: null, victimAge: null, suspectAge: null },
-      ...{ domesticAbuse: false, hateStrands: [], childSexualExploitation: false, childSexualAbuse: false },
+      ...factDefaults(),
       ...facts,
       forceId: dto.forceId,
       crimeReference: dto.crimeReference,
@@ -53,9 +55,47 @@ export class CrimesController {
       offenceCode: q.offence,
       onlineFlag: q.flag,
       status: q.status,
+      reference: q.reference,
+      referencePrefix: q.referencePrefix,
       limit,
       cursor: q.cursor,
     });
+  }
+
+  @Get('by-reference/:force/*reference')
+  @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiOperation({ summary: 'The record with this crime reference in this force, or 404 (the reference may contain /)' })
+  byReference(@Ctx() ctx: RequestContext, @Param('force') force: string, @Param('reference') reference: string | string[]): Promise<CrimeView> {
+    // Express 5 gives a wildcard as its path segments; a reference sent URL-encoded (%2F) arrives as one.
+    return this.query.byReference(ctx, force, Array.isArray(reference) ? reference.join('/') : reference);
+  }
+
+  @Post('validate')
+  @HttpCode(200)
+  @Roles('registrar', 'force_crime_registrar')
+  @ApiOperation({ summary: 'Run the recording rules on a candidate record or amendment without saving anything' })
+  validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCrimeDto): Promise<ValidationView> {
+    const { crimeId, forceId, crimeReference, offenceCode, status, acknowledge, ...fields } = dto;
+    const facts = factsFromDto(fields);
+    if (crimeId !== undefined) {
+      if (offenceCode !== undefined || forceId !== undefined || crimeReference !== undefined || status !== undefined) {
+        throw new DomainError('INVALID_INPUT', 'an amendment changes facts only: forceId, crimeReference, offenceCode and status are not amended', {
+          hints: ['an offence code changes through POST /crimes/:id/reclassify, with a reason (HOCR Section B)'],
+        });
+      }
+      return this.validation.amendment(ctx, crimeId, { changes: facts, acknowledge: acknowledge ?? [] });
+    }
+    return Promise.resolve(this.validation.candidate(ctx, { ...facts, forceId, crimeReference, offenceCode, status, acknowledge }));
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @Roles('force_crime_registrar')
+  @ApiOperation({ summary: 'Amend and/or confirm many drafts in one transaction (all_or_nothing) or item by item (per_item)' })
+  bulkResolve(@Ctx() ctx: RequestContext, @Body() dto: BulkResolveDto): Promise<BulkResult> {
+    return this.bulk.resolve(ctx, dto.mode ?? 'all_or_nothing', dto.items.map(({ id, version, reason, confirm, acknowledge, ...fields }) => ({
+      id, version, reason, confirm, acknowledge, changes: factsFromDto(fields),
+    })));
   }
 
   @Get(':id')

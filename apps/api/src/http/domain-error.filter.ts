@@ -64,12 +64,13 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (err instanceof HttpException) {
       const r = err.getResponse();
       const message = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
+      const hints = typeof r === 'object' ? (r as { hints?: string[] }).hints : undefined;
       const statusCode = err.getStatus();
       return {
         statusCode,
         code: HttpStatus[statusCode] ?? 'HTTP_ERROR',
         message: Array.isArray(message) ? message.join('; ') : String(message),
-        details: Array.isArray(message) ? { errors: message } : undefined,
+        details: Array.isArray(message) ? { errors: message, ...(hints && { hints }) } : undefined,
         requestId,
       };
     }

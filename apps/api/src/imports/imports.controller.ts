@@ -1,16 +1,23 @@
 import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
 import { ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
-import { ImportReports, ImportService, type ImportJobView, type ImportMode, type RejectionView } from '#libs/imports';
+import { ImportReports, ImportService, type ImportJobView, type ImportMode, type ImportPage, type ImportState, type RejectionView } from '#libs/imports';
 import { DomainError } from '#libs/persistence';
 
 class StartImportQueryDto {
   @ApiPropertyOptional({ enum: ['csv', 'ndjson'], description: 'default: from Content-Type' }) @IsOptional() @IsIn(['csv', 'ndjson']) format?: 'csv' | 'ndjson';
   @ApiPropertyOptional({ enum: ['all_or_nothing', 'accept_valid', 'dry_run'], default: 'all_or_nothing' })
   @IsOptional() @IsIn(['all_or_nothing', 'accept_valid', 'dry_run']) mode?: ImportMode;
+}
+class ListImportsQueryDto {
+  @ApiPropertyOptional({ enum: ['running', 'completed', 'rejected', 'failed'] })
+  @IsOptional() @IsIn(['running', 'completed', 'rejected', 'failed']) state?: ImportState;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
 }
 class ReportQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
@@ -45,6 +52,13 @@ export class ImportsController {
       throw new DomainError('INVALID_INPUT', 'X-Import-Id must be a UUID');
     }
     return this.imports.run(ctx, req, { id, format, mode: q.mode ?? 'all_or_nothing', fileName: req.header('x-file-name') ?? null });
+  }
+
+  @Get()
+  @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiOperation({ summary: 'Imports you may see, newest first: yours, and those into your forces whoever ran them' })
+  list(@Ctx() ctx: RequestContext, @Query() q: ListImportsQueryDto): Promise<ImportPage> {
+    return this.reports.list(ctx, { state: q.state, cursor: q.cursor, limit: q.limit ?? 50 });
   }
 
   @Get(':id')

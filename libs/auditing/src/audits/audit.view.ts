@@ -1,5 +1,5 @@
 import { measureResult, type MeasureResult, type StratumTally } from './audit-results.js';
-import type { AuditRow, SampleRow, StratumRow, Verdict } from './audits.query.js';
+import type { AuditRow, AuditSummaryRow, SampleRow, StratumRow, Verdict } from './audits.query.js';
 
 export interface SampledRecordView {
   crimeId: string;
@@ -35,8 +35,9 @@ export interface AuditView {
 const RESULTS_NOTE =
   "accuracy = correct / (correct + incorrect); 'cannot tell' verdicts are excluded from n and counted apart; 95% Wilson intervals";
 
-export function toAuditView(a: AuditRow, strata: readonly StratumRow[], sample: readonly SampleRow[]): AuditView {
-  const withVerdict = sample.filter((s) => s.flag_verdict !== null).length;
+type AuditHead = Omit<AuditView, 'strata' | 'sample' | 'progress' | 'results'>;
+
+function auditHead(a: AuditRow): AuditHead {
   return {
     id: a.id,
     forceId: a.force_id,
@@ -51,6 +52,13 @@ export function toAuditView(a: AuditRow, strata: readonly StratumRow[], sample: 
     createdBy: a.created_by,
     closedAt: a.closed_at,
     closedBy: a.closed_by,
+  };
+}
+
+export function toAuditView(a: AuditRow, strata: readonly StratumRow[], sample: readonly SampleRow[]): AuditView {
+  const withVerdict = sample.filter((s) => s.flag_verdict !== null).length;
+  return {
+    ...auditHead(a),
     strata: strata.map((s) => ({ stratum: s.stratum, populationSize: s.population_size, sampleSize: s.sample_size })),
     sample: sample.map(toSampledRecordView),
     progress: { sampled: sample.length, withVerdict, pending: sample.length - withVerdict },
@@ -91,4 +99,11 @@ function tallies(strata: readonly StratumRow[], sample: readonly SampleRow[], fi
       cannotTell: count('cannot_tell'),
     };
   });
+}
+
+// One line of GET /audits.
+export type AuditSummaryView = AuditHead & Pick<AuditView, 'progress'>;
+
+export function toAuditSummaryView(a: AuditSummaryRow): AuditSummaryView {
+  return { ...auditHead(a), progress: { sampled: a.sample_size, withVerdict: a.with_verdict, pending: a.sample_size - a.with_verdict } };
 }

@@ -163,3 +163,22 @@ export async function setVerdict(
 export async function closeAudit(db: Queryable, forceId: string, auditId: string, by: string): Promise<void> {
   await db.query(`UPDATE audits SET status = 'closed', closed_at = now(), closed_by = $3 WHERE force_id = $1 AND id = $2`, [forceId, auditId, by]);
 }
+
+export interface AuditSummaryRow extends AuditRow {
+  with_verdict: number;
+}
+
+// GET /audits: the audits of the forces in scope, newest first, with how many sampled records have a verdict.
+export function listAudits(db: Queryable, p: { forceIds: string[] | null; status: 'open' | 'closed' | null; createdBy: string | null; limit: number }): Promise<AuditSummaryRow[]> {
+  return db.query<AuditSummaryRow>(
+    `SELECT a.*, (SELECT count(*)::int FROM audit_samples s
+                  WHERE s.force_id = a.force_id AND s.audit_id = a.id AND s.flag_verdict IS NOT NULL) AS with_verdict
+     FROM audits a
+     WHERE ($1::text[] IS NULL OR a.force_id = ANY ($1::text[]))
+       AND ($2::text IS NULL OR a.status = $2)
+       AND ($3::text IS NULL OR a.created_by = $3)
+     ORDER BY a.created_at DESC, a.id DESC
+     LIMIT $4`,
+    [p.forceIds, p.status, p.createdBy, p.limit],
+  );
+}

@@ -5,10 +5,10 @@ import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import { accessEntry, assertForce, parseYear, scopeList } from '../audit-context.js';
-import { toAuditView, toSampledRecordView, type AuditView, type SampledRecordView } from './audit.view.js';
+import { toAuditSummaryView, toAuditView, toSampledRecordView, type AuditSummaryView, type AuditView, type SampledRecordView } from './audit.view.js';
 import { auditPeriod, planAudit, type SizeBasis } from './audit-design.js';
 import {
-  auditSample, auditStrata, closeAudit, findAudit, insertAudit, insertStrataAndSample, queryAuditPopulation, setVerdict, unknownGroups,
+  auditSample, auditStrata, closeAudit, findAudit, insertAudit, insertStrataAndSample, listAudits, queryAuditPopulation, setVerdict, unknownGroups,
   type AuditRow, type Verdict,
 } from './audits.query.js';
 
@@ -62,6 +62,14 @@ export class AuditsService {
       await insertStrataAndSample(em, input.forceId, id, strata, plan.sample);
       return this.loggedView(em, ctx, id);
     });
+  }
+
+  // The audits of the caller's forces, without their samples: no record-level data, so nothing to log.
+  async list(ctx: RequestContext, q: { status?: 'open' | 'closed'; mine?: boolean; limit: number }): Promise<AuditSummaryView[]> {
+    const rows = await this.db.run(ctx.actor.forces, (em) => listAudits(em, {
+      forceIds: scopeList(ctx.actor.forces), status: q.status ?? null, createdBy: q.mine ? ctx.actor.userId : null, limit: q.limit,
+    }));
+    return rows.map(toAuditSummaryView);
   }
 
   get(ctx: RequestContext, id: string): Promise<AuditView> {

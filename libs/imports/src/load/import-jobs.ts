@@ -96,6 +96,23 @@ export class ImportJobs {
     return rows[0] ? view(rows[0]) : undefined;
   }
 
+  // Newest first, keyset-paged on (created_at, id). The visibility rule is the one ImportReports.visibleJob applies.
+  async list(v: { userId: string; forces: string[] | 'all'; state?: ImportState; before?: [string, string]; limit: number }): Promise<ImportJobView[]> {
+    const rows: JobRow[] = await this.ds.query(
+      `SELECT * FROM imports
+       WHERE ($2::text[] IS NULL OR created_by = $1
+              OR (NOT '*' = ANY (scope) AND scope <@ $2::text[])
+              OR ('*' = ANY (scope) AND cardinality(forces) > 0 AND forces <@ $2::text[]))
+         AND ($3::text IS NULL OR state = $3)
+         AND ($4::timestamptz IS NULL OR (date_trunc('milliseconds', created_at), id) < ($4, $5::uuid))
+       -- milliseconds: the cursor carries a JavaScript date, so the page edge must compare at that precision
+       ORDER BY date_trunc('milliseconds', created_at) DESC, id DESC
+       LIMIT $6`,
+      [v.userId, v.forces === 'all' ? null : v.forces, v.state ?? null, v.before?.[0] ?? null, v.before?.[1] ?? null, v.limit],
+    );
+    return rows.map(view);
+  }
+
   async rejections(id: string, afterLine: number, limit: number): Promise<RejectionView[]> {
     const rows: { line: number; crime_reference: string | null; force_id: string | null; codes: string[]; message: string }[] = await this.ds.query(
       `SELECT line, crime_reference, force_id, codes, message FROM import_rejections WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`,

@@ -1,12 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
-import { DomainError, ScopedDb } from '#libs/persistence';
+import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#libs/persistence';
 import { reportCsvLines } from '../report.js';
-import { ImportJobs, type ImportJobView, type RejectionView } from './import-jobs.js';
+import { ImportJobs, type ImportJobView, type ImportState, type RejectionView } from './import-jobs.js';
 
-// Who may see an import: its creator, or a caller whose scope covers every force the import was allowed to touch.
-// Others get 404, so imports of other forces do not reveal themselves.
+export interface ImportPage {
+  items: ImportJobView[];
+  nextCursor: string | null;
+}
+
+// Who may see an import: its creator; a caller whose scope covers every force the import was allowed to touch;
+// or, for an import allowed to touch any force, a caller whose scope covers every force it did touch (once it has
+// finished: a force registrar sees the national loads into their forces). Others get 404, so imports of other
+// forces do not reveal themselves.
 @Injectable()
 export class ImportReports {
   constructor(
@@ -18,9 +25,20 @@ export class ImportReports {
   async visibleJob(ctx: RequestContext, id: string): Promise<ImportJobView> {
     const job = await this.jobs.get(id);
     const { forces } = ctx.actor;
-    const covers = job && (job.createdBy === ctx.actor.userId || forces === 'all' || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f))));
+    const covers = job && (job.createdBy === ctx.actor.userId || forces === 'all'
+      || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f)))
+      || (job.scope.includes('*') && job.forces.length > 0 && job.forces.every((f) => forces.includes(f))));
     if (!job || !covers) throw new DomainError('NOT_FOUND', `import ${id} not found`);
     return job;
+  }
+
+  // GET /imports: the imports the caller may see, newest first. Counts and states only: no record-level data.
+  async list(ctx: RequestContext, q: { state?: ImportState; cursor?: string; limit: number }): Promise<ImportPage> {
+    const before = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
+    const rows = await this.jobs.list({ userId: ctx.actor.userId, forces: ctx.actor.forces, state: q.state, before, limit: q.limit + 1 });
+    const items = rows.slice(0, q.limit);
+    const last = items.at(-1);
+    return { items, nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null };
   }
 
   // The report names crime references: reading it is a consultation of record-level data.

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf,
+  ArrayMaxSize, ArrayNotEmpty, IsArray, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf,
 } from 'class-validator';
 import { VERDICTS, type Verdict } from '#libs/auditing';
 import { IsForceId, IsOneOf } from '../../http/validation.js';
@@ -28,4 +29,12 @@ export class VerdictDto {
   @IsOneOf(VERDICTS) flag: Verdict;
   @IsOneOf(VERDICTS) classification: Verdict;
   @ApiPropertyOptional({ nullable: true }) @ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined) @IsString() @MaxLength(4000) note?: string | null;
+}
+
+export class ListAuditsQueryDto {
+  @IsOneOf(['open', 'closed'], true) status?: 'open' | 'closed';
+  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'only the audits you created' })
+  @IsOptional() @IsIn(['true', 'false']) mine?: 'true' | 'false';
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
-import { IsArray, IsInt, IsOptional, IsString, Matches, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
 import { IsForceId, IsOffenceCode, IsOneOf, IsReason } from '../../http/validation.js';
 import { CrimeFieldsDto } from './crime-fields.dto.js';
 
@@ -11,10 +12,13 @@ class Versioned {
   @ApiProperty({ description: 'the version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
 }
 
+const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/;
+const REFERENCE_MESSAGE = '$property must be 1-64 letters, digits or / _ . : -, starting with a letter or digit';
+
 export class CreateCrimeDto extends IntersectionType(CrimeFieldsDto, Acknowledge) {
   @IsForceId() forceId: string;
   @ApiProperty({ example: 'DY/2015/000123', description: 'crime reference, unique within the force' })
-  @IsString() @Matches(/^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/, { message: 'crimeReference must be 1-64 letters, digits or / _ . : -' })
+  @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
   crimeReference: string;
   @IsOffenceCode() offenceCode: string;
   @IsOneOf(['draft', 'confirmed']) status: 'draft' | 'confirmed';
@@ -52,4 +56,35 @@ export class ListCrimesQueryDto {
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
   @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' }) limit?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
+  @ApiPropertyOptional({ example: 'DY/2015/000123', description: 'exact crime reference (add force when two forces use it)' })
+  @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) reference?: string;
+  @ApiPropertyOptional({ example: 'DY/2015/', description: 'crime references starting with this (index range scan)' })
+  @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) referencePrefix?: string;
+}
+
+// Validate without saving: a candidate new record (every field optional, so a form can ask as it fills in),
+// or, with crimeId, an amendment of a stored record.
+export class ValidateCrimeDto extends IntersectionType(PartialType(CrimeFieldsDto), Acknowledge) {
+  @ApiPropertyOptional({ description: 'check an amendment of this record instead of a new record' })
+  @IsOptional() @IsUUID() crimeId?: string;
+  @IsForceId(true) forceId?: string;
+  @ApiPropertyOptional({ example: 'DY/2015/000123' })
+  @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) crimeReference?: string;
+  @ApiPropertyOptional({ example: '71/17' })
+  @IsOptional() @IsString() @Matches(/^[0-9A-Za-z][0-9A-Za-z/_-]{0,15}$/) offenceCode?: string;
+  @IsOneOf(['draft', 'confirmed'], true) status?: 'draft' | 'confirmed';
+}
+
+export class BulkItemDto extends IntersectionType(PartialType(CrimeFieldsDto), Versioned, Acknowledge) {
+  @ApiProperty({ description: 'the record to resolve' }) @IsUUID() id: string;
+  @ApiPropertyOptional({ description: 'why the facts change (required when any fact is given)' })
+  @IsOptional() @IsString() @Matches(/\S/, { message: 'reason must not be blank' }) reason?: string;
+  @ApiPropertyOptional({ description: 'confirm the draft (after the amendment, if any)' }) @IsOptional() @IsBoolean() confirm?: boolean;
+}
+
+export class BulkResolveDto {
+  @ApiPropertyOptional({ enum: ['all_or_nothing', 'per_item'], default: 'all_or_nothing' })
+  @IsOptional() @IsIn(['all_or_nothing', 'per_item']) mode?: 'all_or_nothing' | 'per_item';
+  @ApiProperty({ type: [BulkItemDto] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => BulkItemDto) items: BulkItemDto[];
 }
