@@ -16,6 +16,7 @@ import { ImportsHttpModule } from './imports/imports-http.module.js';
 import { NationalHttpModule } from './national/national-http.module.js';
 import { ReturnsHttpModule } from './returns/returns-http.module.js';
 import { HealthController } from './health/health.controller.js';
+import { WebModule } from './web/web.module.js';
 import { validationException } from './http/validation-errors.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { RulesController } from './rules/rules.controller.js';
@@ -49,6 +50,7 @@ export class AppModule {
         ReturnsHttpModule,
         NationalHttpModule,
         AuditingHttpModule,
+        WebModule,
       ],
       controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
       providers: [

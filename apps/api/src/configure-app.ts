@@ -2,6 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { randomBytes } from 'node:crypto';
+import { configureWeb } from './web/configure-web.js';
 import { requestId } from './http/request-id.middleware.js';
 
 // What cannot be a provider; shared by main.ts and the e2e tests so both run the same app.
@@ -11,7 +13,17 @@ export interface HttpOptions {
 
 export function configureApp(app: INestApplication, opts: HttpOptions = { authRequestsPerMinute: 10 }): void {
   app.use(requestId);
-  app.use(helmet());
+  // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
+  app.use((_req: unknown, res: { locals: Record<string, unknown> }, next: () => void) => {
+    res.locals.cspNonce = randomBytes(16).toString('base64');
+    next();
+  });
+  app.use(helmet({
+    contentSecurityPolicy: {
+      directives: { scriptSrc: ["'self'", (_req, res) => `'nonce-${String((res as unknown as { locals: Record<string, unknown> }).locals.cspNonce)}'`] },
+    },
+  }));
+  configureWeb(app);
   // Slows password guessing from one client; the per-account lockout stops it across clients.
   app.use('/auth/login', authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'));
   // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user

@@ -15,3 +15,7 @@ export const Roles = (...roles: Role[]) =>
     ApiForbiddenResponse({ description: `roles allowed: ${roles.join(', ')}` }),
   );
 export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+// A browser page: authenticated by the session cookies (WebSessions) instead of a bearer token, with the same
+// roles check; failures become a sign-in redirect or an error page instead of JSON.
+export const WebPage = () => SetMetadata('cyberflag:web-page', true);

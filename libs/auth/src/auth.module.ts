@@ -5,6 +5,7 @@ import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { AuthService } from './auth.service.js';
 import { JwtStrategy, LocalStrategy } from './strategies.js';
 import { UsersService } from './users.service.js';
+import { WebSessions } from './web-session.js';
 
 @Module({})
 export class AuthModule {
@@ -17,9 +18,10 @@ export class AuthModule {
         { provide: AUTH_CONFIG, useValue: config },
         UsersService,
         AuthService,
+        WebSessions,
         ...(config.passportStrategies === false ? [] : [LocalStrategy, JwtStrategy]),
       ],
-      exports: [AUTH_CONFIG, UsersService, AuthService],
+      exports: [AUTH_CONFIG, UsersService, AuthService, WebSessions],
     };
   }
 }

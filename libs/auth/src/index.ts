@@ -7,3 +7,4 @@ export * from './jwt-auth.guard.js';
 export * from './passwords.js';
 export * from './request-context.js';
 export * from './users.service.js';
+export * from './web-session.js';

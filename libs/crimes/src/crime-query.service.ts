@@ -101,6 +101,20 @@ export class CrimeQueryService {
     });
   }
 
+  // The records the caller created or changed most recently (a home page's "your recent work"), logged as a list.
+  recentWork(ctx: RequestContext, limit: number): Promise<CrimeView[]> {
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const qb = this.store.scoped(em.getRepository(Crime).createQueryBuilder('c'), ctx.actor)
+        .andWhere('c.updated_by = :me', { me: ctx.actor.userId });
+      const rows = await qb.orderBy('c.updated_at', 'DESC').limit(limit).getMany();
+      await this.log.record(em, {
+        userId: ctx.actor.userId, action: 'consultation', forceIds: [...new Set(rows.map((c) => c.forceId))], route: ctx.route,
+        purpose: ctx.purpose, query: { recentWorkOf: ctx.actor.userId }, recordCount: rows.length, requestId: ctx.requestId,
+      });
+      return rows.map(toView);
+    });
+  }
+
   private collation?: Promise<boolean>;
   private codePointOrder(em: EntityManager): Promise<boolean> {
     this.collation ??= em

@@ -102,7 +102,13 @@ export function londonDate(date: Date): string {
 // The instant of local midnight starting a UK calendar day. Midnight always exists in London
 // (clocks change at 01:00 UTC), so two passes settle the offset.
 export function londonMidnight(year: number, month: number, day: number): Date {
-  const wall = Date.UTC(year, month - 1, day);
+  return londonWallTime(year, month, day, 0, 0);
+}
+
+// The instant a London wall clock shows this time (forms take UK local time). A wall time that is ambiguous
+// or skipped (the hour the clocks change) resolves to a neighbouring instant.
+export function londonWallTime(year: number, month: number, day: number, hour: number, minute: number): Date {
+  const wall = Date.UTC(year, month - 1, day, hour, minute);
   let instant = wall - londonOffsetMinutes(new Date(wall)) * 60_000;
   instant = wall - londonOffsetMinutes(new Date(instant)) * 60_000;
   return new Date(instant);

@@ -40,6 +40,12 @@ const PG_ERRORS: Record<string, [number, string]> = {
   '22003': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
 };
 
+// A browser page: marked by the guard, or (for a route that does not exist) a browser asking for HTML.
+function isPage(req: Request): boolean {
+  if ((req as { webPage?: boolean }).webPage) return true;
+  return (req as { route?: unknown }).route === undefined && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+}
+
 // The one place where errors become HTTP responses (style.md §16). Errors are logged once, here.
 @Catch()
 export class DomainErrorFilter implements ExceptionFilter {
@@ -54,7 +60,24 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error(`${req.method} ${req.path} failed [${requestId}]`, err instanceof Error ? err.stack : String(err));
     }
+    if (isPage(req)) return this.page(req, res, body);
     res.status(body.statusCode).json(body);
+  }
+
+  // Browser pages get pages: a sign-in redirect when the session is missing or ended, otherwise an error page
+  // with the same code and message the API would give.
+  private page(req: Request, res: Response, body: ErrorBody): void {
+    if (body.statusCode === 401) {
+      const next = req.method === 'GET' ? `&next=${encodeURIComponent(req.originalUrl)}` : '';
+      return res.redirect(303, `/sign-in?ended=required${next}`);
+    }
+    const heading = { 403: 'You cannot do that', 404: 'Page not found', 409: 'Someone else changed this first' }[body.statusCode]
+      ?? (body.statusCode >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem');
+    const actor = (req as { actor?: unknown }).actor;
+    res.status(body.statusCode).render('error', {
+      title: heading, heading, message: body.statusCode >= 500 ? 'Try again later.' : body.message, code: body.code,
+      requestId: body.requestId, user: undefined, signedIn: actor !== undefined, cspNonce: (res.locals as Record<string, unknown>).cspNonce,
+    });
   }
 
   private toBody(err: unknown, requestId: string): ErrorBody {

@@ -1,0 +1,88 @@
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { AuthService, Public, Roles, ROLES, WebPage, WebSessions } from '#libs/auth';
+import { Catalogue } from '#libs/catalogue';
+import { CrimeQueryService } from '#libs/crimes';
+import { WebCsrfGuard } from './web-csrf.js';
+import { render, type PageRequest } from './web-page.js';
+import { webContext } from './web-context.js';
+import { escapeHtml, ukDateTime } from './view-filters.js';
+
+const ENDED: Record<string, string> = {
+  'signed-out': 'You have signed out.',
+  idle: 'You were signed out because you had not done anything for a while.',
+  required: 'Sign in to continue.',
+};
+
+// Only paths of this service: never an open redirect.
+const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/(?!\/)[\w\-/?=&%.:]*$/.test(next) ? next : '/');
+
+@ApiExcludeController()
+@Controller()
+@WebPage()
+@UseGuards(WebCsrfGuard)
+export class AuthPagesController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: WebSessions,
+    private readonly catalogue: Catalogue,
+    private readonly crimes: CrimeQueryService,
+  ) {}
+
+  @Get('sign-in')
+  @Public()
+  signIn(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string, @Query('ended') ended?: string): void {
+    if (req.actor) return res.redirect(303, safeNext(next));
+    render(req, res, this.catalogue, 'sign-in', { title: 'Sign in', next: safeNext(next), ended: ended ? ENDED[ended] : undefined, errors: {} });
+  }
+
+  @Post('sign-in')
+  @Public()
+  @HttpCode(200)
+  async doSignIn(@Req() req: PageRequest, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
+    const username = typeof body.username === 'string' ? body.username.trim().slice(0, 64) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 256) : '';
+    const errors: Record<string, string> = {};
+    if (!username) errors.username = 'Enter your username';
+    if (!password) errors.password = 'Enter your password';
+    if (Object.keys(errors).length === 0) {
+      try {
+        const user = await this.auth.checkCredentials(username, password);
+        this.sessions.setCookies(res, await this.auth.login(user));
+        return res.redirect(303, safeNext(body.next));
+      } catch {
+        errors.password = 'Enter a correct username and password';
+      }
+    }
+    res.status(400);
+    render(req, res, this.catalogue, 'sign-in', {
+      title: 'Sign in', next: safeNext(body.next), username, errors,
+      errorList: Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` })),
+    });
+  }
+
+  @Post('sign-out')
+  @Roles(...ROLES)
+  async signOut(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    if (req.actor?.sessionId) await this.auth.logout(req.actor.sessionId);
+    this.sessions.clearCookies(res);
+    res.redirect(303, '/sign-in?ended=signed-out');
+  }
+
+  @Get()
+  @Roles(...ROLES)
+  async home(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+    const actor = req.actor!;
+    const forces = actor.forces === 'all' ? [] : actor.forces.flatMap((id) => {
+      const f = this.catalogue.force(id);
+      return f ? [{ id, name: f.name, region: this.catalogue.region(f.regionId)?.name ?? f.regionId }] : [];
+    });
+    const recordsRole = actor.roles.some((r) => r === 'registrar' || r === 'force_crime_registrar');
+    const recent = recordsRole ? (await this.crimes.recentWork(webContext(req), 10)).map((c) => [
+      { html: `<a class="govuk-link" href="/records/${c.id}">${escapeHtml(c.crimeReference)}</a>` },
+      { text: this.catalogue.force(c.forceId)?.name ?? c.forceId }, { text: c.offenceCode }, { text: c.status }, { text: ukDateTime(c.updatedAt) },
+    ]) : undefined;
+    render(req, res, this.catalogue, 'home', { title: 'Home', forces, canRecord: recordsRole, recent });
+  }
+}
