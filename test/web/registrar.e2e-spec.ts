@@ -157,6 +157,32 @@ run('web interface: the registrar’s day', () => {
     await context.close();
   }, 120_000);
 
+  it('imports a small CSV with one bad row in accept-valid mode and shows the report with the rejected row', async () => {
+    const context = await browser.newContext({ bypassCSP: true });
+    const page = await signIn(context);
+    await page.goto(`${base}/uploads`);
+    await visit(page, 'imports');
+    const header = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
+    const good = `ST/${tag}/IMP1,staffordshire,35,2019-07-01T10:00:00Z,2019-07-01T11:00:00Z,2019-06-30,,Y,email demand,50,male,confirmed`;
+    const bad = `ST/${tag}/IMP2,staffordshire,71/17,2019-07-01T10:00:00Z,2019-07-01T11:00:00Z,2019-06-30,,Y,chat,17,female,confirmed`;
+    await page.check('#mode-3'); // accept valid
+    await page.setInputFiles('#file', { name: 'extract.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\r\n${good}\r\n${bad}\r\n`) });
+    await page.click('button:has-text("Import the file")');
+    await page.waitForURL(/\/uploads\/[0-9a-f-]{36}$/);
+    await hasText(page.locator('h1'), 'extract.csv');
+    await hasText(page.locator('.govuk-summary-list'), 'Rows rejected');
+    const rows = page.locator('#rejections tbody tr');
+    await hasCount(rows, 1);
+    await hasText(rows.first(), `ST/${tag}/IMP2`);
+    await hasText(rows.first(), 'CF-AGE-002');
+    await hasText(rows.first(), '3');
+    await visit(page, 'import-report');
+    const csv = await page.request.get(`${page.url()}/report.csv`);
+    expect(csv.status()).toBe(200);
+    expect((await csv.text()).split('\r\n')[1]).toMatch(new RegExp(`^3,ST/${tag}/IMP2,staffordshire,CF-AGE-002,`));
+    await context.close();
+  }, 120_000);
+
   it('refuses a form post without its CSRF token', async () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await signIn(context);

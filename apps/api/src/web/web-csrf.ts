@@ -16,7 +16,11 @@ const csrf = doubleCsrf({
   getSessionIdentifier: (req: Request) => String((req.cookies as Record<string, string> | undefined)?.[BROWSER_COOKIE] ?? ''),
   cookieName: secure ? '__Host-cf.csrf' : 'cf_csrf',
   cookieOptions: { sameSite: 'strict', secure, httpOnly: true, path: '/' },
-  getCsrfTokenFromRequest: (req: Request) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined ?? req.headers['x-csrf-token'],
+  // A multipart form (the import page) cannot be read before the guard runs: its token travels in the query string.
+  getCsrfTokenFromRequest: (req: Request) =>
+    ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined)
+    ?? req.headers['x-csrf-token']
+    ?? (/^multipart\/form-data/.test(req.headers['content-type'] ?? '') ? (req.query._csrf as string | undefined) : undefined),
 });
 
 // The token a form carries; also makes sure the browser has its id cookie.

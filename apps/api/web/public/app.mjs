@@ -78,3 +78,41 @@ if (idle) {
     }, (seconds - 120) * 1000);
   }
 }
+
+// The import form: upload in the background and show the rows read while it runs, then open the report.
+const upload = document.getElementById('upload-form');
+if (upload) {
+  upload.addEventListener('submit', (event) => {
+    const file = upload.querySelector('input[type=file]');
+    if (!file || file.files.length === 0) return; // let the server say what is missing
+    event.preventDefault();
+    const id = upload.querySelector('input[name=importId]').value;
+    const box = document.getElementById('upload-progress');
+    const bar = document.getElementById('upload-progress-bar');
+    const text = document.getElementById('upload-progress-text');
+    box.hidden = false;
+    bar.removeAttribute('value'); // indeterminate until the first count
+    let done = false;
+    const poll = async () => {
+      if (done) return;
+      try {
+        const res = await fetch(`${upload.dataset.statusUrl}${id}/status`, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+        if (res.ok) {
+          const s = await res.json();
+          text.textContent = `${s.counts.read} rows read, ${s.counts.rejected} rejected`;
+        }
+      } catch {
+        // the next poll tries again
+      }
+      setTimeout(poll, 500);
+    };
+    setTimeout(poll, 300);
+    fetch(upload.action, { method: 'POST', body: new FormData(upload), credentials: 'same-origin' }).then((res) => {
+      done = true;
+      window.location.assign(res.redirected ? res.url : `/uploads/${id}`);
+    }, () => {
+      done = true;
+      window.location.assign(`/uploads/${id}`);
+    });
+  });
+}
