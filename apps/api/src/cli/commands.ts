@@ -30,12 +30,15 @@ const USAGE = `usage: cyberflag <command> [options]
                           prints the first N (20) rejected rows and writes all of them to a CSV report
   demo [--year 2015-16] [--records N] [--seed S]
                           generate and import a synthetic national dataset (clearly fictitious)
-  return FORCE YEAR --format json|csv|xlsx [--out FILE|-] [--revision N] [--table A|B|C|...]
-                          export a force annual return (live draft, or a submitted revision); logged as a disclosure
-  national YEAR [--basis accepted|live] [--format json|csv|xlsx] [--out FILE|-]
-                          national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed
+  return FORCE YEAR [--format table|json|csv|xlsx] [--out FILE|-] [--revision N] [--table A|B|C|...]
+                          export a force annual return (live draft, or a submitted revision); logged as a disclosure;
+                          a table on a terminal, else --format is required
+  national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-]
+                          national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed;
+                          a table on a terminal, else JSON
   audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
-roles: ${ROLES.join(', ')}`;
+roles: ${ROLES.join(', ')}
+Without DATABASE_URL, commands use the embedded server of a running \`npm start\` on the same DATA_DIR, or start their own.`;
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
