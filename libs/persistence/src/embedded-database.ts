@@ -123,8 +123,11 @@ export async function startEmbeddedDatabase(
     port,
     pid,
     stop: async () => {
-      if (opts.advertise && pid !== null) await withdrawEmbeddedServer(root, pid);
-      await pg.stop();
+      try {
+        if (opts.advertise && pid !== null) await withdrawEmbeddedServer(root, pid);
+      } finally {
+        await pg.stop();
+      }
     },
   };
 }
