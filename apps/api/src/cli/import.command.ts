@@ -37,8 +37,15 @@ export async function importCommand(args: string[], out: Out): Promise<number> {
   const show = values['show-rejections'] ?? String(SHOW_REJECTIONS);
   if (!/^\d{1,6}$/.test(show)) throw new Error('--show-rejections must be a whole number from 0');
   const mode: ImportMode = values['dry-run'] ? 'dry_run' : values['accept-valid'] ? 'accept_valid' : 'all_or_nothing';
-  const progress = new Progress(statSync(file).size, out);
-  const counted = createReadStream(file).pipe(progress.counter());
+  const stat = statSync(file);
+  if (stat.isDirectory()) throw new Error(`${file} is a folder, not a file`);
+  const progress = new Progress(stat.size, out);
+  const source = createReadStream(file);
+  const counted = source.pipe(progress.counter());
+  // pipe() does not pass errors on: a read error must fail the import (the importer reads the stored error when
+  // it starts reading), not crash the process with an unhandled 'error' event while the app boots.
+  source.on('error', (e) => counted.destroy(e));
+  counted.on('error', () => undefined);
   const ctx = cliContext(['force_crime_registrar'], values['all-forces'] ? 'all' : forces, 'import');
   const rejections = { show: Number(show), reportFile: values.report };
   return report(out, progress, rejections, (app) =>
