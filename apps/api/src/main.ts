@@ -18,7 +18,11 @@ import { prepareDatabase } from './database/prepare-database.js';
 
 const env = loadEnv();
 const logger = new ConsoleLogger('Cyberflag', { json: env.LOG_FORMAT === 'json' });
-const db = await resolveDatabase(env, (l) => logger.log(l, 'Database'));
+const db = await resolveDatabase(env, 'serve', (l) => logger.log(l, 'Database')).catch((e: unknown) => {
+  // A clear line and a failing exit, not a stack trace (e.g. a command holds the embedded server).
+  logger.error(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 'Database');
+  process.exit(1);
+});
 const embedded = db.kind === 'embedded';
 logger.log(embedded ? `using embedded PostgreSQL (data in ${env.DATA_DIR})` : 'using DATABASE_URL', 'Database');
 try {

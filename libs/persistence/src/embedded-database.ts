@@ -5,10 +5,25 @@ import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import {
+  advertiseEmbeddedServer, findRunningEmbeddedServer, portAnswers, processAlive, readPostmasterPid, readServerFile,
+  withdrawEmbeddedServer, type RunningServer,
+} from './embedded-server-file.js';
 
 export interface EmbeddedDatabase {
   url: string;
+  // 'started': this process runs the server and stops it; 'running': the app's server, used and left running.
+  source: 'started' | 'running';
+  port: number;
+  pid: number | null; // the postmaster's pid
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  // The long-running app: say where the server listens (DATA_DIR/embedded-server.json) while it runs.
+  advertise?: boolean;
+  // A command: use the app's server when one runs on this data folder, rather than start one.
+  useRunning?: boolean;
 }
 
 // Adds only the "search" bit for others (o+x) to each ancestor that lacks it: no listing, no reading.
@@ -38,10 +53,16 @@ export async function startEmbeddedDatabase(
   dir: string,
   database: string,
   log: (line: string) => void = () => undefined,
+  opts: EmbeddedOptions = {},
 ): Promise<EmbeddedDatabase> {
   const root = resolve(dir);
   const pgdata = join(root, 'pg');
   const credentialsFile = join(root, 'embedded-postgres.json');
+  if (opts.useRunning && existsSync(credentialsFile)) {
+    const running = await useRunningServer(root, pgdata, credentialsFile, log);
+    if (running) return running;
+  }
+  await refuseIfInUse(root, pgdata);
   const asRoot = userInfo().uid === 0;
   await mkdir(root, { recursive: true, mode: 0o700 });
   // As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach its binaries
@@ -94,8 +115,49 @@ export async function startEmbeddedDatabase(
   } finally {
     await client.end();
   }
+  const pid = (await readPostmasterPid(pgdata))?.pid ?? null;
+  if (opts.advertise && pid !== null) {
+    await advertiseEmbeddedServer(root, { pid, port, database, user: 'postgres', dataDirectory: pgdata, ownerPid: process.pid });
+  }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
-    stop: () => pg.stop(),
+    source: 'started',
+    port,
+    pid,
+    stop: async () => {
+      try {
+        if (opts.advertise && pid !== null) await withdrawEmbeddedServer(root, pid);
+      } finally {
+        await pg.stop();
+      }
+    },
   };
+}
+
+async function useRunningServer(root: string, pgdata: string, credentialsFile: string, log: (line: string) => void): Promise<EmbeddedDatabase | null> {
+  const { password } = JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string };
+  const found: RunningServer = await findRunningEmbeddedServer(root, pgdata, password);
+  if (found.found === 'stale') {
+    // Left by a crash: removed once its server has certainly ended (the app writes a new one when it starts).
+    if (found.gone) await withdrawEmbeddedServer(root, found.gone.pid);
+    log(`ignoring ${found.gone ? 'and removing ' : ''}${join(root, 'embedded-server.json')}: ${found.reason}`);
+  }
+  if (found.found !== 'running') return null;
+  const { info } = found;
+  log(`using the embedded PostgreSQL server started by the app (pid ${info.ownerPid}; server pid ${info.pid}, port ${info.port}, data in ${pgdata})`);
+  // Someone else's server: leave it running.
+  return { url: found.url, source: 'running', port: info.port, pid: info.pid, stop: async () => undefined };
+}
+
+// One server per data folder: if one already runs there, say who has it rather than fail obscurely.
+async function refuseIfInUse(root: string, pgdata: string): Promise<void> {
+  const pm = await readPostmasterPid(pgdata);
+  if (!pm || !processAlive(pm.pid) || !(await portAnswers(pm.port))) return; // none, or left by a crash: PostgreSQL recovers
+  const app = await readServerFile(root);
+  const owner = !app || app.pid !== pm.pid
+    ? 'probably a cyberflag command, which stops it when done: wait for it to finish and try again'
+    : processAlive(app.ownerPid)
+      ? `the app (pid ${app.ownerPid}) runs it: stop that app first, or run commands beside it (they use its server)`
+      : `the app that started it (pid ${app.ownerPid}) has ended without stopping it: stop it with \`kill ${pm.pid}\``;
+  throw new Error(`embedded PostgreSQL already runs on ${pgdata} (server pid ${pm.pid}, port ${pm.port}); ${owner}`);
 }

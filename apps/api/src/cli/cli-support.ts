@@ -6,18 +6,26 @@ import type { Actor, RequestContext, Role } from '#libs/auth';
 import { typeormOptions } from '#libs/persistence';
 import { AppModule } from '../app.module.js';
 import { authConfig } from '../config/auth-config.js';
-import { resolveDatabase } from '../config/database-url.js';
-import { loadEnv } from '../config/env.js';
+import { resolveDatabase, type ResolvedDatabase } from '../config/database-url.js';
+import { loadEnv, type Env } from '../config/env.js';
 import { jwtSecret } from '../config/secrets.js';
 import { prepareDatabase } from '../database/prepare-database.js';
 
 export type Out = (line: string) => void;
 export type Command = (args: string[], out: Out) => Promise<number>;
 
+// Which database a command uses, on stderr so it never mixes with output piped from stdout: the running app's
+// embedded server, or a stale DATA_DIR/embedded-server.json that was ignored. PostgreSQL's own chatter is dropped.
+export function commandDatabase(env: Env): Promise<ResolvedDatabase> {
+  return resolveDatabase(env, 'command', (l) => {
+    if (/^(using the embedded|ignoring )/.test(l)) process.stderr.write(`cyberflag: ${l}\n`);
+  });
+}
+
 // A plain DataSource as the schema owner: for commands below the service layer (migrations, users, audit).
 export async function withDatabase<T>(work: (ds: DataSource) => Promise<T>): Promise<T> {
   const env = loadEnv();
-  const db = await resolveDatabase(env, () => undefined);
+  const db = await commandDatabase(env);
   try {
     await prepareDatabase(db.url, () => undefined);
     const ds = new DataSource(typeormOptions({ url: db.url, poolSize: 2 }));
@@ -35,7 +43,7 @@ export async function withDatabase<T>(work: (ds: DataSource) => Promise<T>): Pro
 // The whole application without HTTP: commands use the same services (rules, scoping, access log) as the API.
 export async function withApp<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   const env = loadEnv();
-  const db = await resolveDatabase(env, () => undefined);
+  const db = await commandDatabase(env);
   try {
     await prepareDatabase(db.url, () => undefined);
     // No HTTP here: no passport strategies (see AuthConfig.passportStrategies).

@@ -4,10 +4,9 @@ import { parseArgs } from 'node:util';
 import { verifyAccessLog } from '#libs/access-log';
 import { ROLES, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { resolveDatabase } from '../config/database-url.js';
 import { loadEnv } from '../config/env.js';
 import { prepareDatabase } from '../database/prepare-database.js';
-import { withDatabase, type Command, type Out } from './cli-support.js';
+import { commandDatabase, withDatabase, type Command, type Out } from './cli-support.js';
 import { demoCommand, importCommand } from './import.command.js';
 import { returnCommand } from './return.command.js';
 import { nationalCommand } from './national.command.js';
@@ -25,16 +24,21 @@ const USAGE = `usage: cyberflag <command> [options]
   migrate                 apply pending migrations and refresh the reference catalogue
   user add --username U --name "Display Name" --role R [--role R2] (--force F [--force F2] | --all-forces) [--password-stdin]
                           create a user (the first admin too); without --password-stdin a random password is printed once
-  import FILE [--force ID] [--dry-run | --accept-valid] [--format csv|ndjson]
-                          load crimes from a CSV or NDJSON file (docs/import-format.md); all-or-nothing by default
+  import FILE (--force ID [--force ID2] | --all-forces) [--dry-run | --accept-valid] [--format csv|ndjson]
+         [--show-rejections N] [--report FILE]
+                          load crimes from a CSV or NDJSON file (docs/import-format.md); all-or-nothing by default;
+                          prints the first N (20) rejected rows and writes all of them to a CSV report
   demo [--year 2015-16] [--records N] [--seed S]
                           generate and import a synthetic national dataset (clearly fictitious)
-  return FORCE YEAR --format json|csv|xlsx [--out FILE|-] [--revision N] [--table A|B|C|...]
-                          export a force annual return (live draft, or a submitted revision); logged as a disclosure
-  national YEAR [--basis accepted|live] [--format json|csv|xlsx] [--out FILE|-]
-                          national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed
+  return FORCE YEAR [--format table|json|csv|xlsx] [--out FILE|-] [--revision N] [--table A|B|C|...]
+                          export a force annual return (live draft, or a submitted revision); logged as a disclosure;
+                          a table on a terminal, else --format is required
+  national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-]
+                          national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed;
+                          a table on a terminal, else JSON
   audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
-roles: ${ROLES.join(', ')}`;
+roles: ${ROLES.join(', ')}
+Without DATABASE_URL, commands use the embedded server of a running \`npm start\` on the same DATA_DIR, or start their own.`;
 
 async function readStdinLine(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -87,7 +91,7 @@ export async function main(argv: string[], out: Out = (l) => process.stdout.writ
   try {
     if (command === 'migrate') {
       const env = loadEnv();
-      const db = await resolveDatabase(env, () => undefined);
+      const db = await commandDatabase(env);
       try {
         await prepareDatabase(db.url, out);
       } finally {

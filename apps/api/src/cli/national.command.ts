@@ -2,13 +2,16 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { exportNational, NationalReturnService, parseYearParam, type Basis, type FileFormat } from '#libs/national';
 import { cliContext, withApp, type Out } from './cli-support.js';
+import { nationalTableLines } from './national-table.js';
+import { defaultFormat, writeText } from './output-format.js';
 
-const USAGE = 'usage: cyberflag national YEAR [--basis accepted|live] [--format json|csv|xlsx] [--out FILE|-] [--purpose TEXT]';
+const USAGE = 'usage: cyberflag national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-] [--purpose TEXT]';
 const BASES: readonly Basis[] = ['accepted', 'live'];
-const FORMATS: readonly FileFormat[] = ['json', 'csv', 'xlsx'];
+const FORMATS: readonly (FileFormat | 'table')[] = ['table', 'json', 'csv', 'xlsx'];
 
 // `cyberflag national YEAR`: the same national return as GET /national/:year, through the same service,
-// as the national statistics role (a live-basis run is logged as a 'combination').
+// as the national statistics role (a live-basis run is logged as a 'combination'). A table on a terminal,
+// JSON otherwise (as before), unless --format says which.
 export async function nationalCommand(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -19,10 +22,12 @@ export async function nationalCommand(args: string[], out: Out): Promise<number>
   const year = parseYearParam(positionals[0]!);
   const basis = (values.basis ?? 'accepted') as Basis;
   if (!BASES.includes(basis)) throw new Error(`--basis must be one of ${BASES.join(', ')}\n${USAGE}`);
-  const format = (values.format ?? 'json') as FileFormat;
+  const format = (values.format ?? defaultFormat(values.out) ?? 'json') as FileFormat | 'table';
   if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}\n${USAGE}`);
   const ctx = cliContext(['statistician'], 'all', `national ${positionals[0]}`, values.purpose ?? null);
-  const file = await withApp(async (app) => exportNational(await app.get(NationalReturnService).build(ctx, year, basis), format));
+  const national = await withApp((app) => app.get(NationalReturnService).build(ctx, year, basis));
+  if (format === 'table') return writeText(nationalTableLines(national), values.out, out);
+  const file = await exportNational(national, format);
   // Text formats go to stdout unless --out is given; a workbook is binary, so it goes to a file.
   const target = values.out ?? (format === 'xlsx' ? file.filename : '-');
   if (target === '-') process.stdout.write(file.body);

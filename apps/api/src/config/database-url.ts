@@ -4,14 +4,25 @@ import type { Env } from './env.js';
 export interface ResolvedDatabase {
   url: string;
   kind: 'external' | 'embedded';
+  // For the embedded database: whether this process started the server or uses the running app's.
+  source: 'started' | 'running' | null;
   stop(): Promise<void>;
 }
 
+// 'serve': the app, which owns the embedded server and says where it listens while it runs.
+// 'command': a CLI command, which uses the app's server when one runs on DATA_DIR, else starts its own.
+export type DatabaseUse = 'serve' | 'command';
+
 // DATABASE_URL selects a real PostgreSQL; without it, an embedded PostgreSQL server keeps data in DATA_DIR.
-export async function resolveDatabase(env: Env, log: (line: string) => void): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, kind: 'external', stop: async () => undefined };
-  const db = await startEmbeddedDatabase(env.DATA_DIR, 'cyberflag', (l) => {
-    if (/ready to accept|initialis|error|FATAL/i.test(l)) log(l);
-  });
-  return { url: db.url, kind: 'embedded', stop: () => db.stop() };
+export async function resolveDatabase(env: Env, use: DatabaseUse, log: (line: string) => void): Promise<ResolvedDatabase> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL, kind: 'external', source: null, stop: async () => undefined };
+  const db = await startEmbeddedDatabase(
+    env.DATA_DIR,
+    'cyberflag',
+    (l) => {
+      if (/ready to accept|initialis|error|FATAL|embedded-server\.json|started by the app/i.test(l)) log(l);
+    },
+    { advertise: use === 'serve', useRunning: use === 'command' },
+  );
+  return { url: db.url, kind: 'embedded', source: db.source, stop: () => db.stop() };
 }

@@ -6,7 +6,7 @@ import { DomainError } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
 import { toCsv } from './export/csv.js';
-import { exportDocument, exportTables, EXPORT_TABLE_KEYS, type ExportSource } from './export/export-document.js';
+import { exportDocument, exportTables, EXPORT_TABLE_KEYS, type ExportSource, type ReturnExportDocument } from './export/export-document.js';
 import { toXlsx } from './export/xlsx.js';
 import { zipFiles } from './export/zip.js';
 import { accessEntry, assertForceScope, RETURNS_CLOCK, yearLabel, type Clock } from './return-access.js';
@@ -42,31 +42,47 @@ export class ReturnExportService {
   ) {}
 
   export(ctx: RequestContext, forceId: string, year: number, req: ExportRequest): Promise<ExportFile> {
-    assertForceScope(ctx.actor, forceId);
     if (req.table !== undefined && req.format !== 'csv') throw new DomainError('INVALID_INPUT', 'table= applies to format=csv only');
+    return this.disclose(ctx, forceId, year, req.revision, { format: req.format, table: req.table ?? null }, async (doc, base) => {
+      const file = await this.render(doc, base, req);
+      return { result: file, file: file.fileName };
+    });
+  }
+
+  // The export document itself, for a caller that shows it (the CLI's table on a terminal): logged as a
+  // disclosure like the files, with format 'table' and no file.
+  document(ctx: RequestContext, forceId: string, year: number, revision?: number): Promise<ReturnExportDocument> {
+    return this.disclose(ctx, forceId, year, revision, { format: 'table', table: null }, async (doc) => ({ result: doc, file: null }));
+  }
+
+  private disclose<T>(
+    ctx: RequestContext, forceId: string, year: number, revision: number | undefined, shown: { format: string; table: string | null },
+    present: (doc: ReturnExportDocument, base: string) => Promise<{ result: T; file: string | null }>,
+  ): Promise<T> {
+    assertForceScope(ctx.actor, forceId);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       let tables;
       let source: ExportSource;
-      if (req.revision === undefined) {
+      if (revision === undefined) {
         tables = await computeReturn(em, { forceId, year, countingRulesVersion: this.rules.config.countingRulesVersion, generatedAt: this.clock() });
         source = { kind: 'draft', revision: null };
       } else {
-        const snap = await this.revisions.snapshot(em, forceId, year, req.revision);
+        const snap = await this.revisions.snapshot(em, forceId, year, revision);
         tables = snap.tables;
         source = { kind: 'revision', revision: { ...snap.summary, verified: verify({ sha256: snap.summary.sha256, tables }).ok } };
       }
       const doc = exportDocument(tables, source);
-      const base = `${forceId}-${yearLabel(year)}-${req.revision === undefined ? 'draft' : `r${req.revision}`}`;
-      const file = await this.render(doc, base, req);
+      const base = `${forceId}-${yearLabel(year)}-${revision === undefined ? 'draft' : `r${revision}`}`;
+      const { result, file } = await present(doc, base);
       await this.log.record(em, accessEntry(ctx, 'disclosure', forceId, {
-        return: forceId, year: yearLabel(year), format: req.format, table: req.table ?? null, revision: req.revision ?? null, file: file.fileName,
+        return: forceId, year: yearLabel(year), format: shown.format, table: shown.table, revision: revision ?? null, file,
         recordsAggregated: tables.metadata.source.recordCount,
       }));
-      return file;
+      return result;
     });
   }
 
-  private async render(doc: ReturnType<typeof exportDocument>, base: string, req: ExportRequest): Promise<ExportFile> {
+  private async render(doc: ReturnExportDocument, base: string, req: ExportRequest): Promise<ExportFile> {
     switch (req.format) {
       case 'json':
         return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8') };
