@@ -8,7 +8,7 @@ class Acknowledge {
   @IsOptional() @IsArray() @IsString({ each: true }) acknowledge?: string[];
 }
 class Versioned {
-  @ApiProperty({ description: 'the version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ example: 1, minimum: 1, description: 'the version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
 }
 
 export class CreateCrimeDto extends IntersectionType(CrimeFieldsDto, Acknowledge) {
