@@ -1,7 +1,8 @@
 import { Body, Controller, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { AuthService, LocalAuthGuard, Public, Roles, ROLES, type Actor, type TokenPair, type UserRow } from '#libs/auth';
+import { TokenPairResponseDto } from './dto/token-pair-response.dto.js';
 
 class LoginDto {
   @ApiProperty() @IsString() @MaxLength(64) username: string;
@@ -23,6 +24,7 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Username + password → short-lived access token and a refresh token' })
+  @ApiOkResponse({ type: TokenPairResponseDto })
   login(@Req() req: { user: UserRow }): Promise<TokenPair> {
     return this.auth.login(req.user);
   }
@@ -30,6 +32,7 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponseDto })
   refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken);
   }
@@ -38,6 +41,7 @@ export class AuthController {
   @HttpCode(204)
   @Roles(...ROLES)
   @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
+  @ApiNoContentResponse({ description: 'session ended' })
   logout(@Req() req: { actor: Actor & { sessionId: string } }): Promise<void> {
     return this.auth.logout(req.actor.sessionId);
   }

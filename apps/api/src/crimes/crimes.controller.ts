@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
   CrimeAmendmentService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService,
@@ -11,6 +11,10 @@ import {
   AmendCrimeDto, CancelCrimeDto, ConfirmCrimeDto, CreateCrimeDto, ListCrimesQueryDto, ReclassifyCrimeDto, TransferCrimeDto,
 } from './dto/crime-commands.dto.js';
 import { factsFromDto } from './dto/crime-fields.dto.js';
+import { CrimePageResponseDto } from './dto/crime-page-response.dto.js';
+import { CrimeResponseDto } from './dto/crime-response.dto.js';
+import { HistoryEntryResponseDto } from './dto/history-entry-response.dto.js';
+import { ApiUuidParam } from '../http/openapi.js';
 
 const Id = () => Param('id', new ParseUUIDPipe({ version: undefined }));
 
@@ -27,6 +31,7 @@ export class CrimesController {
   @Post()
   @Roles('registrar', 'force_crime_registrar')
   @ApiOperation({ summary: 'Record a crime (draft or confirmed); recording rules run first' })
+  @ApiCreatedResponse({ type: CrimeResponseDto })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
     const facts = factsFromDto(dto) as RecordedFacts;
     return this.recording.record(ctx, {
@@ -44,6 +49,7 @@ export class CrimesController {
   @Get()
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'List crimes in your scope, newest recorded first (cursor pagination)' })
+  @ApiOkResponse({ type: CrimePageResponseDto })
   list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
     const limit = q.limit === undefined ? 50 : Number(q.limit);
     if (limit < 1 || limit > 500) throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
@@ -60,6 +66,8 @@ export class CrimesController {
 
   @Get(':id')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   get(@Ctx() ctx: RequestContext, @Id() id: string): Promise<CrimeView> {
     return this.query.get(ctx, id);
   }
@@ -67,6 +75,8 @@ export class CrimesController {
   @Get(':id/history')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'Every change: who, when, why, old -> new' })
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: [HistoryEntryResponseDto] })
   history(@Ctx() ctx: RequestContext, @Id() id: string): Promise<HistoryEntryView[]> {
     return this.query.history(ctx, id);
   }
@@ -74,6 +84,8 @@ export class CrimesController {
   @Patch(':id')
   @Roles('registrar', 'force_crime_registrar')
   @ApiOperation({ summary: 'Amend facts with a reason (offence code changes go through reclassify)' })
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   amend(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: AmendCrimeDto): Promise<CrimeView> {
     return this.amendment.amend(ctx, id, {
       version: dto.version, reason: dto.reason, changes: factsFromDto(dto), acknowledge: dto.acknowledge ?? [],
@@ -83,6 +95,8 @@ export class CrimesController {
   @Post(':id/reclassify')
   @HttpCode(200)
   @Roles('registrar', 'force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   reclassify(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ReclassifyCrimeDto): Promise<CrimeView> {
     return this.amendment.reclassify(ctx, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
   }
@@ -90,6 +104,8 @@ export class CrimesController {
   @Post(':id/confirm')
   @HttpCode(200)
   @Roles('force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   confirm(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ConfirmCrimeDto): Promise<CrimeView> {
     return this.recording.confirm(ctx, id, { version: dto.version, acknowledge: dto.acknowledge ?? [] });
   }
@@ -98,6 +114,8 @@ export class CrimesController {
   @HttpCode(200)
   @Roles('force_crime_registrar')
   @ApiOperation({ summary: 'Cancel a recorded crime (HOCR Section C): category + additional verifiable information' })
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   cancel(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: CancelCrimeDto): Promise<CrimeView> {
     return this.removal.cancel(ctx, id, { ...dto, toForceId: null });
   }
@@ -105,6 +123,8 @@ export class CrimesController {
   @Post(':id/transfer')
   @HttpCode(200)
   @Roles('force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   transfer(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
     return this.removal.transfer(ctx, id, { ...dto, category: dto.category ?? 'C1' });
   }
