@@ -1,5 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { createRequire } from 'node:module';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
@@ -155,6 +156,36 @@ function allowedRoles(op: Operation): Role[] {
 const isJson = (type: string) => type === 'application/json';
 const successCodes = (op: Operation) => Object.keys(op.responses).filter((c) => /^2\d\d$/.test(c));
 
+// The document's schemas as JSON Schema for Ajv: OpenAPI 3.0's nullable becomes "or null", examples go, and an
+// object lists all its properties (additionalProperties: false) so an undocumented field in a body fails too.
+function jsonSchema(s: unknown): unknown {
+  if (Array.isArray(s)) return s.map(jsonSchema);
+  if (!s || typeof s !== 'object') return s;
+  const { nullable, example, ...rest } = s as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(rest)) {
+    if (k === '$ref') out[k] = `openapi${v as string}`;
+    else if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, jsonSchema(ps)]));
+    else if (k === 'default' || k === 'enum' || k === 'required') out[k] = v;
+    else out[k] = jsonSchema(v);
+  }
+  if (out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  void example;
+  return nullable ? { anyOf: [out, { type: 'null' }] } : out;
+}
+
+type Validate = ((data: unknown) => boolean) & { errors?: unknown[] | null };
+interface AjvLike {
+  addSchema(schema: object): void;
+  compile(schema: object): Validate;
+}
+function bodyValidator(doc: Document): (schema: Schema) => Validate {
+  const Ajv = (createRequire(import.meta.url)('ajv') as { default: new (o: object) => AjvLike }).default;
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+  ajv.addSchema({ $id: 'openapi', components: { schemas: jsonSchema(doc.components.schemas) } });
+  return (schema) => ajv.compile(jsonSchema(schema) as object);
+}
+
 describe('OpenAPI example walk', () => {
   let app: INestApplication<App>;
   let doc: Document;
@@ -230,9 +261,11 @@ describe('OpenAPI example walk', () => {
     expect(bare).toEqual([]);
   });
 
-  it('sends every operation its generated example: none is refused as a shape, each gets its exact result', async () => {
+  it('sends every operation its generated example: none is refused as a shape, each gets its exact result and the documented body', async () => {
     const results: Record<string, number> = {};
     const refused: string[] = [];
+    const undocumented: string[] = [];
+    const validator = bodyValidator(doc);
     for (const { route, method, path, op } of operations()) {
       const params = op.parameters ?? [];
       let url = path;
@@ -254,8 +287,18 @@ describe('OpenAPI example walk', () => {
       const res = await req;
       results[route] = res.status;
       if (res.status === 400 || res.status >= 500) refused.push(`${route} ${res.status}: ${(res.body as { message?: string }).message}`);
+      // A success body is what the document says it is.
+      if (res.status >= 200 && res.status < 300 && res.status !== 204) {
+        const documented = op.responses[String(res.status)]?.content?.['application/json']?.schema;
+        if (!documented) undocumented.push(`${route} ${res.status}`);
+        else if (String(res.headers['content-type']).startsWith('application/json')) {
+          const check = validator(documented);
+          if (!check(res.body)) undocumented.push(`${route} ${res.status}: ${JSON.stringify(check.errors?.slice(0, 3))}`);
+        }
+      }
     }
     expect(refused).toEqual([]);
+    expect(undocumented).toEqual([]);
     expect(results).toEqual(EXPECTED);
   });
 });
