@@ -70,6 +70,16 @@ describe('import upload: multipart and ?format', () => {
       expect(await stored(r)).toEqual([]);
     });
 
+    it('reports a file error in the part as for a raw body, and loads nothing', async () => {
+      const empty = await post().attach('file', Buffer.alloc(0), { filename: 'empty.csv', contentType: 'text/csv' }).expect(400);
+      expect(empty.body.details.code).toBe('IMP-FILE-001');
+      const r = refs(1);
+      const latin1 = Buffer.from(csv(r).replace('messages', 'm\u00e9ssages'), 'latin1');
+      const bad = await post().attach('file', latin1, { filename: 'latin1.csv', contentType: 'text/csv' }).expect(400);
+      expect(bad.body.details.code).toBe('IMP-FILE-003');
+      expect(await stored(r)).toEqual([]);
+    });
+
     it('streams the part: rows are loaded while the upload is still being sent', async () => {
       const server = app.getHttpServer() as http.Server;
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiProduces, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
@@ -10,10 +10,11 @@ import { ApiUuidParam } from '../http/openapi.js';
 import { ImportJobDetailResponseDto } from './dto/import-job-detail-response.dto.js';
 import { ImportJobResponseDto } from './dto/import-job-response.dto.js';
 import { RejectionResponseDto } from './dto/rejection-response.dto.js';
+import { IMPORT_REQUEST_BODY } from './dto/import-request-body.js';
 import { importUpload } from './import-upload.js';
 
 class StartImportQueryDto {
-  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], description: 'the parser, when the content type does not say (none, application/octet-stream, text/plain, or a multipart file part without a CSV or NDJSON type)' }) @IsOptional() @IsIn(['csv', 'ndjson']) format?: 'csv' | 'ndjson';
+  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], description: 'the parser, where the content type (of the body, or of the multipart file part) does not say: none, application/octet-stream, text/plain, application/vnd.ms-excel' }) @IsOptional() @IsIn(['csv', 'ndjson']) format?: 'csv' | 'ndjson';
   @ApiPropertyOptional({ enum: ['all_or_nothing', 'accept_valid', 'dry_run'], default: 'all_or_nothing' })
   @IsOptional() @IsIn(['all_or_nothing', 'accept_valid', 'dry_run']) mode?: ImportMode;
 }
@@ -21,26 +22,6 @@ class ReportQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,9}$/) after?: string;
 }
-
-// The docs page offers the first media type: a two-row CSV example (docs/import-format.md §8) it can send as is.
-const EXAMPLE_CSV = [
-  'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status',
-  'EX/DBY/16/0001,derbyshire,8L,2016-05-03T09:15:00+01:00,2016-05-03T11:40:00+01:00,2016-04-20,2016-05-02T22:30:00+01:00,Y,"messages from a former partner, via a social media app",34,female,confirmed',
-  'EX/DBY/16/0002,derbyshire,22B,2016-06-10T16:05:00+01:00,2016-06-10T18:20:00+01:00,2016-06-01T19:00:00+01:00,,U,,14,female,draft',
-].join('\r\n') + '\r\n';
-const EXAMPLE_NDJSON =
-  '{"crime_reference":"EX/DBY/16/0001","force_id":"derbyshire","offence_code":"8L","reported_at":"2016-05-03T09:15:00+01:00","recorded_at":"2016-05-03T11:40:00+01:00","offence_from":"2016-04-20","offence_to":"2016-05-02T22:30:00+01:00","online_flag":"yes","online_method":"messages from a former partner, via a social media app","victim_age":34,"victim_sex":"female","status":"confirmed"}\n';
-const IMPORT_BODY = {
-  'text/csv': { schema: { type: 'string' }, example: EXAMPLE_CSV },
-  'application/x-ndjson': { schema: { type: 'string' }, example: EXAMPLE_NDJSON },
-  'multipart/form-data': {
-    schema: {
-      type: 'object',
-      properties: { file: { type: 'string', format: 'binary', description: 'a .csv or .ndjson file; add ?format= if its type is not text/csv or application/x-ndjson' } },
-      required: ['file'],
-    },
-  },
-};
 
 @ApiTags('imports')
 @ApiExtraModels(RejectionResponseDto)
@@ -59,7 +40,7 @@ export class ImportsController {
   @ApiCreatedResponse({ type: ImportJobResponseDto })
   @ApiOperation({
     summary: 'Import crimes (CSV or NDJSON, docs/import-format.md); all-or-nothing unless mode=accept_valid',
-    requestBody: { required: true, description: 'the file: the raw body, or the "file" part of a form upload', content: IMPORT_BODY },
+    requestBody: { required: true, description: 'the file: the raw body, or the "file" part of a form upload', content: IMPORT_REQUEST_BODY },
   })
   async start(@Ctx() ctx: RequestContext, @Req() req: Request, @Query() q: StartImportQueryDto): Promise<ImportJobView> {
     const id = req.header('x-import-id');
@@ -84,7 +65,6 @@ export class ImportsController {
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @Header('cache-control', 'no-store')
   @ApiUuidParam('id')
-  @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({
     description: 'JSON: up to 1000 rows after ?after=; format=csv: every row',
     content: { 'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(RejectionResponseDto) } } }, 'text/csv': { schema: { type: 'string' } } },
