@@ -147,16 +147,16 @@ describe('daily work through the API', () => {
     it('checks an amendment against the stored record, logging only a consultation', async () => {
       const crime = await record({ forceId: 'cheshire' }, cheshireReg);
       const before = await counts();
-      const res = await http().post('/crimes/validate').set(cheshireReg).send({ crimeId: crime.id, victimAge: 16 }).expect(200);
+      const res = await http().post(`/crimes/${crime.id}/validate`).set(cheshireReg).send({ victimAge: 16 }).expect(200);
       expect(res.body).toMatchObject({ outcome: 'refused', currentVersion: 1, missing: [] });
       expect(res.body.findings.map((f: { code: string }) => f.code)).toEqual(['CF-AGE-002']);
       const after = await counts();
       expect(after).toEqual({ ...before, log: before.log + 1 });
       const stored = await http().get(`/crimes/${crime.id}`).set(cheshireReg).expect(200);
       expect(stored.body).toMatchObject({ victimAge: 14, version: 1 });
-      const reclass = await http().post('/crimes/validate').set(cheshireReg).send({ crimeId: crime.id, offenceCode: '19C' }).expect(400);
+      const reclass = await http().post(`/crimes/${crime.id}/validate`).set(cheshireReg).send({ offenceCode: '19C' }).expect(400);
       expect(reclass.body.details.hints).toEqual(['an offence code changes through POST /crimes/:id/reclassify, with a reason (HOCR Section B)']);
-      await http().post('/crimes/validate').set(durhamReg).send({ crimeId: crime.id, victimAge: 15 }).expect(404);
+      await http().post(`/crimes/${crime.id}/validate`).set(durhamReg).send({ victimAge: 15 }).expect(404);
       await http().post('/crimes/validate').set(durhamReg).send({ forceId: 'cheshire' }).expect(403);
     });
 

@@ -56,6 +56,7 @@ const cases: Case[] = [
   { route: 'POST /crimes/{id}/cancel', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/${ids.crime}/cancel`, body: { version: 1, category: 'C5', justification: 'Recorded in error against the wrong force system entry' } }) },
   { route: 'GET /crimes/by-reference/{force}/{reference}', allowed: 'derbyshireAuditor', forbidden: 'lincolnshireRegistrar', status: 403, call: (ids) => ({ path: `/crimes/by-reference/derbyshire/${ids.crimeReference}` }) },
   { route: 'POST /crimes/validate', allowed: 'derbyshireRegistrar', forbidden: 'nationalAuditor', status: 403, call: () => ({ path: '/crimes/validate', body: crimeBody() }) },
+  { route: 'POST /crimes/{id}/validate', allowed: 'derbyshireRegistrar', forbidden: 'lincolnshireRegistrar', status: 404, call: (ids) => ({ path: `/crimes/${ids.crime}/validate`, body: { victimAge: 15 } }) },
   { route: 'POST /crimes/bulk', allowed: 'derbyshireFcr', forbidden: 'derbyshireRegistrar', status: 403, call: (ids) => ({ path: '/crimes/bulk', body: { mode: 'per_item', items: [{ id: ids.crime, version: 1, confirm: true }] } }) },
   { route: 'GET /imports', allowed: 'derbyshireRegistrar', forbidden: 'statistician', status: 403, call: () => ({ path: '/imports' }) },
   { route: 'GET /audits', allowed: 'derbyshireAuditor', forbidden: 'derbyshireFcr', status: 403, call: () => ({ path: '/audits' }) },

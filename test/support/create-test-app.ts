@@ -25,10 +25,10 @@ export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig 
 
 // The real AppModule and the same configureApp as main.ts: only the database URL and secrets differ.
 export async function createTestApp(
-  opts: { auth?: AuthConfig; logger?: LoggerService; authRequestsPerMinute?: number } = {},
+  opts: { auth?: AuthConfig; logger?: LoggerService; authRequestsPerMinute?: number; databaseUrl?: string } = {},
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({ databaseUrl: testDatabaseUrl(), poolSize: 4, auth: opts.auth ?? testAuthConfig() })],
+    imports: [AppModule.register({ databaseUrl: opts.databaseUrl ?? testDatabaseUrl(), poolSize: 4, auth: opts.auth ?? testAuthConfig() })],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
   // Tests log many personas in from one address; the limiter itself has its own test.

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { ACCESS_ACTIONS, AccessLogService, type AccessAction, type AccessLogView } from '#libs/access-log';
 import { canAccessForce, Ctx, Roles, type RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
+import { AccessLogEntryResponseDto } from './dto/access-log-entry-response.dto.js';
 
 class AccessLogQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() user?: string;
@@ -27,6 +28,7 @@ export class AccessLogController {
 
   @Get()
   @ApiOperation({ summary: 'Who saw and changed what (DPA 2018 s.62), for the forces the auditor covers' })
+  @ApiOkResponse({ type: [AccessLogEntryResponseDto] })
   list(@Ctx() ctx: RequestContext, @Query() q: AccessLogQueryDto): Promise<AccessLogView[]> {
     if (q.force && !canAccessForce(ctx.actor, q.force)) throw new DomainError('FORBIDDEN_SCOPE', `not allowed to audit force ${q.force}`);
     return this.db.run(ctx.actor.forces, (em) =>

@@ -1,9 +1,12 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import { CompletenessService, UnderUseService, type CompletenessView, type UnderUseView } from '#libs/auditing';
+import { ApiFileOrJson, FILE_TYPES } from '../http/openapi.js';
 import { CompletenessQueryDto, UnderUseQueryDto } from './dto/audit-figures.dto.js';
+import { CompletenessResponseDto } from './dto/completeness-response.dto.js';
+import { UnderUseResponseDto } from './dto/under-use-response.dto.js';
 import { sendCsv } from './csv-response.js';
 
 @ApiTags('auditing')
@@ -17,6 +20,7 @@ export class AuditFiguresController {
 
   @Get('completeness')
   @ApiOperation({ summary: 'Share of records with the online flag set and the victim age known, by group or code; monthly with interval=month; CSV with format=csv' })
+  @ApiFileOrJson(CompletenessResponseDto, 'the figures; format=csv downloads them', [FILE_TYPES.csv])
   async getCompleteness(
     @Ctx() ctx: RequestContext,
     @Query() q: CompletenessQueryDto,
@@ -29,6 +33,7 @@ export class AuditFiguresController {
 
   @Get('under-use')
   @ApiOperation({ summary: "Each force's online-flag rate per offence group against the rest of England and Wales, with z-scores and ranked outliers" })
+  @ApiOkResponse({ type: UnderUseResponseDto })
   getUnderUse(@Ctx() ctx: RequestContext, @Query() q: UnderUseQueryDto): Promise<UnderUseView> {
     return this.underUse.compare(ctx, { year: q.year, group: q.group });
   }

@@ -1,7 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import { AuthService, LocalAuthGuard, Public, Roles, ROLES, type Actor, type MeView, type TokenPair, type UserRow } from '#libs/auth';
+import { MeResponseDto } from './dto/me-response.dto.js';
+import { TokenPairResponseDto } from './dto/token-pair-response.dto.js';
 
 class LoginDto {
   @ApiProperty() @IsString() @MaxLength(64) username: string;
@@ -23,6 +25,7 @@ export class AuthController {
   @UseGuards(LocalAuthGuard)
   @ApiBody({ type: LoginDto })
   @ApiOperation({ summary: 'Username + password → short-lived access token and a refresh token' })
+  @ApiOkResponse({ type: TokenPairResponseDto })
   login(@Req() req: { user: UserRow }): Promise<TokenPair> {
     return this.auth.login(req.user);
   }
@@ -30,12 +33,14 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
+  @ApiOkResponse({ type: TokenPairResponseDto })
   refresh(@Body() dto: RefreshDto): Promise<TokenPair> {
     return this.auth.refresh(dto.refreshToken);
   }
 
   @Get('me')
   @Roles(...ROLES)
+  @ApiOkResponse({ type: MeResponseDto })
   @ApiOperation({ summary: 'Who am I: username, roles, forces, and when the access token and the session expire' })
   me(@Req() req: { actor: Actor & { sessionId: string; accessExpiresAt: Date | null } }): Promise<MeView> {
     return this.auth.me(req.actor);
@@ -45,6 +50,7 @@ export class AuthController {
   @HttpCode(204)
   @Roles(...ROLES)
   @ApiOperation({ summary: 'End this session: its access and refresh tokens stop working at once' })
+  @ApiNoContentResponse({ description: 'session ended' })
   logout(@Req() req: { actor: Actor & { sessionId: string } }): Promise<void> {
     return this.auth.logout(req.actor.sessionId);
   }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
   CrimeAmendmentService, CrimeBulkService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService, CrimeValidationService,
@@ -9,9 +9,15 @@ import { parseFinancialYear } from '#libs/recording-rules';
 import { DomainError } from '#libs/persistence';
 import {
   AmendCrimeDto, BulkResolveDto, CancelCrimeDto, ConfirmCrimeDto, CreateCrimeDto, ListCrimesQueryDto, ReclassifyCrimeDto, TransferCrimeDto,
-  ValidateCrimeDto,
+  ValidateAmendmentDto, ValidateCrimeDto,
 } from './dto/crime-commands.dto.js';
 import { factsFromDto } from './dto/crime-fields.dto.js';
+import { CrimePageResponseDto } from './dto/crime-page-response.dto.js';
+import { CrimeResponseDto } from './dto/crime-response.dto.js';
+import { HistoryEntryResponseDto } from './dto/history-entry-response.dto.js';
+import { ApiUuidParam } from '../http/openapi.js';
+import { BulkResultResponseDto } from './dto/bulk-result-response.dto.js';
+import { CrimeValidationResponseDto } from './dto/validation-response.dto.js';
 
 const Id = () => Param('id', new ParseUUIDPipe({ version: undefined }));
 
@@ -30,6 +36,7 @@ export class CrimesController {
   @Post()
   @Roles('registrar', 'force_crime_registrar')
   @ApiOperation({ summary: 'Record a crime (draft or confirmed); recording rules run first' })
+  @ApiCreatedResponse({ type: CrimeResponseDto })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
     const facts = factsFromDto(dto) as RecordedFacts;
     return this.recording.record(ctx, {
@@ -46,6 +53,7 @@ export class CrimesController {
   @Get()
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'List crimes in your scope, newest recorded first (cursor pagination)' })
+  @ApiOkResponse({ type: CrimePageResponseDto })
   list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
     const limit = q.limit === undefined ? 50 : Number(q.limit);
     if (limit < 1 || limit > 500) throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
@@ -64,6 +72,9 @@ export class CrimesController {
 
   @Get('by-reference/:force/*reference')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiParam({ name: 'force', example: 'derbyshire' })
+  @ApiParam({ name: 'reference', example: 'DY/2015/000123', description: 'the crime reference, as it is or URL-encoded' })
+  @ApiOkResponse({ type: CrimeResponseDto })
   @ApiOperation({ summary: 'The record with this crime reference in this force, or 404 (the reference may contain /)' })
   byReference(@Ctx() ctx: RequestContext, @Param('force') force: string, @Param('reference') reference: string | string[]): Promise<CrimeView> {
     // Express 5 gives a wildcard as its path segments; a reference sent URL-encoded (%2F) arrives as one.
@@ -73,24 +84,17 @@ export class CrimesController {
   @Post('validate')
   @HttpCode(200)
   @Roles('registrar', 'force_crime_registrar')
-  @ApiOperation({ summary: 'Run the recording rules on a candidate record or amendment without saving anything' })
-  validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCrimeDto): Promise<ValidationView> {
-    const { crimeId, forceId, crimeReference, offenceCode, status, acknowledge, ...fields } = dto;
-    const facts = factsFromDto(fields);
-    if (crimeId !== undefined) {
-      if (offenceCode !== undefined || forceId !== undefined || crimeReference !== undefined || status !== undefined) {
-        throw new DomainError('INVALID_INPUT', 'an amendment changes facts only: forceId, crimeReference, offenceCode and status are not amended', {
-          hints: ['an offence code changes through POST /crimes/:id/reclassify, with a reason (HOCR Section B)'],
-        });
-      }
-      return this.validation.amendment(ctx, crimeId, { changes: facts, acknowledge: acknowledge ?? [] });
-    }
-    return Promise.resolve(this.validation.candidate(ctx, { ...facts, forceId, crimeReference, offenceCode, status, acknowledge }));
+  @ApiOkResponse({ type: CrimeValidationResponseDto })
+  @ApiOperation({ summary: 'Run the recording rules on a candidate new record without saving anything' })
+  validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCrimeDto): ValidationView {
+    const { forceId, crimeReference, offenceCode, status, acknowledge, ...fields } = dto;
+    return this.validation.candidate(ctx, { ...factsFromDto(fields), forceId, crimeReference, offenceCode, status, acknowledge });
   }
 
   @Post('bulk')
   @HttpCode(200)
   @Roles('force_crime_registrar')
+  @ApiOkResponse({ type: BulkResultResponseDto })
   @ApiOperation({ summary: 'Amend and/or confirm many drafts in one transaction (all_or_nothing) or item by item (per_item)' })
   bulkResolve(@Ctx() ctx: RequestContext, @Body() dto: BulkResolveDto): Promise<BulkResult> {
     return this.bulk.resolve(ctx, dto.mode ?? 'all_or_nothing', dto.items.map(({ id, version, reason, confirm, acknowledge, ...fields }) => ({
@@ -100,6 +104,8 @@ export class CrimesController {
 
   @Get(':id')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   get(@Ctx() ctx: RequestContext, @Id() id: string): Promise<CrimeView> {
     return this.query.get(ctx, id);
   }
@@ -107,6 +113,8 @@ export class CrimesController {
   @Get(':id/history')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'Every change: who, when, why, old -> new' })
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: [HistoryEntryResponseDto] })
   history(@Ctx() ctx: RequestContext, @Id() id: string): Promise<HistoryEntryView[]> {
     return this.query.history(ctx, id);
   }
@@ -114,15 +122,30 @@ export class CrimesController {
   @Patch(':id')
   @Roles('registrar', 'force_crime_registrar')
   @ApiOperation({ summary: 'Amend facts with a reason (offence code changes go through reclassify)' })
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   amend(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: AmendCrimeDto): Promise<CrimeView> {
     return this.amendment.amend(ctx, id, {
       version: dto.version, reason: dto.reason, changes: factsFromDto(dto), acknowledge: dto.acknowledge ?? [],
     });
   }
 
+  @Post(':id/validate')
+  @HttpCode(200)
+  @Roles('registrar', 'force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeValidationResponseDto })
+  @ApiOperation({ summary: 'Run the recording rules on an amendment of this record without saving anything' })
+  validateAmendment(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ValidateAmendmentDto): Promise<ValidationView> {
+    const { acknowledge, ...fields } = dto;
+    return this.validation.amendment(ctx, id, { changes: factsFromDto(fields), acknowledge: acknowledge ?? [] });
+  }
+
   @Post(':id/reclassify')
   @HttpCode(200)
   @Roles('registrar', 'force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   reclassify(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ReclassifyCrimeDto): Promise<CrimeView> {
     return this.amendment.reclassify(ctx, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
   }
@@ -130,6 +153,8 @@ export class CrimesController {
   @Post(':id/confirm')
   @HttpCode(200)
   @Roles('force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   confirm(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ConfirmCrimeDto): Promise<CrimeView> {
     return this.recording.confirm(ctx, id, { version: dto.version, acknowledge: dto.acknowledge ?? [] });
   }
@@ -138,6 +163,8 @@ export class CrimesController {
   @HttpCode(200)
   @Roles('force_crime_registrar')
   @ApiOperation({ summary: 'Cancel a recorded crime (HOCR Section C): category + additional verifiable information' })
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   cancel(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: CancelCrimeDto): Promise<CrimeView> {
     return this.removal.cancel(ctx, id, { ...dto, toForceId: null });
   }
@@ -145,6 +172,8 @@ export class CrimesController {
   @Post(':id/transfer')
   @HttpCode(200)
   @Roles('force_crime_registrar')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: CrimeResponseDto })
   transfer(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
     return this.removal.transfer(ctx, id, { ...dto, category: dto.category ?? 'C1' });
   }

@@ -5,7 +5,9 @@ import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateIf }
 // Composite validators for repeated field shapes (style.md §8).
 export const IsTimestamp = (description: string, optional = false) =>
   applyDecorators(
-    optional ? ApiPropertyOptional({ description, example: '2016-03-31T22:59:00Z', nullable: true }) : ApiProperty({ description, example: '2016-03-31T22:59:00Z' }),
+    optional
+      ? ApiPropertyOptional({ type: String, format: 'date-time', description, example: '2018-05-01T12:00:00Z', nullable: true })
+      : ApiProperty({ type: String, format: 'date-time', description, example: '2018-05-01T12:00:00Z' }),
     ...(optional ? [ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined)] : []),
     IsISO8601({ strict: true, strictSeparator: true }),
     // A timestamp without an offset is ambiguous across BST: require Z or +hh:mm.

@@ -1,5 +1,5 @@
 import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiConsumes, ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { Request } from 'express';
@@ -7,9 +7,16 @@ import { Readable } from 'node:stream';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import { ImportReports, ImportService, type ImportJobView, type ImportMode, type ImportPage, type ImportState, type RejectionView } from '#libs/imports';
 import { DomainError } from '#libs/persistence';
+import { ApiUuidParam } from '../http/openapi.js';
+import { ImportJobDetailResponseDto } from './dto/import-job-detail-response.dto.js';
+import { ImportJobResponseDto } from './dto/import-job-response.dto.js';
+import { ImportPageResponseDto } from './dto/import-page-response.dto.js';
+import { RejectionResponseDto } from './dto/rejection-response.dto.js';
+import { IMPORT_REQUEST_BODY } from './dto/import-request-body.js';
+import { importUpload } from './import-upload.js';
 
 class StartImportQueryDto {
-  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], description: 'default: from Content-Type' }) @IsOptional() @IsIn(['csv', 'ndjson']) format?: 'csv' | 'ndjson';
+  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], description: 'the parser, where the content type (of the body, or of the multipart file part) does not say: none, application/octet-stream, text/plain, application/vnd.ms-excel' }) @IsOptional() @IsIn(['csv', 'ndjson']) format?: 'csv' | 'ndjson';
   @ApiPropertyOptional({ enum: ['all_or_nothing', 'accept_valid', 'dry_run'], default: 'all_or_nothing' })
   @IsOptional() @IsIn(['all_or_nothing', 'accept_valid', 'dry_run']) mode?: ImportMode;
 }
@@ -24,9 +31,8 @@ class ReportQueryDto {
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,9}$/) after?: string;
 }
 
-const FORMAT_OF: Record<string, 'csv' | 'ndjson'> = { 'text/csv': 'csv', 'application/x-ndjson': 'ndjson', 'application/ndjson': 'ndjson' };
-
 @ApiTags('imports')
+@ApiExtraModels(RejectionResponseDto)
 @Controller('imports')
 export class ImportsController {
   constructor(
@@ -34,28 +40,28 @@ export class ImportsController {
     private readonly reports: ImportReports,
   ) {}
 
-  // The body is streamed straight into the parser: never buffered whole. Send X-Import-Id (a UUID) to poll
-  // GET /imports/:id while the upload runs.
+  // The body, or the file part of a multipart body, is streamed straight into the parser: never buffered whole.
+  // Send X-Import-Id (a UUID) to poll GET /imports/:id while the upload runs.
   @Post()
   @HttpCode(201)
   @Roles('registrar', 'force_crime_registrar')
-  @ApiConsumes('text/csv', 'application/x-ndjson')
-  @ApiOperation({ summary: 'Import crimes (CSV or NDJSON, docs/import-format.md); all-or-nothing unless mode=accept_valid' })
-  start(@Ctx() ctx: RequestContext, @Req() req: Request, @Query() q: StartImportQueryDto): Promise<ImportJobView> {
-    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-    const format = q.format ?? FORMAT_OF[type];
-    if (!format || (type !== '' && !FORMAT_OF[type] && type !== 'application/octet-stream')) {
-      throw new DomainError('INVALID_INPUT', 'send the file as text/csv or application/x-ndjson');
-    }
+  @ApiCreatedResponse({ type: ImportJobResponseDto })
+  @ApiOperation({
+    summary: 'Import crimes (CSV or NDJSON, docs/import-format.md); all-or-nothing unless mode=accept_valid',
+    requestBody: { required: true, description: 'the file: the raw body, or the "file" part of a form upload', content: IMPORT_REQUEST_BODY },
+  })
+  async start(@Ctx() ctx: RequestContext, @Req() req: Request, @Query() q: StartImportQueryDto): Promise<ImportJobView> {
     const id = req.header('x-import-id');
     if (id !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
       throw new DomainError('INVALID_INPUT', 'X-Import-Id must be a UUID');
     }
-    return this.imports.run(ctx, req, { id, format, mode: q.mode ?? 'all_or_nothing', fileName: req.header('x-file-name') ?? null });
+    const upload = await importUpload(req, q.format);
+    return this.imports.run(ctx, upload.body, { id, format: upload.format, mode: q.mode ?? 'all_or_nothing', fileName: upload.fileName });
   }
 
   @Get()
   @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiOkResponse({ type: ImportPageResponseDto })
   @ApiOperation({ summary: 'Imports you may see, newest first: yours, and those into your forces whoever ran them' })
   list(@Ctx() ctx: RequestContext, @Query() q: ListImportsQueryDto): Promise<ImportPage> {
     return this.reports.list(ctx, { state: q.state, cursor: q.cursor, limit: q.limit ?? 50 });
@@ -63,6 +69,8 @@ export class ImportsController {
 
   @Get(':id')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
+  @ApiUuidParam('id')
+  @ApiOkResponse({ type: ImportJobDetailResponseDto })
   @ApiOperation({ summary: 'Status, progress, counts and the first page of rejected rows' })
   async get(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string): Promise<ImportJobView & { rejections: RejectionView[] }> {
     const job = await this.reports.visibleJob(ctx, id);
@@ -72,6 +80,11 @@ export class ImportsController {
   @Get(':id/report')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @Header('cache-control', 'no-store')
+  @ApiUuidParam('id')
+  @ApiOkResponse({
+    description: 'JSON: up to 1000 rows after ?after=; format=csv: every row',
+    content: { 'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(RejectionResponseDto) } } }, 'text/csv': { schema: { type: 'string' } } },
+  })
   @ApiOperation({ summary: 'Every rejected row: line, crime reference, rule codes, message (JSON pages or one CSV)' })
   async report(
     @Ctx() ctx: RequestContext,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, ROLES, Roles, type RequestContext } from '#libs/auth';
 import type { DisclosureConfig } from '#libs/disclosure';
 import { DomainError } from '#libs/persistence';
@@ -7,9 +7,12 @@ import {
   exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
   type ExportFile, type NationalReturn, type PublicationSummaryView, type PublicationView, type YearComparison,
 } from '#libs/national';
+import { ApiFileOrJson, ApiUuidParam, FILE_TYPES } from '../http/openapi.js';
+import { NationalReturnResponseDto } from './dto/national-return-response.dto.js';
+import { PublicationResponseDto } from './dto/publication-response.dto.js';
+import { PublicationSummaryResponseDto } from './dto/publication-summary-response.dto.js';
+import { YearComparisonResponseDto } from './dto/year-comparison-response.dto.js';
 import { CompareParams, CreatePublicationDto, NationalQueryDto, PublicationQueryDto, YearParams } from './dto/national.dto.js';
-
-const FILE_TYPES = ['application/json', 'text/csv', 'application/zip', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
 // National aggregation and publication (issue 6). The national return is unsuppressed: statisticians
 // only. Publications are disclosure-controlled, so every role may read them.
@@ -23,7 +26,7 @@ export class NationalController {
 
   @Get('national/:year')
   @Roles('statistician')
-  @ApiProduces(...FILE_TYPES)
+  @ApiFileOrJson(NationalReturnResponseDto, 'the national return; ?format=csv (one long CSV) or xlsx downloads it', [FILE_TYPES.csv, FILE_TYPES.xlsx])
   @ApiOperation({ summary: 'National return: force → region → England and Wales, every table, coverage ("N of M forces"), per day; basis accepted (snapshots) or live (records)' })
   async get(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Query() q: NationalQueryDto): Promise<NationalReturn | StreamableFile> {
     const n = await this.national.build(ctx, parseYearParam(p.year), q.basis ?? 'accepted');
@@ -33,6 +36,7 @@ export class NationalController {
   @Get('national/:year/compare/:otherYear')
   @Roles('statistician')
   @ApiOperation({ summary: 'Year on year over the forces accepted in both years only, listing those included and excluded' })
+  @ApiOkResponse({ type: YearComparisonResponseDto })
   compare(@Ctx() ctx: RequestContext, @Param() p: CompareParams): Promise<YearComparison> {
     return this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
   }
@@ -41,6 +45,7 @@ export class NationalController {
   @HttpCode(201)
   @Roles('statistician')
   @ApiOperation({ summary: 'Publish the year: disclosure-controlled tables from the accepted returns, stored hashed and immutable; locks the returns used' })
+  @ApiCreatedResponse({ type: PublicationResponseDto })
   publish(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Body() dto: CreatePublicationDto): Promise<PublicationView> {
     return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto) });
   }
@@ -48,13 +53,15 @@ export class NationalController {
   @Get('national/:year/publications')
   @Roles(...ROLES)
   @ApiOperation({ summary: 'Publications of a year, oldest first' })
+  @ApiOkResponse({ type: [PublicationSummaryResponseDto] })
   list(@Ctx() ctx: RequestContext, @Param() p: YearParams): Promise<PublicationSummaryView[]> {
     return this.publications.list(ctx, parseYearParam(p.year));
   }
 
   @Get('publications/:id')
   @Roles(...ROLES)
-  @ApiProduces(...FILE_TYPES)
+  @ApiUuidParam('id')
+  @ApiFileOrJson(PublicationResponseDto, 'the publication; ?format=csv (a zip, or one CSV with layout=long) or xlsx downloads it')
   @ApiOperation({ summary: 'A publication, with the check of its SHA-256; ?format=csv (&layout=long for the tidy form) or xlsx downloads it' })
   async publication(
     @Ctx() ctx: RequestContext, @Param('id', new ParseUUIDPipe({ version: undefined })) id: string, @Query() q: PublicationQueryDto,

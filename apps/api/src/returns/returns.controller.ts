@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
 import { parseFinancialYear } from '#libs/recording-rules';
@@ -7,6 +7,13 @@ import {
   ReturnExportService, ReturnLifecycleService, ReturnRevisionsService,
   type RevisionDiff, type RevisionList, type RevisionView, type ReturnView, type TransitionResult, type ValidationView,
 } from '#libs/returns';
+import { ApiFileOrJson } from '../http/openapi.js';
+import { ReturnResponseDto } from './dto/return-response.dto.js';
+import { RevisionDiffResponseDto } from './dto/revision-diff-response.dto.js';
+import { RevisionListResponseDto } from './dto/revision-list-response.dto.js';
+import { RevisionResponseDto } from './dto/revision-response.dto.js';
+import { TransitionResultResponseDto } from './dto/transition-result-response.dto.js';
+import { ValidationResponseDto } from './dto/validation-response.dto.js';
 import { AcceptReturnDto, DiffParams, ReturnParams, ReturnQueryDto, ReturnReturnDto, RevisionParams, SubmitReturnDto } from './dto/return.dto.js';
 
 const READERS = ['registrar', 'force_crime_registrar', 'statistician', 'auditor'] as const;
@@ -24,7 +31,7 @@ export class ReturnsController {
 
   @Get()
   @Roles(...READERS)
-  @ApiProduces('application/json', 'text/csv', 'application/zip', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiFileOrJson(ReturnResponseDto, 'the lifecycle view; with ?format= the return as a file (json: the published schema; csv: one table, or a zip of all; xlsx)')
   @ApiOperation({ summary: 'The return: state, latest revision, changes since submission, your next actions, live draft tables; ?format= downloads it' })
   async get(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Query() q: ReturnQueryDto): Promise<ReturnView | StreamableFile> {
     const year = parseYear(p.year);
@@ -44,6 +51,7 @@ export class ReturnsController {
   @HttpCode(200)
   @Roles('force_crime_registrar')
   @ApiOperation({ summary: 'Sign off and submit (or resubmit) the return: return rules run first (422 RULE_VIOLATION), then revision n+1 is frozen' })
+  @ApiOkResponse({ type: TransitionResultResponseDto })
   submit(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: SubmitReturnDto): Promise<TransitionResult> {
     return this.lifecycle.submit(ctx, p.force, parseYear(p.year), dto);
   }
@@ -52,6 +60,7 @@ export class ReturnsController {
   @HttpCode(200)
   @Roles('statistician')
   @ApiOperation({ summary: 'Accept the submitted revision' })
+  @ApiOkResponse({ type: TransitionResultResponseDto })
   accept(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: AcceptReturnDto): Promise<TransitionResult> {
     return this.lifecycle.accept(ctx, p.force, parseYear(p.year), dto);
   }
@@ -60,6 +69,7 @@ export class ReturnsController {
   @HttpCode(200)
   @Roles('statistician')
   @ApiOperation({ summary: 'Return the submitted revision to the force, with the reasons' })
+  @ApiOkResponse({ type: TransitionResultResponseDto })
   sendBack(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: ReturnReturnDto): Promise<TransitionResult> {
     return this.lifecycle.returnToForce(ctx, p.force, parseYear(p.year), dto);
   }
@@ -67,6 +77,7 @@ export class ReturnsController {
   @Get('validation')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Run the return rules (CF-RET-001..004) on the live data now; violations with the records concerned' })
+  @ApiOkResponse({ type: ValidationResponseDto })
   validation(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<ValidationView> {
     return this.lifecycle.validation(ctx, p.force, parseYear(p.year));
   }
@@ -74,6 +85,7 @@ export class ReturnsController {
   @Get('revisions')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Submitted revisions, oldest first' })
+  @ApiOkResponse({ type: RevisionListResponseDto })
   list(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<RevisionList> {
     return this.revisions.list(ctx, p.force, parseYear(p.year));
   }
@@ -81,6 +93,7 @@ export class ReturnsController {
   @Get('revisions/:rev')
   @Roles(...READERS)
   @ApiOperation({ summary: 'One revision: the frozen tables and the check of their SHA-256' })
+  @ApiOkResponse({ type: RevisionResponseDto })
   revision(@Ctx() ctx: RequestContext, @Param() p: RevisionParams): Promise<RevisionView> {
     return this.revisions.get(ctx, p.force, parseYear(p.year), Number(p.rev));
   }
@@ -88,6 +101,7 @@ export class ReturnsController {
   @Get('revisions/:a/diff/:b')
   @Roles(...READERS)
   @ApiOperation({ summary: 'Every cell that differs between revision b (old) and revision a (new)' })
+  @ApiOkResponse({ type: RevisionDiffResponseDto })
   diff(@Ctx() ctx: RequestContext, @Param() p: DiffParams): Promise<RevisionDiff> {
     return this.revisions.diff(ctx, p.force, parseYear(p.year), Number(p.a), Number(p.b));
   }

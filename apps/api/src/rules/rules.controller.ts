@@ -1,7 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Roles, ROLES } from '#libs/auth';
 import { RULES_CONFIG, describeRules, type RulesConfig } from '#libs/recording-rules';
+import { CancellationCategoryResponseDto } from './dto/cancellation-category-response.dto.js';
+import { RuleResponseDto } from './dto/rule-response.dto.js';
 
 @ApiTags('rules')
 @Controller('rules')
@@ -11,11 +13,13 @@ export class RulesController {
 
   @Get()
   @ApiOperation({ summary: 'The recording-rule catalogue: code, severity, message, reference, years, enabled' })
+  @ApiOkResponse({ type: [RuleResponseDto] })
   list(): ReturnType<typeof describeRules> {
     return describeRules(this.config);
   }
 
   @Get('cancellation-categories')
+  @ApiOkResponse({ type: [CancellationCategoryResponseDto] })
   cancellationCategories(): RulesConfig['cancellationCategories'] {
     return this.config.cancellationCategories;
   }

@@ -28,7 +28,7 @@ export class CreateAuditDto {
 export class VerdictDto {
   @IsOneOf(VERDICTS) flag: Verdict;
   @IsOneOf(VERDICTS) classification: Verdict;
-  @ApiPropertyOptional({ nullable: true }) @ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined) @IsString() @MaxLength(4000) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined) @IsString() @MaxLength(4000) note?: string | null;
 }
 
 export class ListAuditsQueryDto {

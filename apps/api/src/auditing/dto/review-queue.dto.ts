@@ -23,14 +23,14 @@ export class ReviewQueueQueryDto {
 }
 
 export class AddReviewItemDto {
-  @ApiProperty({ description: 'the record to review' }) @IsUUID() crimeId: string;
+  @ApiProperty({ format: 'uuid', description: 'the record to review' }) @IsUUID() crimeId: string;
   @IsReason('why the auditor doubts the flag') note: string;
 }
 
 const DECISIONS: readonly ReviewDecision[] = ['open', 'confirmed_correct', 'referred'];
 
 export class ReviewItemDecisionDto {
-  @ApiProperty({ description: 'the item version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ example: 1, minimum: 1, description: 'the item version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
   @IsOneOf(DECISIONS) status: ReviewDecision;
   @IsReason("the reviewer's note") note: string;
 }
@@ -38,7 +38,7 @@ export class ReviewItemDecisionDto {
 class CorrectionChangesDto extends PartialType(CrimeFieldsDto) {}
 
 export class CorrectReviewItemDto {
-  @ApiProperty({ description: "the crime's version you read (optimistic locking)" }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ example: 1, minimum: 1, description: "the crime's version you read (optimistic locking)" }) @IsInt() @Min(1) version: number;
   @IsReason('why the record is corrected (kept in its history)') reason: string;
   @ApiProperty({ type: CorrectionChangesDto, description: 'the fields to change, as in PATCH /crimes/:id' })
   @IsObject() @ValidateNested() @Type(() => CorrectionChangesDto) changes: CorrectionChangesDto;

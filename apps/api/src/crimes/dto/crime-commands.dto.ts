@@ -9,7 +9,7 @@ class Acknowledge {
   @IsOptional() @IsArray() @IsString({ each: true }) acknowledge?: string[];
 }
 class Versioned {
-  @ApiProperty({ description: 'the version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ example: 1, minimum: 1, description: 'the version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
 }
 
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/;
@@ -62,11 +62,8 @@ export class ListCrimesQueryDto {
   @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) referencePrefix?: string;
 }
 
-// Validate without saving: a candidate new record (every field optional, so a form can ask as it fills in),
-// or, with crimeId, an amendment of a stored record.
+// Validate without saving: a candidate new record (every field optional, so a form can ask as it fills in).
 export class ValidateCrimeDto extends IntersectionType(PartialType(CrimeFieldsDto), Acknowledge) {
-  @ApiPropertyOptional({ description: 'check an amendment of this record instead of a new record' })
-  @IsOptional() @IsUUID() crimeId?: string;
   @IsForceId(true) forceId?: string;
   @ApiPropertyOptional({ example: 'DY/2015/000123' })
   @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) crimeReference?: string;
@@ -75,8 +72,11 @@ export class ValidateCrimeDto extends IntersectionType(PartialType(CrimeFieldsDt
   @IsOneOf(['draft', 'confirmed'], true) status?: 'draft' | 'confirmed';
 }
 
+// Validate an amendment without saving: the facts that would change (as PATCH takes them, without version or reason).
+export class ValidateAmendmentDto extends IntersectionType(PartialType(CrimeFieldsDto), Acknowledge) {}
+
 export class BulkItemDto extends IntersectionType(PartialType(CrimeFieldsDto), Versioned, Acknowledge) {
-  @ApiProperty({ description: 'the record to resolve' }) @IsUUID() id: string;
+  @ApiProperty({ description: 'the record to resolve', format: 'uuid' }) @IsUUID() id: string;
   @ApiPropertyOptional({ description: 'why the facts change (required when any fact is given)' })
   @IsOptional() @IsString() @Matches(/\S/, { message: 'reason must not be blank' }) reason?: string;
   @ApiPropertyOptional({ description: 'confirm the draft (after the amendment, if any)' }) @IsOptional() @IsBoolean() confirm?: boolean;

@@ -14,20 +14,21 @@ export class CrimeFieldsDto {
   @IsTimestamp('offence date, or start of the offence period') offenceFrom: string;
   @IsTimestamp('end of the offence period', true) offenceTo?: string | null;
   @IsOneOf(['yes', 'no', 'unknown']) onlineFlag: OnlineFlag;
-  @ApiPropertyOptional({ description: 'how a computer, network or device was used', nullable: true })
+  // `string | null` reflects as Object: the type is stated so the document says string (nullable).
+  @ApiPropertyOptional({ type: String, description: 'how a computer, network or device was used', nullable: true, example: 'messages sent through a social media app' })
   @nullable @IsString() @MaxLength(TEXT_LIMITS.onlineMethod) onlineMethod?: string | null;
-  @ApiPropertyOptional({ description: 'platform or app, if known', nullable: true })
+  @ApiPropertyOptional({ type: String, description: 'platform or app, if known', nullable: true, example: 'a chat app' })
   @nullable @IsString() @MaxLength(TEXT_LIMITS.onlinePlatform) onlinePlatform?: string | null;
-  @ApiPropertyOptional({ description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120 })
+  @ApiPropertyOptional({ type: 'integer', description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120, example: 14 })
   @nullable @IsInt() @Min(0) @Max(120) victimAge?: number | null;
   @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
-  @ApiPropertyOptional({ description: 'suspect age, if known', nullable: true })
+  @ApiPropertyOptional({ type: 'integer', description: 'suspect age, if known', nullable: true, minimum: 0, maximum: 120, example: 30 })
   @nullable @IsInt() @Min(0) @Max(120) suspectAge?: number | null;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() domesticAbuse?: boolean;
-  @ApiPropertyOptional({ enum: HATE_STRANDS, isArray: true, description: 'perceived hostility strands; non-empty = hate crime' })
+  @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() domesticAbuse?: boolean;
+  @ApiPropertyOptional({ enum: HATE_STRANDS, isArray: true, example: [], description: 'perceived hostility strands; non-empty = hate crime' })
   @IsOptional() @IsArray() @ArrayUnique() @IsIn(HATE_STRANDS, { each: true }) hateStrands?: HateStrand[];
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() childSexualExploitation?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() childSexualAbuse?: boolean;
+  @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() childSexualExploitation?: boolean;
+  @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() childSexualAbuse?: boolean;
 }
 
 const date = (v: string | null | undefined): Date | null | undefined => (v === undefined ? undefined : v === null ? null : new Date(v));

@@ -27,12 +27,13 @@ export class ReturnQueryDto {
   @IsOptional() @IsIn(EXPORT_FORMATS) format?: ExportFormat;
   @ApiPropertyOptional({ enum: EXPORT_TABLE_KEYS, description: 'format=csv: this table alone as one CSV (default: a zip of all)' })
   @IsOptional() @IsIn(EXPORT_TABLE_KEYS) table?: ExportTableKey;
-  @ApiPropertyOptional({ example: '1', description: 'export a submitted revision (default: the live draft)' })
+  // No example: the docs page would send it without format= (a 400).
+  @ApiPropertyOptional({ description: 'with format=: export a submitted revision, e.g. 1 (default: the live draft)' })
   @IsOptional() @Matches(REVISION, { message: 'revision must be a revision number from 1' }) revision?: string;
 }
 
 class Versioned {
-  @ApiProperty({ description: 'the return version you read (0 before the first submission)' }) @IsInt() @Min(0) version: number;
+  @ApiProperty({ example: 0, minimum: 0, description: 'the return version you read (0 before the first submission)' }) @IsInt() @Min(0) version: number;
 }
 
 export class SubmitReturnDto extends Versioned {
