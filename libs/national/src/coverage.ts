@@ -21,7 +21,8 @@ export function coverageText(included: number, expected: number): Coverage {
   return { included, expected, text: `${included} of ${expected} forces` };
 }
 
-const RECEIVED: ReadonlySet<ReturnState> = new Set(['submitted', 'returned', 'accepted', 'locked']);
+// 'revised': a published return's correction, received but not yet accepted (so not in the totals).
+const RECEIVED: ReadonlySet<ReturnState> = new Set(['submitted', 'returned', 'accepted', 'locked', 'revised']);
 const ACCEPTED: ReadonlySet<ReturnState> = new Set(['accepted', 'locked']);
 
 // One row per expected force, plus any force with a return that the catalogue does not expect that year

@@ -4,6 +4,7 @@ import type { RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { resolveDisclosureConfig, type DisclosureConfig } from '#libs/disclosure';
 import { DomainError, ScopedDb } from '#libs/persistence';
+import { assertFlagYear } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '#libs/returns';
 import { prepareNationalScan, queryLiveCube } from '../live/live-cube.query.js';
 import { liveForceCounts, offenceAgeCounts } from '../live/live-counts.js';
@@ -44,6 +45,7 @@ export class PublicationService {
 
   publish(ctx: RequestContext, year: number, req: { title: string; disclosure: DisclosureConfig }, now = new Date()): Promise<PublicationView> {
     requireNational(ctx);
+    assertFlagYear(year);
     try {
       resolveDisclosureConfig(req.disclosure);
     } catch (e) {
@@ -73,6 +75,7 @@ export class PublicationService {
   }
 
   list(ctx: RequestContext, year: number): Promise<PublicationSummaryView[]> {
+    assertFlagYear(year);
     return this.db.run(ctx.actor.forces, async (em) => {
       const rows: PublicationRow[] = await em.query(listPublicationsSql, [year]);
       return rows.map(summaryView);

@@ -9,7 +9,7 @@ import { toCsv } from './export/csv.js';
 import { exportDocument, exportTables, EXPORT_TABLE_KEYS, type ExportSource } from './export/export-document.js';
 import { toXlsx } from './export/xlsx.js';
 import { zipFiles } from './export/zip.js';
-import { accessEntry, assertForceScope, RETURNS_CLOCK, yearLabel, type Clock } from './return-access.js';
+import { accessEntry, assertReturnAccess, RETURNS_CLOCK, yearLabel, type Clock } from './return-access.js';
 import { ReturnRevisionsService, verify } from './return-revisions.service.js';
 import { inSnapshot } from './snapshot-transaction.js';
 
@@ -42,7 +42,7 @@ export class ReturnExportService {
   ) {}
 
   export(ctx: RequestContext, forceId: string, year: number, req: ExportRequest): Promise<ExportFile> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     if (req.table !== undefined && req.format !== 'csv') throw new DomainError('INVALID_INPUT', 'table= applies to format=csv only');
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       let tables;
