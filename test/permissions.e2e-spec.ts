@@ -59,6 +59,7 @@ const cases: Case[] = [
   { route: 'POST /crimes/{id}/transfer', allowed: 'derbyshireFcr', forbidden: 'lincolnshireFcr', status: 404, call: (ids) => ({ path: `/crimes/${ids.crime}/transfer`, body: { version: 1, toForceId: 'nottinghamshire', justification: 'Offence took place in the Nottinghamshire force area' } }) },
   // Returns: derbyshire years no other test records in (flag years: before 2015-16 is refused with 422). Where the allowed caller cannot get a 200 without a prior
   // state (accept/return need a submission; a revision must exist), its status shows it got past authorisation.
+  { route: 'GET /returns/{year}', allowed: 'derbyshireAuditor', forbidden: 'admin', status: 403, call: () => ({ path: '/returns/2036-37' }) },
   { route: 'GET /returns/{force}/{year}', allowed: 'derbyshireAuditor', forbidden: 'lincolnshireRegistrar', status: 403, call: () => ({ path: '/returns/derbyshire/2036-37' }) },
   { route: 'POST /returns/{force}/{year}/submit', allowed: 'derbyshireFcr', forbidden: 'lincolnshireFcr', status: 403, call: () => ({ path: '/returns/derbyshire/2036-37/submit', body: { version: 0 } }) },
   { route: 'POST /returns/{force}/{year}/accept', allowed: 'statistician', forbidden: 'derbyshireFcr', status: 403, okStatus: 409, call: () => ({ path: '/returns/derbyshire/2037-38/accept', body: { version: 0 } }) },

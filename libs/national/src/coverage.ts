@@ -14,7 +14,7 @@ export interface ReturnHead {
 // A force is expected when its catalogue validity overlaps the year: a force merged mid-year still owes
 // the part of the year it existed for (validFrom/validTo, inclusive dates).
 export function expectedForces(catalogue: Catalogue, period: NationalPeriod): Force[] {
-  return catalogue.forces().filter((f) => f.validFrom <= period.lastDay && (f.validTo === null || f.validTo >= period.firstDay));
+  return catalogue.forcesValidDuring(period.firstDay, period.lastDay);
 }
 
 export function coverageText(included: number, expected: number): Coverage {

@@ -136,3 +136,29 @@ export interface TransitionResult {
   latestRevision: RevisionSummary | null;
   event: ReturnEventView;
 }
+
+// GET /returns/:year: where every expected force's return stands. 'not started': nothing submitted yet
+// (the lifecycle's 'draft' with version 0: the tables exist only live).
+export type TrackerState = ReturnState | 'not started';
+
+export interface YearTrackerForce {
+  forceId: string;
+  forceName: string;
+  regionId: string;
+  regionName: string;
+  state: TrackerState;
+  version: number; // 0 while not started
+  currentRevision: number;
+  latestSubmittedAt: string | null; // when the current revision was submitted
+  lastEvent: ReturnEventView | null;
+  // Records of the force-year changed since the current revision was submitted; null while not started.
+  changedSinceSubmission: number | null;
+}
+
+export interface YearTracker {
+  year: string;
+  // The year's expected forces in the caller's scope: all of them for national roles.
+  forcesShown: number;
+  byState: Record<TrackerState, number>;
+  forces: YearTrackerForce[];
+}
