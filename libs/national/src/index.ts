@@ -9,6 +9,7 @@ export * from './live/live-cube.query.js';
 export * from './live/live-counts.js';
 export * from './national-return.service.js';
 export * from './publication/publication.types.js';
+export * from './publication/publication-config.js';
 export * from './publication/joint-protection.js';
 export * from './publication/count-tables.js';
 export * from './publication/region-table.js';

@@ -40,9 +40,9 @@ export class NationalController {
   @Post('national/:year/publications')
   @HttpCode(201)
   @Roles('statistician')
-  @ApiOperation({ summary: 'Publish the year: disclosure-controlled tables from the accepted returns, stored hashed and immutable; locks the returns used' })
+  @ApiOperation({ summary: "Publish the year: disclosure-controlled tables from the accepted returns, stored hashed and immutable; locks the returns used; supersedes the year's current publication; below the coverage setting the missing forces must be acknowledged (422 CF-PUB-002)" })
   publish(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Body() dto: CreatePublicationDto): Promise<PublicationView> {
-    return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto) });
+    return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto), acknowledgeMissingForces: dto.acknowledgeMissingForces });
   }
 
   @Get('national/:year/publications')
