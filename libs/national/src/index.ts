@@ -19,4 +19,5 @@ export * from './publication/publication.service.js';
 export * from './export/files.js';
 export * from './export/publication-export.js';
 export * from './export/national-export.js';
+export * from './export/compare-export.js';
 export * from './national.module.js';

@@ -4,10 +4,10 @@ import { Ctx, ROLES, Roles, type RequestContext } from '#libs/auth';
 import type { DisclosureConfig } from '#libs/disclosure';
 import { DomainError } from '#libs/persistence';
 import {
-  exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
+  exportComparison, exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
   type ExportFile, type NationalReturn, type PublicationSummaryView, type PublicationView, type YearComparison,
 } from '#libs/national';
-import { CompareParams, CreatePublicationDto, NationalQueryDto, PublicationQueryDto, YearParams } from './dto/national.dto.js';
+import { CompareParams, CompareQueryDto, CreatePublicationDto, NationalQueryDto, PublicationQueryDto, YearParams } from './dto/national.dto.js';
 
 const FILE_TYPES = ['application/json', 'text/csv', 'application/zip', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'];
 
@@ -32,9 +32,11 @@ export class NationalController {
 
   @Get('national/:year/compare/:otherYear')
   @Roles('statistician')
-  @ApiOperation({ summary: 'Year on year over the forces accepted in both years only, listing those included and excluded' })
-  compare(@Ctx() ctx: RequestContext, @Param() p: CompareParams): Promise<YearComparison> {
-    return this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
+  @ApiProduces('application/json', 'text/csv')
+  @ApiOperation({ summary: 'Year on year over the forces accepted in both years only, listing those included and excluded; ?format=csv downloads it' })
+  async compare(@Ctx() ctx: RequestContext, @Param() p: CompareParams, @Query() q: CompareQueryDto): Promise<YearComparison | StreamableFile> {
+    const c = await this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
+    return q.format === 'csv' ? file(exportComparison(c)) : c;
   }
 
   @Post('national/:year/publications')

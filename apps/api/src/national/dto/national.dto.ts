@@ -17,6 +17,10 @@ export class CompareParams extends YearParams {
   otherYear: string;
 }
 
+export class CompareQueryDto {
+  @IsOneOf(['json', 'csv'], true) format?: 'json' | 'csv';
+}
+
 export class NationalQueryDto {
   @IsOneOf(['accepted', 'live'], true) basis?: 'accepted' | 'live';
   @IsOneOf(['json', 'csv', 'xlsx'], true) format?: 'json' | 'csv' | 'xlsx';
