@@ -60,5 +60,6 @@ describe('return state machine', () => {
     expect(code(() => assertTransition(otherFcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise'))).toBe('FORBIDDEN_SCOPE');
     expect(assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise')).toBe('revised');
     expect(assertTransition(statistician, { forceId: 'gwent', state: 'revised', dataChanged: false }, 'accept')).toBe('accepted');
+    expect(assertTransition(fcr, { forceId: 'gwent', state: 'revised', dataChanged: true }, 'resubmit')).toBe('revised');
   });
 });

@@ -79,5 +79,6 @@ export function assertTransition(actor: Actor, f: ReturnFacts, action: ReturnAct
   if (!roleAllows(actor, action, f.forceId)) {
     throw new DomainError('FORBIDDEN_SCOPE', `not allowed to ${action} the return of force ${f.forceId}`);
   }
-  return NEXT_STATE[action];
+  // A revision of a published return sent again before review is still a correction after publication.
+  return f.state === 'revised' && action === 'resubmit' ? 'revised' : NEXT_STATE[action];
 }
