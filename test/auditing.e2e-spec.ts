@@ -99,6 +99,25 @@ describe('auditor workspace: figures and review queue', () => {
       const derbyshire = await http().get('/audit/under-use').query({ year: '2021-22' }).set(who.derbyshireAuditor).expect(200);
       expect(derbyshire.body.rows.some((r: { forceId: string }) => r.forceId !== 'derbyshire')).toBe(false);
     });
+
+    it('exports the same rows as CSV, outliers marked, logged as a disclosure', async () => {
+      const json = (await http().get('/audit/under-use').query({ year: '2021-22' }).set(gwentAuditor).expect(200)).body as { rows: Record<string, unknown>[]; outliers: { forceId: string; group: string }[] };
+      const csv = await http().get('/audit/under-use').query({ year: '2021-22', format: 'csv' }).set(gwentAuditor).expect(200);
+      expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+      expect(csv.headers['content-disposition']).toContain('under-use-2021-22.csv');
+      const lines = csv.text.split('\r\n');
+      expect(lines[0]).toBe('year,force_id,group,flagged,total,rate,rest_flagged,rest_total,rest_rate,national_rate,z,p_value,ranked,outlier,reading');
+      const text = (v: unknown) => (v === null ? '' : /[",]/.test(String(v)) ? `"${String(v).replaceAll('"', '""')}"` : String(v));
+      const expected = json.rows.map((r) => {
+        const rest = r.rest as { flagged: number; total: number; rate: number | null };
+        const outlier = json.outliers.some((o) => o.forceId === r.forceId && o.group === r.group);
+        return ['2021-22', r.forceId, r.group, r.flagged, r.total, r.rate, rest.flagged, rest.total, rest.rate, r.nationalRate, r.z, r.pValue, r.ranked, outlier, r.reading].map(text).join(',');
+      });
+      expect(lines.slice(1)).toEqual([...expected, '']);
+      expect(lines.find((l) => l.startsWith('2021-22,gwent,violence against the person,'))).toMatch(/^2021-22,gwent,violence against the person,2,5,0\.4,/);
+      const log: LogEntry[] = (await http().get('/access-log').query({ user: userOf(gwentAuditor), action: 'disclosure', limit: 1000 }).set(who.nationalAuditor).expect(200)).body;
+      expect(log.some((e) => e.route === 'GET /audit/under-use')).toBe(true);
+    });
   });
 
   describe('review queue', () => {

@@ -121,6 +121,22 @@ describe('national return', () => {
     await http().get('/national/2021-22/compare/2021-22').set(who.statistician).expect(400);
   });
 
+  it('exports year on year as CSV: every area and measure, then the forces left out with the reason', async () => {
+    const json = (await http().get('/national/2021-22/compare/2020-21').set(who.statistician).expect(200)).body;
+    const csv = await http().get('/national/2021-22/compare/2020-21').query({ format: 'csv' }).set(who.statistician).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toContain('national-2021-22-vs-2020-21.csv');
+    const lines = csv.text.replace(/^\uFEFF/, '').split('\r\n');
+    expect(lines[0]).toBe('level,area_id,area,coverage,measure,base_year,base,year,current,change,pct_change,note');
+    const cov = json.metadata.coverage.text;
+    expect(lines).toContain(`national,england-and-wales,England and Wales,${cov},recordedCrimes,2020-21,53,2021-22,24,-29,-54.7,`);
+    expect(lines).toContain(`national,england-and-wales,England and Wales,${cov},childSexualOffences,2020-21,12,2021-22,8,-4,-33.3,`);
+    expect(lines).toContain('force,gloucestershire,Gloucestershire Constabulary,,excluded,2020-21,,2021-22,,,,"2021-22: received, not accepted; 2020-21: included"');
+    // 7 measures for England and Wales, each region and each compared force; one line per force left out; the final CRLF.
+    expect(lines).toHaveLength(1 + 7 * (1 + json.regions.length + json.forces.length) + json.forcesExcluded.length + 1);
+    await http().get('/national/2021-22/compare/2020-21').query({ format: 'xlsx' }).set(who.statistician).expect(400);
+  });
+
   it('exports CSV in long form and XLSX, with missing forces as rows', async () => {
     const csv = await http().get('/national/2020-21').query({ format: 'csv' }).set(who.statistician).expect(200);
     expect(csv.headers['content-type']).toMatch(/^text\/csv/);

@@ -89,6 +89,7 @@ const EXPECTED: Record<string, number> = {
   'GET /imports': 200,
   'GET /imports/{id}': 404,
   'GET /imports/{id}/report': 404,
+  'GET /returns/{year}': 200,
   'GET /returns/{force}/{year}': 200,
   'POST /returns/{force}/{year}/submit': 200, // an empty return is valid: revision 1
   'POST /returns/{force}/{year}/accept': 409, // the example's version 0 is not the submitted version 1

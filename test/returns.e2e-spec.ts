@@ -54,14 +54,13 @@ describe('force annual return lifecycle', () => {
     await app.close();
   });
 
-  it('starts as a live draft: the FCR may submit, nobody else may act', async () => {
+  it('starts as a live draft: submit is not offered while a draft has an unknown flag; nobody else may act', async () => {
     const v = await view(fcr);
-    expect(v).toMatchObject({ forceId: 'warwickshire', year: '2016-17', state: 'draft', version: 0, currentRevision: 0, latestRevision: null, changedSinceSubmission: null, actions: ['submit'], events: [] });
+    expect(v).toMatchObject({ forceId: 'warwickshire', year: '2016-17', state: 'draft', version: 0, currentRevision: 0, latestRevision: null, changedSinceSubmission: null, actions: [], blockedBy: ['CF-RET-002'], events: [] });
     expect(v.draft.tableA.rows.at(-1)).toMatchObject({ level: 'total', flagYes: 3, flagNo: 1, total: 4 });
     expect(v.draft.tableC.quality).toMatchObject({ counted: 4, drafts: 1, draftsUnknownFlag: 1 });
-    expect((await view(registrar)).actions).toEqual([]);
-    expect((await view(statistician)).actions).toEqual([]);
-    expect((await view(auditor)).actions).toEqual([]);
+    // Rules are checked only for a caller who could submit.
+    for (const as of [registrar, statistician, auditor]) expect(await view(as)).toMatchObject({ actions: [], blockedBy: [] });
   });
 
   it('refuses readers outside the force and roles without returns', async () => {
@@ -76,8 +75,10 @@ describe('force annual return lifecycle', () => {
     expect(res.body.code).toBe('RULE_VIOLATION');
     expect(res.body.details.ruleCodes).toEqual(['CF-RET-002']);
     expect(res.body.details.findings[0].records).toEqual([expect.objectContaining({ crimeId: draftId })]);
+    expect(res.body.details.findings[0].message).toBe('1 draft in 2016-17 still has an unknown online flag: finish or remove it before submitting');
+    expect(res.body.message).toBe('return rules refused the submission: CF-RET-002: 1 draft in 2016-17 still has an unknown online flag: finish or remove it before submitting');
     expect((await view(fcr)).state).toBe('draft');
-    expect((await http().get(`${BASE}/revisions`).set(fcr).expect(200)).body).toMatchObject({ revisions: [], status: { state: 'draft', version: 0, actions: ['submit'] } });
+    expect((await http().get(`${BASE}/revisions`).set(fcr).expect(200)).body).toEqual({ forceId: 'warwickshire', year: '2016-17', revisions: [], status: { state: 'draft', version: 0, currentRevision: 0, actions: [], blockedBy: ['CF-RET-002'] } });
   });
 
   it('lists the violations with records on GET …/validation, and logs that as a consultation', async () => {
@@ -124,7 +125,7 @@ describe('force annual return lifecycle', () => {
     expect((await view(statistician)).actions).toEqual([]);
     // Every GET carries the state and the caller's next actions.
     const revisions = (await http().get(`${BASE}/revisions`).set(fcr).expect(200)).body;
-    expect(revisions.status).toEqual({ state: 'returned', version: 2, currentRevision: 1, actions: ['resubmit'] });
+    expect(revisions.status).toEqual({ state: 'returned', version: 2, currentRevision: 1, actions: ['resubmit'], blockedBy: [] });
     expect((await http().get(`${BASE}/revisions/1`).set(statistician).expect(200)).body.status.actions).toEqual([]);
     expect((await http().get(`${BASE}/validation`).set(fcr).expect(200)).body.status).toMatchObject({ state: 'returned', actions: ['resubmit'] });
   });
@@ -147,7 +148,7 @@ describe('force annual return lifecycle', () => {
     expect(res.body.latestRevision.signedOffName).toBe('A. Jones, FCR');
     const list = (await http().get(`${BASE}/revisions`).set(auditor).expect(200)).body;
     expect(list.revisions.map((r: { revision: number }) => r.revision)).toEqual([1, 2]);
-    expect(list.status).toEqual({ state: 'submitted', version: 3, currentRevision: 2, actions: [] });
+    expect(list.status).toEqual({ state: 'submitted', version: 3, currentRevision: 2, actions: [], blockedBy: [] });
     const diff = (await http().get(`${BASE}/revisions/2/diff/1`).set(statistician).expect(200)).body;
     expect(diff).toMatchObject({ from: 1, to: 2, status: { state: 'submitted', actions: ['accept', 'return'] } });
     const cell = (path: string) => diff.changes.find((c: { path: string }) => c.path === path);
@@ -195,14 +196,13 @@ describe('force annual return lifecycle', () => {
   });
 
   it('lets only one of two concurrent submissions through; the other gets 409', async () => {
-    const other = '/returns/warwickshire/2014-15/submit'; // no records: an empty return is valid
+    const other = '/returns/warwickshire/2035-36/submit'; // no records: an empty return is valid
     const results = await Promise.all([0, 1].map(() => http().post(other).set(fcr).send({ version: 0 })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
-    expect((await http().get('/returns/warwickshire/2014-15/revisions').set(fcr).expect(200)).body.revisions).toHaveLength(1);
-    await http().post('/returns/warwickshire/2001-02/submit').set(fcr).send({ version: 0 }).expect(400);
+    expect((await http().get('/returns/warwickshire/2035-36/revisions').set(fcr).expect(200)).body.revisions).toHaveLength(1);
   });
 
-  it('allows nothing but reading once the national publication has locked it', async () => {
+  it('once locked by the national publication, offers only a revision (with its reason) when the data changed', async () => {
     const owner = new pg.Client({ connectionString: testDatabaseUrl() });
     await owner.connect();
     try {
@@ -214,8 +214,9 @@ describe('force annual return lifecycle', () => {
     }
     const c = (await http().get(`/crimes/${amendId}`).set(registrar).expect(200)).body;
     await http().patch(`/crimes/${amendId}`).set(registrar).send({ version: c.version, reason: 'late correction', victimAge: 31 }).expect(200);
-    for (const as of [fcr, statistician, registrar]) expect((await view(as))).toMatchObject({ state: 'locked', version: 5, actions: [] });
-    expect((await http().post(`${BASE}/submit`).set(fcr).send({ version: 5 }).expect(409)).body.message).toMatch(/locked/);
+    expect(await view(fcr)).toMatchObject({ state: 'locked', version: 5, actions: ['revise'], blockedBy: [] });
+    for (const as of [statistician, registrar]) expect((await view(as))).toMatchObject({ state: 'locked', version: 5, actions: [] });
+    expect((await http().post(`${BASE}/submit`).set(fcr).send({ version: 5 }).expect(400)).body.message).toMatch(/needs the reason for the correction/);
     await http().post(`${BASE}/accept`).set(statistician).send({ version: 5 }).expect(409);
     await http().post(`${BASE}/return`).set(statistician).send({ version: 5, reason: 'too late' }).expect(409);
     await http().get(`${BASE}/revisions/2`).set(statistician).expect(200);

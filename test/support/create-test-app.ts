@@ -5,6 +5,7 @@ import type { LoggerService } from '@nestjs/common';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureApp } from '../../apps/api/src/configure-app.js';
 import type { AuthConfig } from '#libs/auth';
+import type { PublicationConfig } from '#libs/national';
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -25,10 +26,12 @@ export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig 
 
 // The real AppModule and the same configureApp as main.ts: only the database URL and secrets differ.
 export async function createTestApp(
-  opts: { auth?: AuthConfig; logger?: LoggerService; authRequestsPerMinute?: number; databaseUrl?: string } = {},
+  opts: { auth?: AuthConfig; logger?: LoggerService; authRequestsPerMinute?: number; databaseUrl?: string; publication?: Partial<PublicationConfig> } = {},
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({ databaseUrl: opts.databaseUrl ?? testDatabaseUrl(), poolSize: 4, auth: opts.auth ?? testAuthConfig() })],
+    imports: [AppModule.register({
+      databaseUrl: opts.databaseUrl ?? testDatabaseUrl(), poolSize: 4, auth: opts.auth ?? testAuthConfig(), publication: opts.publication,
+    })],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
   // Tests log many personas in from one address; the limiter itself has its own test.

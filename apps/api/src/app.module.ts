@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessLogModule } from '#libs/access-log';
 import { AuthModule, JwtAuthGuard, type AuthConfig } from '#libs/auth';
 import { CatalogueModule } from '#libs/catalogue';
+import type { PublicationConfig } from '#libs/national';
 import { APP_DB_ROLE, ScopedDb, typeormOptions } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
 import { AccessLogController } from './access-log/access-log.controller.js';
@@ -26,6 +27,7 @@ export interface AppOptions {
   databaseUrl: string;
   poolSize?: number;
   auth: AuthConfig;
+  publication?: Partial<PublicationConfig>;
 }
 
 // Pipes, filters and guards are providers, so the e2e app built from AppModule gets the production pipeline.
@@ -48,7 +50,7 @@ export class AppModule {
         CrimesHttpModule,
         ImportsHttpModule,
         ReturnsHttpModule,
-        NationalHttpModule,
+        NationalHttpModule.register(opts.publication),
         AuditingHttpModule,
         WebModule,
       ],

@@ -32,7 +32,7 @@ try {
   throw e;
 }
 const auth = authConfig(env, jwtSecret(env, embedded, (m) => logger.warn(m, 'Auth')));
-const app = await NestFactory.create(AppModule.register({ databaseUrl: db.url, poolSize: env.DB_POOL_SIZE, auth }), { logger });
+const app = await NestFactory.create(AppModule.register({ databaseUrl: db.url, poolSize: env.DB_POOL_SIZE, auth, publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE } }), { logger });
 configureApp(app);
 if (embedded && env.DEMO_USERS === 'true') {
   const file = await seedDemoUsers(app.get(UsersService), env.DATA_DIR);

@@ -1,7 +1,7 @@
 import type { AccessAction, AccessEntry } from '#libs/access-log';
 import { canAccessForce, type Actor, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
-import { parseFinancialYear } from '#libs/recording-rules';
+import { parseFlagYear } from '#libs/recording-rules';
 
 // The one thing the auditing queries need from a connection: an EntityManager or pg client fits.
 export interface Queryable {
@@ -34,13 +34,8 @@ export function scopeList(scope: readonly string[] | 'all'): string[] | null {
   return scope === 'all' ? null : [...scope];
 }
 
-export function parseYear(year: string): number {
-  try {
-    return parseFinancialYear(year);
-  } catch (e) {
-    throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid financial year');
-  }
-}
+// A year of the auditor workspace: the shape (400), and a year with flag figures (422 before 2015-16).
+export const parseYear = parseFlagYear;
 
 export function accessEntry(
   ctx: RequestContext,

@@ -115,6 +115,12 @@ export class Catalogue {
     return this.data.forces.filter((f) => coversDate(f, d));
   }
 
+  // Forces that existed on any day of firstDay..lastDay (ISO dates, inclusive): a force merged mid-year
+  // still owes that year's return for the part it existed (the forces a year's returns expect).
+  forcesValidDuring(firstDay: string, lastDay: string): Force[] {
+    return this.data.forces.filter((f) => f.validFrom <= lastDay && (f.validTo === null || f.validTo >= firstDay));
+  }
+
   // Whether the code exists and its validFrom..validTo covers the date. Unknown code: false.
   // Which date to pass (offence date or recording date) is the caller's choice: see data/README.md.
   offenceValidOn(code: string, date: string | Date): boolean {

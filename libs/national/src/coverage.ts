@@ -14,14 +14,15 @@ export interface ReturnHead {
 // A force is expected when its catalogue validity overlaps the year: a force merged mid-year still owes
 // the part of the year it existed for (validFrom/validTo, inclusive dates).
 export function expectedForces(catalogue: Catalogue, period: NationalPeriod): Force[] {
-  return catalogue.forces().filter((f) => f.validFrom <= period.lastDay && (f.validTo === null || f.validTo >= period.firstDay));
+  return catalogue.forcesValidDuring(period.firstDay, period.lastDay);
 }
 
 export function coverageText(included: number, expected: number): Coverage {
   return { included, expected, text: `${included} of ${expected} forces` };
 }
 
-const RECEIVED: ReadonlySet<ReturnState> = new Set(['submitted', 'returned', 'accepted', 'locked']);
+// 'revised': a published return's correction, received but not yet accepted (so not in the totals).
+const RECEIVED: ReadonlySet<ReturnState> = new Set(['submitted', 'returned', 'accepted', 'locked', 'revised']);
 const ACCEPTED: ReadonlySet<ReturnState> = new Set(['accepted', 'locked']);
 
 // One row per expected force, plus any force with a return that the catalogue does not expect that year

@@ -4,7 +4,7 @@ import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { DomainError, ScopedDb } from '#libs/persistence';
-import { financialYearPeriod } from '#libs/recording-rules';
+import { assertFlagYear, financialYearPeriod } from '#libs/recording-rules';
 import { COUNTING_UNIT, RETURN_DEFINITIONS } from '#libs/returns';
 import { aggregate } from './aggregate.js';
 import { compareYears, type YearComparison } from './compare.js';
@@ -37,6 +37,7 @@ export class NationalReturnService {
 
   build(ctx: RequestContext, year: number, basis: Basis, now = new Date()): Promise<NationalReturn> {
     requireNational(ctx);
+    assertFlagYear(year);
     const period = nationalPeriod(year);
     return this.db.run(ctx.actor.forces, async (em) => {
       const { coverage, counts } = await this.countsFor(em, ctx, period, basis);
@@ -62,6 +63,8 @@ export class NationalReturnService {
   compare(ctx: RequestContext, year: number, otherYear: number, now = new Date()): Promise<YearComparison> {
     requireNational(ctx);
     if (year === otherYear) throw new DomainError('INVALID_INPUT', 'compare two different years');
+    assertFlagYear(year);
+    assertFlagYear(otherYear);
     return this.db.run(ctx.actor.forces, async (em) => {
       const current = { period: nationalPeriod(year), ...(await this.countsFor(em, ctx, nationalPeriod(year), 'accepted')) };
       const base = { period: nationalPeriod(otherYear), ...(await this.countsFor(em, ctx, nationalPeriod(otherYear), 'accepted')) };

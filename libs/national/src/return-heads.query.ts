@@ -28,7 +28,7 @@ FOR UPDATE OF fr
 
 export interface ReturnHeadRow {
   force_id: string;
-  state: 'draft' | 'submitted' | 'returned' | 'accepted' | 'locked';
+  state: 'draft' | 'submitted' | 'returned' | 'accepted' | 'locked' | 'revised';
   revision: number;
   sha256: string | null;
   tables: ForceReturnTables | null;

@@ -1,2 +1,3 @@
 export * from './core.js';
 export * from './recording-rules.module.js';
+export * from './flag-year.js';

@@ -4,6 +4,7 @@
 import {
   evaluateCrime,
   financialYearPeriod,
+  formatFinancialYear,
   partitionFindings,
   type CrimeFacts,
   type FinancialYearPeriod,
@@ -58,6 +59,8 @@ export interface ReturnRecordRef {
   details?: Record<string, unknown>;
 }
 
+// A finding's message says what is wrong in this return ('3 drafts in 2015-16 still have an unknown
+// online flag'); the rule's general statement stays in RETURN_RULES (and GET /rules-style listings).
 export interface ReturnFinding extends ReturnRule {
   recordCount: number; // all records concerned
   records: ReturnRecordRef[]; // the first maxRecords of them, by crime reference
@@ -113,24 +116,33 @@ export async function checkRecordsPassRules(
     if (page.length < PAGE_SIZE) break;
     after = page[page.length - 1].crime_reference;
   }
-  return count === 0 ? null : finding('CF-RET-001', count, records, { byRule: sortKeys(byRule) });
+  if (count === 0) return null;
+  const rules = Object.entries(sortKeys(byRule)).map(([code, n]) => `${code}: ${n}`).join(', ');
+  const message = `${plural(count, 'counted record')} in ${formatFinancialYear(p.year)} ${count === 1 ? 'fails' : 'fail'} blocking record rules (${rules})`;
+  return finding('CF-RET-001', count, records, { byRule: sortKeys(byRule) }, message);
 }
 
 // CF-RET-002: drafts with an unknown online flag block submission (R12).
 export async function checkNoUnknownFlags(db: Queryable, p: ForceYear & { maxRecords?: number }): Promise<ReturnFinding | null> {
   const rows = await queryUnknownFlags(db, { forceId: p.forceId, year: p.year, limit: p.maxRecords ?? DEFAULT_MAX_RECORDS });
   if (rows.length === 0) return null;
+  const n = rows[0].total_count;
+  // Only a draft can hold 'unknown' (R12, ck_crimes_flag_known), so these are drafts.
+  const message = `${plural(n, 'draft')} in ${formatFinancialYear(p.year)} still ${n === 1 ? 'has' : 'have'} an unknown online flag: finish or remove ${n === 1 ? 'it' : 'them'} before submitting`;
   return finding(
     'CF-RET-002',
-    rows[0].total_count,
+    n,
     rows.map((r) => ({ crimeId: r.crime_id, crimeReference: r.crime_reference, details: { status: r.status } })),
+    undefined,
+    message,
   );
 }
 
 // CF-RET-003: the tables are consistent with each other. Table-level: no records to list.
 export function checkTableSums(tables: ForceReturnTables): ReturnFinding | null {
   const failures: SumCheckFailure[] = sumChecks(tables);
-  return failures.length === 0 ? null : finding('CF-RET-003', 0, [], { failures });
+  if (failures.length === 0) return null;
+  return finding('CF-RET-003', 0, [], { failures }, `${failures.length} ${failures.length === 1 ? 'sum check fails' : 'sum checks fail'}: the tables do not add up`);
 }
 
 // CF-RET-004: each counted record's recorded_at lies in the period. The period defaults to the
@@ -148,23 +160,49 @@ export async function checkRecordedInPeriod(
     limit: p.maxRecords ?? DEFAULT_MAX_RECORDS,
   });
   if (rows.length === 0) return null;
+  const n = rows[0].total_count;
   return finding(
     'CF-RET-004',
-    rows[0].total_count,
+    n,
     rows.map((r) => ({ crimeId: r.crime_id, crimeReference: r.crime_reference, details: { recordedAt: r.recorded_at } })),
     { periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() },
+    `${plural(n, 'counted record')} of ${formatFinancialYear(p.year)} ${n === 1 ? 'has its' : 'have their'} recorded date outside the year`,
   );
+}
+
+// The codes of the failing return rules for the lifecycle's `actions`, cheapest first, stopping at the
+// first failure: a GET need not re-run every record's rules (CF-RET-001) to know that a draft with an
+// unknown flag blocks submission. GET …/validation (evaluateReturn) lists them all.
+export async function firstBlockingReturnRule(db: Queryable, input: ReturnRulesInput): Promise<ReturnRuleCode[]> {
+  const p = { ...input, maxRecords: 1 };
+  const checks: (() => Promise<ReturnFinding | null> | ReturnFinding | null)[] = [
+    () => checkTableSums(input.tables),
+    () => checkNoUnknownFlags(db, p),
+    () => checkRecordedInPeriod(db, p),
+    () => checkRecordsPassRules(db, p),
+  ];
+  for (const check of checks) {
+    const f = await check();
+    if (f) return [f.code];
+  }
+  return [];
 }
 
 function finding(
   code: ReturnRuleCode,
   recordCount: number,
   records: ReturnRecordRef[],
-  details?: Record<string, unknown>,
+  details: Record<string, unknown> | undefined,
+  message: string,
 ): ReturnFinding {
   const rule = RETURN_RULES.find((r) => r.code === code);
   if (!rule) throw new Error(`unknown return rule ${code}`);
-  return { ...rule, recordCount, records, truncated: recordCount > records.length, ...(details && { details }) };
+  return { ...rule, message, recordCount, records, truncated: recordCount > records.length, ...(details && { details }) };
+}
+
+// '1 draft', '3 drafts'
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function toFacts(r: CountedRecordRow): CrimeFacts {

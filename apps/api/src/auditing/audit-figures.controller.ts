@@ -32,9 +32,11 @@ export class AuditFiguresController {
   }
 
   @Get('under-use')
-  @ApiOperation({ summary: "Each force's online-flag rate per offence group against the rest of England and Wales, with z-scores and ranked outliers" })
-  @ApiOkResponse({ type: UnderUseResponseDto })
-  getUnderUse(@Ctx() ctx: RequestContext, @Query() q: UnderUseQueryDto): Promise<UnderUseView> {
-    return this.underUse.compare(ctx, { year: q.year, group: q.group });
+  @ApiOperation({ summary: "Each force's online-flag rate per offence group against the rest of England and Wales, with z-scores and ranked outliers; CSV with format=csv" })
+  @ApiFileOrJson(UnderUseResponseDto, 'the comparison (JSON), or its CSV with format=csv', [FILE_TYPES.csv])
+  async getUnderUse(@Ctx() ctx: RequestContext, @Query() q: UnderUseQueryDto, @Res({ passthrough: true }) res: Response): Promise<UnderUseView | string> {
+    const query = { year: q.year, group: q.group };
+    if (q.format === 'csv') return sendCsv(res, `under-use-${q.year}.csv`, await this.underUse.csv(ctx, query));
+    return this.underUse.compare(ctx, query);
   }
 }

@@ -48,7 +48,7 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
     await prepareDatabase(db.url, () => undefined);
     // No HTTP here: no passport strategies (see AuthConfig.passportStrategies).
     const auth = { ...authConfig(env, jwtSecret(env, db.kind === 'embedded', () => undefined)), passportStrategies: false };
-    const app = await NestFactory.createApplicationContext(AppModule.register({ databaseUrl: db.url, poolSize: 4, auth }), {
+    const app = await NestFactory.createApplicationContext(AppModule.register({ databaseUrl: db.url, poolSize: 4, auth, publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE } }), {
       logger: ['error'],
     });
     try {

@@ -1,5 +1,5 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 
 // The one place that reads process.env (style.md §14). Boot fails fast on bad config.
 export class Env {
@@ -15,6 +15,9 @@ export class Env {
   @IsIn(['true', 'false']) DEMO_USERS: 'true' | 'false' = 'true';
   // Synthetic crimes imported into an empty embedded database at start (0 = none).
   @Type(() => Number) @IsInt() @Min(0) @Max(2_000_000) DEMO_RECORDS = 20_000;
+  // Share of a year's expected forces (0 to 1) that must be accepted to publish without acknowledging
+  // each missing force (POST /national/:year/publications acknowledgeMissingForces). 1 = all of them.
+  @Type(() => Number) @IsNumber() @Min(0) @Max(1) PUBLICATION_MIN_COVERAGE = 1;
   @IsIn(['json', 'text']) LOG_FORMAT: 'json' | 'text' = 'text';
   @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
 }

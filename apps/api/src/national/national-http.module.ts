@@ -1,7 +1,11 @@
-import { Module } from '@nestjs/common';
-import { NationalModule } from '#libs/national';
+import { Module, type DynamicModule } from '@nestjs/common';
+import { NationalModule, type PublicationConfig } from '#libs/national';
 import { NationalController } from './national.controller.js';
 
-// HTTP surface for national: controllers and their providers are registered here.
-@Module({ imports: [NationalModule], controllers: [NationalController] })
-export class NationalHttpModule {}
+// HTTP surface for national figures and publications.
+@Module({})
+export class NationalHttpModule {
+  static register(config: Partial<PublicationConfig> = {}): DynamicModule {
+    return { module: NationalHttpModule, imports: [NationalModule.register(config)], controllers: [NationalController] };
+  }
+}

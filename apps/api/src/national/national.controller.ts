@@ -4,7 +4,7 @@ import { Ctx, ROLES, Roles, type RequestContext } from '#libs/auth';
 import type { DisclosureConfig } from '#libs/disclosure';
 import { DomainError } from '#libs/persistence';
 import {
-  exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
+  exportComparison, exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
   type ExportFile, type NationalReturn, type PublicationSummaryView, type PublicationView, type YearComparison,
 } from '#libs/national';
 import { ApiFileOrJson, ApiUuidParam, FILE_TYPES } from '../http/openapi.js';
@@ -12,7 +12,7 @@ import { NationalReturnResponseDto } from './dto/national-return-response.dto.js
 import { PublicationResponseDto } from './dto/publication-response.dto.js';
 import { PublicationSummaryResponseDto } from './dto/publication-summary-response.dto.js';
 import { YearComparisonResponseDto } from './dto/year-comparison-response.dto.js';
-import { CompareParams, CreatePublicationDto, NationalQueryDto, PublicationQueryDto, YearParams } from './dto/national.dto.js';
+import { CompareParams, CompareQueryDto, CreatePublicationDto, NationalQueryDto, PublicationQueryDto, YearParams } from './dto/national.dto.js';
 
 // National aggregation and publication (issue 6). The national return is unsuppressed: statisticians
 // only. Publications are disclosure-controlled, so every role may read them.
@@ -35,19 +35,20 @@ export class NationalController {
 
   @Get('national/:year/compare/:otherYear')
   @Roles('statistician')
-  @ApiOperation({ summary: 'Year on year over the forces accepted in both years only, listing those included and excluded' })
-  @ApiOkResponse({ type: YearComparisonResponseDto })
-  compare(@Ctx() ctx: RequestContext, @Param() p: CompareParams): Promise<YearComparison> {
-    return this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
+  @ApiFileOrJson(YearComparisonResponseDto, 'year on year (JSON), or its CSV with ?format=csv', [FILE_TYPES.csv])
+  @ApiOperation({ summary: 'Year on year over the forces accepted in both years only, listing those included and excluded; ?format=csv downloads it' })
+  async compare(@Ctx() ctx: RequestContext, @Param() p: CompareParams, @Query() q: CompareQueryDto): Promise<YearComparison | StreamableFile> {
+    const c = await this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
+    return q.format === 'csv' ? file(exportComparison(c)) : c;
   }
 
   @Post('national/:year/publications')
   @HttpCode(201)
   @Roles('statistician')
-  @ApiOperation({ summary: 'Publish the year: disclosure-controlled tables from the accepted returns, stored hashed and immutable; locks the returns used' })
+  @ApiOperation({ summary: "Publish the year: disclosure-controlled tables from the accepted returns, stored hashed and immutable; locks the returns used; supersedes the year's current publication; below the coverage setting the missing forces must be acknowledged (422 CF-PUB-002)" })
   @ApiCreatedResponse({ type: PublicationResponseDto })
   publish(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Body() dto: CreatePublicationDto): Promise<PublicationView> {
-    return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto) });
+    return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto), acknowledgeMissingForces: dto.acknowledgeMissingForces });
   }
 
   @Get('national/:year/publications')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } f
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
-import { parseFinancialYear } from '#libs/recording-rules';
+import { parseFlagYear } from '#libs/recording-rules';
 import {
   ReturnExportService, ReturnLifecycleService, ReturnRevisionsService,
   type RevisionDiff, type RevisionList, type RevisionView, type ReturnView, type TransitionResult, type ValidationView,
@@ -34,7 +34,7 @@ export class ReturnsController {
   @ApiFileOrJson(ReturnResponseDto, 'the lifecycle view; with ?format= the return as a file (json: the published schema; csv: one table, or a zip of all; xlsx)')
   @ApiOperation({ summary: 'The return: state, latest revision, changes since submission, your next actions, live draft tables; ?format= downloads it' })
   async get(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Query() q: ReturnQueryDto): Promise<ReturnView | StreamableFile> {
-    const year = parseYear(p.year);
+    const year = parseFlagYear(p.year);
     if (q.format === undefined) {
       if (q.table !== undefined || q.revision !== undefined) throw new DomainError('INVALID_INPUT', 'table and revision apply to exports: add format=');
       return this.lifecycle.view(ctx, p.force, year);
@@ -53,7 +53,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Sign off and submit (or resubmit) the return: return rules run first (422 RULE_VIOLATION), then revision n+1 is frozen' })
   @ApiOkResponse({ type: TransitionResultResponseDto })
   submit(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: SubmitReturnDto): Promise<TransitionResult> {
-    return this.lifecycle.submit(ctx, p.force, parseYear(p.year), dto);
+    return this.lifecycle.submit(ctx, p.force, parseFlagYear(p.year), dto);
   }
 
   @Post('accept')
@@ -62,7 +62,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Accept the submitted revision' })
   @ApiOkResponse({ type: TransitionResultResponseDto })
   accept(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: AcceptReturnDto): Promise<TransitionResult> {
-    return this.lifecycle.accept(ctx, p.force, parseYear(p.year), dto);
+    return this.lifecycle.accept(ctx, p.force, parseFlagYear(p.year), dto);
   }
 
   @Post('return')
@@ -71,7 +71,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Return the submitted revision to the force, with the reasons' })
   @ApiOkResponse({ type: TransitionResultResponseDto })
   sendBack(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: ReturnReturnDto): Promise<TransitionResult> {
-    return this.lifecycle.returnToForce(ctx, p.force, parseYear(p.year), dto);
+    return this.lifecycle.returnToForce(ctx, p.force, parseFlagYear(p.year), dto);
   }
 
   @Get('validation')
@@ -79,7 +79,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Run the return rules (CF-RET-001..004) on the live data now; violations with the records concerned' })
   @ApiOkResponse({ type: ValidationResponseDto })
   validation(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<ValidationView> {
-    return this.lifecycle.validation(ctx, p.force, parseYear(p.year));
+    return this.lifecycle.validation(ctx, p.force, parseFlagYear(p.year));
   }
 
   @Get('revisions')
@@ -87,7 +87,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Submitted revisions, oldest first' })
   @ApiOkResponse({ type: RevisionListResponseDto })
   list(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<RevisionList> {
-    return this.revisions.list(ctx, p.force, parseYear(p.year));
+    return this.revisions.list(ctx, p.force, parseFlagYear(p.year));
   }
 
   @Get('revisions/:rev')
@@ -95,7 +95,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'One revision: the frozen tables and the check of their SHA-256' })
   @ApiOkResponse({ type: RevisionResponseDto })
   revision(@Ctx() ctx: RequestContext, @Param() p: RevisionParams): Promise<RevisionView> {
-    return this.revisions.get(ctx, p.force, parseYear(p.year), Number(p.rev));
+    return this.revisions.get(ctx, p.force, parseFlagYear(p.year), Number(p.rev));
   }
 
   @Get('revisions/:a/diff/:b')
@@ -103,14 +103,6 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Every cell that differs between revision b (old) and revision a (new)' })
   @ApiOkResponse({ type: RevisionDiffResponseDto })
   diff(@Ctx() ctx: RequestContext, @Param() p: DiffParams): Promise<RevisionDiff> {
-    return this.revisions.diff(ctx, p.force, parseYear(p.year), Number(p.a), Number(p.b));
-  }
-}
-
-function parseYear(year: string): number {
-  try {
-    return parseFinancialYear(year);
-  } catch (e) {
-    throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid financial year');
+    return this.revisions.diff(ctx, p.force, parseFlagYear(p.year), Number(p.a), Number(p.b));
   }
 }

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
+import { assertFlagPeriod } from '#libs/recording-rules';
 import { accessEntry, assertForce, parseYear, scopeList } from '../audit-context.js';
 import { toAuditSummaryView, toAuditView, toSampledRecordView, type AuditSummaryView, type AuditView, type SampledRecordView } from './audit.view.js';
 import { auditPeriod, planAudit, type SizeBasis } from './audit-design.js';
@@ -36,6 +37,7 @@ export class AuditsService {
   create(ctx: RequestContext, input: CreateAuditInput): Promise<AuditView> {
     assertForce(ctx.actor, input.forceId);
     const period = auditPeriod({ year: input.year === undefined ? undefined : parseYear(input.year), from: input.from, to: input.to });
+    assertFlagPeriod(period.start, period.label); // from/to: no sample of records from before the flag existed
     const groups = [...new Set(input.offenceGroups)];
     // A stored seed makes the draw reproducible; without one, a random seed is generated and stored.
     const seed = input.seed ?? randomBytes(16).toString('hex');

@@ -4,9 +4,14 @@ import type { RequestContext } from '#libs/auth';
 import { ScopedDb } from '#libs/persistence';
 import { formatFinancialYear } from '#libs/recording-rules';
 import { accessEntry, parseYear } from '../audit-context.js';
+import { toCsv } from '../csv.js';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
 import { queryForceFlagRates, queryNationalFlagRates } from './under-use.query.js';
 import { underUseOutliers, underUseRows, type UnderUseRow, type UnderUseThresholds } from './under-use.js';
+
+export const UNDER_USE_CSV_HEADER = [
+  'year', 'force_id', 'group', 'flagged', 'total', 'rate', 'rest_flagged', 'rest_total', 'rest_rate', 'national_rate', 'z', 'p_value', 'ranked', 'outlier', 'reading',
+] as const;
 
 export interface UnderUseView {
   year: string;
@@ -26,14 +31,28 @@ export class UnderUseService {
     @Inject(AUDITING_CONFIG) private readonly config: AuditingConfig,
   ) {}
 
-  async compare(ctx: RequestContext, q: { year: string; group?: string }): Promise<UnderUseView> {
+  compare(ctx: RequestContext, q: { year: string; group?: string }): Promise<UnderUseView> {
+    return this.view(ctx, q, 'consultation');
+  }
+
+  // The same figures, one row per force and group, outliers marked, through the auditors' CSV writer
+  // (formula-injection guard); an export is a disclosure (DPA 2018 s.62), as completeness's CSV.
+  async csv(ctx: RequestContext, q: { year: string; group?: string }): Promise<string> {
+    const v = await this.view(ctx, q, 'disclosure');
+    const outliers = new Set(v.outliers);
+    return toCsv(UNDER_USE_CSV_HEADER, v.rows.map((r) => [
+      v.year, r.forceId, r.group, r.flagged, r.total, r.rate, r.rest.flagged, r.rest.total, r.rest.rate, r.nationalRate, r.z, r.pValue, r.ranked, outliers.has(r), r.reading,
+    ]));
+  }
+
+  private async view(ctx: RequestContext, q: { year: string; group?: string }, action: 'consultation' | 'disclosure'): Promise<UnderUseView> {
     const year = parseYear(q.year);
     const group = q.group ?? null;
     const scope = ctx.actor.forces;
     // The caller's own forces, in the caller's scope (a force auditor sees only their forces' rows).
     const forces = await this.db.run(scope, async (em) => {
       const rows = await queryForceFlagRates(em, { forceIds: scope === 'all' ? null : [...scope], year, group });
-      await this.log.record(em, accessEntry(ctx, 'consultation', scope === 'all' ? [] : scope, {
+      await this.log.record(em, accessEntry(ctx, action, scope === 'all' ? [] : scope, {
         query: { year: q.year, group, national: scope === 'all' },
         recordCount: rows.reduce((n, r) => n + r.total, 0),
       }));

@@ -1,6 +1,7 @@
 // Small file-format helpers shared by the exports: RFC 4180 CSV, a zip in memory, the file type.
 import ExcelJS from 'exceljs';
 import { ZipArchive } from 'archiver';
+import { csvCell } from '#libs/returns';
 
 export type FileFormat = 'json' | 'csv' | 'xlsx';
 export type CsvLayout = 'wide' | 'long';
@@ -11,10 +12,10 @@ export interface ExportFile {
   body: Buffer;
 }
 
-const cell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+// The return exports' field writer: RFC 4180 quoting, and text a spreadsheet would run as a formula
+// (= + - @ first) gets a leading apostrophe (OWASP CSV injection); numbers are written as they are.
+const cell = (v: unknown): string =>
+  csvCell(v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : String(v));
 
 // CRLF line ends (RFC 4180); a UTF-8 byte-order mark so spreadsheet programs read the text right.
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {

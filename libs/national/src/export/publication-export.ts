@@ -67,6 +67,8 @@ export async function exportPublication(view: PublicationView, format: FileForma
     ['Title', view.title], ['Year', m.year.label], ['Period', `${m.year.firstDay} to ${m.year.lastDay} (${m.year.days} days)`],
     ['Coverage', m.coverage.text], ['Disclosure control', `${m.disclosure.method}, threshold ${m.disclosure.threshold}, rounding base ${m.disclosure.roundingBase}`],
     ['Counting unit', m.countingUnit], ['Published', `${view.publishedAt} by ${view.publishedBy}`], ['SHA-256', view.sha256],
+    // A superseded publication says so on its cover, whoever downloads it later.
+    ['Status', view.supersededBy ? `superseded by publication ${view.supersededBy.id} of ${view.supersededBy.publishedAt}` : 'current'],
     [], ['Returns used', 'revision', 'sha256'], ...m.returnsUsed.map((r) => [r.forceId, r.revision, r.sha256]),
     [], ...view.content.notes.map((n) => ['Note', n]), ...Object.entries(m.definitions).map(([k, v]) => [k, v]),
   ], false);

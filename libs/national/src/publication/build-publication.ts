@@ -14,7 +14,7 @@ import type { CoverageRow, ForceCounts } from '../national.types.js';
 import { perDay, type NationalPeriod } from '../period.js';
 import { buildCountTables, linkedModel, type OffenceAges } from './count-tables.js';
 import { protectJointly, type JointTableResult } from './joint-protection.js';
-import type { PublicationContent, PublishedSummary, PublishedTableEntry, ReturnUsed } from './publication.types.js';
+import type { AcknowledgedMissingForce, PublicationContent, PublishedSummary, PublishedTableEntry, ReturnUsed, SupersededRef } from './publication.types.js';
 import { regionTable, sumOfShown } from './region-table.js';
 
 export interface PublicationInput {
@@ -28,6 +28,8 @@ export interface PublicationInput {
   offenceAgesNote: string | null;
   definitions: Record<string, string>;
   generatedAt: Date;
+  supersedes?: SupersededRef | null; // the publication of the year this one replaces
+  missingForcesAcknowledged?: AcknowledgedMissingForce[]; // the coverage guard's acknowledgement
 }
 
 const CSO = 'Online-flagged sexual offences against a victim under 18 at the offence date (table B of the force return)';
@@ -66,6 +68,10 @@ export function buildPublication(input: PublicationInput): PublicationContent {
     'Linked tables (force-by-flag, csa-band-by-sex, csa-offence-by-band) share figures, so suppression was checked across them jointly, not only table by table.',
     ...(input.offenceAgesNote ? [input.offenceAgesNote] : []),
     ...counts.recordedAgainstLimits.map((c) => `${c}: the catalogue's victim age limits make this impossible, but records hold it; shown, not blanked.`),
+    ...(input.supersedes ? [supersedesNote(input.supersedes)] : []),
+    ...(input.missingForcesAcknowledged?.length
+      ? [`Published without ${input.missingForcesAcknowledged.map((f) => `${f.forceName} (${f.status})`).join(', ')}: acknowledged by the statistician.`]
+      : []),
   ];
   return {
     metadata: {
@@ -82,6 +88,8 @@ export function buildPublication(input: PublicationInput): PublicationContent {
       disclosure: { method: cfg.method, threshold: cfg.threshold, roundingBase: cfg.roundingBase, suppressZeros: cfg.suppressZeros, suppressSmallTotals: cfg.suppressSmallTotals, secondary: cfg.secondary },
       returnsUsed: included.map((r): ReturnUsed => ({ forceId: r.forceId, revision: r.revision!, sha256: r.sha256! })),
       definitions: input.definitions,
+      supersedes: input.supersedes ?? null,
+      missingForcesAcknowledged: input.missingForcesAcknowledged ?? [],
     },
     coverage: coverage.map((r) => ({ forceId: r.forceId, forceName: r.forceName, regionId: r.regionId, regionName: r.regionName, status: r.status })),
     tables,
@@ -144,4 +152,10 @@ function summaries(input: PublicationInput, tables: PublishedTableEntry[], cfg: 
     };
   });
   return { national, forces };
+}
+
+function supersedesNote(s: SupersededRef): string {
+  const changes = s.returnsChanged.map((c) =>
+    `${c.forceName} ${c.revisionBefore === null ? 'added' : c.revisionAfter === null ? 'left out' : `revision ${c.revisionBefore} → ${c.revisionAfter}`}`);
+  return `Supersedes publication ${s.id} of ${s.publishedAt}${changes.length ? `: ${changes.join('; ')}` : ' (no return changed)'}.`;
 }

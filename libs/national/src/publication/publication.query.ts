@@ -2,9 +2,11 @@ import type { Queryable } from '#libs/returns';
 import type { PublicationContent, ReturnUsed } from './publication.types.js';
 
 // Publications are append-only (tr_publications_append_only): inserted once, never updated.
+// supersedes: the year's current publication, which this one replaces (uq_publications_supersedes: at most
+// one successor each, so a concurrent second publication gets 23505, a 409).
 export const insertPublicationSql = `
-INSERT INTO publications (financial_year, title, config, tables, sha256, returns_used, published_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
+INSERT INTO publications (financial_year, title, config, tables, sha256, returns_used, published_by, supersedes)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 RETURNING id,
           to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_at
 `;
@@ -26,20 +28,37 @@ FROM locked
 RETURNING force_id
 `;
 
-const columns = `id, financial_year, title, config, sha256, returns_used, published_by,
-       to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_at`;
+const at = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+// A publication is superseded when a later one of its year names it (publications are append-only, so
+// this is derived, never written back).
+const columns = `p.id, p.financial_year, p.title, p.config, p.sha256, p.returns_used, p.published_by, p.supersedes,
+       ${at('p.published_at')} AS published_at,
+       n.id AS superseded_by, ${at('n.published_at')} AS superseded_at`;
 
 export const listPublicationsSql = `
 SELECT ${columns}
-FROM publications
-WHERE financial_year = $1
-ORDER BY published_at, id
+FROM publications p
+LEFT JOIN publications n ON n.supersedes = p.id
+WHERE p.financial_year = $1
+ORDER BY p.published_at, p.id
 `;
 
 export const getPublicationSql = `
-SELECT ${columns}, tables
-FROM publications
-WHERE id = $1
+SELECT ${columns}, p.tables
+FROM publications p
+LEFT JOIN publications n ON n.supersedes = p.id
+WHERE p.id = $1
+`;
+
+// The year's current publication: the latest that nothing supersedes (publications made before
+// superseding existed may be several; the latest is current).
+export const currentPublicationSql = `
+SELECT p.id, ${at('p.published_at')} AS published_at, p.returns_used
+FROM publications p
+WHERE p.financial_year = $1
+  AND NOT EXISTS (SELECT 1 FROM publications n WHERE n.supersedes = p.id)
+ORDER BY p.published_at DESC, p.id DESC
+LIMIT 1
 `;
 
 export interface PublicationRow {
@@ -51,7 +70,21 @@ export interface PublicationRow {
   returns_used: ReturnUsed[];
   published_by: string;
   published_at: string;
+  supersedes: string | null;
+  superseded_by: string | null;
+  superseded_at: string | null;
   tables?: PublicationContent;
+}
+
+export interface CurrentPublicationRow {
+  id: string;
+  published_at: string;
+  returns_used: ReturnUsed[];
+}
+
+export async function queryCurrentPublication(db: Queryable, year: number): Promise<CurrentPublicationRow | null> {
+  const rows = await db.query<CurrentPublicationRow>(currentPublicationSql, [year]);
+  return rows[0] ?? null;
 }
 
 export async function insertPublication(
@@ -60,6 +93,7 @@ export async function insertPublication(
 ): Promise<{ id: string; published_at: string }> {
   const rows = await db.query<{ id: string; published_at: string }>(insertPublicationSql, [
     p.year, p.title, JSON.stringify(p.config), JSON.stringify(p.content), p.sha256, JSON.stringify(p.content.metadata.returnsUsed), p.by,
+    p.content.metadata.supersedes?.id ?? null,
   ]);
   return rows[0]!;
 }

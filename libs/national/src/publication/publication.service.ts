@@ -1,19 +1,23 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { resolveDisclosureConfig, type DisclosureConfig } from '#libs/disclosure';
 import { DomainError, ScopedDb } from '#libs/persistence';
+import { assertFlagYear } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '#libs/returns';
 import { prepareNationalScan, queryLiveCube } from '../live/live-cube.query.js';
 import { liveForceCounts, offenceAgeCounts } from '../live/live-counts.js';
 import { NATIONAL_DEFINITIONS, NationalReturnService, requireNational } from '../national-return.service.js';
-import type { ForceCounts } from '../national.types.js';
-import { nationalPeriod } from '../period.js';
+import type { CoverageRow, ForceCounts } from '../national.types.js';
+import { nationalPeriod, type NationalPeriod } from '../period.js';
 import { queryReturnHeads } from '../return-heads.query.js';
 import { buildPublication } from './build-publication.js';
-import { getPublicationSql, insertPublication, listPublicationsSql, lockReturns, type PublicationRow } from './publication.query.js';
-import type { PublicationContent, ReturnUsed } from './publication.types.js';
+import { PUBLICATION_CONFIG, type PublicationConfig } from './publication-config.js';
+import {
+  getPublicationSql, insertPublication, listPublicationsSql, lockReturns, queryCurrentPublication, type CurrentPublicationRow, type PublicationRow,
+} from './publication.query.js';
+import type { AcknowledgedMissingForce, PublicationContent, ReturnUsed, SupersededRef } from './publication.types.js';
 
 export interface PublicationSummaryView {
   id: string;
@@ -24,6 +28,17 @@ export interface PublicationSummaryView {
   returnsUsed: ReturnUsed[];
   publishedAt: string;
   publishedBy: string;
+  // 'superseded' once a later publication of the year replaced it; it stays readable and verifiable.
+  status: 'current' | 'superseded';
+  supersedes: string | null;
+  supersededBy: { id: string; publishedAt: string } | null;
+}
+
+export interface PublishRequest {
+  title: string;
+  disclosure: DisclosureConfig;
+  // Ids of expected forces whose returns are not accepted, published without on purpose (coverage guard).
+  acknowledgeMissingForces?: readonly string[];
 }
 
 export interface PublicationView extends PublicationSummaryView {
@@ -40,10 +55,14 @@ export class PublicationService {
     private readonly log: AccessLogService,
     private readonly catalogue: Catalogue,
     private readonly national: NationalReturnService,
+    @Inject(PUBLICATION_CONFIG) private readonly config: PublicationConfig,
   ) {}
 
-  publish(ctx: RequestContext, year: number, req: { title: string; disclosure: DisclosureConfig }, now = new Date()): Promise<PublicationView> {
+  // A year may be published again (corrections after publication): the new publication supersedes the
+  // year's current one, which stays as it was, readable and verifiable, and is shown as superseded.
+  publish(ctx: RequestContext, year: number, req: PublishRequest, now = new Date()): Promise<PublicationView> {
     requireNational(ctx);
+    assertFlagYear(year);
     try {
       resolveDisclosureConfig(req.disclosure);
     } catch (e) {
@@ -57,22 +76,57 @@ export class PublicationService {
       if (counts.length === 0) {
         throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
       }
+      const missingForcesAcknowledged = this.coverageGuard(period, coverage, req.acknowledgeMissingForces ?? []);
+      const previous = await queryCurrentPublication(em, year);
+      const supersedes = previous ? supersededRef(previous, coverage) : null;
       const { ages, note } = await this.offenceAges(em, ctx, year, counts);
       const content = buildPublication({
         title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
         offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
+        supersedes, missingForcesAcknowledged,
       });
       const sha256 = sha256Hex(canonicalJson(content));
       const row = await insertPublication(em, { year, title: req.title, config: req.disclosure, content, sha256, by: ctx.actor.userId });
       await lockReturns(em, year, counts.map((c) => c.forceId), ctx.actor.userId, `publication ${row.id}`);
       return {
         id: row.id, year: period.label, title: req.title, config: { ...req.disclosure }, sha256,
-        returnsUsed: content.metadata.returnsUsed, publishedAt: row.published_at, publishedBy: ctx.actor.userId, verified: true, content,
+        returnsUsed: content.metadata.returnsUsed, publishedAt: row.published_at, publishedBy: ctx.actor.userId,
+        status: 'current', supersedes: supersedes?.id ?? null, supersededBy: null, verified: true, content,
       };
     });
   }
 
+  // Publishing with fewer than config.minCoverage of the expected forces accepted needs every missing force
+  // acknowledged by id: 422 CF-PUB-002 names them. Returns the acknowledged missing forces (recorded in the
+  // publication, hashed with it). An id that is not an expected force is a typo: 400.
+  private coverageGuard(period: NationalPeriod, coverage: readonly CoverageRow[], acknowledged: readonly string[]): AcknowledgedMissingForce[] {
+    const expected = coverage.filter((r) => r.expected);
+    const unknown = acknowledged.filter((id) => !expected.some((r) => r.forceId === id));
+    if (unknown.length > 0) {
+      throw new DomainError('INVALID_INPUT', `acknowledgeMissingForces names forces ${period.label} does not expect: ${unknown.join(', ')}`);
+    }
+    const missing = expected.filter((r) => !r.included);
+    const ack = new Set(acknowledged);
+    const share = expected.length === 0 ? 1 : (expected.length - missing.length) / expected.length;
+    const unacknowledged = missing.filter((r) => !ack.has(r.forceId));
+    if (share < this.config.minCoverage && unacknowledged.length > 0) {
+      const pct = (n: number) => `${Math.round(n * 1000) / 10}%`;
+      const list = unacknowledged.map((r) => `${r.forceName} (${r.status})`).join(', ');
+      throw new DomainError(
+        'RULE_VIOLATION',
+        `${period.label}: ${expected.length - missing.length} of ${expected.length} expected forces accepted (${pct(share)}), below the ${pct(this.config.minCoverage)} needed to publish without acknowledging the missing forces. Not acknowledged: ${list}. To publish without them, send their ids in acknowledgeMissingForces.`,
+        {
+          ruleCodes: ['CF-PUB-002'],
+          coverage: { accepted: expected.length - missing.length, expected: expected.length, share, minCoverage: this.config.minCoverage },
+          missingForces: unacknowledged.map((r) => ({ forceId: r.forceId, forceName: r.forceName, status: r.status })),
+        },
+      );
+    }
+    return missing.filter((r) => ack.has(r.forceId)).map((r) => ({ forceId: r.forceId, forceName: r.forceName, status: r.status }));
+  }
+
   list(ctx: RequestContext, year: number): Promise<PublicationSummaryView[]> {
+    assertFlagYear(year);
     return this.db.run(ctx.actor.forces, async (em) => {
       const rows: PublicationRow[] = await em.query(listPublicationsSql, [year]);
       return rows.map(summaryView);
@@ -118,5 +172,24 @@ function summaryView(r: PublicationRow): PublicationSummaryView {
   return {
     id: r.id, year: nationalPeriod(r.financial_year).label, title: r.title, config: r.config, sha256: r.sha256,
     returnsUsed: r.returns_used, publishedAt: r.published_at, publishedBy: r.published_by,
+    status: r.superseded_by ? 'superseded' : 'current',
+    supersedes: r.supersedes,
+    supersededBy: r.superseded_by ? { id: r.superseded_by, publishedAt: r.superseded_at! } : null,
+  };
+}
+
+// What the new publication changes against the one it supersedes: forces whose return revision used
+// differs, or that one of the two left out.
+function supersededRef(previous: CurrentPublicationRow, coverage: readonly CoverageRow[]): SupersededRef {
+  const before = new Map(previous.returns_used.map((r) => [r.forceId, r.revision]));
+  const after = new Map(coverage.filter((r) => r.included).map((r) => [r.forceId, r.revision!]));
+  const names = new Map(coverage.map((r) => [r.forceId, r.forceName]));
+  const ids = [...new Set([...before.keys(), ...after.keys()])].sort();
+  return {
+    id: previous.id,
+    publishedAt: previous.published_at,
+    returnsChanged: ids
+      .filter((id) => before.get(id) !== after.get(id))
+      .map((id) => ({ forceId: id, forceName: names.get(id) ?? id, revisionBefore: before.get(id) ?? null, revisionAfter: after.get(id) ?? null })),
   };
 }

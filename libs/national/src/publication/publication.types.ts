@@ -50,6 +50,22 @@ export interface ReturnUsed {
   sha256: string;
 }
 
+// The publication a new one of the same year replaces (README "Corrections after publication"): the old one
+// stays stored, readable and verifiable; it is marked superseded. returnsChanged: the forces whose return
+// revision used differs (null: not used by that publication).
+export interface SupersededRef {
+  id: string;
+  publishedAt: string;
+  returnsChanged: { forceId: string; forceName: string; revisionBefore: number | null; revisionAfter: number | null }[];
+}
+
+// An expected force left out of the totals, which the request acknowledged (coverage guard).
+export interface AcknowledgedMissingForce {
+  forceId: string;
+  forceName: string;
+  status: CoverageStatus;
+}
+
 export interface PublicationContent {
   metadata: {
     title: string;
@@ -62,6 +78,8 @@ export interface PublicationContent {
     disclosure: { method: DisclosureMethod; threshold: number; roundingBase: number; suppressZeros: boolean; suppressSmallTotals: boolean; secondary: boolean };
     returnsUsed: ReturnUsed[];
     definitions: Record<string, string>;
+    supersedes: SupersededRef | null;
+    missingForcesAcknowledged: AcknowledgedMissingForce[];
   };
   coverage: { forceId: string; forceName: string; regionId: string; regionName: string; status: CoverageStatus }[];
   tables: PublishedTableEntry[];

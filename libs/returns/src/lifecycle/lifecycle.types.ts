@@ -3,14 +3,19 @@ import type { ReturnFinding } from '../return-rules.js';
 
 // The lifecycle of one force-year return (domain.md §15; issue 5): a draft is computed live; a
 // submission freezes it as revision n; the statistics team accepts it or returns it with reasons;
-// the national publication locks it.
-export const RETURN_STATES = ['draft', 'submitted', 'accepted', 'returned', 'locked'] as const;
+// the national publication locks it. Correction after publication: the force's FCR may submit a new
+// revision of a locked return (with the reason); it is 'revised' until the statistics team accepts it
+// (or returns it), and the next publication of the year, superseding the old one, locks it again.
+export const RETURN_STATES = ['draft', 'submitted', 'accepted', 'returned', 'locked', 'revised'] as const;
 export type ReturnState = (typeof RETURN_STATES)[number];
 
-// What a caller can do next. 'resubmit' is the same request as 'submit' (POST …/submit) on a return
-// that already has a revision; the event log keeps the two apart.
-export type ReturnAction = 'submit' | 'resubmit' | 'accept' | 'return';
+// What a caller can do next. 'resubmit' and 'revise' are the same request as 'submit' (POST …/submit)
+// on a return that already has a revision, and on a locked one; the event log keeps them apart.
+export type ReturnAction = 'submit' | 'resubmit' | 'revise' | 'accept' | 'return';
 export type ReturnEventAction = ReturnAction | 'lock';
+
+// The transitions that submit a revision (POST …/submit).
+export const SUBMISSION_ACTIONS: readonly ReturnAction[] = ['submit', 'resubmit', 'revise'];
 
 export interface HighWater {
   recordCount: number;
@@ -33,6 +38,10 @@ export interface ReturnStatus {
   version: number; // send back on a transition; 0 while no revision exists
   currentRevision: number;
   actions: ReturnAction[];
+  // Return rules failing now, which keep submit/resubmit/revise out of `actions` (CF-RET-001..004).
+  // Checked only when the caller could otherwise submit; cheapest first, stopping at the first that
+  // fails, except on GET …/validation, which lists every one. Empty: nothing blocks.
+  blockedBy: string[];
 }
 
 export interface RevisionList {
@@ -126,4 +135,30 @@ export interface TransitionResult {
   currentRevision: number;
   latestRevision: RevisionSummary | null;
   event: ReturnEventView;
+}
+
+// GET /returns/:year: where every expected force's return stands. 'not started': nothing submitted yet
+// (the lifecycle's 'draft' with version 0: the tables exist only live).
+export type TrackerState = ReturnState | 'not started';
+
+export interface YearTrackerForce {
+  forceId: string;
+  forceName: string;
+  regionId: string;
+  regionName: string;
+  state: TrackerState;
+  version: number; // 0 while not started
+  currentRevision: number;
+  latestSubmittedAt: string | null; // when the current revision was submitted
+  lastEvent: ReturnEventView | null;
+  // Records of the force-year changed since the current revision was submitted; null while not started.
+  changedSinceSubmission: number | null;
+}
+
+export interface YearTracker {
+  year: string;
+  // The year's expected forces in the caller's scope: all of them for national roles.
+  forcesShown: number;
+  byState: Record<TrackerState, number>;
+  forces: YearTrackerForce[];
 }

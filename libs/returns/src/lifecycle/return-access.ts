@@ -2,7 +2,7 @@
 import { canAccessForce, hasRole, type Actor, type RequestContext } from '#libs/auth';
 import type { AccessAction, AccessEntry } from '#libs/access-log';
 import { DomainError } from '#libs/persistence';
-import { formatFinancialYear } from '#libs/recording-rules';
+import { assertFlagYear, formatFinancialYear } from '#libs/recording-rules';
 import { canonicalJson } from '../canonical-json.js';
 import type { ForceReturnTables } from '../return-tables.js';
 import type { EventRow, RevisionRow } from './lifecycle.query.js';
@@ -11,7 +11,13 @@ import type { ReturnEventView, RevisionSummary } from './lifecycle.types.js';
 export const RETURNS_CLOCK = Symbol('RETURNS_CLOCK');
 export type Clock = () => Date;
 
-// Asking for a force outside one's scope answers 403 (README "Force scoping twice over").
+// Every entry point of a force-year return: a year with flag figures (422 before 2015-16, whoever
+// calls: API or CLI), then the force in the caller's scope (403, README "Force scoping twice over").
+export function assertReturnAccess(actor: Actor, forceId: string, year: number): void {
+  assertFlagYear(year);
+  assertForceScope(actor, forceId);
+}
+
 export function assertForceScope(actor: Actor, forceId: string): void {
   if (!canAccessForce(actor, forceId)) throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read the return of force ${forceId}`);
 }

@@ -9,7 +9,7 @@ import { toCsv } from './export/csv.js';
 import { exportDocument, exportTables, EXPORT_TABLE_KEYS, type ExportSource, type ReturnExportDocument } from './export/export-document.js';
 import { toXlsx } from './export/xlsx.js';
 import { zipFiles } from './export/zip.js';
-import { accessEntry, assertForceScope, RETURNS_CLOCK, yearLabel, type Clock } from './return-access.js';
+import { accessEntry, assertReturnAccess, RETURNS_CLOCK, yearLabel, type Clock } from './return-access.js';
 import { ReturnRevisionsService, verify } from './return-revisions.service.js';
 import { inSnapshot } from './snapshot-transaction.js';
 
@@ -59,7 +59,7 @@ export class ReturnExportService {
     ctx: RequestContext, forceId: string, year: number, revision: number | undefined, shown: { format: string; table: string | null },
     present: (doc: ReturnExportDocument, base: string) => Promise<{ result: T; file: string | null }>,
   ): Promise<T> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       let tables;
       let source: ExportSource;

@@ -10,8 +10,8 @@ import { evaluateReturn, type ReturnFinding } from '../return-rules.js';
 import type { ForceReturnTables } from '../return-tables.js';
 import { queryChangedSince } from './changed-since.query.js';
 import * as sql from './lifecycle.query.js';
-import type { ChangedSinceSubmission, ReturnState, ReturnView, TransitionResult, ValidationView } from './lifecycle.types.js';
-import { accessEntry, assertForceScope, RETURNS_CLOCK, sameData, seesRecords, toEvent, toSummary, yearLabel, type Clock } from './return-access.js';
+import type { ChangedSinceSubmission, ReturnAction, ReturnState, ReturnView, TransitionResult, ValidationView } from './lifecycle.types.js';
+import { accessEntry, assertReturnAccess, RETURNS_CLOCK, sameData, seesRecords, toEvent, toSummary, yearLabel, type Clock } from './return-access.js';
 import { returnStatus } from './return-actions.js';
 import { inSnapshot } from './snapshot-transaction.js';
 import { assertTransition, submissionAction } from './state-machine.js';
@@ -31,7 +31,7 @@ export class ReturnLifecycleService {
   ) {}
 
   view(ctx: RequestContext, forceId: string, year: number): Promise<ReturnView> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
       const latest = await sql.selectRevision(em, forceId, year, null);
@@ -52,7 +52,7 @@ export class ReturnLifecycleService {
   }
 
   validation(ctx: RequestContext, forceId: string, year: number): Promise<ValidationView> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     const withRecords = seesRecords(ctx.actor);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const tables = await this.compute(em, forceId, year);
@@ -60,16 +60,16 @@ export class ReturnLifecycleService {
       const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
       const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
       await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'validation' }, ids));
-      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock(), live: tables });
+      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock(), live: tables, findings: all });
       return { forceId, year: yearLabel(year), status, ok: all.length === 0, recordsWithheld: !withRecords, findings };
     });
   }
 
   // Submission and resubmission: validate, then freeze the tables as revision n+1 with their hash.
   async submit(ctx: RequestContext, forceId: string, year: number, input: { version: number; signedOffName?: string; reason?: string }): Promise<TransitionResult> {
-    assertForceScope(ctx.actor, forceId);
-    // ck_force_returns_year: returns exist for the years of recorded-crime counting rules.
-    if (year < 2002 || year > 2100) throw new DomainError('INVALID_INPUT', 'returns are kept for the years 2002-03 to 2100-01');
+    assertReturnAccess(ctx.actor, forceId, year);
+    // ck_force_returns_year's upper end (the lower one, 2002, is below the flag's first year).
+    if (year > 2100) throw new DomainError('INVALID_INPUT', 'returns are kept for the years up to 2100-01');
     const outcome = await inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, input.version);
       const from = head?.state ?? 'draft';
@@ -79,6 +79,10 @@ export class ReturnLifecycleService {
       const latest = head ? await sql.selectRevision(em, forceId, year, null) : null;
       const dataChanged = !latest || !sameData(tables, latest.tables as ForceReturnTables);
       const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged }, action);
+      // Correction after publication: the published figures change, so the reason is on the record.
+      if (action === 'revise' && !input.reason?.trim()) {
+        throw new DomainError('INVALID_INPUT', 'a revision of a published (locked) return needs the reason for the correction');
+      }
       const findings = await this.evaluate(em, forceId, year, tables);
       const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
       await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: action }, ids));
@@ -96,7 +100,8 @@ export class ReturnLifecycleService {
     });
     if (outcome.refused) {
       const codes = outcome.refused.map((f) => f.code);
-      throw new DomainError('RULE_VIOLATION', `return rules refused the submission: ${codes.join(', ')}`, { ruleCodes: codes, findings: outcome.refused });
+      const why = outcome.refused.map((f) => `${f.code}: ${f.message}`).join('; ');
+      throw new DomainError('RULE_VIOLATION', `return rules refused the submission: ${why}`, { ruleCodes: codes, findings: outcome.refused });
     }
     return outcome.done;
   }
@@ -111,7 +116,7 @@ export class ReturnLifecycleService {
   }
 
   private review(ctx: RequestContext, forceId: string, year: number, action: 'accept' | 'return', version: number, reason: string | null): Promise<TransitionResult> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, version);
       const from = head?.state ?? 'draft';
@@ -134,7 +139,7 @@ export class ReturnLifecycleService {
   private async move(
     em: EntityManager,
     ctx: RequestContext,
-    m: { forceId: string; year: number; from: ReturnState; to: ReturnState; action: 'submit' | 'resubmit' | 'accept' | 'return'; revision: number; reason: string | null; now: Date; headVersion: number },
+    m: { forceId: string; year: number; from: ReturnState; to: ReturnState; action: ReturnAction; revision: number; reason: string | null; now: Date; headVersion: number },
     // Runs between the head and the event: the revision row's foreign key needs the head first.
     snapshot?: () => Promise<void>,
   ): Promise<TransitionResult> {

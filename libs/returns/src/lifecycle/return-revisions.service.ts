@@ -8,7 +8,7 @@ import type { ForceReturnTables } from '../return-tables.js';
 import * as sql from './lifecycle.query.js';
 import type { RevisionDiff, RevisionList, RevisionSummary, RevisionView } from './lifecycle.types.js';
 import { returnStatus } from './return-actions.js';
-import { assertForceScope, RETURNS_CLOCK, toSummary, yearLabel, type Clock } from './return-access.js';
+import { assertReturnAccess, RETURNS_CLOCK, toSummary, yearLabel, type Clock } from './return-access.js';
 import { inSnapshot } from './snapshot-transaction.js';
 import { diffTables } from './table-diff.js';
 
@@ -23,7 +23,7 @@ export class ReturnRevisionsService {
   ) {}
 
   list(ctx: RequestContext, forceId: string, year: number): Promise<RevisionList> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => ({
       forceId,
       year: yearLabel(year),
@@ -33,7 +33,7 @@ export class ReturnRevisionsService {
   }
 
   get(ctx: RequestContext, forceId: string, year: number, revision: number): Promise<RevisionView> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const row = await this.find(em, forceId, year, revision);
       const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock() });
@@ -43,7 +43,7 @@ export class ReturnRevisionsService {
 
   // GET …/revisions/:a/diff/:b: what changed from b to a ('2/diff/1': old = revision 1, new = revision 2).
   diff(ctx: RequestContext, forceId: string, year: number, a: number, b: number): Promise<RevisionDiff> {
-    assertForceScope(ctx.actor, forceId);
+    assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const newer = await this.find(em, forceId, year, a);
       const older = await this.find(em, forceId, year, b);

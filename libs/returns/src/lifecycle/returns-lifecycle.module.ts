@@ -4,11 +4,12 @@ import { RETURNS_CLOCK, type Clock } from './return-access.js';
 import { ReturnExportService } from './return-export.service.js';
 import { ReturnLifecycleService } from './return-lifecycle.service.js';
 import { ReturnRevisionsService } from './return-revisions.service.js';
+import { YearTrackerService } from './year-tracker.service.js';
 
 // The return services. The clock is a provider so tests can fix "now" (style.md §13).
 @Module({
   imports: [RecordingRulesModule],
-  providers: [{ provide: RETURNS_CLOCK, useValue: ((): Date => new Date()) satisfies Clock }, ReturnLifecycleService, ReturnRevisionsService, ReturnExportService],
-  exports: [ReturnLifecycleService, ReturnRevisionsService, ReturnExportService],
+  providers: [{ provide: RETURNS_CLOCK, useValue: ((): Date => new Date()) satisfies Clock }, ReturnLifecycleService, ReturnRevisionsService, ReturnExportService, YearTrackerService],
+  exports: [ReturnLifecycleService, ReturnRevisionsService, ReturnExportService, YearTrackerService],
 })
 export class ReturnsLifecycleModule {}

@@ -18,7 +18,10 @@ describe('return state machine', () => {
     ['accepted', false, []],
     ['accepted', true, ['resubmit']],
     ['returned', false, ['resubmit']],
-    ['locked', true, []],
+    ['locked', false, []],
+    ['locked', true, ['revise']],
+    ['revised', false, ['accept', 'return']],
+    ['revised', true, ['resubmit', 'accept', 'return']],
   ])('from %s (data changed: %s) the transitions are %j', (state, dataChanged, expected) => {
     expect(availableActions({ forceId: 'gwent', state, dataChanged })).toEqual(expected);
   });
@@ -51,5 +54,12 @@ describe('return state machine', () => {
     expect(code(() => assertTransition(otherFcr, { forceId: 'gwent', state: 'draft', dataChanged: true }, 'submit'))).toBe('FORBIDDEN_SCOPE');
     expect(assertTransition(fcr, { forceId: 'gwent', state: 'returned', dataChanged: false }, 'resubmit')).toBe('submitted');
     expect(assertTransition(statistician, { forceId: 'gwent', state: 'submitted', dataChanged: false }, 'return')).toBe('returned');
+    // Correction after publication: the force's FCR revises a locked return whose data changed.
+    expect(code(() => assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: false }, 'revise'))).toBe('INVALID_TRANSITION');
+    expect(code(() => assertTransition(registrar, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise'))).toBe('FORBIDDEN_SCOPE');
+    expect(code(() => assertTransition(otherFcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise'))).toBe('FORBIDDEN_SCOPE');
+    expect(assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise')).toBe('revised');
+    expect(assertTransition(statistician, { forceId: 'gwent', state: 'revised', dataChanged: false }, 'accept')).toBe('accepted');
+    expect(assertTransition(fcr, { forceId: 'gwent', state: 'revised', dataChanged: true }, 'resubmit')).toBe('revised');
   });
 });

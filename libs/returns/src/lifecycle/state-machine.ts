@@ -17,6 +17,7 @@ function roleAllows(actor: Actor, action: ReturnAction, forceId: string): boolea
   switch (action) {
     case 'submit':
     case 'resubmit':
+    case 'revise':
       return hasRole(actor, 'force_crime_registrar') && canAccessForce(actor, forceId);
     case 'accept':
     case 'return':
@@ -31,13 +32,16 @@ export function availableActions(f: ReturnFacts): ReturnAction[] {
     case 'draft':
       return ['submit'];
     case 'submitted':
+    case 'revised': // a revision of a published return, awaiting the statistics team like a submission
       return f.dataChanged ? ['resubmit', 'accept', 'return'] : ['accept', 'return'];
     case 'accepted':
       return f.dataChanged ? ['resubmit'] : [];
     case 'returned':
       return ['resubmit'];
     case 'locked':
-      return []; // published: read only
+      // Published: the locked revision is never changed; a correction is a new revision (README
+      // "Corrections after publication"), offered only when the data changed.
+      return f.dataChanged ? ['revise'] : [];
   }
 }
 
@@ -48,13 +52,15 @@ export function allowedActions(actor: Actor, f: ReturnFacts): ReturnAction[] {
 export const NEXT_STATE: Record<ReturnAction, ReturnState> = {
   submit: 'submitted',
   resubmit: 'submitted',
+  revise: 'revised',
   accept: 'accepted',
   return: 'returned',
 };
 
-// POST …/submit means 'submit' on a draft and 'resubmit' once a revision exists.
+// POST …/submit means 'submit' on a draft, 'revise' on a locked (published) return and 'resubmit'
+// on any other return that has a revision.
 export function submissionAction(state: ReturnState): ReturnAction {
-  return state === 'draft' ? 'submit' : 'resubmit';
+  return state === 'draft' ? 'submit' : state === 'locked' ? 'revise' : 'resubmit';
 }
 
 // Refuses what the state does not allow (409), then what the caller's role or force does not (403).
@@ -62,8 +68,10 @@ export function assertTransition(actor: Actor, f: ReturnFacts, action: ReturnAct
   if (!availableActions(f).includes(action)) {
     const why =
       f.state === 'locked'
-        ? 'the return is locked by the national publication'
-        : action === 'resubmit' && (f.state === 'submitted' || f.state === 'accepted')
+        ? action === 'revise'
+          ? 'the return is locked by the national publication and nothing changed since: a revision needs changed data'
+          : 'the return is locked by the national publication'
+        : action === 'resubmit' && (f.state === 'submitted' || f.state === 'accepted' || f.state === 'revised')
           ? 'nothing changed since the latest revision'
           : `not possible from state '${f.state}'`;
     throw new DomainError('INVALID_TRANSITION', `cannot ${action} the return: ${why}`, { state: f.state, action });
@@ -71,5 +79,6 @@ export function assertTransition(actor: Actor, f: ReturnFacts, action: ReturnAct
   if (!roleAllows(actor, action, f.forceId)) {
     throw new DomainError('FORBIDDEN_SCOPE', `not allowed to ${action} the return of force ${f.forceId}`);
   }
-  return NEXT_STATE[action];
+  // A revision of a published return sent again before review is still a correction after publication.
+  return f.state === 'revised' && action === 'resubmit' ? 'revised' : NEXT_STATE[action];
 }

@@ -22,4 +22,5 @@ export class UnderUseQueryDto {
   @Year() year: string;
   @ApiPropertyOptional({ example: 'violence against the person', description: 'one offence group (default: every group)' })
   @IsOptional() @IsString() @MaxLength(200) group?: string;
+  @IsOneOf(['json', 'csv'], true) format?: 'json' | 'csv';
 }

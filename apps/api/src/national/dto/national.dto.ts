@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOneOf } from '../../http/validation.js';
 
 const YEAR = /^\d{4}-\d{2}$/;
@@ -15,6 +15,10 @@ export class CompareParams extends YearParams {
   @ApiProperty({ example: '2019-20', description: 'the year to compare with (the base)' })
   @Matches(YEAR, { message: 'otherYear must look like 2019-20' })
   otherYear: string;
+}
+
+export class CompareQueryDto {
+  @IsOneOf(['json', 'csv'], true) format?: 'json' | 'csv';
 }
 
 export class NationalQueryDto {
@@ -40,4 +44,11 @@ export class CreatePublicationDto {
   @IsString() @Matches(/\S/, { message: 'title must not be blank' }) @MaxLength(200) title: string;
   @ApiProperty({ type: DisclosureDto })
   @ValidateNested() @Type(() => DisclosureDto) disclosure: DisclosureDto;
+  @ApiPropertyOptional({
+    type: [String], example: ['bedfordshire'],
+    description: 'ids of expected forces whose returns are not accepted, published without on purpose: needed when fewer than PUBLICATION_MIN_COVERAGE of the forces are accepted (422 CF-PUB-002 lists them)',
+  })
+  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true })
+  @Matches(/^[a-z][a-z-]{1,39}$/, { each: true, message: 'acknowledgeMissingForces must hold force ids such as "derbyshire"' })
+  acknowledgeMissingForces?: string[];
 }

@@ -6,11 +6,14 @@ import { IsForceId, IsReason } from '../../http/validation.js';
 const YEAR = /^\d{4}-\d{2}$/;
 const REVISION = /^[1-9]\d{0,5}$/;
 
-export class ReturnParams {
-  @IsForceId() force: string;
-  @ApiProperty({ example: '2015-16', description: 'financial year, 1 April to 31 March' })
+export class YearParams {
+  @ApiProperty({ example: '2015-16', description: 'financial year, 1 April to 31 March (2015-16 or later: the flag started on 1 April 2015)' })
   @Matches(YEAR, { message: 'year must look like 2015-16' })
   year: string;
+}
+
+export class ReturnParams extends YearParams {
+  @IsForceId() force: string;
 }
 
 export class RevisionParams extends ReturnParams {

@@ -4,10 +4,11 @@ import type { Cell, ExportTable } from './export-document.js';
 // Text that a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an apostrophe:
 // the signed-off name, for one, is typed by a user (OWASP "CSV injection").
 export function toCsv(t: ExportTable): string {
-  return [t.header, ...t.rows].map((row) => row.map(field).join(',')).join('\r\n') + '\r\n';
+  return [t.header, ...t.rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
 }
 
-function field(v: Cell): string {
+// Also libs/national's field writer, so every download of returns and national figures is guarded alike.
+export function csvCell(v: Cell): string {
   if (v === null) return '';
   if (typeof v !== 'string') return String(v);
   const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
