@@ -50,6 +50,24 @@ export class FlowNetwork {
     return total;
   }
 
+  /** Nodes reachable from s along arcs with spare capacity: after maxFlow(s, t), the source side of a minimum cut. */
+  reachableFrom(s: number): boolean[] {
+    const seen = new Array<boolean>(this.head.length).fill(false);
+    seen[s] = true;
+    const queue = [s];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const u = queue[qi]!;
+      for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
+        const v = this.to[e]!;
+        if (this.cap[e]! > 0 && !seen[v]) {
+          seen[v] = true;
+          queue.push(v);
+        }
+      }
+    }
+    return seen;
+  }
+
   private bfs(s: number, t: number): boolean {
     this.level.fill(-1);
     const queue = [s];

@@ -65,8 +65,8 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
   it('suppresses the small cell and at least one more cell in its row and its column', () => {
     const result = applyDisclosureControl(worked);
     expect(result.table.cells).toEqual([
-      ['*', '*', '12'],
-      ['*', '*', '20'],
+      ['[c]', '[c]', '12'],
+      ['[c]', '[c]', '20'],
       ['15', '11', '9'],
     ]);
     expect(result.table.rowTotals).toEqual(['25', '35', '35']);
@@ -93,7 +93,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
 
   it('without secondary suppression the 3 is exposed, and the result says so', () => {
     const result = applyDisclosureControl(worked, { method: 'threshold', secondary: false });
-    expect(result.table.cells[0]).toEqual(['*', '10', '12']);
+    expect(result.table.cells[0]).toEqual(['[c]', '10', '12']);
     expect(result.suppressed).toEqual([
       expect.objectContaining({ reason: 'primary', range: { min: 3, max: 3 }, protected: false }),
     ]);
@@ -107,7 +107,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
     ]);
     expect(applyDisclosureControl(t).table.cells[0]![0]).toBe('0');
     const strict = applyDisclosureControl(t, { method: 'threshold', suppressZeros: true });
-    expect(strict.table.cells[0]![0]).toBe('*');
+    expect(strict.table.cells[0]![0]).toBe('[c]');
     // a hidden zero must look possibly ≥ 5, not merely possibly other than 0
     const hidden = strict.suppressed.find((s) => s.reason === 'primary')!;
     expect(hidden.range!.max).toBeGreaterThanOrEqual(5);
@@ -119,7 +119,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
       [25, 40, 50],
     ]);
     expect(applyDisclosureControl(t, { method: 'threshold', threshold: 3 }).table.cells[0]![0]).toBe('3');
-    expect(applyDisclosureControl(t, { method: 'threshold', threshold: 5 }).table.cells[0]![0]).toBe('*');
+    expect(applyDisclosureControl(t, { method: 'threshold', threshold: 5 }).table.cells[0]![0]).toBe('[c]');
   });
 
   it('suppresses small totals too, unless told not to', () => {
@@ -128,7 +128,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
       [25, 40, 50],
     ]);
     const result = applyDisclosureControl(t);
-    expect(result.table.rowTotals[0]).toBe('*');
+    expect(result.table.rowTotals[0]).toBe('[c]');
     expect(reasonAt(result, { kind: 'row-total', row: 0 })).toBe('primary');
     const lax = applyDisclosureControl(t, { method: 'threshold', suppressSmallTotals: false, secondary: false });
     expect(lax.table.rowTotals[0]).toBe('3');
@@ -137,8 +137,8 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
   it('suppresses totals when the cells alone cannot protect a single-row table, and reports it', () => {
     const result = applyDisclosureControl(table([[3, 10, 20]]));
     // each column total IS its cell, so the column totals of both hidden cells must go too
-    expect(result.table.cells).toEqual([['*', '*', '20']]);
-    expect(result.table.columnTotals).toEqual(['*', '*', '20']);
+    expect(result.table.cells).toEqual([['[c]', '[c]', '20']]);
+    expect(result.table.columnTotals).toEqual(['[c]', '[c]', '20']);
     expect(result.table.rowTotals).toEqual(['33']);
     expect(reasonAt(result, { kind: 'column-total', column: 1 })).toBe('secondary');
     expect(result.notes).toEqual([expect.stringContaining('column total "c1" suppressed (secondary)')]);
@@ -147,7 +147,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
 
   it('hides everything, totals included, when the whole table is small', () => {
     const result = applyDisclosureControl(table([[1, 2]]));
-    expect(result.table).toMatchObject({ cells: [['*', '*']], rowTotals: ['*'], columnTotals: ['*', '*'], grandTotal: '*' });
+    expect(result.table).toMatchObject({ cells: [['[c]', '[c]']], rowTotals: ['[c]'], columnTotals: ['[c]', '[c]'], grandTotal: '[c]' });
     expect(result.suppressed.every((s) => s.range!.max === Infinity)).toBe(true);
   });
 
@@ -189,9 +189,9 @@ describe('structural zeros', () => {
   it('are published blank, not 0, and listed as structural', () => {
     const result = applyDisclosureControl(offences);
     expect(result.table.cells).toEqual([
-      ['', '', '41'],
-      ['0', '23', ''],
-      ['17', '', ''],
+      ['[z]', '[z]', '41'],
+      ['0', '23', '[z]'],
+      ['17', '[z]', '[z]'],
     ]);
     expect(result.suppressed.filter((s) => s.reason === 'structural')).toHaveLength(5);
     expect(result.suppressed.find((s) => s.reason === 'structural')).toEqual({
@@ -214,9 +214,9 @@ describe('structural zeros', () => {
       structuralZeros: structural,
     });
     const result = applyDisclosureControl(t);
-    expect(result.table.cells[1]![1]).toBe('*');
+    expect(result.table.cells[1]![1]).toBe('[c]');
     // 19D's only other possible cell is "under 13"; it must be hidden too, and so on around a cycle
-    expect(result.table.cells[1]![0]).toBe('*');
+    expect(result.table.cells[1]![0]).toBe('[c]');
     for (const a of attackPublishedTable(result.table)) expect(a.range.max - a.range.min).toBeGreaterThanOrEqual(1);
     expect(result.metadata.allProtected).toBe(true);
   });
@@ -231,12 +231,12 @@ describe('ONS 10-5 rule', () => {
   it('suppresses counts below 10 and rounds every other figure, totals included, to the nearest 5', () => {
     const result = applyDisclosureControl(t, { method: 'ons-10-5' });
     const { cells, rowTotals, columnTotals, grandTotal } = result.table;
-    expect(cells[0]![2]).toBe('*');
+    expect(cells[0]![2]).toBe('[c]');
     expect(reasonAt(result, { kind: 'cell', row: 0, column: 2 })).toBe('primary');
     const truth = [...t.counts.flat(), ...t.rowTotals, ...t.columnTotals, t.grandTotal];
     const shown = [...cells.flat(), ...rowTotals, ...columnTotals, grandTotal];
     shown.forEach((text, k) => {
-      if (text !== '*') expect(Number(text)).toBe(roundToBase(truth[k]!, 5));
+      if (text !== '[c]') expect(Number(text)).toBe(roundToBase(truth[k]!, 5));
     });
     expect(rowTotals).toEqual(['40', '90']); // 42 → 40, 89 → 90
     expect(grandTotal).toBe('130'); // 131 → 130
@@ -259,7 +259,7 @@ describe('ONS 10-5 rule', () => {
   it('with rounding alone a lone hidden cell can still be bracketed: the line rule still applies', () => {
     const result = applyDisclosureControl(t, { method: 'ons-10-5' });
     for (const line of [result.table.cells[0]!, result.table.cells.map((l) => l[2]!)]) {
-      expect(line.filter((x) => x === '*').length).toBeGreaterThanOrEqual(2);
+      expect(line.filter((x) => x === '[c]').length).toBeGreaterThanOrEqual(2);
     }
   });
 });

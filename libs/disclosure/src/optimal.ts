@@ -1,0 +1,262 @@
+// Least-cost secondary suppression over a circulation network of published figures (one table, or several
+// tables that share figures), solved as a mixed-integer programme with HiGHS by row generation, in the manner
+// of Fischetti and Salazar's model for tabular data (see README, "Optimal secondary suppression").
+//
+// A figure i is an arc u→v carrying its true value a_i. With the true table as the reference circulation, the
+// attacker can raise figure p by exactly the max-flow from v to u (and lower it by the max-flow from u to v)
+// in the residual network without p, where a suppressed figure has residual capacity ∞ forward and a_i
+// backward, and a published one its interval slack (0 when exact). By max-flow/min-cut, "p can move up by R"
+// holds if and only if every cut separating v from u has residual capacity ≥ R: one linear inequality in the
+// suppression variables x per cut. The MIP starts with none; each round, the cheapest pattern is checked by
+// max-flow, and for every requirement it misses the minimum cut found is added. The model is exact, so the
+// first pattern that meets every requirement is optimal; the exact attacker (NetworkAttacker) then checks it
+// independently.
+import { isProtectedRange, protectionNeed, type ResolvedDisclosureConfig } from './config.js';
+import { highs, type HighsSolution } from './highs-solver.js';
+import { FlowNetwork, UNBOUNDED } from './max-flow.js';
+import { NetworkAttacker, type Interval } from './network-attacker.js';
+
+/**
+ * published: may be suppressed (a decision); primary: must be; structural: known 0; free: unknown to the
+ * reader and never published (e.g. a balancing arc of a linked model), needing no protection.
+ */
+export type ArcRole = 'published' | 'primary' | 'structural' | 'free';
+
+export interface ProtectionArc {
+  readonly u: number;
+  readonly v: number;
+  /** The true value. */
+  readonly value: number;
+  readonly role: ArcRole;
+  /** What a reader knows of the figure when it is published: [v, v] exact, or an ONS rounding interval. */
+  readonly interval: Interval;
+  /** Cost of suppressing it (published arcs only). */
+  readonly cost: number;
+}
+
+export interface OptimalSuppression {
+  /** Per arc: hidden from the reader (primary, free or chosen as a secondary suppression). */
+  readonly hidden: readonly boolean[];
+  /** Sum of the costs of the secondary suppressions. */
+  readonly cost: number;
+  readonly rounds: number;
+  readonly cuts: number;
+  readonly millis: number;
+}
+
+/** What a secondary-suppression cost is for a figure of this value, under the configured cost. */
+export function suppressionCost(value: number, config: ResolvedDisclosureConfig): number {
+  return config.cost === 'cells' ? 1 : value;
+}
+
+interface Requirement {
+  readonly arc: number;
+  readonly dir: 'up' | 'down';
+  readonly amount: number;
+  /** For a secondary's width: the continuous variable the cut must cover; absent for a fixed amount. */
+  readonly slack?: string;
+}
+
+interface Cut {
+  readonly coef: Map<number, number>;
+  /** What the variable terms must reach: the requirement less the cut's fixed capacity. */
+  readonly rhs: number;
+  /** For a width cut: the slack variable it covers (Σ coef·x ≥ slack − constant) and the requirement. */
+  readonly slack?: string;
+  readonly amount: number;
+}
+
+/**
+ * Chooses the secondary suppressions that protect every primary (and keep every suppressed figure at least
+ * minimumWidth wide) at the least total cost. Returns null when the time limit is reached before a
+ * protected pattern is proven; callers then fall back to the greedy method.
+ */
+export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionArc[], config: ResolvedDisclosureConfig): OptimalSuppression | null {
+  const started = performance.now();
+  const deadline = started + config.timeLimitSeconds * 1000;
+  const n = arcs.length;
+  const x = arcs.map((a) => a.role === 'primary' || a.role === 'free');
+  const isVar = (i: number) => arcs[i]!.role === 'published';
+  const vars = arcs.flatMap((a, i) => (a.role === 'published' ? [i] : []));
+  // Lexicographic objective: least cost first, then fewest figures (so free zeros are not hidden for nothing).
+  const K = vars.length + 1;
+  const weight = (i: number) => suppressionCost(arcs[i]!.value, config) * K + 1;
+
+  const fixed: Requirement[] = [];
+  arcs.forEach((a, i) => {
+    if (a.role !== 'primary') return;
+    const need = protectionNeed(a.value, true, config);
+    if (need.up > 0) fixed.push({ arc: i, dir: 'up', amount: need.up });
+    if (need.down > 0) fixed.push({ arc: i, dir: 'down', amount: need.down });
+  });
+  if (fixed.length === 0) return { hidden: x, cost: 0, rounds: 0, cuts: 0, millis: performance.now() - started };
+  const width = config.protection.minimumWidth;
+  const widthVars = new Set<number>(); // secondaries whose width is modelled (added when first found exposed)
+  const cuts: Cut[] = [];
+  const seen = new Set<string>();
+  let rounds = 0;
+  const add = (req: Requirement, sourceSide: readonly boolean[]): number => {
+    const cut = cutFor(arcs, req, sourceSide, isVar);
+    if (!cut) return 0;
+    const key = `${cut.slack ?? ''}|${cut.rhs}|${[...cut.coef].sort((a, b) => a[0] - b[0]).map(([k, c]) => `${k}:${c}`).join(',')}`;
+    if (seen.has(key)) return 0;
+    seen.add(key);
+    cuts.push(cut);
+    return 1;
+  };
+
+  for (;;) {
+    rounds++;
+    let added = 0;
+    for (const req of fixed) {
+      const { flow, sourceSide } = residualFlow(nodeCount, arcs, x, req.arc, req.dir, req.amount);
+      if (flow < req.amount) added += add(req, sourceSide);
+    }
+    // A secondary must be at least `width` wide: up + down ≥ width, each side covered by its own cuts.
+    for (const i of vars) {
+      if (!x[i]) continue;
+      const down = Math.min(width, arcs[i]!.value);
+      const u = residualFlow(nodeCount, arcs, x, i, 'up', width);
+      const d = residualFlow(nodeCount, arcs, x, i, 'down', down);
+      if (u.flow + d.flow >= width) continue;
+      widthVars.add(i);
+      added += add({ arc: i, dir: 'up', amount: width, slack: `su${i}` }, u.sourceSide);
+      if (down > 0) added += add({ arc: i, dir: 'down', amount: down, slack: `sd${i}` }, d.sourceSide);
+    }
+    if (added === 0) break;
+    const remaining = (deadline - performance.now()) / 1000;
+    if (remaining <= 0) return null;
+    const chosen = solveMaster(vars, weight, cuts, widthVars, arcs, width, remaining);
+    if (chosen === null) return null;
+    for (const i of vars) x[i] = chosen.has(i);
+  }
+
+  // The independent check: the exact attacker on the chosen pattern.
+  const attacker = new NetworkAttacker(nodeCount, arcs.map((a, i) => ({ u: a.u, v: a.v, interval: readerInterval(a, x[i]!) })), arcs.map((a) => a.value));
+  arcs.forEach((a, i) => {
+    if (!x[i] || a.role === 'free') return;
+    if (!isProtectedRange(attacker.range(i), a.value, a.role === 'primary', config)) {
+      throw new Error(`internal: optimal suppression left arc ${i} unprotected`);
+    }
+  });
+  const cost = vars.reduce((s, i) => s + (x[i] ? suppressionCost(arcs[i]!.value, config) : 0), 0);
+  return { hidden: x, cost, rounds, cuts: cuts.length, millis: performance.now() - started };
+}
+
+/** What the reader knows of an arc under a suppression pattern. */
+export function readerInterval(a: ProtectionArc, hidden: boolean): Interval {
+  if (a.role === 'structural') return { lo: 0, hi: 0 };
+  return hidden ? { lo: 0, hi: Infinity } : a.interval;
+}
+
+/**
+ * For each secondary suppression, the primaries that would lose protection if it alone were published
+ * (the "which primary forced which secondary" report). A secondary needed by none on its own is needed
+ * only jointly with others (or keeps another secondary from being worked out): its list is empty.
+ */
+export function attributeSecondaries(
+  nodeCount: number, arcs: readonly ProtectionArc[], hidden: readonly boolean[], config: ResolvedDisclosureConfig,
+): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  const primaries = arcs.flatMap((a, i) => (a.role === 'primary' ? [i] : []));
+  arcs.forEach((a, s) => {
+    if (a.role !== 'published' || !hidden[s]) return;
+    const without = hidden.map((h, i) => (i === s ? false : h));
+    out.set(s, primaries.filter((p) => {
+      const need = protectionNeed(arcs[p]!.value, true, config);
+      return residualFlow(nodeCount, arcs, without, p, 'up', need.up).flow < need.up ||
+        Math.min(arcs[p]!.value, residualFlow(nodeCount, arcs, without, p, 'down', need.down).flow) < need.down;
+    }));
+  });
+  return out;
+}
+
+// Max-flow (up to `limit`) by which arc p can move in direction dir under the pattern, and the source side of
+// a minimum cut when it falls short.
+function residualFlow(
+  nodeCount: number, arcs: readonly ProtectionArc[], hidden: readonly boolean[], p: number, dir: 'up' | 'down', limit: number,
+): { flow: number; sourceSide: boolean[] } {
+  const net = new FlowNetwork(nodeCount);
+  arcs.forEach((a, i) => {
+    if (i === p || a.role === 'structural') return;
+    const { fwd, back } = residual(a, hidden[i]!);
+    if (fwd > 0) net.addArc(a.u, a.v, fwd);
+    if (back > 0) net.addArc(a.v, a.u, back);
+  });
+  const e = arcs[p]!;
+  const [s, t] = dir === 'up' ? [e.v, e.u] : [e.u, e.v];
+  const flow = limit > 0 ? net.maxFlow(s, t, limit) : 0;
+  return { flow, sourceSide: flow < limit ? net.reachableFrom(s) : [] };
+}
+
+function residual(a: ProtectionArc, hidden: boolean): { fwd: number; back: number } {
+  if (hidden) return { fwd: UNBOUNDED, back: a.value };
+  return { fwd: a.interval.hi === Infinity ? UNBOUNDED : a.interval.hi - a.value, back: a.value - a.interval.lo };
+}
+
+// The cut inequality for a requirement the pattern misses: Σ (capacity of the cut's arcs as a function of x)
+// ≥ amount, with coefficients capped at what is still needed (valid for binary x).
+function cutFor(arcs: readonly ProtectionArc[], req: Requirement, W: readonly boolean[], isVar: (i: number) => boolean): Cut | null {
+  let constant = 0;
+  const raw = new Map<number, number>();
+  for (let i = 0; i < arcs.length; i++) {
+    const a = arcs[i]!;
+    if (i === req.arc || a.role === 'structural') continue;
+    const out = W[a.u] && !W[a.v];
+    const inward = W[a.v] && !W[a.u];
+    if (!out && !inward) continue;
+    if (isVar(i)) {
+      const open = residual(a, false);
+      const shut = residual(a, true);
+      const base = out ? open.fwd : open.back;
+      const gain = (out ? shut.fwd : shut.back) - base;
+      constant += base;
+      if (gain > 0) raw.set(i, gain);
+    } else {
+      const fixedHidden = a.role === 'primary' || a.role === 'free';
+      const cap = residual(a, fixedHidden);
+      constant += out ? cap.fwd : cap.back;
+    }
+  }
+  const rhs = req.amount - constant;
+  if (rhs <= 0) return null;
+  const coef = new Map<number, number>();
+  for (const [i, g] of raw) coef.set(i, Math.min(g, rhs));
+  if (req.slack === undefined && coef.size === 0) throw new Error(`internal: arc ${req.arc} cannot be protected even with every figure suppressed`);
+  return { coef, rhs, amount: req.amount, ...(req.slack === undefined ? {} : { slack: req.slack }) };
+}
+
+function solveMaster(
+  vars: readonly number[], weight: (i: number) => number, cuts: readonly Cut[], widthVars: ReadonlySet<number>,
+  arcs: readonly ProtectionArc[], width: number, seconds: number,
+): Set<number> | null {
+  const lines: string[] = ['Minimize', ` obj: ${vars.map((i) => `${weight(i)} x${i}`).join(' + ')}`, 'Subject To'];
+  cuts.forEach((c, k) => {
+    const terms = [...c.coef].map(([i, v]) => `+ ${v} x${i}`).join(' ');
+    // A width cut covers its slack variable: Σ coef·x + constant ≥ s, i.e. Σ coef·x − s ≥ −constant = rhs − amount.
+    if (c.slack !== undefined) lines.push(` c${k}: ${terms} - ${c.slack} >= ${c.rhs - c.amount}`);
+    else lines.push(` c${k}: ${terms} >= ${c.rhs}`);
+  });
+  for (const i of widthVars) {
+    const down = arcs[i]!.value > 0 ? ` + sd${i}` : '';
+    lines.push(` w${i}: su${i}${down} - ${width} x${i} >= 0`);
+  }
+  lines.push('Bounds');
+  for (const i of widthVars) {
+    lines.push(` 0 <= su${i} <= ${width}`);
+    if (arcs[i]!.value > 0) lines.push(` 0 <= sd${i} <= ${Math.min(width, arcs[i]!.value)}`);
+  }
+  lines.push('Binaries', ` ${vars.map((i) => `x${i}`).join(' ')}`, 'End');
+  const options = { output_flag: false, time_limit: seconds, mip_rel_gap: 0, mip_abs_gap: 0.5 } as Parameters<typeof highs.solve>[1];
+  const result: HighsSolution = highs.solve(lines.join('\n'), options);
+  if (result.Status !== 'Optimal' && result.Status !== 'Time limit reached') {
+    throw new Error(`internal: the suppression MIP ended with status ${result.Status}`);
+  }
+  if (result.Status === 'Time limit reached') return null;
+  const chosen = new Set<number>();
+  for (const i of vars) {
+    const col = result.Columns[`x${i}`] as { Primal?: number } | undefined;
+    if ((col?.Primal ?? 0) > 0.5) chosen.add(i);
+  }
+  return chosen;
+}
