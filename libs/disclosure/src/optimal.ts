@@ -32,6 +32,11 @@ export interface ProtectionArc {
   readonly interval: Interval;
   /** Cost of suppressing it (published arcs only). */
   readonly cost: number;
+  /**
+   * A headline figure to keep published (tau-ARGUS's "safe" status): never chosen as a secondary
+   * suppression, unless no pattern can protect the primaries without it (then the result says so).
+   */
+  readonly keep?: boolean;
 }
 
 export interface OptimalSuppression {
@@ -42,7 +47,11 @@ export interface OptimalSuppression {
   readonly rounds: number;
   readonly cuts: number;
   readonly millis: number;
+  /** True when figures marked `keep` had to be allowed as suppressions because no pattern protected without. */
+  readonly keepRelaxed: boolean;
 }
+
+class NoPatternError extends Error {}
 
 /** What a secondary-suppression cost is for a figure of this value, under the configured cost. */
 export function suppressionCost(value: number, config: ResolvedDisclosureConfig): number {
@@ -73,11 +82,20 @@ interface Cut {
  */
 export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionArc[], config: ResolvedDisclosureConfig): OptimalSuppression | null {
   const started = performance.now();
+  try {
+    return solve(nodeCount, arcs, config, started, false);
+  } catch (e) {
+    if (!(e instanceof NoPatternError) || !arcs.some((a) => a.keep)) throw e;
+    return solve(nodeCount, arcs.map((a) => ({ ...a, keep: false })), config, started, true);
+  }
+}
+
+function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: ResolvedDisclosureConfig, started: number, keepRelaxed: boolean): OptimalSuppression | null {
   const deadline = started + config.timeLimitSeconds * 1000;
   const n = arcs.length;
   const x = arcs.map((a) => a.role === 'primary' || a.role === 'free');
-  const isVar = (i: number) => arcs[i]!.role === 'published';
-  const vars = arcs.flatMap((a, i) => (a.role === 'published' ? [i] : []));
+  const isVar = (i: number) => arcs[i]!.role === 'published' && !arcs[i]!.keep;
+  const vars = arcs.flatMap((_, i) => (isVar(i) ? [i] : []));
   // Lexicographic objective: least cost first, then fewest figures (so free zeros are not hidden for nothing).
   const K = vars.length + 1;
   const weight = (i: number) => suppressionCost(arcs[i]!.value, config) * K + 1;
@@ -89,15 +107,16 @@ export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionA
     if (need.up > 0) fixed.push({ arc: i, dir: 'up', amount: need.up });
     if (need.down > 0) fixed.push({ arc: i, dir: 'down', amount: need.down });
   });
-  if (fixed.length === 0) return { hidden: x, cost: 0, rounds: 0, cuts: 0, millis: performance.now() - started };
+  if (fixed.length === 0) return { hidden: x, cost: 0, rounds: 0, cuts: 0, millis: performance.now() - started, keepRelaxed };
   const width = config.protection.minimumWidth;
   const widthVars = new Set<number>(); // secondaries whose width is modelled (added when first found exposed)
   const cuts: Cut[] = [];
   const seen = new Set<string>();
   let rounds = 0;
-  const add = (req: Requirement, sourceSide: readonly boolean[]): number => {
+  const add = (req: Requirement, sourceSide: readonly boolean[], fractional?: ArrayLike<number>): number => {
     const cut = cutFor(arcs, req, sourceSide, isVar);
     if (!cut) return 0;
+    if (fractional && [...cut.coef].reduce((sum, [i, c]) => sum + c * fractional[i]!, 0) >= cut.rhs - 1e-6) return 0;
     const key = `${cut.slack ?? ''}|${cut.rhs}|${[...cut.coef].sort((a, b) => a[0] - b[0]).map(([k, c]) => `${k}:${c}`).join(',')}`;
     if (seen.has(key)) return 0;
     seen.add(key);
@@ -105,12 +124,38 @@ export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionA
     return 1;
   };
 
-  for (;;) {
+  // Phase 1: cutting planes on the LP relaxation (cheap LPs), so that the MIP rounds start with most of the
+  // cuts they need. Any cut is valid; the relaxation only decides which ones to generate.
+  let xf: Float64Array = Float64Array.from(x, (h) => (h ? 1 : 0));
+  for (let lpRound = 0; lpRound < 200; lpRound++) {
+    let added = 0;
+    for (const req of fixed) {
+      const f = fractionalFlow(nodeCount, arcs, xf, isVar, req);
+      if (f.short) for (const side of f.sides) added += add(req, side, xf);
+    }
+    if (added === 0) break;
+    const remaining = (deadline - performance.now()) / 1000;
+    if (remaining <= 0) return null;
+    const relaxed = solveMaster(vars, weight, cuts, new Set(), arcs, width, remaining, true);
+    if (relaxed === null) return null;
+    xf = Float64Array.from(x, (h, i) => (isVar(i) ? relaxed.get(i) ?? 0 : h ? 1 : 0));
+  }
+
+  // Phase 2: the MIP with the cuts so far; each round adds the cuts its integer pattern violates, until the
+  // pattern meets every requirement.
+  for (let solve = cuts.length > 0; ; solve = true) {
+    if (solve) {
+      const remaining = (deadline - performance.now()) / 1000;
+      if (remaining <= 0) return null;
+      const chosen = solveMaster(vars, weight, cuts, widthVars, arcs, width, remaining, false);
+      if (chosen === null) return null;
+      for (const i of vars) x[i] = (chosen.get(i) ?? 0) > 0.5;
+    }
     rounds++;
     let added = 0;
     for (const req of fixed) {
-      const { flow, sourceSide } = residualFlow(nodeCount, arcs, x, req.arc, req.dir, req.amount);
-      if (flow < req.amount) added += add(req, sourceSide);
+      const { flow, sides } = residualFlow(nodeCount, arcs, x, req.arc, req.dir, req.amount);
+      if (flow < req.amount) for (const side of sides) added += add(req, side);
     }
     // A secondary must be at least `width` wide: up + down ≥ width, each side covered by its own cuts.
     for (const i of vars) {
@@ -120,15 +165,10 @@ export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionA
       const d = residualFlow(nodeCount, arcs, x, i, 'down', down);
       if (u.flow + d.flow >= width) continue;
       widthVars.add(i);
-      added += add({ arc: i, dir: 'up', amount: width, slack: `su${i}` }, u.sourceSide);
-      if (down > 0) added += add({ arc: i, dir: 'down', amount: down, slack: `sd${i}` }, d.sourceSide);
+      for (const side of u.sides) added += add({ arc: i, dir: 'up', amount: width, slack: `su${i}` }, side);
+      if (down > 0) for (const side of d.sides) added += add({ arc: i, dir: 'down', amount: down, slack: `sd${i}` }, side);
     }
     if (added === 0) break;
-    const remaining = (deadline - performance.now()) / 1000;
-    if (remaining <= 0) return null;
-    const chosen = solveMaster(vars, weight, cuts, widthVars, arcs, width, remaining);
-    if (chosen === null) return null;
-    for (const i of vars) x[i] = chosen.has(i);
   }
 
   // The independent check: the exact attacker on the chosen pattern.
@@ -140,7 +180,7 @@ export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionA
     }
   });
   const cost = vars.reduce((s, i) => s + (x[i] ? suppressionCost(arcs[i]!.value, config) : 0), 0);
-  return { hidden: x, cost, rounds, cuts: cuts.length, millis: performance.now() - started };
+  return { hidden: x, cost, rounds, cuts: cuts.length, millis: performance.now() - started, keepRelaxed };
 }
 
 /** What the reader knows of an arc under a suppression pattern. */
@@ -175,7 +215,7 @@ export function attributeSecondaries(
 // a minimum cut when it falls short.
 function residualFlow(
   nodeCount: number, arcs: readonly ProtectionArc[], hidden: readonly boolean[], p: number, dir: 'up' | 'down', limit: number,
-): { flow: number; sourceSide: boolean[] } {
+): { flow: number; sides: boolean[][] } {
   const net = new FlowNetwork(nodeCount);
   arcs.forEach((a, i) => {
     if (i === p || a.role === 'structural') return;
@@ -186,7 +226,46 @@ function residualFlow(
   const e = arcs[p]!;
   const [s, t] = dir === 'up' ? [e.v, e.u] : [e.u, e.v];
   const flow = limit > 0 ? net.maxFlow(s, t, limit) : 0;
-  return { flow, sourceSide: flow < limit ? net.reachableFrom(s) : [] };
+  return { flow, sides: flow < limit ? minCuts(net, s, t) : [] };
+}
+
+// The two extreme minimum cuts after a max-flow: the source side nearest s, and the one nearest t.
+function minCuts(net: FlowNetwork, s: number, t: number): boolean[][] {
+  const near = net.reachableFrom(s);
+  const far = net.reaching(t).map((r) => !r);
+  return near.every((v, k) => v === far[k]) ? [near] : [near, far];
+}
+
+const SCALE = 1000;
+
+// The same max-flow for a fractional pattern (the LP relaxation): capacities as the cut inequalities read
+// them (gains capped at the requirement), scaled to integers. `short` when the pattern misses the requirement.
+function fractionalFlow(
+  nodeCount: number, arcs: readonly ProtectionArc[], xf: ArrayLike<number>, isVar: (i: number) => boolean, req: Requirement,
+): { short: boolean; sides: boolean[][] } {
+  const net = new FlowNetwork(nodeCount);
+  const R = req.amount;
+  arcs.forEach((a, i) => {
+    if (i === req.arc || a.role === 'structural') return;
+    let fwd: number;
+    let back: number;
+    if (isVar(i)) {
+      const open = residual(a, false);
+      const shut = residual(a, true);
+      fwd = open.fwd + Math.min(shut.fwd - open.fwd, R) * xf[i]!;
+      back = open.back + Math.min(shut.back - open.back, R) * xf[i]!;
+    } else {
+      ({ fwd, back } = residual(a, a.role === 'primary' || a.role === 'free'));
+    }
+    const f = Math.floor(Math.min(fwd, R) * SCALE + 1e-6);
+    const b = Math.floor(Math.min(back, R) * SCALE + 1e-6);
+    if (f > 0) net.addArc(a.u, a.v, f);
+    if (b > 0) net.addArc(a.v, a.u, b);
+  });
+  const e = arcs[req.arc]!;
+  const [s, t] = req.dir === 'up' ? [e.v, e.u] : [e.u, e.v];
+  const flow = net.maxFlow(s, t, R * SCALE);
+  return flow < R * SCALE - 1 ? { short: true, sides: minCuts(net, s, t) } : { short: false, sides: [] };
 }
 
 function residual(a: ProtectionArc, hidden: boolean): { fwd: number; back: number } {
@@ -222,14 +301,14 @@ function cutFor(arcs: readonly ProtectionArc[], req: Requirement, W: readonly bo
   if (rhs <= 0) return null;
   const coef = new Map<number, number>();
   for (const [i, g] of raw) coef.set(i, Math.min(g, rhs));
-  if (req.slack === undefined && coef.size === 0) throw new Error(`internal: arc ${req.arc} cannot be protected even with every figure suppressed`);
+  if (req.slack === undefined && coef.size === 0) throw new NoPatternError(`arc ${req.arc} cannot be protected by the figures that may be suppressed`);
   return { coef, rhs, amount: req.amount, ...(req.slack === undefined ? {} : { slack: req.slack }) };
 }
 
 function solveMaster(
   vars: readonly number[], weight: (i: number) => number, cuts: readonly Cut[], widthVars: ReadonlySet<number>,
-  arcs: readonly ProtectionArc[], width: number, seconds: number,
-): Set<number> | null {
+  arcs: readonly ProtectionArc[], width: number, seconds: number, relax: boolean,
+): Map<number, number> | null {
   const lines: string[] = ['Minimize', ` obj: ${vars.map((i) => `${weight(i)} x${i}`).join(' + ')}`, 'Subject To'];
   cuts.forEach((c, k) => {
     const terms = [...c.coef].map(([i, v]) => `+ ${v} x${i}`).join(' ');
@@ -246,17 +325,20 @@ function solveMaster(
     lines.push(` 0 <= su${i} <= ${width}`);
     if (arcs[i]!.value > 0) lines.push(` 0 <= sd${i} <= ${Math.min(width, arcs[i]!.value)}`);
   }
-  lines.push('Binaries', ` ${vars.map((i) => `x${i}`).join(' ')}`, 'End');
+  if (relax) for (const i of vars) lines.push(` 0 <= x${i} <= 1`);
+  else lines.push('Binaries', ` ${vars.map((i) => `x${i}`).join(' ')}`);
+  lines.push('End');
   const options = { output_flag: false, time_limit: seconds, mip_rel_gap: 0, mip_abs_gap: 0.5 } as Parameters<typeof highs.solve>[1];
   const result: HighsSolution = highs.solve(lines.join('\n'), options);
+  if (result.Status === 'Infeasible') throw new NoPatternError('no suppression pattern protects every primary');
   if (result.Status !== 'Optimal' && result.Status !== 'Time limit reached') {
     throw new Error(`internal: the suppression MIP ended with status ${result.Status}`);
   }
   if (result.Status === 'Time limit reached') return null;
-  const chosen = new Set<number>();
+  const values = new Map<number, number>();
   for (const i of vars) {
     const col = result.Columns[`x${i}`] as { Primal?: number } | undefined;
-    if ((col?.Primal ?? 0) > 0.5) chosen.add(i);
+    values.set(i, col?.Primal ?? 0);
   }
-  return chosen;
+  return values;
 }
