@@ -51,7 +51,7 @@ describe('count tables', () => {
   });
 });
 
-describe('threshold method (FOI practice: 1–4 shown as *)', () => {
+describe('threshold method (FOI practice: 1–4 shown as [c])', () => {
   // Worked by hand: the 3 at (r0, c0) is primary. The line rule pairs it with the smallest cell of
   // row 0 (10 at c1) and of column 0 (8 at r1); column 1 then holds only the 10, so its smallest
   // other cell (7 at r1) joins, which closes the rectangle {3, 10, 8, 7}. With x = the hidden 3:
@@ -264,6 +264,49 @@ describe('ONS 10-5 rule', () => {
   });
 });
 
+describe('optimal secondary suppression (least cost, MIP)', () => {
+  // The 3 at (a, y) is primary. Any protecting pattern holds a cycle of hidden cells through it; the
+  // cheapest is the rectangle rows a, c × columns y, z: 11 + 11 + 17 = 39 (rows a, b would cost
+  // 11 + 7 + 24 = 42, column x is far dearer). With x the hidden 3, the reader knows x + (a,z) = 14,
+  // x + (c,y) = 14 and (c,y) + (c,z) = 28, so x ranges over 0..14: it covers the protection interval
+  // [max(0, 3 − 5), 3 + 5] = [0, 8].
+  const t = table([
+    [44, 3, 11],
+    [35, 7, 24],
+    [38, 11, 17],
+  ]);
+
+  it('hides the cheapest protecting pattern, where the greedy method hides two whole columns', () => {
+    const optimal = applyDisclosureControl(t);
+    expect(optimal.metadata).toMatchObject({ secondaryMethod: 'optimal', cost: 'value', allProtected: true });
+    expect(optimal.table.cells).toEqual([
+      ['44', '[c]', '[c]'],
+      ['35', '7', '24'],
+      ['38', '[c]', '[c]'],
+    ]);
+    expect(optimal.suppressed.find((s) => s.reason === 'primary')!.range).toEqual({ min: 0, max: 14 });
+    const greedy = applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' });
+    expect(greedy.metadata).toMatchObject({ secondaryMethod: 'greedy', allProtected: true });
+    expect(greedy.table.cells.map((line) => line.slice(1))).toEqual([['[c]', '[c]'], ['[c]', '[c]'], ['[c]', '[c]']]);
+  });
+
+  it('meets wider protection levels (tau-ARGUS lower and upper) when asked', () => {
+    const wide = applyDisclosureControl(t, { method: 'threshold', protection: { upper: 20 } });
+    const hidden3 = wide.suppressed.find((s) => s.reason === 'primary')!;
+    expect(hidden3.range!.min).toBe(0);
+    expect(hidden3.range!.max).toBeGreaterThanOrEqual(23);
+    expect(wide.metadata.allProtected).toBe(true);
+    expect(attackPublishedTable(wide.table).find((a) => a.entry.kind === 'cell' && a.entry.row === 0 && a.entry.column === 1)!.range.max).toBeGreaterThanOrEqual(23);
+  });
+
+  it('falls back to the greedy method, saying so, when the solver cannot finish in time', () => {
+    const late = applyDisclosureControl(t, { method: 'threshold', timeLimitSeconds: 1e-6 });
+    expect(late.metadata).toMatchObject({ secondaryMethod: 'greedy', allProtected: true });
+    expect(late.notes).toContainEqual(expect.stringMatching(/did not finish within 0.000001 s, so the greedy method was used/));
+    expect(late.table).toEqual(applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' }).table);
+  });
+});
+
 describe('configuration', () => {
   it('defaults to the threshold method with threshold 5 and secondary suppression', () => {
     expect(resolveDisclosureConfig()).toMatchObject({
@@ -272,13 +315,20 @@ describe('configuration', () => {
       roundingBase: 1,
       suppressZeros: false,
       secondary: true,
-      protection: { minimumWidth: 1, requireNonSensitiveValue: true },
+      secondaryMethod: 'optimal',
+      cost: 'value',
+      timeLimitSeconds: 10,
+      protection: { minimumWidth: 1, requireNonSensitiveValue: true, lower: 5, upper: 5 },
     });
+    expect(resolveDisclosureConfig({ method: 'ons-10-5' }).protection).toMatchObject({ lower: 10, upper: 10 });
   });
 
   it('refuses a nonsensical threshold or protection width', () => {
     expect(() => resolveDisclosureConfig({ method: 'threshold', threshold: 0 })).toThrow(RangeError);
     expect(() => resolveDisclosureConfig({ method: 'threshold', protection: { minimumWidth: 0 } })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', protection: { upper: -1 } })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', timeLimitSeconds: 0 })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', cost: 'money' as 'value' })).toThrow(RangeError);
   });
 
   it('a wider protection interval hides more', () => {

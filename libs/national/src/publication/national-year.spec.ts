@@ -115,6 +115,16 @@ describe.each<[string, DisclosureConfig]>([
   });
 });
 
+describe('when the solver cannot finish within the time limit', () => {
+  it('falls back to the greedy method and says so in the publication', () => {
+    const late = publish({ method: 'threshold', timeLimitSeconds: 1e-6 });
+    expect(late.disclosureReport.method).toBe('greedy');
+    expect(late.metadata.disclosure.secondaryMethod).toBe('greedy');
+    expect(late.notes).toContainEqual(expect.stringMatching(/^The least-cost secondary suppression did not finish within 0.000001 s, so the greedy method was used/));
+    for (const t of late.tables) if (t.id !== 'region-by-flag') expect(t.allProtected).toBe(true);
+  });
+});
+
 describe('the same year under the greedy method', () => {
   it('hides more than the optimal one (the cascade the issue describes)', () => {
     const greedy = publish({ method: 'threshold', secondaryMethod: 'greedy' });
