@@ -43,7 +43,7 @@ export interface AttackerView {
 /**
  * Government Analysis Function shorthand for figures not shown as numbers: [c] confidential (suppressed),
  * [z] not applicable (a structural zero, an impossible combination), [x] not available (e.g. a force whose
- * return is not in). https://analysisfunction.civilservice.gov.uk/policy-store/symbols-in-tables-definitions-and-help/
+ * return is not in): Government Analysis Function guidance "Symbols in tables, definitions and help".
  */
 export const SUPPRESSED = '[c]';
 export const STRUCTURAL_ZERO = '[z]';
