@@ -30,7 +30,7 @@ export interface ProtectionArc {
   readonly role: ArcRole;
   /** What a reader knows of the figure when it is published: [v, v] exact, or an ONS rounding interval. */
   readonly interval: Interval;
-  /** Cost of suppressing it (published arcs only). */
+  /** Cost of suppressing it under the cost 'value' (published arcs only): a non-negative integer, normally its value. */
   readonly cost: number;
   /**
    * A headline figure to keep published (tau-ARGUS's "safe" status): never chosen as a secondary
@@ -53,9 +53,9 @@ export interface OptimalSuppression {
 
 class NoPatternError extends Error {}
 
-/** What a secondary-suppression cost is for a figure of this value, under the configured cost. */
-export function suppressionCost(value: number, config: ResolvedDisclosureConfig): number {
-  return config.cost === 'cells' ? 1 : value;
+/** What suppressing this figure costs under the configured cost: its `cost` (by default its value), or 1. */
+export function suppressionCost(arc: Pick<ProtectionArc, 'cost'>, config: ResolvedDisclosureConfig): number {
+  return config.cost === 'cells' ? 1 : arc.cost;
 }
 
 interface Requirement {
@@ -98,7 +98,7 @@ function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: Resolv
   const vars = arcs.flatMap((_, i) => (isVar(i) ? [i] : []));
   // Lexicographic objective: least cost first, then fewest figures (so free zeros are not hidden for nothing).
   const K = vars.length + 1;
-  const weight = (i: number) => suppressionCost(arcs[i]!.value, config) * K + 1;
+  const weight = (i: number) => suppressionCost(arcs[i]!, config) * K + 1;
 
   const fixed: Requirement[] = [];
   arcs.forEach((a, i) => {
@@ -179,7 +179,7 @@ function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: Resolv
       throw new Error(`internal: optimal suppression left arc ${i} unprotected`);
     }
   });
-  const cost = vars.reduce((s, i) => s + (x[i] ? suppressionCost(arcs[i]!.value, config) : 0), 0);
+  const cost = vars.reduce((s, i) => s + (x[i] ? suppressionCost(arcs[i]!, config) : 0), 0);
   return { hidden: x, cost, rounds, cuts: cuts.length, millis: performance.now() - started, keepRelaxed };
 }
 
