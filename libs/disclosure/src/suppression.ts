@@ -387,8 +387,9 @@ export function methodologyNote(config: ResolvedDisclosureConfig, countingUnit?:
       : config.threshold > 1
         ? `${config.suppressZeros ? 'Zero counts and counts' : 'Counts'} of 1 to ${config.threshold - 1} (${unit}) are shown as [c].`
         : `${config.suppressZeros ? 'Zero counts are shown as [c].' : 'No small counts are suppressed.'}`;
+  const chosen = config.secondaryMethod === 'optimal' ? ', chosen at the least loss of information,' : '';
   const secondary = config.secondary
-    ? ' Further figures (and, where needed, totals) are also shown as [c] (confidential), chosen at the least loss of information, so that no suppressed figure can be narrowed to within its protection interval.'
+    ? ` Further figures (and, where needed, totals) are also shown as [c] (confidential)${chosen} so that no suppressed figure can be narrowed to within its protection interval.`
     : '';
   return `${primary}${secondary} [z]: not applicable, an impossible combination (structural zero).`;
 }
