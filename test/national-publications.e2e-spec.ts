@@ -59,7 +59,7 @@ describe('national publications', () => {
     const forces = table(first, 'force-by-flag');
     expect(forces.rowKeys).toEqual(expect.arrayContaining(MINE));
     expect(row(forces, 'essex')).toEqual(['14', '30', '80']);
-    expect(row(forces, 'suffolk')[0]).toBe('*'); // 3 child sexual offences
+    expect(row(forces, 'suffolk')[0]).toBe('[c]'); // 3 child sexual offences: confidential
     expect(forces.notPublishedRows).toEqual(expect.arrayContaining([{ key: 'bedfordshire', label: 'Bedfordshire Police', status: 'received, not accepted' }, { key: 'cambridgeshire', label: 'Cambridgeshire Constabulary', status: 'not received' }]));
     expect(forces.coverage.text).toMatch(/^\d+ of 44 forces$/);
     expect(forces.countingUnit).toBe('crimes; one crime per victim');
@@ -68,7 +68,9 @@ describe('national publications', () => {
       for (const hit of attackPublishedTable(t.table, { method: 'threshold' })) expect(hit.range.max - hit.range.min).toBeGreaterThanOrEqual(1);
     }
     const offences = table(first, 'csa-offence-by-band');
-    expect(row(offences, '19E').slice(3, 5)).toEqual(['', '']); // 19E is a child under 13
+    // rows are the catalogue's publication groups; unknown ages are not counted on codes open to adults
+    expect(offences.rowKeys).toEqual(['rape', 'sexual-assault', 'sexual-activity-with-a-child', 'grooming-and-exploitation', 'other-sexual-offences']);
+    expect(row(offences, 'other-sexual-offences')[5]).toBe('[z]');
     expect(offences.table.grandTotal).toBe(table(first, 'csa-band-by-sex').table.grandTotal);
     expect(table(first, 'region-by-flag').rowKeys).toContain('east-of-england');
   });
@@ -99,8 +101,8 @@ describe('national publications', () => {
     const tidy = await http().get(`/publications/${first.id}`).query({ format: 'csv', layout: 'long' }).set(who.nationalAuditor).expect(200);
     const lines = tidy.text.replace(/^\uFEFF/, '').split('\r\n');
     expect(lines[0]).toBe('table,row_key,row,column,value,suppressed,reason,coverage,counting_unit');
-    expect(lines.find((l) => l.startsWith('force-by-flag,suffolk,Suffolk Constabulary,online: child sexual offences,'))).toMatch(/,\*,true,primary,/);
-    expect(lines.find((l) => l.startsWith('force-by-flag,bedfordshire,'))).toMatch(/,"received, not accepted",false,/);
+    expect(lines.find((l) => l.startsWith('force-by-flag,suffolk,Suffolk Constabulary,online: child sexual offences,'))).toMatch(/,\[c\],true,primary,/);
+    expect(lines.find((l) => l.startsWith('force-by-flag,bedfordshire,'))).toMatch(/,\[x\],false,"received, not accepted",/);
     const zip = await http().get(`/publications/${first.id}`).query({ format: 'csv' }).set(who.statistician).buffer(true).parse(binary as never).expect(200);
     expect(zip.headers['content-type']).toBe('application/zip');
     expect((zip.body as Buffer).subarray(0, 2).toString()).toBe('PK');
@@ -110,6 +112,10 @@ describe('national publications', () => {
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Cover', 'force-by-flag', 'region-by-flag', 'csa-band-by-sex', 'csa-offence-by-band', 'summary', 'tidy']);
     const essex = wb.getWorksheet('force-by-flag')!.getRows(1, 60)!.find((r) => r.getCell(1).value === 'Essex Police')!;
     expect([2, 3, 4].map((c) => essex.getCell(c).value)).toEqual(['14', '30', '80']);
+    const sheet = wb.getWorksheet('force-by-flag')!.getRows(1, 80)!;
+    expect(sheet.find((r) => r.getCell(1).value === 'Suffolk Constabulary')!.getCell(2).value).toBe('[c]');
+    expect(sheet.find((r) => r.getCell(1).value === 'Bedfordshire Police')!.getCell(2).value).toBe('[x]');
+    expect(sheet.find((r) => r.getCell(1).value === 'Symbols')!.getCell(2).value).toMatch(/^\[c\] confidential .*\[z\] not applicable .*\[x\] not available/);
     await http().get(`/publications/${first.id}`).query({ layout: 'long' }).set(who.statistician).expect(400);
     await http().get('/publications/00000000-0000-4000-8000-000000000000').set(who.statistician).expect(404);
   });
@@ -127,6 +133,31 @@ describe('national publications', () => {
         if (/^\d+$/.test(x)) expect(Number(x) === 0 || (Number(x) >= 10 && Number(x) % 5 === 0)).toBe(true);
       }
     }
+  });
+
+  it('previews a publication with its information loss, creating and locking nothing, under the settings asked for', async () => {
+    const before = (await http().get('/national/2021-22/publications').set(who.statistician).expect(200)).body as unknown[];
+    const seeded = ['norfolk', 'bedfordshire'];
+    const states = async () => owner.query<{ force_id: string; state: string }>(`SELECT force_id, state FROM force_returns WHERE financial_year = 2021 AND force_id = ANY($1) ORDER BY force_id`, [seeded]);
+    const statesBefore = await states();
+    const preview = async (disclosure: object) => (await http().post('/national/2021-22/publications/preview').set(who.statistician)
+      .send({ title: 'Preview', disclosure }).expect(200)).body as { title: string; config: object; content: { tables: (Entry & { informationLoss: { cells: number; cellsSuppressed: number; countSuppressedPercent: number } })[]; disclosureReport: { method: string; cost: string; cells: number; cellsSuppressed: number; protection: { lower: number; upper: number }; secondaryFor: { secondary: string; primaries: string[] }[] } } };
+    const optimal = await preview({ method: 'threshold' });
+    expect(optimal.title).toBe('Preview');
+    const report = optimal.content.disclosureReport;
+    expect(report).toMatchObject({ method: 'optimal', cost: 'value', protection: { lower: 5, upper: 5 } });
+    expect(report.cellsSuppressed).toBe(optimal.content.tables.reduce((s, t) => s + t.table.cells.flat().filter((v) => v === '[c]').length, 0));
+    for (const t of optimal.content.tables) expect(t.informationLoss.cellsSuppressed).toBe(t.table.cells.flat().filter((v) => v === '[c]').length);
+    expect(report.secondaryFor.length).toBeGreaterThan(0);
+    // other settings give another pattern, and say so
+    const greedy = await preview({ method: 'threshold', secondaryMethod: 'greedy', cost: 'cells', upperProtection: 3, lowerProtection: 2 });
+    expect(greedy.config).toEqual({ method: 'threshold', secondaryMethod: 'greedy', cost: 'cells', protection: { lower: 2, upper: 3 } });
+    expect(greedy.content.disclosureReport).toMatchObject({ method: 'greedy', cost: 'cells', protection: { lower: 2, upper: 3 } });
+    // nothing created, nothing locked
+    expect((await http().get('/national/2021-22/publications').set(who.statistician).expect(200)).body).toHaveLength(before.length);
+    expect(await states()).toEqual(statesBefore);
+    await http().post('/national/2021-22/publications/preview').set(who.derbyshireFcr).send({ title: 'x', disclosure: { method: 'threshold' } }).expect(403);
+    await http().post('/national/2021-22/publications/preview').set(who.statistician).send({ title: 'x', disclosure: { method: 'threshold', cost: 'money' } }).expect(400);
   });
 
   it('validates the request and refuses a year with nothing accepted', async () => {

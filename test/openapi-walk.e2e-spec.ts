@@ -101,6 +101,7 @@ const EXPECTED: Record<string, number> = {
   'GET /national/{year}': 200,
   'GET /national/{year}/compare/{otherYear}': 200,
   'POST /national/{year}/publications': 422, // CF-PUB-001: no accepted returns in the year
+  'POST /national/{year}/publications/preview': 422, // CF-PUB-001: no accepted returns in the year
   'GET /national/{year}/publications': 200,
   'GET /publications/{id}': 404,
   'GET /audit/completeness': 200,

@@ -92,6 +92,7 @@ const cases: Case[] = [
   { route: 'GET /national/{year}', allowed: 'statistician', forbidden: 'derbyshireRegistrar', status: 403, call: () => ({ path: '/national/2030-31' }) },
   { route: 'GET /national/{year}/compare/{otherYear}', allowed: 'statistician', forbidden: 'nationalAuditor', status: 403, call: () => ({ path: '/national/2030-31/compare/2029-30' }) },
   { route: 'POST /national/{year}/publications', allowed: 'statistician', forbidden: 'derbyshireFcr', status: 403, okStatus: 422, call: () => ({ path: '/national/2030-31/publications', body: { title: 'matrix', disclosure: { method: 'threshold' } } }) },
+  { route: 'POST /national/{year}/publications/preview', allowed: 'statistician', forbidden: 'nationalAuditor', status: 403, okStatus: 422, call: () => ({ path: '/national/2030-31/publications/preview', body: { title: 'matrix', disclosure: { method: 'threshold' } } }) },
   { route: 'GET /national/{year}/publications', allowed: 'derbyshireRegistrar', forbidden: 'anonymous', status: 401, call: () => ({ path: '/national/2030-31/publications' }) },
   { route: 'GET /publications/{id}', allowed: 'admin', forbidden: 'anonymous', status: 401, okStatus: 404, call: () => ({ path: '/publications/00000000-0000-4000-8000-000000000000' }) },
 ];

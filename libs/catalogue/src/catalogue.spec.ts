@@ -215,8 +215,25 @@ describe('integrity', () => {
     offences.find((x) => x.code === '19G')!.under13Alternative = '19E'; // female code for a male one
     const kinds = validateCatalogue({ ...broken, offences }).map((p) => `${p.kind} ${p.ref}`);
     expect(kinds.sort()).toEqual(
-      ['date-order offence 72', 'inconsistent offence 19G', 'inconsistent offence 88C', 'invalid-value offence 72'].sort(),
+      // 88C, no longer a sexual offence, is also out of place in its publication group
+      ['date-order offence 72', 'inconsistent offence 19G', 'inconsistent offence 88C', 'inconsistent publication group other-sexual-offences', 'invalid-value offence 72'].sort(),
     );
+  });
+
+  it('groups every sexual offence into exactly one publication group, rape codes apart', () => {
+    const groups = catalogue.publicationGroups();
+    expect(groups.map((g) => g.id)).toEqual(['rape', 'sexual-assault', 'sexual-activity-with-a-child', 'grooming-and-exploitation', 'other-sexual-offences']);
+    const sexual = catalogue.offences().filter((o) => o.sexualOffence).map((o) => o.code).sort();
+    expect(groups.flatMap((g) => g.codes).sort()).toEqual(sexual);
+    expect(catalogue.publicationGroupOf('19e')?.id).toBe('rape');
+    expect(catalogue.publicationGroupOf('88A')?.id).toBe('grooming-and-exploitation');
+    expect(catalogue.publicationGroupOf('8L')).toBeUndefined();
+    const broken = copy();
+    const publicationGroups = broken.publicationGroups!.map((g) => ({ ...g, codes: [...g.codes] }));
+    publicationGroups[0]!.codes.push('88A'); // a grooming code among the rapes, and in two groups
+    publicationGroups[4]!.codes = publicationGroups[4]!.codes.filter((c) => c !== '88E'); // 88E in none
+    const kinds = validateCatalogue({ ...broken, publicationGroups }).map((p) => `${p.kind} ${p.ref}`);
+    expect(kinds.sort()).toEqual(['duplicate-id publication group member 88A', 'inconsistent publication group rape', 'missing-field offence 88E'].sort());
   });
 
   it('does not let callers change the shared data', () => {

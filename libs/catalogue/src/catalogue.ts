@@ -3,13 +3,16 @@
 // next to the compiled code (dist/libs/catalogue/data/*.json), and the app finds it at run time.
 import forcesJson from '../data/forces.json' with { type: 'json' };
 import offencesJson from '../data/offences.json' with { type: 'json' };
+import groupsJson from '../data/publication-groups.json' with { type: 'json' };
 import regionsJson from '../data/regions.json' with { type: 'json' };
-import type { Force, OffenceDefinition, RecordingBody, Region, Sex, SourceStatus } from './catalogue.types.js';
+import type { Force, OffenceDefinition, PublicationGroup, RecordingBody, Region, Sex, SourceStatus } from './catalogue.types.js';
 
 export interface CatalogueData {
   regions: readonly Region[];
   forces: readonly Force[];
   offences: readonly OffenceDefinition[];
+  /** Rows of published offence tables; the shipped groups when left out. */
+  publicationGroups?: readonly PublicationGroup[];
 }
 
 // JSON modules are typed with plain `string` where the types use unions (status, victimSex, recordedBy),
@@ -18,6 +21,7 @@ export const catalogueData: CatalogueData = deepFreeze({
   regions: regionsJson as Region[],
   forces: forcesJson as Force[],
   offences: offencesJson as OffenceDefinition[],
+  publicationGroups: groupsJson as PublicationGroup[],
 });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -89,6 +93,16 @@ export class Catalogue {
 
   offences(): OffenceDefinition[] {
     return [...this.data.offences];
+  }
+
+  publicationGroups(): PublicationGroup[] {
+    return [...(this.data.publicationGroups ?? catalogueData.publicationGroups!)];
+  }
+
+  // The publication group of an offence code, if it has one (every sexual offence does).
+  publicationGroupOf(code: string): PublicationGroup | undefined {
+    const c = normCode(code);
+    return this.publicationGroups().find((g) => g.codes.some((x) => normCode(x) === c));
   }
 
   // Look-ups ignore case and surrounding spaces ('19c' finds '19C', 'BTP' finds 'btp').
@@ -258,6 +272,31 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     }
   }
   duplicates('offence', data.offences.map((o) => normCode(String(o.code))));
+
+  // Publication groups: each sexual offence in exactly one group; a rape group holds rape codes only.
+  const groups = data.publicationGroups ?? [];
+  for (const g of groups) {
+    const ref = `publication group ${String(g.id)}`;
+    text(ref, 'id', g.id);
+    text(ref, 'name', g.name);
+    text(ref, 'source', g.source);
+    if (typeof g.rape !== 'boolean') add('invalid-value', ref, 'rape must be true or false');
+    for (const code of g.codes) {
+      const o = byCode.get(normCode(String(code)));
+      if (!o) add('invalid-value', ref, `code ${String(code)} is not a known offence`);
+      else if (!o.sexualOffence) add('inconsistent', ref, `${o.code} is not a sexual offence`);
+      else if (o.rape !== g.rape) add('inconsistent', ref, `${o.code} ${o.rape ? 'is' : 'is not'} a rape code, the group ${g.rape ? 'is' : 'is not'}`);
+    }
+  }
+  duplicates('publication group', groups.map((g) => normId(String(g.id))));
+  duplicates('publication group member', groups.flatMap((g) => g.codes.map((c) => normCode(String(c)))));
+  if (data.publicationGroups !== undefined) {
+    for (const o of data.offences) {
+      if (o.sexualOffence && !groups.some((g) => g.codes.some((c) => normCode(c) === normCode(o.code)))) {
+        add('missing-field', `offence ${o.code}`, 'sexual offence in no publication group');
+      }
+    }
+  }
 
   return problems;
 }

@@ -47,3 +47,13 @@ export interface OffenceDefinition {
   status: SourceStatus; // how sure the constraint data is
   source: string;
 }
+
+// A row of published offence tables (domain.md §15): offence codes grouped so that detail does not force
+// suppression of headline figures. Publication detail beyond the group is internal.
+export interface PublicationGroup {
+  id: string; // kebab-case, e.g. 'rape'
+  name: string;
+  rape: boolean; // every member is a rape code: the headline count of rapes adds these rows
+  codes: string[]; // offences.json codes, each sexual offence in exactly one group
+  source: string;
+}

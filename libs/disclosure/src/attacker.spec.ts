@@ -30,14 +30,14 @@ describe('max-flow', () => {
 
 describe('the exact attacker', () => {
   it('recovers a lone suppressed cell from its row total', () => {
-    const [hit] = attackPublishedTable(published([['*', '10'], ['6', '7']], ['13', '13'], ['9', '17'], '26'));
+    const [hit] = attackPublishedTable(published([['[c]', '10'], ['6', '7']], ['13', '13'], ['9', '17'], '26'));
     expect(hit).toEqual({ entry: { kind: 'cell', row: 0, column: 0 }, range: { min: 3, max: 3 } });
   });
 
   it('uses non-negativity: a rectangle with zero partners can be pinned', () => {
     // x + y = 3, x + z = 3, y + w = 0 → y = w = 0 → x = 3 although two cells hide in each line
     const hits = attackPublishedTable(
-      published([['*', '*', '7'], ['*', '*', '5']], ['10', '5'], ['3', '0', '12'], '15'),
+      published([['[c]', '[c]', '7'], ['[c]', '[c]', '5']], ['10', '5'], ['3', '0', '12'], '15'),
     );
     expect(hits.map((h) => h.range)).toEqual([
       { min: 3, max: 3 },
@@ -48,7 +48,7 @@ describe('the exact attacker', () => {
   });
 
   it('uses the grand total when a row total is hidden', () => {
-    const hits = attackPublishedTable(published([['*', '*'], ['20', '30']], ['*', '50'], ['23', '31'], '54'));
+    const hits = attackPublishedTable(published([['[c]', '[c]'], ['20', '30']], ['[c]', '50'], ['23', '31'], '54'));
     expect(hits.map((h) => h.range)).toEqual([
       { min: 3, max: 3 },
       { min: 1, max: 1 },
@@ -57,13 +57,13 @@ describe('the exact attacker', () => {
   });
 
   it('reports an unbounded range when nothing bounds the entry', () => {
-    const hits = attackPublishedTable(published([['*', '*']], ['*'], ['*', '*'], '*'));
+    const hits = attackPublishedTable(published([['[c]', '[c]']], ['[c]'], ['[c]', '[c]'], '[c]'));
     expect(hits.every((h) => h.range.min === 0 && h.range.max === Infinity)).toBe(true);
   });
 
   it('reads ONS-rounded values as intervals', () => {
     // 15 means 13..17, 10 means 10..12: the hidden cell is 15 − 10 ± 4, clipped at 0
-    const [hit] = attackPublishedTable(published([['*', '10']], ['15'], ['*', '10'], '15'), { method: 'ons-10-5' });
+    const [hit] = attackPublishedTable(published([['[c]', '10']], ['15'], ['[c]', '10'], '15'), { method: 'ons-10-5' });
     expect(hit!.range).toEqual({ min: 1, max: 7 });
   });
 
@@ -73,7 +73,7 @@ describe('the exact attacker', () => {
 
   it('agrees with the independent LP attacker on a hand-made table', () => {
     const p = published(
-      [['*', '*', '12'], ['*', '*', '20'], ['15', '11', '9']],
+      [['[c]', '[c]', '12'], ['[c]', '[c]', '20'], ['15', '11', '9']],
       ['25', '35', '35'],
       ['26', '28', '41'],
       '95',

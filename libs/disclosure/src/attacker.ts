@@ -40,7 +40,16 @@ export interface AttackerView {
   readonly grandTotal: Interval;
 }
 
-/** The published form of a table: numbers as strings, "*" for suppressed, "" for structural zeros. */
+/**
+ * Government Analysis Function shorthand for figures not shown as numbers: [c] confidential (suppressed),
+ * [z] not applicable (a structural zero, an impossible combination), [x] not available (e.g. a force whose
+ * return is not in): Government Analysis Function guidance "Symbols in tables, definitions and help".
+ */
+export const SUPPRESSED = '[c]';
+export const STRUCTURAL_ZERO = '[z]';
+export const NOT_AVAILABLE = '[x]';
+
+/** The published form of a table: numbers as strings, "[c]" for suppressed, "[z]" for structural zeros. */
 export interface PublishedTable {
   readonly rowLabels: readonly string[];
   readonly columnLabels: readonly string[];
@@ -124,8 +133,8 @@ export function entryAt(index: number, rows: number, columns: number): EntryRef 
 
 /** The reader's knowledge of one published string under the given method. */
 export function intervalOfPublished(text: string, config: ResolvedDisclosureConfig, subjectToPrimary = true): Interval {
-  if (text === '') return { lo: 0, hi: 0 };
-  if (text === '*') return { lo: 0, hi: Infinity };
+  if (text === STRUCTURAL_ZERO) return { lo: 0, hi: 0 };
+  if (text === SUPPRESSED) return { lo: 0, hi: Infinity };
   if (!/^\d+$/.test(text)) throw new RangeError(`cannot read published value "${text}"`);
   return publishedInterval(Number(text), config, subjectToPrimary);
 }
@@ -144,7 +153,7 @@ export function attackerViewOf(published: PublishedTable, config: ResolvedDisclo
 
 /**
  * Attacks a published table using only what it shows (and the method's public rules): returns the
- * exact feasible range of every suppressed ("*") entry.
+ * exact feasible range of every suppressed ("[c]") entry.
  */
 export function attackPublishedTable(
   published: PublishedTable,
@@ -157,7 +166,7 @@ export function attackPublishedTable(
   const texts = [...published.cells.flat(), ...published.rowTotals, ...published.columnTotals, published.grandTotal];
   const out: AttackedEntry[] = [];
   texts.forEach((text, index) => {
-    if (text === '*') out.push({ entry: entryAt(index, rows, columns), range: attacker.range(index) });
+    if (text === SUPPRESSED) out.push({ entry: entryAt(index, rows, columns), range: attacker.range(index) });
   });
   return out;
 }

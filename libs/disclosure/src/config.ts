@@ -13,7 +13,19 @@ export interface ProtectionRule {
    * count is a small non-zero one. Default true.
    */
   readonly requireNonSensitiveValue?: boolean;
+  /**
+   * Protection levels of a primary-suppressed entry (tau-ARGUS's lower and upper protection levels): the
+   * attacker's range must reach down to max(0, value − lower) and up to value + upper. Default: the threshold
+   * on each side.
+   */
+  readonly lower?: number;
+  readonly upper?: number;
 }
+
+/** How secondary suppressions are chosen (see README). */
+export type SecondaryMethod = 'optimal' | 'greedy';
+/** What a secondary suppression costs: its value (tau-ARGUS's default), or one per figure. */
+export type SuppressionCost = 'value' | 'cells';
 
 interface CommonConfig {
   /** Apply secondary suppression (default true). */
@@ -23,9 +35,15 @@ interface CommonConfig {
   /** Apply the primary rule to row, column and grand totals as well (default true). */
   readonly suppressSmallTotals?: boolean;
   readonly protection?: ProtectionRule;
+  /** 'optimal' (default): least-cost complementary suppression by a MIP (HiGHS); 'greedy': the older heuristic. */
+  readonly secondaryMethod?: SecondaryMethod;
+  /** What the optimal method minimises (default 'value'). */
+  readonly cost?: SuppressionCost;
+  /** Wall-clock limit for the optimal method, in seconds (default 10); past it the greedy method is used. */
+  readonly timeLimitSeconds?: number;
 }
 
-/** FOI practice: counts 1..threshold−1 shown as "*" (default threshold 5, i.e. 1–4). */
+/** FOI practice: counts 1..threshold−1 shown as "[c]" (default threshold 5, i.e. 1–4). */
 export interface ThresholdConfig extends CommonConfig {
   readonly method: 'threshold';
   readonly threshold?: number;
@@ -50,6 +68,9 @@ export interface ResolvedDisclosureConfig {
   readonly suppressSmallTotals: boolean;
   readonly secondary: boolean;
   readonly protection: Required<ProtectionRule>;
+  readonly secondaryMethod: SecondaryMethod;
+  readonly cost: SuppressionCost;
+  readonly timeLimitSeconds: number;
 }
 
 export const DEFAULT_THRESHOLD = 5;
@@ -67,6 +88,19 @@ export function resolveDisclosureConfig(config: DisclosureConfig = DEFAULT_DISCL
   if (!(minimumWidth >= 1)) {
     throw new RangeError(`protection.minimumWidth must be at least 1, got ${minimumWidth}`);
   }
+  const level = (v: number | undefined, name: string) => {
+    const x = v ?? threshold;
+    if (!Number.isSafeInteger(x) || x < 0) throw new RangeError(`protection.${name} must be a non-negative integer, got ${x}`);
+    return x;
+  };
+  const lower = level(config.protection?.lower, 'lower');
+  const upper = level(config.protection?.upper, 'upper');
+  const timeLimitSeconds = config.timeLimitSeconds ?? 10;
+  if (!(timeLimitSeconds > 0 && timeLimitSeconds <= 600)) throw new RangeError(`timeLimitSeconds must be in (0, 600], got ${timeLimitSeconds}`);
+  const secondaryMethod = config.secondaryMethod ?? 'optimal';
+  if (secondaryMethod !== 'optimal' && secondaryMethod !== 'greedy') throw new RangeError(`secondaryMethod must be optimal or greedy, got ${String(secondaryMethod)}`);
+  const cost = config.cost ?? 'value';
+  if (cost !== 'value' && cost !== 'cells') throw new RangeError(`cost must be value or cells, got ${String(cost)}`);
   return {
     method: config.method,
     threshold,
@@ -77,7 +111,12 @@ export function resolveDisclosureConfig(config: DisclosureConfig = DEFAULT_DISCL
     protection: {
       minimumWidth,
       requireNonSensitiveValue: config.protection?.requireNonSensitiveValue ?? true,
+      lower,
+      upper,
     },
+    secondaryMethod,
+    cost,
+    timeLimitSeconds,
   };
 }
 
@@ -111,4 +150,31 @@ export function publishedInterval(
   if (!subjectToPrimary) return { lo: Math.max(0, published - half), hi: published + half };
   if (published === 0) return { lo: 0, hi: 0 };
   return { lo: Math.max(published - half, config.threshold), hi: published + half };
+}
+
+/**
+ * How far the attacker's range must reach on each side of a suppressed entry's true value: for a primary
+ * entry down to max(0, value − lower) and up to value + upper (raised, where needed, so that the range holds
+ * a value that would not have been suppressed and is at least minimumWidth wide); for any other suppressed
+ * entry only the width.
+ */
+export function protectionNeed(value: number, primary: boolean, config: ResolvedDisclosureConfig): { down: number; up: number; width: number } {
+  const { protection, suppressZeros, threshold } = config;
+  if (!primary) return { down: 0, up: 0, width: protection.minimumWidth };
+  const down = Math.min(protection.lower, value);
+  let up = protection.upper;
+  // min = 0 shows a publishable 0 unless zeros are suppressed; otherwise the range must reach the threshold.
+  if (protection.requireNonSensitiveValue && !(down === value && !suppressZeros)) up = Math.max(up, threshold - value);
+  up = Math.max(up, protection.minimumWidth - down);
+  return { down, up, width: protection.minimumWidth };
+}
+
+/** Whether the attacker's range for a suppressed entry meets the protection rule (README, "Protected"). */
+export function isProtectedRange(range: { min: number; max: number }, value: number, primary: boolean, config: ResolvedDisclosureConfig): boolean {
+  const { protection, suppressZeros, threshold } = config;
+  if (!(range.max - range.min >= protection.minimumWidth)) return false;
+  if (!primary) return true;
+  if (range.min > Math.max(0, value - protection.lower) || range.max < value + protection.upper) return false;
+  if (protection.requireNonSensitiveValue) return (range.min === 0 && !suppressZeros) || range.max >= threshold;
+  return true;
 }

@@ -7,6 +7,9 @@ export {
   entryIndex,
   InconsistentTableError,
   intervalOfPublished,
+  NOT_AVAILABLE,
+  STRUCTURAL_ZERO,
+  SUPPRESSED,
   TableAttacker,
   type AttackedEntry,
   type AttackerView,
@@ -18,3 +21,4 @@ export * from './suppression.js';
 export * from './extremes.js';
 export { FlowNetwork, UNBOUNDED } from './max-flow.js';
 export { NetworkAttacker, type NetworkArc } from './network-attacker.js';
+export { attributeSecondaries, optimalSuppression, readerInterval, suppressionCost, type ArcRole, type OptimalSuppression, type ProtectionArc } from './optimal.js';

@@ -50,6 +50,44 @@ export class FlowNetwork {
     return total;
   }
 
+  /** Nodes reachable from s along arcs with spare capacity: after maxFlow(s, t), the source side of a minimum cut. */
+  reachableFrom(s: number): boolean[] {
+    const seen = new Array<boolean>(this.head.length).fill(false);
+    seen[s] = true;
+    const queue = [s];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const u = queue[qi]!;
+      for (let e = this.head[u]!; e !== -1; e = this.next[e]!) {
+        const v = this.to[e]!;
+        if (this.cap[e]! > 0 && !seen[v]) {
+          seen[v] = true;
+          queue.push(v);
+        }
+      }
+    }
+    return seen;
+  }
+
+  /** Nodes from which t is reachable along arcs with spare capacity: after maxFlow(s, t), the complement is
+   *  the source side of the minimum cut closest to t. */
+  reaching(t: number): boolean[] {
+    const seen = new Array<boolean>(this.head.length).fill(false);
+    seen[t] = true;
+    const queue = [t];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const v = queue[qi]!;
+      // Arc e: u→v is stored with its reverse e^1: v→u; u reaches v when cap[e] > 0.
+      for (let r = this.head[v]!; r !== -1; r = this.next[r]!) {
+        const u = this.to[r]!;
+        if (this.cap[r ^ 1]! > 0 && !seen[u]) {
+          seen[u] = true;
+          queue.push(u);
+        }
+      }
+    }
+    return seen;
+  }
+
   private bfs(s: number, t: number): boolean {
     this.level.fill(-1);
     const queue = [s];

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { attackPublishedTable, attackerViewOf, entryIndex, resolveDisclosureConfig, type PublishedTable } from './index.js';
 import { NetworkAttacker } from './network-attacker.js';
 
-const cell = fc.oneof(fc.constant('*'), fc.integer({ min: 0, max: 9 }).map(String));
+const cell = fc.oneof(fc.constant('[c]'), fc.integer({ min: 0, max: 9 }).map(String));
 
 describe('network attacker', () => {
   it('agrees with the two-way table attacker on single tables', () => {
@@ -15,7 +15,7 @@ describe('network attacker', () => {
         const colT = Array.from({ length: C }, (_, c) => counts.reduce((a, l) => a + l[c]!, 0));
         const grand = rowT.reduce((a, b) => a + b, 0);
         let k = 0;
-        const show = (v: number) => (hide[k++ % hide.length] ? '*' : String(v));
+        const show = (v: number) => (hide[k++ % hide.length] ? '[c]' : String(v));
         const t: PublishedTable = {
           rowLabels: counts.map((_, r) => `r${r}`), columnLabels: colT.map((_, c) => `c${c}`),
           cells: counts.map((l) => l.map(show)), rowTotals: rowT.map(show), columnTotals: colT.map(show), grandTotal: show(grand),

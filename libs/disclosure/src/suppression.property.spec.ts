@@ -51,14 +51,16 @@ const tableArb = (maxRows: number, maxColumns: number, maxCount?: number) =>
     );
 
 const smallTotals = fc.constantFrom(true, true, true, false);
+const secondaryMethod = fc.constantFrom('optimal' as const, 'optimal' as const, 'greedy' as const);
 const configArb: fc.Arbitrary<DisclosureConfig> = fc.oneof(
   fc.record({
     method: fc.constant('threshold' as const),
     threshold: fc.constantFrom(3, 5, 5, 5),
     suppressZeros: fc.boolean(),
     suppressSmallTotals: smallTotals,
+    secondaryMethod,
   }),
-  fc.record({ method: fc.constant('ons-10-5' as const), suppressZeros: fc.boolean(), suppressSmallTotals: smallTotals }),
+  fc.record({ method: fc.constant('ons-10-5' as const), suppressZeros: fc.boolean(), suppressSmallTotals: smallTotals, secondaryMethod }),
 );
 
 const truthOf = (t: CountTable) => [...t.counts.flat(), ...t.rowTotals, ...t.columnTotals, t.grandTotal];
@@ -89,9 +91,9 @@ function checkNoSmallCountPublished(t: CountTable, c: DisclosureConfig, r: Discl
   const structuralCells = t.structural.flat();
   texts.forEach((text, k) => {
     if (k < structuralCells.length) {
-      check((text === '') === structuralCells[k], `entry ${k}: structural zeros, and only they, are blank`);
+      check((text === '[z]') === structuralCells[k], `entry ${k}: structural zeros, and only they, are [z]`);
     }
-    if (text === '' || text === '*') return;
+    if (text === '[z]' || text === '[c]') return;
     const shown = Number(text);
     const ruleApplies = k < structuralCells.length || smallTotalsOf(c);
     if (c.method === 'ons-10-5') {
@@ -129,11 +131,17 @@ function checkNothingRecoverable(t: CountTable, c: DisclosureConfig, r: Disclosu
       check(range.witnessMax[k] === range.max, `entry ${k}: max witness does not attain the max`);
     }
     check(range.min <= truth[k]! && truth[k]! <= range.max, `entry ${k}: the truth is outside the range`);
-    // … nor tell that a primary count is small: some non-sensitive value stays possible
+    // … nor tell that a primary count is small: some non-sensitive value stays possible, and the range
+    // covers the protection interval (default: the threshold on each side, floored at 0)
     if (s.reason === 'primary') {
       check(
         (range.min === 0 && !c.suppressZeros) || range.max >= thresholdOf(c),
         `entry ${k}: reader can tell the count is small (${range.min}..${range.max})`,
+      );
+      const t = thresholdOf(c);
+      check(
+        range.min <= Math.max(0, truth[k]! - t) && range.max >= truth[k]! + t,
+        `entry ${k}: ${truth[k]} narrowed to ${range.min}..${range.max}, inside its protection interval ±${t}`,
       );
     }
     // the library's own (max-flow) attacker reports exactly the same range
@@ -194,11 +202,32 @@ describe('disclosure control properties', () => {
           }
           // every published figure is exactly what the enumeration considers fixed
           flatten(r.table).forEach((text, k) => {
-            if (text !== '*') check(brute.min[k] === brute.max[k], `entry ${k}: published yet not fixed`);
+            if (text !== '[c]') check(brute.min[k] === brute.max[k], `entry ${k}: published yet not fixed`);
           });
         },
       ),
       { numRuns: 150, seed: 7 },
+    );
+  });
+
+  it('the optimal method never suppresses more, by its cost, than the greedy one on the same table', () => {
+    const costOf = (t: CountTable, r: DisclosureResult, cost: 'value' | 'cells') => {
+      const truth = truthOf(t);
+      return r.suppressed
+        .filter((s) => s.reason === 'secondary')
+        .reduce((sum, s) => sum + (cost === 'cells' ? 1 : truth[flatIndex(s, t.rowLabels.length, t.columnLabels.length)]!), 0);
+    };
+    fc.assert(
+      fc.property(tableArb(7, 6), configArb, fc.constantFrom('value' as const, 'cells' as const), (t, c, cost) => {
+        const optimal = applyDisclosureControl(t, { ...c, secondaryMethod: 'optimal', cost });
+        const greedy = applyDisclosureControl(t, { ...c, secondaryMethod: 'greedy', cost });
+        check(optimal.metadata.secondaryMethod === 'optimal', 'the optimal method fell back to greedy');
+        check(
+          costOf(t, optimal, cost) <= costOf(t, greedy, cost),
+          `optimal cost ${costOf(t, optimal, cost)} > greedy ${costOf(t, greedy, cost)} (${cost})`,
+        );
+      }),
+      { numRuns: 200 },
     );
   });
 

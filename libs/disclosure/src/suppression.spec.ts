@@ -51,7 +51,7 @@ describe('count tables', () => {
   });
 });
 
-describe('threshold method (FOI practice: 1–4 shown as *)', () => {
+describe('threshold method (FOI practice: 1–4 shown as [c])', () => {
   // Worked by hand: the 3 at (r0, c0) is primary. The line rule pairs it with the smallest cell of
   // row 0 (10 at c1) and of column 0 (8 at r1); column 1 then holds only the 10, so its smallest
   // other cell (7 at r1) joins, which closes the rectangle {3, 10, 8, 7}. With x = the hidden 3:
@@ -65,8 +65,8 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
   it('suppresses the small cell and at least one more cell in its row and its column', () => {
     const result = applyDisclosureControl(worked);
     expect(result.table.cells).toEqual([
-      ['*', '*', '12'],
-      ['*', '*', '20'],
+      ['[c]', '[c]', '12'],
+      ['[c]', '[c]', '20'],
       ['15', '11', '9'],
     ]);
     expect(result.table.rowTotals).toEqual(['25', '35', '35']);
@@ -93,7 +93,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
 
   it('without secondary suppression the 3 is exposed, and the result says so', () => {
     const result = applyDisclosureControl(worked, { method: 'threshold', secondary: false });
-    expect(result.table.cells[0]).toEqual(['*', '10', '12']);
+    expect(result.table.cells[0]).toEqual(['[c]', '10', '12']);
     expect(result.suppressed).toEqual([
       expect.objectContaining({ reason: 'primary', range: { min: 3, max: 3 }, protected: false }),
     ]);
@@ -107,7 +107,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
     ]);
     expect(applyDisclosureControl(t).table.cells[0]![0]).toBe('0');
     const strict = applyDisclosureControl(t, { method: 'threshold', suppressZeros: true });
-    expect(strict.table.cells[0]![0]).toBe('*');
+    expect(strict.table.cells[0]![0]).toBe('[c]');
     // a hidden zero must look possibly ≥ 5, not merely possibly other than 0
     const hidden = strict.suppressed.find((s) => s.reason === 'primary')!;
     expect(hidden.range!.max).toBeGreaterThanOrEqual(5);
@@ -119,7 +119,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
       [25, 40, 50],
     ]);
     expect(applyDisclosureControl(t, { method: 'threshold', threshold: 3 }).table.cells[0]![0]).toBe('3');
-    expect(applyDisclosureControl(t, { method: 'threshold', threshold: 5 }).table.cells[0]![0]).toBe('*');
+    expect(applyDisclosureControl(t, { method: 'threshold', threshold: 5 }).table.cells[0]![0]).toBe('[c]');
   });
 
   it('suppresses small totals too, unless told not to', () => {
@@ -128,7 +128,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
       [25, 40, 50],
     ]);
     const result = applyDisclosureControl(t);
-    expect(result.table.rowTotals[0]).toBe('*');
+    expect(result.table.rowTotals[0]).toBe('[c]');
     expect(reasonAt(result, { kind: 'row-total', row: 0 })).toBe('primary');
     const lax = applyDisclosureControl(t, { method: 'threshold', suppressSmallTotals: false, secondary: false });
     expect(lax.table.rowTotals[0]).toBe('3');
@@ -137,8 +137,8 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
   it('suppresses totals when the cells alone cannot protect a single-row table, and reports it', () => {
     const result = applyDisclosureControl(table([[3, 10, 20]]));
     // each column total IS its cell, so the column totals of both hidden cells must go too
-    expect(result.table.cells).toEqual([['*', '*', '20']]);
-    expect(result.table.columnTotals).toEqual(['*', '*', '20']);
+    expect(result.table.cells).toEqual([['[c]', '[c]', '20']]);
+    expect(result.table.columnTotals).toEqual(['[c]', '[c]', '20']);
     expect(result.table.rowTotals).toEqual(['33']);
     expect(reasonAt(result, { kind: 'column-total', column: 1 })).toBe('secondary');
     expect(result.notes).toEqual([expect.stringContaining('column total "c1" suppressed (secondary)')]);
@@ -147,7 +147,7 @@ describe('threshold method (FOI practice: 1–4 shown as *)', () => {
 
   it('hides everything, totals included, when the whole table is small', () => {
     const result = applyDisclosureControl(table([[1, 2]]));
-    expect(result.table).toMatchObject({ cells: [['*', '*']], rowTotals: ['*'], columnTotals: ['*', '*'], grandTotal: '*' });
+    expect(result.table).toMatchObject({ cells: [['[c]', '[c]']], rowTotals: ['[c]'], columnTotals: ['[c]', '[c]'], grandTotal: '[c]' });
     expect(result.suppressed.every((s) => s.range!.max === Infinity)).toBe(true);
   });
 
@@ -189,9 +189,9 @@ describe('structural zeros', () => {
   it('are published blank, not 0, and listed as structural', () => {
     const result = applyDisclosureControl(offences);
     expect(result.table.cells).toEqual([
-      ['', '', '41'],
-      ['0', '23', ''],
-      ['17', '', ''],
+      ['[z]', '[z]', '41'],
+      ['0', '23', '[z]'],
+      ['17', '[z]', '[z]'],
     ]);
     expect(result.suppressed.filter((s) => s.reason === 'structural')).toHaveLength(5);
     expect(result.suppressed.find((s) => s.reason === 'structural')).toEqual({
@@ -214,9 +214,9 @@ describe('structural zeros', () => {
       structuralZeros: structural,
     });
     const result = applyDisclosureControl(t);
-    expect(result.table.cells[1]![1]).toBe('*');
+    expect(result.table.cells[1]![1]).toBe('[c]');
     // 19D's only other possible cell is "under 13"; it must be hidden too, and so on around a cycle
-    expect(result.table.cells[1]![0]).toBe('*');
+    expect(result.table.cells[1]![0]).toBe('[c]');
     for (const a of attackPublishedTable(result.table)) expect(a.range.max - a.range.min).toBeGreaterThanOrEqual(1);
     expect(result.metadata.allProtected).toBe(true);
   });
@@ -231,12 +231,12 @@ describe('ONS 10-5 rule', () => {
   it('suppresses counts below 10 and rounds every other figure, totals included, to the nearest 5', () => {
     const result = applyDisclosureControl(t, { method: 'ons-10-5' });
     const { cells, rowTotals, columnTotals, grandTotal } = result.table;
-    expect(cells[0]![2]).toBe('*');
+    expect(cells[0]![2]).toBe('[c]');
     expect(reasonAt(result, { kind: 'cell', row: 0, column: 2 })).toBe('primary');
     const truth = [...t.counts.flat(), ...t.rowTotals, ...t.columnTotals, t.grandTotal];
     const shown = [...cells.flat(), ...rowTotals, ...columnTotals, grandTotal];
     shown.forEach((text, k) => {
-      if (text !== '*') expect(Number(text)).toBe(roundToBase(truth[k]!, 5));
+      if (text !== '[c]') expect(Number(text)).toBe(roundToBase(truth[k]!, 5));
     });
     expect(rowTotals).toEqual(['40', '90']); // 42 → 40, 89 → 90
     expect(grandTotal).toBe('130'); // 131 → 130
@@ -259,8 +259,51 @@ describe('ONS 10-5 rule', () => {
   it('with rounding alone a lone hidden cell can still be bracketed: the line rule still applies', () => {
     const result = applyDisclosureControl(t, { method: 'ons-10-5' });
     for (const line of [result.table.cells[0]!, result.table.cells.map((l) => l[2]!)]) {
-      expect(line.filter((x) => x === '*').length).toBeGreaterThanOrEqual(2);
+      expect(line.filter((x) => x === '[c]').length).toBeGreaterThanOrEqual(2);
     }
+  });
+});
+
+describe('optimal secondary suppression (least cost, MIP)', () => {
+  // The 3 at (a, y) is primary. Any protecting pattern holds a cycle of hidden cells through it; the
+  // cheapest is the rectangle rows a, c × columns y, z: 11 + 11 + 17 = 39 (rows a, b would cost
+  // 11 + 7 + 24 = 42, column x is far dearer). With x the hidden 3, the reader knows x + (a,z) = 14,
+  // x + (c,y) = 14 and (c,y) + (c,z) = 28, so x ranges over 0..14: it covers the protection interval
+  // [max(0, 3 − 5), 3 + 5] = [0, 8].
+  const t = table([
+    [44, 3, 11],
+    [35, 7, 24],
+    [38, 11, 17],
+  ]);
+
+  it('hides the cheapest protecting pattern, where the greedy method hides two whole columns', () => {
+    const optimal = applyDisclosureControl(t);
+    expect(optimal.metadata).toMatchObject({ secondaryMethod: 'optimal', cost: 'value', allProtected: true });
+    expect(optimal.table.cells).toEqual([
+      ['44', '[c]', '[c]'],
+      ['35', '7', '24'],
+      ['38', '[c]', '[c]'],
+    ]);
+    expect(optimal.suppressed.find((s) => s.reason === 'primary')!.range).toEqual({ min: 0, max: 14 });
+    const greedy = applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' });
+    expect(greedy.metadata).toMatchObject({ secondaryMethod: 'greedy', allProtected: true });
+    expect(greedy.table.cells.map((line) => line.slice(1))).toEqual([['[c]', '[c]'], ['[c]', '[c]'], ['[c]', '[c]']]);
+  });
+
+  it('meets wider protection levels (tau-ARGUS lower and upper) when asked', () => {
+    const wide = applyDisclosureControl(t, { method: 'threshold', protection: { upper: 20 } });
+    const hidden3 = wide.suppressed.find((s) => s.reason === 'primary')!;
+    expect(hidden3.range!.min).toBe(0);
+    expect(hidden3.range!.max).toBeGreaterThanOrEqual(23);
+    expect(wide.metadata.allProtected).toBe(true);
+    expect(attackPublishedTable(wide.table).find((a) => a.entry.kind === 'cell' && a.entry.row === 0 && a.entry.column === 1)!.range.max).toBeGreaterThanOrEqual(23);
+  });
+
+  it('falls back to the greedy method, saying so, when the solver cannot finish in time', () => {
+    const late = applyDisclosureControl(t, { method: 'threshold', timeLimitSeconds: 1e-6 });
+    expect(late.metadata).toMatchObject({ secondaryMethod: 'greedy', allProtected: true });
+    expect(late.notes).toContainEqual(expect.stringMatching(/did not finish within 0.000001 s, so the greedy method was used/));
+    expect(late.table).toEqual(applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' }).table);
   });
 });
 
@@ -272,13 +315,20 @@ describe('configuration', () => {
       roundingBase: 1,
       suppressZeros: false,
       secondary: true,
-      protection: { minimumWidth: 1, requireNonSensitiveValue: true },
+      secondaryMethod: 'optimal',
+      cost: 'value',
+      timeLimitSeconds: 10,
+      protection: { minimumWidth: 1, requireNonSensitiveValue: true, lower: 5, upper: 5 },
     });
+    expect(resolveDisclosureConfig({ method: 'ons-10-5' }).protection).toMatchObject({ lower: 10, upper: 10 });
   });
 
   it('refuses a nonsensical threshold or protection width', () => {
     expect(() => resolveDisclosureConfig({ method: 'threshold', threshold: 0 })).toThrow(RangeError);
     expect(() => resolveDisclosureConfig({ method: 'threshold', protection: { minimumWidth: 0 } })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', protection: { upper: -1 } })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', timeLimitSeconds: 0 })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', cost: 'money' as 'value' })).toThrow(RangeError);
   });
 
   it('a wider protection interval hides more', () => {

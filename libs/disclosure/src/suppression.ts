@@ -2,6 +2,7 @@
 // See README.md for the rules, the attacker model and the choices made.
 
 import {
+  isProtectedRange,
   isSensitiveCount,
   publishedInterval,
   resolveDisclosureConfig,
@@ -9,9 +10,14 @@ import {
   type DisclosureConfig,
   type DisclosureMethod,
   type ResolvedDisclosureConfig,
+  type SecondaryMethod,
+  type SuppressionCost,
 } from './config.js';
+import { attributeSecondaries, optimalSuppression, type ProtectionArc } from './optimal.js';
 import {
   entryAt,
+  STRUCTURAL_ZERO,
+  SUPPRESSED,
   TableAttacker,
   type AttackerView,
   type FeasibleRange,
@@ -41,7 +47,15 @@ export interface DisclosureMetadata {
   readonly suppressZeros: boolean;
   readonly suppressSmallTotals: boolean;
   readonly secondary: boolean;
-  readonly protection: { readonly minimumWidth: number; readonly requireNonSensitiveValue: boolean };
+  /** The method that chose the secondary suppressions: 'greedy' also when the optimal one ran out of time. */
+  readonly secondaryMethod: SecondaryMethod;
+  readonly cost: SuppressionCost;
+  readonly protection: {
+    readonly minimumWidth: number;
+    readonly requireNonSensitiveValue: boolean;
+    readonly lower: number;
+    readonly upper: number;
+  };
   readonly countingUnit?: string;
   /** True when every primary and secondary entry meets the protection rule. */
   readonly allProtected: boolean;
@@ -85,11 +99,13 @@ class Suppressor {
   private readonly state: State[];
   private readonly lines: Line[] = [];
   private readonly notes: string[] = [];
+  private methodUsed: SecondaryMethod;
 
   constructor(
     private readonly table: CountTable,
     private readonly config: ResolvedDisclosureConfig,
   ) {
+    this.methodUsed = config.secondaryMethod;
     this.R = table.rowLabels.length;
     this.C = table.columnLabels.length;
     const { R, C } = this;
@@ -144,7 +160,7 @@ class Suppressor {
     }
     const text = (k: number): string => {
       const s = this.state[k]!;
-      return s === 'structural' ? '' : s === 'published' ? String(this.shown[k]) : '*';
+      return s === 'structural' ? STRUCTURAL_ZERO : s === 'published' ? String(this.shown[k]) : SUPPRESSED;
     };
     const { R, C } = this;
     const published: PublishedTable = {
@@ -155,7 +171,7 @@ class Suppressor {
       columnTotals: range(C).map((c) => text(R * C + R + c)),
       grandTotal: text(this.n - 1),
     };
-    const { method, threshold, roundingBase, suppressZeros, suppressSmallTotals, secondary, protection } = this.config;
+    const { method, threshold, roundingBase, suppressZeros, suppressSmallTotals, secondary, protection, cost } = this.config;
     return {
       table: published,
       suppressed,
@@ -166,6 +182,8 @@ class Suppressor {
         suppressZeros,
         suppressSmallTotals,
         secondary,
+        secondaryMethod: this.methodUsed,
+        cost,
         protection: { ...protection },
         ...(this.table.countingUnit === undefined ? {} : { countingUnit: this.table.countingUnit }),
         allProtected,
@@ -178,6 +196,7 @@ class Suppressor {
   // ---------------------------------------------------------------- secondary suppression
 
   private secondarySuppression(): void {
+    if (this.config.secondaryMethod === 'optimal' && this.optimal()) return;
     for (;;) {
       this.enforceTwoPerLine();
       const attacker = this.attacker();
@@ -185,6 +204,39 @@ class Suppressor {
       if (failing === undefined) return;
       this.suppress(this.chooseFor(failing, attacker.range(failing)), failing);
     }
+  }
+
+  /** Least-cost secondary suppression (optimal.ts) over the table as a network; false when out of time. */
+  private optimal(): boolean {
+    const { R, C } = this;
+    const S = 0;
+    const T = R + C + 1;
+    const ends = (k: number): [number, number] => {
+      if (k < R * C) return [1 + Math.floor(k / C), 1 + R + (k % C)];
+      if (k < R * C + R) return [S, 1 + (k - R * C)];
+      if (k < this.n - 1) return [1 + R + (k - R * C - R), T];
+      return [T, S];
+    };
+    const arcs: ProtectionArc[] = this.state.map((s, k) => {
+      const [u, v] = ends(k);
+      const role = s === 'structural' ? 'structural' : s === 'primary' ? 'primary' : 'published';
+      return { u, v, value: this.truth[k]!, role, interval: this.shownInterval[k]!, cost: this.truth[k]! };
+    });
+    const found = optimalSuppression(R + C + 2, arcs, this.config);
+    if (!found) {
+      this.methodUsed = 'greedy';
+      this.notes.push(`The optimal secondary suppression did not finish within ${this.config.timeLimitSeconds} s, so the greedy method was used; it may hide more than needed.`);
+      return false;
+    }
+    found.hidden.forEach((h, k) => {
+      if (h && this.state[k] === 'published') this.state[k] = 'secondary';
+    });
+    for (const [k, primaries] of attributeSecondaries(R + C + 2, arcs, found.hidden, this.config)) {
+      if (k < R * C) continue;
+      const why = primaries.length > 0 ? primaries.map((p) => this.label(p)).join(', ') : 'the other suppressed figures';
+      this.notes.push(`${this.label(k)} suppressed (secondary): cells alone could not protect ${why}`);
+    }
+    return true;
   }
 
   /** Every line (row, column, or the margins) whose total is shown and that has a suppressed member
@@ -296,12 +348,7 @@ class Suppressor {
   }
 
   private isProtected(k: number, r: FeasibleRange): boolean {
-    const { protection, suppressZeros, threshold } = this.config;
-    if (!(r.max - r.min >= protection.minimumWidth)) return false;
-    if (this.state[k] === 'primary' && protection.requireNonSensitiveValue) {
-      return (r.min === 0 && !suppressZeros) || r.max >= threshold;
-    }
-    return true;
+    return isProtectedRange(r, this.truth[k]!, this.state[k] === 'primary', this.config);
   }
 
   /** Secondary-suppresses entry k, which is needed to protect entry `protects`. */
@@ -336,12 +383,13 @@ export function methodologyNote(config: ResolvedDisclosureConfig, countingUnit?:
   const zeros = config.suppressZeros ? 'zero and ' : '';
   const primary =
     config.method === 'ons-10-5'
-      ? `Following the ONS 10-5 rule, ${zeros}counts below ${config.threshold} (${unit}) are shown as * and every other figure, totals included, is rounded to the nearest ${config.roundingBase}, so figures may not add up to the totals.`
+      ? `Following the ONS 10-5 rule, ${zeros}counts below ${config.threshold} (${unit}) are shown as [c] and every other figure, totals included, is rounded to the nearest ${config.roundingBase}, so figures may not add up to the totals.`
       : config.threshold > 1
-        ? `${config.suppressZeros ? 'Zero counts and counts' : 'Counts'} of 1 to ${config.threshold - 1} (${unit}) are shown as *.`
-        : `${config.suppressZeros ? 'Zero counts are shown as *.' : 'No small counts are suppressed.'}`;
+        ? `${config.suppressZeros ? 'Zero counts and counts' : 'Counts'} of 1 to ${config.threshold - 1} (${unit}) are shown as [c].`
+        : `${config.suppressZeros ? 'Zero counts are shown as [c].' : 'No small counts are suppressed.'}`;
+  const chosen = config.secondaryMethod === 'optimal' ? ', chosen at the least loss of information,' : '';
   const secondary = config.secondary
-    ? ' Further figures (and, where needed, totals) are also shown as * so that no suppressed figure can be worked out from the others.'
+    ? ` Further figures (and, where needed, totals) are also shown as [c] (confidential)${chosen} so that no suppressed figure can be narrowed to within its protection interval.`
     : '';
-  return `${primary}${secondary} Blank cells are impossible combinations (structural zeros).`;
+  return `${primary}${secondary} [z]: not applicable, an impossible combination (structural zero).`;
 }

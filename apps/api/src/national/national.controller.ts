@@ -5,10 +5,11 @@ import type { DisclosureConfig } from '#libs/disclosure';
 import { DomainError } from '#libs/persistence';
 import {
   exportComparison, exportNational, exportPublication, NationalReturnService, parseYearParam, PublicationService,
-  type ExportFile, type NationalReturn, type PublicationSummaryView, type PublicationView, type YearComparison,
+  type ExportFile, type NationalReturn, type PublicationPreview, type PublicationSummaryView, type PublicationView, type YearComparison,
 } from '#libs/national';
 import { ApiFileOrJson, ApiUuidParam, FILE_TYPES } from '../http/openapi.js';
 import { NationalReturnResponseDto } from './dto/national-return-response.dto.js';
+import { PublicationPreviewResponseDto } from './dto/publication-preview-response.dto.js';
 import { PublicationResponseDto } from './dto/publication-response.dto.js';
 import { PublicationSummaryResponseDto } from './dto/publication-summary-response.dto.js';
 import { YearComparisonResponseDto } from './dto/year-comparison-response.dto.js';
@@ -51,6 +52,15 @@ export class NationalController {
     return this.publications.publish(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto), acknowledgeMissingForces: dto.acknowledgeMissingForces });
   }
 
+  @Post('national/:year/publications/preview')
+  @HttpCode(200)
+  @Roles('statistician')
+  @ApiOkResponse({ type: PublicationPreviewResponseDto })
+  @ApiOperation({ summary: 'Preview a publication: the tables it would publish with these settings and the information loss (cells and share of the count suppressed, table by table; which primary suppressions forced which secondary ones). Creates and locks nothing' })
+  preview(@Ctx() ctx: RequestContext, @Param() p: YearParams, @Body() dto: CreatePublicationDto): Promise<PublicationPreview> {
+    return this.publications.preview(ctx, parseYearParam(p.year), { title: dto.title, disclosure: disclosure(dto) });
+  }
+
   @Get('national/:year/publications')
   @Roles(...ROLES)
   @ApiOperation({ summary: 'Publications of a year, oldest first' })
@@ -75,11 +85,21 @@ export class NationalController {
 
 function disclosure(dto: CreatePublicationDto): DisclosureConfig {
   const d = dto.disclosure;
+  // Only the settings given are stored with the publication, so its config reads as it was asked for.
+  const protection = {
+    ...(d.lowerProtection === undefined ? {} : { lower: d.lowerProtection }),
+    ...(d.upperProtection === undefined ? {} : { upper: d.upperProtection }),
+  };
+  const common = {
+    ...(d.secondaryMethod === undefined ? {} : { secondaryMethod: d.secondaryMethod }),
+    ...(d.cost === undefined ? {} : { cost: d.cost }),
+    ...(Object.keys(protection).length === 0 ? {} : { protection }),
+  };
   if (d.method === 'ons-10-5') {
     if (d.threshold !== undefined) throw new DomainError('INVALID_INPUT', 'threshold applies to method threshold only (ONS 10-5 fixes it at 10)');
-    return { method: 'ons-10-5' };
+    return { method: 'ons-10-5', ...common };
   }
-  return d.threshold === undefined ? { method: 'threshold' } : { method: 'threshold', threshold: d.threshold };
+  return { method: 'threshold', ...(d.threshold === undefined ? {} : { threshold: d.threshold }), ...common };
 }
 
 function file(f: ExportFile): StreamableFile {

@@ -38,8 +38,9 @@ interface Knowledge {
  * `smallSuppressed` is false for totals published without primary suppression.
  */
 export function readerKnowledge(text: string, method: Method, smallSuppressed = true): Knowledge {
-  if (text === '') return { lo: 0, hi: 0 };
-  if (text === '*') return { lo: 0, hi: Infinity };
+  // The shorthand is spelt out here rather than imported: this attacker shares no code with the library.
+  if (text === '[z]') return { lo: 0, hi: 0 };
+  if (text === '[c]') return { lo: 0, hi: Infinity };
   const p = Number.parseInt(text, 10);
   if (String(p) !== text || p < 0) throw new Error(`unreadable published value ${text}`);
   if (method === 'threshold') return { lo: p, hi: p };
@@ -165,7 +166,7 @@ class Tableau {
 }
 
 /**
- * For every suppressed ("*") entry, the exact range of values consistent with the publication,
+ * For every suppressed ("[c]") entry, the exact range of values consistent with the publication,
  * with witness tables. Throws if the publication is inconsistent.
  */
 export function lpAttack(p: PublishedStrings, method: Method, smallTotalsSuppressed = true): Map<number, LpRange> {
@@ -248,7 +249,7 @@ export function lpAttack(p: PublishedStrings, method: Method, smallTotalsSuppres
     });
   const out = new Map<number, LpRange>();
   texts.forEach((t, e) => {
-    if (t !== '*') return;
+    if (t !== '[c]') return;
     const j = varOf[e]!;
     const cost = new Float64Array(n);
     cost[j] = 1;

@@ -1,21 +1,21 @@
 // Exports of a publication: JSON (as stored), CSV wide (one file per table, zipped) or long (tidy: one
 // row per published figure, for analysts), XLSX (a cover sheet, one sheet per table, the tidy sheet).
-import type { EntryRef } from '#libs/disclosure';
+import { NOT_AVAILABLE, SUPPRESSED, type EntryRef } from '#libs/disclosure';
 import type { PublicationView } from '../publication/publication.service.js';
 import type { PublishedTableEntry } from '../publication/publication.types.js';
 import { addSheet, CONTENT_TYPES, newWorkbook, toCsv, workbookBuffer, zipFiles, type CsvLayout, type ExportFile, type FileFormat } from './files.js';
 
 export const TIDY_HEADER = ['table', 'row_key', 'row', 'column', 'value', 'suppressed', 'reason', 'coverage', 'counting_unit'] as const;
 
-// Totals are rows/columns labelled 'Total'; forces or regions not in the figures get one row each,
-// with value 'not received', so nothing is silently dropped.
+// Totals are rows/columns labelled 'Total'; forces or regions not in the figures get one row each, value
+// [x] (not available) and their status as the reason, so nothing is silently dropped.
 export function tidyRows(t: PublishedTableEntry): unknown[][] {
   // Keyed field by field: the stored JSON (jsonb) does not keep the key order of the entries.
   const key = (e: EntryRef) => `${e.kind}:${'row' in e ? e.row : ''}:${'column' in e ? e.column : ''}`;
   const reason = new Map(t.suppressed.map((s) => [key(s.entry), s.reason]));
   const row = (rowKey: string, rowLabel: string, column: string, value: string, entry: EntryRef) => {
     const why = reason.get(key(entry)) ?? '';
-    return [t.id, rowKey, rowLabel, column, value, value === '*', why, t.coverage.text, t.countingUnit];
+    return [t.id, rowKey, rowLabel, column, value, value === SUPPRESSED, why, t.coverage.text, t.countingUnit];
   };
   const { table } = t;
   const out: unknown[][] = [];
@@ -25,25 +25,29 @@ export function tidyRows(t: PublishedTableEntry): unknown[][] {
   });
   table.columnLabels.forEach((col, c) => out.push(row('total', 'Total', col, table.columnTotals[c]!, { kind: 'column-total', column: c })));
   out.push(row('total', 'Total', 'Total', table.grandTotal, { kind: 'grand-total' }));
-  for (const m of t.notPublishedRows) out.push([t.id, m.key, m.label, '', m.status, false, m.status, t.coverage.text, t.countingUnit]);
+  for (const m of t.notPublishedRows) out.push([t.id, m.key, m.label, '', NOT_AVAILABLE, false, m.status, t.coverage.text, t.countingUnit]);
   return out;
 }
 
 export function wideRows(t: PublishedTableEntry): unknown[][] {
   const { table } = t;
+  const status = t.notPublishedRows.length > 0;
   return [
-    [t.rowDimension, ...table.columnLabels, 'Total', ...(t.rowCoverage ? ['coverage'] : [])],
-    ...table.rowLabels.map((label, r) => [label, ...table.cells[r]!, table.rowTotals[r]!, ...(t.rowCoverage ? [t.rowCoverage[r]!] : [])]),
-    ['Total', ...table.columnTotals, table.grandTotal, ...(t.rowCoverage ? [t.coverage.text] : [])],
-    ...t.notPublishedRows.map((m) => [m.label, m.status]),
+    [t.rowDimension, ...table.columnLabels, 'Total', ...(t.rowCoverage ? ['coverage'] : []), ...(status ? ['status'] : [])],
+    ...table.rowLabels.map((label, r) => [label, ...table.cells[r]!, table.rowTotals[r]!, ...(t.rowCoverage ? [t.rowCoverage[r]!] : []), ...(status ? ['included'] : [])]),
+    ['Total', ...table.columnTotals, table.grandTotal, ...(t.rowCoverage ? [t.coverage.text] : []), ...(status ? [''] : [])],
+    ...t.notPublishedRows.map((m) => [m.label, ...table.columnLabels.map(() => NOT_AVAILABLE), NOT_AVAILABLE, ...(t.rowCoverage ? [''] : []), m.status]),
   ];
 }
+
+export const SYMBOLS_NOTE = '[c] confidential (suppressed to protect individuals); [z] not applicable (impossible combination); [x] not available (return not included)';
 
 const footer = (t: PublishedTableEntry): unknown[][] => [
   [],
   ['Counting unit', t.countingUnit],
   ['Coverage', t.coverage.text],
   ['Methodology', t.methodologyNote],
+  ['Symbols', SYMBOLS_NOTE],
   ...t.notes.map((n) => ['Note', n]),
 ];
 
@@ -76,8 +80,9 @@ export async function exportPublication(view: PublicationView, format: FileForma
   const s = view.content.summary;
   addSheet(wb, 'summary', [
     ['area', 'child sexual offences', 'per day', 'under ten', 'rapes', 'youngest age', 'modal age'],
-    ['England and Wales', s.national.childSexualOffences, s.national.childSexualOffencesPerDay, s.national.underTen, s.national.rapes, s.national.youngestAge, s.national.modalAge],
-    ...s.forces.map((f) => [f.forceName, f.childSexualOffences, f.childSexualOffencesPerDay, '', '', f.youngestAge, f.modalAge]),
+    ['England and Wales', s.national.childSexualOffences, s.national.childSexualOffencesPerDay, s.national.underTen, s.national.rapes, s.national.youngestAge ?? SUPPRESSED, s.national.modalAge ?? SUPPRESSED],
+    // Under ten and rapes are published nationally only: not available at force level.
+    ...s.forces.map((f) => [f.forceName, f.childSexualOffences, f.childSexualOffencesPerDay, NOT_AVAILABLE, NOT_AVAILABLE, f.youngestAge ?? SUPPRESSED, f.modalAge ?? SUPPRESSED]),
   ]);
   addSheet(wb, 'tidy', [[...TIDY_HEADER], ...tables.flatMap(tidyRows)]);
   return { filename: `${base}.xlsx`, contentType: CONTENT_TYPES.xlsx, body: await workbookBuffer(wb) };

@@ -33,7 +33,7 @@ describe('publication tables', () => {
   it('publishes force × flag with small counts suppressed and no hidden figure recoverable', () => {
     const t = table('force-by-flag');
     expect(t.rowKeys).toEqual(['avon-and-somerset', 'devon-and-cornwall', 'gloucestershire', 'kent']);
-    expect(t.table.cells[2]![0]).toBe('*'); // Gloucestershire: 2 child sexual offences
+    expect(t.table.cells[2]![0]).toBe('[c]'); // Gloucestershire: 2 child sexual offences
     expect(t.table.cells[0]).toEqual(['64', '120', '400']);
     for (const id of ['force-by-flag', 'csa-band-by-sex', 'csa-offence-by-band']) {
       for (const hit of attackPublishedTable(table(id).table, { method: 'threshold' })) expect(hit.range.max - hit.range.min).toBeGreaterThanOrEqual(1);
@@ -41,7 +41,7 @@ describe('publication tables', () => {
     }
     expect(t.coverage.text).toBe('4 of 44 forces');
     expect(t.notPublishedRows).toContainEqual({ key: 'dorset', label: 'Dorset Police', status: 'not received' });
-    expect(t.methodologyNote).toMatch(/Counts of 1 to 4 .* are shown as \*/);
+    expect(t.methodologyNote).toMatch(/Counts of 1 to 4 .* are shown as \[c\]/);
     expect(t.countingUnit).toBe('crimes; one crime per victim');
   });
 
@@ -50,18 +50,20 @@ describe('publication tables', () => {
     expect(r.rowKeys).toEqual(['south-east', 'south-west']);
     expect(r.rowCoverage).toEqual(['1 of 5 forces', '3 of 5 forces']);
     expect(r.table.cells[0]).toEqual(table('force-by-flag').table.cells[3]);
-    expect(r.table.cells[1]![0]).toBe('*'); // contains Gloucestershire's hidden figure
+    expect(r.table.cells[1]![0]).toBe('[c]'); // contains Gloucestershire's hidden figure
     expect(r.notPublishedRows.map((x) => x.key)).toContain('wales');
   });
 
-  it('blanks impossible offence × age combinations and keeps shared figures identical', () => {
+  it('groups offences as the catalogue says, marks impossible combinations [z] and keeps shared figures identical', () => {
     const o = table('csa-offence-by-band');
-    const row = (code: string) => o.table.cells[o.rowKeys.indexOf(code)]!;
+    const row = (key: string) => o.table.cells[o.rowKeys.indexOf(key)]!;
+    expect(o.rowKeys).toEqual(['rape', 'sexual-assault', 'sexual-activity-with-a-child', 'grooming-and-exploitation', 'other-sexual-offences']);
+    expect(o.table.rowLabels).toEqual(['Rape', 'Sexual assault', 'Sexual activity with a child', 'Grooming and exploitation', 'Other sexual offences']);
     expect(o.table.columnLabels).toEqual(['0-4', '5-9', '10-12', '13-15', '16-17', 'unknown']);
-    expect(row('19E').slice(3, 5)).toEqual(['', '']); // a child under 13 cannot be 13-17
-    expect(row('19C').slice(0, 4)).toEqual(['', '', '', '']); // 16 or over
-    expect(row('19C')[5]).toBe(''); // unknown age on a code open to adults is not in table B
-    expect(row('88A')[3]).toBe('112');
+    // 70, 88C, 88D and 88E are open to adults, so an unknown age is not counted in table B on them
+    expect(row('other-sexual-offences')[5]).toBe('[z]');
+    expect(o.table.cells.flat().filter((v) => v === '[z]')).toHaveLength(1);
+    expect(row('grooming-and-exploitation')[3]).toBe('112'); // 88A aged 13-15
     const bandSex = table('csa-band-by-sex').table;
     expect(o.table.grandTotal).toBe(bandSex.grandTotal);
     expect(o.table.columnTotals).toEqual(bandSex.rowTotals);
@@ -72,9 +74,10 @@ describe('publication tables', () => {
     const aands = p.summary.forces.find((f) => f.forceId === 'avon-and-somerset')!;
     expect(aands).toMatchObject({ childSexualOffences: '64', youngestAge: null, modalAge: 13 }); // 3 aged 11: withheld
     expect(p.summary.national).toMatchObject({ childSexualOffences: '137', childSexualOffencesPerDay: '0.4', youngestAge: null, modalAge: 13 });
-    // Derived figures are shown only when every figure they add up is: band 0-4 and the 19D/19E rows are
-    // hidden to protect the three 11-year-olds, so under ten and rapes are too.
-    expect(p.summary.national).toMatchObject({ underTen: '*', rapes: '*' });
+    // Headline figures are kept published: the three 11-year-olds (rape, 10-12) are protected by other
+    // cells, not by the rape row or the bands under ten (no child under ten here: under ten is 0).
+    expect(p.summary.national).toMatchObject({ underTen: '0', rapes: '9' });
+    expect(table('csa-offence-by-band').table.cells[0]![2]).toBe('[c]');
   });
 
   it('applies ONS 10-5 and leaves out the offence table when the records moved', () => {

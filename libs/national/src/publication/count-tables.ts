@@ -41,7 +41,8 @@ export interface CountTables {
   forceIds: string[];
   bandSex: CountTable;
   offenceBand: CountTable | null;
-  offenceCodes: string[];
+  offenceGroups: string[]; // row keys of offenceBand: publication group ids (catalogue data)
+  rapeRows: number[]; // rows of offenceBand whose group is rape codes only (the headline rapes)
   recordedAgainstLimits: string[]; // cells the catalogue calls impossible that hold records
 }
 
@@ -69,39 +70,56 @@ export function buildCountTables(
     countingUnit: COUNTING_UNIT,
   });
   let offenceBand: CountTable | null = null;
-  const offenceCodes: string[] = [];
+  const offenceGroups: string[] = [];
+  const rapeRows: number[] = [];
   const recordedAgainstLimits: string[] = [];
   if (ages) {
-    const rows = childOffenceRows(catalogue, period, ages);
-    const counts = rows.map((o) => AGE_BANDS.map((b) => {
+    const codes = childOffenceRows(catalogue, period, ages);
+    const byCode = codes.map((o) => AGE_BANDS.map((b) => {
       let n = 0;
       for (const [age, c] of ages.get(o.code) ?? []) if (bandOfAge(age === -1 ? null : age) === b) n += c;
       return n;
     }));
-    rows.forEach((o, r) => AGE_BANDS.forEach((b, c) => {
-      if (impossibleBand(o, b) && counts[r]![c]! > 0) recordedAgainstLimits.push(`${o.code} × ${b}`);
+    codes.forEach((o, r) => AGE_BANDS.forEach((b, c) => {
+      if (impossibleBand(o, b) && byCode[r]![c]! > 0) recordedAgainstLimits.push(`${o.code} × ${b}`);
     }));
+    // Rows are the catalogue's publication groups (detail by code is internal); a code in no group keeps a
+    // row of its own, so nothing is dropped.
+    const rows: { id: string; label: string; rape: boolean; members: number[] }[] = [];
+    for (const g of catalogue.publicationGroups()) {
+      const members = codes.flatMap((o, i) => (g.codes.includes(o.code) ? [i] : []));
+      if (members.length > 0) rows.push({ id: g.id, label: g.name, rape: g.rape, members });
+    }
+    codes.forEach((o, i) => {
+      if (!rows.some((r) => r.members.includes(i))) rows.push({ id: o.code, label: `${o.code} ${o.name}`, rape: o.rape, members: [i] });
+    });
+    const counts = rows.map((row) => AGE_BANDS.map((_, c) => row.members.reduce((s, i) => s + byCode[i]![c]!, 0)));
     offenceBand = createCountTable({
-      rowLabels: rows.map((o) => `${o.code} ${o.name}`),
+      rowLabels: rows.map((r) => r.label),
       columnLabels: [...AGE_BANDS],
       counts,
-      // A cell holding records is not blanked even if the catalogue says impossible: it is reported instead.
-      structuralZeros: (_r, _c, r, c) => impossibleBand(rows[r]!, AGE_BANDS[c]!) && counts[r]![c] === 0,
+      // Impossible for every code of the group, and holding no records (those are reported instead).
+      structuralZeros: (_r, _c, r, c) => rows[r]!.members.every((i) => impossibleBand(codes[i]!, AGE_BANDS[c]!)) && counts[r]![c] === 0,
       countingUnit: COUNTING_UNIT,
     });
-    offenceCodes.push(...rows.map((o) => o.code));
+    offenceGroups.push(...rows.map((r) => r.id));
+    rows.forEach((r, i) => { if (r.rape) rapeRows.push(i); });
     const same = offenceBand.columnTotals.every((v, b) => v === bandSex.rowTotals[b]);
     if (!same) throw new Error('offence × age band does not add up to the returns’ age bands');
   }
-  return { forceFlag, forceIds: sorted.map((f) => f.forceId), bandSex, offenceBand, offenceCodes, recordedAgainstLimits };
+  return { forceFlag, forceIds: sorted.map((f) => f.forceId), bandSex, offenceBand, offenceGroups, rapeRows, recordedAgainstLimits };
 }
 
 // S → force (row total) → flag column (cell) → T → S (grand total). The child-sexual-offence column
-// total continues into [offence (row total) → band (cell) →] band total → sex (cell) → sex total → T:
-// one circulation, in which each shared margin is one arc.
+// total continues into [offence group (row total) → band (cell) →] band total → sex (cell) → sex total → T:
+// one circulation, in which each shared margin is one arc. The headline figures (the national total of
+// child sexual offences, the bands under ten, the rape rows) are marked `keep`: never chosen as secondary
+// suppressions unless nothing else protects.
+const underTen = (band: number) => AGE_BANDS[band] === '0-4' || AGE_BANDS[band] === '5-9';
+
 export function linkedModel(t: CountTables): LinkedModel {
   const F = t.forceIds.length;
-  const O = t.offenceBand ? t.offenceCodes.length : 0;
+  const O = t.offenceBand ? t.offenceGroups.length : 0;
   let next = 0;
   const node = () => next++;
   const S = node();
@@ -127,15 +145,15 @@ export function linkedModel(t: CountTables): LinkedModel {
   arcs.push({ u: flag[2]!, v: T, entries: [colT('force-by-flag', 2)] });
   const cso = [colT('force-by-flag', 0), grand('csa-band-by-sex')];
   if (t.offenceBand) {
-    arcs.push({ u: flag[0]!, v: OS, entries: [...cso, grand('csa-offence-by-band')] });
+    arcs.push({ u: flag[0]!, v: OS, entries: [...cso, grand('csa-offence-by-band')], keep: true });
     offence.forEach((o, r) => {
-      arcs.push({ u: OS, v: o, entries: [rowT('csa-offence-by-band', r)] });
+      arcs.push({ u: OS, v: o, entries: [rowT('csa-offence-by-band', r)], keep: t.rapeRows.includes(r) });
       bandIn.forEach((b, c) => arcs.push({ u: o, v: b, entries: [cell('csa-offence-by-band', r, c)] }));
     });
-    bandIn.forEach((b, c) => arcs.push({ u: b, v: bandOut[c]!, entries: [colT('csa-offence-by-band', c), rowT('csa-band-by-sex', c)] }));
+    bandIn.forEach((b, c) => arcs.push({ u: b, v: bandOut[c]!, entries: [colT('csa-offence-by-band', c), rowT('csa-band-by-sex', c)], keep: underTen(c) }));
   } else {
-    arcs.push({ u: flag[0]!, v: OS, entries: cso });
-    bandOut.forEach((b, r) => arcs.push({ u: OS, v: b, entries: [rowT('csa-band-by-sex', r)] }));
+    arcs.push({ u: flag[0]!, v: OS, entries: cso, keep: true });
+    bandOut.forEach((b, r) => arcs.push({ u: OS, v: b, entries: [rowT('csa-band-by-sex', r)], keep: underTen(r) }));
   }
   bandOut.forEach((b, r) => sex.forEach((s, c) => arcs.push({ u: b, v: s, entries: [cell('csa-band-by-sex', r, c)] })));
   sex.forEach((s, c) => arcs.push({ u: s, v: Y, entries: [colT('csa-band-by-sex', c)] }));

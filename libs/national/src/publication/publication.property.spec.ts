@@ -49,7 +49,7 @@ describe('national publication (property)', () => {
         for (const t of p.tables) {
           // (1) every shown count is 0 or at least the threshold (and a multiple of 5 under ONS 10-5).
           for (const v of texts(t)) {
-            expect(v === '' || v === '*' || /^\d+$/.test(v)).toBe(true);
+            expect(v === '[z]' || v === '[c]' || /^\d+$/.test(v)).toBe(true);
             if (/^\d+$/.test(v)) {
               const n = Number(v);
               expect(n === 0 || n >= cfg.threshold).toBe(true);
@@ -66,7 +66,8 @@ describe('national publication (property)', () => {
           expect(t.allProtected).toBe(true);
         }
         // (2b) all linked tables at once, from the published strings only.
-        const model = linkedModel(buildCountTables(catalogue, Y, forces, ages));
+        const counts = buildCountTables(catalogue, Y, forces, ages);
+        const model = linkedModel(counts);
         const byId = new Map(p.tables.map((t) => [t.id, t]));
         const textOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
           const t = byId.get(k.table as PublishedTableEntry['id'])!.table;
@@ -80,10 +81,22 @@ describe('national publication (property)', () => {
           return intervalOfPublished(shown[0]!, cfg, a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals);
         });
         const reader = NetworkAttacker.fromPublished(model.nodeCount, model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })));
+        const truthOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
+          const t = k.table === 'force-by-flag' ? counts.forceFlag : k.table === 'csa-band-by-sex' ? counts.bandSex : counts.offenceBand!;
+          const e = k.entry;
+          return e.kind === 'cell' ? t.counts[e.row]![e.column]! : e.kind === 'row-total' ? t.rowTotals[e.row]! : e.kind === 'column-total' ? t.columnTotals[e.column]! : t.grandTotal;
+        };
+        const primary = (k: (typeof model.arcs)[number]['entries'][number]) =>
+          byId.get(k.table as PublishedTableEntry['id'])!.suppressed.some((s) => s.reason === 'primary' && JSON.stringify(s.entry) === JSON.stringify(k.entry));
         model.arcs.forEach((a, i) => {
-          if (a.entries.length === 0 || textOf(a.entries[0]!) !== '*') return;
+          if (a.entries.length === 0 || textOf(a.entries[0]!) !== '[c]') return;
           const r = reader.range(i);
           expect(r.max - r.min).toBeGreaterThanOrEqual(1);
+          // a primary's range covers its protection interval: the threshold on each side, floored at 0
+          if (a.entries.some(primary)) {
+            const v = truthOf(a.entries[0]!);
+            expect(r.min <= Math.max(0, v - cfg.threshold) && r.max >= v + cfg.threshold).toBe(true);
+          }
         });
         // (3) a region figure is the sum of shown force figures, or hidden.
         const f = byId.get('force-by-flag')!;
@@ -92,7 +105,7 @@ describe('national publication (property)', () => {
           const members = f.rowKeys.flatMap((id, j) => (catalogue.force(id)!.regionId === region ? [j] : []));
           r.table.cells[i]!.forEach((v, c) => {
             const parts = members.map((j) => f.table.cells[j]![c]!);
-            expect(v).toBe(parts.includes('*') ? '*' : String(parts.reduce((s, x) => s + Number(x), 0)));
+            expect(v).toBe(parts.includes('[c]') ? '[c]' : String(parts.reduce((s, x) => s + Number(x), 0)));
           });
         });
       }),

@@ -41,6 +41,14 @@ export interface PublishRequest {
   acknowledgeMissingForces?: readonly string[];
 }
 
+// What a publication would be with these settings: nothing stored, nothing locked.
+export interface PublicationPreview {
+  year: string;
+  title: string;
+  config: Record<string, unknown>;
+  content: PublicationContent;
+}
+
 export interface PublicationView extends PublicationSummaryView {
   verified: boolean; // the stored content still hashes to sha256
   content: PublicationContent;
@@ -123,6 +131,31 @@ export class PublicationService {
       );
     }
     return missing.filter((r) => ack.has(r.forceId)).map((r) => ({ forceId: r.forceId, forceName: r.forceName, status: r.status }));
+  }
+
+  // The same tables as publish() would make, for the statistician to review the information loss and change
+  // the settings before publishing. Reads without locking (FOR UPDATE is for the publication itself).
+  preview(ctx: RequestContext, year: number, req: { title: string; disclosure: DisclosureConfig }, now = new Date()): Promise<PublicationPreview> {
+    requireNational(ctx);
+    try {
+      resolveDisclosureConfig(req.disclosure);
+    } catch (e) {
+      throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid disclosure configuration');
+    }
+    const period = nationalPeriod(year);
+    return this.db.run(ctx.actor.forces, async (em) => {
+      const heads = await queryReturnHeads(em, year, false);
+      const { coverage, counts } = await this.national.countsFor(em, ctx, period, 'accepted', heads);
+      if (counts.length === 0) {
+        throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
+      }
+      const { ages, note } = await this.offenceAges(em, ctx, year, counts);
+      const content = buildPublication({
+        title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
+        offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
+      });
+      return { year: period.label, title: req.title, config: { ...req.disclosure }, content };
+    });
   }
 
   list(ctx: RequestContext, year: number): Promise<PublicationSummaryView[]> {

@@ -1,4 +1,4 @@
-import type { DisclosureMethod, EntryRef, PublishedTable } from '#libs/disclosure';
+import type { DisclosureMethod, EntryRef, PublishedTable, SecondaryMethod, SuppressionCost } from '#libs/disclosure';
 import type { Coverage, CoverageStatus } from '../national.types.js';
 import type { NationalPeriod } from '../period.js';
 
@@ -13,7 +13,7 @@ export interface PublishedTableEntry {
   columnDimension: string;
   rowKeys: string[]; // force / region ids, age bands, offence codes
   rowCoverage: string[] | null; // per row 'N of M forces' where a row sums forces
-  table: PublishedTable; // numbers as text, '*' suppressed, '' structural zero
+  table: PublishedTable; // numbers as text, '[c]' suppressed (confidential), '[z]' structural zero (not applicable)
   notPublishedRows: { key: string; label: string; status: CoverageStatus }[]; // never silently dropped
   suppressed: {
     entry: EntryRef;
@@ -23,7 +23,36 @@ export interface PublishedTableEntry {
     protected: boolean | null;
   }[];
   allProtected: boolean;
+  informationLoss: InformationLoss;
   notes: string[];
+}
+
+// What disclosure control cost a table: how many figures it hides and how much of the count they hold.
+export interface InformationLoss {
+  cells: number; // interior cells that are not structural zeros
+  cellsSuppressed: number; // of which shown [c]
+  cellsSuppressedPercent: number; // one decimal
+  totals: number; // row, column and grand totals that are not structural
+  totalsSuppressed: number;
+  countSuppressed: number; // true count held by the suppressed cells
+  total: number; // the table's true grand total
+  countSuppressedPercent: number; // countSuppressed ÷ total, one decimal
+  primary: number; // suppressed figures (cells and totals) by reason
+  secondary: number;
+  derived: number;
+}
+
+// The publication's disclosure-control report: the method used, the loss across all tables, and which
+// primary suppressions forced which secondary ones (shown to the statistician in the preview).
+export interface DisclosureReport {
+  method: SecondaryMethod; // the method used: 'greedy' also when the optimal one ran out of time
+  cost: SuppressionCost;
+  protection: { lower: number; upper: number; minimumWidth: number };
+  cells: number;
+  cellsSuppressed: number;
+  cellsSuppressedPercent: number;
+  byTable: { id: PublishedTableEntry['id']; cells: number; cellsSuppressed: number; cellsSuppressedPercent: number; countSuppressedPercent: number }[];
+  secondaryFor: { secondary: string; primaries: string[] }[]; // "table: entry" labels; [] = needed jointly
 }
 
 export interface PublishedSummary {
@@ -75,7 +104,10 @@ export interface PublicationContent {
     countingUnit: string;
     coverage: Coverage;
     returns: { expected: number; received: number; accepted: number; included: number };
-    disclosure: { method: DisclosureMethod; threshold: number; roundingBase: number; suppressZeros: boolean; suppressSmallTotals: boolean; secondary: boolean };
+    disclosure: {
+      method: DisclosureMethod; threshold: number; roundingBase: number; suppressZeros: boolean; suppressSmallTotals: boolean; secondary: boolean;
+      secondaryMethod: SecondaryMethod; cost: SuppressionCost; protection: { lower: number; upper: number; minimumWidth: number };
+    };
     returnsUsed: ReturnUsed[];
     definitions: Record<string, string>;
     supersedes: SupersededRef | null;
@@ -83,6 +115,7 @@ export interface PublicationContent {
   };
   coverage: { forceId: string; forceName: string; regionId: string; regionName: string; status: CoverageStatus }[];
   tables: PublishedTableEntry[];
+  disclosureReport: DisclosureReport;
   summary: { national: PublishedSummary; forces: ForceSummary[] };
   notes: string[];
 }

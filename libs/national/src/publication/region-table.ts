@@ -2,7 +2,7 @@
 // is the sum of its forces' published figures and is shown only when all of them are shown. It therefore
 // tells a reader nothing the force table hides, so differencing region against force figures (the
 // linked-table risk libs/disclosure documents) cannot recover a suppressed force figure.
-import type { ResolvedDisclosureConfig } from '#libs/disclosure';
+import { STRUCTURAL_ZERO, SUPPRESSED, type ResolvedDisclosureConfig } from '#libs/disclosure';
 import type { Catalogue } from '#libs/catalogue';
 import { coverageText } from '../coverage.js';
 import type { CoverageRow } from '../national.types.js';
@@ -10,12 +10,12 @@ import type { PublishedTableEntry } from './publication.types.js';
 
 // A figure derived from published figures is shown only when all of them are: it then reveals nothing.
 export function sumOfShown(texts: readonly string[]): string {
-  return texts.every((t) => /^\d+$/.test(t) || t === '') ? String(texts.reduce((s, t) => s + (t === '' ? 0 : Number(t)), 0)) : '*';
+  return texts.every((t) => /^\d+$/.test(t) || t === STRUCTURAL_ZERO) ? String(texts.reduce((s, t) => s + (t === STRUCTURAL_ZERO ? 0 : Number(t)), 0)) : SUPPRESSED;
 }
 
 export function regionTable(
   catalogue: Catalogue, expected: readonly CoverageRow[], forces: PublishedTableEntry, cfg: ResolvedDisclosureConfig, note: (s: string) => string,
-): PublishedTableEntry {
+): Omit<PublishedTableEntry, 'informationLoss'> {
   const regions = catalogue.regions().filter((reg) => expected.some((r) => r.regionId === reg.id));
   const withForces = regions.filter((reg) => expected.some((r) => r.regionId === reg.id && r.included));
   const rowsOf = (regionId: string) =>
@@ -26,10 +26,10 @@ export function regionTable(
   const rounding = cfg.roundingBase > 1 ? ` Under ONS 10-5 a region figure is the sum of its forces' rounded figures, so it may differ from the region's own count rounded.` : '';
   const suppressed: PublishedTableEntry['suppressed'] = [];
   cells.forEach((line, row) => line.forEach((v, column) => {
-    if (v === '*') suppressed.push({ entry: { kind: 'cell', row, column }, label: `"${withForces[row]!.name}" × "${t.columnLabels[column]}"`, reason: 'derived', range: null, protected: null });
+    if (v === SUPPRESSED) suppressed.push({ entry: { kind: 'cell', row, column }, label: `"${withForces[row]!.name}" × "${t.columnLabels[column]}"`, reason: 'derived', range: null, protected: null });
   }));
   rowTotals.forEach((v, row) => {
-    if (v === '*') suppressed.push({ entry: { kind: 'row-total', row }, label: `row total "${withForces[row]!.name}"`, reason: 'derived', range: null, protected: null });
+    if (v === SUPPRESSED) suppressed.push({ entry: { kind: 'row-total', row }, label: `row total "${withForces[row]!.name}"`, reason: 'derived', range: null, protected: null });
   });
   return {
     id: 'region-by-flag',

@@ -33,10 +33,18 @@ export class PublicationQueryDto {
 }
 
 export class DisclosureDto {
-  @ApiProperty({ enum: ['threshold', 'ons-10-5'], description: 'threshold: counts 1..threshold-1 shown as *; ons-10-5: below 10 suppressed, the rest rounded to 5' })
+  @ApiProperty({ enum: ['threshold', 'ons-10-5'], description: 'threshold: counts 1..threshold-1 shown as [c]; ons-10-5: below 10 suppressed, the rest rounded to 5' })
   @IsIn(['threshold', 'ons-10-5']) method: 'threshold' | 'ons-10-5';
   @ApiPropertyOptional({ default: 5, minimum: 2, maximum: 100, description: 'method threshold only' })
   @IsOptional() @IsInt() @Min(2) @Max(100) threshold?: number;
+  @ApiPropertyOptional({ enum: ['optimal', 'greedy'], default: 'optimal', description: 'optimal: least-cost secondary suppression (MIP, HiGHS) over all linked tables; greedy: the older heuristic' })
+  @IsOptional() @IsIn(['optimal', 'greedy']) secondaryMethod?: 'optimal' | 'greedy';
+  @ApiPropertyOptional({ enum: ['value', 'cells'], default: 'value', description: 'what the optimal method minimises: the suppressed count, or the number of suppressed figures' })
+  @IsOptional() @IsIn(['value', 'cells']) cost?: 'value' | 'cells';
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'lower protection level of a suppressed small count (default: the threshold)' })
+  @IsOptional() @IsInt() @Min(0) @Max(100) lowerProtection?: number;
+  @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'upper protection level of a suppressed small count (default: the threshold)' })
+  @IsOptional() @IsInt() @Min(0) @Max(100) upperProtection?: number;
 }
 
 export class CreatePublicationDto {
