@@ -12,6 +12,8 @@ export const defaultRulesConfig: RulesConfig = {
     'CF-AGE-007': { enabled: true }, // unknown age on an age-defined code: design choice
     'CF-SEX-002': { enabled: true }, // R4 unknown sex: warn is a design choice
     'CF-DATE-001': { enabled: true }, // R9 date order [INFERRED]
+    'CF-DATE-009': { enabled: true }, // offence going on after the report: warn [INFERRED, issue 20 review]
+    'CF-HATE-002': { enabled: true }, // aggravated code without a strand [INFERRED from the offence names]
     'CF-FLAG-001': { enabled: true }, // R12 finalisation gating is a design choice
     'CF-FLAG-002': { enabled: true }, // R13 method required: design choice
     'CF-FLAG-003': { enabled: true }, // R14 review heuristic [INFERRED]
