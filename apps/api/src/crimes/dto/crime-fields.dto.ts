@@ -21,7 +21,7 @@ export class CrimeFieldsDto {
   @ApiPropertyOptional({ description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120 })
   @nullable @IsInt() @Min(0) @Max(120) victimAge?: number | null;
   @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
-  @ApiPropertyOptional({ description: 'suspect age, if known', nullable: true })
+  @ApiPropertyOptional({ description: "suspect's age at the offence date, if known (often claimed or estimated online: an age outside the code's range asks for confirmation, CF-OFFENDER-001)", nullable: true })
   @nullable @IsInt() @Min(0) @Max(120) suspectAge?: number | null;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() domesticAbuse?: boolean;
   @ApiPropertyOptional({ enum: HATE_STRANDS, isArray: true, description: 'perceived hostility strands; non-empty = hate crime' })
