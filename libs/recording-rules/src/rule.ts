@@ -55,7 +55,9 @@ export interface RuleSetting {
   severity?: Severity;
 }
 export interface RulesConfig {
-  countingRulesVersion: string;
+  // Counting-rules editions by financial year (counting-rules-edition.ts); each return states its year's.
+  countingRulesEditions: { fromYear: number; edition: string }[];
+  catalogueVersion: string; // the offence catalogue and rule set Cyberflag applies (data/offences.json)
   settings: Record<string, RuleSetting>;
   timelinessHours: { fromYear: number; hours: number }[]; // first year (e.g. 2015 = 2015-16) and limit
   maxVictimAge: number;

@@ -1,9 +1,12 @@
 // The tunable data of the rule set. Counting-rule facts that are INFERRED or UNCONFIRMED in
 // domain.md live here, not in code, so they can be changed without a release (§14 preamble, §16).
+import { yearlyEditions } from './counting-rules-edition.js';
 import type { RuleSetting, RulesConfig } from './rule.js';
 
 export const defaultRulesConfig: RulesConfig = {
-  countingRulesVersion: 'HOCR 2025-26 (Cyberflag catalogue v1)',
+  // A return for 2015-16 states the 2015-16 edition, not today's (issue 20 §2). 2002 = NCRS adopted.
+  countingRulesEditions: yearlyEditions(2002, 2025),
+  catalogueVersion: 'Cyberflag catalogue v2 (dated codes)',
   // One entry per INFERRED / UNCONFIRMED rule so it can be disabled or re-severitied.
   // Rules without an entry are enabled with their default severity.
   settings: {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '#libs/auth';
-import type { RuleContext } from '#libs/recording-rules';
+import { countingRulesEditionFor, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
 import type { ForceReturnTables } from '../return-tables.js';
 import * as sql from './lifecycle.query.js';
@@ -27,7 +27,7 @@ export async function returnStatus(
   let dataChanged = false;
   if (dependsOnData) {
     const latest = await sql.selectRevision(em, forceId, year, null);
-    const live = p.live ?? (await computeReturn(em, { forceId, year, countingRulesVersion: rules.config.countingRulesVersion, generatedAt: p.now }));
+    const live = p.live ?? (await computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, rules.config), generatedAt: p.now }));
     dataChanged = !latest || !sameData(live, latest.tables as ForceReturnTables);
   }
   return {
