@@ -10,6 +10,7 @@ import { AccessLogRecordDigest1780000009000 } from './1780000009000-AccessLogRec
 import { HashedReferenceCheck1780000010000 } from './1780000010000-HashedReferenceCheck.js';
 import { ImportCollectionsByImportId1780000011000 } from './1780000011000-ImportCollectionsByImportId.js';
 import { CrimeChecksFollowRules1780000012200 } from './1780000012200-CrimeChecksFollowRules.js';
+import { TransfersToOtherAuthorities1780000012300 } from './1780000012300-TransfersToOtherAuthorities.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -25,4 +26,5 @@ export const ALL_MIGRATIONS = [
   HashedReferenceCheck1780000010000,
   ImportCollectionsByImportId1780000011000,
   CrimeChecksFollowRules1780000012200,
+  TransfersToOtherAuthorities1780000012300,
 ];

@@ -85,4 +85,22 @@ describe('dated offence catalogue (issue 20)', () => {
     );
     await http().post('/crimes').set(registrar).send(body('106')).expect(201);
   });
+
+  it('transfers a crime to an investigating authority outside the 44 forces (Police Scotland)', async () => {
+    const created = await http().post('/crimes').set(registrar).send({
+      forceId: 'cleveland', crimeReference: ref(), offenceCode: '8R', reportedAt: '2018-06-01T09:00:00Z', recordedAt: '2018-06-01T10:00:00Z',
+      offenceFrom: '2018-05-30T20:00:00Z', onlineFlag: 'yes', onlineMethod: 'threatening messages on a social network',
+      victimAge: 40, victimSex: 'male', status: 'confirmed',
+    }).expect(201);
+    const justification = 'Sender and recipient both live in Glasgow; the offence was committed in Scotland.';
+    await http().post(`/crimes/${created.body.id}/transfer`).set(fcr)
+      .send({ version: created.body.version, toAuthorityId: 'atlantis-police', justification }).expect(422);
+    await http().post(`/crimes/${created.body.id}/transfer`).set(fcr)
+      .send({ version: created.body.version, toForceId: 'durham', toAuthorityId: 'police-scotland', justification }).expect(422);
+    const moved = await http().post(`/crimes/${created.body.id}/transfer`).set(fcr)
+      .send({ version: created.body.version, toAuthorityId: 'police-scotland', justification }).expect(200);
+    expect(moved.body).toMatchObject({ status: 'transferred', transferredToForceId: null, transferredToAuthorityId: 'police-scotland', cancellationCategory: 'C1' });
+    const authorities = (await http().get('/catalogue/authorities').set(registrar).expect(200)).body as { id: string }[];
+    expect(authorities.map((a) => a.id)).toContain('police-scotland');
+  });
 });

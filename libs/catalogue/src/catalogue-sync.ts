@@ -19,6 +19,13 @@ export async function syncCatalogue(em: EntityManager, c: Catalogue): Promise<vo
       [f.id, f.name, f.regionId, f.territorial, f.validFrom, f.validTo, f.source],
     );
   }
+  for (const a of c.authorities()) {
+    await em.query(
+      `INSERT INTO investigating_authorities (id, name, jurisdiction, source) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, jurisdiction = EXCLUDED.jurisdiction, source = EXCLUDED.source`,
+      [a.id, a.name, a.jurisdiction, a.source],
+    );
+  }
   for (const o of c.offences()) {
     await em.query(
       `INSERT INTO offences (code, name, group_name, subgroup, sexual_offence, rape, victim_age_min, victim_age_max, victim_sex,

@@ -315,4 +315,14 @@ describe('dated catalogue (issue 20)', () => {
       'unknown-alternative offence 28A: replacedBy 28Z is not a known code',
     ]);
   });
+
+  it('lists investigating authorities outside the 44 forces as transfer targets', () => {
+    expect(catalogue.authorities().map((a) => a.id)).toEqual(['police-scotland', 'psni']);
+    expect(catalogue.authority('Police-Scotland')?.name).toBe('Police Scotland');
+    expect(catalogue.authority('derbyshire')).toBeUndefined();
+    const broken = copy();
+    const kinds = validateCatalogue({ ...broken, authorities: [...(broken.authorities ?? []), { id: 'kent', name: 'Kent', jurisdiction: 'x', source: 'y' }] })
+      .map((p) => `${p.kind} ${p.ref}`);
+    expect(kinds).toEqual(['inconsistent authority kent']);
+  });
 });

@@ -1,12 +1,14 @@
 // Reference catalogue: regions, forces and Home Office offence classes, loaded from libs/catalogue/data/*.json.
 // Pure code: no Nest, no TypeORM. The JSON is imported as JSON modules so that `tsc` emits it into dist/
 // next to the compiled code (dist/libs/catalogue/data/*.json), and the app finds it at run time.
+import authoritiesJson from '../data/authorities.json' with { type: 'json' };
 import forcesJson from '../data/forces.json' with { type: 'json' };
 import offencesJson from '../data/offences.json' with { type: 'json' };
 import regionsJson from '../data/regions.json' with { type: 'json' };
 import unconfirmedJson from '../data/unconfirmed-offences.json' with { type: 'json' };
 import type {
   Force,
+  InvestigatingAuthority,
   OffenceDefinition,
   RecordingBody,
   Region,
@@ -21,6 +23,7 @@ export interface CatalogueData {
   forces: readonly Force[];
   offences: readonly OffenceDefinition[];
   unconfirmedOffences?: readonly UnconfirmedOffence[]; // offences in law without a confirmed code
+  authorities?: readonly InvestigatingAuthority[]; // transfer targets outside the 44 forces
 }
 
 // JSON modules are typed with plain `string` where the types use unions (status, victimSex, recordedBy),
@@ -30,6 +33,7 @@ export const catalogueData: CatalogueData = deepFreeze({
   forces: forcesJson as Force[],
   offences: offencesJson as OffenceDefinition[],
   unconfirmedOffences: unconfirmedJson as UnconfirmedOffence[],
+  authorities: authoritiesJson as InvestigatingAuthority[],
 });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -128,6 +132,16 @@ export class Catalogue {
     return this.offence(code)?.code;
   }
 
+  // Investigating authorities outside the 44 forces (data/authorities.json): transfer targets.
+  authorities(): InvestigatingAuthority[] {
+    return [...(this.data.authorities ?? [])];
+  }
+
+  authority(id: string): InvestigatingAuthority | undefined {
+    const key = normId(id);
+    return this.data.authorities?.find((a) => normId(a.id) === key);
+  }
+
   // Offences in law whose Home Office code is not confirmed (data/unconfirmed-offences.json).
   unconfirmedOffences(): UnconfirmedOffence[] {
     return [...(this.data.unconfirmedOffences ?? [])];
@@ -185,7 +199,7 @@ const AGE_BASES: readonly VictimAgeBasis[] = ['offence', 'image'];
 export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProblem[] {
   const data: CatalogueData =
     c instanceof Catalogue
-      ? { regions: c.regions(), forces: c.forces(), offences: c.offences(), unconfirmedOffences: c.unconfirmedOffences() }
+      ? { regions: c.regions(), forces: c.forces(), offences: c.offences(), unconfirmedOffences: c.unconfirmedOffences(), authorities: c.authorities() }
       : c;
   const problems: CatalogueProblem[] = [];
   const add = (kind: CatalogueProblemKind, ref: string, message: string): void => {
@@ -321,6 +335,18 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     }
   }
   duplicates('unconfirmed offence', (data.unconfirmedOffences ?? []).map((u) => String(u.id)));
+
+  // Investigating authorities: never one of the forces (a transfer names either a force or an authority)
+  const forceIds = new Set(data.forces.map((f) => normId(String(f.id))));
+  for (const a of data.authorities ?? []) {
+    const ref = `authority ${String(a.id)}`;
+    text(ref, 'id', a.id);
+    text(ref, 'name', a.name);
+    text(ref, 'jurisdiction', a.jurisdiction);
+    text(ref, 'source', a.source);
+    if (forceIds.has(normId(String(a.id)))) add('inconsistent', ref, `authority ${String(a.id)} has the id of a force`);
+  }
+  duplicates('authority', (data.authorities ?? []).map((a) => normId(String(a.id))));
 
   return problems;
 }

@@ -18,6 +18,15 @@ export interface Force {
   source: string;
 }
 
+// An investigating authority outside the 44 forces a crime can be transferred to (HOCR General Rules Section I,
+// Annex A): Police Scotland, PSNI and, as data, other agencies.
+export interface InvestigatingAuthority {
+  id: string; // kebab-case, e.g. 'police-scotland'
+  name: string;
+  jurisdiction: string;
+  source: string;
+}
+
 export type Sex = 'female' | 'male';
 
 // Who records the offence: forces, or Action Fraud / NFIB (out of scope of force returns, R15).

@@ -89,6 +89,24 @@ describe('crimes schema constraints (real PostgreSQL)', () => {
     expect(await violation(row)).toBe(constraint);
   });
 
+  // Issue 20: a transferred record names exactly one receiver, a force or an investigating authority.
+  describe('transfers', () => {
+    const removed = { status: 'transferred', cancellation_category: 'C1', cancellation_justification: 'the offence happened in Scotland', cancelled_at: '2016-04-02T10:00:00Z', cancelled_by: 't' };
+    it.each([
+      ['to a force', { transferred_to_force_id: 'durham' }, undefined],
+      ['to Police Scotland', { transferred_to_authority_id: 'police-scotland' }, undefined],
+      ['to both', { transferred_to_force_id: 'durham', transferred_to_authority_id: 'psni' }, 'ck_crimes_transfer'],
+      ['to no one', {}, 'ck_crimes_transfer'],
+      ['to an unknown authority', { transferred_to_authority_id: 'atlantis-police' }, 'fk_crimes_transferred_to_authority'],
+    ])('%s', async (_, patch, constraint) => {
+      expect(await violation({ ...base(), ...removed, ...patch })).toBe(constraint);
+    });
+
+    it('refuses an authority on a record that is not transferred', async () => {
+      expect(await violation({ ...base(), transferred_to_authority_id: 'psni' })).toBe('ck_crimes_transfer');
+    });
+  });
+
   it('accepts a crime reference of 64 characters', async () => {
     await expect(insert({ ...base(), crime_reference: `R/${randomUUID()}`.padEnd(64, 'x') })).resolves.toHaveProperty('id');
   });

@@ -1,6 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Catalogue, type Force, type OffenceDefinition, type Region } from '#libs/catalogue';
+import { Catalogue, type Force, type InvestigatingAuthority, type OffenceDefinition, type Region, type UnconfirmedOffence } from '#libs/catalogue';
 import { Roles, ROLES } from '#libs/auth';
 
 // Reference data is not personal data: every signed-in role may read it.
@@ -25,5 +25,17 @@ export class CatalogueController {
   @ApiOperation({ summary: 'Home Office offence codes with age/sex constraints, validity dates and sources' })
   offences(): OffenceDefinition[] {
     return this.catalogue.offences();
+  }
+
+  @Get('unconfirmed-offences')
+  @ApiOperation({ summary: 'Offences in law (with commencement) whose Home Office code is not confirmed: not usable on records' })
+  unconfirmedOffences(): UnconfirmedOffence[] {
+    return this.catalogue.unconfirmedOffences();
+  }
+
+  @Get('authorities')
+  @ApiOperation({ summary: 'Investigating authorities outside the 44 forces a crime can be transferred to (HOCR Section I)' })
+  authorities(): InvestigatingAuthority[] {
+    return this.catalogue.authorities();
   }
 }

@@ -146,7 +146,7 @@ export class CrimesController {
   @HttpCode(200)
   @Roles('force_crime_registrar')
   transfer(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
-    return this.removal.transfer(ctx, id, { ...dto, category: dto.category ?? 'C1' });
+    return this.removal.transfer(ctx, id, { ...dto, toForceId: dto.toForceId ?? null, toAuthorityId: dto.toAuthorityId ?? null, category: dto.category ?? 'C1' });
   }
 }
 

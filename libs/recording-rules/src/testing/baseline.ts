@@ -1,7 +1,7 @@
 // Test support (NIBRS pre-certification style): ONE valid baseline record and a small fixture
 // catalogue, built inline so the rule tests do not depend on libs/catalogue data. Each rule spec
 // mutates the baseline to break exactly one rule. Fixture codes named '*-TEST' are not HO codes.
-import type { Force, OffenceDefinition } from '#libs/catalogue';
+import type { Force, InvestigatingAuthority, OffenceDefinition } from '#libs/catalogue';
 import { evaluateCancellation, evaluateCrime, evaluateReclassification } from '../registry.js';
 import type { CancellationFacts, CrimeFacts, ReclassificationFacts, RuleContext, RuleFinding } from '../rule.js';
 import { defaultRulesConfig, mergeRulesConfig, type RulesConfigOverride } from '../rules-config.js';
@@ -117,10 +117,16 @@ export const FIXTURE_FORCES: Force[] = [
   force('merged-test', '1974-04-01', '2012-03-31'),
 ];
 
+export const FIXTURE_AUTHORITIES: InvestigatingAuthority[] = [
+  { id: 'police-scotland', name: 'Police Scotland', jurisdiction: 'Scotland', source: 'test fixture' },
+  { id: 'psni', name: 'Police Service of Northern Ireland', jurisdiction: 'Northern Ireland', source: 'test fixture' },
+];
+
 export function testContext(override: RulesConfigOverride = {}): RuleContext {
   return {
     offence: (code) => FIXTURE_OFFENCES.find((o) => o.code === code),
     force: (id) => FIXTURE_FORCES.find((f) => f.id === id),
+    authority: (id) => FIXTURE_AUTHORITIES.find((a) => a.id === id),
     config: mergeRulesConfig(defaultRulesConfig, override),
   };
 }
