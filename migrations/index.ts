@@ -11,6 +11,7 @@ import { HashedReferenceCheck1780000010000 } from './1780000010000-HashedReferen
 import { ImportCollectionsByImportId1780000011000 } from './1780000011000-ImportCollectionsByImportId.js';
 import { CrimeChecksFollowRules1780000012200 } from './1780000012200-CrimeChecksFollowRules.js';
 import { TransfersToOtherAuthorities1780000012300 } from './1780000012300-TransfersToOtherAuthorities.js';
+import { ReturnCodeSets1780000012400 } from './1780000012400-ReturnCodeSets.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -27,4 +28,5 @@ export const ALL_MIGRATIONS = [
   ImportCollectionsByImportId1780000011000,
   CrimeChecksFollowRules1780000012200,
   TransfersToOtherAuthorities1780000012300,
+  ReturnCodeSets1780000012400,
 ];

@@ -221,7 +221,8 @@ describe('integrity', () => {
     offences.find((x) => x.code === '19G')!.under13Alternative = '19E'; // female code for a male one
     const kinds = validateCatalogue({ ...broken, offences }).map((p) => `${p.kind} ${p.ref}`);
     expect(kinds.sort()).toEqual(
-      ['date-order offence 70', 'inconsistent offence 19G', 'inconsistent offence 88C', 'invalid-value offence 70'].sort(),
+      // 88C twice: rape without sexualOffence, and tableB (default on for a sexual offence) without it.
+      ['date-order offence 70', 'inconsistent offence 19G', 'inconsistent offence 88C', 'inconsistent offence 88C', 'invalid-value offence 70'].sort(),
     );
   });
 

@@ -263,10 +263,12 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     if (!STATUSES.includes(o.status)) add('invalid-value', ref, `status ${JSON.stringify(o.status)} is not one of ${STATUSES.join(', ')}`);
     if (!BODIES.includes(o.recordedBy)) add('invalid-value', ref, `recordedBy ${JSON.stringify(o.recordedBy)} is not one of ${BODIES.join(', ')}`);
     if (o.victimSex !== null && !SEXES.includes(o.victimSex)) add('invalid-value', ref, `victimSex ${JSON.stringify(o.victimSex)} is not female, male or null`);
-    for (const flag of ['sexualOffence', 'rape', 'usuallyOnline'] as const) {
+    for (const flag of ['sexualOffence', 'rape', 'usuallyOnline', 'tableB', 'personalVictim'] as const) {
       if (typeof o[flag] !== 'boolean') add('invalid-value', ref, `${flag} must be true or false`);
     }
     if (o.rape && !o.sexualOffence) add('inconsistent', ref, 'rape is true but sexualOffence is false');
+    // The return's A-B sum check compares table B with table A's sexual offences, so B's set stays inside them.
+    if (o.tableB && !o.sexualOffence) add('inconsistent', ref, 'tableB is true but sexualOffence is false (table B must be a subset of table A\'s sexual offences)');
     for (const [who, min, max] of [
       ['victim', o.victimAgeMin, o.victimAgeMax],
       ['offender', o.offenderAgeMin, o.offenderAgeMax],

@@ -65,6 +65,12 @@ export interface OffenceDefinition {
   usuallyOnlineMethodKeywords: string[] | null;
   // Hate strands the code itself implies ('racially or religiously aggravated …'): one of them is expected.
   impliedHateStrands: string[];
+  // Counted in return table B (online-flagged child sexual offences). Default: the ONS "sexual offences"
+  // group (= sexualOffence); switch a code in or out here (data/README.md "Table B").
+  tableB: boolean;
+  // The record's victim is a person whose age and sex the record can hold (ONS "victim-based" groups, less
+  // business victims; plus 86/2's child): only these count in table C's "unknown victim age".
+  personalVictim: boolean;
 }
 
 export type VictimAgeBasis = 'offence' | 'image';

@@ -78,6 +78,8 @@ const offence = (o: Partial<OffenceDefinition> & Pick<OffenceDefinition, 'code' 
   victimAgeAt: 'offence',
   usuallyOnlineMethodKeywords: null,
   impliedHateStrands: [],
+  tableB: o.sexualOffence ?? true,
+  personalVictim: true,
   ...o,
 });
 
