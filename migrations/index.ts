@@ -9,6 +9,9 @@ import { TimeOrderedCrimeIds1780000008000 } from './1780000008000-TimeOrderedCri
 import { AccessLogRecordDigest1780000009000 } from './1780000009000-AccessLogRecordDigest.js';
 import { HashedReferenceCheck1780000010000 } from './1780000010000-HashedReferenceCheck.js';
 import { ImportCollectionsByImportId1780000011000 } from './1780000011000-ImportCollectionsByImportId.js';
+import { CrimeChecksFollowRules1780000012200 } from './1780000012200-CrimeChecksFollowRules.js';
+import { TransfersToOtherAuthorities1780000012300 } from './1780000012300-TransfersToOtherAuthorities.js';
+import { ReturnCodeSets1780000012400 } from './1780000012400-ReturnCodeSets.js';
 import { RevisedReturnsAndSupersededPublications1780000012700 } from './1780000012700-RevisedReturnsAndSupersededPublications.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
@@ -24,5 +27,8 @@ export const ALL_MIGRATIONS = [
   AccessLogRecordDigest1780000009000,
   HashedReferenceCheck1780000010000,
   ImportCollectionsByImportId1780000011000,
+  CrimeChecksFollowRules1780000012200,
+  TransfersToOtherAuthorities1780000012300,
+  ReturnCodeSets1780000012400,
   RevisedReturnsAndSupersededPublications1780000012700,
 ];

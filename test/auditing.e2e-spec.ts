@@ -33,7 +33,9 @@ describe('auditor workspace: figures and review queue', () => {
     gwentAuditor = await loginAs(app, ['auditor'], ['gwent'], 'auditor-gwent');
     dyfedRegistrar = await loginAs(app, ['registrar'], ['dyfed-powys'], 'reg-dyfed');
     const july = { reportedAt: '2021-07-01T10:00:00Z', recordedAt: '2021-07-01T12:00:00Z', offenceFrom: '2021-06-25T10:00:00Z' };
-    for (const n of [1, 2, 3]) await record(`no${n}`, gwentRegistrar, harassment({ forceId: 'gwent', onlineFlag: 'no', onlineMethod: null }));
+    // Harassment by messages flagged 'no': R14 sends it to review (domain.md: 8L/8Q "with message / social media"
+    // text; since issue 20 an 8L flagged 'no' without such text is not queued).
+    for (const n of [1, 2, 3]) await record(`no${n}`, gwentRegistrar, harassment({ forceId: 'gwent', onlineFlag: 'no', onlineMethod: 'repeated messages to her phone' }));
     await record('noMethod', gwentRegistrar, harassment({ forceId: 'gwent', ...july, onlineMethod: null }));
     await record('yes', gwentRegistrar, harassment({ forceId: 'gwent', ...july }));
     await record('draft', gwentRegistrar, harassment({ forceId: 'gwent', ...july, onlineFlag: 'unknown', onlineMethod: null, victimAge: null, status: 'draft' }));

@@ -70,6 +70,8 @@ const EXPECTED: Record<string, number> = {
   'GET /catalogue/forces': 200,
   'GET /catalogue/regions': 200,
   'GET /catalogue/offences': 200,
+  'GET /catalogue/unconfirmed-offences': 200,
+  'GET /catalogue/authorities': 200,
   'GET /rules': 200,
   'GET /rules/cancellation-categories': 200,
   'POST /crimes': 201, // the example crime is recorded (a draft)

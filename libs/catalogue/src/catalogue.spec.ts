@@ -1,4 +1,5 @@
-import { Catalogue, catalogueData, toIsoDate, validateCatalogue, type CatalogueData } from './catalogue.js';
+import { Catalogue, catalogueData, normaliseOffenceCode, toIsoDate, validateCatalogue, type CatalogueData } from './catalogue.js';
+import type { OffenceDefinition } from './catalogue.types.js';
 
 const catalogue = new Catalogue();
 const ids = (xs: { id: string }[]): string[] => xs.map((x) => x.id).sort();
@@ -124,6 +125,10 @@ describe('offences (domain.md §6, §14)', () => {
     for (const code of ['19E', '19H', '17B', '20B', '21']) expect(limits(code)).toEqual([null, 12]);
     for (const code of ['19D', '19G', '22B', '88A', '71/17']) expect(limits(code)).toEqual([null, 15]);
     for (const code of ['71', '73', '86/2']) expect(limits(code)).toEqual([null, 17]);
+    for (const code of ['11A', '13']) expect(limits(code)).toEqual([null, 15]); // issue 20: a child under 16
+    expect(catalogue.offence('73')?.offenderAgeMin).toBe(18);
+    expect(catalogue.offence('11A')?.offenderAgeMin).toBe(16);
+    expect(catalogue.offence('86/2')?.victimAgeAt).toBe('image');
     expect(catalogue.offence('88A')?.offenderAgeMin).toBe(18);
   });
 
@@ -134,12 +139,12 @@ describe('offences (domain.md §6, §14)', () => {
 
   it('suggests the under-13 code (R2)', () => {
     const alt = (code: string) => catalogue.offence(code)?.under13Alternative;
-    expect([alt('19D'), alt('19G'), alt('22B')]).toEqual(['19E', '19H', '21']);
+    expect([alt('19D'), alt('19G'), alt('22B'), alt('22A')]).toEqual(['19E', '19H', '21', '21']);
   });
 
   it('flags rape and sexual offences; 86 and 86/2 are not in the sexual offences group', () => {
     const rape = catalogue.offences().filter((o) => o.rape).map((o) => o.code).sort();
-    expect(rape).toEqual(['19C', '19D', '19E', '19F', '19G', '19H', '19J', '19K']);
+    expect(rape).toEqual(['19C', '19D', '19E', '19F', '19G', '19H']);
     for (const code of ['17A', '21', '23', '71/17', '72', '88A', '88E']) {
       expect(catalogue.offence(code)).toMatchObject({ sexualOffence: true, group: 'sexual offences' });
     }
@@ -155,9 +160,10 @@ describe('offences (domain.md §6, §14)', () => {
     }
   });
 
-  it('labels 19J and 19K UNCONFIRMED', () => {
-    expect(catalogue.offence('19J')?.status).toBe('UNCONFIRMED');
-    expect(catalogue.offence('19K')?.status).toBe('UNCONFIRMED');
+  // Issue 20: their names could not be confirmed from any source, so they are no longer offered (data/README.md).
+  it('no longer offers 19J and 19K, whose names were never confirmed', () => {
+    expect(catalogue.offence('19J')).toBeUndefined();
+    expect(catalogue.offence('19K')).toBeUndefined();
   });
 
   it('finds codes and ids regardless of case and spaces', () => {
@@ -206,7 +212,7 @@ describe('integrity', () => {
   it('reports bad enum values, dates and inconsistent flags', () => {
     const broken = copy();
     const offences = broken.offences.map(mutable);
-    const o = offences.find((x) => x.code === '72')!;
+    const o = offences.find((x) => x.code === '70')!;
     (o as { status: string }).status = 'PROBABLY';
     o.validTo = '2001-01-01';
     const r = offences.find((x) => x.code === '88C')!;
@@ -215,8 +221,9 @@ describe('integrity', () => {
     offences.find((x) => x.code === '19G')!.under13Alternative = '19E'; // female code for a male one
     const kinds = validateCatalogue({ ...broken, offences }).map((p) => `${p.kind} ${p.ref}`);
     expect(kinds.sort()).toEqual(
-      // 88C, no longer a sexual offence, is also out of place in its publication group
-      ['date-order offence 72', 'inconsistent offence 19G', 'inconsistent offence 88C', 'inconsistent publication group other-sexual-offences', 'invalid-value offence 72'].sort(),
+      // 88C twice: rape without sexualOffence, and tableB (default on for a sexual offence) without it; and it is
+      // out of place in its publication group.
+      ['date-order offence 70', 'inconsistent offence 19G', 'inconsistent offence 88C', 'inconsistent offence 88C', 'inconsistent publication group other-sexual-offences', 'invalid-value offence 70'].sort(),
     );
   });
 
@@ -250,5 +257,90 @@ describe('integrity', () => {
     expect(toIsoDate(new Date('2024-03-31T23:30:00Z'))).toBe('2024-04-01'); // BST
     expect(toIsoDate(new Date('2024-01-31T23:30:00Z'))).toBe('2024-01-31'); // GMT
     expect(() => toIsoDate('2024-02-30')).toThrow(RangeError);
+  });
+});
+
+describe('dated catalogue (issue 20)', () => {
+  const codes = (pred: (o: OffenceDefinition) => boolean) => catalogue.offences().filter(pred).map((o) => o.code);
+
+  it('has the dwelling burglary codes until 31 March 2017 and the residential ones from 1 April 2017', () => {
+    const old = ['28A', '28B', '28C', '28D', '29', '30A', '30B', '31'];
+    const current = ['28E', '28F', '28G', '28H', '29A', '30C', '30D', '31A'];
+    for (const code of old) {
+      expect(catalogue.offence(code)).toMatchObject({ validTo: '2017-03-31', group: 'theft offences' });
+      expect(catalogue.offenceValidOn(code, '2015-09-01')).toBe(true);
+      expect(catalogue.offenceValidOn(code, '2017-04-01')).toBe(false);
+      expect(catalogue.offence(code)!.replacedBy.length).toBeGreaterThan(0);
+    }
+    for (const code of current) {
+      expect(catalogue.offence(code)).toMatchObject({ validFrom: '2017-04-01', validTo: null });
+      expect(catalogue.offenceValidOn(code, '2017-03-31')).toBe(false);
+    }
+    expect(catalogue.offence('28A')!.replacedBy).toEqual(['28E']);
+  });
+
+  it('moves trafficking for sexual exploitation (72) to modern slavery (106) on 31 July 2015', () => {
+    expect(catalogue.offence('72')).toMatchObject({ validTo: '2015-07-30', replacedBy: ['106'] });
+    expect(catalogue.offence('106')).toMatchObject({ validFrom: '2015-07-31', commencedOn: null });
+    expect(catalogue.offenceValidOn('72', '2015-07-30')).toBe(true);
+    expect(catalogue.offenceValidOn('72', '2015-08-01')).toBe(false);
+    expect(catalogue.offenceValidOn('106', '2015-07-31')).toBe(true);
+  });
+
+  it('has the homicide sub-codes, with names still unconfirmed', () => {
+    expect(codes((o) => o.subgroup === 'homicide').sort()).toEqual(['1', '4.1', '4.10', '4.2']);
+    for (const code of ['4.1', '4.2', '4.10']) expect(catalogue.offence(code)?.status).toBe('UNCONFIRMED');
+    expect(catalogue.offence('4.10')?.name).toBe('Corporate manslaughter');
+  });
+
+  it('reads the spellings forces use', () => {
+    expect(normaliseOffenceCode(' 86/02 ')).toBe('86/2');
+    expect(normaliseOffenceCode('071/017')).toBe('71/17');
+    expect(normaliseOffenceCode('4.10')).toBe('4.10'); // not 4.1
+    expect(normaliseOffenceCode('028a')).toBe('28A');
+    expect(catalogue.canonicalCode('86/02')).toBe('86/2');
+    expect(catalogue.canonicalCode('19c')).toBe('19C');
+    expect(catalogue.canonicalCode('86/3')).toBeUndefined();
+  });
+
+  it('lists offences in law whose codes are not confirmed, with their commencement and sources', () => {
+    const unconfirmed = catalogue.unconfirmedOffences();
+    const byId = new Map(unconfirmed.map((u) => [u.id, u]));
+    expect(byId.get('sca-2015-s76-controlling-coercive')?.inForceFrom).toBe('2015-12-29');
+    for (const id of ['soa-2003-s66a-cyberflashing', 'soa-2003-s66b-intimate-images', 'osa-2023-s179-false-communications',
+      'osa-2023-s181-threatening-communications', 'osa-2023-s184-encouraging-self-harm']) {
+      expect(byId.get(id)?.inForceFrom).toBe('2024-01-31');
+    }
+    expect(byId.get('cja-1988-s160-possession-iioc')?.candidateCode).toBe('86');
+    for (const u of unconfirmed) expect(u.source).toMatch(/UNCONFIRMED/);
+  });
+
+  it('carries the review heuristics as data', () => {
+    expect(catalogue.offence('8R')?.usuallyOnline).toBe(true);
+    expect(catalogue.offence('8L')?.usuallyOnlineMethodKeywords).toEqual(['message', 'social media']);
+    expect(catalogue.offence('8Q')?.usuallyOnlineMethodKeywords).toEqual(['message', 'social media']);
+    expect(codes((o) => o.impliedHateStrands.length > 0).sort()).toEqual(['105B', '58J', '8M', '8P', '9B']);
+  });
+
+  it('refuses a successor that does not start the day after its predecessor ends', () => {
+    const broken = copy();
+    const offences = broken.offences.map(mutable);
+    offences.find((x) => x.code === '106')!.validFrom = '2015-08-01';
+    offences.find((x) => x.code === '28A')!.replacedBy = ['28Z'];
+    const kinds = validateCatalogue({ ...broken, offences }).map((p) => `${p.kind} ${p.ref}: ${p.message}`);
+    expect(kinds.sort()).toEqual([
+      'inconsistent offence 72: replacedBy 106 is not valid on 2015-07-31, the day after 72 ends',
+      'unknown-alternative offence 28A: replacedBy 28Z is not a known code',
+    ]);
+  });
+
+  it('lists investigating authorities outside the 44 forces as transfer targets', () => {
+    expect(catalogue.authorities().map((a) => a.id)).toEqual(['police-scotland', 'psni']);
+    expect(catalogue.authority('Police-Scotland')?.name).toBe('Police Scotland');
+    expect(catalogue.authority('derbyshire')).toBeUndefined();
+    const broken = copy();
+    const kinds = validateCatalogue({ ...broken, authorities: [...(broken.authorities ?? []), { id: 'kent', name: 'Kent', jurisdiction: 'x', source: 'y' }] })
+      .map((p) => `${p.kind} ${p.ref}`);
+    expect(kinds).toEqual(['inconsistent authority kent']);
   });
 });

@@ -1,11 +1,24 @@
 // Reference catalogue: regions, forces and Home Office offence classes, loaded from libs/catalogue/data/*.json.
 // Pure code: no Nest, no TypeORM. The JSON is imported as JSON modules so that `tsc` emits it into dist/
 // next to the compiled code (dist/libs/catalogue/data/*.json), and the app finds it at run time.
+import authoritiesJson from '../data/authorities.json' with { type: 'json' };
 import forcesJson from '../data/forces.json' with { type: 'json' };
 import offencesJson from '../data/offences.json' with { type: 'json' };
 import groupsJson from '../data/publication-groups.json' with { type: 'json' };
 import regionsJson from '../data/regions.json' with { type: 'json' };
-import type { Force, OffenceDefinition, PublicationGroup, RecordingBody, Region, Sex, SourceStatus } from './catalogue.types.js';
+import unconfirmedJson from '../data/unconfirmed-offences.json' with { type: 'json' };
+import type {
+  Force,
+  InvestigatingAuthority,
+  OffenceDefinition,
+  PublicationGroup,
+  RecordingBody,
+  Region,
+  Sex,
+  SourceStatus,
+  UnconfirmedOffence,
+  VictimAgeBasis,
+} from './catalogue.types.js';
 
 export interface CatalogueData {
   regions: readonly Region[];
@@ -13,6 +26,8 @@ export interface CatalogueData {
   offences: readonly OffenceDefinition[];
   /** Rows of published offence tables; the shipped groups when left out. */
   publicationGroups?: readonly PublicationGroup[];
+  unconfirmedOffences?: readonly UnconfirmedOffence[]; // offences in law without a confirmed code
+  authorities?: readonly InvestigatingAuthority[]; // transfer targets outside the 44 forces
 }
 
 // JSON modules are typed with plain `string` where the types use unions (status, victimSex, recordedBy),
@@ -22,6 +37,8 @@ export const catalogueData: CatalogueData = deepFreeze({
   forces: forcesJson as Force[],
   offences: offencesJson as OffenceDefinition[],
   publicationGroups: groupsJson as PublicationGroup[],
+  unconfirmedOffences: unconfirmedJson as UnconfirmedOffence[],
+  authorities: authoritiesJson as InvestigatingAuthority[],
 });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -58,7 +75,13 @@ export function coversDate(item: { validFrom: string; validTo: string | null }, 
   return item.validFrom <= d && (item.validTo === null || d <= item.validTo);
 }
 
-const normCode = (code: string): string => code.trim().toUpperCase();
+// Offence codes as forces write them: any case, surrounding spaces, and zero-padded numbers ('86/02' for
+// '86/2', '008/71' for '8/71'). Leading zeros go from the class and from the part after '/', never after '.'
+// ('4.10' and '4.1' are different homicide sub-codes).
+export function normaliseOffenceCode(code: string): string {
+  return code.trim().toUpperCase().replace(/(^|\/)0+(?=\d)/g, '$1');
+}
+const normCode = normaliseOffenceCode;
 const normId = (id: string): string => id.trim().toLowerCase();
 
 // NFIB codes are Action Fraud / NFIB classifications (e.g. 'NFIB52B'); forces must not record them (R15).
@@ -118,6 +141,27 @@ export class Catalogue {
     return this.offenceByCode.get(normCode(code));
   }
 
+  // The catalogue's own spelling of a code a force wrote ('86/02' -> '86/2'), or undefined when unknown.
+  // Records store this spelling, so the database's reference check and the returns see one code.
+  canonicalCode(code: string): string | undefined {
+    return this.offence(code)?.code;
+  }
+
+  // Investigating authorities outside the 44 forces (data/authorities.json): transfer targets.
+  authorities(): InvestigatingAuthority[] {
+    return [...(this.data.authorities ?? [])];
+  }
+
+  authority(id: string): InvestigatingAuthority | undefined {
+    const key = normId(id);
+    return this.data.authorities?.find((a) => normId(a.id) === key);
+  }
+
+  // Offences in law whose Home Office code is not confirmed (data/unconfirmed-offences.json).
+  unconfirmedOffences(): UnconfirmedOffence[] {
+    return [...(this.data.unconfirmedOffences ?? [])];
+  }
+
   forcesInRegion(regionId: string): Force[] {
     const id = normId(regionId);
     return this.data.forces.filter((f) => normId(f.regionId) === id);
@@ -170,11 +214,14 @@ export interface CatalogueProblem {
 const STATUSES: readonly SourceStatus[] = ['CONFIRMED', 'SECONDARY', 'INFERRED', 'UNCONFIRMED'];
 const SEXES: readonly Sex[] = ['female', 'male'];
 const BODIES: readonly RecordingBody[] = ['police', 'action_fraud'];
+const AGE_BASES: readonly VictimAgeBasis[] = ['offence', 'image'];
 
 // Integrity check of the catalogue data. Returns every problem found; an empty list means consistent.
 export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProblem[] {
   const data: CatalogueData =
-    c instanceof Catalogue ? { regions: c.regions(), forces: c.forces(), offences: c.offences() } : c;
+    c instanceof Catalogue
+      ? { regions: c.regions(), forces: c.forces(), offences: c.offences(), unconfirmedOffences: c.unconfirmedOffences(), authorities: c.authorities() }
+      : c;
   const problems: CatalogueProblem[] = [];
   const add = (kind: CatalogueProblemKind, ref: string, message: string): void => {
     problems.push({ kind, ref, message });
@@ -237,10 +284,12 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     if (!STATUSES.includes(o.status)) add('invalid-value', ref, `status ${JSON.stringify(o.status)} is not one of ${STATUSES.join(', ')}`);
     if (!BODIES.includes(o.recordedBy)) add('invalid-value', ref, `recordedBy ${JSON.stringify(o.recordedBy)} is not one of ${BODIES.join(', ')}`);
     if (o.victimSex !== null && !SEXES.includes(o.victimSex)) add('invalid-value', ref, `victimSex ${JSON.stringify(o.victimSex)} is not female, male or null`);
-    for (const flag of ['sexualOffence', 'rape', 'usuallyOnline'] as const) {
+    for (const flag of ['sexualOffence', 'rape', 'usuallyOnline', 'tableB', 'personalVictim'] as const) {
       if (typeof o[flag] !== 'boolean') add('invalid-value', ref, `${flag} must be true or false`);
     }
     if (o.rape && !o.sexualOffence) add('inconsistent', ref, 'rape is true but sexualOffence is false');
+    // The return's A-B sum check compares table B with table A's sexual offences, so B's set stays inside them.
+    if (o.tableB && !o.sexualOffence) add('inconsistent', ref, 'tableB is true but sexualOffence is false (table B must be a subset of table A\'s sexual offences)');
     for (const [who, min, max] of [
       ['victim', o.victimAgeMin, o.victimAgeMax],
       ['offender', o.offenderAgeMin, o.offenderAgeMax],
@@ -270,6 +319,29 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     if (o.commencedOn !== null && !isIsoDate(o.commencedOn)) {
       add('invalid-date', ref, `commencedOn ${JSON.stringify(o.commencedOn)} is not an ISO date or null`);
     }
+    if (!AGE_BASES.includes(o.victimAgeAt)) add('invalid-value', ref, `victimAgeAt ${JSON.stringify(o.victimAgeAt)} is not one of ${AGE_BASES.join(', ')}`);
+    if (!Array.isArray(o.impliedHateStrands) || o.impliedHateStrands.some((x) => typeof x !== 'string' || x === '')) {
+      add('invalid-value', ref, 'impliedHateStrands must be a list of strand names');
+    }
+    const keywords = o.usuallyOnlineMethodKeywords;
+    if (keywords !== null && (!Array.isArray(keywords) || keywords.length === 0 || keywords.some((k) => typeof k !== 'string' || k.trim() === ''))) {
+      add('invalid-value', ref, 'usuallyOnlineMethodKeywords must be null or a non-empty list of words');
+    } else if (keywords !== null && !o.usuallyOnline) {
+      add('inconsistent', ref, 'usuallyOnlineMethodKeywords given but usuallyOnline is false');
+    }
+    if (!Array.isArray(o.replacedBy)) {
+      add('invalid-value', ref, 'replacedBy must be a list of codes');
+    } else {
+      if (o.replacedBy.length > 0 && o.validTo === null) add('inconsistent', ref, 'replacedBy given but the code has no validTo');
+      for (const next of o.replacedBy) {
+        const successor = byCode.get(normCode(String(next)));
+        if (successor === undefined) add('unknown-alternative', ref, `replacedBy ${String(next)} is not a known code`);
+        // The successor must be usable the day after this code ends, or a record would have no code at all.
+        else if (o.validTo !== null && !coversDate(successor, nextDay(o.validTo))) {
+          add('inconsistent', ref, `replacedBy ${successor.code} is not valid on ${nextDay(o.validTo)}, the day after ${o.code} ends`);
+        }
+      }
+    }
   }
   duplicates('offence', data.offences.map((o) => normCode(String(o.code))));
 
@@ -297,8 +369,39 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
       }
     }
   }
+  // Offences without a confirmed code
+  for (const u of data.unconfirmedOffences ?? []) {
+    const ref = `unconfirmed offence ${String(u.id)}`;
+    text(ref, 'id', u.id);
+    text(ref, 'name', u.name);
+    text(ref, 'statute', u.statute);
+    text(ref, 'source', u.source);
+    if (u.inForceFrom !== null && !isIsoDate(u.inForceFrom)) add('invalid-date', ref, `inForceFrom ${JSON.stringify(u.inForceFrom)} is not an ISO date or null`);
+    if (u.candidateCode !== null && !byCode.has(normCode(String(u.candidateCode)))) {
+      add('unknown-alternative', ref, `candidateCode ${String(u.candidateCode)} is not a known code`);
+    }
+  }
+  duplicates('unconfirmed offence', (data.unconfirmedOffences ?? []).map((u) => String(u.id)));
+
+  // Investigating authorities: never one of the forces (a transfer names either a force or an authority)
+  const forceIds = new Set(data.forces.map((f) => normId(String(f.id))));
+  for (const a of data.authorities ?? []) {
+    const ref = `authority ${String(a.id)}`;
+    text(ref, 'id', a.id);
+    text(ref, 'name', a.name);
+    text(ref, 'jurisdiction', a.jurisdiction);
+    text(ref, 'source', a.source);
+    if (forceIds.has(normId(String(a.id)))) add('inconsistent', ref, `authority ${String(a.id)} has the id of a force`);
+  }
+  duplicates('authority', (data.authorities ?? []).map((a) => normId(String(a.id))));
 
   return problems;
+}
+
+function nextDay(isoDate: string): string {
+  const d = new Date(`${isoDate}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -18,6 +18,15 @@ export interface Force {
   source: string;
 }
 
+// An investigating authority outside the 44 forces a crime can be transferred to (HOCR General Rules Section I,
+// Annex A): Police Scotland, PSNI and, as data, other agencies.
+export interface InvestigatingAuthority {
+  id: string; // kebab-case, e.g. 'police-scotland'
+  name: string;
+  jurisdiction: string;
+  source: string;
+}
+
 export type Sex = 'female' | 'male';
 
 // Who records the offence: forces, or Action Fraud / NFIB (out of scope of force returns, R15).
@@ -45,6 +54,35 @@ export interface OffenceDefinition {
   validFrom: string; // ISO date from which the code table allows the code on a record (by recorded date)
   validTo: string | null; // last ISO recorded date the code may be used, inclusive
   status: SourceStatus; // how sure the constraint data is
+  source: string;
+  // Codes that took this one's place after validTo (72 -> 106, 28A -> 28E): named when an old code is refused.
+  replacedBy: string[];
+  // Whose age the victim limits describe: the victim's at the offence date, or (86/2) the child's when the
+  // image was made, which the record does not hold, so those limits are a warning, not a block.
+  victimAgeAt: VictimAgeBasis;
+  // R14 for offences usually online only in some forms (harassment, stalking): the review applies when the
+  // method text mentions one of these (case-insensitive); null = whenever usuallyOnline.
+  usuallyOnlineMethodKeywords: string[] | null;
+  // Hate strands the code itself implies ('racially or religiously aggravated …'): one of them is expected.
+  impliedHateStrands: string[];
+  // Counted in return table B (online-flagged child sexual offences). Default: the ONS "sexual offences"
+  // group (= sexualOffence); switch a code in or out here (data/README.md "Table B").
+  tableB: boolean;
+  // The record's victim is a person whose age and sex the record can hold (ONS "victim-based" groups, less
+  // business victims; plus 86/2's child): only these count in table C's "unknown victim age".
+  personalVictim: boolean;
+}
+
+export type VictimAgeBasis = 'offence' | 'image';
+
+// An offence in law whose Home Office code could not be confirmed from a source (data/unconfirmed-offences.json).
+// It is listed, with its commencement, so the gap is visible; it is not a code a record can use.
+export interface UnconfirmedOffence {
+  id: string; // kebab-case, e.g. 'osa-66a-cyberflashing'
+  name: string;
+  statute: string;
+  inForceFrom: string | null; // ISO date the offence came into force, when a source gives it
+  candidateCode: string | null; // where forces or the research suggest it is recorded; UNCONFIRMED
   source: string;
 }
 

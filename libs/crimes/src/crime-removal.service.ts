@@ -33,6 +33,7 @@ export class CrimeRemovalService {
         throw new DomainError('INVALID_TRANSITION', `only a confirmed record can be ${to}; this record is ${before.status}`);
       }
       const toForceId = to === 'transferred' ? input.toForceId : null;
+      const toAuthorityId = to === 'transferred' ? (input.toAuthorityId ?? null) : null;
       if (toForceId !== null && toForceId === before.forceId) {
         throw new DomainError('INVALID_INPUT', 'a record cannot be transferred to its own force');
       }
@@ -42,6 +43,7 @@ export class CrimeRemovalService {
         justification: input.justification,
         decisionMakerRoles: ctx.actor.roles,
         toForceId,
+        toAuthorityId,
       });
       const patch: Partial<Crime> = {
         status: to,
@@ -50,8 +52,9 @@ export class CrimeRemovalService {
         cancelledBy: ctx.actor.userId,
         cancelledAt: new Date(),
         transferredToForceId: toForceId,
+        transferredToAuthorityId: toAuthorityId,
       };
-      const changes = diff(before, patch, ['status', 'cancellationCategory', 'transferredToForceId']);
+      const changes = diff(before, patch, ['status', 'cancellationCategory', 'transferredToForceId', 'transferredToAuthorityId']);
       const after = await this.store.update(em, before, patch, ctx.actor, to, input.justification, changes);
       await this.log.record(em, this.store.entry(ctx, 'alteration', after, toForceId ? [toForceId] : []));
       return after;

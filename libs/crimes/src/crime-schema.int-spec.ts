@@ -68,6 +68,45 @@ describe('crimes schema constraints (real PostgreSQL)', () => {
     expect(await violation({ ...base(), ...patch })).toBe(constraint);
   });
 
+  // Issue 20: the database agrees with the configurable rules (CF-DATE-001 / CF-DATE-009, CF-FLAG-001 from 2015-16).
+  it.each([
+    ['an offence start after the report', { offence_from: '2016-03-31T22:00:01Z' }],
+    ['an offence start after the report, even with an end', { offence_from: '2016-03-31T22:00:01Z', offence_to: '2016-04-01T10:00:00Z' }],
+  ])('still refuses %s', async (_, patch) => {
+    expect(await violation({ ...base(), ...patch })).toBe('ck_crimes_date_order');
+  });
+
+  it('accepts an offence that goes on after the report (stalking, coercive control)', async () => {
+    await expect(insert({ ...base(), offence_to: '2016-04-20T10:00:00Z' })).resolves.toHaveProperty('id');
+  });
+
+  // Before 1 April 2015 (UK time) there was no online flag: a finished record of then says 'unknown'.
+  it.each([
+    ['recorded 31 March 2015 23:59:59 BST', '2015-03-31T22:59:59Z', undefined],
+    ['recorded 1 April 2015 00:00 BST', '2015-03-31T23:00:00Z', 'ck_crimes_flag_known'],
+  ])('an unknown flag on a confirmed record %s', async (_, recordedAt, constraint) => {
+    const row = { ...base(), online_flag: 'unknown', reported_at: '2015-03-31T22:00:00Z', recorded_at: recordedAt, offence_from: '2015-03-30T10:00:00Z' };
+    expect(await violation(row)).toBe(constraint);
+  });
+
+  // Issue 20: a transferred record names exactly one receiver, a force or an investigating authority.
+  describe('transfers', () => {
+    const removed = { status: 'transferred', cancellation_category: 'C1', cancellation_justification: 'the offence happened in Scotland', cancelled_at: '2016-04-02T10:00:00Z', cancelled_by: 't' };
+    it.each([
+      ['to a force', { transferred_to_force_id: 'durham' }, undefined],
+      ['to Police Scotland', { transferred_to_authority_id: 'police-scotland' }, undefined],
+      ['to both', { transferred_to_force_id: 'durham', transferred_to_authority_id: 'psni' }, 'ck_crimes_transfer'],
+      ['to no one', {}, 'ck_crimes_transfer'],
+      ['to an unknown authority', { transferred_to_authority_id: 'atlantis-police' }, 'fk_crimes_transferred_to_authority'],
+    ])('%s', async (_, patch, constraint) => {
+      expect(await violation({ ...base(), ...removed, ...patch })).toBe(constraint);
+    });
+
+    it('refuses an authority on a record that is not transferred', async () => {
+      expect(await violation({ ...base(), transferred_to_authority_id: 'psni' })).toBe('ck_crimes_transfer');
+    });
+  });
+
   it('accepts a crime reference of 64 characters', async () => {
     await expect(insert({ ...base(), crime_reference: `R/${randomUUID()}`.padEnd(64, 'x') })).resolves.toHaveProperty('id');
   });

@@ -31,6 +31,7 @@ export class Crime {
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
   @Column({ type: 'text', nullable: true }) cancelledBy: string | null;
   @Column({ type: 'text', nullable: true }) transferredToForceId: string | null;
+  @Column({ type: 'text', nullable: true }) transferredToAuthorityId: string | null; // Police Scotland, PSNI, …
   @Column({ type: 'integer' }) version: number;
   @Column({ type: 'timestamptz' }) createdAt: Date;
   @Column({ type: 'text' }) createdBy: string;

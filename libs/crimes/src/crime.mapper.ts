@@ -44,6 +44,7 @@ export function toView(c: Crime): CrimeView {
     cancelledAt: c.cancelledAt,
     cancelledBy: c.cancelledBy,
     transferredToForceId: c.transferredToForceId,
+    transferredToAuthorityId: c.transferredToAuthorityId ?? null,
     version: c.version,
     createdAt: c.createdAt,
     createdBy: c.createdBy,

@@ -59,7 +59,8 @@ export interface RemoveCrimeInput {
   version: number;
   category: string;
   justification: string; // additional verifiable information (AVI)
-  toForceId: string | null; // transfers only
+  toForceId: string | null; // transfers only: a force, or
+  toAuthorityId?: string | null; // an investigating authority outside the 44 forces (exactly one of the two)
 }
 export interface CrimeListQuery {
   forceId?: string;
@@ -87,6 +88,7 @@ export interface CrimeView extends RecordedFacts {
   cancelledAt: Date | null;
   cancelledBy: string | null;
   transferredToForceId: string | null;
+  transferredToAuthorityId: string | null; // an investigating authority outside the 44 forces
   version: number;
   createdAt: Date;
   createdBy: string;

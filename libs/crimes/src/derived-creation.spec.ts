@@ -8,7 +8,7 @@ const record = (over: Partial<Crime> = {}): Crime => ({
   offenceFrom: new Date('2016-04-30T09:00:00Z'), offenceTo: null, onlineFlag: 'yes', onlineMethod: 'social_media', onlinePlatform: null,
   victimAge: 30, victimSex: 'female', suspectAge: null, domesticAbuse: false, hateStrands: ['religion', 'race'],
   childSexualExploitation: false, childSexualAbuse: false, status: 'confirmed', ruleWarnings: [], acknowledgedRules: [],
-  cancellationCategory: null, cancellationJustification: null, cancelledAt: null, cancelledBy: null, transferredToForceId: null,
+  cancellationCategory: null, cancellationJustification: null, cancelledAt: null, cancelledBy: null, transferredToForceId: null, transferredToAuthorityId: null,
   version: 1, createdAt: new Date('2016-05-02T00:00:00Z'), createdBy: 'importer', updatedAt: new Date('2016-05-02T00:00:00Z'),
   updatedBy: 'importer', importId: '00000000-0000-4000-8000-0000000000aa', ...over,
 });

@@ -24,6 +24,10 @@ export const OFFENCE_PROFILES: readonly OffenceProfile[] = [
   // theft offences
   { code: '46', weight: 9, online: 0.002, victim: 'none' },
   { code: '49', weight: 10, online: 0.01, victim: 'person' },
+  // Burglary by the codes of the year (issue 20): dwelling / other than dwelling until March 2017, residential /
+  // business and community from April 2017. The generator keeps only codes the code table allows that year.
+  { code: '28A', weight: 4, online: 0.002, victim: 'person' },
+  { code: '30A', weight: 4, online: 0.001, victim: 'none' },
   { code: '28E', weight: 5, online: 0.002, victim: 'person' },
   { code: '30C', weight: 3, online: 0.001, victim: 'none' },
   { code: '45', weight: 4, online: 0.001, victim: 'person' },

@@ -32,6 +32,11 @@ describe('readImportRow', () => {
     });
   });
 
+  // Issue 20: the spellings forces use are read as the catalogue writes the code.
+  it.each([['86/02', '86/2'], [' 19c ', '19C'], ['008/71', '8/71'], ['4.10', '4.10']])('reads offence_code %j as %j', (raw, code) => {
+    expect(read({ offence_code: raw }).crime?.offenceCode).toBe(code);
+  });
+
   it('produces something the crimes library accepts as a RecordCrimeInput', () => {
     const crime: ImportedCrime = read({}).crime!;
     const input: RecordCrimeInput = crime; // compile-time check of the structural match

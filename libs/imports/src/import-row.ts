@@ -1,6 +1,7 @@
 // The import format: columns, and the mapping of one row to a crime (or to coded field errors).
 // docs/import-format.md documents it; libs/imports/schema/crime-import.schema.json publishes it.
 import type { RecordCrimeInput } from '#libs/crimes';
+import { normaliseOffenceCode } from '#libs/catalogue/core';
 import { ALL_RULES, TEXT_LIMITS } from '#libs/recording-rules/core';
 import type { ImportError } from './import-error.js';
 import {
@@ -49,13 +50,19 @@ export interface RowReading {
 
 const RULE_CODES: ReadonlySet<string> = new Set(ALL_RULES.map((r) => r.code));
 
+// Forces' spellings ('86/02', '19c') are stored in the catalogue's ('86/2', '19C').
+function readOffenceCode(raw: unknown, p: Problems): string | undefined {
+  const code = readRequiredText(raw, 'offence_code', p);
+  return code === undefined ? undefined : normaliseOffenceCode(code);
+}
+
 // Maps one raw row. All fields are read, so the report lists every problem of the row at once.
 export function readImportRow(raw: RawImportRow): RowReading {
   const p: Problems = [];
   const crime = {
     crimeReference: readCrimeReference(raw.crime_reference, 'crime_reference', p),
     forceId: readRequiredText(raw.force_id, 'force_id', p)?.toLowerCase(),
-    offenceCode: readRequiredText(raw.offence_code, 'offence_code', p)?.toUpperCase(),
+    offenceCode: readOffenceCode(raw.offence_code, p),
     status: readStatus(raw.status, 'status', p),
     reportedAt: readTimestamp(raw.reported_at, 'reported_at', p, true),
     recordedAt: readTimestamp(raw.recorded_at, 'recorded_at', p, true),

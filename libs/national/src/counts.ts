@@ -2,6 +2,7 @@
 // percentages and table B's summary recomputed from the sums (never averaged). Pure.
 import {
   COUNTING_UNIT,
+  TABLE_B_COUNTING_UNIT,
   summariseTableB,
   type AgeBand,
   type TableA,
@@ -110,7 +111,7 @@ function sumTableB(tables: readonly TableB[]): TableB {
       target.rapes += r.rapes;
     }
   }
-  return { countingUnit: COUNTING_UNIT, rows, summary: summariseTableB(rows) };
+  return { countingUnit: TABLE_B_COUNTING_UNIT, rows, summary: summariseTableB(rows) };
 }
 
 function sumTableC(tables: readonly TableC[]): TableC {

@@ -17,6 +17,7 @@ export const RULE_CONTEXT = Symbol('RULE_CONTEXT');
       useFactory: (c: Catalogue, config: RulesConfig): RuleContext => ({
         offence: (code) => c.offence(code),
         force: (id) => c.force(id),
+        authority: (id) => c.authority(id),
         config,
       }),
     },

@@ -17,6 +17,7 @@ import type {
 } from './rule.js';
 import { actionFraudOutOfScopeRule } from './rules/action-fraud-out-of-scope.rule.js';
 import { ageRangeRule } from './rules/age-range.rule.js';
+import { aggravatedHateStrandRule } from './rules/aggravated-hate-strand.rule.js';
 import { cancellationInsufficientReasonRule } from './rules/cancellation-insufficient-reason.rule.js';
 import { cancellationReasonRule } from './rules/cancellation-reason.rule.js';
 import { cancellationRoleRule } from './rules/cancellation-role.rule.js';
@@ -25,6 +26,8 @@ import { dateOrderRule } from './rules/date-order.rule.js';
 import { domesticAbuseAgeRule } from './rules/domestic-abuse-age.rule.js';
 import { forceValidRule } from './rules/force-valid.rule.js';
 import { hateStrandsRule } from './rules/hate-strands.rule.js';
+import { imageChildAgeRule } from './rules/image-child-age.rule.js';
+import { offenceContinuesAfterReportRule } from './rules/offence-continues-after-report.rule.js';
 import { offenceCodeInForceRule } from './rules/offence-code-in-force.rule.js';
 import { offenceCodeKnownRule } from './rules/offence-code-known.rule.js';
 import { offenderAgeRule } from './rules/offender-age.rule.js';
@@ -48,11 +51,13 @@ export const CRIME_RULES: readonly CrimeRule[] = [
   actionFraudOutOfScopeRule,
   forceValidRule,
   dateOrderRule,
+  offenceContinuesAfterReportRule,
   timelinessRule,
   ageRangeRule,
   victimUnder13Rule,
   victimUnder16Rule,
   victimUnder18Rule,
+  imageChildAgeRule,
   victimMinimumAgeRule,
   under13AlternativeRule,
   victimAgeUnknownRule,
@@ -65,6 +70,7 @@ export const CRIME_RULES: readonly CrimeRule[] = [
   domesticAbuseAgeRule,
   childExploitationAgeRule,
   hateStrandsRule,
+  aggravatedHateStrandRule,
 ];
 export const CANCELLATION_RULES: readonly CancellationRule[] = [
   cancellationReasonRule,

@@ -1,4 +1,4 @@
-import type { OffenceDefinition, Force } from '#libs/catalogue';
+import type { OffenceDefinition, Force, InvestigatingAuthority } from '#libs/catalogue';
 
 export type Severity = 'block' | 'confirm' | 'warn';
 export type OnlineFlag = 'yes' | 'no' | 'unknown';
@@ -37,7 +37,8 @@ export interface CancellationFacts {
   category: string;
   justification: string; // the additional verifiable information (AVI)
   decisionMakerRoles: string[];
-  toForceId: string | null; // for transfers
+  toForceId: string | null; // for transfers: a force, or
+  toAuthorityId?: string | null; // an investigating authority outside the 44 forces (HOCR Section I)
   // The force holding the record; optional (additive) so a transfer to the same force can be refused.
   fromForceId?: string | null;
 }
@@ -55,7 +56,9 @@ export interface RuleSetting {
   severity?: Severity;
 }
 export interface RulesConfig {
-  countingRulesVersion: string;
+  // Counting-rules editions by financial year (counting-rules-edition.ts); each return states its year's.
+  countingRulesEditions: { fromYear: number; edition: string }[];
+  catalogueVersion: string; // the offence catalogue and rule set Cyberflag applies (data/offences.json)
   settings: Record<string, RuleSetting>;
   timelinessHours: { fromYear: number; hours: number }[]; // first year (e.g. 2015 = 2015-16) and limit
   maxVictimAge: number;
@@ -68,6 +71,7 @@ export interface RulesConfig {
 export interface RuleContext {
   offence: (code: string) => OffenceDefinition | undefined;
   force: (id: string) => Force | undefined;
+  authority?: (id: string) => InvestigatingAuthority | undefined; // transfer targets outside the 44 forces
   config: RulesConfig;
 }
 

@@ -1,9 +1,12 @@
 // The tunable data of the rule set. Counting-rule facts that are INFERRED or UNCONFIRMED in
 // domain.md live here, not in code, so they can be changed without a release (§14 preamble, §16).
+import { yearlyEditions } from './counting-rules-edition.js';
 import type { RuleSetting, RulesConfig } from './rule.js';
 
 export const defaultRulesConfig: RulesConfig = {
-  countingRulesVersion: 'HOCR 2025-26 (Cyberflag catalogue v1)',
+  // A return for 2015-16 states the 2015-16 edition, not today's (issue 20 §2). 2002 = NCRS adopted.
+  countingRulesEditions: yearlyEditions(2002, 2025),
+  catalogueVersion: 'Cyberflag catalogue v2 (dated codes)',
   // One entry per INFERRED / UNCONFIRMED rule so it can be disabled or re-severitied.
   // Rules without an entry are enabled with their default severity.
   settings: {
@@ -12,6 +15,8 @@ export const defaultRulesConfig: RulesConfig = {
     'CF-AGE-007': { enabled: true }, // unknown age on an age-defined code: design choice
     'CF-SEX-002': { enabled: true }, // R4 unknown sex: warn is a design choice
     'CF-DATE-001': { enabled: true }, // R9 date order [INFERRED]
+    'CF-DATE-009': { enabled: true }, // offence going on after the report: warn [INFERRED, issue 20 review]
+    'CF-HATE-002': { enabled: true }, // aggravated code without a strand [INFERRED from the offence names]
     'CF-FLAG-001': { enabled: true }, // R12 finalisation gating is a design choice
     'CF-FLAG-002': { enabled: true }, // R13 method required: design choice
     'CF-FLAG-003': { enabled: true }, // R14 review heuristic [INFERRED]

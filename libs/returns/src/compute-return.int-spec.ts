@@ -120,7 +120,11 @@ describe('computeReturn (real PostgreSQL, hand-built dataset)', () => {
         },
         countingRulesVersion: VERSION,
         generatedAt: '2016-05-02T09:00:00.000Z',
-        countingUnits: { tableA: 'crimes; one crime per victim', tableB: 'crimes; one crime per victim', tableC: 'crimes; one crime per victim' },
+        countingUnits: {
+          tableA: 'crimes; one crime per victim',
+          tableB: 'offences (crimes; one crime per victim per offence), not children: a child victim of two offences is counted twice',
+          tableC: 'crimes; one crime per victim',
+        },
         definitions: expect.objectContaining({ onlineFlag: expect.stringContaining('computer-enabled device') }),
         // 25 records of every status; versions 25 + 1 + 1 + 1 + 1 + 3; the latest save to the microsecond.
         source: { recordCount: 25, versionSum: 32, maxUpdatedAt: '2016-05-01T12:34:56.789123Z' },
@@ -301,6 +305,31 @@ describe('computeReturn (real PostgreSQL, hand-built dataset)', () => {
       } finally {
         await ds.destroy();
       }
+    });
+  });
+
+  // Issue 20 §4, in Cumbria 2019-20 (a year no other test here uses).
+  describe('counting units', () => {
+    let r2019: ForceReturnTables;
+    beforeAll(async () => {
+      for (const c of [
+        cumbria('CUM-19-01', '88A', '2019-06-01T10:00:00Z', 'yes', 13, F), // one child, groomed by two offenders:
+        cumbria('CUM-19-02', '88A', '2019-06-01T11:00:00Z', 'yes', 13, F), // two offences, two crimes
+        cumbria('CUM-19-03', '8L', '2019-07-01T10:00:00Z', 'no', null, F), // personal victim, age unknown
+        cumbria('CUM-19-04', '92D', '2019-07-02T10:00:00Z', 'no', null, U), // drug possession: no victim
+        cumbria('CUM-19-05', '46', '2019-07-03T10:00:00Z', 'no', null, U), // shoplifting: a business victim
+      ]) await insertCrime(db, c);
+      r2019 = await computeReturn(db, { forceId: 'cumbria', year: 2019, countingRulesVersion: VERSION, generatedAt: GENERATED_AT });
+    });
+
+    it('table B counts offences, not children: a child groomed by two offenders appears twice', () => {
+      expect(r2019.tableB.summary).toEqual({ total: 2, rapes: 0, youngestAge: 13, modalAge: 13, underTen: 0 });
+      expect(r2019.tableB.countingUnit).toContain('not children');
+      expect(r2019.metadata.definitions.tableBCountingUnit).toContain('a child groomed by two offenders appears twice');
+    });
+
+    it("table C's unknown victim age counts only offences with a personal victim", () => {
+      expect(r2019.tableC.quality).toMatchObject({ counted: 5, unknownVictimAge: 1 });
     });
   });
 });

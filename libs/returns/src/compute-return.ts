@@ -10,6 +10,7 @@ import { queryReturnTables } from './queries/return-tables.query.js';
 import type { ForceYear, Queryable } from './queryable.js';
 import {
   COUNTING_UNIT,
+  TABLE_B_COUNTING_UNIT,
   type ForceReturnTables,
   type ReturnMetadata,
   type TableA,
@@ -32,7 +33,11 @@ export const RETURN_DEFINITIONS: Readonly<Record<string, string>> = {
   countedRecords:
     'Confirmed records recorded in the year. Drafts are not yet recorded crimes; transferred and cancelled records are removed from recorded crime and reported in table C.',
   childSexualOffence:
-    'An online-flagged sexual offence against a victim under 18 at the offence date; an unknown age is counted (as unknown) only on offence codes that exist for under-18 victims alone.',
+    'An online-flagged offence of a code counted in table B (by default the sexual offences group of the ONS offence hierarchy; 86/2 indecent images is in miscellaneous crimes against society and is not) against a victim under 18 at the offence date; an unknown age is counted (as unknown) only on offence codes that exist for under-18 victims alone.',
+  tableBCountingUnit:
+    'Table B counts offences, not children: one crime per victim per offence (HOCR Section D), so a child groomed by two offenders appears twice. Its cells and its youngest age, modal age and under-ten figures are counts of, and ages over, offences.',
+  unknownVictimAge:
+    'Counted records whose victim age is unknown, among offences with a personal victim only (the catalogue\'s personalVictim: not drug, weapons, public order or business offences).',
   timeliness: 'Recorded within 24 elapsed hours of the report (NCRS).',
   flagChange: "A change of the online flag between 'no' and 'yes' made during the year, whatever the record's own year.",
 };
@@ -66,7 +71,7 @@ export async function computeReturn(db: Queryable, input: ComputeReturnInput): P
     })),
   };
   const bRows = b.map(toTableBRow);
-  const tableB: TableB = { countingUnit: COUNTING_UNIT, rows: bRows, summary: summariseTableB(bRows) };
+  const tableB: TableB = { countingUnit: TABLE_B_COUNTING_UNIT, rows: bRows, summary: summariseTableB(bRows) };
   const tableC: TableC = {
     countingUnit: COUNTING_UNIT,
     quality: {
@@ -138,7 +143,7 @@ function metadata(m: ReturnMetadataRow, input: ComputeReturnInput): ReturnMetada
     },
     countingRulesVersion: input.countingRulesVersion,
     generatedAt: input.generatedAt.toISOString(),
-    countingUnits: { tableA: COUNTING_UNIT, tableB: COUNTING_UNIT, tableC: COUNTING_UNIT },
+    countingUnits: { tableA: COUNTING_UNIT, tableB: TABLE_B_COUNTING_UNIT, tableC: COUNTING_UNIT },
     definitions: { ...RETURN_DEFINITIONS },
     source: { recordCount: m.record_count, versionSum: m.version_sum, maxUpdatedAt: m.max_updated_at },
   };

@@ -5,9 +5,12 @@ import type { FlagChangeDirection } from './queries/flag-changes.query.js';
 
 export type { AgeBand, FlagChangeDirection };
 
-// HOCR Section D: the general counting unit. Table B counts crimes too; one crime per victim
-// means each B cell also counts victims.
+// HOCR Section D: the general counting unit.
 export const COUNTING_UNIT = 'crimes; one crime per victim';
+// Table B counts the same unit, which is offences, not children: one crime per victim PER OFFENCE, so a child
+// who is the victim of two offences (groomed by two offenders) is counted twice (issue 20 §4).
+export const TABLE_B_COUNTING_UNIT =
+  'offences (crimes; one crime per victim per offence), not children: a child victim of two offences is counted twice';
 
 export interface ReturnMetadata {
   force: { id: string; name: string };
@@ -59,12 +62,13 @@ export interface TableBRow {
   rapes: number;
 }
 
+// Over OFFENCES, not children (TABLE_B_COUNTING_UNIT): the age of the victim of each counted offence.
 export interface TableBSummary {
-  total: number;
-  rapes: number;
-  youngestAge: number | null; // among known ages
-  modalAge: number | null; // most frequent known age; ties go to the youngest
-  underTen: number; // known age 0-9
+  total: number; // offences
+  rapes: number; // offences
+  youngestAge: number | null; // the youngest victim age among the offences with a known age
+  modalAge: number | null; // the victim age with the most offences; ties go to the youngest
+  underTen: number; // offences against a victim of known age 0-9
 }
 
 export interface TableB {

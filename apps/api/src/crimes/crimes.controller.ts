@@ -175,7 +175,7 @@ export class CrimesController {
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeResponseDto })
   transfer(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
-    return this.removal.transfer(ctx, id, { ...dto, category: dto.category ?? 'C1' });
+    return this.removal.transfer(ctx, id, { ...dto, toForceId: dto.toForceId ?? null, toAuthorityId: dto.toAuthorityId ?? null, category: dto.category ?? 'C1' });
   }
 }
 

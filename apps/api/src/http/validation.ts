@@ -1,5 +1,7 @@
+import { normaliseOffenceCode } from '#libs/catalogue/core';
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 
 // Composite validators for repeated field shapes (style.md §8).
@@ -22,11 +24,14 @@ export const IsForceId = (optional = false) =>
     Matches(/^[a-z][a-z-]{1,39}$/, { message: '$property must be a force id such as "derbyshire"' }),
   );
 
+// Codes are taken as forces write them ('86/02', '19c') and stored in the catalogue's spelling ('86/2', '19C'),
+// so the database's reference check and the returns see one code. '.' is part of codes such as 4.10 and 37.1.
 export const IsOffenceCode = () =>
   applyDecorators(
-    ApiProperty({ example: '71/17', description: 'Home Office offence class / sub-code' }),
+    ApiProperty({ example: '71/17', description: "Home Office offence class / sub-code; zero-padded forms such as '86/02' are read as '86/2'" }),
+    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? normaliseOffenceCode(value) : value)),
     IsString(),
-    Matches(/^[0-9A-Za-z][0-9A-Za-z/_-]{0,15}$/, { message: '$property must be a Home Office offence code such as "19C" or "71/17"' }),
+    Matches(/^[0-9A-Za-z][0-9A-Za-z/._-]{0,15}$/, { message: '$property must be a Home Office offence code such as "19C", "71/17" or "4.10"' }),
   );
 
 export const IsReason = (description: string) =>

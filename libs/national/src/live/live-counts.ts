@@ -1,7 +1,7 @@
 // Folds the live cube (one row per force × dimensions) into each force's tables A, B and C, with the
 // definitions of the force return. Pure: the catalogue supplies offence names, groups and "rape".
 import type { Catalogue } from '#libs/catalogue';
-import { COUNTING_UNIT, summariseTableB, type TableCRemoval } from '#libs/returns';
+import { COUNTING_UNIT, summariseTableB, TABLE_B_COUNTING_UNIT, type TableCRemoval } from '#libs/returns';
 import { addRemoval, AGE_BANDS, buildTableA, byteOrder, percent, removalRows, tableBTemplate } from '../counts.js';
 import type { ForceCounts } from '../national.types.js';
 import type { LiveCubeRow, NationalFlagChangeRow } from './live-cube.query.js';
@@ -52,7 +52,7 @@ export function liveForceCounts(
     return {
       forceId,
       tableA: buildTableA(offenceCells),
-      tableB: { countingUnit: COUNTING_UNIT, rows: bRows, summary: summariseTableB(bRows) },
+      tableB: { countingUnit: TABLE_B_COUNTING_UNIT, rows: bRows, summary: summariseTableB(bRows) },
       tableC: {
         countingUnit: COUNTING_UNIT,
         quality: { ...q, pctRecordedWithin24h: percent(q.recordedWithin24h, q.counted) },

@@ -15,12 +15,13 @@ SELECT c.force_id,
        c.status,
        c.online_flag,
        -- Table B (child sexual offences, see child-sexual-offences.query.ts): confirmed, online-flagged,
-       -- a sexual offence, and a child: age < 18, or unknown on a code that exists only for children.
+       -- a code counted in table B (offences.table_b), and a child: age < 18, or unknown on a code that
+       -- exists only for children.
        -- The age at the offence date (R8); -1 = unknown. NULL = not in table B.
-       CASE WHEN c.status = 'confirmed' AND c.online_flag = 'yes' AND o.sexual_offence
+       CASE WHEN c.status = 'confirmed' AND c.online_flag = 'yes' AND o.table_b
                  AND (c.victim_age < 18 OR (c.victim_age IS NULL AND o.victim_age_max < 18))
             THEN COALESCE(c.victim_age, -1) END::int                               AS b_age,
-       CASE WHEN c.status = 'confirmed' AND c.online_flag = 'yes' AND o.sexual_offence
+       CASE WHEN c.status = 'confirmed' AND c.online_flag = 'yes' AND o.table_b
                  AND (c.victim_age < 18 OR (c.victim_age IS NULL AND o.victim_age_max < 18))
             THEN c.victim_sex END                                                  AS b_sex,
        c.cancellation_category                                                     AS category,
@@ -29,7 +30,8 @@ SELECT c.force_id,
        count(*)::int                                                               AS n,
        -- 24 elapsed hours, as quality.query.ts (R10).
        count(*) FILTER (WHERE c.recorded_at <= c.reported_at + interval '24 hours')::int AS within_24h,
-       count(*) FILTER (WHERE c.victim_age IS NULL)::int                           AS unknown_age,
+       -- Unknown victim ages only on offences with a personal victim (quality.query.ts, issue 20 §4).
+       count(*) FILTER (WHERE c.victim_age IS NULL AND o.personal_victim)::int     AS unknown_age,
        count(*) FILTER (WHERE c.victim_sex = 'unknown')::int                       AS unknown_sex,
        -- High-water mark (return-metadata.query.ts): every record of the force-year, any status.
        sum(c.version)::float8                                                      AS version_sum,

@@ -8,7 +8,7 @@ import {
   type CountTable, type DisclosureConfig, type PublishedTable, type ResolvedDisclosureConfig,
 } from '#libs/disclosure';
 import type { Catalogue } from '#libs/catalogue';
-import { COUNTING_UNIT, type TableB } from '#libs/returns';
+import { COUNTING_UNIT, TABLE_B_COUNTING_UNIT, type TableB } from '#libs/returns';
 import { coverageText } from '../coverage.js';
 import { sumCounts } from '../counts.js';
 import type { CoverageRow, ForceCounts } from '../national.types.js';
@@ -51,9 +51,11 @@ export function buildPublication(input: PublicationInput): PublicationContent {
   ];
   const joint = protectJointly(linked, linkedModel(counts), input.disclosure);
   const note = (extra: string) => `${extra} ${methodologyNote(cfg, COUNTING_UNIT)}`;
+  // The child sexual offence tables count offences, not children (issue 20 §4): say so on each.
+  const unitOf = (id: PublishedTableEntry['id']) => (id.startsWith('csa-') ? TABLE_B_COUNTING_UNIT : COUNTING_UNIT);
   const entry = (
     id: PublishedTableEntry['id'], title: string, rowDimension: string, columnDimension: string, rowKeys: string[], methodology: string,
-  ): PublishedTableEntry => fromJoint(joint.tables.get(id)!, linked.find((t) => t.id === id)!.count, { id, title, countingUnit: COUNTING_UNIT, coverage: national, methodologyNote: note(methodology), rowDimension, columnDimension, rowKeys, rowCoverage: null, notPublishedRows: [] });
+  ): PublishedTableEntry => fromJoint(joint.tables.get(id)!, linked.find((t) => t.id === id)!.count, { id, title, countingUnit: unitOf(id), coverage: national, methodologyNote: note(methodology), rowDimension, columnDimension, rowKeys, rowCoverage: null, notPublishedRows: [] });
   const forceFlag = entry('force-by-flag', 'Recorded crimes by force and online flag', 'force', 'online flag', counts.forceIds,
     `Recorded crimes (confirmed records of ${period.label}) by force and online flag, from each force's accepted return (${national.text}). "Online: child sexual offences": ${CSO}. Forces whose return is not in are listed as not received, never counted as 0.`);
   forceFlag.notPublishedRows = expected.filter((r) => !r.included).map((r) => ({ key: r.forceId, label: r.forceName, status: r.status }));

@@ -13,6 +13,8 @@ export function validAge(age: number | null, ctx: RuleContext): number | null {
 // rather than by exact value means every victimAgeMax in the catalogue is covered by one rule.
 export function checkVictimAgeMax(crime: CrimeFacts, ctx: RuleContext, band: { from: number; to: number }) {
   const offence = ctx.offence(crime.offenceCode);
+  // 86/2: the limit is on the child's age when the image was made, which the record does not hold; CF-AGE-008.
+  if (offence?.victimAgeAt === 'image') return null;
   const max = offence?.victimAgeMax ?? null;
   const age = validAge(crime.victimAge, ctx);
   if (max === null || max < band.from || max > band.to || age === null || age <= max) return null;

@@ -1,11 +1,13 @@
 import type { CrimeRule } from '../rule.js';
 
-// R9: offence start ≤ offence end ≤ reported ≤ recorded. A missing offence end means a single date.
+// R9: offence start ≤ offence end, and offence start ≤ reported ≤ recorded. A missing offence end means a
+// single date. The offence END may fall after the report: harassment, stalking, coercive control and grooming
+// often go on after the victim reports them; CF-DATE-009 warns about that instead (issue 20).
 export const dateOrderRule: CrimeRule = {
   code: 'CF-DATE-001',
   subject: 'crime',
   severity: 'block',
-  message: 'Dates out of order: offence start ≤ offence end ≤ reported ≤ recorded',
+  message: 'Dates out of order: offence start ≤ offence end, and offence start ≤ reported ≤ recorded',
   reference: 'HOCR "whether and when to record"; domain.md §14 R9',
   basis: 'INFERRED',
   fromYear: null,
@@ -16,21 +18,19 @@ export const dateOrderRule: CrimeRule = {
     const to = crime.offenceTo === null ? from : crime.offenceTo.getTime();
     const reported = crime.reportedAt.getTime();
     const recorded = crime.recordedAt.getTime();
-    if (from <= to && to <= reported && reported <= recorded) return null; // NaN fails every comparison
-    const chain: [string, Date][] = [
+    if (from <= to && from <= reported && reported <= recorded) return null; // NaN fails every comparison
+    const dates: [string, Date][] = [
       ['offenceFrom', crime.offenceFrom],
       ['offenceTo', crime.offenceTo ?? crime.offenceFrom],
       ['reportedAt', crime.reportedAt],
       ['recordedAt', crime.recordedAt],
     ];
-    const invalid = chain.filter(([, date]) => Number.isNaN(date.getTime())).map(([name]) => name);
+    const invalid = dates.filter(([, date]) => Number.isNaN(date.getTime())).map(([name]) => name);
     if (invalid.length > 0) return { message: `Invalid date: ${invalid.join(', ')}`, details: { invalid } };
     const outOfOrder: string[] = [];
-    for (let i = 1; i < chain.length; i++) {
-      const [before, earlier] = chain[i - 1];
-      const [after, later] = chain[i];
-      if (later.getTime() < earlier.getTime()) outOfOrder.push(`${before} > ${after}`);
-    }
+    if (to < from) outOfOrder.push('offenceFrom > offenceTo');
+    if (reported < from) outOfOrder.push('offenceFrom > reportedAt');
+    if (recorded < reported) outOfOrder.push('reportedAt > recordedAt');
     return outOfOrder.length > 0 ? { details: { outOfOrder } } : null;
   },
 };

@@ -1,3 +1,4 @@
+import { financialYearOf, formatFinancialYear } from '../financial-year.js';
 import type { CrimeRule } from '../rule.js';
 import { londonDate } from '../uk-time.js';
 
@@ -6,7 +7,9 @@ import { londonDate } from '../uk-time.js';
 // - commencedOn is compared with the LAST offence date (offenceTo, else offenceFrom): a course of
 //   conduct that runs past commencement includes acts that are offences under the new code.
 // - Codes without commencedOn take historic allegations "as if committed today" (domain.md §3.1),
-//   so only the recorded date is checked against the code table.
+//   so only the recorded date is checked against the code table. A year's records use the codes of that
+//   year (HOCR editions "with effect from April …"; 72 -> 106 when the Modern Slavery Act came into force):
+//   the message names the code, the recording year and the codes that took its place.
 export const offenceCodeInForceRule: CrimeRule = {
   code: 'CF-CODE-002',
   subject: 'crime',
@@ -28,19 +31,19 @@ export const offenceCodeInForceRule: CrimeRule = {
       };
     }
     const recordedDate = londonDate(crime.recordedAt);
+    if (recordedDate >= offence.validFrom && (offence.validTo === null || recordedDate <= offence.validTo)) return null;
+    const recordedYear = formatFinancialYear(financialYearOf(crime.recordedAt));
     if (recordedDate < offence.validFrom) {
       return {
-        message: `Offence code ${offence.code} is not in the code table before ${offence.validFrom}`,
-        details: { offenceCode: offence.code, recordedDate, validFrom: offence.validFrom },
+        message: `Offence code ${offence.code} is not in the code table for records made in ${recordedYear} (${recordedDate}): it applies from ${offence.validFrom}`,
+        details: { offenceCode: offence.code, recordedDate, recordedYear, validFrom: offence.validFrom },
       };
     }
-    if (offence.validTo !== null && recordedDate > offence.validTo) {
-      return {
-        message: `Offence code ${offence.code} was withdrawn after ${offence.validTo}; record under the current code`,
-        details: { offenceCode: offence.code, recordedDate, validTo: offence.validTo },
-      };
-    }
-    return null;
+    const instead = offence.replacedBy.length > 0 ? `record under ${offence.replacedBy.join(' or ')}` : 'record under the code then in force';
+    return {
+      message: `Offence code ${offence.code} is not in force for records made in ${recordedYear} (${recordedDate}): withdrawn after ${offence.validTo}; ${instead}`,
+      details: { offenceCode: offence.code, recordedDate, recordedYear, validTo: offence.validTo, replacedBy: [...offence.replacedBy] },
+    };
   },
 };
 

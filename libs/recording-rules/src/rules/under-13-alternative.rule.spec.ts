@@ -7,6 +7,9 @@ describe('CF-AGE-005: an under-16 code used for a child under 13 asks for confir
     ['19D, victim 13', { offenceCode: '19D', victimAge: 13 }, []],
     ['19D, victim 12', { offenceCode: '19D', victimAge: 12 }, ['CF-AGE-005']],
     ['71/17 (no alternative), victim 12', { victimAge: 12 }, []],
+    // Issue 20: 22A (SOA s.4) with a child under 13 prompts 21 (s.8), as 19D prompts 19E.
+    ['22A, victim 13', { offenceCode: '22A', victimAge: 13, suspectAge: 30 }, []],
+    ['22A, victim 12', { offenceCode: '22A', victimAge: 12, suspectAge: 30 }, ['CF-AGE-005']],
   ])('%s → %j', (_name, patch, expected) => {
     expect(codesOf(crimeFindings(patch))).toEqual(expected);
   });
@@ -16,5 +19,9 @@ describe('CF-AGE-005: an under-16 code used for a child under 13 asks for confir
     expect(findings[0]).toMatchObject({ severity: 'confirm', details: { suggestedCode: '19E' } });
     expect(findings[0].message).toContain('19E');
     expect(partitionFindings(findings, ['CF-AGE-005']).unacknowledged).toEqual([]);
+  });
+
+  it('suggests 21 for 22A with a child under 13', () => {
+    expect(crimeFindings({ offenceCode: '22A', victimAge: 12 })[0].details).toEqual({ offenceCode: '22A', suggestedCode: '21', victimAge: 12 });
   });
 });

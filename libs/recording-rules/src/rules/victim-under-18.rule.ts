@@ -1,7 +1,8 @@
 import type { CrimeRule } from '../rule.js';
 import { checkVictimAgeMax } from './age-checks.js';
 
-// R7: classes 71, 73, 86/2 and child-family 23 (catalogue victimAgeMax ≥ 16) need a child under 18.
+// R7: classes 71, 73 and child-family 23 (catalogue victimAgeMax ≥ 16) need a child under 18. 86/2 is left to
+// CF-AGE-008: its child's age is the age when the image was made, not at the offence date.
 export const victimUnder18Rule: CrimeRule = {
   code: 'CF-AGE-003',
   subject: 'crime',

@@ -1,7 +1,7 @@
 // Test support (NIBRS pre-certification style): ONE valid baseline record and a small fixture
 // catalogue, built inline so the rule tests do not depend on libs/catalogue data. Each rule spec
 // mutates the baseline to break exactly one rule. Fixture codes named '*-TEST' are not HO codes.
-import type { Force, OffenceDefinition } from '#libs/catalogue';
+import type { Force, InvestigatingAuthority, OffenceDefinition } from '#libs/catalogue';
 import { evaluateCancellation, evaluateCrime, evaluateReclassification } from '../registry.js';
 import type { CancellationFacts, CrimeFacts, ReclassificationFacts, RuleContext, RuleFinding } from '../rule.js';
 import { defaultRulesConfig, mergeRulesConfig, type RulesConfigOverride } from '../rules-config.js';
@@ -74,6 +74,12 @@ const offence = (o: Partial<OffenceDefinition> & Pick<OffenceDefinition, 'code' 
   validTo: null,
   status: 'CONFIRMED',
   source: 'test fixture',
+  replacedBy: [],
+  victimAgeAt: 'offence',
+  usuallyOnlineMethodKeywords: null,
+  impliedHateStrands: [],
+  tableB: o.sexualOffence ?? true,
+  personalVictim: true,
   ...o,
 });
 
@@ -83,11 +89,24 @@ export const FIXTURE_OFFENCES: OffenceDefinition[] = [
   offence({ code: '19D', name: 'Rape of a female child under 16', rape: true, victimAgeMax: 15, victimSex: 'female', under13Alternative: '19E' }),
   offence({ code: '19E', name: 'Rape of a female child under 13', rape: true, victimAgeMax: 12, victimSex: 'female' }),
   offence({ code: '17A', name: 'Sexual assault on a male aged 13 and over', victimAgeMin: 13, victimSex: 'male' }),
-  offence({ code: '86/2', name: 'Indecent photographs of children', group: 'misc crimes against society', sexualOffence: false, victimAgeMax: 17, usuallyOnline: true, validFrom: '1978-07-20' }),
+  offence({ code: '86/2', name: 'Indecent photographs of children', group: 'misc crimes against society', sexualOffence: false, victimAgeMax: 17, victimAgeAt: 'image', usuallyOnline: true, validFrom: '1978-07-20' }),
   offence({ code: '8L', name: 'Harassment', group: 'violence against the person', sexualOffence: false, validFrom: '1997-06-16' }),
   offence({ code: 'S13-TEST', name: 'Child sex offence committed by a person under 18', victimAgeMax: 15, offenderAgeMax: 17 }),
   offence({ code: 'NFIB-TEST', name: 'Fraud recorded by Action Fraud', group: 'fraud', sexualOffence: false, recordedBy: 'action_fraud', validFrom: '2000-01-01' }),
   offence({ code: 'OLD-TEST', name: 'Retired code', group: 'other', sexualOffence: false, validFrom: '2000-01-01', validTo: '2010-03-31' }),
+  // Dated catalogue (issue 20): the April 2017 burglary reclassification and 72 -> 106 on 31 July 2015.
+  offence({ code: '28A', name: 'Burglary in a dwelling', group: 'theft offences', sexualOffence: false, validFrom: '2002-04-01', validTo: '2017-03-31', replacedBy: ['28E'] }),
+  offence({ code: '28E', name: 'Burglary Residential', group: 'theft offences', sexualOffence: false, validFrom: '2017-04-01' }),
+  offence({ code: '72', name: 'Trafficking for sexual exploitation', validFrom: '2002-04-01', validTo: '2015-07-30', replacedBy: ['106'] }),
+  offence({ code: '106', name: 'Modern slavery', group: 'violence against the person', sexualOffence: false, validFrom: '2015-07-31' }),
+  offence({ code: '73', name: 'Abuse of position of trust of a sexual nature', victimAgeMax: 17, offenderAgeMin: 18 }),
+  offence({ code: '11A', name: 'Cruelty to children/young persons', group: 'violence against the person', sexualOffence: false, victimAgeMax: 15, offenderAgeMin: 16 }),
+  offence({ code: '13', name: 'Child abduction', group: 'violence against the person', sexualOffence: false, victimAgeMax: 15 }),
+  offence({ code: '21', name: 'Sexual activity involving a child under 13', victimAgeMax: 12 }),
+  offence({ code: '22A', name: 'Causing sexual activity without consent', under13Alternative: '21' }),
+  offence({ code: '8Q', name: 'Stalking', group: 'violence against the person', sexualOffence: false, usuallyOnline: true, usuallyOnlineMethodKeywords: ['message', 'social media'] }),
+  offence({ code: '8R', name: 'Malicious Communications', group: 'violence against the person', sexualOffence: false, usuallyOnline: true }),
+  offence({ code: '8M', name: 'Racially or religiously aggravated harassment', group: 'violence against the person', sexualOffence: false, impliedHateStrands: ['race', 'religion'] }),
 ];
 
 const force = (id: string, validFrom: string, validTo: string | null = null): Force => ({
@@ -100,10 +119,16 @@ export const FIXTURE_FORCES: Force[] = [
   force('merged-test', '1974-04-01', '2012-03-31'),
 ];
 
+export const FIXTURE_AUTHORITIES: InvestigatingAuthority[] = [
+  { id: 'police-scotland', name: 'Police Scotland', jurisdiction: 'Scotland', source: 'test fixture' },
+  { id: 'psni', name: 'Police Service of Northern Ireland', jurisdiction: 'Northern Ireland', source: 'test fixture' },
+];
+
 export function testContext(override: RulesConfigOverride = {}): RuleContext {
   return {
     offence: (code) => FIXTURE_OFFENCES.find((o) => o.code === code),
     force: (id) => FIXTURE_FORCES.find((f) => f.id === id),
+    authority: (id) => FIXTURE_AUTHORITIES.find((a) => a.id === id),
     config: mergeRulesConfig(defaultRulesConfig, override),
   };
 }

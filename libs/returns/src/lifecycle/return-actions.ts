@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '#libs/auth';
-import type { RuleContext } from '#libs/recording-rules';
+import { countingRulesEditionFor, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
 import { firstBlockingReturnRule, type ReturnFinding } from '../return-rules.js';
 import type { ForceReturnTables } from '../return-tables.js';
@@ -28,7 +28,7 @@ export async function returnStatus(
   const dependsOnData =
     allowedActions(actor, { ...base, dataChanged: true }).join() !== allowedActions(actor, { ...base, dataChanged: false }).join();
   let live = p.live;
-  const tables = async () => (live ??= await computeReturn(em, { forceId, year, countingRulesVersion: rules.config.countingRulesVersion, generatedAt: p.now }));
+  const tables = async () => (live ??= await computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, rules.config), generatedAt: p.now }));
   let dataChanged = false;
   if (dependsOnData) {
     const latest = await sql.selectRevision(em, forceId, year, null);

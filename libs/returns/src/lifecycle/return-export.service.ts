@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
-import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
+import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
 import { toCsv } from './export/csv.js';
 import { exportDocument, exportTables, EXPORT_TABLE_KEYS, type ExportSource, type ReturnExportDocument } from './export/export-document.js';
@@ -64,7 +64,7 @@ export class ReturnExportService {
       let tables;
       let source: ExportSource;
       if (revision === undefined) {
-        tables = await computeReturn(em, { forceId, year, countingRulesVersion: this.rules.config.countingRulesVersion, generatedAt: this.clock() });
+        tables = await computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, this.rules.config), generatedAt: this.clock() });
         source = { kind: 'draft', revision: null };
       } else {
         const snap = await this.revisions.snapshot(em, forceId, year, revision);

@@ -3,7 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
-import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
+import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { computeReturn } from '../compute-return.js';
 import { evaluateReturn, type ReturnFinding } from '../return-rules.js';
@@ -162,7 +162,7 @@ export class ReturnLifecycleService {
   }
 
   private compute(em: EntityManager, forceId: string, year: number, at: Date = this.clock()): Promise<ForceReturnTables> {
-    return computeReturn(em, { forceId, year, countingRulesVersion: this.rules.config.countingRulesVersion, generatedAt: at });
+    return computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, this.rules.config), generatedAt: at });
   }
 
   private evaluate(em: EntityManager, forceId: string, year: number, tables: ForceReturnTables): Promise<ReturnFinding[]> {

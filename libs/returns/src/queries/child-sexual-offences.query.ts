@@ -2,13 +2,14 @@ import type { ForceYear, Queryable } from '../queryable.js';
 import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return table B: online-flagged child sexual offences by victim age and sex (domain.md §4.1, §15
-// "core table B"). Counting unit: crimes, one crime per victim, so a cell also counts victims.
+// "core table B"). Counting unit: OFFENCES (crimes, one per victim per offence), not children: a child groomed
+// by two offenders is two crimes and appears twice (HOCR Section D; issue 20 §4).
 export const childSexualOffencesCte = `
 -- Table B: online-flagged child sexual offences by victim age × victim sex, from fy.
 -- A crime is in table B when it is
 --   * counted: status 'confirmed' in the force-year (as table A);
 --   * flagged online = 'yes';
---   * a sexual offence (offences.sexual_offence, the catalogue's "counts towards table B");
+--   * a code the catalogue counts in table B (offences.table_b; default: the ONS sexual offences group);
 --   * against a child at the offence date: victim_age is stored as the age at the offence
 --     date (R8), so victim_age < 18; or the age is unknown but the code itself exists only
 --     for children (victim_age_max < 18: 19E, 19H, 21, 88A, 71, ...). Those are children by
@@ -16,7 +17,7 @@ export const childSexualOffencesCte = `
 --     adults (19C, 22A, ...) cannot be placed and is left out; table C counts unknown ages.
 table_b AS (
   WITH child AS (
-    -- One row per candidate crime (fy.children), kept when its code is a sexual offence and the
+    -- One row per candidate crime (fy.children), kept when its code is counted in table B and the
     -- victim is a child: a known age under 18, or an unknown age on a children-only code.
     SELECT ch.age,
            ch.sex,
@@ -24,7 +25,7 @@ table_b AS (
     FROM fy f
     JOIN offences o ON o.code = f.offence_code
     CROSS JOIN LATERAL unnest(f.children) AS ch(age smallint, sex text)
-    WHERE o.sexual_offence
+    WHERE o.table_b
       AND (ch.age < 18 OR (ch.age IS NULL AND o.victim_age_max < 18))
   ),
   grid AS (

@@ -13,12 +13,15 @@ table_c_quality AS (
     COALESCE(sum(flag_yes + flag_no + flag_unknown), 0)::int                  AS counted,
     COALESCE(sum(within_24h), 0)::int                                         AS recorded_within_24h,
     round(100.0 * sum(within_24h) / NULLIF(sum(flag_yes + flag_no + flag_unknown), 0), 1)::float8 AS pct_recorded_within_24h,
-    COALESCE(sum(unknown_victim_age), 0)::int                                 AS unknown_victim_age,
+    -- Unknown victim ages only where the offence has a personal victim (offences.personal_victim): a drug
+    -- possession or a shoplifting has no victim age to be unknown (issue 20 §4).
+    COALESCE(sum(unknown_victim_age) FILTER (WHERE o.personal_victim), 0)::int AS unknown_victim_age,
     COALESCE(sum(unknown_victim_sex), 0)::int                                 AS unknown_victim_sex,
     COALESCE(sum(drafts), 0)::int                                             AS drafts,
     COALESCE(sum(drafts_unknown_flag), 0)::int                                AS drafts_unknown_flag,
-    COALESCE(sum(drafts_unknown_victim_age), 0)::int                          AS drafts_unknown_victim_age
+    COALESCE(sum(drafts_unknown_victim_age) FILTER (WHERE o.personal_victim), 0)::int AS drafts_unknown_victim_age
   FROM fy
+  JOIN offences o ON o.code = fy.offence_code
 )`;
 
 //   $1  force id

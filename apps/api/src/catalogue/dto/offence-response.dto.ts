@@ -24,4 +24,10 @@ export class OffenceResponseDto implements OffenceDefinition {
   @ApiProperty({ ...Nullable(String), format: 'date' }) validTo: string | null;
   @ApiProperty({ enum: SOURCE_STATUSES }) status: OffenceDefinition['status'];
   @ApiProperty() source: string;
+  @ApiProperty({ type: [String], description: 'the codes that replaced this one when it stopped (by recorded date)' }) replacedBy: string[];
+  @ApiProperty({ enum: ['offence', 'image'], description: "whose age the victim age limits read: at the offence date, or when an image was made (86/2)" }) victimAgeAt: OffenceDefinition['victimAgeAt'];
+  @ApiProperty({ type: [String], nullable: true, description: 'method words that make the offence usually online (CF-FLAG-003); null: usually online whatever the method' }) usuallyOnlineMethodKeywords: string[] | null;
+  @ApiProperty({ type: [String], description: 'hate strands the code implies (aggravated offences: CF-HATE-002)' }) impliedHateStrands: string[];
+  @ApiProperty({ description: "counted in a return's table B" }) tableB: boolean;
+  @ApiProperty({ description: 'has a personal victim (table C unknown victim age)' }) personalVictim: boolean;
 }

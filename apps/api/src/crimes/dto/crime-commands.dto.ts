@@ -41,8 +41,12 @@ export class CancelCrimeDto extends Versioned {
   @IsReason('additional verifiable information (AVI) that justifies the decision') justification: string;
 }
 
+// The receiver is a force (toForceId) or an investigating authority outside the 44 forces (toAuthorityId:
+// GET /catalogue/authorities), exactly one of them; CF-CANCEL-001 refuses neither or both.
 export class TransferCrimeDto extends Versioned {
-  @IsForceId() toForceId: string;
+  @IsForceId(true) toForceId?: string;
+  @ApiPropertyOptional({ example: 'police-scotland', description: 'investigating authority outside the 44 forces (HOCR Section I)' })
+  @IsOptional() @IsString() @Matches(/^[a-z][a-z-]{1,39}$/, { message: '$property must be an authority id such as "police-scotland"' }) toAuthorityId?: string;
   @ApiPropertyOptional({ example: 'C1', default: 'C1' }) @IsOptional() @IsString() category?: string;
   @IsReason('why the crime belongs to the other force') justification: string;
 }

@@ -22,7 +22,7 @@ export class CrimeFieldsDto {
   @ApiPropertyOptional({ type: 'integer', description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120, example: 14 })
   @nullable @IsInt() @Min(0) @Max(120) victimAge?: number | null;
   @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
-  @ApiPropertyOptional({ type: 'integer', description: 'suspect age, if known', nullable: true, minimum: 0, maximum: 120, example: 30 })
+  @ApiPropertyOptional({ type: 'integer', description: "suspect's age at the offence date, if known (often claimed or estimated online: an age outside the code's range asks for confirmation, CF-OFFENDER-001)", nullable: true, minimum: 0, maximum: 120, example: 30 })
   @nullable @IsInt() @Min(0) @Max(120) suspectAge?: number | null;
   @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() domesticAbuse?: boolean;
   @ApiPropertyOptional({ enum: HATE_STRANDS, isArray: true, example: [], description: 'perceived hostility strands; non-empty = hate crime' })

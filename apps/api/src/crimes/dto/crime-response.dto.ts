@@ -33,6 +33,7 @@ export class CrimeResponseDto implements CrimeView {
   @ApiProperty(DateTime(undefined, true)) cancelledAt: Date | null;
   @ApiProperty(Nullable(String)) cancelledBy: string | null;
   @ApiProperty(Nullable(String)) transferredToForceId: string | null;
+  @ApiProperty(Nullable(String, 'an investigating authority outside the 44 forces (Police Scotland, PSNI), for a transfer there')) transferredToAuthorityId: string | null;
   @ApiProperty({ example: 1, description: 'send it back on a change (optimistic locking)' }) version: number;
   @ApiProperty(DateTime()) createdAt: Date;
   @ApiProperty() createdBy: string;
