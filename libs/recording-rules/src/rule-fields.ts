@@ -10,7 +10,6 @@ export const CRIME_RULE_FIELDS: Readonly<Record<string, readonly (keyof CrimeFac
   'CF-FORCE-001': ['forceId', 'recordedAt'],
   'CF-DATE-001': ['reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo'],
   'CF-DATE-009': ['offenceTo', 'reportedAt'],
-  'CF-DATE-009': ['reportedAt', 'offenceTo', 'offenceCode'],
   'CF-TIME-001': ['reportedAt', 'recordedAt'],
   'CF-AGE-001': ['offenceCode', 'victimAge'],
   'CF-AGE-002': ['offenceCode', 'victimAge'],
@@ -19,7 +18,6 @@ export const CRIME_RULE_FIELDS: Readonly<Record<string, readonly (keyof CrimeFac
   'CF-AGE-005': ['offenceCode', 'victimAge'],
   'CF-AGE-006': ['victimAge', 'suspectAge'],
   'CF-AGE-007': ['offenceCode', 'victimAge'],
-  'CF-AGE-008': ['offenceCode', 'victimAge'],
   'CF-AGE-008': ['offenceCode', 'victimAge'],
   'CF-SEX-001': ['offenceCode', 'victimSex'],
   'CF-SEX-002': ['offenceCode', 'victimSex'],
@@ -30,7 +28,6 @@ export const CRIME_RULE_FIELDS: Readonly<Record<string, readonly (keyof CrimeFac
   'CF-DA-001': ['domesticAbuse', 'victimAge', 'suspectAge'],
   'CF-CSE-001': ['childSexualExploitation', 'childSexualAbuse', 'victimAge'],
   'CF-HATE-001': ['hateStrands'],
-  'CF-HATE-002': ['offenceCode', 'hateStrands'],
   'CF-HATE-002': ['offenceCode', 'hateStrands'],
 };
 
