@@ -19,23 +19,23 @@ export class CrimeAmendmentService {
   ) {}
 
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+    return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       assertLive(before);
       const changes = diff(before, input.changes, AMENDABLE_FIELDS);
-      if (Object.keys(changes).length === 0) return before; // nothing changed: no new version
+      if (Object.keys(changes).length === 0) return toView(before); // nothing changed: no new version
       const after = { ...before, ...input.changes };
       const outcome = this.rules.checkCrime(toRuleFacts(after), [...before.acknowledgedRules, ...input.acknowledge]);
       const patch: Partial<Crime> = { ...input.changes, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
       const saved = await this.store.update(em, before, patch, ctx.actor, 'amended', input.reason, changes);
       await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
-      return saved;
+      return toView(saved);
     });
-    return toView(crime);
   }
 
   async reclassify(ctx: RequestContext, id: string, input: ReclassifyCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+    return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       assertLive(before);
       this.rules.checkReclassification({ fromCode: before.offenceCode, toCode: input.offenceCode, reason: input.reason });
@@ -48,9 +48,8 @@ export class CrimeAmendmentService {
       };
       const saved = await this.store.update(em, before, patch, ctx.actor, 'reclassified', input.reason, diff(before, patch, ['offenceCode']));
       await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
-      return saved;
+      return toView(saved);
     });
-    return toView(crime);
   }
 }
 

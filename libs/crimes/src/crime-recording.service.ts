@@ -25,11 +25,12 @@ export class CrimeRecordingService {
     const { acknowledge, ...fields } = input;
     const outcome = this.rules.checkCrime(toRuleFacts({ ...fields } as Crime), acknowledge);
     const values: Partial<Crime> = { ...fields, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-    const created = await this.db
+    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+    return this.db
       .run(ctx.actor.forces, async (em) => {
         const crime = await this.store.insert(em, values, ctx.actor, diff({} as Crime, values, CREATED_FIELDS));
         await this.log.record(em, this.store.entry(ctx, 'collection', crime));
-        return crime;
+        return toView(crime);
       })
       .catch((e: unknown) => {
         if (e instanceof QueryFailedError && (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference') {
@@ -37,11 +38,10 @@ export class CrimeRecordingService {
         }
         throw e;
       });
-    return toView(created);
   }
 
   async confirm(ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+    return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       if (before.status !== 'draft') {
         throw new DomainError('INVALID_TRANSITION', `only a draft can be confirmed; this record is ${before.status}`);
@@ -53,8 +53,7 @@ export class CrimeRecordingService {
       const patch: Partial<Crime> = { status: 'confirmed', ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
       const after = await this.store.update(em, before, patch, ctx.actor, 'confirmed', null, diff(before, patch, ['status']));
       await this.log.record(em, this.store.entry(ctx, 'alteration', after));
-      return after;
+      return toView(after);
     });
-    return toView(crime);
   }
 }
