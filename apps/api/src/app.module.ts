@@ -17,6 +17,7 @@ import { NationalHttpModule } from './national/national-http.module.js';
 import { ReturnsHttpModule } from './returns/returns-http.module.js';
 import { HealthController } from './health/health.controller.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
+import { InputSafetyPipe } from './http/input-safety.pipe.js';
 import { RulesController } from './rules/rules.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -52,6 +53,8 @@ export class AppModule {
       controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
       providers: [
         ScopedDb,
+        // First: NUL characters and deep nesting are refused before the ValidationPipe recurses over the input.
+        { provide: APP_PIPE, useClass: InputSafetyPipe },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

@@ -1,0 +1,165 @@
+// Regression tests for issue #18 (hostile input must never answer 5xx, nor leak). Records live in Cheshire, which no
+// other spec uses, so lists and counts here see only this file's data.
+import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
+import request from 'supertest';
+import type { App } from 'supertest/types.js';
+import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { crimeBody } from './factories/crime.factory.js';
+import { loginAs, type Headers } from './factories/identity.js';
+
+const FORCE = 'cheshire';
+const at = (iso: string) => ({ reportedAt: iso, recordedAt: iso, offenceFrom: iso, offenceTo: null });
+
+describe('hardening (issue #18)', () => {
+  let app: INestApplication<App>;
+  let owner: pg.Client;
+  let registrar: Headers, auditor: Headers;
+  const http = () => request(app.getHttpServer());
+  const body = (overrides: Record<string, unknown> = {}) => crimeBody({ forceId: FORCE, ...overrides });
+  const count = async (table: string) => Number((await owner.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
+  const snapshot = async () => ({ crimes: await count('crimes'), history: await count('crime_history'), log: await count('access_log') });
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    owner = new pg.Client({ connectionString: testDatabaseUrl() });
+    await owner.connect();
+    registrar = await loginAs(app, ['registrar'], [FORCE], 'reg-cheshire');
+    auditor = await loginAs(app, ['auditor'], [FORCE], 'auditor-cheshire');
+  });
+  afterAll(async () => {
+    await owner.end();
+    await app.close();
+  });
+
+  describe('finding 1: dates out of range are refused before anything is written', () => {
+    it.each([
+      ['recorded in 9999', at('9999-12-31T23:59:59Z')],
+      ['recorded tomorrow', at(new Date(Date.now() + 86_400_000).toISOString())],
+      ['recorded before the flag began (March 2015)', { ...at('2015-03-20T10:00:00Z'), offenceCode: '8L', victimAge: 30, suspectAge: null }],
+    ])('POST /crimes %s: 422 CF-DATE-002, nothing stored or logged', async (_, dates) => {
+      const before = await snapshot();
+      const res = await http().post('/crimes').set(registrar).send(body(dates)).expect(422);
+      expect(res.body.details.ruleCodes).toContain('CF-DATE-002');
+      expect(await snapshot()).toEqual(before);
+      await http().get('/crimes').query({ force: FORCE }).set(registrar).expect(200);
+    });
+
+    it('PATCH /crimes/:id to 9999: 422, the record unchanged', async () => {
+      const created = await http().post('/crimes').set(registrar).send(body()).expect(201);
+      const res = await http().patch(`/crimes/${created.body.id}`).set(registrar)
+        .send({ version: 1, reason: 'typo', recordedAt: '9999-12-31T23:59:59Z' }).expect(422);
+      expect(res.body.details.ruleCodes).toContain('CF-DATE-002');
+      const got = await http().get(`/crimes/${created.body.id}`).set(registrar).expect(200);
+      expect([got.body.version, got.body.recordedAt]).toEqual([1, '2018-05-01T12:00:00.000Z']);
+    });
+
+    it('POST /imports with a row in 9999: the row is rejected with CF-DATE-002, nothing loaded', async () => {
+      const before = await snapshot();
+      const csv = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status\r\n'
+        + `HARD-FUT-1,${FORCE},8L,9999-12-31T23:00:00Z,9999-12-31T23:59:59Z,9999-12-30,,Y,messages,34,female,confirmed\r\n`;
+      const res = await http().post('/imports').set(registrar).set('content-type', 'text/csv').send(csv).expect(422);
+      expect(res.body.details.import.counts).toMatchObject({ read: 1, rejected: 1, inserted: 0 });
+      const report = await http().get(`/imports/${res.body.details.import.id}/report`).set(registrar).expect(200);
+      expect(report.text).toContain('CF-DATE-002');
+      expect((await snapshot()).crimes).toBe(before.crimes);
+    });
+
+    it.each(['/crimes', '/audit/completeness', '/audit/under-use'])('GET %s?year=9999-00 is a 400, not a 500', async (path) => {
+      const res = await http().get(path).query({ year: '9999-00' }).set(path === '/crimes' ? registrar : auditor).expect(400);
+      expect(res.body.message).toContain("Invalid financial year '9999-00'");
+    });
+
+    it('a stored record dated 9999 (older data, or a rule switched off) still lists and reads', async () => {
+      const ref = `HARD-LEGACY-${Date.now()}`;
+      const { rows } = await owner.query<{ id: string }>(
+        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, online_method,
+           victim_age, victim_sex, domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings, created_by, updated_by)
+         VALUES ($1, $2, '8L', '9999-12-31T20:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T10:00:00Z', 'no', NULL, 30, 'female', false, '{}', false, false,
+           'confirmed', '{}', 'test', 'test') RETURNING id`, [FORCE, ref]);
+      try {
+        const list = await http().get('/crimes').query({ force: FORCE, limit: 200 }).set(registrar).expect(200);
+        expect(list.body.items.find((c: { id: string }) => c.id === rows[0].id)).toMatchObject({ financialYear: '9999-00' });
+        const got = await http().get(`/crimes/${rows[0].id}`).set(registrar).expect(200);
+        expect(got.body).toMatchObject({ crimeReference: ref, financialYear: '9999-00' });
+      } finally {
+        await owner.query(`DELETE FROM crimes WHERE id = $1`, [rows[0].id]);
+      }
+    });
+  });
+
+  describe('finding 2: NUL characters are refused at the edge with a 400', () => {
+    it.each([
+      ['onlineMethod', { onlineMethod: 'a\0b' }, 'body.onlineMethod'],
+      ['crimeReference', { crimeReference: 'HARD\0NUL' }, 'body.crimeReference'],
+      ['a field name', { 'online\0Method': 'x' }, 'a field name in body'],
+      ['an acknowledged code', { acknowledge: ['CF-\0'] }, 'body.acknowledge[0]'],
+    ])('POST /crimes with NUL in %s', async (_, overrides, where) => {
+      const before = await snapshot();
+      const res = await http().post('/crimes').set(registrar).send(body(overrides)).expect(400);
+      expect(res.body).toMatchObject({ code: 'INVALID_INPUT', message: `${where} contains a NUL character (U+0000), which is not allowed` });
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('PATCH /crimes/:id with NUL in the reason', async () => {
+      const created = await http().post('/crimes').set(registrar).send(body()).expect(201);
+      const res = await http().patch(`/crimes/${created.body.id}`).set(registrar)
+        .send({ version: 1, reason: 'x\0y', victimAge: 13 }).expect(400);
+      expect(res.body.message).toBe('body.reason contains a NUL character (U+0000), which is not allowed');
+    });
+
+    it('GET /crimes?offence=a%00b and GET /access-log?user=a%00b', async () => {
+      const crimes = await http().get('/crimes?offence=a%00b').set(registrar).expect(400);
+      expect(crimes.body.message).toBe('query.offence contains a NUL character (U+0000), which is not allowed');
+      const log = await http().get('/access-log?user=a%00b').set(auditor).expect(400);
+      expect(log.body.message).toBe('query.user contains a NUL character (U+0000), which is not allowed');
+    });
+
+    it('POST /auth/login with NUL in the username (unauthenticated)', async () => {
+      const res = await http().post('/auth/login').send({ username: 'admin\0', password: 'x' }).expect(400);
+      expect(res.body.message).toContain('without NUL characters');
+    });
+
+    it('POST /imports with a NUL byte in a CSV field: IMP-FILE-007, nothing loaded', async () => {
+      const before = await snapshot();
+      const csv = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status\r\n'
+        + `HARD-NUL-1,${FORCE},8L,2018-06-01T10:00:00Z,2018-06-01T12:00:00Z,2018-05-30,,Y,mess\0ages,34,female,confirmed\r\n`;
+      const res = await http().post('/imports').set(registrar).set('content-type', 'text/csv').send(csv).expect(400);
+      expect(res.body.details.code).toBe('IMP-FILE-007');
+      expect((await snapshot()).crimes).toBe(before.crimes);
+    });
+
+    it('POST /imports with \\u0000 in an NDJSON value: row error IMP-FIELD-014, nothing loaded', async () => {
+      const line = { crime_reference: 'HARD-NUL-2', force_id: FORCE, offence_code: '8L', reported_at: '2018-06-01T10:00:00Z', recorded_at: '2018-06-01T12:00:00Z',
+        offence_from: '2018-05-30', offence_to: null, online_flag: 'yes', online_method: 'mess\0ages', victim_age: 34, victim_sex: 'female', status: 'confirmed' };
+      const res = await http().post('/imports').set(registrar).set('content-type', 'application/x-ndjson').send(`${JSON.stringify(line)}\n`).expect(422);
+      const report = await http().get(`/imports/${res.body.details.import.id}/report`).set(registrar).expect(200);
+      expect(report.text).toContain('IMP-FIELD-014');
+    });
+  });
+
+  describe('finding 3: deep nesting is refused before transformation', () => {
+    const deep = (levels: number) => `${'{"a":'.repeat(levels)}1${'}'.repeat(levels)}`;
+    const deepArray = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
+
+    // The login route reads its body in passport-local, which takes an object for a missing value: 401, as for none.
+    it.each([
+      ['POST /crimes', '/crimes', 400],
+      ['POST /auth/refresh', '/auth/refresh', 400],
+      ['POST /auth/login', '/auth/login', 401],
+      ['POST /audits', '/audits', 400],
+    ] as const)('%s with 10,000 levels is a %i', async (_, path, status) => {
+      for (const text of [`{"username":${deep(10_000)},"password":"x"}`, `{"username":${deepArray(10_000)},"password":"x"}`]) {
+        const res = await http().post(path).set(path.startsWith('/auth') ? {} : path === '/audits' ? auditor : registrar).set('content-type', 'application/json').send(text);
+        expect(res.status).toBe(status);
+      }
+    });
+
+    it('names the limit, and a body within it goes on to ordinary validation', async () => {
+      const res = await http().post('/crimes').set(registrar).set('content-type', 'application/json').send(`{"x":${deep(10_000)}}`).expect(400);
+      expect(res.body).toMatchObject({ code: 'INVALID_INPUT', message: 'body is nested more than 32 levels deep', details: { maxDepth: 32 } });
+      const shallow = await http().post('/crimes').set(registrar).set('content-type', 'application/json').send(`{"x":${deep(20)}}`).expect(400);
+      expect(shallow.body.code).toBe('BAD_REQUEST'); // class-validator: property x should not exist
+    });
+  });
+});
