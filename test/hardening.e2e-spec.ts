@@ -1,6 +1,7 @@
 // Regression tests for issue #18 (hostile input must never answer 5xx, nor leak). Records live in Cheshire, which no
 // other spec uses, so lists and counts here see only this file's data.
 import type { INestApplication } from '@nestjs/common';
+import crypto from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
@@ -135,6 +136,76 @@ describe('hardening (issue #18)', () => {
       const res = await http().post('/imports').set(registrar).set('content-type', 'application/x-ndjson').send(`${JSON.stringify(line)}\n`).expect(422);
       const report = await http().get(`/imports/${res.body.details.import.id}/report`).set(registrar).expect(200);
       expect(report.text).toContain('IMP-FIELD-014');
+    });
+  });
+
+  describe('finding 4: the access log is scoped to the reader\'s forces, entries and record ids', () => {
+    type Entry = { seq: string; userId: string; forceIds: string[]; recordIds: string[]; recordIdsWithheld: number; recordCount: number };
+    const entries = async (as: Headers, query: Record<string, string>) =>
+      (await http().get('/access-log').query({ limit: '1000', ...query }).set(as).expect(200)).body as Entry[];
+
+    it('shows a force auditor the entries naming their forces, with only their records; a national auditor everything', async () => {
+      const both = await loginAs(app, ['registrar'], [FORCE, 'durham'], 'reg-cheshire-durham');
+      const durhamAuditor = await loginAs(app, ['auditor'], ['durham'], 'auditor-durham');
+      const national = await loginAs(app, ['auditor'], 'all', 'auditor-national');
+      const stamp = Date.now();
+      const csv = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status\r\n'
+        + [`HARD-LOG-C1-${stamp},${FORCE}`, `HARD-LOG-C2-${stamp},${FORCE}`, `HARD-LOG-D1-${stamp},durham`]
+          .map((ref) => `${ref},8L,2018-06-01T10:00:00Z,2018-06-01T12:00:00Z,2018-05-30,,Y,messages,34,female,confirmed`).join('\r\n') + '\r\n';
+      await http().post('/imports').set(both).set('content-type', 'text/csv').send(csv).expect(201);
+      const ids = async (force: string) => (await owner.query(`SELECT id FROM crimes WHERE crime_reference LIKE $1 AND force_id = $2 ORDER BY id`, [`HARD-LOG-%-${stamp}`, force])).rows.map((r: { id: string }) => r.id);
+      const [cheshireIds, durhamIds] = [await ids(FORCE), await ids('durham')];
+      const user = (await owner.query(`SELECT user_id FROM access_log WHERE action = 'collection' AND record_ids @> $1::uuid[]`, [durhamIds])).rows[0].user_id as string;
+
+      const seen = (list: Entry[]) => list.filter((e) => e.recordCount === 3).map((e) => [e.forceIds, [...e.recordIds].sort(), e.recordIdsWithheld]);
+      expect(seen(await entries(national, { user }))).toEqual([[[FORCE, 'durham'], [...cheshireIds, ...durhamIds].sort(), 0]]);
+      expect(seen(await entries(auditor, { user }))).toEqual([[[FORCE, 'durham'], cheshireIds, 1]]);
+      expect(seen(await entries(durhamAuditor, { user }))).toEqual([[[FORCE, 'durham'], durhamIds, 2]]);
+    });
+
+    it('does not answer a force auditor who filters by another force\'s record', async () => {
+      const national = await loginAs(app, ['auditor'], 'all', 'auditor-national');
+      const durhamRegistrar = await loginAs(app, ['registrar'], ['durham'], 'reg-durham');
+      const other = await http().post('/crimes').set(durhamRegistrar).send(crimeBody({ forceId: 'durham' })).expect(201);
+      expect(await entries(auditor, { record: other.body.id })).toEqual([]);
+      expect((await entries(national, { record: other.body.id })).map((e) => e.recordIds)).toEqual([[other.body.id]]);
+    });
+
+    it('shows entries that name no force (national and system events) only to a national auditor', async () => {
+      const userId = `hard-no-force-${Date.now()}`;
+      await owner.query(`INSERT INTO access_log (user_id, action, force_ids, route, record_ids, record_count) VALUES ($1, 'combination', '{}', 'spec', '{}', 0)`, [userId]);
+      const national = await loginAs(app, ['auditor'], 'all', 'auditor-national');
+      expect(await entries(auditor, { user: userId })).toEqual([]);
+      expect((await entries(national, { user: userId })).map((e) => e.forceIds)).toEqual([[]]);
+    });
+  });
+
+  describe('finding 5: a client-chosen import id cannot reveal anyone else\'s', () => {
+    const csv = (ref: string, force: string) => 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status\r\n'
+      + `${ref},${force},8L,2018-06-01T10:00:00Z,2018-06-01T12:00:00Z,2018-05-30,,Y,messages,34,female,confirmed\r\n`;
+    const upload = (as: Headers, force: string, importId: string) =>
+      http().post('/imports').query({ mode: 'dry_run' }).set(as).set('x-import-id', importId).set('content-type', 'text/csv').send(csv(`HARD-IMPID-${Date.now()}`, force));
+
+    it('namespaces X-Import-Id by user: no conflict with another force\'s import, 400 on reusing one\'s own, polling by the chosen id', async () => {
+      const other = await loginAs(app, ['registrar'], ['durham'], 'reg-durham');
+      const chosen = crypto.randomUUID();
+      const mine = await upload(registrar, FORCE, chosen).expect(201);
+      expect(mine.body.id).not.toBe(chosen);
+      expect((await http().get(`/imports/${chosen}`).set(registrar).expect(200)).body.id).toBe(mine.body.id);
+      expect((await http().get(`/imports/${mine.body.id}`).set(registrar).expect(200)).body.id).toBe(mine.body.id);
+
+      // Another force's registrar sending the same chosen id, or the stored id itself, starts an import of their own.
+      const theirs = await upload(other, 'durham', chosen).expect(201);
+      const again = await upload(other, 'durham', mine.body.id).expect(201);
+      expect(new Set([mine.body.id, theirs.body.id, again.body.id]).size).toBe(3);
+      expect((await http().get(`/imports/${chosen}`).set(other).expect(200)).body.id).toBe(theirs.body.id);
+      // The stored id, asked by the other user, is their own chosen id: it names their import, never mine.
+      expect((await http().get(`/imports/${mine.body.id}`).set(other).expect(200)).body.id).toBe(again.body.id);
+      await http().get(`/imports/${mine.body.id}`).set(await loginAs(app, ['registrar'], ['durham'], 'reg-durham')).expect(404);
+
+      const reused = await upload(registrar, FORCE, chosen).expect(400);
+      expect(reused.body).toMatchObject({ code: 'INVALID_INPUT', message: 'X-Import-Id is already used by one of your imports: send a new UUID' });
+      expect(JSON.stringify(reused.body)).not.toContain('pk_imports');
     });
   });
 

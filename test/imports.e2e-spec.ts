@@ -214,11 +214,11 @@ describe('bulk import', () => {
     const file = join(dir, 'big.csv');
     const rows = 60000;
     const out = createWriteStream(file);
-    await writeDemoCsv(generateDemoCrimes({ year: 2012, records: rows, seed: 'kill-test' }), out);
+    await writeDemoCsv(generateDemoCrimes({ year: 2024, records: rows, seed: 'kill-test' }), out);
     await new Promise((r) => out.end(r));
     const env = { ...process.env, DATABASE_URL: testDatabaseUrl() };
     const cli = (args: string[]) => spawn(process.execPath, ['dist/apps/api/src/cli.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const demoRows = async () => Number((await owner.query(`SELECT count(*) FROM crimes WHERE crime_reference LIKE 'DEMO-%-2012-%'`)).rows[0].count);
+    const demoRows = async () => Number((await owner.query(`SELECT count(*) FROM crimes WHERE crime_reference LIKE 'DEMO-%-2024-%'`)).rows[0].count);
     expect(await demoRows()).toBe(0);
     const child = cli(['import', file]);
     // Kill it once it has streamed part of the file into its transaction.

@@ -10,6 +10,7 @@ export const FILE_ERRORS = {
   'IMP-FILE-005': 'record or field over the size limit',
   'IMP-FILE-006': 'malformed NDJSON line',
   'IMP-FILE-007': 'NUL byte in the file',
+  'IMP-FILE-008': 'CSV lines end with CR alone',
 } as const;
 export type FileErrorCode = keyof typeof FILE_ERRORS;
 

@@ -220,6 +220,15 @@ describe('parseCrimes', () => {
       expect(error.message).toContain('UTF-16');
     });
 
+    it('IMP-FILE-008 for a file whose lines end with CR alone, whatever the chunk boundaries', async () => {
+      const text = csvText(twoRows).replaceAll('\r\n', '\r');
+      for (const size of [1, 7, 1 << 16]) {
+        const error = await fileError(text, 'csv', size);
+        expect([error.code, error.details]).toEqual(['IMP-FILE-008', { line: 1 }]);
+      }
+      expect((await parseAll(csvText(twoRows).replaceAll('\r\n', '\n'))).map((r) => r.errors)).toEqual([[], []]); // LF alone is fine
+    });
+
     it('IMP-FILE-003 names UTF-16 when the file starts with its BOM', async () => {
       const error = await fileError(Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('crime_reference', 'utf16le')]));
       expect(error.message).toContain('UTF-16');

@@ -28,7 +28,7 @@ export class ImportsController {
   ) {}
 
   // The body is streamed straight into the parser: never buffered whole. Send X-Import-Id (a UUID) to poll
-  // GET /imports/:id while the upload runs.
+  // GET /imports/:id while the upload runs; the import's own id (in the answer) is derived from it and the user.
   @Post()
   @HttpCode(201)
   @Roles('registrar', 'force_crime_registrar')
@@ -44,7 +44,7 @@ export class ImportsController {
     if (id !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
       throw new DomainError('INVALID_INPUT', 'X-Import-Id must be a UUID');
     }
-    return this.imports.run(ctx, req, { id, format, mode: q.mode ?? 'all_or_nothing', fileName: req.header('x-file-name') ?? null });
+    return this.imports.run(ctx, req, { clientId: id, format, mode: q.mode ?? 'all_or_nothing', fileName: req.header('x-file-name') ?? null });
   }
 
   @Get(':id')

@@ -3,7 +3,7 @@ import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import { reportCsvLines } from '../report.js';
-import { ImportJobs, type ImportJobView, type RejectionView } from './import-jobs.js';
+import { ImportJobs, importIdFor, type ImportJobView, type RejectionView } from './import-jobs.js';
 
 // Who may see an import: its creator, or a caller whose scope covers every force the import was allowed to touch.
 // Others get 404, so imports of other forces do not reveal themselves.
@@ -15,12 +15,16 @@ export class ImportReports {
     private readonly log: AccessLogService,
   ) {}
 
+  // By its id, or by the X-Import-Id its creator chose (importIdFor), so an upload can be polled while it runs.
   async visibleJob(ctx: RequestContext, id: string): Promise<ImportJobView> {
-    const job = await this.jobs.get(id);
     const { forces } = ctx.actor;
-    const covers = job && (job.createdBy === ctx.actor.userId || forces === 'all' || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f))));
-    if (!job || !covers) throw new DomainError('NOT_FOUND', `import ${id} not found`);
-    return job;
+    const covers = (job: ImportJobView | undefined): job is ImportJobView =>
+      !!job && (job.createdBy === ctx.actor.userId || forces === 'all' || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f))));
+    const job = await this.jobs.get(id);
+    if (covers(job)) return job;
+    const own = await this.jobs.get(importIdFor(ctx.actor.userId, id));
+    if (covers(own)) return own;
+    throw new DomainError('NOT_FOUND', `import ${id} not found`);
   }
 
   // The report names crime references: reading it is a consultation of record-level data.
