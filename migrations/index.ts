@@ -9,6 +9,7 @@ import { TimeOrderedCrimeIds1780000008000 } from './1780000008000-TimeOrderedCri
 import { AccessLogRecordDigest1780000009000 } from './1780000009000-AccessLogRecordDigest.js';
 import { HashedReferenceCheck1780000010000 } from './1780000010000-HashedReferenceCheck.js';
 import { ImportCollectionsByImportId1780000011000 } from './1780000011000-ImportCollectionsByImportId.js';
+import { LoginThrottle1780000018000 } from './1780000018000-LoginThrottle.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -23,4 +24,5 @@ export const ALL_MIGRATIONS = [
   AccessLogRecordDigest1780000009000,
   HashedReferenceCheck1780000010000,
   ImportCollectionsByImportId1780000011000,
+  LoginThrottle1780000018000,
 ];

@@ -2,9 +2,11 @@
 // other spec uses, so lists and counts here see only this file's data.
 import type { INestApplication } from '@nestjs/common';
 import crypto from 'node:crypto';
+import nodeHttp from 'node:http';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
+import { UsersService, type Role } from '#libs/auth';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, type Headers } from './factories/identity.js';
@@ -206,6 +208,80 @@ describe('hardening (issue #18)', () => {
       const reused = await upload(registrar, FORCE, chosen).expect(400);
       expect(reused.body).toMatchObject({ code: 'INVALID_INPUT', message: 'X-Import-Id is already used by one of your imports: send a new UUID' });
       expect(JSON.stringify(reused.body)).not.toContain('pk_imports');
+    });
+  });
+
+  describe('finding 9: login throttling is atomic, takes the same time, and a guesser slows only their own source', () => {
+    let port = 0;
+    const loginFrom = (source: string, username: string, password: string): Promise<{ status: number; ms: number }> =>
+      new Promise((resolve, reject) => {
+        const payload = JSON.stringify({ username, password });
+        const started = process.hrtime.bigint();
+        const req = nodeHttp.request({ host: '127.0.0.1', port, localAddress: source, method: 'POST', path: '/auth/login',
+          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+        });
+        req.on('error', reject);
+        req.end(payload);
+      });
+    const newUser = async (roles: Role[] = ['registrar']) => {
+      const username = `hard-login-${crypto.randomUUID().slice(0, 8)}`;
+      const password = crypto.randomBytes(16).toString('base64url');
+      const user = await app.get(UsersService).create('test', { username, displayName: username, password, roles, forceIds: roles.includes('admin') ? [] : [FORCE], allForces: false }, () => true);
+      return { id: user.id, username, password };
+    };
+    const failuresCounted = async (username: string, source: string) =>
+      Number((await owner.query(`SELECT failures FROM login_throttle WHERE key = sha256(convert_to('source' || chr(10) || $1 || chr(10) || $2, 'UTF8'))`, [username, source])).rows[0]?.failures ?? 0);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+    beforeAll(async () => {
+      const server = app.getHttpServer() as unknown as import('node:http').Server;
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      port = (server.address() as import('node:net').AddressInfo).port;
+    });
+
+    it('checks exactly the allowance of 12 parallel wrong passwords, and then refuses the right one', async () => {
+      const u = await newUser();
+      const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => loginFrom('127.0.0.1', u.username, `wrong-${i}`)));
+      expect(burst.every((r) => r.status === 401)).toBe(true);
+      expect(await failuresCounted(u.username, '127.0.0.1')).toBe(5);
+      expect((await loginFrom('127.0.0.1', u.username, u.password)).status).toBe(401);
+    });
+
+    it('refuses the right password sent inside a burst after the allowance is used up', async () => {
+      const u = await newUser();
+      await Promise.all(Array.from({ length: 5 }, (_, i) => loginFrom('127.0.0.1', u.username, `wrong-${i}`)));
+      const burst = await Promise.all([
+        ...Array.from({ length: 5 }, (_, i) => loginFrom('127.0.0.1', u.username, `again-${i}`)),
+        loginFrom('127.0.0.1', u.username, u.password),
+      ]);
+      expect(burst.map((r) => r.status)).toEqual(Array(6).fill(401));
+      expect(await failuresCounted(u.username, '127.0.0.1')).toBe(5);
+    });
+
+    it("does not let a guesser elsewhere lock an administrator out; a new password ends the account's delays", async () => {
+      const admin = await newUser(['admin']);
+      for (let i = 0; i < 6; i++) expect((await loginFrom('127.0.0.2', admin.username, `guess-${i}`)).status).toBe(401);
+      expect((await loginFrom('127.0.0.2', admin.username, admin.password)).status).toBe(401); // the guesser's source waits
+      expect((await loginFrom('127.0.0.1', admin.username, admin.password)).status).toBe(200); // the owner's does not
+      expect((await loginFrom('127.0.0.3', admin.username, 'wrong')).status).toBe(401);
+      const reset = crypto.randomBytes(16).toString('base64url');
+      await app.get(UsersService).update(admin.id, { password: reset }, () => true);
+      expect((await loginFrom('127.0.0.2', admin.username, reset)).status).toBe(200);
+    });
+
+    it('answers a throttled attempt in about the time of a checked one (no fast path to time)', async () => {
+      const u = await newUser();
+      const checked: number[] = [];
+      for (let i = 0; i < 5; i++) checked.push((await loginFrom('127.0.0.1', u.username, `wrong-${i}`)).ms);
+      const throttled: number[] = [];
+      for (let i = 0; i < 3; i++) throttled.push((await loginFrom('127.0.0.1', u.username, i === 1 ? u.password : `more-${i}`)).ms);
+      const unknown: number[] = [];
+      for (let i = 0; i < 3; i++) unknown.push((await loginFrom('127.0.0.1', `hard-nobody-${crypto.randomUUID()}`, 'whatever')).ms);
+      // Before: 5-18 ms throttled against 300-900 ms checked. Each now verifies one argon2 hash.
+      expect(median(throttled)).toBeGreaterThan(0.4 * median(checked));
+      expect(median(unknown)).toBeGreaterThan(0.4 * median(checked));
     });
   });
 

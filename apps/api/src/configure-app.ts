@@ -12,7 +12,7 @@ export interface HttpOptions {
 export function configureApp(app: INestApplication, opts: HttpOptions = { authRequestsPerMinute: 10 }): void {
   app.use(requestId);
   app.use(helmet());
-  // Slows password guessing from one client; the per-account lockout stops it across clients.
+  // Slows password guessing from one client; the login throttle (libs/auth login-throttle.ts) stops it across clients.
   const limiter = rateLimit({
     windowMs: 60_000,
     limit: opts.authRequestsPerMinute,
