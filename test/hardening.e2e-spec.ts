@@ -118,6 +118,12 @@ describe('hardening (issue #18)', () => {
       expect(log.body.message).toBe('query.user contains a NUL character (U+0000), which is not allowed');
     });
 
+    // Found by the hostile-input suite: IsISO8601 takes week dates, which Date cannot read.
+    it('GET /access-log?from=2016-W01 is a 400, not an invalid date sent to PostgreSQL', async () => {
+      const res = await http().get('/access-log').query({ from: '2016-W01' }).set(auditor).expect(400);
+      expect(res.body.message).toBe('from must be a date-time such as 2016-03-31T22:59:00Z');
+    });
+
     it('POST /auth/login with NUL in the username (unauthenticated)', async () => {
       const res = await http().post('/auth/login').send({ username: 'admin\0', password: 'x' }).expect(400);
       expect(res.body.message).toContain('without NUL characters');

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOneOf } from '../../http/validation.js';
 
 const YEAR = /^\d{4}-\d{2}$/;
@@ -39,5 +39,6 @@ export class CreatePublicationDto {
   @ApiProperty({ example: 'Online-flagged crime, England and Wales, year ending March 2021' })
   @IsString() @Matches(/\S/, { message: 'title must not be blank' }) @MaxLength(200) title: string;
   @ApiProperty({ type: DisclosureDto })
-  @ValidateNested() @Type(() => DisclosureDto) disclosure: DisclosureDto;
+  // IsObject: ValidateNested alone lets a missing value through, and publish() read its method (a 500, issue #18).
+  @IsObject() @ValidateNested() @Type(() => DisclosureDto) disclosure: DisclosureDto;
 }
