@@ -12,7 +12,8 @@ RUN npm run build && npm prune --omit=dev
 
 FROM node:20.19-bookworm-slim
 WORKDIR /app
-ENV NODE_ENV=production LOG_FORMAT=json
+# HOST: a container must listen on every interface to be reachable through its published port.
+ENV NODE_ENV=production LOG_FORMAT=json HOST=0.0.0.0
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist

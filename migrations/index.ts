@@ -13,6 +13,7 @@ import { CrimeChecksFollowRules1780000012200 } from './1780000012200-CrimeChecks
 import { TransfersToOtherAuthorities1780000012300 } from './1780000012300-TransfersToOtherAuthorities.js';
 import { ReturnCodeSets1780000012400 } from './1780000012400-ReturnCodeSets.js';
 import { RevisedReturnsAndSupersededPublications1780000012700 } from './1780000012700-RevisedReturnsAndSupersededPublications.js';
+import { LoginThrottle1780000018000 } from './1780000018000-LoginThrottle.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -31,4 +32,5 @@ export const ALL_MIGRATIONS = [
   TransfersToOtherAuthorities1780000012300,
   ReturnCodeSets1780000012400,
   RevisedReturnsAndSupersededPublications1780000012700,
+  LoginThrottle1780000018000,
 ];

@@ -12,9 +12,9 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
 const HEADER = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
-// Valid rows in Derbyshire, 2013-14 (a year no other test file uses).
+// Valid rows in Derbyshire, 2023-24 (a year no other test file uses).
 const row = (ref: string, o: Partial<Record<'force' | 'code' | 'flag' | 'age' | 'sex' | 'method' | 'status', string>> = {}) =>
-  [ref, o.force ?? 'derbyshire', o.code ?? '8L', '2013-06-01T10:00:00Z', '2013-06-01T12:00:00Z', '2013-05-30T09:00:00Z', '',
+  [ref, o.force ?? 'derbyshire', o.code ?? '8L', '2023-06-01T10:00:00Z', '2023-06-01T12:00:00Z', '2023-05-30T09:00:00Z', '',
     o.flag ?? 'Y', o.method ?? 'abusive messages on a social network', o.age ?? '34', o.sex ?? 'female', o.status ?? 'confirmed'].join(',');
 const csv = (...rows: string[]) => [HEADER, ...rows].join('\r\n') + '\r\n';
 
@@ -56,7 +56,7 @@ describe('bulk import', () => {
     expect((await http().get(`/crimes/${id}`).set(who.derbyshireRegistrar).expect(200)).body.importId).toBe(res.body.id);
     const history = (await http().get(`/crimes/${id}/history`).set(who.derbyshireRegistrar).expect(200)).body;
     expect(history).toEqual([expect.objectContaining({ version: 1, action: 'created', reason: `import ${res.body.id}`, changedBy: expect.any(String) })]);
-    expect(history[0].changes).toMatchObject({ onlineFlag: { old: null, new: 'yes' }, victimAge: { old: null, new: 34 }, recordedAt: { old: null, new: '2013-06-01T12:00:00.000Z' } });
+    expect(history[0].changes).toMatchObject({ onlineFlag: { old: null, new: 'yes' }, victimAge: { old: null, new: 34 }, recordedAt: { old: null, new: '2023-06-01T12:00:00.000Z' } });
     // The collection is in the access log, each record findable by id.
     const ids = (await owner.query(`SELECT id FROM crimes WHERE crime_reference = ANY ($1)`, [[a, b, c]])).rows.map((r: { id: string }) => r.id);
     const log = await owner.query(`SELECT action, force_ids, record_count, record_ids::text[] AS record_ids FROM access_log WHERE purpose = $1 AND action = 'collection'`, [`import ${res.body.id}`]);
@@ -183,7 +183,7 @@ describe('bulk import', () => {
 
   it('reads NDJSON', async () => {
     const [a] = refs(1);
-    const line = { crime_reference: a, force_id: 'derbyshire', offence_code: '35', reported_at: '2013-07-01T10:00:00Z', recorded_at: '2013-07-01T11:00:00Z', offence_from: '2013-06-30', offence_to: null, online_flag: 'yes', online_method: 'email demand', victim_age: 50, victim_sex: 'male', status: 'confirmed' };
+    const line = { crime_reference: a, force_id: 'derbyshire', offence_code: '35', reported_at: '2023-07-01T10:00:00Z', recorded_at: '2023-07-01T11:00:00Z', offence_from: '2023-06-30', offence_to: null, online_flag: 'yes', online_method: 'email demand', victim_age: 50, victim_sex: 'male', status: 'confirmed' };
     const res = await upload(`${JSON.stringify(line)}\n`, undefined, who.derbyshireRegistrar, 'application/x-ndjson').expect(201);
     expect(res.body.counts).toMatchObject({ inserted: 1 });
   });
@@ -214,11 +214,11 @@ describe('bulk import', () => {
     const file = join(dir, 'big.csv');
     const rows = 60000;
     const out = createWriteStream(file);
-    await writeDemoCsv(generateDemoCrimes({ year: 2012, records: rows, seed: 'kill-test' }), out);
+    await writeDemoCsv(generateDemoCrimes({ year: 2024, records: rows, seed: 'kill-test' }), out);
     await new Promise((r) => out.end(r));
     const env = { ...process.env, DATABASE_URL: testDatabaseUrl() };
     const cli = (args: string[]) => spawn(process.execPath, ['dist/apps/api/src/cli.js', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const demoRows = async () => Number((await owner.query(`SELECT count(*) FROM crimes WHERE crime_reference LIKE 'DEMO-%-2012-%'`)).rows[0].count);
+    const demoRows = async () => Number((await owner.query(`SELECT count(*) FROM crimes WHERE crime_reference LIKE 'DEMO-%-2024-%'`)).rows[0].count);
     expect(await demoRows()).toBe(0);
     const child = cli(['import', file, '--all-forces']);
     // Kill it once it has streamed part of the file into its transaction.

@@ -25,10 +25,10 @@ interface Ids {
   auditing: { item: string; audit: string; sampled: string }; // a review item and an audit on the crime's force
 }
 
-// A one-row import file in Derbyshire, 2013-14.
+// A one-row import file in Derbyshire, 2023-24.
 const importCsv = () =>
   'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status\r\n' +
-  `MX-${randomUUID().slice(0, 12)},derbyshire,8L,2013-06-01T10:00:00Z,2013-06-01T12:00:00Z,2013-05-30T09:00:00Z,,Y,messages,34,female,confirmed\r\n`;
+  `MX-${randomUUID().slice(0, 12)},derbyshire,8L,2023-06-01T10:00:00Z,2023-06-01T12:00:00Z,2023-05-30T09:00:00Z,,Y,messages,34,female,confirmed\r\n`;
 
 // The permission matrix: for EVERY route, one caller who may and one who may not. A final test checks that
 // every route in the OpenAPI document appears here, so a new route cannot ship without its row.

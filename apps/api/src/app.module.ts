@@ -20,6 +20,7 @@ import { HealthController } from './health/health.controller.js';
 import { WebModule } from './web/web.module.js';
 import { validationException } from './http/validation-errors.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
+import { InputSafetyPipe } from './http/input-safety.pipe.js';
 import { RulesController } from './rules/rules.controller.js';
 import { UsersController } from './users/users.controller.js';
 
@@ -57,6 +58,8 @@ export class AppModule {
       controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
       providers: [
         ScopedDb,
+        // First: NUL characters and deep nesting are refused before the ValidationPipe recurses over the input.
+        { provide: APP_PIPE, useClass: InputSafetyPipe },
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({

@@ -24,7 +24,7 @@ export function configureApp(app: INestApplication, opts: HttpOptions = { authRe
     },
   }));
   configureWeb(app);
-  // Slows password guessing from one client; the per-account lockout stops it across clients.
+  // Slows password guessing from one client; the login throttle (libs/auth login-throttle.ts) stops it across clients.
   app.use('/auth/login', authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'));
   // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user
   // out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.

@@ -44,8 +44,8 @@ if (embedded && env.DEMO_RECORDS > 0 && !(await hasCrimes(app.get(ScopedDb)))) {
   const job = await importDemo(app.get(ImportService), systemContext(SYSTEM_ACTOR, 'STARTUP demo', 'demo data'), { year: 2015, records: env.DEMO_RECORDS, seed: 'cyberflag-demo' });
   logger.log(`demo import ${job.id}: ${job.counts.inserted} crimes loaded`, 'Demo');
 }
-await app.listen(env.PORT);
-logger.log(`listening on http://localhost:${env.PORT} (API docs at /api/docs)`);
+await app.listen(env.PORT, env.HOST);
+logger.log(`listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT} (API docs at /api/docs)`);
 
 // Close HTTP and the pool first, then stop an embedded server, so no data is lost on Ctrl-C.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

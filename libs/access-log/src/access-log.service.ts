@@ -14,6 +14,7 @@ interface Row {
   route: string;
   query: Record<string, unknown> | null;
   record_ids: string[];
+  withheld: number;
   record_count: number;
   request_id: string | null;
   hash: string;
@@ -32,7 +33,11 @@ export class AccessLogService {
     );
   }
 
-  // Auditors see entries that concern their forces (all, for national auditors).
+  // Auditors see entries that concern their forces (all, for national auditors). A force-scoped reader sees an entry
+  // only if it names one of their forces (so not entries with no force: national aggregates, system events), and in
+  // it only the record ids of their forces; the others are withheld and counted (issue #18: a Kent auditor read the
+  // record ids of every force from national imports). An entry's records belong to its forces, so an entry within
+  // the reader's forces is shown whole without looking its records up.
   async list(em: EntityManager, scope: ForceScope, f: AccessLogFilter): Promise<AccessLogView[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -40,7 +45,11 @@ export class AccessLogService {
       params.push(v);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (scope !== 'all') add('force_ids && ?::text[]', [...scope]);
+    let scopeParam = '';
+    if (scope !== 'all') {
+      add('force_ids && ?::text[]', [...scope]);
+      scopeParam = `$${params.length}::text[]`;
+    }
     if (f.userId) add('user_id = ?', f.userId);
     // Containment (@>), not '= ANY': only the former can use the GIN indexes on force_ids and record_ids.
     if (f.forceId) add('force_ids @> ARRAY[?::text]', f.forceId);
@@ -53,20 +62,30 @@ export class AccessLogService {
       const id = `$${params.length}::uuid`;
       where.push(`((action <> 'collection' OR query IS NULL OR NOT query ? 'importId') AND record_ids @> ARRAY[${id}]
         OR action = 'collection' AND query ? 'importId' AND query ->> 'importId' = (SELECT c.import_id::text FROM crimes c WHERE c.id = ${id}))`);
+      // Another force's record: nothing, rather than the entries of the reader's forces that name it.
+      if (scopeParam) where.push(`EXISTS (SELECT 1 FROM crimes c WHERE c.id = ${id} AND c.force_id = ANY (${scopeParam}))`);
     }
     if (f.from) add('at >= ?', f.from);
     if (f.to) add('at < ?', f.to);
     if (f.afterSeq) add('seq > ?', f.afterSeq);
     params.push(f.limit);
+    const shown = scopeParam
+      ? `CASE WHEN force_ids <@ ${scopeParam} THEN record_ids ELSE ARRAY(
+           SELECT r FROM unnest(record_ids) WITH ORDINALITY u (r, n)
+           WHERE EXISTS (SELECT 1 FROM crimes c WHERE c.force_id = ANY (${scopeParam}) AND c.id = u.r) ORDER BY n) END`
+      : 'record_ids';
     const rows: Row[] = await em.query(
-      `SELECT seq::text, at, user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count,
-              request_id, encode(hash, 'hex') AS hash
-       FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY access_log.seq LIMIT $${params.length}`,
+      `SELECT seq::text, at, user_id, action, force_ids, purpose, justification, route, query, s.shown AS record_ids,
+              cardinality(record_ids) - cardinality(s.shown) AS withheld, record_count, request_id, encode(hash, 'hex') AS hash
+       FROM (SELECT * FROM access_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY access_log.seq LIMIT $${params.length}) a
+         CROSS JOIN LATERAL (SELECT ${shown} AS shown) s
+       ORDER BY a.seq`,
       params,
     );
     return rows.map((r) => ({
       seq: r.seq, at: r.at, userId: r.user_id, action: r.action, forceIds: r.force_ids, purpose: r.purpose,
-      justification: r.justification, route: r.route, query: r.query, recordIds: r.record_ids, recordCount: r.record_count,
+      justification: r.justification, route: r.route, query: r.query, recordIds: r.record_ids, recordIdsWithheld: r.withheld,
+      recordCount: r.record_count,
       requestId: r.request_id, hash: r.hash,
     }));
   }

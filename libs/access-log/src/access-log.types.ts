@@ -25,7 +25,8 @@ export interface AccessLogView {
   justification: string | null;
   route: string;
   query: Record<string, unknown> | null;
-  recordIds: string[];
+  recordIds: string[]; // for a force-scoped reader, only the records of their forces
+  recordIdsWithheld: number; // ids of records outside the reader's forces, left out of recordIds
   recordCount: number;
   requestId: string | null;
   hash: string;

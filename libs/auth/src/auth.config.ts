@@ -4,8 +4,10 @@ export interface AuthConfig {
   jwtSecret: string;
   accessTtlSeconds: number;
   refreshTtlSeconds: number;
-  maxFailedLogins: number;
-  lockoutSeconds: number;
+  maxFailedLogins: number; // failures per account and source before login delays start (login-throttle.ts)
+  lockoutSeconds: number; // the longest delay, and how long failures are remembered
+  accountFailureAllowance?: number; // failures per account from all sources before delays start (default 10 x maxFailedLogins)
+  throttleBaseSeconds?: number; // the first delay, doubled by each further failure (default 30)
   // Passport keeps strategies in a process-wide registry: a second application in the same process (a CLI command
   // run from a test, say) would replace the HTTP app's strategy. Apps without HTTP set this to false.
   passportStrategies?: boolean;

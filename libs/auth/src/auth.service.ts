@@ -4,7 +4,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from './actor.js';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
-import { verifyPassword } from './passwords.js';
+import { claimAttempt, forgetStale, succeeded, type ThrottlePolicy } from './login-throttle.js';
+import { hashPassword, verifyPassword } from './passwords.js';
 import { toActor, UsersService, type UserRow } from './users.service.js';
 
 export interface TokenPair {
@@ -30,37 +31,41 @@ export interface MeView {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const INVALID = 'invalid username or password, or the account is locked';
+const INVALID = 'invalid username or password, or too many failed attempts: wait and try again';
 
 // Short-lived JWT access tokens bound to a server-side session, so logout and admin changes revoke them at once;
 // opaque refresh tokens rotate on use, and a reused one revokes the session (theft detection).
 @Injectable()
 export class AuthService {
+  private readonly policy: ThrottlePolicy;
+  // Made with the same parameters as real hashes, so verifying against it takes as long.
+  private readonly dummyHash: Promise<string> = hashPassword(randomBytes(16).toString('base64url'));
+
   constructor(
     private readonly ds: DataSource,
     private readonly users: UsersService,
     private readonly jwt: JwtService,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
-  ) {}
+  ) {
+    this.policy = {
+      sourceAllowance: config.maxFailedLogins,
+      accountAllowance: config.accountFailureAllowance ?? 10 * config.maxFailedLogins,
+      baseDelaySeconds: config.throttleBaseSeconds ?? 30,
+      maxDelaySeconds: config.lockoutSeconds,
+    };
+  }
 
-  // Used by the passport local strategy. The same answer for unknown users, wrong passwords and locked accounts.
-  async checkCredentials(username: string, password: string): Promise<UserRow> {
+  // Used by the passport local strategy. The same answer, in the same time (one argon2 verification each: against
+  // the user's hash, or a dummy one for an unknown user, an inactive one or an attempt refused by the throttle),
+  // for unknown users, wrong passwords and throttled attempts. Throttling: login-throttle.ts.
+  async checkCredentials(username: string, password: string, source: string): Promise<UserRow> {
+    const evaluate = await this.ds.transaction((em) => claimAttempt(em, username, source, this.policy));
+    if (Math.random() < 0.01) await forgetStale(this.ds.manager, this.policy); // keeps the table small; any caller will do
     const user = await this.users.byUsername(username);
-    if (!user || !user.active) {
-      await verifyPassword('$argon2id$v=19$m=65536,t=3,p=4$c29tZXNhbHQ$ZmFrZWZha2VmYWtlZmFrZQ', password); // even out timing
-      throw new UnauthorizedException(INVALID);
-    }
-    if (user.locked_until && user.locked_until > new Date()) throw new UnauthorizedException(INVALID);
-    if (!(await verifyPassword(user.password_hash, password))) {
-      await this.ds.query(
-        `UPDATE users SET failed_logins = failed_logins + 1,
-           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(secs => $3) ELSE locked_until END
-         WHERE id = $1`,
-        [user.id, this.config.maxFailedLogins, this.config.lockoutSeconds],
-      );
-      throw new UnauthorizedException(INVALID);
-    }
-    await this.ds.query(`UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1`, [user.id]);
+    const usable = evaluate && user !== undefined && user.active;
+    const ok = await verifyPassword(usable ? user.password_hash : await this.dummyHash, password);
+    if (!usable || !ok) throw new UnauthorizedException(INVALID);
+    await this.ds.transaction((em) => succeeded(em, username, source, this.policy));
     return user;
   }
 

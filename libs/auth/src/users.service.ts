@@ -41,8 +41,9 @@ export interface UserRow {
   force_ids: string[];
   all_forces: boolean;
   active: boolean;
-  failed_logins: number;
-  locked_until: Date | null;
+  failed_logins: number; // no longer written: login throttling is in login_throttle
+  locked_until: Date | null; // no longer written
+  throttled_until?: Date | null; // where selected: the end of the account-wide login delay
   created_at: Date;
   created_by: string;
 }
@@ -55,10 +56,14 @@ export function toActor(u: UserRow): Actor {
   return { userId: u.username, displayName: u.display_name, roles: u.roles, forces: u.all_forces ? 'all' : u.force_ids };
 }
 
+// The end of the account's login delay across all sources (login-throttle.ts accountKey, spelled in SQL).
+const THROTTLED_UNTIL = `(SELECT t.blocked_until FROM login_throttle t
+  WHERE t.key = sha256(convert_to('account' || chr(10) || users.username, 'UTF8')) AND t.blocked_until > now()) AS throttled_until`;
+
 function toView(u: UserRow): UserView {
   return {
     id: u.id, username: u.username, displayName: u.display_name, roles: u.roles, forceIds: u.force_ids, allForces: u.all_forces,
-    active: u.active, lockedUntil: u.locked_until, createdAt: u.created_at, createdBy: u.created_by,
+    active: u.active, lockedUntil: u.throttled_until ?? null, createdAt: u.created_at, createdBy: u.created_by,
   };
 }
 
@@ -98,13 +103,18 @@ export class UsersService {
         if (problem) throw new DomainError('INVALID_INPUT', problem);
       }
       const hash = c.password !== undefined ? await hashPassword(c.password) : current.password_hash;
-      const [row]: UserRow[] = await em.query(
+      // TypeORM answers an UPDATE with [rows, count].
+      const [[row]]: [UserRow[], number] = await em.query(
         `UPDATE users SET display_name = $2, roles = $3, force_ids = $4, all_forces = $5, active = $6, password_hash = $7,
-           failed_logins = CASE WHEN $8 THEN 0 ELSE failed_logins END, locked_until = CASE WHEN $8 THEN NULL ELSE locked_until END,
            updated_at = now()
-         WHERE id = $1 RETURNING *`,
-        [id, c.displayName ?? current.display_name, roles, forceIds, allForces, c.active ?? current.active, hash, c.password !== undefined],
+         WHERE id = $1 RETURNING *, ${THROTTLED_UNTIL}`,
+        [id, c.displayName ?? current.display_name, roles, forceIds, allForces, c.active ?? current.active, hash],
       );
+      // A new password ends the account's login delays (an administrator's way to let a throttled user in).
+      if (c.password !== undefined) {
+        await em.query(`DELETE FROM login_throttle WHERE account = sha256(convert_to('account' || chr(10) || $1, 'UTF8'))`, [row.username]);
+        row.throttled_until = null;
+      }
       // Deactivating a user or changing their access or password ends their sessions.
       const accessChanged = [c.roles, c.forceIds, c.allForces, c.active, c.password].some((v) => v !== undefined);
       if (accessChanged) await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
@@ -113,7 +123,7 @@ export class UsersService {
   }
 
   async list(): Promise<UserView[]> {
-    const rows: UserRow[] = await this.ds.query(`SELECT * FROM users ORDER BY username`);
+    const rows: UserRow[] = await this.ds.query(`SELECT *, ${THROTTLED_UNTIL} FROM users ORDER BY username`);
     return rows.map(toView);
   }
 

@@ -20,8 +20,8 @@ export class CrimeAmendmentService {
   ) {}
 
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, (em) => this.amendIn(em, ctx, id, input));
-    return toView(crime);
+    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+    return this.db.run(ctx.actor.forces, async (em) => toView(await this.amendIn(em, ctx, id, input)));
   }
 
   // The amendment inside the caller's transaction (bulk resolution runs many in one).
@@ -39,7 +39,7 @@ export class CrimeAmendmentService {
   }
 
   async reclassify(ctx: RequestContext, id: string, input: ReclassifyCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+    return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       assertLive(before);
       this.rules.checkReclassification({ fromCode: before.offenceCode, toCode: input.offenceCode, reason: input.reason });
@@ -52,9 +52,8 @@ export class CrimeAmendmentService {
       };
       const saved = await this.store.update(em, before, patch, ctx.actor, 'reclassified', input.reason, diff(before, patch, ['offenceCode']));
       await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
-      return saved;
+      return toView(saved);
     });
-    return toView(crime);
   }
 }
 

@@ -25,11 +25,12 @@ export class CrimeRecordingService {
     const { acknowledge, ...fields } = input;
     const outcome = this.rules.checkCrime(toRuleFacts({ ...fields } as Crime), acknowledge);
     const values: Partial<Crime> = { ...fields, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-    const created = await this.db
+    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+    return this.db
       .run(ctx.actor.forces, async (em) => {
         const crime = await this.store.insert(em, values, ctx.actor, diff({} as Crime, values, CREATED_FIELDS));
         await this.log.record(em, this.store.entry(ctx, 'collection', crime));
-        return crime;
+        return toView(crime);
       })
       .catch((e: unknown) => {
         if (e instanceof QueryFailedError && (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference') {
@@ -37,12 +38,11 @@ export class CrimeRecordingService {
         }
         throw e;
       });
-    return toView(created);
   }
 
   async confirm(ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, (em) => this.confirmIn(em, ctx, id, input));
-    return toView(crime);
+    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+    return this.db.run(ctx.actor.forces, async (em) => toView(await this.confirmIn(em, ctx, id, input)));
   }
 
   // Confirmation inside the caller's transaction (bulk resolution runs many in one).

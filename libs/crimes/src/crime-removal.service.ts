@@ -27,7 +27,8 @@ export class CrimeRemovalService {
   }
 
   private async remove(ctx: RequestContext, id: string, input: RemoveCrimeInput, to: 'cancelled' | 'transferred'): Promise<CrimeView> {
-    const crime = await this.db.run(ctx.actor.forces, async (em) => {
+    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+    return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       if (before.status !== 'confirmed') {
         throw new DomainError('INVALID_TRANSITION', `only a confirmed record can be ${to}; this record is ${before.status}`);
@@ -57,8 +58,7 @@ export class CrimeRemovalService {
       const changes = diff(before, patch, ['status', 'cancellationCategory', 'transferredToForceId', 'transferredToAuthorityId']);
       const after = await this.store.update(em, before, patch, ctx.actor, to, input.justification, changes);
       await this.log.record(em, this.store.entry(ctx, 'alteration', after, toForceId ? [toForceId] : []));
-      return after;
+      return toView(after);
     });
-    return toView(crime);
   }
 }

@@ -9,6 +9,8 @@ export const FILE_ERRORS = {
   'IMP-FILE-004': 'malformed CSV',
   'IMP-FILE-005': 'record or field over the size limit',
   'IMP-FILE-006': 'malformed NDJSON line',
+  'IMP-FILE-007': 'NUL byte in the file',
+  'IMP-FILE-008': 'CSV lines end with CR alone',
 } as const;
 export type FileErrorCode = keyof typeof FILE_ERRORS;
 
@@ -29,6 +31,7 @@ export const ROW_ERRORS = {
   'IMP-FIELD-011': 'invalid value type',
   'IMP-FIELD-012': 'unknown rule code in acknowledge',
   'IMP-FIELD-013': 'text longer than the field allows',
+  'IMP-FIELD-014': 'NUL character (\\u0000) in a value',
   'IMP-SCOPE-001': "force outside the importer's scope",
   'IMP-DUP-001': 'crime reference repeated in the same file and force',
 } as const;

@@ -44,7 +44,10 @@ export async function* csvBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes:
       nextLine = line + 1 + lineBreaksIn(record);
       if (record.length === 1 && record[0].trim() === '') continue; // a whitespace-only line carries no data
       if (header) rows.push(csvRow(record, header, line));
-      else header = readHeader(record, line);
+      else {
+        header = readHeader(record, line);
+        refuseCrOnly(parser.options.record_delimiter);
+      }
     }
     dataRows += rows.length;
     return rows;
@@ -75,6 +78,16 @@ export async function* csvBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes:
   // force with nothing to record, and an import that loads nothing gains nothing.
   if (dataRows === 0) throw emptyFileError('the file has a header row but no data rows');
   if (rows.length > 0) yield rows;
+}
+
+// csv-parse takes its record delimiter from the header's line end. CR alone (classic Mac OS) is refused rather than
+// read: the UTF-8 and NUL checks count lines by LF, so their line numbers would be wrong, and NDJSON has no such
+// mode (issue #18 finding 11; docs/import-format.md).
+const CR = Buffer.from('\r');
+function refuseCrOnly(delimiters: readonly Buffer[] | undefined): void {
+  if (delimiters?.length === 1 && delimiters[0].equals(CR)) {
+    throw new ImportFileError('IMP-FILE-008', 'lines end with CR alone (classic Mac OS): save the file with LF or CRLF line ends', { line: 1 });
+  }
 }
 
 function lineBreaksIn(record: string[]): number {

@@ -70,9 +70,23 @@ function ndjsonRow(bytes: Buffer, line: number): ParsedRow | null {
   if (missing.length > 0) errors.push({ code: 'IMP-ROW-003', message: `missing required propert${missing.length > 1 ? 'ies' : 'y'} ${missing.join(', ')}` });
   const raw: RawImportRow = {};
   for (const column of IMPORT_COLUMNS) if (Object.hasOwn(object, column)) raw[column] = object[column];
+  // A raw NUL byte is a file error (Utf8Guard); the escape \u0000 is the only way left to write one. Such a value
+  // is a row error and is read without its NULs, so no report message or stored value carries one (issue #18).
+  if (text.includes('\\u0000')) {
+    for (const column of IMPORT_COLUMNS) {
+      if (!containsNul(raw[column])) continue;
+      errors.push({ code: 'IMP-FIELD-014', field: column, message: `${column}: contains a NUL character (\\u0000), which no field may hold` });
+      raw[column] = withoutNul(raw[column]);
+    }
+  }
   const reading = readImportRow(raw);
   if (errors.length === 0) return { line, ...reading };
   // A row with a shape problem is rejected even if its fields read well.
   const { crime: _ignored, ...rest } = reading;
   return { line, ...rest, errors: [...errors, ...reading.errors] };
 }
+
+const containsNul = (value: unknown): boolean =>
+  typeof value === 'string' ? value.includes('\0') : Array.isArray(value) && value.some(containsNul);
+const withoutNul = (value: unknown): unknown =>
+  typeof value === 'string' ? value.replaceAll('\0', '') : Array.isArray(value) ? value.map(withoutNul) : value;

@@ -130,6 +130,17 @@ describe('parseCrimes', () => {
       expect(rows[1].errors.map((e) => e.code)).toEqual(['IMP-ROW-003', 'IMP-FIELD-003']);
     });
 
+    it('rejects a value holding the escape \\u0000 as a row error (IMP-FIELD-014), read without its NULs', async () => {
+      const rows = await parseAll(ndjsonText([{ ...validRow(), online_method: 'a\0b', hate_strands: ['race\0'] }, validRow({ crime_reference: 'OK-1' })]), 'ndjson');
+      expect(rows[0].errors).toEqual([
+        { code: 'IMP-FIELD-014', field: 'online_method', message: 'online_method: contains a NUL character (\\u0000), which no field may hold' },
+        { code: 'IMP-FIELD-014', field: 'hate_strands', message: 'hate_strands: contains a NUL character (\\u0000), which no field may hold' },
+      ]);
+      expect(rows[0].crime).toBeUndefined();
+      expect(JSON.stringify(rows[0], (_key, v: unknown) => (typeof v === 'string' && v.includes('\0') ? 'NUL!' : v))).not.toContain('NUL!');
+      expect(rows[1].errors).toEqual([]);
+    });
+
     it('throws IMP-FILE-006 for a line that is not a JSON object', async () => {
       const bad = await fileError(`${ndjsonText([validRow()])}{"crime_reference": "x",\n`, 'ndjson');
       expect(bad.code).toBe('IMP-FILE-006');
@@ -187,6 +198,35 @@ describe('parseCrimes', () => {
       const error = await fileError(Buffer.concat([Buffer.from(csvText([validRow()])), Buffer.from([0xe2, 0x82])]), 'csv', 5);
       expect(error.code).toBe('IMP-FILE-003');
       expect(error.message).toContain('ends inside a multi-byte character');
+    });
+
+    // Issue #18: a NUL reached PostgreSQL (error 22021) and answered 500.
+    it('IMP-FILE-007 for a NUL byte, with the byte offset and line, whatever the chunk boundaries', async () => {
+      const good = Buffer.from(csvText([validRow()]));
+      const bad = Buffer.concat([good, Buffer.from('DBY-9,derbyshire,8L,a'), Buffer.from([0x00]), Buffer.from('b,x\r\n')]);
+      for (const size of [1, 4, 1 << 16]) {
+        const error = await fileError(bad, 'csv', size);
+        expect(error.code).toBe('IMP-FILE-007');
+        expect(error.details).toEqual({ byteOffset: good.length + 21, line: 3 });
+        expect(error.message).toBe(`IMP-FILE-007 file contains a NUL byte (0x00) at byte offset ${good.length + 21}, line 3: a text extract has none`);
+      }
+      const ndjson = await fileError(Buffer.concat([Buffer.from('{"crime_reference":"a'), Buffer.from([0x00]), Buffer.from('"}\n')]), 'ndjson');
+      expect([ndjson.code, ndjson.details]).toEqual(['IMP-FILE-007', { byteOffset: 21, line: 1 }]);
+    });
+
+    it('IMP-FILE-007 names UTF-16 for one without a byte-order mark', async () => {
+      const error = await fileError(Buffer.from('crime_reference\n', 'utf16le'));
+      expect(error.code).toBe('IMP-FILE-007');
+      expect(error.message).toContain('UTF-16');
+    });
+
+    it('IMP-FILE-008 for a file whose lines end with CR alone, whatever the chunk boundaries', async () => {
+      const text = csvText(twoRows).replaceAll('\r\n', '\r');
+      for (const size of [1, 7, 1 << 16]) {
+        const error = await fileError(text, 'csv', size);
+        expect([error.code, error.details]).toEqual(['IMP-FILE-008', { line: 1 }]);
+      }
+      expect((await parseAll(csvText(twoRows).replaceAll('\r\n', '\n'))).map((r) => r.errors)).toEqual([[], []]); // LF alone is fine
     });
 
     it('IMP-FILE-003 names UTF-16 when the file starts with its BOM', async () => {

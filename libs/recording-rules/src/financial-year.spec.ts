@@ -36,8 +36,19 @@ describe('financial years (domain.md §9)', () => {
       expect(parseFinancialYear(text)).toBe(year);
     });
 
-    it.each(['2015-17', '2015-15', '2015/16', '15-16', '2015-2016', ' 2015-16', ''])('refuses %p', (text) => {
+    it.each(['2015-17', '2015-15', '2015/16', '15-16', '2015-2016', ' 2015-16', '', '9999-00', '0999-00', '0000-01'])('refuses %p', (text) => {
       expect(() => parseFinancialYear(text)).toThrow(/Invalid financial year/);
+    });
+
+    // Issue #18: a stored year beyond the parser's range must still format (a view built from a row never throws).
+    it.each([
+      [9999, '9999-00'],
+      [10000, '10000-01'],
+      [-1, '-1-00'],
+      [0, '0-01'],
+      [Number.NaN, 'NaN'],
+    ])('formats %p as %p without throwing', (year, text) => {
+      expect(formatFinancialYear(year)).toBe(text);
     });
   });
 

@@ -13,9 +13,11 @@ export function financialYearOf(date: Date): number {
   return month >= 4 ? year : year - 1;
 }
 
+// Total: it formats whatever year a stored record has (a view built from a row must not throw, issue #18);
+// only parsing and periods keep to four-digit years.
 export function formatFinancialYear(startYear: number): string {
-  assertYear(startYear);
-  return `${startYear}-${String((startYear + 1) % 100).padStart(2, '0')}`;
+  if (!Number.isSafeInteger(startYear)) return String(startYear);
+  return `${startYear}-${String((((startYear + 1) % 100) + 100) % 100).padStart(2, '0')}`;
 }
 
 // Strict: '2015-16' only. '2015-17', '2015/16', '15-16' are refused so a typo cannot pick a year.
@@ -23,6 +25,8 @@ export function parseFinancialYear(text: string): number {
   const match = /^(\d{4})-(\d{2})$/.exec(text);
   if (!match) throw new RangeError(`Invalid financial year '${text}': expected the form '2015-16'`);
   const start = Number(match[1]);
+  // '9999-00' is well formed but has no period (it would end in year 10000): a 400, not a RangeError later.
+  if (start < 1000 || start > 9998) throw new RangeError(`Invalid financial year '${text}': years run from 1000-01 to 9998-99`);
   const expected = String((start + 1) % 100).padStart(2, '0');
   if (match[2] !== expected) {
     throw new RangeError(`Invalid financial year '${text}': a year starting in ${start} ends in '${expected}'`);
@@ -38,6 +42,6 @@ export function financialYearPeriod(startYear: number): FinancialYearPeriod {
 
 function assertYear(startYear: number): void {
   if (!Number.isInteger(startYear) || startYear < 1000 || startYear > 9998) {
-    throw new RangeError(`Invalid financial year start '${startYear}': expected a four-digit year`);
+    throw new RangeError(`Invalid financial year '${startYear}': expected a year from 1000 to 9998`);
   }
 }

@@ -23,6 +23,7 @@ import { cancellationReasonRule } from './rules/cancellation-reason.rule.js';
 import { cancellationRoleRule } from './rules/cancellation-role.rule.js';
 import { childExploitationAgeRule } from './rules/child-exploitation-age.rule.js';
 import { dateOrderRule } from './rules/date-order.rule.js';
+import { dateRangeRule } from './rules/date-range.rule.js';
 import { domesticAbuseAgeRule } from './rules/domestic-abuse-age.rule.js';
 import { forceValidRule } from './rules/force-valid.rule.js';
 import { hateStrandsRule } from './rules/hate-strands.rule.js';
@@ -52,6 +53,7 @@ export const CRIME_RULES: readonly CrimeRule[] = [
   forceValidRule,
   dateOrderRule,
   offenceContinuesAfterReportRule,
+  dateRangeRule,
   timelinessRule,
   ageRangeRule,
   victimUnder13Rule,

@@ -63,6 +63,9 @@ export interface RulesConfig {
   timelinessHours: { fromYear: number; hours: number }[]; // first year (e.g. 2015 = 2015-16) and limit
   maxVictimAge: number;
   domesticAbuseMinAge: number;
+  flagStartYear: number; // CF-DATE-002: nothing recorded before 1 April of this year
+  earliestOffenceYear: number; // CF-DATE-002: no offence date before 1 January of this year
+  clockSkewToleranceSeconds: number; // CF-DATE-002: how far past the server's clock a date may be
   cancellationCategories: { code: string; label: string; kind: 'cancel' | 'transfer' }[];
   cancellationRoles: string[]; // roles allowed to cancel/transfer (FCR; DDM configurable)
   insufficientCancellationReasons: string[]; // phrases that may not stand alone as a reason (R17)
@@ -73,6 +76,8 @@ export interface RuleContext {
   force: (id: string) => Force | undefined;
   authority?: (id: string) => InvestigatingAuthority | undefined; // transfer targets outside the 44 forces
   config: RulesConfig;
+  // The clock, in ms since the epoch, for rules about the present (CF-DATE-002); Date.now when absent.
+  now?: () => number;
 }
 
 export interface RuleFinding {

@@ -31,6 +31,9 @@ export const defaultRulesConfig: RulesConfig = {
   ],
   maxVictimAge: 120, // R8 "about 120"
   domesticAbuseMinAge: 16, // DA definition: those aged 16 or over (§5, R22)
+  flagStartYear: 2015, // the online flag was mandatory from 1 April 2015 (§4)
+  earliestOffenceYear: 1900, // before any living victim: an earlier date is a typo, not a historic allegation
+  clockSkewToleranceSeconds: 300, // a client's clock a few minutes ahead of the server's is not an error
   // C-codes and labels are UNCONFIRMED (domain.md §3.2, §16 item 4): they are data, not code.
   cancellationCategories: [
     { code: 'C1', label: 'Transferred to another force', kind: 'transfer' },

@@ -17,6 +17,14 @@ class AccessLogQueryDto {
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/) limit?: string;
 }
 
+// IsISO8601 also takes forms Date cannot read (week dates such as 2016-W01): those are a 400, not an invalid
+// Date sent to PostgreSQL (issue #18 hostile-input suite).
+function instant(text: string, name: string): Date {
+  const d = new Date(text);
+  if (Number.isNaN(d.getTime())) throw new DomainError('INVALID_INPUT', `${name} must be a date-time such as 2016-03-31T22:59:00Z`);
+  return d;
+}
+
 @ApiTags('access-log')
 @Controller('access-log')
 @Roles('auditor')
@@ -37,8 +45,8 @@ export class AccessLogController {
         forceId: q.force,
         action: q.action,
         recordId: q.record,
-        from: q.from ? new Date(q.from) : undefined,
-        to: q.to ? new Date(q.to) : undefined,
+        from: q.from ? instant(q.from, 'from') : undefined,
+        to: q.to ? instant(q.to, 'to') : undefined,
         afterSeq: q.after,
         limit: q.limit ? Number(q.limit) : 100,
       }),

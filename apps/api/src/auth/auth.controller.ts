@@ -18,7 +18,7 @@ class RefreshDto {
 export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
-  // Rate-limited per client (configureApp) on top of the per-account lockout.
+  // Rate-limited per client (configureApp) on top of the login throttle per account and source.
   @Post('login')
   @Public()
   @HttpCode(200)

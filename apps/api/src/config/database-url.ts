@@ -1,4 +1,4 @@
-import { startEmbeddedDatabase } from '#libs/persistence';
+import { serverLogLines, startEmbeddedDatabase } from '#libs/persistence';
 import type { Env } from './env.js';
 
 export interface ResolvedDatabase {
@@ -19,9 +19,8 @@ export async function resolveDatabase(env: Env, use: DatabaseUse, log: (line: st
   const db = await startEmbeddedDatabase(
     env.DATA_DIR,
     'cyberflag',
-    (l) => {
-      if (/ready to accept|initialis|error|FATAL|embedded-server\.json|started by the app/i.test(l)) log(l);
-    },
+    // serverLogLines drops lines that could carry submitted values (DETAIL, STATEMENT: issue #18 finding 11).
+    (chunk) => serverLogLines(chunk).filter((l) => /ready to accept|initialis|error|FATAL|embedded-server\.json|started by the app/i.test(l)).forEach(log),
     { advertise: use === 'serve', useRunning: use === 'command' },
   );
   return { url: db.url, kind: 'embedded', source: db.source, stop: () => db.stop() };

@@ -1,10 +1,13 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 // The one place that reads process.env (style.md §14). Boot fails fast on bad config.
 export class Env {
   @IsOptional() @IsString() DATABASE_URL?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 3000;
+  // The address to listen on: loopback unless asked (the Docker image sets 0.0.0.0), so a developer's
+  // `npm start` is not reachable from the network (issue #18 finding 11).
+  @Matches(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'HOST must be an IP address or host name, such as 127.0.0.1 or 0.0.0.0' }) HOST = '127.0.0.1';
   // Embedded PostgreSQL keeps its data here when DATABASE_URL is not set.
   @IsString() DATA_DIR = './data';
   @Type(() => Number) @IsInt() @Min(1) @Max(100) DB_POOL_SIZE = 10;

@@ -98,11 +98,10 @@ export class DomainErrorFilter implements ExceptionFilter {
       };
     }
     if (err instanceof QueryFailedError) {
-      const pg = err.driverError as { code?: string; constraint?: string };
+      const pg = err.driverError as { code?: string };
       const mapped = pg.code ? PG_ERRORS[pg.code] : undefined;
-      if (mapped) {
-        return { statusCode: mapped[0], code: mapped[1], message: 'the database refused the change', details: { constraint: pg.constraint }, requestId };
-      }
+      // The constraint is not named: its name describes the schema, not the request (issue #18 finding 11).
+      if (mapped) return { statusCode: mapped[0], code: mapped[1], message: 'the database refused the change', requestId };
     }
     // body-parser and similar middleware errors carry their own 4xx status.
     const status = (err as { status?: unknown })?.status;

@@ -41,7 +41,8 @@ export class ImportsController {
   ) {}
 
   // The body, or the file part of a multipart body, is streamed straight into the parser: never buffered whole.
-  // Send X-Import-Id (a UUID) to poll GET /imports/:id while the upload runs.
+  // Send X-Import-Id (a UUID) to poll GET /imports/:id while the upload runs; the import's own id (in the answer)
+  // is derived from it and the user.
   @Post()
   @HttpCode(201)
   @Roles('registrar', 'force_crime_registrar')
@@ -56,7 +57,7 @@ export class ImportsController {
       throw new DomainError('INVALID_INPUT', 'X-Import-Id must be a UUID');
     }
     const upload = await importUpload(req, q.format);
-    return this.imports.run(ctx, upload.body, { id, format: upload.format, mode: q.mode ?? 'all_or_nothing', fileName: upload.fileName });
+    return this.imports.run(ctx, upload.body, { clientId: id, format: upload.format, mode: q.mode ?? 'all_or_nothing', fileName: upload.fileName });
   }
 
   @Get()

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService, Public, Roles, ROLES, WebPage, WebSessions } from '#libs/auth';
@@ -43,12 +43,13 @@ export class AuthPagesController {
   async doSignIn(@Req() req: PageRequest, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
     const username = typeof body.username === 'string' ? body.username.trim().slice(0, 64) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 256) : '';
+    if (/\0/.test(username + password)) throw new BadRequestException('username and password must not contain NUL characters');
     const errors: Record<string, string> = {};
     if (!username) errors.username = 'Enter your username';
     if (!password) errors.password = 'Enter your password';
     if (Object.keys(errors).length === 0) {
       try {
-        const user = await this.auth.checkCredentials(username, password);
+        const user = await this.auth.checkCredentials(username, password, req.ip ?? 'unknown');
         this.sessions.setCookies(res, await this.auth.login(user));
         return res.redirect(303, safeNext(body.next));
       } catch {

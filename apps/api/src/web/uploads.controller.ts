@@ -111,7 +111,7 @@ export class UploadsController {
           return reject(new DomainError('INVALID_INPUT', 'Choose a CSV or NDJSON file to import (.csv, .ndjson or .jsonl)'));
         }
         const id = UUID.test(fields.importId ?? '') ? fields.importId : undefined;
-        this.imports.run(webContext(req), file, { id, format, mode, fileName: fileName.slice(0, 200) }).then(resolve, reject);
+        this.imports.run(webContext(req), file, { clientId: id, format, mode, fileName: fileName.slice(0, 200) }).then(resolve, reject);
       });
       parser.on('close', () => {
         if (!started) reject(new DomainError('INVALID_INPUT', 'Choose a CSV or NDJSON file to import'));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { RejectedRow } from '../validate-batch.js';
 
@@ -51,17 +52,31 @@ const view = (r: JobRow): ImportJobView => ({
   forces: r.forces, error: r.error_code ? { code: r.error_code, message: r.error ?? '' } : null, updatedAt: r.updated_at, finishedAt: r.finished_at,
 });
 
+// A client-chosen import id (X-Import-Id) lives in its sender's namespace: the stored id is derived from the user and
+// the chosen id (a UUID version 8 from SHA-256), so a chosen id can never meet another user's import, and whether an
+// id is taken says nothing about anyone else's (issue #18 finding 5: another force's id answered 409, a fresh one 201).
+export function importIdFor(userId: string, clientId: string): string {
+  const h = createHash('sha256').update(`cyberflag-import-id\n${userId}\n${clientId.toLowerCase()}`).digest();
+  h[6] = (h[6] & 0x0f) | 0x80; // version 8: custom
+  h[8] = (h[8] & 0x3f) | 0x80; // RFC 9562 variant
+  const hex = h.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 // The import's own bookkeeping, written outside the import's transaction so progress and the report survive
 // a rolled-back (all-or-nothing) import.
 @Injectable()
 export class ImportJobs {
   constructor(private readonly ds: DataSource) {}
 
-  async start(j: { id: string; createdBy: string; scope: string[]; format: 'csv' | 'ndjson'; mode: ImportMode; fileName: string | null }): Promise<void> {
-    await this.ds.query(
-      `INSERT INTO imports (id, created_by, scope, format, mode, state, file_name) VALUES ($1, $2, $3, $4, $5, 'running', $6)`,
+  // False when the id is taken (only ever by the same user's earlier import: see importIdFor).
+  async start(j: { id: string; createdBy: string; scope: string[]; format: 'csv' | 'ndjson'; mode: ImportMode; fileName: string | null }): Promise<boolean> {
+    const rows: unknown[] = await this.ds.query(
+      `INSERT INTO imports (id, created_by, scope, format, mode, state, file_name) VALUES ($1, $2, $3, $4, $5, 'running', $6)
+       ON CONFLICT ON CONSTRAINT pk_imports DO NOTHING RETURNING id`,
       [j.id, j.createdBy, j.scope, j.format, j.mode, j.fileName],
     );
+    return rows.length === 1;
   }
 
   async progress(id: string, c: Pick<ImportCounts, 'read' | 'accepted' | 'rejected'>): Promise<void> {

@@ -3,7 +3,7 @@ import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#libs/persistence';
 import { reportCsvLines } from '../report.js';
-import { ImportJobs, type ImportJobView, type ImportState, type RejectionView } from './import-jobs.js';
+import { ImportJobs, importIdFor, type ImportJobView, type ImportState, type RejectionView } from './import-jobs.js';
 
 export interface ImportPage {
   items: ImportJobView[];
@@ -22,14 +22,18 @@ export class ImportReports {
     private readonly log: AccessLogService,
   ) {}
 
+  // By its id, or by the X-Import-Id its creator chose (importIdFor), so an upload can be polled while it runs.
   async visibleJob(ctx: RequestContext, id: string): Promise<ImportJobView> {
-    const job = await this.jobs.get(id);
     const { forces } = ctx.actor;
-    const covers = job && (job.createdBy === ctx.actor.userId || forces === 'all'
-      || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f)))
-      || (job.scope.includes('*') && job.forces.length > 0 && job.forces.every((f) => forces.includes(f))));
-    if (!job || !covers) throw new DomainError('NOT_FOUND', `import ${id} not found`);
-    return job;
+    const covers = (job: ImportJobView | undefined): job is ImportJobView =>
+      !!job && (job.createdBy === ctx.actor.userId || forces === 'all'
+        || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f)))
+        || (job.scope.includes('*') && job.forces.length > 0 && job.forces.every((f) => forces.includes(f))));
+    const job = await this.jobs.get(id);
+    if (covers(job)) return job;
+    const own = await this.jobs.get(importIdFor(ctx.actor.userId, id));
+    if (covers(own)) return own;
+    throw new DomainError('NOT_FOUND', `import ${id} not found`);
   }
 
   // GET /imports: the imports the caller may see, newest first. Counts and states only: no record-level data.

@@ -11,14 +11,14 @@ import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { ImportFileError } from '../import-error.js';
 import { duplicateProblem } from '../validate-batch.js';
 import type { ImportFormat, ImportInput } from '../parse-stream.js';
-import { ImportJobs, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
+import { ImportJobs, importIdFor, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
 import * as sql from './merge.sql.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RowKey } from './parse-worker.protocol.js';
 import { copySql, CREATE_BATCH_SQL, CREATE_STAGE_SQL, EMPTY_BATCH_SQL } from './staging.js';
 
 export interface ImportOptions {
-  id?: string; // a caller-chosen id, so it can poll progress while the upload runs
+  clientId?: string; // a caller-chosen id, so it can poll progress while the upload runs (stored as importIdFor)
   format: ImportFormat;
   mode: ImportMode;
   fileName?: string | null;
@@ -57,10 +57,11 @@ export class ImportService {
   ) {}
 
   async run(rc: RequestContext, input: ImportInput, opts: ImportOptions): Promise<ImportJobView> {
-    const id = opts.id ?? randomUUID();
+    const id = opts.clientId === undefined ? randomUUID() : importIdFor(rc.actor.userId, opts.clientId);
     const scope = rc.actor.forces;
     const counts: ImportCounts = { read: 0, accepted: 0, rejected: 0, inserted: 0, amended: 0, unchanged: 0 };
-    await this.jobs.start({ id, createdBy: rc.actor.userId, scope: scope === 'all' ? ['*'] : [...scope], format: opts.format, mode: opts.mode, fileName: opts.fileName ?? null });
+    const started = await this.jobs.start({ id, createdBy: rc.actor.userId, scope: scope === 'all' ? ['*'] : [...scope], format: opts.format, mode: opts.mode, fileName: opts.fileName ?? null });
+    if (!started) throw new DomainError('INVALID_INPUT', 'X-Import-Id is already used by one of your imports: send a new UUID');
     const qr = this.ds.createQueryRunner();
     let inFlight: Promise<void> | undefined;
     try {

@@ -17,9 +17,10 @@ describe('CF-CODE-002: the code must be in force (R11)', () => {
     // Historic allegation under a code with no commencement limit: recorded as if committed today.
     ['historic harassment from 1990 recorded in 2018', { offenceCode: '8L', victimAge: 30, ...on('1990-06-01T12:00:00Z') }, []],
     [
+      // Recorded before the flag began, so CF-DATE-002 refuses it too.
       'code recorded before the code table has it',
       { offenceCode: 'OLD-TEST', victimAge: 30, ...on('1999-06-01T12:00:00Z'), reportedAt: new Date('1999-06-02T12:00:00Z'), recordedAt: new Date('1999-06-02T13:00:00Z') },
-      ['CF-CODE-002'],
+      ['CF-CODE-002', 'CF-DATE-002'],
     ],
     ['retired code recorded after its end', { offenceCode: 'OLD-TEST', victimAge: 30, ...on('2009-06-01T12:00:00Z') }, ['CF-CODE-002']],
   ])('%s → %j', (_name, patch, expected) => {

@@ -13,6 +13,7 @@ export class AccessLogEntryResponseDto implements AccessLogView {
   @ApiProperty({ example: 'GET /crimes/:id' }) route: string;
   @ApiProperty(FreeForm('for list queries: the filters, not every row', true)) query: Record<string, unknown> | null;
   @ApiProperty({ type: [String] }) recordIds: string[];
+  @ApiProperty({ description: "record ids of other forces than yours in the entry, left out of recordIds (force-scoped auditors)" }) recordIdsWithheld: number;
   @ApiProperty() recordCount: number;
   @ApiProperty(Nullable(String)) requestId: string | null;
   @ApiProperty({ description: 'hash chaining this entry to the one before (cyberflag audit verify)' }) hash: string;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsOneOf } from '../../http/validation.js';
 
 const YEAR = /^\d{4}-\d{2}$/;
@@ -51,7 +51,8 @@ export class CreatePublicationDto {
   @ApiProperty({ example: 'Online-flagged crime, England and Wales, year ending March 2021' })
   @IsString() @Matches(/\S/, { message: 'title must not be blank' }) @MaxLength(200) title: string;
   @ApiProperty({ type: DisclosureDto })
-  @ValidateNested() @Type(() => DisclosureDto) disclosure: DisclosureDto;
+  // IsObject: ValidateNested alone lets a missing value through, and publish() read its method (a 500, issue #18).
+  @IsObject() @ValidateNested() @Type(() => DisclosureDto) disclosure: DisclosureDto;
   @ApiPropertyOptional({
     type: [String], example: ['bedfordshire'],
     description: 'ids of expected forces whose returns are not accepted, published without on purpose: needed when fewer than PUBLICATION_MIN_COVERAGE of the forces are accepted (422 CF-PUB-002 lists them)',

@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { loadEnv } from './env.js';
+
+describe('loadEnv', () => {
+  it('listens on loopback unless HOST says otherwise (issue #18 finding 11)', () => {
+    expect(loadEnv({}).HOST).toBe('127.0.0.1');
+    expect(loadEnv({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(loadEnv({ HOST: '::1' }).HOST).toBe('::1');
+  });
+
+  it('refuses a HOST that is not an address or host name', () => {
+    expect(() => loadEnv({ HOST: 'http://0.0.0.0' })).toThrow(/HOST must be an IP address or host name/);
+    expect(() => loadEnv({ HOST: '' })).toThrow(/HOST/);
+  });
+});
