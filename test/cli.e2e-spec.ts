@@ -10,9 +10,9 @@ import { main as cli } from '../apps/api/src/cli/commands.js';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
 const HEADER = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
-// Rows of 2011-12, a year no other test file uses.
+// Rows of 2018-19 (unique references; no test counts that year's records exactly).
 const row = (ref: string, force = 'derbyshire', flag = 'Y') =>
-  [ref, force, '8L', '2011-06-01T10:00:00Z', '2011-06-01T12:00:00Z', '2011-05-30T09:00:00Z', '', flag, flag === 'Y' ? 'abusive messages on a social network' : '', '34', 'female', 'confirmed'].join(',');
+  [ref, force, '8L', '2018-06-01T10:00:00Z', '2018-06-01T12:00:00Z', '2018-05-30T09:00:00Z', '', flag, flag === 'Y' ? 'abusive messages on a social network' : '', '34', 'female', 'confirmed'].join(',');
 const PROGRESS = /^progress: (\d+) rows \(100% of bytes\), \d+ rows\/s, (\d+) rejected$/;
 
 // The operator commands, run in-process against the test database.

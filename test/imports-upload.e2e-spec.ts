@@ -9,15 +9,15 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { loginAs, type Headers } from './factories/identity.js';
 
 // How a file reaches POST /imports: a form upload (multipart/form-data, as the docs page sends it) or the raw
-// body, and ?format= where the content type does not say CSV or NDJSON. Rows: Derbyshire, 2012-13 (a year no
-// other test file uses).
+// body, and ?format= where the content type does not say CSV or NDJSON. Rows: Derbyshire, 2018-19 (unique references; no
+// test counts that year's records exactly).
 const HEADER = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
-const csvRow = (ref: string) => `${ref},derbyshire,8L,2012-06-01T10:00:00Z,2012-06-01T12:00:00Z,2012-05-30T09:00:00Z,,Y,messages on a social network,34,female,confirmed`;
+const csvRow = (ref: string) => `${ref},derbyshire,8L,2018-06-01T10:00:00Z,2018-06-01T12:00:00Z,2018-05-30T09:00:00Z,,Y,messages on a social network,34,female,confirmed`;
 const csv = (refs: string[]) => [HEADER, ...refs.map(csvRow)].join('\r\n') + '\r\n';
 const ndjson = (refs: string[]) =>
   refs.map((ref) => JSON.stringify({
-    crime_reference: ref, force_id: 'derbyshire', offence_code: '8L', reported_at: '2012-06-01T10:00:00Z', recorded_at: '2012-06-01T12:00:00Z',
-    offence_from: '2012-05-30T09:00:00Z', offence_to: null, online_flag: 'no', online_method: null, victim_age: 40, victim_sex: 'male', status: 'confirmed',
+    crime_reference: ref, force_id: 'derbyshire', offence_code: '8L', reported_at: '2018-06-01T10:00:00Z', recorded_at: '2018-06-01T12:00:00Z',
+    offence_from: '2018-05-30T09:00:00Z', offence_to: null, online_flag: 'no', online_method: null, victim_age: 40, victim_sex: 'male', status: 'confirmed',
   })).join('\n') + '\n';
 
 describe('import upload: multipart and ?format', () => {

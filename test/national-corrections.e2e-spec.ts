@@ -8,20 +8,20 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
-// The coverage guard and corrections after publication, on 2028-29 (no other test uses that year), North West
+// The coverage guard and corrections after publication, on 2026-27 (no other test uses that year), North West
 // forces: Lancashire and Merseyside accepted, Cheshire submitted, the other 41 forces not started. The tests
 // run in order: refused below coverage → published with the missing forces acknowledged → Lancashire revises
 // its locked return → a new publication supersedes the first, which stays readable and says so.
-const YEAR = '2028-29';
+const YEAR = '2026-27';
 const OTHERS = catalogueData.forces.map((f) => f.id).filter((id) => !['lancashire', 'merseyside', 'cheshire'].includes(id)).sort();
 const MISSING = ['cheshire', ...OTHERS].sort(); // every expected force not accepted
-const TITLE = 'Online-flagged crime 2028-29';
+const TITLE = 'Online-flagged crime 2026-27';
 const DISCLOSURE = { method: 'threshold' };
 
 const record = (force: string, o: Record<string, unknown> = {}) =>
   crimeBody({
     forceId: force, offenceCode: '8L', victimAge: 30, suspectAge: null, offenceTo: null, onlinePlatform: null,
-    reportedAt: '2028-06-01T09:00:00Z', recordedAt: '2028-06-01T12:00:00Z', offenceFrom: '2028-05-30T18:00:00Z', ...o,
+    reportedAt: '2026-06-01T09:00:00Z', recordedAt: '2026-06-01T12:00:00Z', offenceFrom: '2026-05-30T18:00:00Z', ...o,
   });
 
 interface Pub {
@@ -63,7 +63,7 @@ describe('publication coverage guard and corrections after publication', () => {
     expect(res.body.details.missingForces.map((f: { forceId: string }) => f.forceId)).toEqual(MISSING);
     expect(res.body.details.missingForces).toContainEqual({ forceId: 'cheshire', forceName: 'Cheshire Constabulary', status: 'received, not accepted' });
     expect(res.body.details.missingForces).toContainEqual({ forceId: 'cumbria', forceName: 'Cumbria Constabulary', status: 'not received' });
-    expect(res.body.message).toMatch(/^2028-29: 2 of 44 expected forces accepted \(4\.5%\), below the 100% needed to publish without acknowledging the missing forces\. Not acknowledged: /);
+    expect(res.body.message).toMatch(/^2026-27: 2 of 44 expected forces accepted \(4\.5%\), below the 100% needed to publish without acknowledging the missing forces\. Not acknowledged: /);
     // Acknowledging all but one: the 422 names the one left.
     const partial = await publish({ acknowledgeMissingForces: MISSING.filter((id) => id !== 'cumbria') }).expect(422);
     expect(partial.body.details.missingForces).toEqual([{ forceId: 'cumbria', forceName: 'Cumbria Constabulary', status: 'not received' }]);
@@ -73,7 +73,7 @@ describe('publication coverage guard and corrections after publication', () => {
     const owner = new pg.Client({ connectionString: testDatabaseUrl() });
     await owner.connect();
     try {
-      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM publications WHERE financial_year = 2028`);
+      const { rows } = await owner.query(`SELECT count(*)::int AS n FROM publications WHERE financial_year = 2026`);
       expect(rows[0].n).toBe(0);
     } finally {
       await owner.end();
@@ -95,7 +95,7 @@ describe('publication coverage guard and corrections after publication', () => {
     const base = `/returns/lancashire/${YEAR}`;
     expect((await http().get(base).set(lancashireFcr).expect(200)).body).toMatchObject({ state: 'locked', actions: [] }); // nothing changed yet
     expect((await http().post(`${base}/submit`).set(lancashireFcr).send({ version: 3, reason: 'x' }).expect(409)).body.message).toMatch(/nothing changed since/);
-    await http().post('/crimes').set(lancashireRegistrar).send(record('lancashire', { recordedAt: '2028-11-01T12:00:00Z', reportedAt: '2028-11-01T09:00:00Z' })).expect(201);
+    await http().post('/crimes').set(lancashireRegistrar).send(record('lancashire', { recordedAt: '2026-11-01T12:00:00Z', reportedAt: '2026-11-01T09:00:00Z' })).expect(201);
     expect((await http().get(base).set(lancashireFcr).expect(200)).body).toMatchObject({ state: 'locked', version: 3, actions: ['revise'], blockedBy: [] });
     expect((await http().get(base).set(statistician).expect(200)).body.actions).toEqual([]);
     await http().post(`${base}/submit`).set(lancashireFcr).send({ version: 3 }).expect(400); // the reason is required
@@ -113,8 +113,8 @@ describe('publication coverage guard and corrections after publication', () => {
     const owner = new pg.Client({ connectionString: testDatabaseUrl() });
     await owner.connect();
     try {
-      await expect(owner.query(`UPDATE force_returns SET state = 'revised' WHERE force_id = 'merseyside' AND financial_year = 2028`)).rejects.toThrow(/locked by a national publication/);
-      await expect(owner.query(`UPDATE force_returns SET state = 'accepted', current_revision = 2 WHERE force_id = 'merseyside' AND financial_year = 2028`)).rejects.toThrow(/locked by a national publication/);
+      await expect(owner.query(`UPDATE force_returns SET state = 'revised' WHERE force_id = 'merseyside' AND financial_year = 2026`)).rejects.toThrow(/locked by a national publication/);
+      await expect(owner.query(`UPDATE force_returns SET state = 'accepted', current_revision = 2 WHERE force_id = 'merseyside' AND financial_year = 2026`)).rejects.toThrow(/locked by a national publication/);
     } finally {
       await owner.end();
     }

@@ -6,15 +6,15 @@ import { createTestApp } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
-// GET /returns/:year, the year tracker, on 2027-28 (no other test uses that year): Cleveland submitted and
+// GET /returns/:year, the year tracker, on 2022-23 (no other test uses that year): Cleveland submitted and
 // then edited (2 records changed since), Durham accepted, every other force not started.
-const YEAR = '2027-28';
+const YEAR = '2022-23';
 const ALL_IDS = catalogueData.forces.map((f) => f.id).sort();
 
 const record = (force: string, o: Record<string, unknown> = {}) =>
   crimeBody({
     forceId: force, offenceCode: '8L', victimAge: 30, suspectAge: null, offenceTo: null, onlinePlatform: null,
-    reportedAt: '2027-06-01T09:00:00Z', recordedAt: '2027-06-01T12:00:00Z', offenceFrom: '2027-05-30T18:00:00Z', ...o,
+    reportedAt: '2022-06-01T09:00:00Z', recordedAt: '2022-06-01T12:00:00Z', offenceFrom: '2022-05-30T18:00:00Z', ...o,
   });
 
 interface Row { forceId: string; state: string; version: number; changedSinceSubmission: number | null; lastEvent: { action: string } | null }
@@ -43,7 +43,7 @@ describe('the year tracker (GET /returns/:year)', () => {
     await http().post(`/returns/durham/${YEAR}/accept`).set(statistician).send({ version: 1 }).expect(200);
     // After Cleveland's submission: one record edited, one added.
     await http().patch(`/crimes/${edited.id}`).set(clevelandRegistrar).send({ version: edited.version, reason: 'age corrected', victimAge: 31 }).expect(200);
-    await http().post('/crimes').set(clevelandRegistrar).send(record('cleveland', { recordedAt: '2027-09-01T12:00:00Z', reportedAt: '2027-09-01T09:00:00Z' })).expect(201);
+    await http().post('/crimes').set(clevelandRegistrar).send(record('cleveland', { recordedAt: '2022-09-01T12:00:00Z', reportedAt: '2022-09-01T09:00:00Z' })).expect(201);
   });
   afterAll(async () => {
     await app.close();

@@ -98,6 +98,7 @@ export interface ReturnView {
   dataChangedSinceRevision: boolean | null;
   changedSinceSubmission: ChangedSinceSubmission | null;
   actions: ReturnAction[];
+  blockedBy: string[]; // the return rules that stop a submission now (see ReturnStatus)
   events: ReturnEventView[];
   draft: ForceReturnTables;
 }

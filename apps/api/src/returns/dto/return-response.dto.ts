@@ -32,6 +32,7 @@ export class ReturnResponseDto implements ReturnView {
   @ApiProperty({ type: Boolean, nullable: true, description: 'live tables differ from the latest revision; null without one' }) dataChangedSinceRevision: boolean | null;
   @ApiProperty({ type: ChangedSinceSubmissionDto, nullable: true }) changedSinceSubmission: ChangedSinceSubmissionDto | null;
   @ApiProperty({ enum: RETURN_ACTIONS, isArray: true }) actions: ReturnAction[];
+  @ApiProperty({ type: [String], description: 'the return rules (CF-RET-…) that stop a submission now; empty when nothing blocks' }) blockedBy: string[];
   @ApiProperty({ type: [ReturnEventResponseDto] }) events: ReturnEventResponseDto[];
   @ApiProperty(FreeForm('the live draft: metadata and tables A, B and C (docs/return-format.md)')) draft: ForceReturnTables;
 }
