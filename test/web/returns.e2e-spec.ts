@@ -184,8 +184,18 @@ run('web interface: the force return and the national figures', () => {
     await stat.click('button:has-text("Accept the return")');
     await hasText(stat.locator('.govuk-error-summary'), 'Someone else changed this return while you had the page open');
     await visit(stat, 'return-accept-stale');
-    // Then the real acceptance.
-    await stat.goto(`${base}${returnUrl}/accept`);
+    // Then the real acceptance, from the force's row in the year tracker filtered to submitted returns.
+    await stat.click('a:has-text("Year tracker")');
+    await stat.goto(`${base}/year-tracker/${YEAR}?state=submitted`);
+    await hasText(stat.locator('#tracker-summary'), '1 submitted and waiting for you');
+    await hasCount(stat.locator('#tracker tbody tr'), 1);
+    const row = stat.locator(`#force-${F1}`);
+    await hasText(row, 'Cumbria');
+    await hasText(row, 'North West');
+    expect((await row.locator('.moj-badge').textContent())?.trim()).toBe('submitted');
+    await visit(stat, 'year-tracker');
+    await row.locator('a:has-text("Accept")').click();
+    await stat.waitForURL(`${base}${returnUrl}/accept`);
     await visit(stat, 'return-accept');
     await stat.click('button:has-text("Accept the return")');
     await stat.waitForURL(`${base}${returnUrl}?notice=accepted`);

@@ -20,6 +20,7 @@ const NAV: NavItem[] = [
   { href: '/records/new', text: 'Record a crime', roles: ['registrar', 'force_crime_registrar'] },
   { href: '/uploads', text: 'Imports', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
   { href: '/annual-returns', text: 'Annual returns', roles: ['registrar', 'force_crime_registrar', 'statistician', 'auditor'] },
+  { href: '/year-tracker', text: 'Year tracker', roles: ['statistician'] },
   { href: '/national-figures', text: 'National figures', roles: ['statistician'] },
 ];
 

@@ -8,12 +8,13 @@ import { NationalModule } from '#libs/national';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { RecordsController } from './records.controller.js';
 import { NationalPagesController } from './national/national-pages.controller.js';
+import { YearTrackerController } from './returns/year-tracker.controller.js';
 import { ReturnPagesController } from './returns/return-pages.controller.js';
 import { UploadsController } from './uploads.controller.js';
 
 // The browser interface: pages over the same library services as the API, in the same process.
 @Module({
   imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, ReturnsLifecycleModule, NationalModule],
-  controllers: [AuthPagesController, RecordsController, UploadsController, ReturnPagesController, NationalPagesController],
+  controllers: [AuthPagesController, RecordsController, UploadsController, ReturnPagesController, NationalPagesController, YearTrackerController],
 })
 export class WebModule {}
