@@ -219,6 +219,15 @@ run('web interface: the force return and the national figures', () => {
     await hasText(stat.locator('#live-title'), 'Live preview');
     await visit(stat, 'national-live');
 
+    // The charts are server-rendered: without JavaScript the same SVGs and tables are there.
+    const noScript = await browser.newContext({ javaScriptEnabled: false, bypassCSP: true });
+    const plain = await signIn(noScript, statUser);
+    await plain.goto(`${base}/national-figures/${YEAR}`);
+    await hasCount(plain.locator('svg[role="img"]'), 3);
+    await hasCount(plain.locator('#chart-flag-rate circle.cf-dot'), 3);
+    await hasCount(plain.locator('table.cf-chart-data'), 3);
+    await noScript.close();
+
     await statContext.close();
     await fcrContext.close();
   }, 240_000);
