@@ -31,5 +31,7 @@ export function registerFilters(env: Environment): void {
     if (type === 'time') return ukDateTime(v).replace(/^.* at /, '');
     return String(v);
   });
+  // A figure as the statistics pages print it: thousands separated, at most one decimal place.
+  env.addFilter('fmt', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 1 }) : String(v ?? '')));
   env.addGlobal('serviceName', 'Cyberflag');
 }

@@ -19,6 +19,9 @@ const NAV: NavItem[] = [
   { href: '/records', text: 'Crime records', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
   { href: '/records/new', text: 'Record a crime', roles: ['registrar', 'force_crime_registrar'] },
   { href: '/uploads', text: 'Imports', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
+  { href: '/annual-returns', text: 'Annual returns', roles: ['registrar', 'force_crime_registrar', 'statistician', 'auditor'] },
+  { href: '/year-tracker', text: 'Year tracker', roles: ['statistician'] },
+  { href: '/national-figures', text: 'National figures', roles: ['statistician'] },
 ];
 
 export interface ErrorItem { text: string; href: string }

@@ -3,13 +3,18 @@ import { CatalogueModule } from '#libs/catalogue';
 import { CrimesModule } from '#libs/crimes';
 import { ImportsModule } from '#libs/imports';
 import { RecordingRulesModule } from '#libs/recording-rules';
+import { ReturnsLifecycleModule } from '#libs/returns';
+import { NationalModule } from '#libs/national';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { RecordsController } from './records.controller.js';
+import { NationalPagesController } from './national/national-pages.controller.js';
+import { YearTrackerController } from './returns/year-tracker.controller.js';
+import { ReturnPagesController } from './returns/return-pages.controller.js';
 import { UploadsController } from './uploads.controller.js';
 
 // The browser interface: pages over the same library services as the API, in the same process.
 @Module({
-  imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule],
-  controllers: [AuthPagesController, RecordsController, UploadsController],
+  imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, ReturnsLifecycleModule, NationalModule],
+  controllers: [AuthPagesController, RecordsController, UploadsController, ReturnPagesController, NationalPagesController, YearTrackerController],
 })
 export class WebModule {}
