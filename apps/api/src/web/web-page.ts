@@ -19,6 +19,11 @@ const NAV: NavItem[] = [
   { href: '/records', text: 'Crime records', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
   { href: '/records/new', text: 'Record a crime', roles: ['registrar', 'force_crime_registrar'] },
   { href: '/uploads', text: 'Imports', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
+  { href: '/auditing/completeness', text: 'Completeness', roles: ['auditor'] },
+  { href: '/auditing/under-use', text: 'Under-use', roles: ['auditor'] },
+  { href: '/auditing/review', text: 'Review queue', roles: ['auditor', 'registrar', 'force_crime_registrar'] },
+  { href: '/auditing/audits', text: 'Sample audits', roles: ['auditor'] },
+  { href: '/auditing/access-log', text: 'Access log', roles: ['auditor'] },
 ];
 
 export interface ErrorItem { text: string; href: string }

@@ -1,15 +1,21 @@
 import { Module } from '@nestjs/common';
+import { AuditingModule } from '#libs/auditing';
 import { CatalogueModule } from '#libs/catalogue';
 import { CrimesModule } from '#libs/crimes';
 import { ImportsModule } from '#libs/imports';
+import { ScopedDb } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
+import { AuditFiguresPageController } from './audit/audit-figures.page.js';
+import { AccessLogPageController } from './audit/access-log.page.js';
+import { AuditsPageController } from './audit/audits.page.js';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { RecordsController } from './records.controller.js';
 import { UploadsController } from './uploads.controller.js';
 
 // The browser interface: pages over the same library services as the API, in the same process.
 @Module({
-  imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule],
-  controllers: [AuthPagesController, RecordsController, UploadsController],
+  imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, AuditingModule.register()],
+  controllers: [AuthPagesController, RecordsController, UploadsController, AuditFiguresPageController, AuditsPageController, AccessLogPageController],
+  providers: [ScopedDb],
 })
 export class WebModule {}
