@@ -7,6 +7,7 @@ import { ScopedDb } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
 import { AuditFiguresPageController } from './audit/audit-figures.page.js';
 import { AccessLogPageController } from './audit/access-log.page.js';
+import { ReviewQueuePageController } from './audit/review-queue.page.js';
 import { AuditsPageController } from './audit/audits.page.js';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { RecordsController } from './records.controller.js';
@@ -15,7 +16,7 @@ import { UploadsController } from './uploads.controller.js';
 // The browser interface: pages over the same library services as the API, in the same process.
 @Module({
   imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, AuditingModule.register()],
-  controllers: [AuthPagesController, RecordsController, UploadsController, AuditFiguresPageController, AuditsPageController, AccessLogPageController],
+  controllers: [AuthPagesController, RecordsController, UploadsController, AuditFiguresPageController, AuditsPageController, AccessLogPageController, ReviewQueuePageController],
   providers: [ScopedDb],
 })
 export class WebModule {}
