@@ -39,7 +39,7 @@ run('web interface: the auditor’s workspace', () => {
     await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/C`, code: '8L', recordedAt: at('09'), flag: 'no', count: 16 });
     await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/U`, code: '8L', recordedAt: at('10'), flag: 'unknown', count: 4, status: 'draft' });
     // For the review queue: flagged online with no method (CF-FLAG-002), criminal damage, December.
-    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/R`, code: '58A', recordedAt: at('12'), flag: 'yes', method: null });
+    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/R`, code: '58A', recordedAt: at('12'), flag: 'yes', method: null, warnings: ['CF-FLAG-002'] });
     await insertCrimes(db, { force: 'northumbria', ref: `NB/${tag}/A`, code: '8L', recordedAt: at('08'), flag: 'yes', count: 30 });
     await insertCrimes(db, { force: 'northumbria', ref: `NB/${tag}/B`, code: '8L', recordedAt: at('08'), flag: 'no', count: 30 });
     await app.get(UsersService).create('test', {
