@@ -23,8 +23,8 @@ describe('forest plot', () => {
     expect(rows[0].lower).toBeCloseTo(0.6990, 3);
     expect(rows[0].upper).toBeCloseTo(0.9721, 3);
     expect(drawn[2].x2).toBe(s.x(1));
-    expect(s.x(0)).toBe(190);
-    expect(s.x(1)).toBe(610);
+    expect(s.x(0)).toBe(160);
+    expect(s.x(1)).toBe(456);
   });
 
   it('marks the overall row as a diamond and names the image by its title', () => {

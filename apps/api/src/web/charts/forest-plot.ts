@@ -5,9 +5,9 @@ import { esc, frame, pct, r2, ticks } from './svg.js';
 export interface ForestRow { label: string; estimate: number; lower: number; upper: number; overall?: boolean }
 export interface ForestInput { id: string; title: string; description: string; rows: ForestRow[] }
 
-const W = 640;
+const W = 480;
 const ROW = 34;
-const M = { top: 16, right: 30, bottom: 44, left: 190 };
+const M = { top: 16, right: 24, bottom: 44, left: 160 };
 
 export function forestScales(input: ForestInput): { height: number; x: (v: number) => number; y: (i: number) => number } {
   const height = M.top + M.bottom + ROW * Math.max(1, input.rows.length);
