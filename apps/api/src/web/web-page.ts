@@ -22,6 +22,11 @@ const NAV: NavItem[] = [
   { href: '/annual-returns', text: 'Annual returns', roles: ['registrar', 'force_crime_registrar', 'statistician', 'auditor'] },
   { href: '/year-tracker', text: 'Year tracker', roles: ['statistician'] },
   { href: '/national-figures', text: 'National figures', roles: ['statistician'] },
+  { href: '/auditing/completeness', text: 'Completeness', roles: ['auditor'] },
+  { href: '/auditing/under-use', text: 'Under-use', roles: ['auditor'] },
+  { href: '/auditing/review', text: 'Review queue', roles: ['auditor', 'registrar', 'force_crime_registrar'] },
+  { href: '/auditing/audits', text: 'Sample audits', roles: ['auditor'] },
+  { href: '/auditing/access-log', text: 'Access log', roles: ['auditor'] },
 ];
 
 export interface ErrorItem { text: string; href: string }

@@ -101,6 +101,11 @@ export class ReviewQueueService {
     });
   }
 
+  // One item, for its page in the browser (logged as every read of it).
+  get(ctx: RequestContext, id: string): Promise<ReviewItemView> {
+    return this.db.run(ctx.actor.forces, (em) => this.loggedView(em, ctx, id));
+  }
+
   // An auditor adds a record by hand, with a note saying why.
   add(ctx: RequestContext, input: { crimeId: string; note: string }): Promise<ReviewItemView> {
     const scope = ctx.actor.forces;

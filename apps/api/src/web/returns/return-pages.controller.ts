@@ -224,8 +224,9 @@ export class ReturnPagesController {
   // Submission is offered only while the return rules pass (the service would refuse it anyway, with these findings).
   private actionLinks(ret: ReturnView, rulesPass: boolean): { href: string; text: string; secondary: boolean }[] {
     const b = base(ret.forceId, ret.year);
-    return ret.actions.filter((a) => rulesPass || (a !== 'submit' && a !== 'resubmit')).map((a) => ({
+    return ret.actions.filter((a) => rulesPass || (a !== 'submit' && a !== 'resubmit' && a !== 'revise')).map((a) => ({
       submit: { href: `${b}/submit`, text: 'Submit the return', secondary: false },
+      revise: { href: `${b}/submit`, text: 'Submit a revised return', secondary: false },
       resubmit: { href: `${b}/submit`, text: 'Resubmit the return', secondary: false },
       accept: { href: `${b}/accept`, text: 'Accept', secondary: false },
       return: { href: `${b}/return`, text: 'Return to the force', secondary: true },
