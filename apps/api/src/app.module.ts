@@ -53,7 +53,7 @@ export class AppModule {
         ReturnsHttpModule,
         NationalHttpModule.register(opts.publication),
         AuditingHttpModule,
-        WebModule,
+        WebModule.register(opts.publication),
       ],
       controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
       providers: [

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { AuditingModule } from '#libs/auditing';
 import { CatalogueModule } from '#libs/catalogue';
 import { CrimesModule } from '#libs/crimes';
@@ -6,7 +6,7 @@ import { ImportsModule } from '#libs/imports';
 import { ScopedDb } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
 import { ReturnsLifecycleModule } from '#libs/returns';
-import { NationalModule } from '#libs/national';
+import { NationalModule, type PublicationConfig } from '#libs/national';
 import { AuditFiguresPageController } from './audit/audit-figures.page.js';
 import { AccessLogPageController } from './audit/access-log.page.js';
 import { ReviewQueuePageController } from './audit/review-queue.page.js';
@@ -18,13 +18,22 @@ import { YearTrackerController } from './returns/year-tracker.controller.js';
 import { ReturnPagesController } from './returns/return-pages.controller.js';
 import { UploadsController } from './uploads.controller.js';
 
-// The browser interface: pages over the same library services as the API, in the same process.
-@Module({
-  imports: [CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, ReturnsLifecycleModule, NationalModule, AuditingModule.register()],
-  controllers: [
-    AuthPagesController, RecordsController, UploadsController, ReturnPagesController, NationalPagesController, YearTrackerController,
-    AuditFiguresPageController, AuditsPageController, AccessLogPageController, ReviewQueuePageController,
-  ],
-  providers: [ScopedDb],
-})
-export class WebModule {}
+// The browser interface: pages over the same library services as the API, in the same process (and with the same
+// publication settings as the API's national module).
+@Module({})
+export class WebModule {
+  static register(publication: Partial<PublicationConfig> = {}): DynamicModule {
+    return {
+      module: WebModule,
+      imports: [
+        CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, ReturnsLifecycleModule, NationalModule.register(publication),
+        AuditingModule.register(),
+      ],
+      controllers: [
+        AuthPagesController, RecordsController, UploadsController, ReturnPagesController, NationalPagesController, YearTrackerController,
+        AuditFiguresPageController, AuditsPageController, AccessLogPageController, ReviewQueuePageController,
+      ],
+      providers: [ScopedDb],
+    };
+  }
+}
