@@ -58,7 +58,7 @@ export async function startApp(dataDir: string): Promise<{ child: ChildProcess; 
   const { output, exited } = collect(child);
   await waitFor('the app to listen', () => {
     if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
-    return output().stdout.includes(`listening on http://localhost:${port}`);
+    return new RegExp(`listening on http://[^ ]*:${port} `).test(output().stdout);
   });
   return { child, port, output, exited };
 }

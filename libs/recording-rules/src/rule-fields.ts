@@ -9,6 +9,7 @@ export const CRIME_RULE_FIELDS: Readonly<Record<string, readonly (keyof CrimeFac
   'CF-CODE-003': ['offenceCode'],
   'CF-FORCE-001': ['forceId', 'recordedAt'],
   'CF-DATE-001': ['reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo'],
+  'CF-DATE-002': ['reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo'],
   'CF-DATE-009': ['offenceTo', 'reportedAt'],
   'CF-TIME-001': ['reportedAt', 'recordedAt'],
   'CF-AGE-001': ['offenceCode', 'victimAge'],
