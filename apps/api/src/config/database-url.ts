@@ -19,8 +19,9 @@ export async function resolveDatabase(env: Env, use: DatabaseUse, log: (line: st
   const db = await startEmbeddedDatabase(
     env.DATA_DIR,
     'cyberflag',
-    // serverLogLines drops lines that could carry submitted values (DETAIL, STATEMENT: issue #18 finding 11).
-    (chunk) => serverLogLines(chunk).filter((l) => /ready to accept|initialis|error|FATAL|embedded-server\.json|started by the app/i.test(l)).forEach(log),
+    // Our own lines (which server, the connection file) pass as they are; the server's output goes through
+    // serverLogLines, which drops lines that could carry submitted values (DETAIL, STATEMENT: issue #18 finding 11).
+    (chunk) => (/embedded-server\.json|started by the app/.test(chunk) ? [chunk.trim()] : serverLogLines(chunk)).forEach(log),
     { advertise: use === 'serve', useRunning: use === 'command' },
   );
   return { url: db.url, kind: 'embedded', source: db.source, stop: () => db.stop() };
