@@ -26,6 +26,7 @@ const routes: [string, Who, 'get' | 'post', string, object | null][] = [
   ['GET /national/{year}/compare/{otherYear} (year)', 'statistician', 'get', `/national/${YEAR_BEFORE}/compare/2016-17`, null],
   ['GET /national/{year}/compare/{otherYear} (otherYear)', 'statistician', 'get', `/national/2016-17/compare/${YEAR_BEFORE}`, null],
   ['POST /national/{year}/publications', 'statistician', 'post', `/national/${YEAR_BEFORE}/publications`, { title: 'x', disclosure: { method: 'threshold' } }],
+  ['POST /national/{year}/publications/preview', 'statistician', 'post', `/national/${YEAR_BEFORE}/publications/preview`, { title: 'x', disclosure: { method: 'threshold' } }],
   ['GET /national/{year}/publications', 'derbyshireRegistrar', 'get', `/national/${YEAR_BEFORE}/publications`, null],
   ['GET /audit/completeness', 'derbyshireAuditor', 'get', `/audit/completeness?force=derbyshire&year=${YEAR_BEFORE}`, null],
   ['GET /audit/under-use', 'nationalAuditor', 'get', `/audit/under-use?year=${YEAR_BEFORE}`, null],

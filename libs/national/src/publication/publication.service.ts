@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
@@ -69,25 +70,13 @@ export class PublicationService {
   // A year may be published again (corrections after publication): the new publication supersedes the
   // year's current one, which stays as it was, readable and verifiable, and is shown as superseded.
   publish(ctx: RequestContext, year: number, req: PublishRequest, now = new Date()): Promise<PublicationView> {
-    requireNational(ctx);
-    assertFlagYear(year);
-    try {
-      resolveDisclosureConfig(req.disclosure);
-    } catch (e) {
-      throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid disclosure configuration');
-    }
-    const period = nationalPeriod(year);
+    const period = this.checked(ctx, year, req.disclosure);
     return this.db.run(ctx.actor.forces, async (em) => {
       // FOR UPDATE: no accept/return can slip in between reading the revisions and locking them.
-      const heads = await queryReturnHeads(em, year, true);
-      const { coverage, counts } = await this.national.countsFor(em, ctx, period, 'accepted', heads);
-      if (counts.length === 0) {
-        throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
-      }
+      const { coverage, counts, ages, note } = await this.acceptedFigures(em, ctx, period, year, true);
       const missingForcesAcknowledged = this.coverageGuard(period, coverage, req.acknowledgeMissingForces ?? []);
       const previous = await queryCurrentPublication(em, year);
       const supersedes = previous ? supersededRef(previous, coverage) : null;
-      const { ages, note } = await this.offenceAges(em, ctx, year, counts);
       const content = buildPublication({
         title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
         offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
@@ -102,6 +91,29 @@ export class PublicationService {
         status: 'current', supersedes: supersedes?.id ?? null, supersededBy: null, verified: true, content,
       };
     });
+  }
+
+  // What publishing and previewing both check first: a national caller, a year of the flag, a valid disclosure setting.
+  private checked(ctx: RequestContext, year: number, disclosure: DisclosureConfig): NationalPeriod {
+    requireNational(ctx);
+    assertFlagYear(year);
+    try {
+      resolveDisclosureConfig(disclosure);
+    } catch (e) {
+      throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid disclosure configuration');
+    }
+    return nationalPeriod(year);
+  }
+
+  // The accepted returns' figures a publication is made of (forUpdate: lock the return heads while publishing).
+  private async acceptedFigures(em: EntityManager, ctx: RequestContext, period: NationalPeriod, year: number, forUpdate: boolean) {
+    const heads = await queryReturnHeads(em, year, forUpdate);
+    const { coverage, counts } = await this.national.countsFor(em, ctx, period, 'accepted', heads);
+    if (counts.length === 0) {
+      throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
+    }
+    const { ages, note } = await this.offenceAges(em, ctx, year, counts);
+    return { coverage, counts, ages, note };
   }
 
   // Publishing with fewer than config.minCoverage of the expected forces accepted needs every missing force
@@ -136,20 +148,9 @@ export class PublicationService {
   // The same tables as publish() would make, for the statistician to review the information loss and change
   // the settings before publishing. Reads without locking (FOR UPDATE is for the publication itself).
   preview(ctx: RequestContext, year: number, req: { title: string; disclosure: DisclosureConfig }, now = new Date()): Promise<PublicationPreview> {
-    requireNational(ctx);
-    try {
-      resolveDisclosureConfig(req.disclosure);
-    } catch (e) {
-      throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid disclosure configuration');
-    }
-    const period = nationalPeriod(year);
+    const period = this.checked(ctx, year, req.disclosure);
     return this.db.run(ctx.actor.forces, async (em) => {
-      const heads = await queryReturnHeads(em, year, false);
-      const { coverage, counts } = await this.national.countsFor(em, ctx, period, 'accepted', heads);
-      if (counts.length === 0) {
-        throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
-      }
-      const { ages, note } = await this.offenceAges(em, ctx, year, counts);
+      const { coverage, counts, ages, note } = await this.acceptedFigures(em, ctx, period, year, false);
       const content = buildPublication({
         title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
         offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
@@ -178,7 +179,7 @@ export class PublicationService {
   // so it is computed from the records, but only when every force's records are exactly those its
   // accepted return was computed from (same high-water mark and the same table B); otherwise it is left
   // out, saying why. Reading records of every force is a 'combination' (DPA 2018 s.62).
-  private async offenceAges(em: import('typeorm').EntityManager, ctx: RequestContext, year: number, counts: readonly ForceCounts[]) {
+  private async offenceAges(em: EntityManager, ctx: RequestContext, year: number, counts: readonly ForceCounts[]) {
     await prepareNationalScan(em);
     const ids = counts.map((c) => c.forceId);
     const cube = await queryLiveCube(em, year);
