@@ -6,9 +6,10 @@ import { main as cli } from '../apps/api/src/cli/commands.js';
 import { testDatabaseUrl } from './support/create-test-app.js';
 import { CLI_JS, collect, runCli } from './support/cli-process.js';
 
-// `cyberflag national` and `cyberflag return` as tables. Data (written as the owner; no other test uses 2018-19):
+// `cyberflag national` and `cyberflag return` as tables. Data (written as the owner, bypassing the API's date rule, in a future
+// year so that no other file's records or returns share it; no other test uses 2033-34):
 // cumbria and gwent accepted (revision 1), essex records but no return.
-const YEAR = 2018;
+const YEAR = 2033;
 
 describe('CLI tables', () => {
   let pool: pg.Pool;
@@ -41,10 +42,10 @@ describe('CLI tables', () => {
   const env = () => ({ ...process.env, DATABASE_URL: testDatabaseUrl(), NO_COLOR: '1' });
 
   it('national: England and Wales, each region and every force of the year, with coverage and status', async () => {
-    const { code, lines } = await run(['national', '2018-19', '--format', 'table']);
+    const { code, lines } = await run(['national', '2033-34', '--format', 'table']);
     expect(code).toBe(0);
-    expect(lines[0]).toBe('National return 2018-19, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)');
-    expect(lines[1]).toMatch(/^period 2018-04-01 to 2019-03-31 \(365 days\); generated \d{4}-\d\d-\d\dT[\d:.]+Z; unsuppressed figures: publish through a publication$/);
+    expect(lines[0]).toBe('National return 2033-34, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)');
+    expect(lines[1]).toMatch(/^period 2033-04-01 to 2034-03-31 \(365 days\); generated \d{4}-\d\d-\d\dT[\d:.]+Z; unsuppressed figures: publish through a publication$/);
     const row = (name: string) => lines.find((l) => l.trimStart().startsWith(`${name}  `));
     expect([lines[3], lines[4]]).toEqual([
       'area                                coverage        status        crimes  online  % online  child sexual  rapes  under 10  youngest  modal age  child sexual/day',
@@ -65,11 +66,11 @@ describe('CLI tables', () => {
 
   it('return: a force revision as tables A, B and C, logged as a disclosure shown as a table', async () => {
     const [{ sha256 }] = await owner.query<{ sha256: string }>(`SELECT sha256 FROM return_revisions WHERE force_id = 'cumbria' AND financial_year = $1`, [YEAR]);
-    const { code, lines } = await run(['return', 'cumbria', '2018-19', '--format', 'table', '--revision', '1']);
+    const { code, lines } = await run(['return', 'cumbria', '2033-34', '--format', 'table', '--revision', '1']);
     expect(code).toBe(0);
     expect(lines).toEqual([
-      `Cumbria Constabulary (North West), 2018-19: revision 1 (sha256 ${sha256!.slice(0, 12)}…, verified)`,
-      'period 2018-04-01 to 2019-03-31 (365 days); 6 records; counting rules test; generated 2019-05-01T00:00:00.000Z',
+      `Cumbria Constabulary (North West), 2033-34: revision 1 (sha256 ${sha256!.slice(0, 12)}…, verified)`,
+      'period 2033-04-01 to 2034-03-31 (365 days); 6 records; counting rules test; generated 2034-05-01T00:00:00.000Z',
       '',
       'Table A: offences by online flag (crimes; one crime per victim)',
       'offence                                 online  not online  unknown  total  % online',
@@ -116,25 +117,25 @@ describe('CLI tables', () => {
     const [entry] = await owner.query<{ query: Record<string, unknown> }>(
       `SELECT query FROM access_log WHERE route = 'CLI return export' AND action = 'disclosure' AND force_ids = '{cumbria}' ORDER BY seq DESC LIMIT 1`,
     );
-    expect(entry!.query).toMatchObject({ return: 'cumbria', year: '2018-19', format: 'table', revision: 1, file: null, recordsAggregated: 6 });
+    expect(entry!.query).toMatchObject({ return: 'cumbria', year: '2033-34', format: 'table', revision: 1, file: null, recordsAggregated: 6 });
   });
 
   it('chooses a table on a terminal, and keeps the machine format when piped', async () => {
     // A pseudo-terminal through script(1), as an operator's shell gives.
-    const tty = await collect(spawn('script', ['-qec', `${process.execPath} ${CLI_JS} national 2018-19`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })).exited;
+    const tty = await collect(spawn('script', ['-qec', `${process.execPath} ${CLI_JS} national 2033-34`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })).exited;
     expect(tty.code).toBe(0);
-    expect(tty.stdout.split('\r\n')[0]).toBe('National return 2018-19, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)');
-    const piped = await runCli(['national', '2018-19'], env());
+    expect(tty.stdout.split('\r\n')[0]).toBe('National return 2033-34, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)');
+    const piped = await runCli(['national', '2033-34'], env());
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout).metadata.coverage.text).toBe('2 of 44 forces');
     // return: on a terminal the table; piped, --format stays required.
-    const ttyReturn = await collect(spawn('script', ['-qec', `${process.execPath} ${CLI_JS} return gwent 2018-19 --revision 1`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })).exited;
+    const ttyReturn = await collect(spawn('script', ['-qec', `${process.execPath} ${CLI_JS} return gwent 2033-34 --revision 1`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })).exited;
     expect(ttyReturn.code).toBe(0);
-    expect(ttyReturn.stdout.split('\r\n')[0]).toMatch(/^Gwent Police \(Wales\), 2018-19: revision 1 \(sha256 [0-9a-f]{12}…, verified\)$/);
-    const pipedReturn = await runCli(['return', 'gwent', '2018-19', '--revision', '1'], env());
+    expect(ttyReturn.stdout.split('\r\n')[0]).toMatch(/^Gwent Police \(Wales\), 2033-34: revision 1 \(sha256 [0-9a-f]{12}…, verified\)$/);
+    const pipedReturn = await runCli(['return', 'gwent', '2033-34', '--revision', '1'], env());
     expect(pipedReturn.code).toBe(1);
     expect(pipedReturn.stderr).toContain('cyberflag: --format must be one of table, json, csv, xlsx');
-    const json = await runCli(['return', 'gwent', '2018-19', '--revision', '1', '--format', 'json', '--out', '-'], env());
+    const json = await runCli(['return', 'gwent', '2033-34', '--revision', '1', '--format', 'json', '--out', '-'], env());
     expect(JSON.parse(json.stdout).tableA.rows.at(-1)).toMatchObject({ level: 'total', total: 4, flagYes: 4 });
   }, 120_000);
 });
