@@ -1,7 +1,8 @@
 import pg from 'pg';
 
 // Shared by the benchmarks: a throw-away database on the local server (BENCH_PG_ADMIN_URL to change it).
-export const adminUrl = process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const adminUrl =
+  process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 export async function freshDatabase(name: string): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl });
@@ -44,13 +45,38 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
   return { ms: Number(process.hrtime.bigint() - t0) / 1e6, value };
 }
 
-export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+export const median = (xs: number[]): number =>
+  [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 // The crimes columns the return and national benches load with COPY (text format).
-export const CRIME_COPY_COLUMNS = ['force_id', 'id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'online_flag', 'online_method',
-  'victim_age', 'victim_sex', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation', 'child_sexual_abuse', 'status', 'rule_warnings',
-  'cancellation_category', 'cancellation_justification', 'cancelled_at', 'cancelled_by', 'transferred_to_force_id', 'version', 'created_by',
-  'updated_by', 'updated_at'];
+export const CRIME_COPY_COLUMNS = [
+  'force_id',
+  'id',
+  'crime_reference',
+  'offence_code',
+  'reported_at',
+  'recorded_at',
+  'offence_from',
+  'online_flag',
+  'online_method',
+  'victim_age',
+  'victim_sex',
+  'domestic_abuse',
+  'hate_strands',
+  'child_sexual_exploitation',
+  'child_sexual_abuse',
+  'status',
+  'rule_warnings',
+  'cancellation_category',
+  'cancellation_justification',
+  'cancelled_at',
+  'cancelled_by',
+  'transferred_to_force_id',
+  'version',
+  'created_by',
+  'updated_by',
+  'updated_at',
+];
 
 // A deterministic generator (mulberry32), so every run measures the same data.
 export function rng(seed: number): () => number {

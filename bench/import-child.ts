@@ -11,15 +11,38 @@ import { checkpoint, timed } from './bench-support.js';
 
 const [url, file] = process.argv.slice(2);
 const app = await NestFactory.createApplicationContext(
-  AppModule.register({ databaseUrl: url, poolSize: 4, auth: { jwtSecret: randomBytes(32).toString('hex'), accessTtlSeconds: 900, refreshTtlSeconds: 3600, maxFailedLogins: 5, lockoutSeconds: 900 } }),
+  AppModule.register({
+    databaseUrl: url,
+    poolSize: 4,
+    auth: {
+      jwtSecret: randomBytes(32).toString('hex'),
+      accessTtlSeconds: 900,
+      refreshTtlSeconds: 3600,
+      maxFailedLogins: 5,
+      lockoutSeconds: 900,
+    },
+  }),
   { logger: ['error'] },
 );
 try {
-  const ctx = systemContext({ userId: 'bench', displayName: 'bench', roles: ['force_crime_registrar'], forces: 'all' }, 'BENCH import');
+  const ctx = systemContext(
+    { userId: 'bench', displayName: 'bench', roles: ['force_crime_registrar'], forces: 'all' },
+    'BENCH import',
+  );
   await checkpoint();
   const rssBeforeMb = Math.round(process.memoryUsage().rss / 1048576);
-  const run = await timed(() => app.get(ImportService).run(ctx, createReadStream(file), { format: 'csv', mode: 'all_or_nothing' }));
-  const result = { ms: run.ms, inserted: run.value.counts.inserted, rejected: run.value.counts.rejected, rssBeforeMb, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+  const run = await timed(() =>
+    app
+      .get(ImportService)
+      .run(ctx, createReadStream(file), { format: 'csv', mode: 'all_or_nothing' }),
+  );
+  const result = {
+    ms: run.ms,
+    inserted: run.value.counts.inserted,
+    rejected: run.value.counts.rejected,
+    rssBeforeMb,
+    peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+  };
   process.stdout.write(`${JSON.stringify(result)}\n`);
 } finally {
   await app.close();

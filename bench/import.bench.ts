@@ -19,23 +19,74 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidV7 } from 'uuid';
 import { csvLine, generateDemoCrimes, IMPORT_COLUMNS, type ImportRowObject } from '#libs/imports';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { adminUrl, checkpoint, dropDatabase, freshDatabase, median, timed } from './bench-support.js';
+import {
+  adminUrl,
+  checkpoint,
+  dropDatabase,
+  freshDatabase,
+  median,
+  timed,
+} from './bench-support.js';
 
 const rows = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 3);
 const DB = 'cyberflag_bench_import';
-const COPY_COLUMNS = ['force_id', 'crime_reference', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'offence_to', 'online_flag',
-  'online_method', 'online_platform', 'victim_age', 'victim_sex', 'suspect_age', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation',
-  'child_sexual_abuse', 'status', 'created_by', 'updated_by'];
+const COPY_COLUMNS = [
+  'force_id',
+  'crime_reference',
+  'offence_code',
+  'reported_at',
+  'recorded_at',
+  'offence_from',
+  'offence_to',
+  'online_flag',
+  'online_method',
+  'online_platform',
+  'victim_age',
+  'victim_sex',
+  'suspect_age',
+  'domestic_abuse',
+  'hate_strands',
+  'child_sexual_exploitation',
+  'child_sexual_abuse',
+  'status',
+  'created_by',
+  'updated_by',
+];
 
 // The same rows as the import file, in COPY's text format, for the baseline (written before timing starts).
 function copyLine(r: ImportRowObject): string {
-  const v = (s: string) => (s === '' ? '\\N' : s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r'));
-  const flag = ({ Y: 'yes', N: 'no', U: 'unknown' } as Record<string, string>)[r.online_flag] ?? r.online_flag;
+  const v = (s: string) =>
+    s === ''
+      ? '\\N'
+      : s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+  const flag =
+    ({ Y: 'yes', N: 'no', U: 'unknown' } as Record<string, string>)[r.online_flag] ?? r.online_flag;
   const bool = (s: string) => (s === 'true' || s === 'Y' || s === '1' ? 't' : 'f');
-  return [r.force_id, r.crime_reference, r.offence_code, r.reported_at, r.recorded_at, r.offence_from, v(r.offence_to), flag, v(r.online_method),
-    v(r.online_platform), v(r.victim_age), r.victim_sex, v(r.suspect_age), bool(r.domestic_abuse), `{${r.hate_strands.split(';').filter(Boolean).join(',')}}`,
-    bool(r.child_sexual_exploitation), bool(r.child_sexual_abuse), r.status, 'bench', 'bench'].join('\t') + '\n';
+  return (
+    [
+      r.force_id,
+      r.crime_reference,
+      r.offence_code,
+      r.reported_at,
+      r.recorded_at,
+      r.offence_from,
+      v(r.offence_to),
+      flag,
+      v(r.online_method),
+      v(r.online_platform),
+      v(r.victim_age),
+      r.victim_sex,
+      v(r.suspect_age),
+      bool(r.domestic_abuse),
+      `{${r.hate_strands.split(';').filter(Boolean).join(',')}}`,
+      bool(r.child_sexual_exploitation),
+      bool(r.child_sexual_abuse),
+      r.status,
+      'bench',
+      'bench',
+    ].join('\t') + '\n'
+  );
 }
 
 interface Files {
@@ -45,27 +96,50 @@ interface Files {
 }
 
 async function writeFiles(dir: string): Promise<Files> {
-  const files: Files = { csv: join(dir, 'crimes.csv'), copy: join(dir, 'crimes.copy'), copyWithIds: join(dir, 'crimes-ids.copy') };
+  const files: Files = {
+    csv: join(dir, 'crimes.csv'),
+    copy: join(dir, 'crimes.copy'),
+    copyWithIds: join(dir, 'crimes-ids.copy'),
+  };
   const [a, b, c] = [files.csv, files.copy, files.copyWithIds].map((f) => createWriteStream(f));
   a.write(csvLine(IMPORT_COLUMNS));
   for (const r of generateDemoCrimes({ year: 2016, records: rows, seed: 'bench' })) {
     const line = copyLine(r);
-    const ok = [a.write(csvLine(IMPORT_COLUMNS.map((col) => r[col]))), b.write(line), c.write(`${uuidV7()}\t${line}`)];
-    for (const [i, s] of [a, b, c].entries()) if (!ok[i]) await new Promise<void>((res) => s.once('drain', () => res()));
+    const ok = [
+      a.write(csvLine(IMPORT_COLUMNS.map((col) => r[col]))),
+      b.write(line),
+      c.write(`${uuidV7()}\t${line}`),
+    ];
+    for (const [i, s] of [a, b, c].entries())
+      if (!ok[i]) await new Promise<void>((res) => s.once('drain', () => res()));
   }
   await Promise.all([a, b, c].map((s) => new Promise<void>((res) => s.end(() => res()))));
   return files;
 }
 
 // The product's import, in a child process (import-child.ts): its own peak RSS is the import's memory.
-async function importProduct(url: string, file: string): Promise<{ ms: number; peakMb: number; baseMb: number }> {
-  const child = spawn(process.execPath, [fileURLToPath(new URL('./import-child.js', import.meta.url)), url, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function importProduct(
+  url: string,
+  file: string,
+): Promise<{ ms: number; peakMb: number; baseMb: number }> {
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL('./import-child.js', import.meta.url)), url, file],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   const [code] = (await once(child, 'exit')) as [number | null];
   if (code !== 0) throw new Error(`the import process failed (exit code ${code})`);
-  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as { ms: number; inserted: number; rejected: number; rssBeforeMb: number; peakRssMb: number };
-  if (r.inserted !== rows) throw new Error(`import loaded ${r.inserted} of ${rows} rows (${r.rejected} rejected)`);
+  const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as {
+    ms: number;
+    inserted: number;
+    rejected: number;
+    rssBeforeMb: number;
+    peakRssMb: number;
+  };
+  if (r.inserted !== rows)
+    throw new Error(`import loaded ${r.inserted} of ${rows} rows (${r.rejected} rejected)`);
   return { ms: r.ms, peakMb: r.peakRssMb, baseMb: r.rssBeforeMb };
 }
 
@@ -75,9 +149,16 @@ async function rawCopy(url: string, file: string, withIds: boolean): Promise<num
   const columns = withIds ? ['id', ...COPY_COLUMNS] : COPY_COLUMNS;
   await c.connect();
   try {
-    await c.query(`CREATE TABLE ${table} (LIKE crimes INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`);
+    await c.query(
+      `CREATE TABLE ${table} (LIKE crimes INCLUDING DEFAULTS INCLUDING GENERATED INCLUDING INDEXES)`,
+    );
     await checkpoint();
-    const raw = await timed(() => pipeline(createReadStream(file), c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))));
+    const raw = await timed(() =>
+      pipeline(
+        createReadStream(file),
+        c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`)),
+      ),
+    );
     const copied = Number((await c.query(`SELECT count(*) FROM ${table}`)).rows[0].count);
     if (copied !== rows) throw new Error(`COPY loaded ${copied} rows`);
     return raw.ms;
@@ -90,7 +171,9 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cyberflag-bench-'));
   try {
     const files = await writeFiles(dir);
-    console.log(`rows: ${rows} (${(statSync(files.csv).size / 1048576).toFixed(1)} MB CSV), runs: ${runs}, server: ${new URL(adminUrl).host}`);
+    console.log(
+      `rows: ${rows} (${(statSync(files.csv).size / 1048576).toFixed(1)} MB CSV), runs: ${runs}, server: ${new URL(adminUrl).host}`,
+    );
     const ratios: number[] = [];
     const strictRatios: number[] = [];
     const peaks: number[] = [];
@@ -113,13 +196,21 @@ async function main(): Promise<void> {
       ratios.push(productRate / copyRate);
       strictRatios.push(productRate / copyWithIdsRate);
       peaks.push(product.peakMb);
-      console.log(`run ${run} (${run % 2 === 1 ? 'import first' : 'COPY first'}): product import ${(product.ms / 1000).toFixed(1)} s, ${Math.round(productRate)} rows/s` +
-        ` (all rules, history, access log, one transaction); raw COPY ${(copyMs / 1000).toFixed(1)} s, ${Math.round(copyRate)} rows/s` +
-        ` (same rows, same columns and indexes); ratio ${(productRate / copyRate).toFixed(3)}; import process peak RSS ${product.peakMb} MB (${product.baseMb} MB before the import)`);
-      console.log(`  raw COPY with ids supplied ${(copyWithIdsMs / 1000).toFixed(1)} s, ${Math.round(copyWithIdsRate)} rows/s; ratio against it ${(productRate / copyWithIdsRate).toFixed(3)}`);
+      console.log(
+        `run ${run} (${run % 2 === 1 ? 'import first' : 'COPY first'}): product import ${(product.ms / 1000).toFixed(1)} s, ${Math.round(productRate)} rows/s` +
+          ` (all rules, history, access log, one transaction); raw COPY ${(copyMs / 1000).toFixed(1)} s, ${Math.round(copyRate)} rows/s` +
+          ` (same rows, same columns and indexes); ratio ${(productRate / copyRate).toFixed(3)}; import process peak RSS ${product.peakMb} MB (${product.baseMb} MB before the import)`,
+      );
+      console.log(
+        `  raw COPY with ids supplied ${(copyWithIdsMs / 1000).toFixed(1)} s, ${Math.round(copyWithIdsRate)} rows/s; ratio against it ${(productRate / copyWithIdsRate).toFixed(3)}`,
+      );
     }
-    console.log(`ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')}; import process peak RSS: ${Math.max(...peaks)} MB`);
-    console.log(`against COPY with ids supplied: ${strictRatios.map((r) => r.toFixed(3)).join(', ')}; median ${median(strictRatios).toFixed(3)}`);
+    console.log(
+      `ratios: ${ratios.map((r) => r.toFixed(3)).join(', ')}; import process peak RSS: ${Math.max(...peaks)} MB`,
+    );
+    console.log(
+      `against COPY with ids supplied: ${strictRatios.map((r) => r.toFixed(3)).join(', ')}; median ${median(strictRatios).toFixed(3)}`,
+    );
     console.log(`ratio ${median(ratios).toFixed(3)}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

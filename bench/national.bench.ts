@@ -18,11 +18,21 @@ import { APP_DB_ROLE } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
 import { AppModule } from '../apps/api/src/app.module.js';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { CRIME_COPY_COLUMNS, dropDatabase, freshDatabase, median, rng, timed } from './bench-support.js';
+import {
+  CRIME_COPY_COLUMNS,
+  dropDatabase,
+  freshDatabase,
+  median,
+  rng,
+  timed,
+} from './bench-support.js';
 
-const { values } = parseArgs({ options: { records: { type: 'string' }, owner: { type: 'boolean' } } });
+const { values } = parseArgs({
+  options: { records: { type: 'string' }, owner: { type: 'boolean' } },
+});
 const records = Number(values.records ?? 7_000_000);
-if (!Number.isSafeInteger(records) || records < 44) throw new Error('--records must be a whole number of at least 44');
+if (!Number.isSafeInteger(records) || records < 44)
+  throw new Error('--records must be a whole number of at least 44');
 const RUNS = 3;
 const DB = 'cyberflag_bench_national';
 const YEAR = 2019; // 2019-20: 366 days
@@ -34,9 +44,20 @@ function* rows(part: number, parts: number, n: number): Generator<string> {
   const r = rng(1000 + part);
   const cat = new Catalogue();
   const forces = cat.forces().map((f) => f.id);
-  const weights = forces.map((f) => (f === 'metropolitan' ? 10 : f === 'city-of-london' || f === 'btp' ? 0.5 : 1 + ((f.length * 7) % 5) / 2));
-  const cumulative = weights.map((_, i) => weights.slice(0, i + 1).reduce((s, w) => s + w, 0) / weights.reduce((s, w) => s + w, 0));
-  const offences = cat.offences().filter((o) => o.recordedBy === 'police' && o.validFrom <= `${YEAR}-04-01`);
+  const weights = forces.map((f) =>
+    f === 'metropolitan'
+      ? 10
+      : f === 'city-of-london' || f === 'btp'
+        ? 0.5
+        : 1 + ((f.length * 7) % 5) / 2,
+  );
+  const cumulative = weights.map(
+    (_, i) =>
+      weights.slice(0, i + 1).reduce((s, w) => s + w, 0) / weights.reduce((s, w) => s + w, 0),
+  );
+  const offences = cat
+    .offences()
+    .filter((o) => o.recordedBy === 'police' && o.validFrom <= `${YEAR}-04-01`);
   const period = financialYearPeriod(YEAR);
   const span = period.end.getTime() - period.start.getTime();
   // Date#toISOString was most of the generator's time: days are cached, the time of day is arithmetic.
@@ -45,28 +66,62 @@ function* rows(part: number, parts: number, n: number): Generator<string> {
   const iso = (ms: number) => {
     const day = Math.floor(ms / 86_400_000);
     let date = days.get(day);
-    if (date === undefined) days.set(day, (date = new Date(day * 86_400_000).toISOString().slice(0, 10)));
+    if (date === undefined)
+      days.set(day, (date = new Date(day * 86_400_000).toISOString().slice(0, 10)));
     const sec = Math.floor((ms - day * 86_400_000) / 1000);
     return `${date} ${two[Math.floor(sec / 3600)]}:${two[Math.floor(sec / 60) % 60]}:${two[sec % 60]}+00`;
   };
   for (let i = part; i < n; i += parts) {
     const x = r();
-    const force = i < forces.length ? forces[i]! : forces[cumulative.findIndex((c) => x <= c)] ?? forces[0]!;
+    const force =
+      i < forces.length ? forces[i]! : (forces[cumulative.findIndex((c) => x <= c)] ?? forces[0]!);
     const o = offences[Math.floor(r() * offences.length)]!;
     const recorded = period.start.getTime() + Math.floor(r() * span);
     const reported = recorded - Math.floor(r() * 48 * 3_600_000);
     const s = r();
-    const status = s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
-    const flag = status === 'draft' && r() < 0.5 ? 'unknown' : r() < (o.sexualOffence ? 0.4 : 0.2) ? 'yes' : 'no';
+    const status =
+      s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
+    const flag =
+      status === 'draft' && r() < 0.5
+        ? 'unknown'
+        : r() < (o.sexualOffence ? 0.4 : 0.2)
+          ? 'yes'
+          : 'no';
     const removed = status === 'cancelled' || status === 'transferred';
-    const age = r() < 0.05 ? '\\N' : String(o.sexualOffence && r() < 0.6 ? Math.floor(r() * 18) : Math.floor(r() * 90));
-    yield [
-      force, `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, `B/${i}`, o.code, iso(reported), iso(recorded),
-      iso(reported - 86_400_000), flag, flag === 'yes' ? 'messages via a social media app' : '\\N', age,
-      ['female', 'male', 'unknown'][Math.floor(r() * 3)], 'f', '{}', 'f', 'f', status, r() < 0.05 ? '{CF-TIME-001}' : '{}',
-      removed ? `C${1 + Math.floor(r() * 5)}` : '\\N', removed ? 'Additional verifiable information (bench).' : '\\N',
-      removed ? iso(recorded) : '\\N', removed ? 'bench' : '\\N', status === 'transferred' ? 'btp' : '\\N', '1', 'bench', 'bench', iso(recorded),
-    ].join('\t') + '\n';
+    const age =
+      r() < 0.05
+        ? '\\N'
+        : String(o.sexualOffence && r() < 0.6 ? Math.floor(r() * 18) : Math.floor(r() * 90));
+    yield (
+      [
+        force,
+        `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+        `B/${i}`,
+        o.code,
+        iso(reported),
+        iso(recorded),
+        iso(reported - 86_400_000),
+        flag,
+        flag === 'yes' ? 'messages via a social media app' : '\\N',
+        age,
+        ['female', 'male', 'unknown'][Math.floor(r() * 3)],
+        'f',
+        '{}',
+        'f',
+        'f',
+        status,
+        r() < 0.05 ? '{CF-TIME-001}' : '{}',
+        removed ? `C${1 + Math.floor(r() * 5)}` : '\\N',
+        removed ? 'Additional verifiable information (bench).' : '\\N',
+        removed ? iso(recorded) : '\\N',
+        removed ? 'bench' : '\\N',
+        status === 'transferred' ? 'btp' : '\\N',
+        '1',
+        'bench',
+        'bench',
+        iso(recorded),
+      ].join('\t') + '\n'
+    );
   }
 }
 
@@ -85,7 +140,10 @@ async function copyPart(url: string, part: number, parts: number): Promise<void>
       }
       if (buf.length) yield buf.join('');
     };
-    await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)));
+    await pipeline(
+      Readable.from(batched()),
+      c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)),
+    );
   } finally {
     await c.end();
   }
@@ -99,9 +157,11 @@ async function load(url: string, c: pg.Client): Promise<string> {
     FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid LEFT JOIN pg_constraint con ON con.conindid = i.oid AND con.conrelid = x.indrelid
     WHERE x.indrelid = 'crimes'::regclass`);
   const { rows: cons } = await c.query<{ name: string; def: string }>(
-    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'crimes'::regclass AND contype IN ('p', 'u')`);
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'crimes'::regclass AND contype IN ('p', 'u')`,
+  );
   const { rows: fks } = await c.query<{ name: string; rel: string; def: string }>(
-    `SELECT conname AS name, conrelid::regclass::text AS rel, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE confrelid = 'crimes'::regclass AND contype = 'f'`);
+    `SELECT conname AS name, conrelid::regclass::text AS rel, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE confrelid = 'crimes'::regclass AND contype = 'f'`,
+  );
   for (const f of fks) await c.query(`ALTER TABLE ${f.rel} DROP CONSTRAINT ${f.name}`);
   for (const k of cons) await c.query(`ALTER TABLE crimes DROP CONSTRAINT ${k.name}`);
   for (const i of idx.filter((x) => !x.con)) await c.query(`DROP INDEX ${i.name}`);
@@ -156,16 +216,35 @@ async function main(): Promise<void> {
     const phases = await load(url, c);
     const loaded = Date.now();
     await c.query('VACUUM ANALYZE');
-    const [counts] = (await c.query(`SELECT (SELECT count(*) FROM crimes)::int AS crimes, (SELECT count(*) FROM crime_history)::int AS history`)).rows;
-    console.log(`data: ${counts.crimes} records of ${YEAR}-${(YEAR + 1) % 100} over 44 forces, ${counts.history} history rows; loaded in ${((loaded - t0) / 1000).toFixed(1)} s (${phases}), VACUUM ANALYZE ${((Date.now() - loaded) / 1000).toFixed(1)} s`);
+    const [counts] = (
+      await c.query(
+        `SELECT (SELECT count(*) FROM crimes)::int AS crimes, (SELECT count(*) FROM crime_history)::int AS history`,
+      )
+    ).rows;
+    console.log(
+      `data: ${counts.crimes} records of ${YEAR}-${(YEAR + 1) % 100} over 44 forces, ${counts.history} history rows; loaded in ${((loaded - t0) / 1000).toFixed(1)} s (${phases}), VACUUM ANALYZE ${((Date.now() - loaded) / 1000).toFixed(1)} s`,
+    );
 
     const app = await NestFactory.createApplicationContext(
-      AppModule.register({ databaseUrl: url, poolSize: 4, auth: { jwtSecret: randomBytes(32).toString('hex'), accessTtlSeconds: 900, refreshTtlSeconds: 3600, maxFailedLogins: 5, lockoutSeconds: 900 } }),
+      AppModule.register({
+        databaseUrl: url,
+        poolSize: 4,
+        auth: {
+          jwtSecret: randomBytes(32).toString('hex'),
+          accessTtlSeconds: 900,
+          refreshTtlSeconds: 3600,
+          maxFailedLogins: 5,
+          lockoutSeconds: 900,
+        },
+      }),
       { logger: ['error'] },
     );
     try {
       const service = app.get(NationalReturnService);
-      const ctx = systemContext({ userId: 'bench', displayName: 'bench', roles: ['statistician'], forces: 'all' }, 'BENCH national');
+      const ctx = systemContext(
+        { userId: 'bench', displayName: 'bench', roles: ['statistician'], forces: 'all' },
+        'BENCH national',
+      );
       const product = () => service.build(ctx, YEAR, 'live');
       const period = financialYearPeriod(YEAR);
       // The product's session for the baseline: the app role (RLS on), national scope, the same work_mem.
@@ -191,16 +270,29 @@ async function main(): Promise<void> {
         times.baseline.push(b.ms);
         if (i > 0) continue;
         // Same aggregates: the product's national counted total equals the baseline's confirmed sum.
-        const confirmed = b.value.filter((g) => g.status === 'confirmed').reduce((sum, g) => sum + g.n, 0);
+        const confirmed = b.value
+          .filter((g) => g.status === 'confirmed')
+          .reduce((sum, g) => sum + g.n, 0);
         const total = p.value.national.tableA.rows.at(-1)!.total;
-        if (total !== confirmed || p.value.national.source.recordCount !== records) throw new Error(`the product (${total}) and the baseline (${confirmed}) disagree`);
-        console.log(`check: ${b.value.length} groups; ${p.value.metadata.coverage.text}; counted ${confirmed}; child sexual offences ${p.value.national.tableB.summary.total}`);
+        if (total !== confirmed || p.value.national.source.recordCount !== records)
+          throw new Error(`the product (${total}) and the baseline (${confirmed}) disagree`);
+        console.log(
+          `check: ${b.value.length} groups; ${p.value.metadata.coverage.text}; counted ${confirmed}; child sexual offences ${p.value.national.tableB.summary.total}`,
+        );
       }
-      const show = (xs: number[]) => `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
-      console.log(`national return, live basis (the service: app role, RLS, fold, regions, access log): ${show(times.product)}`);
-      console.log(`hand-written GROUP BY, same session (app role, RLS, work_mem):                      ${show(times.baseline)}`);
+      const show = (xs: number[]) =>
+        `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
+      console.log(
+        `national return, live basis (the service: app role, RLS, fold, regions, access log): ${show(times.product)}`,
+      );
+      console.log(
+        `hand-written GROUP BY, same session (app role, RLS, work_mem):                      ${show(times.baseline)}`,
+      );
       // --owner: the same GROUP BY as the table owner (no row-level security), to see what RLS costs.
-      if (values.owner) console.log(`hand-written GROUP BY as the table owner (no RLS), one run:                         ${(await timed(baseline(null))).ms.toFixed(0)} ms`);
+      if (values.owner)
+        console.log(
+          `hand-written GROUP BY as the table owner (no RLS), one run:                         ${(await timed(baseline(null))).ms.toFixed(0)} ms`,
+        );
       console.log(`ratio ${(median(times.product) / median(times.baseline)).toFixed(2)}`);
     } finally {
       await app.close();

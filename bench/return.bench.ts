@@ -11,11 +11,25 @@ import { Catalogue } from '#libs/catalogue';
 import { APP_DB_ROLE } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
 import {
-  computeReturn, pgQueryable, queryChildSexualOffences, queryFlagChanges, queryOffencesByFlag, queryQuality, queryRemovals,
-  queryReturnMetadata, queryRuleWarnings,
+  computeReturn,
+  pgQueryable,
+  queryChildSexualOffences,
+  queryFlagChanges,
+  queryOffencesByFlag,
+  queryQuality,
+  queryRemovals,
+  queryReturnMetadata,
+  queryRuleWarnings,
 } from '#libs/returns';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { CRIME_COPY_COLUMNS, dropDatabase, freshDatabase, median, rng, timed } from './bench-support.js';
+import {
+  CRIME_COPY_COLUMNS,
+  dropDatabase,
+  freshDatabase,
+  median,
+  rng,
+  timed,
+} from './bench-support.js';
 
 const records = Number(process.argv[2] ?? 1_000_000);
 const RUNS = 3;
@@ -27,30 +41,63 @@ const YEAR = 2016;
 // 5 % unknown ages; 5 % with a stored rule warning; every police-recorded offence code.
 function* rows(force: string, year: number, n: number, seed: number): Generator<string> {
   const r = rng(seed);
-  const codes = new Catalogue().offences().filter((o) => o.recordedBy === 'police').map((o) => o.code);
+  const codes = new Catalogue()
+    .offences()
+    .filter((o) => o.recordedBy === 'police')
+    .map((o) => o.code);
   const period = financialYearPeriod(year);
   const span = period.end.getTime() - period.start.getTime();
   for (let i = 0; i < n; i++) {
     const recorded = period.start.getTime() + Math.floor(r() * span);
     const reported = recorded - Math.floor(r() * 48 * 3_600_000);
     const s = r();
-    const status = s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
+    const status =
+      s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
     const flag = status === 'draft' && r() < 0.5 ? 'unknown' : r() < 0.2 ? 'yes' : 'no';
     const removed = status === 'cancelled' || status === 'transferred';
     const iso = (ms: number) => new Date(ms).toISOString();
-    yield [
-      // Ascending ids (time-ordered, like UUIDv7) keep the uuid indexes' inserts at the right edge: loading
-      // a million random UUIDs costs minutes of random index I/O, and the timings do not depend on it.
-      force, `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, `${force.slice(0, 3).toUpperCase()}/${year}/${seed}/${i}`, codes[Math.floor(r() * codes.length)], iso(reported), iso(recorded),
-      iso(reported - 86_400_000), flag, flag === 'yes' ? 'messages via a social media app' : '\\N',
-      r() < 0.05 ? '\\N' : String(Math.floor(r() * 90)), ['female', 'male', 'unknown'][Math.floor(r() * 3)], 'f', '{}', 'f', 'f', status,
-      r() < 0.05 ? '{CF-TIME-001}' : '{}', removed ? `C${1 + Math.floor(r() * 5)}` : '\\N', removed ? 'Additional verifiable information (bench).' : '\\N',
-      removed ? iso(recorded) : '\\N', removed ? 'bench' : '\\N', status === 'transferred' ? 'staffordshire' : '\\N', '1', 'bench', 'bench', iso(recorded),
-    ].join('\t') + '\n';
+    yield (
+      [
+        // Ascending ids (time-ordered, like UUIDv7) keep the uuid indexes' inserts at the right edge: loading
+        // a million random UUIDs costs minutes of random index I/O, and the timings do not depend on it.
+        force,
+        `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+        `${force.slice(0, 3).toUpperCase()}/${year}/${seed}/${i}`,
+        codes[Math.floor(r() * codes.length)],
+        iso(reported),
+        iso(recorded),
+        iso(reported - 86_400_000),
+        flag,
+        flag === 'yes' ? 'messages via a social media app' : '\\N',
+        r() < 0.05 ? '\\N' : String(Math.floor(r() * 90)),
+        ['female', 'male', 'unknown'][Math.floor(r() * 3)],
+        'f',
+        '{}',
+        'f',
+        'f',
+        status,
+        r() < 0.05 ? '{CF-TIME-001}' : '{}',
+        removed ? `C${1 + Math.floor(r() * 5)}` : '\\N',
+        removed ? 'Additional verifiable information (bench).' : '\\N',
+        removed ? iso(recorded) : '\\N',
+        removed ? 'bench' : '\\N',
+        status === 'transferred' ? 'staffordshire' : '\\N',
+        '1',
+        'bench',
+        'bench',
+        iso(recorded),
+      ].join('\t') + '\n'
+    );
   }
 }
 
-async function load(c: pg.Client, force: string, year: number, n: number, seed: number): Promise<void> {
+async function load(
+  c: pg.Client,
+  force: string,
+  year: number,
+  n: number,
+  seed: number,
+): Promise<void> {
   const batched = async function* () {
     let buf: string[] = [];
     for (const line of rows(force, year, n, seed)) {
@@ -62,7 +109,10 @@ async function load(c: pg.Client, force: string, year: number, n: number, seed: 
     }
     if (buf.length) yield buf.join('');
   };
-  await pipeline(Readable.from(batched()), c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)));
+  await pipeline(
+    Readable.from(batched()),
+    c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)),
+  );
 }
 
 // What a competent analyst writes for the same information: ONE pass over the force-year grouped by every
@@ -81,7 +131,11 @@ WHERE force_id = $1 AND changed_at >= $2 AND changed_at < $3 AND (changes -> 'on
 GROUP BY 1, 2`;
 
 // The product's session: the app role (row-level security on), the force in scope, one REPEATABLE READ transaction.
-async function inProductSession<T>(c: pg.Client, role: string | null, work: () => Promise<T>): Promise<T> {
+async function inProductSession<T>(
+  c: pg.Client,
+  role: string | null,
+  work: () => Promise<T>,
+): Promise<T> {
   await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
   try {
     if (role) await c.query(`SET LOCAL ROLE ${role}`);
@@ -104,7 +158,8 @@ async function main(): Promise<void> {
     await c.query(`SET session_replication_role = replica`);
     // Plain indexes are built once after loading (as a bulk load does), not row by row; the same definitions.
     const { rows: indexes } = await c.query<{ name: string; def: string }>(
-      `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename IN ('crimes', 'crime_history') AND indexname LIKE 'ix\\_%'`);
+      `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename IN ('crimes', 'crime_history') AND indexname LIKE 'ix\\_%'`,
+    );
     for (const ix of indexes) await c.query(`DROP INDEX ${ix.name}`);
     await load(c, FORCE, YEAR, records, 1);
     // Other data the scans must skip: the same force's previous year and another force's same year.
@@ -121,29 +176,63 @@ async function main(): Promise<void> {
     await c.query(`RESET session_replication_role`);
     const loaded = Date.now();
     await c.query('VACUUM ANALYZE');
-    const [{ crimes, history }] = (await c.query(`SELECT (SELECT count(*) FROM crimes)::int AS crimes, (SELECT count(*) FROM crime_history)::int AS history`)).rows;
-    console.log(`data: ${records} records in ${FORCE} ${YEAR}-${(YEAR + 1) % 100}; ${crimes} crimes and ${history} history rows in all; loaded in ${((loaded - t0) / 1000).toFixed(1)} s (COPY ${((copied - t0) / 1000).toFixed(1)} s), VACUUM ANALYZE ${((Date.now() - loaded) / 1000).toFixed(1)} s`);
+    const [{ crimes, history }] = (
+      await c.query(
+        `SELECT (SELECT count(*) FROM crimes)::int AS crimes, (SELECT count(*) FROM crime_history)::int AS history`,
+      )
+    ).rows;
+    console.log(
+      `data: ${records} records in ${FORCE} ${YEAR}-${(YEAR + 1) % 100}; ${crimes} crimes and ${history} history rows in all; loaded in ${((loaded - t0) / 1000).toFixed(1)} s (COPY ${((copied - t0) / 1000).toFixed(1)} s), VACUUM ANALYZE ${((Date.now() - loaded) / 1000).toFixed(1)} s`,
+    );
 
     const db = pgQueryable(c);
     const p = { forceId: FORCE, year: YEAR };
     const period = financialYearPeriod(YEAR);
-    const product = () => inProductSession(c, APP_DB_ROLE, () => computeReturn(db, { ...p, countingRulesVersion: 'bench', generatedAt: new Date() }));
-    const baseline = (role: string | null) => () => inProductSession(c, role, async () => {
-      const groups = await c.query(baselineSql, [FORCE, YEAR]);
-      await c.query(baselineHistorySql, [FORCE, period.start.toISOString(), period.end.toISOString()]);
-      return groups.rowCount;
-    });
+    const product = () =>
+      inProductSession(c, APP_DB_ROLE, () =>
+        computeReturn(db, { ...p, countingRulesVersion: 'bench', generatedAt: new Date() }),
+      );
+    const baseline = (role: string | null) => () =>
+      inProductSession(c, role, async () => {
+        const groups = await c.query(baselineSql, [FORCE, YEAR]);
+        await c.query(baselineHistorySql, [
+          FORCE,
+          period.start.toISOString(),
+          period.end.toISOString(),
+        ]);
+        return groups.rowCount;
+      });
     // For reference: the per-table runners one by one, each reading the force-year through the same aggregate.
-    const perTable = () => inProductSession(c, APP_DB_ROLE, async () => {
-      for (const q of [queryReturnMetadata, queryOffencesByFlag, queryChildSexualOffences, queryQuality, queryFlagChanges, queryRemovals, queryRuleWarnings]) await q(db, p);
-    });
+    const perTable = () =>
+      inProductSession(c, APP_DB_ROLE, async () => {
+        for (const q of [
+          queryReturnMetadata,
+          queryOffencesByFlag,
+          queryChildSexualOffences,
+          queryQuality,
+          queryFlagChanges,
+          queryRemovals,
+          queryRuleWarnings,
+        ])
+          await q(db, p);
+      });
 
     const check = await product();
-    if (check.tableA.rows.at(-1)?.total !== check.tableC.quality.counted || check.metadata.source.recordCount !== records) {
+    if (
+      check.tableA.rows.at(-1)?.total !== check.tableC.quality.counted ||
+      check.metadata.source.recordCount !== records
+    ) {
       throw new Error('the return does not cover the generated force-year');
     }
-    console.log(`baseline groups: ${await baseline(APP_DB_ROLE)()} (warm-up); return total counted: ${check.tableC.quality.counted}`);
-    const times: Record<'product' | 'baseline' | 'owner' | 'perTable', number[]> = { product: [], baseline: [], owner: [], perTable: [] };
+    console.log(
+      `baseline groups: ${await baseline(APP_DB_ROLE)()} (warm-up); return total counted: ${check.tableC.quality.counted}`,
+    );
+    const times: Record<'product' | 'baseline' | 'owner' | 'perTable', number[]> = {
+      product: [],
+      baseline: [],
+      owner: [],
+      perTable: [],
+    };
     // Interleaved, so a cache or autovacuum effect falls on both.
     for (let i = 0; i < RUNS; i++) {
       times.product.push((await timed(product)).ms);
@@ -152,13 +241,30 @@ async function main(): Promise<void> {
       times.perTable.push((await timed(perTable)).ms);
     }
     // Timings on a shared machine move with its load: print it beside them.
-    console.log(`machine: ${cpus().length} CPUs, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; PostgreSQL ${(await c.query('SHOW server_version')).rows[0].server_version}, work_mem ${(await c.query('SHOW work_mem')).rows[0].work_mem}`);
-    const show = (xs: number[]) => `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
-    console.log(`computeReturn (as in the product: app role, RLS, REPEATABLE READ): ${show(times.product)}`);
-    console.log(`GROUP BY baseline, same session (app role, RLS):                 ${show(times.baseline)}`);
-    console.log(`GROUP BY baseline as the table owner (no RLS), for reference:    ${show(times.owner)}`);
-    console.log(`per-table runners one by one (a read each), for reference:       ${show(times.perTable)}`);
-    console.log(`product ÷ owner baseline: ${(median(times.product) / median(times.owner)).toFixed(2)}`);
+    console.log(
+      `machine: ${cpus().length} CPUs, load average ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(
+          ' ',
+        )}; PostgreSQL ${(await c.query('SHOW server_version')).rows[0].server_version}, work_mem ${(await c.query('SHOW work_mem')).rows[0].work_mem}`,
+    );
+    const show = (xs: number[]) =>
+      `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
+    console.log(
+      `computeReturn (as in the product: app role, RLS, REPEATABLE READ): ${show(times.product)}`,
+    );
+    console.log(
+      `GROUP BY baseline, same session (app role, RLS):                 ${show(times.baseline)}`,
+    );
+    console.log(
+      `GROUP BY baseline as the table owner (no RLS), for reference:    ${show(times.owner)}`,
+    );
+    console.log(
+      `per-table runners one by one (a read each), for reference:       ${show(times.perTable)}`,
+    );
+    console.log(
+      `product ÷ owner baseline: ${(median(times.product) / median(times.owner)).toFixed(2)}`,
+    );
     console.log(`ratio ${(median(times.product) / median(times.baseline)).toFixed(2)}`);
   } finally {
     await c.end().catch(() => undefined);

@@ -104,7 +104,9 @@ export class CreateCatalogueAndCrimes1780000000000 implements MigrationInterface
         CONSTRAINT ck_crimes_transfer CHECK ((status = 'transferred') = (transferred_to_force_id IS NOT NULL))
       )`);
     await q.query(`CREATE INDEX ix_crimes_id ON crimes (id)`);
-    await q.query(`CREATE INDEX ix_crimes_force_year ON crimes (force_id, financial_year, offence_code)`);
+    await q.query(
+      `CREATE INDEX ix_crimes_force_year ON crimes (force_id, financial_year, offence_code)`,
+    );
     await q.query(`CREATE INDEX ix_crimes_recorded_at ON crimes (recorded_at)`);
     await q.query(`
       CREATE TABLE crime_history (

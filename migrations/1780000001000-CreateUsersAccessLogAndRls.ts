@@ -81,14 +81,20 @@ export class CreateUsersAccessLogAndRls1780000001000 implements MigrationInterfa
         NEW.hash := sha256(NEW.prev_hash || convert_to(access_log_payload(NEW), 'UTF8'));
         RETURN NEW;
       END $$`);
-    await q.query(`CREATE TRIGGER tr_access_log_chain BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION access_log_chain()`);
+    await q.query(
+      `CREATE TRIGGER tr_access_log_chain BEFORE INSERT ON access_log FOR EACH ROW EXECUTE FUNCTION access_log_chain()`,
+    );
     await q.query(`
       CREATE FUNCTION refuse_log_rewrite() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         RAISE EXCEPTION '% is append-only', TG_TABLE_NAME USING ERRCODE = 'P0001';
       END $$`);
-    await q.query(`CREATE TRIGGER tr_access_log_append_only BEFORE UPDATE OR DELETE ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_log_rewrite()`);
-    await q.query(`CREATE TRIGGER tr_access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STATEMENT EXECUTE FUNCTION refuse_log_rewrite()`);
+    await q.query(
+      `CREATE TRIGGER tr_access_log_append_only BEFORE UPDATE OR DELETE ON access_log FOR EACH ROW EXECUTE FUNCTION refuse_log_rewrite()`,
+    );
+    await q.query(
+      `CREATE TRIGGER tr_access_log_no_truncate BEFORE TRUNCATE ON access_log FOR EACH STATEMENT EXECUTE FUNCTION refuse_log_rewrite()`,
+    );
 
     // Row-level security: a record is visible only if its force is in the transaction's scope
     // ('*' for national roles). No setting = no rows, so a forgotten filter cannot leak.

@@ -61,19 +61,27 @@ export class CreateReturnsLifecycle1780000002000 implements MigrationInterface {
       )`);
     // Snapshots are evidence of what was sent: the database refuses to change them, whoever asks.
     for (const t of ['return_revisions', 'return_events', 'publications']) {
-      await q.query(`CREATE TRIGGER tr_${t}_append_only BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION refuse_log_rewrite()`);
+      await q.query(
+        `CREATE TRIGGER tr_${t}_append_only BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION refuse_log_rewrite()`,
+      );
     }
     // "Changed since submission" and flag-change counts read history by force and time.
-    await q.query(`CREATE INDEX ix_crime_history_force_changed ON crime_history (force_id, changed_at)`);
+    await q.query(
+      `CREATE INDEX ix_crime_history_force_changed ON crime_history (force_id, changed_at)`,
+    );
     await q.query(`
       CREATE INDEX ix_crime_history_flag_changes ON crime_history (force_id, changed_at)
       WHERE (changes -> 'onlineFlag' ->> 'old') IN ('yes', 'no')`);
     for (const t of ['force_returns', 'return_revisions', 'return_events']) {
       await q.query(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY p_${t}_force_scope ON ${t} USING (cyberflag_force_visible(force_id)) WITH CHECK (cyberflag_force_visible(force_id))`);
+      await q.query(
+        `CREATE POLICY p_${t}_force_scope ON ${t} USING (cyberflag_force_visible(force_id)) WITH CHECK (cyberflag_force_visible(force_id))`,
+      );
     }
     await q.query(`GRANT SELECT, INSERT, UPDATE ON force_returns TO cyberflag_app`);
-    await q.query(`GRANT SELECT, INSERT ON return_revisions, return_events, publications TO cyberflag_app`);
+    await q.query(
+      `GRANT SELECT, INSERT ON return_revisions, return_events, publications TO cyberflag_app`,
+    );
     await q.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO cyberflag_app`);
   }
 

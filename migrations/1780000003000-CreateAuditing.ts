@@ -36,7 +36,9 @@ export class CreateAuditing1780000003000 implements MigrationInterface {
         CONSTRAINT ck_review_items_corrected CHECK ((status = 'corrected') = (corrected_version IS NOT NULL))
       )`);
     await q.query(`CREATE INDEX ix_review_items_seq ON review_items (seq)`);
-    await q.query(`CREATE INDEX ix_review_items_force_status ON review_items (force_id, status, seq)`);
+    await q.query(
+      `CREATE INDEX ix_review_items_force_status ON review_items (force_id, status, seq)`,
+    );
 
     await q.query(`
       CREATE TABLE audits (
@@ -143,9 +145,13 @@ export class CreateAuditing1780000003000 implements MigrationInterface {
 
     for (const t of ['review_items', 'audits', 'audit_strata', 'audit_samples']) {
       await q.query(`ALTER TABLE ${t} ENABLE ROW LEVEL SECURITY`);
-      await q.query(`CREATE POLICY p_${t}_force_scope ON ${t} USING (cyberflag_force_visible(force_id)) WITH CHECK (cyberflag_force_visible(force_id))`);
+      await q.query(
+        `CREATE POLICY p_${t}_force_scope ON ${t} USING (cyberflag_force_visible(force_id)) WITH CHECK (cyberflag_force_visible(force_id))`,
+      );
     }
-    await q.query(`GRANT SELECT, INSERT, UPDATE ON review_items, audits, audit_samples TO cyberflag_app`);
+    await q.query(
+      `GRANT SELECT, INSERT, UPDATE ON review_items, audits, audit_samples TO cyberflag_app`,
+    );
     await q.query(`GRANT SELECT, INSERT ON audit_strata TO cyberflag_app`);
     await q.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO cyberflag_app`);
   }

@@ -31,7 +31,9 @@ export class LockPublishedReturns1780000005000 implements MigrationInterface {
     await q.query(`
       CREATE TRIGGER tr_return_revisions_locked BEFORE INSERT ON return_revisions
       FOR EACH ROW EXECUTE FUNCTION refuse_locked_return_change()`);
-    await q.query(`CREATE INDEX ix_publications_year ON publications (financial_year, published_at)`);
+    await q.query(
+      `CREATE INDEX ix_publications_year ON publications (financial_year, published_at)`,
+    );
     await q.query(`ALTER FUNCTION cyberflag_force_visible(text) PARALLEL SAFE`);
   }
 

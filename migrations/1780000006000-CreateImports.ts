@@ -43,7 +43,9 @@ export class CreateImports1780000006000 implements MigrationInterface {
     await q.query(`GRANT SELECT, INSERT, UPDATE ON imports TO cyberflag_app`);
     await q.query(`GRANT SELECT, INSERT ON import_rejections TO cyberflag_app`);
     // Set-based merges write many history rows at once; the app role needs TEMP for its staging table.
-    await q.query(`DO $$ BEGIN EXECUTE format('GRANT TEMP ON DATABASE %I TO cyberflag_app', current_database()); END $$`);
+    await q.query(
+      `DO $$ BEGIN EXECUTE format('GRANT TEMP ON DATABASE %I TO cyberflag_app', current_database()); END $$`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -22,7 +22,9 @@ export class SetBasedCrimeReferences1780000007000 implements MigrationInterface 
     await q.query(`
       ALTER TABLE crimes DROP CONSTRAINT ck_crimes_reference,
         ADD CONSTRAINT ck_crimes_reference CHECK (crime_reference ~ '^[A-Za-z0-9][A-Za-z0-9/_.:-]*$' AND char_length(crime_reference) <= 64)`);
-    await q.query(`ALTER TABLE crimes DROP CONSTRAINT fk_crimes_force, DROP CONSTRAINT fk_crimes_offence, DROP CONSTRAINT fk_crimes_transferred_to`);
+    await q.query(
+      `ALTER TABLE crimes DROP CONSTRAINT fk_crimes_force, DROP CONSTRAINT fk_crimes_offence, DROP CONSTRAINT fk_crimes_transferred_to`,
+    );
     await q.query(`
       CREATE FUNCTION crimes_check_references() RETURNS trigger LANGUAGE plpgsql AS $$
       DECLARE
@@ -78,7 +80,9 @@ export class SetBasedCrimeReferences1780000007000 implements MigrationInterface 
         RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
       END $$`);
     for (const t of ['forces', 'offences']) {
-      await q.query(`CREATE TRIGGER tr_${t}_used_key BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION refuse_used_catalogue_key_change()`);
+      await q.query(
+        `CREATE TRIGGER tr_${t}_used_key BEFORE UPDATE OR DELETE ON ${t} FOR EACH ROW EXECUTE FUNCTION refuse_used_catalogue_key_change()`,
+      );
     }
   }
 

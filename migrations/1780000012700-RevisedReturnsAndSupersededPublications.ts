@@ -14,11 +14,15 @@ const LOCK_FUNCTION = (allowRevision: boolean) => `
         RAISE EXCEPTION 'return % % is locked by a national publication', NEW.force_id, NEW.financial_year USING ERRCODE = 'P0001';
       END IF;
       RETURN NEW;
-    END IF;${allowRevision ? `
+    END IF;${
+      allowRevision
+        ? `
     -- The one move out of 'locked': a revision (n+1) of the published return.
     IF TG_OP = 'UPDATE' AND NEW.state = 'revised' AND NEW.current_revision = OLD.current_revision + 1 THEN
       RETURN NEW;
-    END IF;` : ''}
+    END IF;`
+        : ''
+    }
     IF TG_OP = 'DELETE' OR NEW.state <> 'locked' OR NEW.current_revision <> OLD.current_revision THEN
       RAISE EXCEPTION 'return % % is locked by a national publication', OLD.force_id, OLD.financial_year USING ERRCODE = 'P0001';
     END IF;
@@ -36,9 +40,13 @@ export class RevisedReturnsAndSupersededPublications1780000012700 implements Mig
     await q.query(`ALTER TABLE return_events ADD CONSTRAINT ck_return_events_action
       CHECK (action IN ('submit', 'accept', 'return', 'lock', 'resubmit', 'revise'))`);
     await q.query(LOCK_FUNCTION(true));
-    await q.query(`ALTER TABLE publications ADD CONSTRAINT uq_publications_year_id UNIQUE (financial_year, id)`);
+    await q.query(
+      `ALTER TABLE publications ADD CONSTRAINT uq_publications_year_id UNIQUE (financial_year, id)`,
+    );
     await q.query(`ALTER TABLE publications ADD COLUMN supersedes uuid`);
-    await q.query(`ALTER TABLE publications ADD CONSTRAINT uq_publications_supersedes UNIQUE (supersedes)`);
+    await q.query(
+      `ALTER TABLE publications ADD CONSTRAINT uq_publications_supersedes UNIQUE (supersedes)`,
+    );
     await q.query(`ALTER TABLE publications ADD CONSTRAINT fk_publications_supersedes
       FOREIGN KEY (financial_year, supersedes) REFERENCES publications (financial_year, id)`);
   }

@@ -17,7 +17,9 @@ export class LoginThrottle1780000018000 implements MigrationInterface {
         last_failure_at timestamptz NOT NULL
       )`);
     await q.query(`CREATE INDEX ix_login_throttle_account ON login_throttle (account)`);
-    await q.query(`CREATE INDEX ix_login_throttle_last_failure_at ON login_throttle (last_failure_at)`);
+    await q.query(
+      `CREATE INDEX ix_login_throttle_last_failure_at ON login_throttle (last_failure_at)`,
+    );
     await q.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON login_throttle TO cyberflag_app`);
   }
 

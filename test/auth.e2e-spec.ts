@@ -9,7 +9,18 @@ import { createTestApp, testAuthConfig } from './support/create-test-app.js';
 // Captures everything the app logs, to prove no secret ever reaches the log.
 class CapturingLogger implements LoggerService {
   lines: string[] = [];
-  private add = (...args: unknown[]) => this.lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  private add = (...args: unknown[]) =>
+    this.lines.push(
+      args
+        .map((a) =>
+          a instanceof Error
+            ? `${a.message} ${a.stack}`
+            : typeof a === 'string'
+              ? a
+              : JSON.stringify(a),
+        )
+        .join(' '),
+    );
   log = this.add;
   error = this.add;
   warn = this.add;
@@ -27,10 +38,22 @@ describe('authentication', () => {
   async function newUser(roles: ('registrar' | 'admin')[] = ['registrar']) {
     const username = `auth-${randomUUID().slice(0, 8)}`;
     const password = randomBytes(16).toString('base64url');
-    const user = await app.get(UsersService).create('test', { username, displayName: username, password, roles, forceIds: roles.includes('registrar') ? ['derbyshire'] : [], allForces: false }, () => true);
+    const user = await app.get(UsersService).create(
+      'test',
+      {
+        username,
+        displayName: username,
+        password,
+        roles,
+        forceIds: roles.includes('registrar') ? ['derbyshire'] : [],
+        allForces: false,
+      },
+      () => true,
+    );
     return { id: user.id, username, password };
   }
-  const login = (username: string, password: string) => http().post('/auth/login').send({ username, password });
+  const login = (username: string, password: string) =>
+    http().post('/auth/login').send({ username, password });
 
   beforeAll(async () => {
     app = await createTestApp({ auth: config, logger });
@@ -43,7 +66,10 @@ describe('authentication', () => {
     const u = await newUser();
     const res = await login(u.username, u.password).expect(200);
     expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 900 });
-    await http().get('/catalogue/forces').set('authorization', `Bearer ${res.body.accessToken}`).expect(200);
+    await http()
+      .get('/catalogue/forces')
+      .set('authorization', `Bearer ${res.body.accessToken}`)
+      .expect(200);
   });
 
   it('refuses a wrong password and an unknown user with the same 401', async () => {
@@ -76,7 +102,12 @@ describe('authentication', () => {
 
     it('rejects an expired token', async () => {
       const jwt = new JwtService({ secret: config.jwtSecret });
-      const expired = jwt.sign({ sub: u.username, sid: sid(), typ: 'access', exp: Math.floor(Date.now() / 1000) - 60 });
+      const expired = jwt.sign({
+        sub: u.username,
+        sid: sid(),
+        typ: 'access',
+        exp: Math.floor(Date.now() / 1000) - 60,
+      });
       await http().get('/rules').set('authorization', `Bearer ${expired}`).expect(401);
     });
 
@@ -88,7 +119,9 @@ describe('authentication', () => {
 
     it("rejects an unsigned token (alg 'none')", async () => {
       const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
-      const payload = JSON.parse(Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString());
+      const payload = JSON.parse(
+        Buffer.from(tokens.accessToken.split('.')[1], 'base64url').toString(),
+      );
       const none = `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ ...payload, roles: ['admin'] })}.`;
       await http().get('/rules').set('authorization', `Bearer ${none}`).expect(401);
     });
@@ -97,7 +130,10 @@ describe('authentication', () => {
       const other = new JwtService({ secret: randomBytes(32).toString('hex') });
       const forged = other.sign({ sub: u.username, sid: sid(), typ: 'access' });
       await http().get('/rules').set('authorization', `Bearer ${forged}`).expect(401);
-      const hs512 = new JwtService({ secret: config.jwtSecret }).sign({ sub: u.username, sid: sid(), typ: 'access' }, { algorithm: 'HS512' });
+      const hs512 = new JwtService({ secret: config.jwtSecret }).sign(
+        { sub: u.username, sid: sid(), typ: 'access' },
+        { algorithm: 'HS512' },
+      );
       await http().get('/rules').set('authorization', `Bearer ${hs512}`).expect(401);
     });
 
@@ -110,7 +146,9 @@ describe('authentication', () => {
     });
 
     it('rotates the refresh token, and a reused one ends the session', async () => {
-      const next = (await http().post('/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(200)).body;
+      const next = (
+        await http().post('/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(200)
+      ).body;
       await http().get('/rules').set('authorization', `Bearer ${next.accessToken}`).expect(200);
       await http().post('/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
       await http().get('/rules').set('authorization', `Bearer ${next.accessToken}`).expect(401);
@@ -131,10 +169,20 @@ describe('authentication', () => {
     await http().get('/crimes').set('authorization', `Bearer ${ok.accessToken}`).expect(200);
     await http().get('/crimes').set('authorization', `Bearer ${ok.accessToken}x`).expect(401);
     await http().post('/auth/refresh').send({ refreshToken: ok.refreshToken }).expect(200);
-    await http().post('/crimes').set('authorization', `Bearer ${ok.accessToken}`).send({ password: u.password }).expect(400);
+    await http()
+      .post('/crimes')
+      .set('authorization', `Bearer ${ok.accessToken}`)
+      .send({ password: u.password })
+      .expect(400);
     const text = logger.lines.join('\n');
     expect(logger.lines.length).toBeGreaterThan(0); // the app did log (start-up at least), so the check means something
-    for (const secret of [u.password, ok.accessToken, ok.refreshToken, ok.refreshToken.split('.')[1], config.jwtSecret]) {
+    for (const secret of [
+      u.password,
+      ok.accessToken,
+      ok.refreshToken,
+      ok.refreshToken.split('.')[1],
+      config.jwtSecret,
+    ]) {
       expect(text).not.toContain(secret);
     }
   });
@@ -145,7 +193,14 @@ describe('login rate limit', () => {
     const app = await createTestApp({ authRequestsPerMinute: 3 });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 5; i++) statuses.push((await request(app.getHttpServer()).post('/auth/login').send({ username: 'nobody-x', password: 'y' })).status);
+      for (let i = 0; i < 5; i++)
+        statuses.push(
+          (
+            await request(app.getHttpServer())
+              .post('/auth/login')
+              .send({ username: 'nobody-x', password: 'y' })
+          ).status,
+        );
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
     } finally {
       await app.close();
@@ -157,16 +212,33 @@ describe('login rate limit', () => {
     try {
       const username = `limit.${randomUUID().slice(0, 8)}`;
       const password = randomUUID();
-      await limited.get(UsersService).create('test', { username, displayName: username, password, roles: ['registrar'], forceIds: ['cheshire'], allForces: false }, () => true);
+      await limited.get(UsersService).create(
+        'test',
+        {
+          username,
+          displayName: username,
+          password,
+          roles: ['registrar'],
+          forceIds: ['cheshire'],
+          allForces: false,
+        },
+        () => true,
+      );
       const server = limited.getHttpServer();
-      const first = await request(server).post('/auth/login').send({ username, password }).expect(200); // login 1 of 2
+      const first = await request(server)
+        .post('/auth/login')
+        .send({ username, password })
+        .expect(200); // login 1 of 2
       let refreshToken = (first.body as { refreshToken: string }).refreshToken;
       for (let i = 0; i < 5; i++) {
         const r = await request(server).post('/auth/refresh').send({ refreshToken }).expect(200);
         refreshToken = (r.body as { refreshToken: string }).refreshToken;
       }
       await request(server).post('/auth/login').send({ username, password }).expect(200); // 2 of 2, after 5 refreshes
-      const third = await request(server).post('/auth/login').send({ username, password }).expect(429);
+      const third = await request(server)
+        .post('/auth/login')
+        .send({ username, password })
+        .expect(429);
       expect(third.body.message).toBe('too many login attempts: wait a minute');
     } finally {
       await limited.close();

@@ -22,7 +22,9 @@ describe('CLI tables', () => {
     pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
     owner = pgQueryable(pool);
     await insertRecords(owner, 'cumbria', YEAR, [
-      { code: '88A', flag: 'yes', age: 13, times: 2 }, { code: '19E', flag: 'yes', age: 11 }, { code: '8L', flag: 'no', age: 30, times: 3 },
+      { code: '88A', flag: 'yes', age: 13, times: 2 },
+      { code: '19E', flag: 'yes', age: 11 },
+      { code: '8L', flag: 'no', age: 30, times: 3 },
     ]);
     await seedReturn(owner, 'cumbria', YEAR, 'accepted');
     await insertRecords(owner, 'gwent', YEAR, [{ code: '8L', flag: 'yes', age: 40, times: 4 }]);
@@ -44,14 +46,26 @@ describe('CLI tables', () => {
   it('national: England and Wales, each region and every force of the year, with coverage and status', async () => {
     const { code, lines } = await run(['national', '2033-34', '--format', 'table']);
     expect(code).toBe(0);
-    expect(lines[0]).toBe('National return 2033-34, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)');
-    expect(lines[1]).toMatch(/^period 2033-04-01 to 2034-03-31 \(365 days\); generated \d{4}-\d\d-\d\dT[\d:.]+Z; unsuppressed figures: publish through a publication$/);
+    expect(lines[0]).toBe(
+      'National return 2033-34, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)',
+    );
+    expect(lines[1]).toMatch(
+      /^period 2033-04-01 to 2034-03-31 \(365 days\); generated \d{4}-\d\d-\d\dT[\d:.]+Z; unsuppressed figures: publish through a publication$/,
+    );
     const row = (name: string) => lines.find((l) => l.trimStart().startsWith(`${name}  `));
     expect([lines[3], lines[4]]).toEqual([
       'area                                coverage        status        crimes  online  % online  child sexual  rapes  under 10  youngest  modal age  child sexual/day',
       '----------------------------------  --------------  ------------  ------  ------  --------  ------------  -----  --------  --------  ---------  ----------------',
     ]);
-    expect([row('England and Wales'), row('North West'), row('Cumbria Constabulary'), row('Wales'), row('Gwent Police'), row('East of England'), row('Essex Police')]).toEqual([
+    expect([
+      row('England and Wales'),
+      row('North West'),
+      row('Cumbria Constabulary'),
+      row('Wales'),
+      row('Gwent Police'),
+      row('East of England'),
+      row('Essex Police'),
+    ]).toEqual([
       'England and Wales                   2 of 44 forces                    10       7        70             3      1         0        11         13                 0',
       '  North West                        1 of 5 forces                      6       3        50             3      1         0        11         13                 0',
       '    Cumbria Constabulary            1 of 1 forces   included           6       3        50             3      1         0        11         13                 0',
@@ -65,8 +79,19 @@ describe('CLI tables', () => {
   });
 
   it('return: a force revision as tables A, B and C, logged as a disclosure shown as a table', async () => {
-    const [{ sha256 }] = await owner.query<{ sha256: string }>(`SELECT sha256 FROM return_revisions WHERE force_id = 'cumbria' AND financial_year = $1`, [YEAR]);
-    const { code, lines } = await run(['return', 'cumbria', '2033-34', '--format', 'table', '--revision', '1']);
+    const [{ sha256 }] = await owner.query<{ sha256: string }>(
+      `SELECT sha256 FROM return_revisions WHERE force_id = 'cumbria' AND financial_year = $1`,
+      [YEAR],
+    );
+    const { code, lines } = await run([
+      'return',
+      'cumbria',
+      '2033-34',
+      '--format',
+      'table',
+      '--revision',
+      '1',
+    ]);
     expect(code).toBe(0);
     expect(lines).toEqual([
       `Cumbria Constabulary (North West), 2033-34: revision 1 (sha256 ${sha256!.slice(0, 12)}…, verified)`,
@@ -117,25 +142,56 @@ describe('CLI tables', () => {
     const [entry] = await owner.query<{ query: Record<string, unknown> }>(
       `SELECT query FROM access_log WHERE route = 'CLI return export' AND action = 'disclosure' AND force_ids = '{cumbria}' ORDER BY seq DESC LIMIT 1`,
     );
-    expect(entry!.query).toMatchObject({ return: 'cumbria', year: '2033-34', format: 'table', revision: 1, file: null, recordsAggregated: 6 });
+    expect(entry!.query).toMatchObject({
+      return: 'cumbria',
+      year: '2033-34',
+      format: 'table',
+      revision: 1,
+      file: null,
+      recordsAggregated: 6,
+    });
   });
 
   it('chooses a table on a terminal, and keeps the machine format when piped', async () => {
     // A pseudo-terminal through script(1), as an operator's shell gives.
-    const tty = await collect(spawn('script', ['-qec', `${process.execPath} ${CLI_JS} national 2033-34`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })).exited;
+    const tty = await collect(
+      spawn('script', ['-qec', `${process.execPath} ${CLI_JS} national 2033-34`, '/dev/null'], {
+        env: env(),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    ).exited;
     expect(tty.code).toBe(0);
-    expect(tty.stdout.split('\r\n')[0]).toBe('National return 2033-34, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)');
+    expect(tty.stdout.split('\r\n')[0]).toBe(
+      'National return 2033-34, accepted basis: 2 of 44 forces (expected 44, received 2, accepted 2, included 2)',
+    );
     const piped = await runCli(['national', '2033-34'], env());
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout).metadata.coverage.text).toBe('2 of 44 forces');
     // return: on a terminal the table; piped, --format stays required.
-    const ttyReturn = await collect(spawn('script', ['-qec', `${process.execPath} ${CLI_JS} return gwent 2033-34 --revision 1`, '/dev/null'], { env: env(), stdio: ['ignore', 'pipe', 'pipe'] })).exited;
+    const ttyReturn = await collect(
+      spawn(
+        'script',
+        ['-qec', `${process.execPath} ${CLI_JS} return gwent 2033-34 --revision 1`, '/dev/null'],
+        { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
+    ).exited;
     expect(ttyReturn.code).toBe(0);
-    expect(ttyReturn.stdout.split('\r\n')[0]).toMatch(/^Gwent Police \(Wales\), 2033-34: revision 1 \(sha256 [0-9a-f]{12}…, verified\)$/);
+    expect(ttyReturn.stdout.split('\r\n')[0]).toMatch(
+      /^Gwent Police \(Wales\), 2033-34: revision 1 \(sha256 [0-9a-f]{12}…, verified\)$/,
+    );
     const pipedReturn = await runCli(['return', 'gwent', '2033-34', '--revision', '1'], env());
     expect(pipedReturn.code).toBe(1);
-    expect(pipedReturn.stderr).toContain('cyberflag: --format must be one of table, json, csv, xlsx');
-    const json = await runCli(['return', 'gwent', '2033-34', '--revision', '1', '--format', 'json', '--out', '-'], env());
-    expect(JSON.parse(json.stdout).tableA.rows.at(-1)).toMatchObject({ level: 'total', total: 4, flagYes: 4 });
+    expect(pipedReturn.stderr).toContain(
+      'cyberflag: --format must be one of table, json, csv, xlsx',
+    );
+    const json = await runCli(
+      ['return', 'gwent', '2033-34', '--revision', '1', '--format', 'json', '--out', '-'],
+      env(),
+    );
+    expect(JSON.parse(json.stdout).tableA.rows.at(-1)).toMatchObject({
+      level: 'total',
+      total: 4,
+      flagYes: 4,
+    });
   }, 120_000);
 });

@@ -15,16 +15,34 @@ describe('demo data and the return rules', () => {
   const YEAR = '2023-24';
   const forces = new Catalogue().forces().map((f) => f.id);
 
-  interface Finding { code: string; recordCount: number; records: { crimeId: string }[] }
+  interface Finding {
+    code: string;
+    recordCount: number;
+    records: { crimeId: string }[];
+  }
   const validation = async (force: string) =>
-    (await http().get(`/returns/${force}/${YEAR}/validation`).set(fcr).expect(200)).body as { ok: boolean; findings: Finding[] };
+    (await http().get(`/returns/${force}/${YEAR}/validation`).set(fcr).expect(200)).body as {
+      ok: boolean;
+      findings: Finding[];
+    };
 
   beforeAll(async () => {
     app = await createTestApp();
     fcr = await loginAs(app, ['force_crime_registrar'], forces, 'fcr-every-force');
-    const csv = [...demoCsvLines(generateDemoCrimes({ year: 2023, records: 3000, seed: 'demo-returns-spec' }))].join('');
-    const job = await http().post('/imports').query({ mode: 'accept_valid' }).set(fcr).set('content-type', 'text/csv').send(csv).expect(201);
-    expect(job.body).toMatchObject({ state: 'completed', counts: { read: 3000, rejected: 0, inserted: 3000 } });
+    const csv = [
+      ...demoCsvLines(generateDemoCrimes({ year: 2023, records: 3000, seed: 'demo-returns-spec' })),
+    ].join('');
+    const job = await http()
+      .post('/imports')
+      .query({ mode: 'accept_valid' })
+      .set(fcr)
+      .set('content-type', 'text/csv')
+      .send(csv)
+      .expect(201);
+    expect(job.body).toMatchObject({
+      state: 'completed',
+      counts: { read: 3000, rejected: 0, inserted: 3000 },
+    });
   }, 120_000);
   afterAll(async () => {
     await app.close();
@@ -39,10 +57,28 @@ describe('demo data and the return rules', () => {
       if (!drafts) continue;
       blockedForces++;
       expect(drafts.records).toHaveLength(drafts.recordCount);
-      const versions = await Promise.all(drafts.records.map(async (r) => (await http().get(`/crimes/${r.crimeId}`).set(fcr).expect(200)).body as { id: string; version: number }));
-      const resolved = await http().post('/crimes/bulk').set(fcr).send({
-        items: versions.map((c) => ({ id: c.id, version: c.version, onlineFlag: 'no', reason: 'enquiries found no online element', confirm: true })),
-      }).expect(200);
+      const versions = await Promise.all(
+        drafts.records.map(
+          async (r) =>
+            (await http().get(`/crimes/${r.crimeId}`).set(fcr).expect(200)).body as {
+              id: string;
+              version: number;
+            },
+        ),
+      );
+      const resolved = await http()
+        .post('/crimes/bulk')
+        .set(fcr)
+        .send({
+          items: versions.map((c) => ({
+            id: c.id,
+            version: c.version,
+            onlineFlag: 'no',
+            reason: 'enquiries found no online element',
+            confirm: true,
+          })),
+        })
+        .expect(200);
       expect(resolved.body).toMatchObject({ done: versions.length, failed: 0 });
       expect(await validation(force)).toMatchObject({ ok: true, findings: [] });
     }

@@ -124,7 +124,12 @@ const EXPECTED: Record<string, number> = {
 // value of the type (its sampler's defaults).
 function sample(doc: Document, s: Schema | undefined, depth = 0): unknown {
   if (!s || depth > 8) return undefined;
-  if (s.$ref) return sample(doc, doc.components.schemas[s.$ref.replace('#/components/schemas/', '')], depth + 1);
+  if (s.$ref)
+    return sample(
+      doc,
+      doc.components.schemas[s.$ref.replace('#/components/schemas/', '')],
+      depth + 1,
+    );
   if (s.example !== undefined) return s.example;
   if (s.default !== undefined) return s.default;
   if (s.enum?.length) return s.enum[0];
@@ -135,8 +140,11 @@ function sample(doc: Document, s: Schema | undefined, depth = 0): unknown {
       return [sample(doc, s.items, depth + 1)];
     case 'string':
       return (
-        { 'date-time': new Date().toISOString(), date: new Date().toISOString().slice(0, 10), uuid: '3fa85f64-5717-4562-b3fc-2c963f66afa6' }[s.format ?? ''] ??
-        'string'
+        {
+          'date-time': new Date().toISOString(),
+          date: new Date().toISOString().slice(0, 10),
+          uuid: '3fa85f64-5717-4562-b3fc-2c963f66afa6',
+        }[s.format ?? ''] ?? 'string'
       );
     case 'integer':
     case 'number':
@@ -153,7 +161,11 @@ function sample(doc: Document, s: Schema | undefined, depth = 0): unknown {
 // A parameter is filled the way Swagger UI's "Try it out" pre-fills it: from its example or default; a required
 // one without them from its type.
 function paramValue(doc: Document, p: Parameter): string | undefined {
-  const v = p.example ?? p.schema?.example ?? p.schema?.default ?? (p.required ? sample(doc, p.schema) : undefined);
+  const v =
+    p.example ??
+    p.schema?.example ??
+    p.schema?.default ??
+    (p.required ? sample(doc, p.schema) : undefined);
   return v === undefined ? undefined : String(v);
 }
 
@@ -176,7 +188,10 @@ function jsonSchema(s: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(rest)) {
     if (k === '$ref') out[k] = `openapi${v as string}`;
-    else if (k === 'properties') out[k] = Object.fromEntries(Object.entries(v as object).map(([p, ps]) => [p, jsonSchema(ps)]));
+    else if (k === 'properties')
+      out[k] = Object.fromEntries(
+        Object.entries(v as object).map(([p, ps]) => [p, jsonSchema(ps)]),
+      );
     else if (k === 'default' || k === 'enum' || k === 'required') out[k] = v;
     else out[k] = jsonSchema(v);
   }
@@ -191,7 +206,8 @@ interface AjvLike {
   compile(schema: object): Validate;
 }
 function bodyValidator(doc: Document): (schema: Schema) => Validate {
-  const Ajv = (createRequire(import.meta.url)('ajv') as { default: new (o: object) => AjvLike }).default;
+  const Ajv = (createRequire(import.meta.url)('ajv') as { default: new (o: object) => AjvLike })
+    .default;
   const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
   ajv.addSchema({ $id: 'openapi', components: { schemas: jsonSchema(doc.components.schemas) } });
   return (schema) => ajv.compile(jsonSchema(schema) as object);
@@ -222,7 +238,18 @@ describe('OpenAPI example walk', () => {
       const username = `walk-${role.replace(/_/g, '-')}`;
       const password = randomBytes(16).toString('base64url');
       const forces = role === 'registrar' || role === 'force_crime_registrar' ? ['derbyshire'] : [];
-      await app.get(UsersService).create('test', { username, displayName: username, password, roles: [role], forceIds: forces, allForces: forces.length === 0 && role !== 'admin' }, () => true);
+      await app.get(UsersService).create(
+        'test',
+        {
+          username,
+          displayName: username,
+          password,
+          roles: [role],
+          forceIds: forces,
+          allForces: forces.length === 0 && role !== 'admin',
+        },
+        () => true,
+      );
       usernames.set(role, username);
     }
     doc = (await http().get('/api/docs-json').expect(200)).body as Document;
@@ -234,7 +261,14 @@ describe('OpenAPI example walk', () => {
   });
 
   const operations = () =>
-    Object.entries(doc.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, method, path, op })));
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        method,
+        path,
+        op,
+      })),
+    );
 
   // A fresh session per operation, so POST /auth/logout ends only its own. Issued as POST /auth/login does, less
   // the password hash check (argon2 costs most of a second per login).
@@ -264,7 +298,14 @@ describe('OpenAPI example walk', () => {
     const visit = (s: unknown, at: string) => {
       if (!s || typeof s !== 'object') return;
       const o = s as Schema;
-      if (o.type === 'object' && !o.properties && o.additionalProperties === undefined && !o.allOf && !o.oneOf) bare.push(at);
+      if (
+        o.type === 'object' &&
+        !o.properties &&
+        o.additionalProperties === undefined &&
+        !o.allOf &&
+        !o.oneOf
+      )
+        bare.push(at);
       for (const [k, v] of Object.entries(o)) visit(v, `${at}.${k}`);
     };
     visit(doc.components.schemas, 'schemas');
@@ -280,31 +321,46 @@ describe('OpenAPI example walk', () => {
     for (const { route, method, path, op } of operations()) {
       const params = op.parameters ?? [];
       let url = path;
-      for (const p of params.filter((x) => x.in === 'path')) url = url.replace(`{${p.name}}`, encodeURIComponent(paramValue(doc, p) ?? ''));
-      const query = Object.fromEntries(params.filter((x) => x.in === 'query').flatMap((p) => {
-        const v = paramValue(doc, p);
-        return v === undefined ? [] : [[p.name, v]];
-      }));
-      const req = (http() as unknown as Record<string, (u: string) => request.Test>)[method](url).query(query);
+      for (const p of params.filter((x) => x.in === 'path'))
+        url = url.replace(`{${p.name}}`, encodeURIComponent(paramValue(doc, p) ?? ''));
+      const query = Object.fromEntries(
+        params
+          .filter((x) => x.in === 'query')
+          .flatMap((p) => {
+            const v = paramValue(doc, p);
+            return v === undefined ? [] : [[p.name, v]];
+          }),
+      );
+      const req = (http() as unknown as Record<string, (u: string) => request.Test>)
+        [method](url)
+        .query(query);
       const roles = allowedRoles(op);
-      if (op.security && roles.length > 0) req.set('authorization', `Bearer ${await token(roles[0])}`);
+      if (op.security && roles.length > 0)
+        req.set('authorization', `Bearer ${await token(roles[0])}`);
       // Swagger UI offers the first media type of a body; its example is the media's (first) example, or one built
       // from the schema.
       const [type, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [];
       if (type && media) {
-        const body = media.example ?? Object.values(media.examples ?? {})[0]?.value ?? sample(doc, media.schema);
+        const body =
+          media.example ??
+          Object.values(media.examples ?? {})[0]?.value ??
+          sample(doc, media.schema);
         req.set('content-type', type).send(typeof body === 'string' ? body : JSON.stringify(body));
       }
       const res = await req;
       results[route] = res.status;
-      if (res.status === 400 || res.status >= 500) refused.push(`${route} ${res.status}: ${(res.body as { message?: string }).message}`);
+      if (res.status === 400 || res.status >= 500)
+        refused.push(`${route} ${res.status}: ${(res.body as { message?: string }).message}`);
       // A success body is what the document says it is.
       if (res.status >= 200 && res.status < 300 && res.status !== 204) {
         const documented = op.responses[String(res.status)]?.content?.['application/json']?.schema;
         if (!documented) undocumented.push(`${route} ${res.status}`);
         else if (String(res.headers['content-type']).startsWith('application/json')) {
           const check = validator(documented);
-          if (!check(res.body)) undocumented.push(`${route} ${res.status}: ${JSON.stringify(check.errors?.slice(0, 3))}`);
+          if (!check(res.body))
+            undocumented.push(
+              `${route} ${res.status}: ${JSON.stringify(check.errors?.slice(0, 3))}`,
+            );
         }
       }
     }

@@ -6,13 +6,33 @@ import { UsersService, type Role } from '#libs/auth';
 export type Headers = Record<string, string>;
 
 // Real users, real login: each persona is created through UsersService and logs in over HTTP.
-export async function loginAs(app: INestApplication, roles: Role[], forces: string[] | 'all', name = roles.join('-')): Promise<Headers> {
+export async function loginAs(
+  app: INestApplication,
+  roles: Role[],
+  forces: string[] | 'all',
+  name = roles.join('-'),
+): Promise<Headers> {
   const username = `${name.replace(/_/g, '-')}.${randomUUID().slice(0, 8)}`;
   const password = randomBytes(16).toString('base64url');
-  await app.get(UsersService).create('test', { username, displayName: username, password, roles, forceIds: forces === 'all' ? [] : forces, allForces: forces === 'all' }, () => true);
+  await app.get(UsersService).create(
+    'test',
+    {
+      username,
+      displayName: username,
+      password,
+      roles,
+      forceIds: forces === 'all' ? [] : forces,
+      allForces: forces === 'all',
+    },
+    () => true,
+  );
   const res = await request(app.getHttpServer()).post('/auth/login').send({ username, password });
-  if (res.status !== 200) throw new Error(`login failed for ${username}: ${res.status} ${JSON.stringify(res.body)}`);
-  return { authorization: `Bearer ${(res.body as { accessToken: string }).accessToken}`, 'x-test-user': username };
+  if (res.status !== 200)
+    throw new Error(`login failed for ${username}: ${res.status} ${JSON.stringify(res.body)}`);
+  return {
+    authorization: `Bearer ${(res.body as { accessToken: string }).accessToken}`,
+    'x-test-user': username,
+  };
 }
 
 export interface Personas {
@@ -31,7 +51,12 @@ export async function personas(app: INestApplication): Promise<Personas> {
     derbyshireRegistrar: await loginAs(app, ['registrar'], ['derbyshire'], 'reg-derbyshire'),
     derbyshireFcr: await loginAs(app, ['force_crime_registrar'], ['derbyshire'], 'fcr-derbyshire'),
     lincolnshireRegistrar: await loginAs(app, ['registrar'], ['lincolnshire'], 'reg-lincolnshire'),
-    lincolnshireFcr: await loginAs(app, ['force_crime_registrar'], ['lincolnshire'], 'fcr-lincolnshire'),
+    lincolnshireFcr: await loginAs(
+      app,
+      ['force_crime_registrar'],
+      ['lincolnshire'],
+      'fcr-lincolnshire',
+    ),
     nationalAuditor: await loginAs(app, ['auditor'], 'all', 'auditor-national'),
     derbyshireAuditor: await loginAs(app, ['auditor'], ['derbyshire'], 'auditor-derbyshire'),
     statistician: await loginAs(app, ['statistician'], 'all', 'statistician'),

@@ -12,27 +12,50 @@ export interface Finished {
 }
 
 // The environment of `npm start` on the embedded database: no DATABASE_URL, data in `dataDir`, no colours.
-export function embeddedEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, DEMO_RECORDS: '0', DEMO_USERS: 'true', NO_COLOR: '1', LOG_FORMAT: 'text', NODE_ENV: 'development', ...extra };
+export function embeddedEnv(
+  dataDir: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATA_DIR: dataDir,
+    DEMO_RECORDS: '0',
+    DEMO_USERS: 'true',
+    NO_COLOR: '1',
+    LOG_FORMAT: 'text',
+    NODE_ENV: 'development',
+    ...extra,
+  };
   for (const k of ['DATABASE_URL', 'JWT_SECRET', 'PORT']) if (!(k in extra)) delete env[k];
   return env;
 }
 
-export function collect(child: ChildProcess): { output: () => Finished; exited: Promise<Finished> } {
+export function collect(child: ChildProcess): {
+  output: () => Finished;
+  exited: Promise<Finished>;
+} {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   const output = () => ({ code: child.exitCode, stdout, stderr });
-  const exited = new Promise<Finished>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const exited = new Promise<Finished>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
   return { output, exited };
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<Finished> {
-  return collect(spawn(process.execPath, [CLI_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] })).exited;
+  return collect(
+    spawn(process.execPath, [CLI_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+  ).exited;
 }
 
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 90_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
@@ -52,12 +75,21 @@ export function freePort(): Promise<number> {
 }
 
 // `npm start` (built) on the embedded database; resolves once it listens.
-export async function startApp(dataDir: string): Promise<{ child: ChildProcess; port: number; output: () => Finished; exited: Promise<Finished> }> {
+export async function startApp(dataDir: string): Promise<{
+  child: ChildProcess;
+  port: number;
+  output: () => Finished;
+  exited: Promise<Finished>;
+}> {
   const port = await freePort();
-  const child = spawn(process.execPath, [MAIN_JS], { env: embeddedEnv(dataDir, { PORT: String(port) }), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: embeddedEnv(dataDir, { PORT: String(port) }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const { output, exited } = collect(child);
   await waitFor('the app to listen', () => {
-    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
+    if (child.exitCode !== null)
+      throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
     return new RegExp(`listening on http://[^ ]*:${port} `).test(output().stdout);
   });
   return { child, port, output, exited };

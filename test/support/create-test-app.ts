@@ -9,7 +9,10 @@ import type { PublicationConfig } from '#libs/national';
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (global setup prepares the database)');
+  if (!url)
+    throw new Error(
+      'TEST_DATABASE_URL is not set: run the tests through jest (global setup prepares the database)',
+    );
   return url;
 }
 
@@ -26,12 +29,23 @@ export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig 
 
 // The real AppModule and the same configureApp as main.ts: only the database URL and secrets differ.
 export async function createTestApp(
-  opts: { auth?: AuthConfig; logger?: LoggerService; authRequestsPerMinute?: number; databaseUrl?: string; publication?: Partial<PublicationConfig> } = {},
+  opts: {
+    auth?: AuthConfig;
+    logger?: LoggerService;
+    authRequestsPerMinute?: number;
+    databaseUrl?: string;
+    publication?: Partial<PublicationConfig>;
+  } = {},
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
-    imports: [AppModule.register({
-      databaseUrl: opts.databaseUrl ?? testDatabaseUrl(), poolSize: 4, auth: opts.auth ?? testAuthConfig(), publication: opts.publication,
-    })],
+    imports: [
+      AppModule.register({
+        databaseUrl: opts.databaseUrl ?? testDatabaseUrl(),
+        poolSize: 4,
+        auth: opts.auth ?? testAuthConfig(),
+        publication: opts.publication,
+      }),
+    ],
   }).compile();
   const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
   // Tests log many personas in from one address; the limiter itself has its own test.

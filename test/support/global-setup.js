@@ -9,7 +9,8 @@ import { join } from 'node:path';
 
 // TEST_DB_NAME lets parallel runs on one server keep apart; it must end in _test.
 const TEST_DB = process.env.TEST_DB_NAME ?? 'cyberflag_test';
-if (!/^[a-z0-9_]+_test$/.test(TEST_DB)) throw new Error(`TEST_DB_NAME must look like name_test, not ${TEST_DB}`);
+if (!/^[a-z0-9_]+_test$/.test(TEST_DB))
+  throw new Error(`TEST_DB_NAME must look like name_test, not ${TEST_DB}`);
 
 // Real PostgreSQL at 127.0.0.1:5432 (or TEST_PG_ADMIN_URL); if nothing listens there, the embedded server.
 // Either way the test database is created fresh, migrated and seeded here: no test relies on leftovers.
@@ -49,11 +50,19 @@ export default async function globalSetup() {
   } else {
     const dir = mkdtempSync(join(tmpdir(), 'cyberflag-test-'));
     const db = await startEmbeddedDatabase(dir, TEST_DB);
-    globalThis.__embeddedDb = { stop: async () => { await db.stop(); rmSync(dir, { recursive: true, force: true }); } };
+    globalThis.__embeddedDb = {
+      stop: async () => {
+        await db.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
     url = db.url;
-    process.stdout.write(`\n[tests] no PostgreSQL at ${new URL(adminUrl).host}: using embedded PostgreSQL in ${dir}\n`);
+    process.stdout.write(
+      `\n[tests] no PostgreSQL at ${new URL(adminUrl).host}: using embedded PostgreSQL in ${dir}\n`,
+    );
   }
-  if (!new URL(url).pathname.endsWith('_test')) throw new Error('refusing to run tests on a database not named *_test');
+  if (!new URL(url).pathname.endsWith('_test'))
+    throw new Error('refusing to run tests on a database not named *_test');
   await prepareDatabase(url, () => undefined);
   process.env.TEST_DATABASE_URL = url;
 }

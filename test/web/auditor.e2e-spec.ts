@@ -7,7 +7,16 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { UsersService } from '#libs/auth';
 import { insertCrimes } from '../../libs/auditing/src/testing/seed-crimes.js';
 import { createTestApp } from '../support/create-test-app.js';
-import { ARTIFACTS, axe, chromiumPath, hasText, launch, listen, screenshot, type AxeViolation } from './browser.js';
+import {
+  ARTIFACTS,
+  axe,
+  chromiumPath,
+  hasText,
+  launch,
+  listen,
+  screenshot,
+  type AxeViolation,
+} from './browser.js';
 
 // Issue 17: the auditor's workspace in a real browser (Debian's Chromium), axe-core on every page visited.
 // Data: Cleveland and Northumbria harassment (8L) records in 2019-20 (no other test records these forces that year), written as the
@@ -27,27 +36,100 @@ run('web interface: the auditor’s workspace', () => {
   const password = randomUUID();
   const visited: { page: string; title: string; violations: AxeViolation[] }[] = [];
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  const db = { query: async <T>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[] };
+  const db = {
+    query: async <T>(sql: string, params?: unknown[]) =>
+      (await client.query(sql, params)).rows as T[],
+  };
 
   beforeAll(async () => {
     app = await createTestApp();
     base = await listen(app);
     await client.connect();
     const at = (m: string) => `2019-${m}-15T12:00:00Z`;
-    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/A`, code: '8L', recordedAt: at('06'), flag: 'yes', count: 4 });
-    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/B`, code: '8L', recordedAt: at('07'), flag: 'no', count: 20, ageKnown: 10 });
-    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/C`, code: '8L', recordedAt: at('09'), flag: 'no', count: 16 });
-    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/U`, code: '8L', recordedAt: at('10'), flag: 'unknown', count: 4, status: 'draft' });
+    await insertCrimes(db, {
+      force: 'cleveland',
+      ref: `CL/${tag}/A`,
+      code: '8L',
+      recordedAt: at('06'),
+      flag: 'yes',
+      count: 4,
+    });
+    await insertCrimes(db, {
+      force: 'cleveland',
+      ref: `CL/${tag}/B`,
+      code: '8L',
+      recordedAt: at('07'),
+      flag: 'no',
+      count: 20,
+      ageKnown: 10,
+    });
+    await insertCrimes(db, {
+      force: 'cleveland',
+      ref: `CL/${tag}/C`,
+      code: '8L',
+      recordedAt: at('09'),
+      flag: 'no',
+      count: 16,
+    });
+    await insertCrimes(db, {
+      force: 'cleveland',
+      ref: `CL/${tag}/U`,
+      code: '8L',
+      recordedAt: at('10'),
+      flag: 'unknown',
+      count: 4,
+      status: 'draft',
+    });
     // For the review queue: flagged online with no method (CF-FLAG-002), criminal damage, December.
-    await insertCrimes(db, { force: 'cleveland', ref: `CL/${tag}/R`, code: '58A', recordedAt: at('12'), flag: 'yes', method: null, warnings: ['CF-FLAG-002'] });
-    await insertCrimes(db, { force: 'northumbria', ref: `NB/${tag}/A`, code: '8L', recordedAt: at('08'), flag: 'yes', count: 30 });
-    await insertCrimes(db, { force: 'northumbria', ref: `NB/${tag}/B`, code: '8L', recordedAt: at('08'), flag: 'no', count: 30 });
-    await app.get(UsersService).create('test', {
-      username, displayName: 'Alex Auditor', password, roles: ['auditor'], forceIds: [], allForces: true,
-    }, () => true);
-    await app.get(UsersService).create('test', {
-      username: `${username}.reg`, displayName: 'Robin Registrar', password, roles: ['registrar'], forceIds: ['cleveland'], allForces: false,
-    }, () => true);
+    await insertCrimes(db, {
+      force: 'cleveland',
+      ref: `CL/${tag}/R`,
+      code: '58A',
+      recordedAt: at('12'),
+      flag: 'yes',
+      method: null,
+      warnings: ['CF-FLAG-002'],
+    });
+    await insertCrimes(db, {
+      force: 'northumbria',
+      ref: `NB/${tag}/A`,
+      code: '8L',
+      recordedAt: at('08'),
+      flag: 'yes',
+      count: 30,
+    });
+    await insertCrimes(db, {
+      force: 'northumbria',
+      ref: `NB/${tag}/B`,
+      code: '8L',
+      recordedAt: at('08'),
+      flag: 'no',
+      count: 30,
+    });
+    await app.get(UsersService).create(
+      'test',
+      {
+        username,
+        displayName: 'Alex Auditor',
+        password,
+        roles: ['auditor'],
+        forceIds: [],
+        allForces: true,
+      },
+      () => true,
+    );
+    await app.get(UsersService).create(
+      'test',
+      {
+        username: `${username}.reg`,
+        displayName: 'Robin Registrar',
+        password,
+        roles: ['registrar'],
+        forceIds: ['cleveland'],
+        allForces: false,
+      },
+      () => true,
+    );
     browser = await launch();
     context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -85,7 +167,10 @@ run('web interface: the auditor’s workspace', () => {
     // 40 of 44 have the flag set: 90.9%
     await hasText(cleveland, '90.9%');
     await hasText(cleveland, 'of 44');
-    await hasText(heat.locator('tr', { has: page.locator('th', { hasText: 'Northumbria' }) }), '100.0%');
+    await hasText(
+      heat.locator('tr', { has: page.locator('th', { hasText: 'Northumbria' }) }),
+      '100.0%',
+    );
     await cleveland.locator('a').click();
     await page.waitForURL(/force=cleveland/);
     await visit('auditor-completeness-force', 'auditor-completeness');
@@ -94,10 +179,14 @@ run('web interface: the auditor’s workspace', () => {
     await hasText(groups.locator('tr', { hasText: 'violence against the person' }), '90.9%');
     // victim age known on 34 of 44 (the 10 without age are in July)
     await hasText(groups.locator('tr', { hasText: 'violence against the person' }), '77.3%');
-    expect(await page.locator('svg#completeness-monthly[role="img"] title').textContent()).toBe(`Completeness by month, Cleveland Police, ${YEAR}`);
+    expect(await page.locator('svg#completeness-monthly[role="img"] title').textContent()).toBe(
+      `Completeness by month, Cleveland Police, ${YEAR}`,
+    );
     await hasText(page.locator('#completeness-months tr', { hasText: '2019-07' }), '50.0%');
     await hasText(page.locator('#completeness-months tr', { hasText: '2019-10' }), '0.0%');
-    const csv = await page.request.get(`${base}/auditing/completeness.csv?force=cleveland&year=${YEAR}`);
+    const csv = await page.request.get(
+      `${base}/auditing/completeness.csv?force=cleveland&year=${YEAR}`,
+    );
     expect(csv.headers()['content-type']).toContain('text/csv');
     expect(await csv.text()).toContain('violence against the person,,44,4,36,4,');
     await page.click('#records-behind');
@@ -115,14 +204,25 @@ run('web interface: the auditor’s workspace', () => {
   });
 
   it('shows the under-use funnel plot with its limits note and the ranked table with the reason a force is not ranked', async () => {
-    await page.goto(`${base}/auditing/under-use?year=${YEAR}&group=${encodeURIComponent('violence against the person')}&force=cleveland`);
+    await page.goto(
+      `${base}/auditing/under-use?year=${YEAR}&group=${encodeURIComponent('violence against the person')}&force=cleveland`,
+    );
     await visit('auditor-under-use', 'auditor-funnel-plot');
     const svg = page.locator('#funnel-block svg[role="img"]');
-    expect(await svg.locator('title').textContent()).toBe(`Online flag rate against number of crimes, violence against the person, ${YEAR}`);
-    expect(await svg.locator('g.point.highlight').getAttribute('data-label')).toBe('Cleveland Police');
-    expect(await svg.locator('g.point[data-label="Northumbria Police"]').getAttribute('data-n')).toBe('60');
+    expect(await svg.locator('title').textContent()).toBe(
+      `Online flag rate against number of crimes, violence against the person, ${YEAR}`,
+    );
+    expect(await svg.locator('g.point.highlight').getAttribute('data-label')).toBe(
+      'Cleveland Police',
+    );
+    expect(
+      await svg.locator('g.point[data-label="Northumbria Police"]').getAttribute('data-n'),
+    ).toBe('60');
     await expect(svg.locator('path.limit-95-upper').count()).resolves.toBe(1);
-    await hasText(page.locator('#funnel-note'), 'z = 1.96 for the 95% limits and z = 3.09 for the 99.8% limits');
+    await hasText(
+      page.locator('#funnel-note'),
+      'z = 1.96 for the 95% limits and z = 3.09 for the 99.8% limits',
+    );
     // Cleveland: 40 confirmed, 4 flagged (10%); the rest of England and Wales about a third
     await hasText(page.locator('#funnel-data tr', { hasText: 'Cleveland' }), '10.0%');
     const ranked = page.locator('#ranked');
@@ -232,13 +332,21 @@ run('web interface: the auditor’s workspace', () => {
     await visit('auditor-audit-results', 'auditor-audit-results');
     await hasText(page.locator('h1'), 'Closed');
     const forest = page.locator('#forest-flag-block svg[role="img"]');
-    expect(await forest.locator('title').textContent()).toBe('Online flag accuracy by offence group with 95% Wilson intervals');
+    expect(await forest.locator('title').textContent()).toBe(
+      'Online flag accuracy by offence group with 95% Wilson intervals',
+    );
     // 5 of 6 correct: Wilson 95% [0.436, 0.970]
     const row = forest.locator('g.row[data-label="violence against the person"]');
     expect(Number(await row.getAttribute('data-lower'))).toBeCloseTo(0.4365, 3);
     expect(Number(await row.getAttribute('data-upper'))).toBeCloseTo(0.9699, 3);
-    await hasText(page.locator('#results-flag tr', { hasText: 'violence against the person' }), '83.3%');
-    await hasText(page.locator('#results-flag tr', { hasText: 'violence against the person' }), '43.6% to 97.0%');
+    await hasText(
+      page.locator('#results-flag tr', { hasText: 'violence against the person' }),
+      '83.3%',
+    );
+    await hasText(
+      page.locator('#results-flag tr', { hasText: 'violence against the person' }),
+      '43.6% to 97.0%',
+    );
     await hasText(page.locator('#wrong-flag'), 'of 40');
     await expect(page.locator('a:has-text("Record verdicts")').count()).resolves.toBe(0);
     const list = await page.request.get(`${base}/auditing/audits`);
@@ -261,7 +369,10 @@ run('web interface: the auditor’s workspace', () => {
     expect(texts.some((t) => t.includes('GET /records/:id') && t.includes('audit'))).toBe(true);
     await page.fill('#reference', 'NO-SUCH-REF-' + tag);
     await page.click('button:has-text("Search the access log")');
-    await hasText(page.locator('.govuk-error-summary'), 'No record in your forces has this crime reference');
+    await hasText(
+      page.locator('.govuk-error-summary'),
+      'No record in your forces has this crime reference',
+    );
     await page.click('button:has-text("Verify the chain")');
     await hasText(page.locator('#verification'), 'The chain is intact');
     await visit('auditor-access-log-verified');

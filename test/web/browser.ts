@@ -10,7 +10,11 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 export function chromiumPath(): string | null {
   if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
   try {
-    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim() || null;
+    return (
+      execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], {
+        encoding: 'utf8',
+      }).trim() || null
+    );
   } catch {
     return null;
   }
@@ -32,21 +36,57 @@ export async function listen(app: INestApplication): Promise<string> {
 
 const AXE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');
 
-export interface AxeViolation { id: string; impact: string | null; help: string; nodes: number; targets: string[] }
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: number;
+  targets: string[];
+}
 
 // axe-core on the page as it is now; the serious and critical violations, which a test expects to be none.
 export async function axe(page: Page): Promise<AxeViolation[]> {
   await page.addScriptTag({ content: AXE });
   const result = await page.evaluate(async () => {
-    const r = await (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> } })
-      .axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 5).map((n) => String(n.target[0])) }));
+    const r = await (
+      window as unknown as {
+        axe: {
+          run: (
+            ctx: Document,
+            opts: object,
+          ) => Promise<{
+            violations: {
+              id: string;
+              impact: string | null;
+              help: string;
+              nodes: { target: unknown[] }[];
+            }[];
+          }>;
+        };
+      }
+    ).axe.run(document, {
+      runOnly: {
+        type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'],
+      },
+    });
+    return r.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.length,
+      targets: v.nodes.slice(0, 5).map((n) => String(n.target[0])),
+    }));
   });
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
 // axe for a page rendered without JavaScript: the same HTML checked in a page that can run axe.
-export async function axeHtml(browser: Browser, url: string, html: string): Promise<AxeViolation[]> {
+export async function axeHtml(
+  browser: Browser,
+  url: string,
+  html: string,
+): Promise<AxeViolation[]> {
   const context = await browser.newContext({ bypassCSP: true });
   try {
     const page = await context.newPage();
@@ -61,7 +101,10 @@ export async function axeHtml(browser: Browser, url: string, html: string): Prom
 // Timings of page loads (navigation start to load), written beside the screenshots: measured, not asserted.
 export function recordTiming(name: string, ms: number): void {
   mkdirSync(ARTIFACTS, { recursive: true });
-  appendFileSync(join(ARTIFACTS, 'page-timings.tsv'), `${new Date().toISOString()}\t${name}\t${ms.toFixed(0)}\n`);
+  appendFileSync(
+    join(ARTIFACTS, 'page-timings.tsv'),
+    `${new Date().toISOString()}\t${name}\t${ms.toFixed(0)}\n`,
+  );
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {
@@ -82,7 +125,11 @@ export function note(text: string): void {
 }
 
 // jest's expect has no web-first assertions: these poll the page until the condition holds (or fail with it).
-export async function eventually(check: () => Promise<boolean>, what: string, timeout = 5000): Promise<void> {
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeout = 5000,
+): Promise<void> {
   const until = Date.now() + timeout;
   for (;;) {
     if (await check()) return;
@@ -92,8 +139,11 @@ export async function eventually(check: () => Promise<boolean>, what: string, ti
 }
 
 export async function hasText(locator: Locator, text: string): Promise<void> {
-  await eventually(async () => ((await locator.count()) > 0 ? (await locator.first().innerText()).includes(text) : false),
-    `"${text}" in ${locator.toString()} (it says: ${(await locator.count()) > 0 ? (await locator.first().innerText()).slice(0, 300) : 'nothing'})`);
+  await eventually(
+    async () =>
+      (await locator.count()) > 0 ? (await locator.first().innerText()).includes(text) : false,
+    `"${text}" in ${locator.toString()} (it says: ${(await locator.count()) > 0 ? (await locator.first().innerText()).slice(0, 300) : 'nothing'})`,
+  );
 }
 
 export async function hasCount(locator: Locator, n: number): Promise<void> {

@@ -6,7 +6,19 @@ import { UsersService } from '#libs/auth';
 import { createTestApp } from '../support/create-test-app.js';
 import { crimeBody } from '../factories/crime.factory.js';
 import { loginAs } from '../factories/identity.js';
-import { axe, axeHtml, chromiumPath, hasCount, hasText, launch, listen, loadTime, recordTiming, screenshot, type AxeViolation } from './browser.js';
+import {
+  axe,
+  axeHtml,
+  chromiumPath,
+  hasCount,
+  hasText,
+  launch,
+  listen,
+  loadTime,
+  recordTiming,
+  screenshot,
+  type AxeViolation,
+} from './browser.js';
 
 // Issue 15: the registrar's day in a real browser (Debian's Chromium), with axe-core on every page visited.
 // Records live in Staffordshire with references unique to this run.
@@ -24,9 +36,18 @@ run('web interface: the registrar’s day', () => {
   beforeAll(async () => {
     app = await createTestApp();
     base = await listen(app);
-    await app.get(UsersService).create('test', {
-      username, displayName: 'Sam Registrar', password, roles: ['registrar', 'force_crime_registrar'], forceIds: ['staffordshire'], allForces: false,
-    }, () => true);
+    await app.get(UsersService).create(
+      'test',
+      {
+        username,
+        displayName: 'Sam Registrar',
+        password,
+        roles: ['registrar', 'force_crime_registrar'],
+        forceIds: ['staffordshire'],
+        allForces: false,
+      },
+      () => true,
+    );
     browser = await launch();
   }, 60_000);
   afterAll(async () => {
@@ -38,7 +59,9 @@ run('web interface: the registrar’s day', () => {
   async function visit(page: Page, name: string, scripted = true): Promise<void> {
     await page.waitForLoadState('load');
     if (scripted) recordTiming(name, await loadTime(page));
-    const violations = scripted ? await axe(page) : await axeHtml(browser, `${base}/sign-in`, await page.content());
+    const violations = scripted
+      ? await axe(page)
+      : await axeHtml(browser, `${base}/sign-in`, await page.content());
     visited.push({ page: name, title: await page.title(), violations });
     await screenshot(page, name);
   }
@@ -58,7 +81,11 @@ run('web interface: the registrar’s day', () => {
     await page.selectOption('#forceId', 'staffordshire');
     await page.fill('#crimeReference', ref);
     await page.fill('#offenceCode', '71/17');
-    for (const [name, d] of [['reportedAt', ['1', '5', '2018', '10:00']], ['recordedAt', ['1', '5', '2018', '12:00']], ['offenceFrom', ['20', '4', '2018', '18:00']]] as const) {
+    for (const [name, d] of [
+      ['reportedAt', ['1', '5', '2018', '10:00']],
+      ['recordedAt', ['1', '5', '2018', '12:00']],
+      ['offenceFrom', ['20', '4', '2018', '18:00']],
+    ] as const) {
       await page.fill(`#${name}-day`, d[0]);
       await page.fill(`#${name}-month`, d[1]);
       await page.fill(`#${name}-year`, d[2]);
@@ -75,7 +102,11 @@ run('web interface: the registrar’s day', () => {
   it('signs in, finds a record by reference, records a crime with rule feedback as fields change, amends it, and signs out', async () => {
     const token = await loginAs(app, ['registrar'], ['staffordshire'], 'api-reg');
     const existing = `ST/${tag}/000042`;
-    await request(app.getHttpServer()).post('/crimes').set(token).send(crimeBody({ forceId: 'staffordshire', crimeReference: existing })).expect(201);
+    await request(app.getHttpServer())
+      .post('/crimes')
+      .set(token)
+      .send(crimeBody({ forceId: 'staffordshire', crimeReference: existing }))
+      .expect(201);
 
     const context = await browser.newContext({ bypassCSP: true });
     const page = await signIn(context);
@@ -99,7 +130,9 @@ run('web interface: the registrar’s day', () => {
     await page.goto(`${base}/records/new`);
     const ref = `ST/${tag}/000100`;
     await fillCrime(page, ref, '17');
-    await page.locator('#rule-findings [data-code="CF-AGE-002"]').waitFor({ state: 'visible', timeout: 5000 });
+    await page
+      .locator('#rule-findings [data-code="CF-AGE-002"]')
+      .waitFor({ state: 'visible', timeout: 5000 });
     await visit(page, 'registrar-new-crime-rule');
     await page.fill('#victimAge', '14');
     await page.locator('#victimAge').blur();
@@ -162,11 +195,16 @@ run('web interface: the registrar’s day', () => {
     const page = await signIn(context);
     await page.goto(`${base}/uploads`);
     await visit(page, 'imports');
-    const header = 'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
+    const header =
+      'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
     const good = `ST/${tag}/IMP1,staffordshire,35,2019-07-01T10:00:00Z,2019-07-01T11:00:00Z,2019-06-30,,Y,email demand,50,male,confirmed`;
     const bad = `ST/${tag}/IMP2,staffordshire,71/17,2019-07-01T10:00:00Z,2019-07-01T11:00:00Z,2019-06-30,,Y,chat,17,female,confirmed`;
     await page.check('#mode-3'); // accept valid
-    await page.setInputFiles('#file', { name: 'extract.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\r\n${good}\r\n${bad}\r\n`) });
+    await page.setInputFiles('#file', {
+      name: 'extract.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`${header}\r\n${good}\r\n${bad}\r\n`),
+    });
     await page.click('button:has-text("Import the file")');
     await page.waitForURL(/\/uploads\/[0-9a-f-]{36}$/);
     await hasText(page.locator('h1'), 'extract.csv');
@@ -179,14 +217,19 @@ run('web interface: the registrar’s day', () => {
     await visit(page, 'import-report');
     const csv = await page.request.get(`${page.url()}/report.csv`);
     expect(csv.status()).toBe(200);
-    expect((await csv.text()).split('\r\n')[1]).toMatch(new RegExp(`^3,ST/${tag}/IMP2,staffordshire,CF-AGE-002,`));
+    expect((await csv.text()).split('\r\n')[1]).toMatch(
+      new RegExp(`^3,ST/${tag}/IMP2,staffordshire,CF-AGE-002,`),
+    );
     await context.close();
   }, 120_000);
 
   it('refuses a form post without its CSRF token', async () => {
     const context = await browser.newContext({ bypassCSP: true });
     const page = await signIn(context);
-    const res = await page.request.post(`${base}/records/new`, { form: { forceId: 'staffordshire', crimeReference: `ST/${tag}/CSRF` }, maxRedirects: 0 });
+    const res = await page.request.post(`${base}/records/new`, {
+      form: { forceId: 'staffordshire', crimeReference: `ST/${tag}/CSRF` },
+      maxRedirects: 0,
+    });
     expect(res.status()).toBe(403);
     await context.close();
   }, 60_000);
@@ -196,7 +239,13 @@ run('web interface: the registrar’s day', () => {
     expect(visited.filter((v) => v.violations.length > 0)).toEqual([]);
     // One title per kind of page (the same page visited twice has the same title).
     const byTitle = new Map<string, Set<string>>();
-    for (const v of visited) byTitle.set(v.title, (byTitle.get(v.title) ?? new Set()).add(v.page.replace(/-(rule|timeline|no-js-error)$/, '')));
+    for (const v of visited)
+      byTitle.set(
+        v.title,
+        (byTitle.get(v.title) ?? new Set()).add(
+          v.page.replace(/-(rule|timeline|no-js-error)$/, ''),
+        ),
+      );
     expect([...byTitle].filter(([, pages]) => pages.size > 1)).toEqual([]);
   });
 });

@@ -6,7 +6,16 @@ import { UsersService, type Role } from '#libs/auth';
 import { createTestApp } from '../support/create-test-app.js';
 import { crimeBody } from '../factories/crime.factory.js';
 import { loginAs, type Headers } from '../factories/identity.js';
-import { axe, chromiumPath, hasCount, hasText, launch, listen, screenshot, type AxeViolation } from './browser.js';
+import {
+  axe,
+  chromiumPath,
+  hasCount,
+  hasText,
+  launch,
+  listen,
+  screenshot,
+  type AxeViolation,
+} from './browser.js';
 
 // Issue 16: the force return and the national figures in a real browser. Data: 2024-25 (no other test uses that
 // year) in Cumbria (the browser's force), Durham and Cleveland, whose 2023-24 returns are also accepted here so the
@@ -31,26 +40,78 @@ run('web interface: the force return and the national figures', () => {
   let amendable: { id: string; version: number };
 
   const dates = (y: number, m = '05') => ({
-    reportedAt: `${y}-${m}-01T10:00:00Z`, recordedAt: `${y}-${m}-01T12:00:00Z`, offenceFrom: `${y}-04-20T18:00:00Z`, offenceTo: null,
+    reportedAt: `${y}-${m}-01T10:00:00Z`,
+    recordedAt: `${y}-${m}-01T12:00:00Z`,
+    offenceFrom: `${y}-04-20T18:00:00Z`,
+    offenceTo: null,
   });
   async function record(body: Record<string, unknown>): Promise<{ id: string; version: number }> {
-    return (await http().post('/crimes').set(api).send(body).expect(201)).body as { id: string; version: number };
+    return (await http().post('/crimes').set(api).send(body).expect(201)).body as {
+      id: string;
+      version: number;
+    };
   }
   // A force-year through the API: n online child sexual offences and m offline harassments, submitted and accepted.
-  async function acceptedReturn(force: string, startYear: number, online: number, offline: number): Promise<void> {
+  async function acceptedReturn(
+    force: string,
+    startYear: number,
+    online: number,
+    offline: number,
+  ): Promise<void> {
     const label = `${startYear}-${String(startYear + 1).slice(2)}`;
-    for (let i = 0; i < online; i++) await record(crimeBody({ forceId: force, crimeReference: `WR/${tag}/${force}/${startYear}/A${i}`, ...dates(startYear) }));
+    for (let i = 0; i < online; i++)
+      await record(
+        crimeBody({
+          forceId: force,
+          crimeReference: `WR/${tag}/${force}/${startYear}/A${i}`,
+          ...dates(startYear),
+        }),
+      );
     for (let i = 0; i < offline; i++) {
-      await record(crimeBody({ forceId: force, crimeReference: `WR/${tag}/${force}/${startYear}/B${i}`, offenceCode: '8L', victimAge: 30, suspectAge: null, onlineFlag: 'no', onlineMethod: null, onlinePlatform: null, ...dates(startYear) }));
+      await record(
+        crimeBody({
+          forceId: force,
+          crimeReference: `WR/${tag}/${force}/${startYear}/B${i}`,
+          offenceCode: '8L',
+          victimAge: 30,
+          suspectAge: null,
+          onlineFlag: 'no',
+          onlineMethod: null,
+          onlinePlatform: null,
+          ...dates(startYear),
+        }),
+      );
     }
-    const submitted = await http().post(`/returns/${force}/${label}/submit`).set(api).send({ version: 0, signedOffName: 'Test FCR' }).expect(200);
-    await http().post(`/returns/${force}/${label}/accept`).set(statApi).send({ version: (submitted.body as { version: number }).version }).expect(200);
+    const submitted = await http()
+      .post(`/returns/${force}/${label}/submit`)
+      .set(api)
+      .send({ version: 0, signedOffName: 'Test FCR' })
+      .expect(200);
+    await http()
+      .post(`/returns/${force}/${label}/accept`)
+      .set(statApi)
+      .send({ version: (submitted.body as { version: number }).version })
+      .expect(200);
   }
 
-  async function user(username: string, displayName: string, roles: Role[], forces: string[] | 'all'): Promise<void> {
-    await app.get(UsersService).create('test', {
-      username, displayName, password, roles, forceIds: forces === 'all' ? [] : forces, allForces: forces === 'all',
-    }, () => true);
+  async function user(
+    username: string,
+    displayName: string,
+    roles: Role[],
+    forces: string[] | 'all',
+  ): Promise<void> {
+    await app.get(UsersService).create(
+      'test',
+      {
+        username,
+        displayName,
+        password,
+        roles,
+        forceIds: forces === 'all' ? [] : forces,
+        allForces: forces === 'all',
+      },
+      () => true,
+    );
   }
 
   beforeAll(async () => {
@@ -58,16 +119,53 @@ run('web interface: the force return and the national figures', () => {
     base = await listen(app);
     await user(fcrUser, 'Robin Registrar', ['registrar', 'force_crime_registrar'], [F1]);
     await user(statUser, 'Alex Statistician', ['statistician'], 'all');
-    api = await loginAs(app, ['registrar', 'force_crime_registrar'], [F1, ...OTHERS], 'web-returns-fcr');
+    api = await loginAs(
+      app,
+      ['registrar', 'force_crime_registrar'],
+      [F1, ...OTHERS],
+      'web-returns-fcr',
+    );
     statApi = await loginAs(app, ['statistician'], 'all', 'web-returns-stat');
     // Cumbria 2024-25: three online child sexual offences, one offline harassment, two drafts with the flag unknown.
     for (let i = 0; i < 3; i++) {
-      const c = await record(crimeBody({ forceId: F1, crimeReference: `WR/${tag}/C${i}`, ...dates(2024), victimSex: i === 2 ? 'male' : 'female' }));
+      const c = await record(
+        crimeBody({
+          forceId: F1,
+          crimeReference: `WR/${tag}/C${i}`,
+          ...dates(2024),
+          victimSex: i === 2 ? 'male' : 'female',
+        }),
+      );
       if (i === 0) amendable = c;
     }
-    await record(crimeBody({ forceId: F1, crimeReference: `WR/${tag}/H1`, offenceCode: '8L', victimAge: 30, suspectAge: null, onlineFlag: 'no', onlineMethod: null, onlinePlatform: null, ...dates(2024) }));
+    await record(
+      crimeBody({
+        forceId: F1,
+        crimeReference: `WR/${tag}/H1`,
+        offenceCode: '8L',
+        victimAge: 30,
+        suspectAge: null,
+        onlineFlag: 'no',
+        onlineMethod: null,
+        onlinePlatform: null,
+        ...dates(2024),
+      }),
+    );
     for (let i = 0; i < 2; i++) {
-      await record(crimeBody({ forceId: F1, crimeReference: `WR/${tag}/D${i}`, offenceCode: '8L', victimAge: 30, suspectAge: null, onlineFlag: 'unknown', onlineMethod: null, onlinePlatform: null, status: 'draft', ...dates(2024, '06') }));
+      await record(
+        crimeBody({
+          forceId: F1,
+          crimeReference: `WR/${tag}/D${i}`,
+          offenceCode: '8L',
+          victimAge: 30,
+          suspectAge: null,
+          onlineFlag: 'unknown',
+          onlineMethod: null,
+          onlinePlatform: null,
+          status: 'draft',
+          ...dates(2024, '06'),
+        }),
+      );
     }
     await acceptedReturn('durham', 2024, 2, 6);
     await acceptedReturn('cleveland', 2024, 1, 1);
@@ -139,10 +237,15 @@ run('web interface: the force return and the national figures', () => {
     await fcr.waitForURL(`${base}${returnUrl}?notice=submitted-1`);
     expect(await badge(fcr)).toBe('submitted');
     await hasCount(fcr.locator('table:has(caption:has-text("Submitted revisions")) tbody tr'), 1);
-    await hasText(fcr.locator('table:has(caption:has-text("Submitted revisions")) tbody tr'), 'Robin Registrar, FCR');
+    await hasText(
+      fcr.locator('table:has(caption:has-text("Submitted revisions")) tbody tr'),
+      'Robin Registrar, FCR',
+    );
     const csv = await fcr.request.get(`${base}${returnUrl}/download/csv?revision=1`);
     expect(csv.status()).toBe(200);
-    expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename=".*cumbria.*2024-25.*"/);
+    expect(csv.headers()['content-disposition']).toMatch(
+      /^attachment; filename=".*cumbria.*2024-25.*"/,
+    );
 
     // The statistician sees it as submitted and returns it with a reason.
     const statContext = await browser.newContext({ bypassCSP: true });
@@ -158,12 +261,22 @@ run('web interface: the force return and the national figures', () => {
     expect(await badge(stat)).toBe('returned');
 
     // The registrar corrects a record, sees it listed as changed, resubmits and reads the diff.
-    await http().patch(`/crimes/${amendable.id}`).set(api).send({ version: amendable.version, reason: 'victim sex corrected', victimSex: 'male' }).expect(200);
+    await http()
+      .patch(`/crimes/${amendable.id}`)
+      .set(api)
+      .send({ version: amendable.version, reason: 'victim sex corrected', victimSex: 'male' })
+      .expect(200);
     await fcr.goto(`${base}${returnUrl}`);
     expect(await badge(fcr)).toBe('returned');
     await hasText(fcr.locator('#events ~ ul'), 'Table B: please check the victim sex of C2');
-    await hasText(fcr.locator('#changed-since + p'), '1 record changed since revision 1 was submitted');
-    await hasText(fcr.locator('table:has(caption:has-text("Records changed since"))'), `WR/${tag}/C0`);
+    await hasText(
+      fcr.locator('#changed-since + p'),
+      '1 record changed since revision 1 was submitted',
+    );
+    await hasText(
+      fcr.locator('table:has(caption:has-text("Records changed since"))'),
+      `WR/${tag}/C0`,
+    );
     await fcr.click('a:has-text("Resubmit the return")');
     await fcr.fill('#signedOffName', 'Robin Registrar, FCR');
     await fcr.fill('#reason', 'Victim sex corrected');
@@ -173,16 +286,23 @@ run('web interface: the force return and the national figures', () => {
     await fcr.click('a:has-text("What changed from revision 1")');
     await hasText(fcr.locator('h1'), 'Revision 2 against revision 1');
     // Table B's 13-15 band moved one crime from female to male.
-    const band = fcr.locator('table:has(caption:has-text("Table B: online-flagged")) tr:has(th:text-is("13-15"))');
+    const band = fcr.locator(
+      'table:has(caption:has-text("Table B: online-flagged")) tr:has(th:text-is("13-15"))',
+    );
     await hasText(band.locator('td.cf-changed').first(), '2 → 1');
     await hasText(band.locator('td.cf-changed').nth(1), '1 → 2');
     await visit(fcr, 'return-diff');
 
     // A stale version gets a clear message, not an error page: accept with the version before the resubmission.
     await stat.goto(`${base}${returnUrl}/accept`);
-    await stat.evaluate(() => { (document.querySelector('input[name="version"]') as HTMLInputElement).value = '2'; });
+    await stat.evaluate(() => {
+      (document.querySelector('input[name="version"]') as HTMLInputElement).value = '2';
+    });
     await stat.click('button:has-text("Accept the return")');
-    await hasText(stat.locator('.govuk-error-summary'), 'Someone else changed this return while you had the page open');
+    await hasText(
+      stat.locator('.govuk-error-summary'),
+      'Someone else changed this return while you had the page open',
+    );
     await visit(stat, 'return-accept-stale');
     // Then the real acceptance, from the force's row in the year tracker filtered to submitted returns.
     await stat.click('a:has-text("Year tracker")');
@@ -209,7 +329,9 @@ run('web interface: the force return and the national figures', () => {
     const dots = stat.locator('#chart-flag-rate svg[role="img"] circle.cf-dot');
     await hasCount(dots, 3);
     const name = await stat.locator('#chart-flag-rate svg').getAttribute('aria-labelledby');
-    expect(await stat.locator(`[id="${name!.split(' ')[0]}"]`).textContent()).toBe(`Online-flag rate by force, ${YEAR}, against the England and Wales rate`);
+    expect(await stat.locator(`[id="${name!.split(' ')[0]}"]`).textContent()).toBe(
+      `Online-flag rate by force, ${YEAR}, against the England and Wales rate`,
+    );
     await hasCount(stat.locator('#chart-flag-rate table.cf-chart-data tbody tr'), 4); // three forces and England and Wales
     await hasCount(stat.locator('#chart-cso svg[role="img"] rect.cf-bar'), 18);
     await hasCount(stat.locator('#chart-yoy svg[role="img"] g.cf-pair'), 2); // Cumbria has no accepted 2023-24

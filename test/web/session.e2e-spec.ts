@@ -19,7 +19,18 @@ run('web interface: sessions and keyboard use', () => {
   beforeAll(async () => {
     app = await createTestApp({ auth: testAuthConfig({ webIdleSeconds: 3 }) });
     base = await listen(app);
-    await app.get(UsersService).create('test', { username, displayName: 'Idle Tester', password, roles: ['registrar'], forceIds: ['humberside'], allForces: false }, () => true);
+    await app.get(UsersService).create(
+      'test',
+      {
+        username,
+        displayName: 'Idle Tester',
+        password,
+        roles: ['registrar'],
+        forceIds: ['humberside'],
+        allForces: false,
+      },
+      () => true,
+    );
     browser = await launch();
   }, 60_000);
   afterAll(async () => {
@@ -40,7 +51,10 @@ run('web interface: sessions and keyboard use', () => {
     // Tab through the page until the "Crime records" navigation link has focus, then follow it.
     for (let i = 0; i < 15; i++) {
       await page.keyboard.press('Tab');
-      if ((await page.evaluate(() => document.activeElement?.textContent?.trim())) === 'Crime records') break;
+      if (
+        (await page.evaluate(() => document.activeElement?.textContent?.trim())) === 'Crime records'
+      )
+        break;
     }
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/records`);
@@ -63,7 +77,11 @@ run('web interface: sessions and keyboard use', () => {
     await page.goto(`${base}/records`);
     expect(new URL(page.url()).pathname).toBe('/sign-in');
     const again = await browser.newContext();
-    await again.addCookies(cookies.filter((c) => c.name !== 'cf_seen').concat(cookies.filter((c) => c.name === 'cf_seen')));
+    await again.addCookies(
+      cookies
+        .filter((c) => c.name !== 'cf_seen')
+        .concat(cookies.filter((c) => c.name === 'cf_seen')),
+    );
     const replay = await again.newPage();
     await replay.goto(`${base}/records`);
     expect(new URL(replay.url()).pathname).toBe('/sign-in');
@@ -71,7 +89,9 @@ run('web interface: sessions and keyboard use', () => {
     // Ended on the server too: the session's refresh token is refused by the API.
     const refresh = cookies.find((c) => c.name === 'cf_refresh')?.value;
     expect(refresh).toBeDefined();
-    const res = await request(app.getHttpServer()).post('/auth/refresh').send({ refreshToken: decodeURIComponent(refresh ?? '') });
+    const res = await request(app.getHttpServer())
+      .post('/auth/refresh')
+      .send({ refreshToken: decodeURIComponent(refresh ?? '') });
     expect(res.status).toBe(401);
     await context.close();
   }, 60_000);

@@ -55,7 +55,14 @@ export class AppModule {
         AuditingHttpModule,
         WebModule.register(opts.publication),
       ],
-      controllers: [HealthController, AuthController, UsersController, AccessLogController, CatalogueController, RulesController],
+      controllers: [
+        HealthController,
+        AuthController,
+        UsersController,
+        AccessLogController,
+        CatalogueController,
+        RulesController,
+      ],
       providers: [
         ScopedDb,
         // First: NUL characters and deep nesting are refused before the ValidationPipe recurses over the input.
@@ -63,7 +70,11 @@ export class AppModule {
         {
           provide: APP_PIPE,
           useValue: new ValidationPipe({
-            whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false, exceptionFactory: validationException,
+            whitelist: true,
+            forbidNonWhitelisted: true,
+            transform: true,
+            stopAtFirstError: false,
+            exceptionFactory: validationException,
           }),
         },
         { provide: APP_FILTER, useClass: DomainErrorFilter },

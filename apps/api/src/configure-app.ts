@@ -11,29 +11,51 @@ export interface HttpOptions {
   authRequestsPerMinute: number; // per client address, for /auth/login (six times this for /auth/refresh)
 }
 
-export function configureApp(app: INestApplication, opts: HttpOptions = { authRequestsPerMinute: 10 }): void {
+export function configureApp(
+  app: INestApplication,
+  opts: HttpOptions = { authRequestsPerMinute: 10 },
+): void {
   app.use(requestId);
   // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
   app.use((_req: unknown, res: { locals: Record<string, unknown> }, next: () => void) => {
     res.locals.cspNonce = randomBytes(16).toString('base64');
     next();
   });
-  app.use(helmet({
-    contentSecurityPolicy: {
-      directives: { scriptSrc: ["'self'", (_req, res) => `'nonce-${String((res as unknown as { locals: Record<string, unknown> }).locals.cspNonce)}'`] },
-    },
-  }));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          scriptSrc: [
+            "'self'",
+            (_req, res) =>
+              `'nonce-${String((res as unknown as { locals: Record<string, unknown> }).locals.cspNonce)}'`,
+          ],
+        },
+      },
+    }),
+  );
   configureWeb(app);
   // Slows password guessing from one client; the login throttle (libs/auth login-throttle.ts) stops it across clients.
-  app.use('/auth/login', authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'));
+  app.use(
+    '/auth/login',
+    authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'),
+  );
   // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user
   // out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.
-  app.use('/auth/refresh', authLimiter(opts.authRequestsPerMinute * 6, 'too many token refreshes: wait a minute'));
+  app.use(
+    '/auth/refresh',
+    authLimiter(opts.authRequestsPerMinute * 6, 'too many token refreshes: wait a minute'),
+  );
   const doc = new DocumentBuilder()
     .setTitle('Cyberflag')
     .setDescription('Recording and returns for the police online crime flag (England and Wales)')
     .setVersion('0.1.0')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'POST /auth/login for a token' })
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'POST /auth/login for a token',
+    })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
 }

@@ -13,26 +13,47 @@ import { jwtSecret } from './config/secrets.js';
 import { hasCrimes, importDemo } from './database/demo-data.js';
 import { seedDemoUsers } from './database/demo-users.js';
 
-const SYSTEM_ACTOR: Actor = { userId: 'system', displayName: 'Cyberflag start-up', roles: ['force_crime_registrar'], forces: 'all' };
+const SYSTEM_ACTOR: Actor = {
+  userId: 'system',
+  displayName: 'Cyberflag start-up',
+  roles: ['force_crime_registrar'],
+  forces: 'all',
+};
 import { prepareDatabase } from './database/prepare-database.js';
 
 const env = loadEnv();
 const logger = new ConsoleLogger('Cyberflag', { json: env.LOG_FORMAT === 'json' });
-const db = await resolveDatabase(env, 'serve', (l) => logger.log(l, 'Database')).catch((e: unknown) => {
-  // A clear line and a failing exit, not a stack trace (e.g. a command holds the embedded server).
-  logger.error(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 'Database');
-  process.exit(1);
-});
+const db = await resolveDatabase(env, 'serve', (l) => logger.log(l, 'Database')).catch(
+  (e: unknown) => {
+    // A clear line and a failing exit, not a stack trace (e.g. a command holds the embedded server).
+    logger.error(`cannot start: ${e instanceof Error ? e.message : String(e)}`, 'Database');
+    process.exit(1);
+  },
+);
 const embedded = db.kind === 'embedded';
-logger.log(embedded ? `using embedded PostgreSQL (data in ${env.DATA_DIR})` : 'using DATABASE_URL', 'Database');
+logger.log(
+  embedded ? `using embedded PostgreSQL (data in ${env.DATA_DIR})` : 'using DATABASE_URL',
+  'Database',
+);
 try {
   await prepareDatabase(db.url, (l) => logger.log(l, 'Migrations'));
 } catch (e) {
   await db.stop();
   throw e;
 }
-const auth = authConfig(env, jwtSecret(env, embedded, (m) => logger.warn(m, 'Auth')));
-const app = await NestFactory.create(AppModule.register({ databaseUrl: db.url, poolSize: env.DB_POOL_SIZE, auth, publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE } }), { logger });
+const auth = authConfig(
+  env,
+  jwtSecret(env, embedded, (m) => logger.warn(m, 'Auth')),
+);
+const app = await NestFactory.create(
+  AppModule.register({
+    databaseUrl: db.url,
+    poolSize: env.DB_POOL_SIZE,
+    auth,
+    publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE },
+  }),
+  { logger },
+);
 configureApp(app);
 if (embedded && env.DEMO_USERS === 'true') {
   const file = await seedDemoUsers(app.get(UsersService), env.DATA_DIR);
@@ -40,12 +61,21 @@ if (embedded && env.DEMO_USERS === 'true') {
 }
 // A newcomer's empty embedded database gets a synthetic national year, so there is something to look at.
 if (embedded && env.DEMO_RECORDS > 0 && !(await hasCrimes(app.get(ScopedDb)))) {
-  logger.log(`empty database: importing ${env.DEMO_RECORDS} synthetic demo crimes for 2015-16 (DEMO_RECORDS=0 to skip)`, 'Demo');
-  const job = await importDemo(app.get(ImportService), systemContext(SYSTEM_ACTOR, 'STARTUP demo', 'demo data'), { year: 2015, records: env.DEMO_RECORDS, seed: 'cyberflag-demo' });
+  logger.log(
+    `empty database: importing ${env.DEMO_RECORDS} synthetic demo crimes for 2015-16 (DEMO_RECORDS=0 to skip)`,
+    'Demo',
+  );
+  const job = await importDemo(
+    app.get(ImportService),
+    systemContext(SYSTEM_ACTOR, 'STARTUP demo', 'demo data'),
+    { year: 2015, records: env.DEMO_RECORDS, seed: 'cyberflag-demo' },
+  );
   logger.log(`demo import ${job.id}: ${job.counts.inserted} crimes loaded`, 'Demo');
 }
 await app.listen(env.PORT, env.HOST);
-logger.log(`listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT} (API docs at /api/docs)`);
+logger.log(
+  `listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT} (API docs at /api/docs)`,
+);
 
 // Close HTTP and the pool first, then stop an embedded server, so no data is lost on Ctrl-C.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

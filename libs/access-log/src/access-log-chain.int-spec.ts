@@ -21,10 +21,17 @@ describe('access log hash chain payload versions (real PostgreSQL)', () => {
   afterAll(() => owner.end());
 
   const verifies = async (c: pg.ClientBase) =>
-    (await c.query(`SELECT hash = sha256(prev_hash || convert_to(access_log_payload(a), 'UTF8')) AS ok FROM access_log a WHERE seq = $1`, [seq])).rows[0].ok;
+    (
+      await c.query(
+        `SELECT hash = sha256(prev_hash || convert_to(access_log_payload(a), 'UTF8')) AS ok FROM access_log a WHERE seq = $1`,
+        [seq],
+      )
+    ).rows[0].ok;
 
   it('writes new entries as version 2, hashing a digest of the record ids instead of their text', async () => {
-    const { rows: [e] } = await owner.query(
+    const {
+      rows: [e],
+    } = await owner.query(
       `SELECT payload_version, access_log_payload(a) AS payload, encode(sha256(array_send(record_ids)), 'hex') AS digest,
          hash = sha256(prev_hash || convert_to(access_log_payload(a), 'UTF8')) AS ok
        FROM access_log a WHERE seq = $1`,
@@ -43,9 +50,15 @@ describe('access log hash chain payload versions (real PostgreSQL)', () => {
     await owner.query('BEGIN');
     try {
       await owner.query(`SET LOCAL session_replication_role = replica`); // a superuser with the triggers off
-      await owner.query(`UPDATE access_log SET record_ids = $2::uuid[] WHERE seq = $1`, [seq, [ids[0], ids[1], randomUUID()]]);
+      await owner.query(`UPDATE access_log SET record_ids = $2::uuid[] WHERE seq = $1`, [
+        seq,
+        [ids[0], ids[1], randomUUID()],
+      ]);
       expect(await verifies(owner)).toBe(false);
-      await owner.query(`UPDATE access_log SET record_ids = $2::uuid[] WHERE seq = $1`, [seq, [ids[1], ids[0], ids[2]]]);
+      await owner.query(`UPDATE access_log SET record_ids = $2::uuid[] WHERE seq = $1`, [
+        seq,
+        [ids[1], ids[0], ids[2]],
+      ]);
       expect(await verifies(owner)).toBe(false); // order counts too
       await owner.query(`UPDATE access_log SET payload_version = 1 WHERE seq = $1`, [seq]);
       expect(await verifies(owner)).toBe(false); // nor can an entry be passed off as the other version
@@ -60,7 +73,9 @@ describe('access log hash chain payload versions (real PostgreSQL)', () => {
     try {
       await owner.query(`SET LOCAL session_replication_role = replica`);
       await owner.query(`UPDATE access_log SET payload_version = 1 WHERE seq = $1`, [seq]);
-      const { rows: [v] } = await owner.query(
+      const {
+        rows: [v],
+      } = await owner.query(
         `SELECT access_log_payload(a) = jsonb_build_array(a.seq, (extract(epoch FROM a.at) * 1000000)::bigint, a.user_id, a.action,
              a.force_ids, a.purpose, a.justification, a.route, a.query, a.record_ids, a.record_count, a.request_id)::text AS original,
            access_log_payload(a) AS payload

@@ -8,7 +8,9 @@ import { AccessLogService } from './access-log.service.js';
 describe('access log filters (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   const service = new AccessLogService();
-  const em = { query: (sql: string, params: unknown[]) => client.query(sql, params).then((r) => r.rows) } as unknown as EntityManager;
+  const em = {
+    query: (sql: string, params: unknown[]) => client.query(sql, params).then((r) => r.rows),
+  } as unknown as EntityManager;
   const [mine, other] = [randomUUID(), randomUUID()];
   const importId = randomUUID();
   const imported: string[] = [];
@@ -26,10 +28,39 @@ describe('access log filters (real PostgreSQL)', () => {
       );
       imported.push(rows[0].id);
     }
-    await service.record(em, { userId: 'filters-import', action: 'collection', forceIds: ['derbyshire'], route: 'spec', query: { importId }, recordIds: imported, recordCount: 2 });
-    await service.record(em, { userId: 'filters-reader', action: 'consultation', forceIds: ['derbyshire'], route: 'spec', recordIds: [imported[1]], recordCount: 1 });
-    await service.record(em, { userId: 'filters-spec', action: 'consultation', forceIds: ['derbyshire'], route: 'spec', recordIds: [mine, randomUUID()], recordCount: 2 });
-    await service.record(em, { userId: 'filters-spec', action: 'consultation', forceIds: ['kent'], route: 'spec', recordIds: [other], recordCount: 1 });
+    await service.record(em, {
+      userId: 'filters-import',
+      action: 'collection',
+      forceIds: ['derbyshire'],
+      route: 'spec',
+      query: { importId },
+      recordIds: imported,
+      recordCount: 2,
+    });
+    await service.record(em, {
+      userId: 'filters-reader',
+      action: 'consultation',
+      forceIds: ['derbyshire'],
+      route: 'spec',
+      recordIds: [imported[1]],
+      recordCount: 1,
+    });
+    await service.record(em, {
+      userId: 'filters-spec',
+      action: 'consultation',
+      forceIds: ['derbyshire'],
+      route: 'spec',
+      recordIds: [mine, randomUUID()],
+      recordCount: 2,
+    });
+    await service.record(em, {
+      userId: 'filters-spec',
+      action: 'consultation',
+      forceIds: ['kent'],
+      route: 'spec',
+      recordIds: [other],
+      recordCount: 1,
+    });
   });
   afterAll(() => client.end());
 
@@ -41,20 +72,31 @@ describe('access log filters (real PostgreSQL)', () => {
   });
 
   it("finds an import's collection entry by a record it created (through crimes.import_id), beside other entries", async () => {
-    const users = async (id: string) => (await service.list(em, 'all', { recordId: id, limit: 100 })).map((e) => e.userId);
+    const users = async (id: string) =>
+      (await service.list(em, 'all', { recordId: id, limit: 100 })).map((e) => e.userId);
     expect(await users(imported[0])).toEqual(['filters-import']);
     expect(await users(imported[1])).toEqual(['filters-import', 'filters-reader']);
     expect(await users(randomUUID())).toEqual([]);
   });
 
   it('refuses to change the import a record came from', async () => {
-    await expect(client.query(`UPDATE crimes SET import_id = $2 WHERE id = $1`, [imported[0], randomUUID()])).rejects.toThrow(/cannot change/);
-    await expect(client.query(`UPDATE crimes SET import_id = NULL WHERE id = $1`, [imported[0]])).rejects.toThrow(/cannot change/);
-    await client.query(`UPDATE crimes SET updated_by = 'filters-spec' WHERE id = $1`, [imported[0]]); // other changes go through
+    await expect(
+      client.query(`UPDATE crimes SET import_id = $2 WHERE id = $1`, [imported[0], randomUUID()]),
+    ).rejects.toThrow(/cannot change/);
+    await expect(
+      client.query(`UPDATE crimes SET import_id = NULL WHERE id = $1`, [imported[0]]),
+    ).rejects.toThrow(/cannot change/);
+    await client.query(`UPDATE crimes SET updated_by = 'filters-spec' WHERE id = $1`, [
+      imported[0],
+    ]); // other changes go through
   });
 
   it('filters by force', async () => {
-    const found = await service.list(em, 'all', { userId: 'filters-spec', forceId: 'kent', limit: 100 });
+    const found = await service.list(em, 'all', {
+      userId: 'filters-spec',
+      forceId: 'kent',
+      limit: 100,
+    });
     expect(found.map((e) => e.recordIds)).toEqual([[other]]);
   });
 
@@ -66,7 +108,9 @@ describe('access log filters (real PostgreSQL)', () => {
         let text = '';
         const explain = {
           query: async (sql: string, params: unknown[]) => {
-            text = (await client.query(`EXPLAIN ${sql}`, params)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+            text = (await client.query(`EXPLAIN ${sql}`, params)).rows
+              .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+              .join('\n');
             return [];
           },
         } as unknown as EntityManager;

@@ -1,7 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ForceScope } from '#libs/persistence';
-import type { AccessEntry, AccessLogFilter, AccessLogView, ChainVerification } from './access-log.types.js';
+import type {
+  AccessEntry,
+  AccessLogFilter,
+  AccessLogView,
+  ChainVerification,
+} from './access-log.types.js';
 
 interface Row {
   seq: string;
@@ -28,8 +33,18 @@ export class AccessLogService {
     await em.query(
       `INSERT INTO access_log (user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [e.userId, e.action, [...new Set(e.forceIds)].sort(), e.purpose ?? null, e.justification ?? null, e.route,
-        e.query ? JSON.stringify(e.query) : null, e.recordIds ?? [], e.recordCount, e.requestId ?? null],
+      [
+        e.userId,
+        e.action,
+        [...new Set(e.forceIds)].sort(),
+        e.purpose ?? null,
+        e.justification ?? null,
+        e.route,
+        e.query ? JSON.stringify(e.query) : null,
+        e.recordIds ?? [],
+        e.recordCount,
+        e.requestId ?? null,
+      ],
     );
   }
 
@@ -63,7 +78,10 @@ export class AccessLogService {
       where.push(`((action <> 'collection' OR query IS NULL OR NOT query ? 'importId') AND record_ids @> ARRAY[${id}]
         OR action = 'collection' AND query ? 'importId' AND query ->> 'importId' = (SELECT c.import_id::text FROM crimes c WHERE c.id = ${id}))`);
       // Another force's record: nothing, rather than the entries of the reader's forces that name it.
-      if (scopeParam) where.push(`EXISTS (SELECT 1 FROM crimes c WHERE c.id = ${id} AND c.force_id = ANY (${scopeParam}))`);
+      if (scopeParam)
+        where.push(
+          `EXISTS (SELECT 1 FROM crimes c WHERE c.id = ${id} AND c.force_id = ANY (${scopeParam}))`,
+        );
     }
     if (f.from) add('at >= ?', f.from);
     if (f.to) add('at < ?', f.to);
@@ -83,10 +101,20 @@ export class AccessLogService {
       params,
     );
     return rows.map((r) => ({
-      seq: r.seq, at: r.at, userId: r.user_id, action: r.action, forceIds: r.force_ids, purpose: r.purpose,
-      justification: r.justification, route: r.route, query: r.query, recordIds: r.record_ids, recordIdsWithheld: r.withheld,
+      seq: r.seq,
+      at: r.at,
+      userId: r.user_id,
+      action: r.action,
+      forceIds: r.force_ids,
+      purpose: r.purpose,
+      justification: r.justification,
+      route: r.route,
+      query: r.query,
+      recordIds: r.record_ids,
+      recordIdsWithheld: r.withheld,
       recordCount: r.record_count,
-      requestId: r.request_id, hash: r.hash,
+      requestId: r.request_id,
+      hash: r.hash,
     }));
   }
 }

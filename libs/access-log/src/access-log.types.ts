@@ -1,5 +1,12 @@
 // DPA 2018 s.62: the kinds of processing that must be logged.
-export const ACCESS_ACTIONS = ['collection', 'alteration', 'consultation', 'disclosure', 'combination', 'erasure'] as const;
+export const ACCESS_ACTIONS = [
+  'collection',
+  'alteration',
+  'consultation',
+  'disclosure',
+  'combination',
+  'erasure',
+] as const;
 export type AccessAction = (typeof ACCESS_ACTIONS)[number];
 
 export interface AccessEntry {

@@ -26,13 +26,27 @@ describe('row-level security for the application role (real PostgreSQL)', () => 
     await owner.end();
   });
 
-  const count = async (c: pg.Client) => Number((await c.query(`SELECT count(*) AS n FROM crimes WHERE crime_reference = $1`, [ref])).rows[0].n);
+  const count = async (c: pg.Client) =>
+    Number(
+      (await c.query(`SELECT count(*) AS n FROM crimes WHERE crime_reference = $1`, [ref])).rows[0]
+        .n,
+    );
 
   it('runs as a role that is neither superuser nor owner and cannot bypass RLS', async () => {
-    const r = await app.query(`SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user`);
-    expect(r.rows[0]).toEqual({ current_user: 'cyberflag_app', rolsuper: false, rolbypassrls: false });
-    const owners = await app.query(`SELECT tableowner FROM pg_tables WHERE tablename IN ('crimes', 'crime_history')`);
-    expect(owners.rows.every((o: { tableowner: string }) => o.tableowner !== 'cyberflag_app')).toBe(true);
+    const r = await app.query(
+      `SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user`,
+    );
+    expect(r.rows[0]).toEqual({
+      current_user: 'cyberflag_app',
+      rolsuper: false,
+      rolbypassrls: false,
+    });
+    const owners = await app.query(
+      `SELECT tableowner FROM pg_tables WHERE tablename IN ('crimes', 'crime_history')`,
+    );
+    expect(owners.rows.every((o: { tableowner: string }) => o.tableowner !== 'cyberflag_app')).toBe(
+      true,
+    );
   });
 
   it('sees no rows without the force setting, though the rows exist', async () => {
@@ -55,13 +69,18 @@ describe('row-level security for the application role (real PostgreSQL)', () => 
     await app.query('BEGIN');
     await app.query(`SELECT set_config('cyberflag.forces', 'derbyshire', true)`);
     await expect(
-      app.query(`UPDATE crimes SET force_id = 'lincolnshire' WHERE crime_reference = $1 AND force_id = 'derbyshire'`, [ref]),
+      app.query(
+        `UPDATE crimes SET force_id = 'lincolnshire' WHERE crime_reference = $1 AND force_id = 'derbyshire'`,
+        [ref],
+      ),
     ).rejects.toThrow(/row-level security/);
     await app.query('ROLLBACK');
   });
 
   it('cannot rewrite the access log or history', async () => {
-    await expect(app.query(`UPDATE access_log SET user_id = 'x'`)).rejects.toThrow(/permission denied/);
+    await expect(app.query(`UPDATE access_log SET user_id = 'x'`)).rejects.toThrow(
+      /permission denied/,
+    );
     await expect(app.query(`DELETE FROM crime_history`)).rejects.toThrow(/permission denied/);
   });
 });

@@ -9,12 +9,19 @@
 // A total of N or more samples every record (a census). A total smaller than the number of
 // strata with records is refused: the minimum of 1 each cannot be met.
 
-export function allocateProportional(populations: Readonly<Record<string, number>>, total: number): Record<string, number> {
-  if (!Number.isInteger(total) || total < 0) throw new RangeError(`total must be a non-negative integer, got ${total}`);
+export function allocateProportional(
+  populations: Readonly<Record<string, number>>,
+  total: number,
+): Record<string, number> {
+  if (!Number.isInteger(total) || total < 0)
+    throw new RangeError(`total must be a non-negative integer, got ${total}`);
   const names = Object.keys(populations);
   for (const name of names) {
     const N = populations[name];
-    if (!Number.isInteger(N) || N < 0) throw new RangeError(`stratum '${name}': population must be a non-negative integer, got ${N}`);
+    if (!Number.isInteger(N) || N < 0)
+      throw new RangeError(
+        `stratum '${name}': population must be a non-negative integer, got ${N}`,
+      );
   }
   const result: Record<string, number> = Object.fromEntries(names.map((name) => [name, 0]));
   const nonEmpty = names.filter((name) => populations[name] > 0);
@@ -24,7 +31,9 @@ export function allocateProportional(populations: Readonly<Record<string, number
     return result;
   }
   if (total < nonEmpty.length) {
-    throw new RangeError(`a total of ${total} cannot give each of the ${nonEmpty.length} non-empty strata at least one record`);
+    throw new RangeError(
+      `a total of ${total} cannot give each of the ${nonEmpty.length} non-empty strata at least one record`,
+    );
   }
 
   let free = nonEmpty;

@@ -5,7 +5,10 @@ describe('seedable generator', () => {
     // Blackman & Vigna's xoshiro128starstar.c v1.1, as in the rand_xoshiro crate's reference test.
     const rng = new Xoshiro128([1, 2, 3, 4]);
     const out = Array.from({ length: 10 }, () => rng.nextUint32());
-    expect(out).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597, 4258142804]);
+    expect(out).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492, 1287239034, 3734860849, 3729100597,
+      4258142804,
+    ]);
   });
 
   it('hashes a seed to four 32-bit words, differently for different seeds', () => {

@@ -43,7 +43,8 @@ export class Xoshiro128 {
   private readonly s: PrngState;
 
   constructor(state: PrngState) {
-    if (state.some((w) => !Number.isInteger(w) || w < 0 || w >= TWO_32)) throw new RangeError('state words must be 32-bit unsigned integers');
+    if (state.some((w) => !Number.isInteger(w) || w < 0 || w >= TWO_32))
+      throw new RangeError('state words must be 32-bit unsigned integers');
     // The all-zero state is the one fixed point; cyrb128 practically never gives it.
     this.s = state.every((w) => w === 0) ? [1, 0, 0, 0] : [...state];
   }
@@ -69,7 +70,8 @@ export class Xoshiro128 {
 
   /** A uniform integer in [0, bound), 1 <= bound <= 2^32, without modulo bias. */
   nextBelow(bound: number): number {
-    if (!Number.isInteger(bound) || bound < 1 || bound > TWO_32) throw new RangeError(`bound must be an integer in [1, 2^32], got ${bound}`);
+    if (!Number.isInteger(bound) || bound < 1 || bound > TWO_32)
+      throw new RangeError(`bound must be an integer in [1, 2^32], got ${bound}`);
     const limit = TWO_32 - (TWO_32 % bound); // largest multiple of bound not above 2^32
     for (;;) {
       const r = this.nextUint32();

@@ -2,8 +2,12 @@ import { describeOnlineFlagRate, formatPercent } from './reading.js';
 
 describe('plain-language readings', () => {
   it('reads a force rate against the national rate', () => {
-    expect(describeOnlineFlagRate('harassment', 0.03, 0.15)).toBe('flags 3% of harassment online against 15% nationally');
-    expect(describeOnlineFlagRate('stalking', 0.004, 0.012)).toBe('flags 0.4% of stalking online against 1% nationally');
+    expect(describeOnlineFlagRate('harassment', 0.03, 0.15)).toBe(
+      'flags 3% of harassment online against 15% nationally',
+    );
+    expect(describeOnlineFlagRate('stalking', 0.004, 0.012)).toBe(
+      'flags 0.4% of stalking online against 1% nationally',
+    );
   });
 
   it.each([

@@ -21,6 +21,10 @@ export function formatPercent(rate: number): string {
 }
 
 /** e.g. "flags 3% of harassment online against 15% nationally". */
-export function describeOnlineFlagRate(offenceGroup: string, forceRate: number, nationalRate: number): string {
+export function describeOnlineFlagRate(
+  offenceGroup: string,
+  forceRate: number,
+  nationalRate: number,
+): string {
   return `flags ${formatPercent(forceRate)} of ${offenceGroup} online against ${formatPercent(nationalRate)} nationally`;
 }

@@ -5,8 +5,14 @@
 // rounded up, at least 1 and at most N. p = 0.5 is the conservative (largest) choice.
 import { assertConfidence, zForConfidence } from './normal.js';
 
-export function sampleSizeForMargin(margin: number, confidence = 0.95, p = 0.5, populationSize?: number): number {
-  if (!(margin > 0 && margin < 1)) throw new RangeError(`margin must be strictly between 0 and 1, got ${margin}`);
+export function sampleSizeForMargin(
+  margin: number,
+  confidence = 0.95,
+  p = 0.5,
+  populationSize?: number,
+): number {
+  if (!(margin > 0 && margin < 1))
+    throw new RangeError(`margin must be strictly between 0 and 1, got ${margin}`);
   if (!(p >= 0 && p <= 1)) throw new RangeError(`p must be between 0 and 1, got ${p}`);
   assertConfidence(confidence);
   if (populationSize !== undefined && (!Number.isInteger(populationSize) || populationSize < 0)) {

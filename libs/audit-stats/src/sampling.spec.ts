@@ -2,9 +2,12 @@ import { drawStratifiedSample, type SamplingUnit } from './sampling.js';
 
 function population(): SamplingUnit[] {
   const units: SamplingUnit[] = [];
-  for (let i = 0; i < 500; i++) units.push({ id: `CR-${String(i).padStart(5, '0')}`, stratum: 'violence' });
-  for (let i = 0; i < 200; i++) units.push({ id: `CR-${String(1000 + i).padStart(5, '0')}`, stratum: 'sexual' });
-  for (let i = 0; i < 3; i++) units.push({ id: `CR-${String(2000 + i).padStart(5, '0')}`, stratum: 'fraud' });
+  for (let i = 0; i < 500; i++)
+    units.push({ id: `CR-${String(i).padStart(5, '0')}`, stratum: 'violence' });
+  for (let i = 0; i < 200; i++)
+    units.push({ id: `CR-${String(1000 + i).padStart(5, '0')}`, stratum: 'sexual' });
+  for (let i = 0; i < 3; i++)
+    units.push({ id: `CR-${String(2000 + i).padStart(5, '0')}`, stratum: 'fraud' });
   return units;
 }
 
@@ -24,7 +27,9 @@ const allocation = { violence: 40, sexual: 20, fraud: 3 };
 
 describe('seeded stratified sample', () => {
   it('gives the same sample for the same seed', () => {
-    expect(drawStratifiedSample(population(), allocation, 'audit-42')).toEqual(drawStratifiedSample(population(), allocation, 'audit-42'));
+    expect(drawStratifiedSample(population(), allocation, 'audit-42')).toEqual(
+      drawStratifiedSample(population(), allocation, 'audit-42'),
+    );
   });
 
   it('gives a different sample for a different seed', () => {
@@ -48,7 +53,9 @@ describe('seeded stratified sample', () => {
 
   it('does not depend on the order the units arrive in', () => {
     const units = population();
-    expect(drawStratifiedSample(reorder(units), allocation, 'audit-42')).toEqual(drawStratifiedSample(units, allocation, 'audit-42'));
+    expect(drawStratifiedSample(reorder(units), allocation, 'audit-42')).toEqual(
+      drawStratifiedSample(units, allocation, 'audit-42'),
+    );
   });
 
   it("leaves one stratum's sample unchanged when another stratum changes", () => {

@@ -29,7 +29,11 @@ export function drawStratifiedSample(
     if (!Number.isInteger(k) || k < 0 || k > ids.length) {
       throw new RangeError(`stratum '${stratum}': cannot draw ${k} from ${ids.length} unit(s)`);
     }
-    sample[stratum] = partialShuffle(ids.sort(compareCodeUnits), k, Xoshiro128.fromSeed(`${seed}\u0000${stratum}`));
+    sample[stratum] = partialShuffle(
+      ids.sort(compareCodeUnits),
+      k,
+      Xoshiro128.fromSeed(`${seed}\u0000${stratum}`),
+    );
   }
   return sample;
 }

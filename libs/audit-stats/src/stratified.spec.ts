@@ -46,9 +46,18 @@ describe('stratified accuracy estimate', () => {
 
   it('gives per-stratum Wilson intervals', () => {
     const result = stratifiedEstimate(audit, { finitePopulationCorrection: false });
-    expect(result.strata[0].interval).toEqual({ ...wilsonInterval(90, 100), effectiveSampleSize: 100 });
-    expect(result.strata[1].interval).toEqual({ ...wilsonInterval(40, 50), effectiveSampleSize: 50 });
-    expect(result.strata[2].interval).toEqual({ ...wilsonInterval(20, 20), effectiveSampleSize: 20 });
+    expect(result.strata[0].interval).toEqual({
+      ...wilsonInterval(90, 100),
+      effectiveSampleSize: 100,
+    });
+    expect(result.strata[1].interval).toEqual({
+      ...wilsonInterval(40, 50),
+      effectiveSampleSize: 50,
+    });
+    expect(result.strata[2].interval).toEqual({
+      ...wilsonInterval(20, 20),
+      effectiveSampleSize: 20,
+    });
   });
 
   it('applies the correction per stratum: Wilson at n(N − 1)/(N − n)', () => {
@@ -115,8 +124,12 @@ describe('stratified accuracy estimate', () => {
   });
 
   it('refuses impossible counts and duplicate strata', () => {
-    expect(() => stratifiedEstimate([{ stratum: 'A', populationSize: 10, sampleSize: 11, successes: 1 }])).toThrow(RangeError);
-    expect(() => stratifiedEstimate([{ stratum: 'A', populationSize: 10, sampleSize: 5, successes: 6 }])).toThrow(RangeError);
+    expect(() =>
+      stratifiedEstimate([{ stratum: 'A', populationSize: 10, sampleSize: 11, successes: 1 }]),
+    ).toThrow(RangeError);
+    expect(() =>
+      stratifiedEstimate([{ stratum: 'A', populationSize: 10, sampleSize: 5, successes: 6 }]),
+    ).toThrow(RangeError);
     expect(() => stratifiedEstimate([audit[0], audit[0]])).toThrow(RangeError);
   });
 });

@@ -64,7 +64,10 @@ export interface StratifiedEstimate {
   wrong: CountInterval | null;
 }
 
-export function stratifiedEstimate(strata: readonly StratumCounts[], options: StratifiedOptions = {}): StratifiedEstimate {
+export function stratifiedEstimate(
+  strata: readonly StratumCounts[],
+  options: StratifiedOptions = {},
+): StratifiedEstimate {
   const confidence = options.confidence ?? 0.95;
   const fpc = options.finitePopulationCorrection ?? true;
   assertConfidence(confidence);
@@ -79,14 +82,28 @@ export function stratifiedEstimate(strata: readonly StratumCounts[], options: St
     weight: populationSize === 0 ? 0 : s.populationSize / populationSize,
     interval: s.sampleSize === 0 ? null : intervalFor([{ ...s, weight: 1 }], fpc, z),
   }));
-  const unsampledStrata = strata.filter((s) => s.populationSize > 0 && s.sampleSize === 0).map((s) => s.stratum);
-  const base = { confidence, finitePopulationCorrection: fpc, populationSize, sampleSize, strata: estimates, unsampledStrata };
-  if (populationSize === 0 || unsampledStrata.length > 0) return { ...base, overall: null, wrong: null };
+  const unsampledStrata = strata
+    .filter((s) => s.populationSize > 0 && s.sampleSize === 0)
+    .map((s) => s.stratum);
+  const base = {
+    confidence,
+    finitePopulationCorrection: fpc,
+    populationSize,
+    sampleSize,
+    strata: estimates,
+    unsampledStrata,
+  };
+  if (populationSize === 0 || unsampledStrata.length > 0)
+    return { ...base, overall: null, wrong: null };
 
   const weighted = estimates.filter((s) => s.weight > 0);
   const overall = intervalFor(weighted, fpc, z);
   const wrong = {
-    estimate: sum(strata.map((s) => (s.sampleSize === 0 ? 0 : s.populationSize * (1 - s.successes / s.sampleSize)))),
+    estimate: sum(
+      strata.map((s) =>
+        s.sampleSize === 0 ? 0 : s.populationSize * (1 - s.successes / s.sampleSize),
+      ),
+    ),
     lower: populationSize * (1 - overall.upper),
     upper: populationSize * (1 - overall.lower),
   };
@@ -109,7 +126,8 @@ function intervalFor(strata: readonly Weighted[], fpc: boolean, z: number): Desi
     inverseEqualP += (s.weight * s.weight * c) / s.sampleSize;
   }
   p = Math.min(1, Math.max(0, p));
-  const effectiveSampleSize = variance > 0 ? (p * (1 - p)) / variance : inverseEqualP > 0 ? 1 / inverseEqualP : Infinity;
+  const effectiveSampleSize =
+    variance > 0 ? (p * (1 - p)) / variance : inverseEqualP > 0 ? 1 / inverseEqualP : Infinity;
   return { ...wilsonFromProportion(p, effectiveSampleSize, z), effectiveSampleSize };
 }
 
@@ -119,9 +137,18 @@ function correction(populationSize: number, sampleSize: number): number {
 
 function assertCounts(s: StratumCounts): void {
   const { stratum, populationSize: N, sampleSize: n, successes: x } = s;
-  if (!Number.isInteger(N) || N < 0) throw new RangeError(`stratum '${stratum}': population size must be a non-negative integer, got ${N}`);
-  if (!Number.isInteger(n) || n < 0 || n > N) throw new RangeError(`stratum '${stratum}': sample size must be an integer between 0 and ${N}, got ${n}`);
-  if (!Number.isInteger(x) || x < 0 || x > n) throw new RangeError(`stratum '${stratum}': successes must be an integer between 0 and ${n}, got ${x}`);
+  if (!Number.isInteger(N) || N < 0)
+    throw new RangeError(
+      `stratum '${stratum}': population size must be a non-negative integer, got ${N}`,
+    );
+  if (!Number.isInteger(n) || n < 0 || n > N)
+    throw new RangeError(
+      `stratum '${stratum}': sample size must be an integer between 0 and ${N}, got ${n}`,
+    );
+  if (!Number.isInteger(x) || x < 0 || x > n)
+    throw new RangeError(
+      `stratum '${stratum}': successes must be an integer between 0 and ${n}, got ${x}`,
+    );
 }
 
 function assertUniqueNames(strata: readonly StratumCounts[]): void {

@@ -26,7 +26,10 @@ describe('force against the rest of the country', () => {
   });
 
   it('gives z = 0 and p = 1 when the rates are identical', () => {
-    const same = compareWithRestOfCountry({ flagged: 10, total: 100 }, { flagged: 100, total: 1000 })!;
+    const same = compareWithRestOfCountry(
+      { flagged: 10, total: 100 },
+      { flagged: 100, total: 1000 },
+    )!;
     expect(same.z).toBeCloseTo(0, 12);
     expect(same.pValue).toBeCloseTo(1, 12);
     const none = compareWithRestOfCountry({ flagged: 0, total: 100 }, { flagged: 0, total: 1000 })!;
@@ -34,13 +37,23 @@ describe('force against the rest of the country', () => {
   });
 
   it('returns null when either side has no records', () => {
-    expect(compareWithRestOfCountry({ flagged: 0, total: 0 }, { flagged: 5, total: 50 })).toBeNull();
-    expect(compareWithRestOfCountry({ flagged: 5, total: 50 }, { flagged: 5, total: 50 })).toBeNull();
+    expect(
+      compareWithRestOfCountry({ flagged: 0, total: 0 }, { flagged: 5, total: 50 }),
+    ).toBeNull();
+    expect(
+      compareWithRestOfCountry({ flagged: 5, total: 50 }, { flagged: 5, total: 50 }),
+    ).toBeNull();
   });
 
   it('refuses counts that cannot be', () => {
-    expect(() => compareWithRestOfCountry({ flagged: 5, total: 50 }, { flagged: 4, total: 100 })).toThrow(RangeError);
-    expect(() => compareWithRestOfCountry({ flagged: 5, total: 50 }, { flagged: 60, total: 60 })).toThrow(RangeError);
-    expect(() => compareWithRestOfCountry({ flagged: 0, total: 10 }, { flagged: 95, total: 100 })).toThrow(RangeError);
+    expect(() =>
+      compareWithRestOfCountry({ flagged: 5, total: 50 }, { flagged: 4, total: 100 }),
+    ).toThrow(RangeError);
+    expect(() =>
+      compareWithRestOfCountry({ flagged: 5, total: 50 }, { flagged: 60, total: 60 }),
+    ).toThrow(RangeError);
+    expect(() =>
+      compareWithRestOfCountry({ flagged: 0, total: 10 }, { flagged: 95, total: 100 }),
+    ).toThrow(RangeError);
   });
 });

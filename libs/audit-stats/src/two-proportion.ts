@@ -27,26 +27,40 @@ export interface RestOfCountryComparison {
 }
 
 /** null when the force or the rest of the country has no records (nothing to compare). */
-export function compareWithRestOfCountry(force: RateCounts, national: RateCounts): RestOfCountryComparison | null {
+export function compareWithRestOfCountry(
+  force: RateCounts,
+  national: RateCounts,
+): RestOfCountryComparison | null {
   assertCounts('force', force);
   assertCounts('national', national);
   if (force.flagged > national.flagged || force.total > national.total) {
     throw new RangeError('force counts cannot exceed the national counts that include them');
   }
   const rest = { flagged: national.flagged - force.flagged, total: national.total - force.total };
-  if (rest.flagged > rest.total) throw new RangeError('the rest of the country has more flagged records than records');
+  if (rest.flagged > rest.total)
+    throw new RangeError('the rest of the country has more flagged records than records');
   if (force.total === 0 || rest.total === 0) return null;
   const p1 = force.flagged / force.total;
   const p2 = rest.flagged / rest.total;
   const pooled = national.flagged / national.total;
   const standardError = Math.sqrt(pooled * (1 - pooled) * (1 / force.total + 1 / rest.total));
   const z = standardError === 0 ? 0 : (p1 - p2) / standardError;
-  return { forceRate: p1, restRate: p2, nationalRate: pooled, standardError, z, pValue: twoSidedPValue(z) };
+  return {
+    forceRate: p1,
+    restRate: p2,
+    nationalRate: pooled,
+    standardError,
+    z,
+    pValue: twoSidedPValue(z),
+  };
 }
 
 function assertCounts(label: string, c: RateCounts): void {
-  if (!Number.isInteger(c.total) || c.total < 0) throw new RangeError(`${label} total must be a non-negative integer, got ${c.total}`);
+  if (!Number.isInteger(c.total) || c.total < 0)
+    throw new RangeError(`${label} total must be a non-negative integer, got ${c.total}`);
   if (!Number.isInteger(c.flagged) || c.flagged < 0 || c.flagged > c.total) {
-    throw new RangeError(`${label} flagged must be an integer between 0 and ${c.total}, got ${c.flagged}`);
+    throw new RangeError(
+      `${label} flagged must be an integer between 0 and ${c.total}, got ${c.flagged}`,
+    );
   }
 }

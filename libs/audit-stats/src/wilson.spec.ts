@@ -43,6 +43,10 @@ describe('Wilson score interval', () => {
   });
 
   it('collapses to the point for an infinite sample size', () => {
-    expect(wilsonFromProportion(0.4, Infinity, 1.96)).toEqual({ estimate: 0.4, lower: 0.4, upper: 0.4 });
+    expect(wilsonFromProportion(0.4, Infinity, 1.96)).toEqual({
+      estimate: 0.4,
+      lower: 0.4,
+      upper: 0.4,
+    });
   });
 });

@@ -13,8 +13,13 @@ export interface ProportionInterval {
  * Returns null when n = 0: nothing was observed, so there is no estimate (callers show "no data").
  * 0/n and n/n are handled exactly: the lower (resp. upper) limit is 0 (resp. 1).
  */
-export function wilsonInterval(successes: number, n: number, confidence = 0.95): ProportionInterval | null {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`n must be a non-negative integer, got ${n}`);
+export function wilsonInterval(
+  successes: number,
+  n: number,
+  confidence = 0.95,
+): ProportionInterval | null {
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`n must be a non-negative integer, got ${n}`);
   if (!Number.isInteger(successes) || successes < 0 || successes > n) {
     throw new RangeError(`successes must be an integer between 0 and n (${n}), got ${successes}`);
   }

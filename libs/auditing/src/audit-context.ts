@@ -17,7 +17,8 @@ export function auditContext(ctx: RequestContext): RequestContext {
 }
 
 export function assertForce(actor: Actor, forceId: string): void {
-  if (!canAccessForce(actor, forceId)) throw new DomainError('FORBIDDEN_SCOPE', `not allowed to audit force ${forceId}`);
+  if (!canAccessForce(actor, forceId))
+    throw new DomainError('FORBIDDEN_SCOPE', `not allowed to audit force ${forceId}`);
 }
 
 // The forces a query covers: the one asked for (checked), else the caller's own; null = every force.

@@ -8,7 +8,13 @@ import { ReviewCorrectionService } from './review-queue/review-correction.servic
 import { ReviewQueueService } from './review-queue/review-queue.service.js';
 import { UnderUseService } from './under-use/under-use.service.js';
 
-const SERVICES = [CompletenessService, UnderUseService, ReviewQueueService, ReviewCorrectionService, AuditsService];
+const SERVICES = [
+  CompletenessService,
+  UnderUseService,
+  ReviewQueueService,
+  ReviewCorrectionService,
+  AuditsService,
+];
 
 // The auditor workspace. Corrections reuse the crimes amendment path (CrimesModule).
 @Module({})
@@ -17,7 +23,11 @@ export class AuditingModule {
     return {
       module: AuditingModule,
       imports: [CrimesModule],
-      providers: [ScopedDb, { provide: AUDITING_CONFIG, useValue: { ...defaultAuditingConfig, ...config } }, ...SERVICES],
+      providers: [
+        ScopedDb,
+        { provide: AUDITING_CONFIG, useValue: { ...defaultAuditingConfig, ...config } },
+        ...SERVICES,
+      ],
       exports: SERVICES,
     };
   }

@@ -1,5 +1,11 @@
 // The authenticated caller, as every service sees it. Scope is explicit: a list of forces, or national.
-export const ROLES = ['registrar', 'force_crime_registrar', 'statistician', 'auditor', 'admin'] as const;
+export const ROLES = [
+  'registrar',
+  'force_crime_registrar',
+  'statistician',
+  'auditor',
+  'admin',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Actor {

@@ -13,7 +13,14 @@ export class AuthModule {
     return {
       module: AuthModule,
       global: true,
-      imports: [PassportModule, JwtModule.register({ secret: config.jwtSecret, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
+      imports: [
+        PassportModule,
+        JwtModule.register({
+          secret: config.jwtSecret,
+          signOptions: { algorithm: 'HS256' },
+          verifyOptions: { algorithms: ['HS256'] },
+        }),
+      ],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
         UsersService,

@@ -59,7 +59,9 @@ export class AuthService {
   // the user's hash, or a dummy one for an unknown user, an inactive one or an attempt refused by the throttle),
   // for unknown users, wrong passwords and throttled attempts. Throttling: login-throttle.ts.
   async checkCredentials(username: string, password: string, source: string): Promise<UserRow> {
-    const evaluate = await this.ds.transaction((em) => claimAttempt(em, username, source, this.policy));
+    const evaluate = await this.ds.transaction((em) =>
+      claimAttempt(em, username, source, this.policy),
+    );
     if (Math.random() < 0.01) await forgetStale(this.ds.manager, this.policy); // keeps the table small; any caller will do
     const user = await this.users.byUsername(username);
     const usable = evaluate && user !== undefined && user.active;
@@ -80,7 +82,8 @@ export class AuthService {
 
   async refresh(refreshToken: string): Promise<TokenPair> {
     const [sid, secret] = refreshToken.split('.');
-    if (!sid || !secret || !/^[0-9a-f-]{36}$/.test(sid)) throw new UnauthorizedException('invalid refresh token');
+    if (!sid || !secret || !/^[0-9a-f-]{36}$/.test(sid))
+      throw new UnauthorizedException('invalid refresh token');
     // The revocation on reuse must commit, so the transaction returns a verdict and the error is thrown after it.
     const result = await this.ds.transaction(async (em) => {
       const rows: { refresh_hash: string; username: string; valid: boolean }[] = await em.query(
@@ -95,16 +98,23 @@ export class AuthService {
         return 'reused' as const;
       }
       const next = randomBytes(32).toString('base64url');
-      await em.query(`UPDATE auth_sessions SET refresh_hash = $2 WHERE id = $1`, [sid, sha256(next)]);
+      await em.query(`UPDATE auth_sessions SET refresh_hash = $2 WHERE id = $1`, [
+        sid,
+        sha256(next),
+      ]);
       return { username: s.username, next };
     });
     if (result === 'invalid') throw new UnauthorizedException('invalid refresh token');
-    if (result === 'reused') throw new UnauthorizedException('refresh token reused: session revoked');
+    if (result === 'reused')
+      throw new UnauthorizedException('refresh token reused: session revoked');
     return this.tokens(result.username, sid, result.next);
   }
 
   async logout(sessionId: string): Promise<void> {
-    await this.ds.query(`UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`, [sessionId]);
+    await this.ds.query(
+      `UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`,
+      [sessionId],
+    );
   }
 
   async me(actor: Actor & { sessionId: string; accessExpiresAt: Date | null }): Promise<MeView> {
@@ -118,25 +128,44 @@ export class AuthService {
       displayName: actor.displayName,
       roles: actor.roles,
       forces: actor.forces,
-      session: { id: actor.sessionId, accessTokenExpiresAt: actor.accessExpiresAt, refreshExpiresAt: rows[0].expires_at },
+      session: {
+        id: actor.sessionId,
+        accessTokenExpiresAt: actor.accessExpiresAt,
+        refreshExpiresAt: rows[0].expires_at,
+      },
     };
   }
 
   // Called for every request by the JWT strategy, after the signature and expiry checks.
-  async actorFor(payload: AccessPayload): Promise<Actor & { sessionId: string; accessExpiresAt: Date | null }> {
-    if (payload.typ !== 'access' || typeof payload.sid !== 'string') throw new UnauthorizedException();
+  async actorFor(
+    payload: AccessPayload,
+  ): Promise<Actor & { sessionId: string; accessExpiresAt: Date | null }> {
+    if (payload.typ !== 'access' || typeof payload.sid !== 'string')
+      throw new UnauthorizedException();
     const rows: UserRow[] = await this.ds.query(
       `SELECT u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND u.username = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [payload.sid, payload.sub],
     );
     if (!rows[0]) throw new UnauthorizedException('session ended');
-    return { ...toActor(rows[0]), sessionId: payload.sid, accessExpiresAt: payload.exp ? new Date(payload.exp * 1000) : null };
+    return {
+      ...toActor(rows[0]),
+      sessionId: payload.sid,
+      accessExpiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
+    };
   }
 
   private async tokens(username: string, sid: string, secret: string): Promise<TokenPair> {
     const payload: AccessPayload = { sub: username, sid, typ: 'access' };
-    const accessToken = await this.jwt.signAsync(payload, { expiresIn: this.config.accessTtlSeconds, algorithm: 'HS256' });
-    return { tokenType: 'Bearer', accessToken, expiresIn: this.config.accessTtlSeconds, refreshToken: `${sid}.${secret}` };
+    const accessToken = await this.jwt.signAsync(payload, {
+      expiresIn: this.config.accessTtlSeconds,
+      algorithm: 'HS256',
+    });
+    return {
+      tokenType: 'Bearer',
+      accessToken,
+      expiresIn: this.config.accessTtlSeconds,
+      refreshToken: `${sid}.${secret}`,
+    };
   }
 }

@@ -1,4 +1,9 @@
-import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
@@ -44,13 +49,18 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
     const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!actor) throw new UnauthorizedException();
     if (!allowed || !allowed.some((r) => actor.roles.includes(r))) {
-      throw new ForbiddenException(allowed ? `requires one of: ${allowed.join(', ')}` : 'route has no role declared');
+      throw new ForbiddenException(
+        allowed ? `requires one of: ${allowed.join(', ')}` : 'route has no role declared',
+      );
     }
     return true;
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
-    if (err || !user) throw err instanceof UnauthorizedException ? err : new UnauthorizedException('a valid access token is required');
+    if (err || !user)
+      throw err instanceof UnauthorizedException
+        ? err
+        : new UnauthorizedException('a valid access token is required');
     return user;
   }
 }

@@ -23,7 +23,8 @@ export interface ThrottleRow {
 
 export type ThrottleKind = 'account' | 'source';
 
-const allowanceOf = (kind: ThrottleKind, p: ThrottlePolicy) => (kind === 'account' ? p.accountAllowance : p.sourceAllowance);
+const allowanceOf = (kind: ThrottleKind, p: ThrottlePolicy) =>
+  kind === 'account' ? p.accountAllowance : p.sourceAllowance;
 
 // The delay after the n-th consecutive failure: none within the allowance, then base, 2 base, 4 base … up to max.
 export function delaySeconds(failures: number, allowance: number, p: ThrottlePolicy): number {
@@ -37,16 +38,27 @@ export interface ThrottleDecision {
 }
 
 // Pure: what an attempt may do, given the rows as they stand (locked) and the time.
-export function decide(rows: Partial<Record<ThrottleKind, ThrottleRow>>, now: Date, p: ThrottlePolicy): ThrottleDecision {
+export function decide(
+  rows: Partial<Record<ThrottleKind, ThrottleRow>>,
+  now: Date,
+  p: ThrottlePolicy,
+): ThrottleDecision {
   const current = (row: ThrottleRow | undefined): ThrottleRow | undefined =>
-    row && now.getTime() - row.lastFailureAt.getTime() <= p.maxDelaySeconds * 1000 ? row : undefined; // stale: forgotten
+    row && now.getTime() - row.lastFailureAt.getTime() <= p.maxDelaySeconds * 1000
+      ? row
+      : undefined; // stale: forgotten
   const live = { account: current(rows.account), source: current(rows.source) };
-  if (Object.values(live).some((r) => r?.blockedUntil && r.blockedUntil > now)) return { evaluate: false, next: {} };
+  if (Object.values(live).some((r) => r?.blockedUntil && r.blockedUntil > now))
+    return { evaluate: false, next: {} };
   const next: Partial<Record<ThrottleKind, ThrottleRow>> = {};
   for (const kind of ['account', 'source'] as const) {
     const failures = (live[kind]?.failures ?? 0) + 1;
     const delay = delaySeconds(failures, allowanceOf(kind, p), p);
-    next[kind] = { failures, blockedUntil: delay > 0 ? new Date(now.getTime() + delay * 1000) : null, lastFailureAt: now };
+    next[kind] = {
+      failures,
+      blockedUntil: delay > 0 ? new Date(now.getTime() + delay * 1000) : null,
+      lastFailureAt: now,
+    };
   }
   return { evaluate: true, next };
 }
@@ -54,13 +66,24 @@ export function decide(rows: Partial<Record<ThrottleKind, ThrottleRow>>, now: Da
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
 // Spelled the same way in SQL by UsersService (sha256(convert_to('account' || chr(10) || username, 'UTF8'))).
 export const accountKey = (username: string): Buffer => digest(`account\n${username}`);
-const sourceKey = (username: string, source: string): Buffer => digest(`source\n${username}\n${source}`);
+const sourceKey = (username: string, source: string): Buffer =>
+  digest(`source\n${username}\n${source}`);
 
-interface DbRow { key: Buffer; failures: number; blocked_until: Date | null; last_failure_at: Date }
+interface DbRow {
+  key: Buffer;
+  failures: number;
+  blocked_until: Date | null;
+  last_failure_at: Date;
+}
 
 // Claims an attempt: in one short transaction, locks the account's two rows, decides, and counts the attempt as a
 // failure if it is to be checked (undone by succeeded()). Returns whether to check the password.
-export async function claimAttempt(em: EntityManager, username: string, source: string, p: ThrottlePolicy): Promise<boolean> {
+export async function claimAttempt(
+  em: EntityManager,
+  username: string,
+  source: string,
+  p: ThrottlePolicy,
+): Promise<boolean> {
   const keys = { account: accountKey(username), source: sourceKey(username, source) };
   // The rows must exist to be locked; two first attempts at once both insert, and one waits on the other's row.
   await em.query(
@@ -75,21 +98,30 @@ export async function claimAttempt(em: EntityManager, username: string, source: 
   );
   const row = (key: Buffer): ThrottleRow | undefined => {
     const r = found.find((f) => f.key.equals(key));
-    return r && { failures: r.failures, blockedUntil: r.blocked_until, lastFailureAt: r.last_failure_at };
+    return (
+      r && { failures: r.failures, blockedUntil: r.blocked_until, lastFailureAt: r.last_failure_at }
+    );
   };
   const decision = decide({ account: row(keys.account), source: row(keys.source) }, now, p);
   for (const kind of ['account', 'source'] as const) {
     const next = decision.next[kind];
     if (!next) continue;
-    await em.query(`UPDATE login_throttle SET failures = $2, blocked_until = $3, last_failure_at = $4 WHERE key = $1`,
-      [keys[kind], next.failures, next.blockedUntil, next.lastFailureAt]);
+    await em.query(
+      `UPDATE login_throttle SET failures = $2, blocked_until = $3, last_failure_at = $4 WHERE key = $1`,
+      [keys[kind], next.failures, next.blockedUntil, next.lastFailureAt],
+    );
   }
   return decision.evaluate;
 }
 
 // The right password: this source starts afresh, and the account's count loses the failure claimAttempt added
 // (and the delay that failure alone would have started).
-export async function succeeded(em: EntityManager, username: string, source: string, p: ThrottlePolicy): Promise<void> {
+export async function succeeded(
+  em: EntityManager,
+  username: string,
+  source: string,
+  p: ThrottlePolicy,
+): Promise<void> {
   await em.query(`DELETE FROM login_throttle WHERE key = $1`, [sourceKey(username, source)]);
   await em.query(
     `UPDATE login_throttle SET failures = greatest(failures - 1, 0), blocked_until = CASE WHEN failures - 1 < $2 THEN NULL ELSE blocked_until END

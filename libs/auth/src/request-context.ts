@@ -24,6 +24,10 @@ export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): Req
 });
 
 // For work started outside HTTP (CLI, jobs).
-export function systemContext(actor: Actor, route: string, purpose: string | null = null): RequestContext {
+export function systemContext(
+  actor: Actor,
+  route: string,
+  purpose: string | null = null,
+): RequestContext {
   return { actor, requestId: null, route, purpose };
 }

@@ -17,7 +17,9 @@ export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') 
   // The source address keys the per-source login throttle (the socket's address: no proxy is trusted).
   validate(req: { ip?: string }, username: unknown, password: unknown): Promise<UserRow> {
     if (!isField(username, 64) || !isField(password, 256)) {
-      throw new BadRequestException('username and password must be strings of at most 64 and 256 characters, without NUL characters');
+      throw new BadRequestException(
+        'username and password must be strings of at most 64 and 256 characters, without NUL characters',
+      );
     }
     return this.auth.checkCredentials(username, password, req.ip ?? 'unknown');
   }

@@ -53,7 +53,12 @@ const NATIONAL_ONLY: Role[] = ['statistician'];
 const NO_FORCE: Role[] = ['admin'];
 
 export function toActor(u: UserRow): Actor {
-  return { userId: u.username, displayName: u.display_name, roles: u.roles, forces: u.all_forces ? 'all' : u.force_ids };
+  return {
+    userId: u.username,
+    displayName: u.display_name,
+    roles: u.roles,
+    forces: u.all_forces ? 'all' : u.force_ids,
+  };
 }
 
 // The end of the account's login delay across all sources (login-throttle.ts accountKey, spelled in SQL).
@@ -62,8 +67,16 @@ const THROTTLED_UNTIL = `(SELECT t.blocked_until FROM login_throttle t
 
 function toView(u: UserRow): UserView {
   return {
-    id: u.id, username: u.username, displayName: u.display_name, roles: u.roles, forceIds: u.force_ids, allForces: u.all_forces,
-    active: u.active, lockedUntil: u.throttled_until ?? null, createdAt: u.created_at, createdBy: u.created_by,
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    roles: u.roles,
+    forceIds: u.force_ids,
+    allForces: u.all_forces,
+    active: u.active,
+    lockedUntil: u.throttled_until ?? null,
+    createdAt: u.created_at,
+    createdBy: u.created_by,
   };
 }
 
@@ -71,7 +84,11 @@ function toView(u: UserRow): UserView {
 export class UsersService {
   constructor(private readonly ds: DataSource) {}
 
-  async create(createdBy: string, u: NewUser, validForce: (id: string) => boolean): Promise<UserView> {
+  async create(
+    createdBy: string,
+    u: NewUser,
+    validForce: (id: string) => boolean,
+  ): Promise<UserView> {
     this.checkShape(u.roles, u.forceIds, u.allForces, validForce);
     const problem = passwordProblem(u.password);
     if (problem) throw new DomainError('INVALID_INPUT', problem);
@@ -84,7 +101,10 @@ export class UsersService {
       );
       return toView(row);
     } catch (e) {
-      if ((e as { driverError?: { constraint?: string } }).driverError?.constraint === 'uq_users_username') {
+      if (
+        (e as { driverError?: { constraint?: string } }).driverError?.constraint ===
+        'uq_users_username'
+      ) {
         throw new DomainError('DUPLICATE_REFERENCE', `user ${u.username} already exists`);
       }
       throw e;
@@ -102,28 +122,48 @@ export class UsersService {
         const problem = passwordProblem(c.password);
         if (problem) throw new DomainError('INVALID_INPUT', problem);
       }
-      const hash = c.password !== undefined ? await hashPassword(c.password) : current.password_hash;
+      const hash =
+        c.password !== undefined ? await hashPassword(c.password) : current.password_hash;
       // TypeORM answers an UPDATE with [rows, count].
       const [[row]]: [UserRow[], number] = await em.query(
         `UPDATE users SET display_name = $2, roles = $3, force_ids = $4, all_forces = $5, active = $6, password_hash = $7,
            updated_at = now()
          WHERE id = $1 RETURNING *, ${THROTTLED_UNTIL}`,
-        [id, c.displayName ?? current.display_name, roles, forceIds, allForces, c.active ?? current.active, hash],
+        [
+          id,
+          c.displayName ?? current.display_name,
+          roles,
+          forceIds,
+          allForces,
+          c.active ?? current.active,
+          hash,
+        ],
       );
       // A new password ends the account's login delays (an administrator's way to let a throttled user in).
       if (c.password !== undefined) {
-        await em.query(`DELETE FROM login_throttle WHERE account = sha256(convert_to('account' || chr(10) || $1, 'UTF8'))`, [row.username]);
+        await em.query(
+          `DELETE FROM login_throttle WHERE account = sha256(convert_to('account' || chr(10) || $1, 'UTF8'))`,
+          [row.username],
+        );
         row.throttled_until = null;
       }
       // Deactivating a user or changing their access or password ends their sessions.
-      const accessChanged = [c.roles, c.forceIds, c.allForces, c.active, c.password].some((v) => v !== undefined);
-      if (accessChanged) await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`, [id]);
+      const accessChanged = [c.roles, c.forceIds, c.allForces, c.active, c.password].some(
+        (v) => v !== undefined,
+      );
+      if (accessChanged)
+        await em.query(
+          `UPDATE auth_sessions SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL`,
+          [id],
+        );
       return toView(row);
     });
   }
 
   async list(): Promise<UserView[]> {
-    const rows: UserRow[] = await this.ds.query(`SELECT *, ${THROTTLED_UNTIL} FROM users ORDER BY username`);
+    const rows: UserRow[] = await this.ds.query(
+      `SELECT *, ${THROTTLED_UNTIL} FROM users ORDER BY username`,
+    );
     return rows.map(toView);
   }
 
@@ -133,7 +173,9 @@ export class UsersService {
   }
 
   async byUsername(username: string): Promise<UserRow | undefined> {
-    const rows: UserRow[] = await this.ds.query(`SELECT * FROM users WHERE username = $1`, [username]);
+    const rows: UserRow[] = await this.ds.query(`SELECT * FROM users WHERE username = $1`, [
+      username,
+    ]);
     return rows[0];
   }
 
@@ -143,8 +185,14 @@ export class UsersService {
     return rows[0];
   }
 
-  private checkShape(roles: Role[], forceIds: string[], allForces: boolean, validForce: (id: string) => boolean): void {
-    if (roles.length === 0 || roles.some((r) => !ROLES.includes(r))) throw new DomainError('INVALID_INPUT', 'unknown or missing role');
+  private checkShape(
+    roles: Role[],
+    forceIds: string[],
+    allForces: boolean,
+    validForce: (id: string) => boolean,
+  ): void {
+    if (roles.length === 0 || roles.some((r) => !ROLES.includes(r)))
+      throw new DomainError('INVALID_INPUT', 'unknown or missing role');
     const bad = forceIds.filter((f) => !validForce(f));
     if (bad.length) throw new DomainError('INVALID_INPUT', `unknown force(s): ${bad.join(', ')}`);
     if (roles.some((r) => NATIONAL_ONLY.includes(r)) && !allForces) {
@@ -152,7 +200,10 @@ export class UsersService {
     }
     const needsForce = roles.some((r) => !NO_FORCE.includes(r) && !NATIONAL_ONLY.includes(r));
     if (needsForce && !allForces && forceIds.length === 0) {
-      throw new DomainError('INVALID_INPUT', 'name the forces this user works for, or set allForces');
+      throw new DomainError(
+        'INVALID_INPUT',
+        'name the forces this user works for, or set allForces',
+      );
     }
     if (allForces && roles.some((r) => r === 'registrar' || r === 'force_crime_registrar')) {
       throw new DomainError('INVALID_INPUT', 'registrars work for named forces, not all forces');

@@ -26,18 +26,30 @@ export class WebSessions {
   }
 
   private get cookieBase() {
-    return { httpOnly: true, sameSite: 'strict' as const, secure: this.config.secureCookies ?? false, path: '/' };
+    return {
+      httpOnly: true,
+      sameSite: 'strict' as const,
+      secure: this.config.secureCookies ?? false,
+      path: '/',
+    };
   }
 
   setCookies(res: Response, tokens: TokenPair): void {
     // The access cookie outlives its token by the idle allowance, so an expired token can still be refreshed.
-    res.cookie(ACCESS_COOKIE, tokens.accessToken, { ...this.cookieBase, maxAge: (tokens.expiresIn + this.idleSeconds) * 1000 });
-    res.cookie(REFRESH_COOKIE, tokens.refreshToken, { ...this.cookieBase, maxAge: this.config.refreshTtlSeconds * 1000 });
+    res.cookie(ACCESS_COOKIE, tokens.accessToken, {
+      ...this.cookieBase,
+      maxAge: (tokens.expiresIn + this.idleSeconds) * 1000,
+    });
+    res.cookie(REFRESH_COOKIE, tokens.refreshToken, {
+      ...this.cookieBase,
+      maxAge: this.config.refreshTtlSeconds * 1000,
+    });
     this.seen(res, tokens.refreshToken.split('.')[0]);
   }
 
   clearCookies(res: Response): void {
-    for (const name of [ACCESS_COOKIE, REFRESH_COOKIE, SEEN_COOKIE]) res.clearCookie(name, this.cookieBase);
+    for (const name of [ACCESS_COOKIE, REFRESH_COOKIE, SEEN_COOKIE])
+      res.clearCookie(name, this.cookieBase);
   }
 
   private seen(res: Response, sid: string): void {

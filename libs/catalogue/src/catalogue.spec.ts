@@ -1,4 +1,11 @@
-import { Catalogue, catalogueData, normaliseOffenceCode, toIsoDate, validateCatalogue, type CatalogueData } from './catalogue.js';
+import {
+  Catalogue,
+  catalogueData,
+  normaliseOffenceCode,
+  toIsoDate,
+  validateCatalogue,
+  type CatalogueData,
+} from './catalogue.js';
 import type { OffenceDefinition } from './catalogue.types.js';
 
 const catalogue = new Catalogue();
@@ -13,19 +20,60 @@ describe('forces and regions (domain.md §8)', () => {
     expect(catalogue.forces()).toHaveLength(44);
     expect(catalogue.forces().filter((f) => f.territorial)).toHaveLength(43);
     const btp = catalogue.force('btp');
-    expect(btp).toMatchObject({ name: 'British Transport Police', territorial: false, regionId: 'national' });
+    expect(btp).toMatchObject({
+      name: 'British Transport Police',
+      territorial: false,
+      regionId: 'national',
+    });
   });
 
   it('uses the data.police.uk force ids', () => {
     expect(ids(catalogue.forces())).toEqual(
       [
-        'avon-and-somerset', 'bedfordshire', 'cambridgeshire', 'cheshire', 'city-of-london', 'cleveland',
-        'cumbria', 'derbyshire', 'devon-and-cornwall', 'dorset', 'durham', 'dyfed-powys', 'essex',
-        'gloucestershire', 'greater-manchester', 'gwent', 'hampshire', 'hertfordshire', 'humberside', 'kent',
-        'lancashire', 'leicestershire', 'lincolnshire', 'merseyside', 'metropolitan', 'norfolk', 'north-wales',
-        'north-yorkshire', 'northamptonshire', 'northumbria', 'nottinghamshire', 'south-wales',
-        'south-yorkshire', 'staffordshire', 'suffolk', 'surrey', 'sussex', 'thames-valley', 'warwickshire',
-        'west-mercia', 'west-midlands', 'west-yorkshire', 'wiltshire', 'btp',
+        'avon-and-somerset',
+        'bedfordshire',
+        'cambridgeshire',
+        'cheshire',
+        'city-of-london',
+        'cleveland',
+        'cumbria',
+        'derbyshire',
+        'devon-and-cornwall',
+        'dorset',
+        'durham',
+        'dyfed-powys',
+        'essex',
+        'gloucestershire',
+        'greater-manchester',
+        'gwent',
+        'hampshire',
+        'hertfordshire',
+        'humberside',
+        'kent',
+        'lancashire',
+        'leicestershire',
+        'lincolnshire',
+        'merseyside',
+        'metropolitan',
+        'norfolk',
+        'north-wales',
+        'north-yorkshire',
+        'northamptonshire',
+        'northumbria',
+        'nottinghamshire',
+        'south-wales',
+        'south-yorkshire',
+        'staffordshire',
+        'suffolk',
+        'surrey',
+        'sussex',
+        'thames-valley',
+        'warwickshire',
+        'west-mercia',
+        'west-midlands',
+        'west-yorkshire',
+        'wiltshire',
+        'btp',
       ].sort(),
     );
   });
@@ -73,13 +121,60 @@ describe('forces and regions (domain.md §8)', () => {
 describe('offences (domain.md §6, §14)', () => {
   const required = [
     // §6 table
-    '19C', '19D', '19E', '19F', '19G', '19H', '17A', '17B', '20A', '20B', '21', '22A', '22B', '23', '70', '71',
-    '71/17', '72', '73', '88A', '88C', '88D', '88E', '86', '86/2',
+    '19C',
+    '19D',
+    '19E',
+    '19F',
+    '19G',
+    '19H',
+    '17A',
+    '17B',
+    '20A',
+    '20B',
+    '21',
+    '22A',
+    '22B',
+    '23',
+    '70',
+    '71',
+    '71/17',
+    '72',
+    '73',
+    '88A',
+    '88C',
+    '88D',
+    '88E',
+    '86',
+    '86/2',
     // other relevant codes of §6
-    '8L', '8Q', '11A', '13', '35', '106',
+    '8L',
+    '8Q',
+    '11A',
+    '13',
+    '35',
+    '106',
     // one or more per other group, so non-sexual crime can be recorded
-    '1', '8N', '105A', '34A', '34B', '28E', '30C', '45', '48', '49', '46', '58A', '56A', '92A', '92D', '10A',
-    '10C', '9A', '66', '99', '802',
+    '1',
+    '8N',
+    '105A',
+    '34A',
+    '34B',
+    '28E',
+    '30C',
+    '45',
+    '48',
+    '49',
+    '46',
+    '58A',
+    '56A',
+    '92A',
+    '92D',
+    '10A',
+    '10C',
+    '9A',
+    '66',
+    '99',
+    '802',
   ];
 
   it.each(required)('has code %s', (code) => {
@@ -95,7 +190,12 @@ describe('offences (domain.md §6, §14)', () => {
   });
 
   it('19E: female victim under 13 (R1, R4)', () => {
-    expect(catalogue.offence('19E')).toMatchObject({ victimAgeMax: 12, victimAgeMin: null, victimSex: 'female', rape: true });
+    expect(catalogue.offence('19E')).toMatchObject({
+      victimAgeMax: 12,
+      victimAgeMin: null,
+      victimSex: 'female',
+      rape: true,
+    });
   });
 
   it('71/17: from 2017-04-03, victim under 16, offender 18 or over (R5)', () => {
@@ -123,7 +223,8 @@ describe('offences (domain.md §6, §14)', () => {
     expect(limits('17A')).toEqual([13, null]);
     expect(limits('20A')).toEqual([13, null]);
     for (const code of ['19E', '19H', '17B', '20B', '21']) expect(limits(code)).toEqual([null, 12]);
-    for (const code of ['19D', '19G', '22B', '88A', '71/17']) expect(limits(code)).toEqual([null, 15]);
+    for (const code of ['19D', '19G', '22B', '88A', '71/17'])
+      expect(limits(code)).toEqual([null, 15]);
     for (const code of ['71', '73', '86/2']) expect(limits(code)).toEqual([null, 17]);
     for (const code of ['11A', '13']) expect(limits(code)).toEqual([null, 15]); // issue 20: a child under 16
     expect(catalogue.offence('73')?.offenderAgeMin).toBe(18);
@@ -133,8 +234,10 @@ describe('offences (domain.md §6, §14)', () => {
   });
 
   it('matches victim sex to the code (R4)', () => {
-    for (const code of ['19C', '19D', '19E', '20A', '20B']) expect(catalogue.offence(code)?.victimSex).toBe('female');
-    for (const code of ['19F', '19G', '19H', '17A', '17B']) expect(catalogue.offence(code)?.victimSex).toBe('male');
+    for (const code of ['19C', '19D', '19E', '20A', '20B'])
+      expect(catalogue.offence(code)?.victimSex).toBe('female');
+    for (const code of ['19F', '19G', '19H', '17A', '17B'])
+      expect(catalogue.offence(code)?.victimSex).toBe('male');
   });
 
   it('suggests the under-13 code (R2)', () => {
@@ -143,15 +246,26 @@ describe('offences (domain.md §6, §14)', () => {
   });
 
   it('flags rape and sexual offences; 86 and 86/2 are not in the sexual offences group', () => {
-    const rape = catalogue.offences().filter((o) => o.rape).map((o) => o.code).sort();
+    const rape = catalogue
+      .offences()
+      .filter((o) => o.rape)
+      .map((o) => o.code)
+      .sort();
     expect(rape).toEqual(['19C', '19D', '19E', '19F', '19G', '19H']);
     for (const code of ['17A', '21', '23', '71/17', '72', '88A', '88E']) {
-      expect(catalogue.offence(code)).toMatchObject({ sexualOffence: true, group: 'sexual offences' });
+      expect(catalogue.offence(code)).toMatchObject({
+        sexualOffence: true,
+        group: 'sexual offences',
+      });
     }
     for (const code of ['86', '86/2']) {
-      expect(catalogue.offence(code)).toMatchObject({ sexualOffence: false, group: 'miscellaneous crimes against society' });
+      expect(catalogue.offence(code)).toMatchObject({
+        sexualOffence: false,
+        group: 'miscellaneous crimes against society',
+      });
     }
-    for (const o of catalogue.offences()) expect(o.sexualOffence).toBe(o.group === 'sexual offences');
+    for (const o of catalogue.offences())
+      expect(o.sexualOffence).toBe(o.group === 'sexual offences');
   });
 
   it('marks the R14 usually-online codes', () => {
@@ -195,7 +309,9 @@ describe('integrity', () => {
     o22b.victimAgeMin = 16;
     offences.find((o) => o.code === '8L')!.source = ' ';
     offences.push({ ...offences.find((o) => o.code === '19C')!, code: '19c' });
-    const problems = validateCatalogue(new Catalogue({ regions: broken.regions, forces, offences }));
+    const problems = validateCatalogue(
+      new Catalogue({ regions: broken.regions, forces, offences }),
+    );
     expect(problems.map((p) => [p.kind, p.ref])).toEqual(
       expect.arrayContaining([
         ['dangling-region', 'force derbyshire'],
@@ -223,14 +339,31 @@ describe('integrity', () => {
     expect(kinds.sort()).toEqual(
       // 88C twice: rape without sexualOffence, and tableB (default on for a sexual offence) without it; and it is
       // out of place in its publication group.
-      ['date-order offence 70', 'inconsistent offence 19G', 'inconsistent offence 88C', 'inconsistent offence 88C', 'inconsistent publication group other-sexual-offences', 'invalid-value offence 70'].sort(),
+      [
+        'date-order offence 70',
+        'inconsistent offence 19G',
+        'inconsistent offence 88C',
+        'inconsistent offence 88C',
+        'inconsistent publication group other-sexual-offences',
+        'invalid-value offence 70',
+      ].sort(),
     );
   });
 
   it('groups every sexual offence into exactly one publication group, rape codes apart', () => {
     const groups = catalogue.publicationGroups();
-    expect(groups.map((g) => g.id)).toEqual(['rape', 'sexual-assault', 'sexual-activity-with-a-child', 'grooming-and-exploitation', 'other-sexual-offences']);
-    const sexual = catalogue.offences().filter((o) => o.sexualOffence).map((o) => o.code).sort();
+    expect(groups.map((g) => g.id)).toEqual([
+      'rape',
+      'sexual-assault',
+      'sexual-activity-with-a-child',
+      'grooming-and-exploitation',
+      'other-sexual-offences',
+    ]);
+    const sexual = catalogue
+      .offences()
+      .filter((o) => o.sexualOffence)
+      .map((o) => o.code)
+      .sort();
     expect(groups.flatMap((g) => g.codes).sort()).toEqual(sexual);
     expect(catalogue.publicationGroupOf('19e')?.id).toBe('rape');
     expect(catalogue.publicationGroupOf('88A')?.id).toBe('grooming-and-exploitation');
@@ -239,8 +372,16 @@ describe('integrity', () => {
     const publicationGroups = broken.publicationGroups!.map((g) => ({ ...g, codes: [...g.codes] }));
     publicationGroups[0]!.codes.push('88A'); // a grooming code among the rapes, and in two groups
     publicationGroups[4]!.codes = publicationGroups[4]!.codes.filter((c) => c !== '88E'); // 88E in none
-    const kinds = validateCatalogue({ ...broken, publicationGroups }).map((p) => `${p.kind} ${p.ref}`);
-    expect(kinds.sort()).toEqual(['duplicate-id publication group member 88A', 'inconsistent publication group rape', 'missing-field offence 88E'].sort());
+    const kinds = validateCatalogue({ ...broken, publicationGroups }).map(
+      (p) => `${p.kind} ${p.ref}`,
+    );
+    expect(kinds.sort()).toEqual(
+      [
+        'duplicate-id publication group member 88A',
+        'inconsistent publication group rape',
+        'missing-field offence 88E',
+      ].sort(),
+    );
   });
 
   it('does not let callers change the shared data', () => {
@@ -261,13 +402,20 @@ describe('integrity', () => {
 });
 
 describe('dated catalogue (issue 20)', () => {
-  const codes = (pred: (o: OffenceDefinition) => boolean) => catalogue.offences().filter(pred).map((o) => o.code);
+  const codes = (pred: (o: OffenceDefinition) => boolean) =>
+    catalogue
+      .offences()
+      .filter(pred)
+      .map((o) => o.code);
 
   it('has the dwelling burglary codes until 31 March 2017 and the residential ones from 1 April 2017', () => {
     const old = ['28A', '28B', '28C', '28D', '29', '30A', '30B', '31'];
     const current = ['28E', '28F', '28G', '28H', '29A', '30C', '30D', '31A'];
     for (const code of old) {
-      expect(catalogue.offence(code)).toMatchObject({ validTo: '2017-03-31', group: 'theft offences' });
+      expect(catalogue.offence(code)).toMatchObject({
+        validTo: '2017-03-31',
+        group: 'theft offences',
+      });
       expect(catalogue.offenceValidOn(code, '2015-09-01')).toBe(true);
       expect(catalogue.offenceValidOn(code, '2017-04-01')).toBe(false);
       expect(catalogue.offence(code)!.replacedBy.length).toBeGreaterThan(0);
@@ -289,7 +437,8 @@ describe('dated catalogue (issue 20)', () => {
 
   it('has the homicide sub-codes, with names still unconfirmed', () => {
     expect(codes((o) => o.subgroup === 'homicide').sort()).toEqual(['1', '4.1', '4.10', '4.2']);
-    for (const code of ['4.1', '4.2', '4.10']) expect(catalogue.offence(code)?.status).toBe('UNCONFIRMED');
+    for (const code of ['4.1', '4.2', '4.10'])
+      expect(catalogue.offence(code)?.status).toBe('UNCONFIRMED');
     expect(catalogue.offence('4.10')?.name).toBe('Corporate manslaughter');
   });
 
@@ -307,8 +456,13 @@ describe('dated catalogue (issue 20)', () => {
     const unconfirmed = catalogue.unconfirmedOffences();
     const byId = new Map(unconfirmed.map((u) => [u.id, u]));
     expect(byId.get('sca-2015-s76-controlling-coercive')?.inForceFrom).toBe('2015-12-29');
-    for (const id of ['soa-2003-s66a-cyberflashing', 'soa-2003-s66b-intimate-images', 'osa-2023-s179-false-communications',
-      'osa-2023-s181-threatening-communications', 'osa-2023-s184-encouraging-self-harm']) {
+    for (const id of [
+      'soa-2003-s66a-cyberflashing',
+      'soa-2003-s66b-intimate-images',
+      'osa-2023-s179-false-communications',
+      'osa-2023-s181-threatening-communications',
+      'osa-2023-s184-encouraging-self-harm',
+    ]) {
       expect(byId.get(id)?.inForceFrom).toBe('2024-01-31');
     }
     expect(byId.get('cja-1988-s160-possession-iioc')?.candidateCode).toBe('86');
@@ -317,9 +471,21 @@ describe('dated catalogue (issue 20)', () => {
 
   it('carries the review heuristics as data', () => {
     expect(catalogue.offence('8R')?.usuallyOnline).toBe(true);
-    expect(catalogue.offence('8L')?.usuallyOnlineMethodKeywords).toEqual(['message', 'social media']);
-    expect(catalogue.offence('8Q')?.usuallyOnlineMethodKeywords).toEqual(['message', 'social media']);
-    expect(codes((o) => o.impliedHateStrands.length > 0).sort()).toEqual(['105B', '58J', '8M', '8P', '9B']);
+    expect(catalogue.offence('8L')?.usuallyOnlineMethodKeywords).toEqual([
+      'message',
+      'social media',
+    ]);
+    expect(catalogue.offence('8Q')?.usuallyOnlineMethodKeywords).toEqual([
+      'message',
+      'social media',
+    ]);
+    expect(codes((o) => o.impliedHateStrands.length > 0).sort()).toEqual([
+      '105B',
+      '58J',
+      '8M',
+      '8P',
+      '9B',
+    ]);
   });
 
   it('refuses a successor that does not start the day after its predecessor ends', () => {
@@ -327,7 +493,9 @@ describe('dated catalogue (issue 20)', () => {
     const offences = broken.offences.map(mutable);
     offences.find((x) => x.code === '106')!.validFrom = '2015-08-01';
     offences.find((x) => x.code === '28A')!.replacedBy = ['28Z'];
-    const kinds = validateCatalogue({ ...broken, offences }).map((p) => `${p.kind} ${p.ref}: ${p.message}`);
+    const kinds = validateCatalogue({ ...broken, offences }).map(
+      (p) => `${p.kind} ${p.ref}: ${p.message}`,
+    );
     expect(kinds.sort()).toEqual([
       'inconsistent offence 72: replacedBy 106 is not valid on 2015-07-31, the day after 72 ends',
       'unknown-alternative offence 28A: replacedBy 28Z is not a known code',
@@ -339,8 +507,13 @@ describe('dated catalogue (issue 20)', () => {
     expect(catalogue.authority('Police-Scotland')?.name).toBe('Police Scotland');
     expect(catalogue.authority('derbyshire')).toBeUndefined();
     const broken = copy();
-    const kinds = validateCatalogue({ ...broken, authorities: [...(broken.authorities ?? []), { id: 'kent', name: 'Kent', jurisdiction: 'x', source: 'y' }] })
-      .map((p) => `${p.kind} ${p.ref}`);
+    const kinds = validateCatalogue({
+      ...broken,
+      authorities: [
+        ...(broken.authorities ?? []),
+        { id: 'kent', name: 'Kent', jurisdiction: 'x', source: 'y' },
+      ],
+    }).map((p) => `${p.kind} ${p.ref}`);
     expect(kinds).toEqual(['inconsistent authority kent']);
   });
 });

@@ -65,12 +65,16 @@ export function toIsoDate(date: string | Date): string {
     if (Number.isNaN(date.getTime())) throw new RangeError('Invalid Date');
     return londonDate.format(date);
   }
-  if (!isIsoDate(date)) throw new RangeError(`Not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
+  if (!isIsoDate(date))
+    throw new RangeError(`Not an ISO date (YYYY-MM-DD): ${JSON.stringify(date)}`);
   return date;
 }
 
 // True when a record with validFrom/validTo (inclusive; validTo null = open) covers the date.
-export function coversDate(item: { validFrom: string; validTo: string | null }, date: string | Date): boolean {
+export function coversDate(
+  item: { validFrom: string; validTo: string | null },
+  date: string | Date,
+): boolean {
   const d = toIsoDate(date);
   return item.validFrom <= d && (item.validTo === null || d <= item.validTo);
 }
@@ -79,7 +83,10 @@ export function coversDate(item: { validFrom: string; validTo: string | null }, 
 // '86/2', '008/71' for '8/71'). Leading zeros go from the class and from the part after '/', never after '.'
 // ('4.10' and '4.1' are different homicide sub-codes).
 export function normaliseOffenceCode(code: string): string {
-  return code.trim().toUpperCase().replace(/(^|\/)0+(?=\d)/g, '$1');
+  return code
+    .trim()
+    .toUpperCase()
+    .replace(/(^|\/)0+(?=\d)/g, '$1');
 }
 const normCode = normaliseOffenceCode;
 const normId = (id: string): string => id.trim().toLowerCase();
@@ -98,8 +105,10 @@ export class Catalogue {
   // here (the first entry wins in look-ups); validateCatalogue() reports them.
   constructor(data: CatalogueData = catalogueData) {
     this.data = data === catalogueData ? data : deepFreeze(structuredClone(data));
-    for (const r of this.data.regions) if (!this.regionById.has(normId(r.id))) this.regionById.set(normId(r.id), r);
-    for (const f of this.data.forces) if (!this.forceById.has(normId(f.id))) this.forceById.set(normId(f.id), f);
+    for (const r of this.data.regions)
+      if (!this.regionById.has(normId(r.id))) this.regionById.set(normId(r.id), r);
+    for (const f of this.data.forces)
+      if (!this.forceById.has(normId(f.id))) this.forceById.set(normId(f.id), f);
     for (const o of this.data.offences) {
       if (!this.offenceByCode.has(normCode(o.code))) this.offenceByCode.set(normCode(o.code), o);
     }
@@ -176,7 +185,9 @@ export class Catalogue {
   // Forces that existed on any day of firstDay..lastDay (ISO dates, inclusive): a force merged mid-year
   // still owes that year's return for the part it existed (the forces a year's returns expect).
   forcesValidDuring(firstDay: string, lastDay: string): Force[] {
-    return this.data.forces.filter((f) => f.validFrom <= lastDay && (f.validTo === null || f.validTo >= firstDay));
+    return this.data.forces.filter(
+      (f) => f.validFrom <= lastDay && (f.validTo === null || f.validTo >= firstDay),
+    );
   }
 
   // Whether the code exists and its validFrom..validTo covers the date. Unknown code: false.
@@ -220,7 +231,13 @@ const AGE_BASES: readonly VictimAgeBasis[] = ['offence', 'image'];
 export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProblem[] {
   const data: CatalogueData =
     c instanceof Catalogue
-      ? { regions: c.regions(), forces: c.forces(), offences: c.offences(), unconfirmedOffences: c.unconfirmedOffences(), authorities: c.authorities() }
+      ? {
+          regions: c.regions(),
+          forces: c.forces(),
+          offences: c.offences(),
+          unconfirmedOffences: c.unconfirmedOffences(),
+          authorities: c.authorities(),
+        }
       : c;
   const problems: CatalogueProblem[] = [];
   const add = (kind: CatalogueProblemKind, ref: string, message: string): void => {
@@ -228,7 +245,11 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
   };
   const text = (ref: string, field: string, value: unknown): boolean => {
     if (typeof value === 'string' && value.trim() !== '') return true;
-    add(field === 'source' ? 'missing-source' : 'missing-field', ref, `${field} is missing or empty`);
+    add(
+      field === 'source' ? 'missing-source' : 'missing-field',
+      ref,
+      `${field} is missing or empty`,
+    );
     return false;
   };
   const duplicates = (kind: string, keys: string[]): void => {
@@ -241,10 +262,25 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
   const dates = (ref: string, item: { validFrom: unknown; validTo: unknown }): void => {
     const fromOk = isIsoDate(item.validFrom);
     const toOk = item.validTo === null || isIsoDate(item.validTo);
-    if (!fromOk) add('invalid-date', ref, `validFrom ${JSON.stringify(item.validFrom)} is not an ISO date`);
-    if (!toOk) add('invalid-date', ref, `validTo ${JSON.stringify(item.validTo)} is not an ISO date or null`);
-    if (fromOk && toOk && item.validTo !== null && (item.validTo as string) < (item.validFrom as string)) {
-      add('date-order', ref, `validTo ${String(item.validTo)} is before validFrom ${String(item.validFrom)}`);
+    if (!fromOk)
+      add('invalid-date', ref, `validFrom ${JSON.stringify(item.validFrom)} is not an ISO date`);
+    if (!toOk)
+      add(
+        'invalid-date',
+        ref,
+        `validTo ${JSON.stringify(item.validTo)} is not an ISO date or null`,
+      );
+    if (
+      fromOk &&
+      toOk &&
+      item.validTo !== null &&
+      (item.validTo as string) < (item.validFrom as string)
+    ) {
+      add(
+        'date-order',
+        ref,
+        `validTo ${String(item.validTo)} is before validFrom ${String(item.validFrom)}`,
+      );
     }
   };
 
@@ -255,7 +291,10 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     text(ref, 'name', r.name);
     text(ref, 'source', r.source);
   }
-  duplicates('region', data.regions.map((r) => normId(String(r.id))));
+  duplicates(
+    'region',
+    data.regions.map((r) => normId(String(r.id))),
+  );
   const regionIds = new Set(data.regions.map((r) => normId(String(r.id))));
 
   // Forces
@@ -267,10 +306,14 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     if (text(ref, 'regionId', f.regionId) && !regionIds.has(normId(f.regionId))) {
       add('dangling-region', ref, `regionId ${f.regionId} is not a known region`);
     }
-    if (typeof f.territorial !== 'boolean') add('invalid-value', ref, 'territorial must be true or false');
+    if (typeof f.territorial !== 'boolean')
+      add('invalid-value', ref, 'territorial must be true or false');
     dates(ref, f);
   }
-  duplicates('force', data.forces.map((f) => normId(String(f.id))));
+  duplicates(
+    'force',
+    data.forces.map((f) => normId(String(f.id))),
+  );
 
   // Offences
   const byCode = new Map(data.offences.map((o) => [normCode(String(o.code)), o] as const));
@@ -281,69 +324,147 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     text(ref, 'group', o.group);
     text(ref, 'subgroup', o.subgroup);
     text(ref, 'source', o.source);
-    if (!STATUSES.includes(o.status)) add('invalid-value', ref, `status ${JSON.stringify(o.status)} is not one of ${STATUSES.join(', ')}`);
-    if (!BODIES.includes(o.recordedBy)) add('invalid-value', ref, `recordedBy ${JSON.stringify(o.recordedBy)} is not one of ${BODIES.join(', ')}`);
-    if (o.victimSex !== null && !SEXES.includes(o.victimSex)) add('invalid-value', ref, `victimSex ${JSON.stringify(o.victimSex)} is not female, male or null`);
-    for (const flag of ['sexualOffence', 'rape', 'usuallyOnline', 'tableB', 'personalVictim'] as const) {
+    if (!STATUSES.includes(o.status))
+      add(
+        'invalid-value',
+        ref,
+        `status ${JSON.stringify(o.status)} is not one of ${STATUSES.join(', ')}`,
+      );
+    if (!BODIES.includes(o.recordedBy))
+      add(
+        'invalid-value',
+        ref,
+        `recordedBy ${JSON.stringify(o.recordedBy)} is not one of ${BODIES.join(', ')}`,
+      );
+    if (o.victimSex !== null && !SEXES.includes(o.victimSex))
+      add(
+        'invalid-value',
+        ref,
+        `victimSex ${JSON.stringify(o.victimSex)} is not female, male or null`,
+      );
+    for (const flag of [
+      'sexualOffence',
+      'rape',
+      'usuallyOnline',
+      'tableB',
+      'personalVictim',
+    ] as const) {
       if (typeof o[flag] !== 'boolean') add('invalid-value', ref, `${flag} must be true or false`);
     }
-    if (o.rape && !o.sexualOffence) add('inconsistent', ref, 'rape is true but sexualOffence is false');
+    if (o.rape && !o.sexualOffence)
+      add('inconsistent', ref, 'rape is true but sexualOffence is false');
     // The return's A-B sum check compares table B with table A's sexual offences, so B's set stays inside them.
-    if (o.tableB && !o.sexualOffence) add('inconsistent', ref, 'tableB is true but sexualOffence is false (table B must be a subset of table A\'s sexual offences)');
+    if (o.tableB && !o.sexualOffence)
+      add(
+        'inconsistent',
+        ref,
+        "tableB is true but sexualOffence is false (table B must be a subset of table A's sexual offences)",
+      );
     for (const [who, min, max] of [
       ['victim', o.victimAgeMin, o.victimAgeMax],
       ['offender', o.offenderAgeMin, o.offenderAgeMax],
     ] as const) {
-      for (const [end, v] of [['min', min], ['max', max]] as const) {
+      for (const [end, v] of [
+        ['min', min],
+        ['max', max],
+      ] as const) {
         if (v !== null && (!Number.isInteger(v) || v < 0 || v > 130)) {
-          add('age-range', ref, `${who} age ${end} ${JSON.stringify(v)} is not a whole number of years between 0 and 130`);
+          add(
+            'age-range',
+            ref,
+            `${who} age ${end} ${JSON.stringify(v)} is not a whole number of years between 0 and 130`,
+          );
         }
       }
-      if (min !== null && max !== null && min > max) add('age-range', ref, `${who} age min ${min} is above max ${max}`);
+      if (min !== null && max !== null && min > max)
+        add('age-range', ref, `${who} age min ${min} is above max ${max}`);
     }
     if (o.under13Alternative !== null) {
       const alt = byCode.get(normCode(String(o.under13Alternative)));
       if (alt === undefined) {
-        add('unknown-alternative', ref, `under13Alternative ${String(o.under13Alternative)} is not a known code`);
+        add(
+          'unknown-alternative',
+          ref,
+          `under13Alternative ${String(o.under13Alternative)} is not a known code`,
+        );
       } else {
-        if (normCode(alt.code) === normCode(o.code)) add('inconsistent', ref, 'under13Alternative points to itself');
+        if (normCode(alt.code) === normCode(o.code))
+          add('inconsistent', ref, 'under13Alternative points to itself');
         if (alt.victimAgeMax === null || alt.victimAgeMax > 12) {
-          add('inconsistent', ref, `under13Alternative ${alt.code} is not an under-13 code (victimAgeMax ${String(alt.victimAgeMax)})`);
+          add(
+            'inconsistent',
+            ref,
+            `under13Alternative ${alt.code} is not an under-13 code (victimAgeMax ${String(alt.victimAgeMax)})`,
+          );
         }
         if (o.victimSex !== null && alt.victimSex !== null && alt.victimSex !== o.victimSex) {
-          add('inconsistent', ref, `under13Alternative ${alt.code} implies a ${alt.victimSex} victim, ${o.code} a ${o.victimSex} one`);
+          add(
+            'inconsistent',
+            ref,
+            `under13Alternative ${alt.code} implies a ${alt.victimSex} victim, ${o.code} a ${o.victimSex} one`,
+          );
         }
       }
     }
     dates(ref, o);
     if (o.commencedOn !== null && !isIsoDate(o.commencedOn)) {
-      add('invalid-date', ref, `commencedOn ${JSON.stringify(o.commencedOn)} is not an ISO date or null`);
+      add(
+        'invalid-date',
+        ref,
+        `commencedOn ${JSON.stringify(o.commencedOn)} is not an ISO date or null`,
+      );
     }
-    if (!AGE_BASES.includes(o.victimAgeAt)) add('invalid-value', ref, `victimAgeAt ${JSON.stringify(o.victimAgeAt)} is not one of ${AGE_BASES.join(', ')}`);
-    if (!Array.isArray(o.impliedHateStrands) || o.impliedHateStrands.some((x) => typeof x !== 'string' || x === '')) {
+    if (!AGE_BASES.includes(o.victimAgeAt))
+      add(
+        'invalid-value',
+        ref,
+        `victimAgeAt ${JSON.stringify(o.victimAgeAt)} is not one of ${AGE_BASES.join(', ')}`,
+      );
+    if (
+      !Array.isArray(o.impliedHateStrands) ||
+      o.impliedHateStrands.some((x) => typeof x !== 'string' || x === '')
+    ) {
       add('invalid-value', ref, 'impliedHateStrands must be a list of strand names');
     }
     const keywords = o.usuallyOnlineMethodKeywords;
-    if (keywords !== null && (!Array.isArray(keywords) || keywords.length === 0 || keywords.some((k) => typeof k !== 'string' || k.trim() === ''))) {
-      add('invalid-value', ref, 'usuallyOnlineMethodKeywords must be null or a non-empty list of words');
+    if (
+      keywords !== null &&
+      (!Array.isArray(keywords) ||
+        keywords.length === 0 ||
+        keywords.some((k) => typeof k !== 'string' || k.trim() === ''))
+    ) {
+      add(
+        'invalid-value',
+        ref,
+        'usuallyOnlineMethodKeywords must be null or a non-empty list of words',
+      );
     } else if (keywords !== null && !o.usuallyOnline) {
       add('inconsistent', ref, 'usuallyOnlineMethodKeywords given but usuallyOnline is false');
     }
     if (!Array.isArray(o.replacedBy)) {
       add('invalid-value', ref, 'replacedBy must be a list of codes');
     } else {
-      if (o.replacedBy.length > 0 && o.validTo === null) add('inconsistent', ref, 'replacedBy given but the code has no validTo');
+      if (o.replacedBy.length > 0 && o.validTo === null)
+        add('inconsistent', ref, 'replacedBy given but the code has no validTo');
       for (const next of o.replacedBy) {
         const successor = byCode.get(normCode(String(next)));
-        if (successor === undefined) add('unknown-alternative', ref, `replacedBy ${String(next)} is not a known code`);
+        if (successor === undefined)
+          add('unknown-alternative', ref, `replacedBy ${String(next)} is not a known code`);
         // The successor must be usable the day after this code ends, or a record would have no code at all.
         else if (o.validTo !== null && !coversDate(successor, nextDay(o.validTo))) {
-          add('inconsistent', ref, `replacedBy ${successor.code} is not valid on ${nextDay(o.validTo)}, the day after ${o.code} ends`);
+          add(
+            'inconsistent',
+            ref,
+            `replacedBy ${successor.code} is not valid on ${nextDay(o.validTo)}, the day after ${o.code} ends`,
+          );
         }
       }
     }
   }
-  duplicates('offence', data.offences.map((o) => normCode(String(o.code))));
+  duplicates(
+    'offence',
+    data.offences.map((o) => normCode(String(o.code))),
+  );
 
   // Publication groups: each sexual offence in exactly one group; a rape group holds rape codes only.
   const groups = data.publicationGroups ?? [];
@@ -357,14 +478,28 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
       const o = byCode.get(normCode(String(code)));
       if (!o) add('invalid-value', ref, `code ${String(code)} is not a known offence`);
       else if (!o.sexualOffence) add('inconsistent', ref, `${o.code} is not a sexual offence`);
-      else if (o.rape !== g.rape) add('inconsistent', ref, `${o.code} ${o.rape ? 'is' : 'is not'} a rape code, the group ${g.rape ? 'is' : 'is not'}`);
+      else if (o.rape !== g.rape)
+        add(
+          'inconsistent',
+          ref,
+          `${o.code} ${o.rape ? 'is' : 'is not'} a rape code, the group ${g.rape ? 'is' : 'is not'}`,
+        );
     }
   }
-  duplicates('publication group', groups.map((g) => normId(String(g.id))));
-  duplicates('publication group member', groups.flatMap((g) => g.codes.map((c) => normCode(String(c)))));
+  duplicates(
+    'publication group',
+    groups.map((g) => normId(String(g.id))),
+  );
+  duplicates(
+    'publication group member',
+    groups.flatMap((g) => g.codes.map((c) => normCode(String(c)))),
+  );
   if (data.publicationGroups !== undefined) {
     for (const o of data.offences) {
-      if (o.sexualOffence && !groups.some((g) => g.codes.some((c) => normCode(c) === normCode(o.code)))) {
+      if (
+        o.sexualOffence &&
+        !groups.some((g) => g.codes.some((c) => normCode(c) === normCode(o.code)))
+      ) {
         add('missing-field', `offence ${o.code}`, 'sexual offence in no publication group');
       }
     }
@@ -376,12 +511,24 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     text(ref, 'name', u.name);
     text(ref, 'statute', u.statute);
     text(ref, 'source', u.source);
-    if (u.inForceFrom !== null && !isIsoDate(u.inForceFrom)) add('invalid-date', ref, `inForceFrom ${JSON.stringify(u.inForceFrom)} is not an ISO date or null`);
+    if (u.inForceFrom !== null && !isIsoDate(u.inForceFrom))
+      add(
+        'invalid-date',
+        ref,
+        `inForceFrom ${JSON.stringify(u.inForceFrom)} is not an ISO date or null`,
+      );
     if (u.candidateCode !== null && !byCode.has(normCode(String(u.candidateCode)))) {
-      add('unknown-alternative', ref, `candidateCode ${String(u.candidateCode)} is not a known code`);
+      add(
+        'unknown-alternative',
+        ref,
+        `candidateCode ${String(u.candidateCode)} is not a known code`,
+      );
     }
   }
-  duplicates('unconfirmed offence', (data.unconfirmedOffences ?? []).map((u) => String(u.id)));
+  duplicates(
+    'unconfirmed offence',
+    (data.unconfirmedOffences ?? []).map((u) => String(u.id)),
+  );
 
   // Investigating authorities: never one of the forces (a transfer names either a force or an authority)
   const forceIds = new Set(data.forces.map((f) => normId(String(f.id))));
@@ -391,9 +538,13 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
     text(ref, 'name', a.name);
     text(ref, 'jurisdiction', a.jurisdiction);
     text(ref, 'source', a.source);
-    if (forceIds.has(normId(String(a.id)))) add('inconsistent', ref, `authority ${String(a.id)} has the id of a force`);
+    if (forceIds.has(normId(String(a.id))))
+      add('inconsistent', ref, `authority ${String(a.id)} has the id of a force`);
   }
-  duplicates('authority', (data.authorities ?? []).map((a) => normId(String(a.id))));
+  duplicates(
+    'authority',
+    (data.authorities ?? []).map((a) => normId(String(a.id))),
+  );
 
   return problems;
 }

@@ -54,11 +54,17 @@ export class CrimeBulkService {
     }
     const ids = items.map((i) => i.id);
     const repeated = ids.filter((id, k) => ids.indexOf(id) !== k);
-    if (repeated.length > 0) throw new DomainError('INVALID_INPUT', `each record once per request; repeated: ${[...new Set(repeated)].join(', ')}`);
+    if (repeated.length > 0)
+      throw new DomainError(
+        'INVALID_INPUT',
+        `each record once per request; repeated: ${[...new Set(repeated)].join(', ')}`,
+      );
     for (const item of items) {
       const amends = item.changes !== undefined && Object.keys(item.changes).length > 0;
-      if (!amends && item.confirm !== true) throw new DomainError('INVALID_INPUT', `item ${item.id}: give changes, confirm, or both`);
-      if (amends && !item.reason?.trim()) throw new DomainError('INVALID_INPUT', `item ${item.id}: an amendment needs a reason`);
+      if (!amends && item.confirm !== true)
+        throw new DomainError('INVALID_INPUT', `item ${item.id}: give changes, confirm, or both`);
+      if (amends && !item.reason?.trim())
+        throw new DomainError('INVALID_INPUT', `item ${item.id}: an amendment needs a reason`);
     }
     let rejected: BulkResult | undefined;
     const result = await this.db
@@ -69,8 +75,12 @@ export class CrimeBulkService {
         const out: BulkResult = { mode, done: results.length - failed, failed, results };
         if (mode === 'all_or_nothing' && failed > 0) {
           rejected = {
-            mode, done: 0, failed,
-            results: results.map((r) => (r.outcome === 'done' ? { id: r.id, outcome: 'rolled_back' } : r)),
+            mode,
+            done: 0,
+            failed,
+            results: results.map((r) =>
+              r.outcome === 'done' ? { id: r.id, outcome: 'rolled_back' } : r,
+            ),
           };
           throw new BulkRejected(); // rolls the transaction back
         }
@@ -80,7 +90,8 @@ export class CrimeBulkService {
         if (!(e instanceof BulkRejected) || !rejected) throw e;
         const first = rejected.results.find((r) => r.outcome === 'failed')?.error;
         throw new DomainError(
-          (first?.code as ConstructorParameters<typeof DomainError>[0] | undefined) ?? 'INVALID_INPUT',
+          (first?.code as ConstructorParameters<typeof DomainError>[0] | undefined) ??
+            'INVALID_INPUT',
           `${rejected.failed} of ${items.length} items were refused; nothing was saved (all_or_nothing)`,
           rejected,
         );
@@ -88,29 +99,48 @@ export class CrimeBulkService {
     return result;
   }
 
-  private async one(em: EntityManager, ctx: RequestContext, item: BulkItemInput): Promise<BulkItemResult> {
+  private async one(
+    em: EntityManager,
+    ctx: RequestContext,
+    item: BulkItemInput,
+  ): Promise<BulkItemResult> {
     await em.query('SAVEPOINT bulk_item');
     try {
       let crime: Crime | undefined;
       let version = item.version;
       if (item.changes !== undefined && Object.keys(item.changes).length > 0) {
         crime = await this.amendment.amendIn(em, ctx, item.id, {
-          version, reason: item.reason ?? '', changes: item.changes, acknowledge: item.acknowledge ?? [],
+          version,
+          reason: item.reason ?? '',
+          changes: item.changes,
+          acknowledge: item.acknowledge ?? [],
         });
         version = crime.version;
       }
       if (item.confirm === true) {
-        crime = await this.recording.confirmIn(em, ctx, item.id, { version, acknowledge: item.acknowledge ?? [] });
+        crime = await this.recording.confirmIn(em, ctx, item.id, {
+          version,
+          acknowledge: item.acknowledge ?? [],
+        });
       }
       await em.query('RELEASE SAVEPOINT bulk_item');
       return { id: item.id, outcome: 'done', crime: crime && toView(crime) };
     } catch (e) {
       await em.query('ROLLBACK TO SAVEPOINT bulk_item');
-      if (e instanceof DomainError) return { id: item.id, outcome: 'failed', error: { code: e.code, message: e.message, details: e.details } };
+      if (e instanceof DomainError)
+        return {
+          id: item.id,
+          outcome: 'failed',
+          error: { code: e.code, message: e.message, details: e.details },
+        };
       if (e instanceof QueryFailedError) {
         const pg = e.driverError as { code?: string };
         if (pg.code?.startsWith('23') || pg.code?.startsWith('22')) {
-          return { id: item.id, outcome: 'failed', error: { code: 'INVALID_INPUT', message: 'the database refused the change' } };
+          return {
+            id: item.id,
+            outcome: 'failed',
+            error: { code: 'INVALID_INPUT', message: 'the database refused the change' },
+          };
         }
       }
       throw e;

@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-export type HistoryAction = 'created' | 'amended' | 'reclassified' | 'confirmed' | 'cancelled' | 'transferred';
+export type HistoryAction =
+  'created' | 'amended' | 'reclassified' | 'confirmed' | 'cancelled' | 'transferred';
 export type FieldChanges = Record<string, { old: unknown; new: unknown }>;
 
 // Append-only (a trigger refuses UPDATE/DELETE): who, when, why, old -> new.

@@ -49,7 +49,11 @@ export class CrimeQueryService {
       await this.log.record(em, {
         userId: actor.userId,
         action: 'consultation',
-        forceIds: q.forceId ? [q.forceId] : actor.forces === 'all' ? [...new Set(page.items.map((c) => c.forceId))] : actor.forces,
+        forceIds: q.forceId
+          ? [q.forceId]
+          : actor.forces === 'all'
+            ? [...new Set(page.items.map((c) => c.forceId))]
+            : actor.forces,
         route: ctx.route,
         purpose: ctx.purpose,
         query: { ...filters, page: q.cursor ? 'next' : 'first' },
@@ -63,7 +67,8 @@ export class CrimeQueryService {
   private async page(em: EntityManager, actor: Actor, q: CrimeListQuery): Promise<CrimePage> {
     const qb = this.store.scoped(em.getRepository(Crime).createQueryBuilder('c'), actor);
     if (q.forceId !== undefined) qb.andWhere('c.force_id = :forceId', { forceId: q.forceId });
-    if (q.financialYear !== undefined) qb.andWhere('c.financial_year = :fy', { fy: q.financialYear });
+    if (q.financialYear !== undefined)
+      qb.andWhere('c.financial_year = :fy', { fy: q.financialYear });
     if (q.offenceCode !== undefined) qb.andWhere('c.offence_code = :code', { code: q.offenceCode });
     if (q.onlineFlag !== undefined) qb.andWhere('c.online_flag = :flag', { flag: q.onlineFlag });
     if (q.status !== undefined) qb.andWhere('c.status = :status', { status: q.status });
@@ -73,17 +78,27 @@ export class CrimeQueryService {
       // Where text sorts by code point, the prefix is one range of uq_crimes_reference (force_id, crime_reference):
       // an index range scan. Under a linguistic collation it is not a contiguous range, so only the exact filter runs.
       if (await this.codePointOrder(em)) {
-        qb.andWhere('c.crime_reference >= :prefix AND c.crime_reference < :prefixEnd', { prefixEnd: prefixEnd(q.referencePrefix) });
+        qb.andWhere('c.crime_reference >= :prefix AND c.crime_reference < :prefixEnd', {
+          prefixEnd: prefixEnd(q.referencePrefix),
+        });
       }
     }
     if (q.cursor !== undefined) {
       const [recordedAt, id] = decodeKeysetCursor(q.cursor);
-      qb.andWhere('(c.recorded_at, c.id) < (:cRecordedAt, :cId)', { cRecordedAt: recordedAt, cId: id });
+      qb.andWhere('(c.recorded_at, c.id) < (:cRecordedAt, :cId)', {
+        cRecordedAt: recordedAt,
+        cId: id,
+      });
     }
-    const rows = await qb.orderBy('c.recorded_at', 'DESC').addOrderBy('c.id', 'DESC').limit(q.limit + 1).getMany();
+    const rows = await qb
+      .orderBy('c.recorded_at', 'DESC')
+      .addOrderBy('c.id', 'DESC')
+      .limit(q.limit + 1)
+      .getMany();
     const items = rows.slice(0, q.limit);
     const last = items.at(-1);
-    const nextCursor = rows.length > q.limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
+    const nextCursor =
+      rows.length > q.limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
     return { items: items.map(toView), nextCursor };
   }
 
@@ -104,12 +119,19 @@ export class CrimeQueryService {
   // The records the caller created or changed most recently (a home page's "your recent work"), logged as a list.
   recentWork(ctx: RequestContext, limit: number): Promise<CrimeView[]> {
     return this.db.run(ctx.actor.forces, async (em) => {
-      const qb = this.store.scoped(em.getRepository(Crime).createQueryBuilder('c'), ctx.actor)
+      const qb = this.store
+        .scoped(em.getRepository(Crime).createQueryBuilder('c'), ctx.actor)
         .andWhere('c.updated_by = :me', { me: ctx.actor.userId });
       const rows = await qb.orderBy('c.updated_at', 'DESC').limit(limit).getMany();
       await this.log.record(em, {
-        userId: ctx.actor.userId, action: 'consultation', forceIds: [...new Set(rows.map((c) => c.forceId))], route: ctx.route,
-        purpose: ctx.purpose, query: { recentWorkOf: ctx.actor.userId }, recordCount: rows.length, requestId: ctx.requestId,
+        userId: ctx.actor.userId,
+        action: 'consultation',
+        forceIds: [...new Set(rows.map((c) => c.forceId))],
+        route: ctx.route,
+        purpose: ctx.purpose,
+        query: { recentWorkOf: ctx.actor.userId },
+        recordCount: rows.length,
+        requestId: ctx.requestId,
       });
       return rows.map(toView);
     });
@@ -118,9 +140,15 @@ export class CrimeQueryService {
   private collation?: Promise<boolean>;
   private codePointOrder(em: EntityManager): Promise<boolean> {
     this.collation ??= em
-      .query(`SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()`)
-      .then((rows: { datcollate: string; datlocprovider: string }[]) =>
-        rows[0] !== undefined && rows[0].datlocprovider !== 'i' && /^(C|POSIX|C\.UTF-?8)$/i.test(rows[0].datcollate));
+      .query(
+        `SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()`,
+      )
+      .then(
+        (rows: { datcollate: string; datlocprovider: string }[]) =>
+          rows[0] !== undefined &&
+          rows[0].datlocprovider !== 'i' &&
+          /^(C|POSIX|C\.UTF-?8)$/i.test(rows[0].datcollate),
+      );
     return this.collation;
   }
 
@@ -132,14 +160,25 @@ export class CrimeQueryService {
         order: { version: 'ASC' },
       });
       await this.log.record(em, this.store.entry(ctx, 'consultation', crime));
-      const entries: HistoryEntryView[] = rows.map(({ version, action, reason, changes, changedAt, changedBy }) => ({
-        version, action, reason, changes, changedAt, changedBy,
-      }));
+      const entries: HistoryEntryView[] = rows.map(
+        ({ version, action, reason, changes, changedAt, changedBy }) => ({
+          version,
+          action,
+          reason,
+          changes,
+          changedAt,
+          changedBy,
+        }),
+      );
       if (entries[0]?.version === 1) return entries;
       // Created by a bulk import: the first version is derived from the record and its later changes.
       const created: HistoryEntryView = {
-        version: 1, action: 'created', reason: crime.importId ? `import ${crime.importId}` : null,
-        changes: derivedCreationChanges(crime, rows), changedAt: crime.createdAt, changedBy: crime.createdBy,
+        version: 1,
+        action: 'created',
+        reason: crime.importId ? `import ${crime.importId}` : null,
+        changes: derivedCreationChanges(crime, rows),
+        changedAt: crime.createdAt,
+        changedBy: crime.createdBy,
       };
       return [created, ...entries];
     });

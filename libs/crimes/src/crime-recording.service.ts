@@ -24,17 +24,32 @@ export class CrimeRecordingService {
     this.store.assertForce(ctx.actor, input.forceId);
     const { acknowledge, ...fields } = input;
     const outcome = this.rules.checkCrime(toRuleFacts({ ...fields } as Crime), acknowledge);
-    const values: Partial<Crime> = { ...fields, ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
+    const values: Partial<Crime> = {
+      ...fields,
+      ruleWarnings: outcome.warnings,
+      acknowledgedRules: outcome.acknowledged,
+    };
     // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
     return this.db
       .run(ctx.actor.forces, async (em) => {
-        const crime = await this.store.insert(em, values, ctx.actor, diff({} as Crime, values, CREATED_FIELDS));
+        const crime = await this.store.insert(
+          em,
+          values,
+          ctx.actor,
+          diff({} as Crime, values, CREATED_FIELDS),
+        );
         await this.log.record(em, this.store.entry(ctx, 'collection', crime));
         return toView(crime);
       })
       .catch((e: unknown) => {
-        if (e instanceof QueryFailedError && (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference') {
-          throw new DomainError('DUPLICATE_REFERENCE', `crime reference ${input.crimeReference} already exists in ${input.forceId}`);
+        if (
+          e instanceof QueryFailedError &&
+          (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference'
+        ) {
+          throw new DomainError(
+            'DUPLICATE_REFERENCE',
+            `crime reference ${input.crimeReference} already exists in ${input.forceId}`,
+          );
         }
         throw e;
       });
@@ -42,21 +57,43 @@ export class CrimeRecordingService {
 
   async confirm(ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
     // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
-    return this.db.run(ctx.actor.forces, async (em) => toView(await this.confirmIn(em, ctx, id, input)));
+    return this.db.run(ctx.actor.forces, async (em) =>
+      toView(await this.confirmIn(em, ctx, id, input)),
+    );
   }
 
   // Confirmation inside the caller's transaction (bulk resolution runs many in one).
-  async confirmIn(em: EntityManager, ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<Crime> {
+  async confirmIn(
+    em: EntityManager,
+    ctx: RequestContext,
+    id: string,
+    input: ConfirmCrimeInput,
+  ): Promise<Crime> {
     const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
     if (before.status !== 'draft') {
-      throw new DomainError('INVALID_TRANSITION', `only a draft can be confirmed; this record is ${before.status}`);
+      throw new DomainError(
+        'INVALID_TRANSITION',
+        `only a draft can be confirmed; this record is ${before.status}`,
+      );
     }
-    const outcome = this.rules.checkCrime(
-      toRuleFacts({ ...before, status: 'confirmed' }),
-      [...before.acknowledgedRules, ...input.acknowledge],
+    const outcome = this.rules.checkCrime(toRuleFacts({ ...before, status: 'confirmed' }), [
+      ...before.acknowledgedRules,
+      ...input.acknowledge,
+    ]);
+    const patch: Partial<Crime> = {
+      status: 'confirmed',
+      ruleWarnings: outcome.warnings,
+      acknowledgedRules: outcome.acknowledged,
+    };
+    const after = await this.store.update(
+      em,
+      before,
+      patch,
+      ctx.actor,
+      'confirmed',
+      null,
+      diff(before, patch, ['status']),
     );
-    const patch: Partial<Crime> = { status: 'confirmed', ruleWarnings: outcome.warnings, acknowledgedRules: outcome.acknowledged };
-    const after = await this.store.update(em, before, patch, ctx.actor, 'confirmed', null, diff(before, patch, ['status']));
     await this.log.record(em, this.store.entry(ctx, 'alteration', after));
     return after;
   }

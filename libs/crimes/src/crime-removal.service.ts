@@ -26,12 +26,20 @@ export class CrimeRemovalService {
     return this.remove(ctx, id, input, 'transferred');
   }
 
-  private async remove(ctx: RequestContext, id: string, input: RemoveCrimeInput, to: 'cancelled' | 'transferred'): Promise<CrimeView> {
+  private async remove(
+    ctx: RequestContext,
+    id: string,
+    input: RemoveCrimeInput,
+    to: 'cancelled' | 'transferred',
+  ): Promise<CrimeView> {
     // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
     return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
       if (before.status !== 'confirmed') {
-        throw new DomainError('INVALID_TRANSITION', `only a confirmed record can be ${to}; this record is ${before.status}`);
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          `only a confirmed record can be ${to}; this record is ${before.status}`,
+        );
       }
       const toForceId = to === 'transferred' ? input.toForceId : null;
       const toAuthorityId = to === 'transferred' ? (input.toAuthorityId ?? null) : null;
@@ -55,9 +63,25 @@ export class CrimeRemovalService {
         transferredToForceId: toForceId,
         transferredToAuthorityId: toAuthorityId,
       };
-      const changes = diff(before, patch, ['status', 'cancellationCategory', 'transferredToForceId', 'transferredToAuthorityId']);
-      const after = await this.store.update(em, before, patch, ctx.actor, to, input.justification, changes);
-      await this.log.record(em, this.store.entry(ctx, 'alteration', after, toForceId ? [toForceId] : []));
+      const changes = diff(before, patch, [
+        'status',
+        'cancellationCategory',
+        'transferredToForceId',
+        'transferredToAuthorityId',
+      ]);
+      const after = await this.store.update(
+        em,
+        before,
+        patch,
+        ctx.actor,
+        to,
+        input.justification,
+        changes,
+      );
+      await this.log.record(
+        em,
+        this.store.entry(ctx, 'alteration', after, toForceId ? [toForceId] : []),
+      );
       return toView(after);
     });
   }

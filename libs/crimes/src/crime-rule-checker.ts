@@ -43,15 +43,22 @@ export class CrimeRuleChecker {
   }
 
   private decide(findings: RuleFinding[], acknowledge: string[]): RuleOutcome {
-    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(findings, acknowledge);
+    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(
+      findings,
+      acknowledge,
+    );
     const refused = [...blocking, ...unacknowledged];
     if (refused.length > 0) {
       const codes = refused.map((f) => f.code);
-      throw new DomainError('RULE_VIOLATION', `recording rules refused the record: ${codes.join(', ')}`, {
-        ruleCodes: codes,
-        violations: refused.map(explainFinding),
-        warnings: warnings.map(explainFinding),
-      });
+      throw new DomainError(
+        'RULE_VIOLATION',
+        `recording rules refused the record: ${codes.join(', ')}`,
+        {
+          ruleCodes: codes,
+          violations: refused.map(explainFinding),
+          warnings: warnings.map(explainFinding),
+        },
+      );
     }
     const codes = (list: RuleFinding[]) => [...new Set(list.map((f) => f.code))];
     return { warnings: codes(warnings), acknowledged: codes(acknowledged) };

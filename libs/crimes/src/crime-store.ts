@@ -12,18 +12,33 @@ import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 @Injectable()
 export class CrimeStore {
   scoped(qb: SelectQueryBuilder<Crime>, actor: Actor, alias = 'c'): SelectQueryBuilder<Crime> {
-    return actor.forces === 'all' ? qb : qb.andWhere(`${alias}.force_id = ANY(:scopeForces)`, { scopeForces: actor.forces });
+    return actor.forces === 'all'
+      ? qb
+      : qb.andWhere(`${alias}.force_id = ANY(:scopeForces)`, { scopeForces: actor.forces });
   }
 
   // Another force's record answers 404, not 403, so that its existence does not leak.
-  async lockForChange(em: EntityManager, actor: Actor, id: string, version: number): Promise<Crime> {
-    const qb = em.getRepository(Crime).createQueryBuilder('c').where('c.id = :id', { id }).setLock('pessimistic_write');
+  async lockForChange(
+    em: EntityManager,
+    actor: Actor,
+    id: string,
+    version: number,
+  ): Promise<Crime> {
+    const qb = em
+      .getRepository(Crime)
+      .createQueryBuilder('c')
+      .where('c.id = :id', { id })
+      .setLock('pessimistic_write');
     const crime = await this.scoped(qb, actor).getOne();
     if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
     if (crime.version !== version) {
-      throw new DomainError('VERSION_CONFLICT', `crime ${id} is at version ${crime.version}, not ${version}: reload and retry`, {
-        currentVersion: crime.version,
-      });
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `crime ${id} is at version ${crime.version}, not ${version}: reload and retry`,
+        {
+          currentVersion: crime.version,
+        },
+      );
     }
     return crime;
   }
@@ -36,7 +51,12 @@ export class CrimeStore {
     return crime;
   }
 
-  entry(ctx: RequestContext, action: AccessAction, crime: Crime, alsoForces: string[] = []): AccessEntry {
+  entry(
+    ctx: RequestContext,
+    action: AccessAction,
+    crime: Crime,
+    alsoForces: string[] = [],
+  ): AccessEntry {
     return {
       userId: ctx.actor.userId,
       action,
@@ -55,7 +75,12 @@ export class CrimeStore {
     }
   }
 
-  async insert(em: EntityManager, crime: Partial<Crime>, actor: Actor, changes: FieldChanges): Promise<Crime> {
+  async insert(
+    em: EntityManager,
+    crime: Partial<Crime>,
+    actor: Actor,
+    changes: FieldChanges,
+  ): Promise<Crime> {
     const rows = await em
       .createQueryBuilder()
       .insert()
@@ -81,10 +106,17 @@ export class CrimeStore {
     await em
       .createQueryBuilder()
       .update(Crime)
-      .set({ ...patch, version: before.version + 1, updatedBy: actor.userId, updatedAt: () => 'now()' })
+      .set({
+        ...patch,
+        version: before.version + 1,
+        updatedBy: actor.userId,
+        updatedAt: () => 'now()',
+      })
       .where('force_id = :forceId AND id = :id', { forceId: before.forceId, id: before.id })
       .execute();
-    const after = await em.getRepository(Crime).findOneByOrFail({ forceId: before.forceId, id: before.id });
+    const after = await em
+      .getRepository(Crime)
+      .findOneByOrFail({ forceId: before.forceId, id: before.id });
     await this.appendHistory(em, after, actor, action, reason, changes);
     return after;
   }
@@ -100,13 +132,25 @@ export class CrimeStore {
     await em.query(
       `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
        VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [crime.forceId, crime.id, crime.version, action, reason, JSON.stringify(changes), actor.userId],
+      [
+        crime.forceId,
+        crime.id,
+        crime.version,
+        action,
+        reason,
+        JSON.stringify(changes),
+        actor.userId,
+      ],
     );
   }
 }
 
 // old -> new for every field whose value differs (dates and arrays compared by value).
-export function diff<T extends object>(before: T, after: Partial<T>, fields: readonly (keyof T)[]): FieldChanges {
+export function diff<T extends object>(
+  before: T,
+  after: Partial<T>,
+  fields: readonly (keyof T)[],
+): FieldChanges {
   const out: FieldChanges = {};
   for (const f of fields) {
     if (!(f in after)) continue;

@@ -7,7 +7,12 @@ import type { Crime } from './crime.entity.js';
 import { toRuleFacts } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore } from './crime-store.js';
-import { factDefaults, type AmendCrimeInput, type RecordedFacts, type RecordCrimeInput } from './crime.types.js';
+import {
+  factDefaults,
+  type AmendCrimeInput,
+  type RecordedFacts,
+  type RecordCrimeInput,
+} from './crime.types.js';
 
 // What saving would do: 'saved' (nothing stops it), 'needs_acknowledgement' (only unacknowledged 'confirm'
 // findings stop it), 'refused' (a 'block' finding), 'incomplete' (required facts missing: no rules run).
@@ -20,7 +25,17 @@ export interface ValidationView {
   currentVersion: number | null; // amendments: the record's version now, so a form can tell it is stale
 }
 
-const REQUIRED = ['forceId', 'crimeReference', 'offenceCode', 'status', 'reportedAt', 'recordedAt', 'offenceFrom', 'onlineFlag', 'victimSex'] as const;
+const REQUIRED = [
+  'forceId',
+  'crimeReference',
+  'offenceCode',
+  'status',
+  'reportedAt',
+  'recordedAt',
+  'offenceFrom',
+  'onlineFlag',
+  'victimSex',
+] as const;
 
 // Validate without saving (issue 13 §3): the same rules and acknowledgement logic as recording and amending,
 // and nothing written but the access-log consultation of a stored record an amendment is checked against.
@@ -36,24 +51,42 @@ export class CrimeValidationService {
   candidate(ctx: RequestContext, input: Partial<RecordCrimeInput>): ValidationView {
     if (input.forceId !== undefined) this.store.assertForce(ctx.actor, input.forceId);
     const missing = REQUIRED.filter((k) => input[k] === undefined);
-    if (missing.length > 0) return { outcome: 'incomplete', findings: [], missing, currentVersion: null };
+    if (missing.length > 0)
+      return { outcome: 'incomplete', findings: [], missing, currentVersion: null };
     const facts = toRuleFacts({ ...factDefaults(), ...input } as Crime);
     return this.judge(this.rules.explainCrime(facts), input.acknowledge ?? [], null);
   }
 
-  amendment(ctx: RequestContext, id: string, input: Omit<AmendCrimeInput, 'version' | 'reason'>): Promise<ValidationView> {
+  amendment(
+    ctx: RequestContext,
+    id: string,
+    input: Omit<AmendCrimeInput, 'version' | 'reason'>,
+  ): Promise<ValidationView> {
     return this.db.run(ctx.actor.forces, async (em) => {
       const before = await this.store.find(em, ctx.actor, id);
       await this.log.record(em, this.store.entry(ctx, 'consultation', before));
       const after: Crime = { ...before, ...(input.changes as Partial<RecordedFacts>) };
       const findings = this.rules.explainCrime(toRuleFacts(after));
-      return this.judge(findings, [...before.acknowledgedRules, ...input.acknowledge], before.version);
+      return this.judge(
+        findings,
+        [...before.acknowledgedRules, ...input.acknowledge],
+        before.version,
+      );
     });
   }
 
-  private judge(findings: FindingView[], acknowledge: string[], currentVersion: number | null): ValidationView {
+  private judge(
+    findings: FindingView[],
+    acknowledge: string[],
+    currentVersion: number | null,
+  ): ValidationView {
     const { blocking, unacknowledged } = partitionFindings(findings, acknowledge);
-    const outcome: ValidationOutcome = blocking.length > 0 ? 'refused' : unacknowledged.length > 0 ? 'needs_acknowledgement' : 'would_save';
+    const outcome: ValidationOutcome =
+      blocking.length > 0
+        ? 'refused'
+        : unacknowledged.length > 0
+          ? 'needs_acknowledgement'
+          : 'would_save';
     return { outcome, findings, missing: [], currentVersion };
   }
 }

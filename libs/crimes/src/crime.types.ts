@@ -18,17 +18,44 @@ export interface RecordedFacts {
   childSexualAbuse: boolean;
 }
 export const AMENDABLE_FIELDS = [
-  'reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo', 'onlineFlag', 'onlineMethod', 'onlinePlatform',
-  'victimAge', 'victimSex', 'suspectAge', 'domesticAbuse', 'hateStrands', 'childSexualExploitation', 'childSexualAbuse',
+  'reportedAt',
+  'recordedAt',
+  'offenceFrom',
+  'offenceTo',
+  'onlineFlag',
+  'onlineMethod',
+  'onlinePlatform',
+  'victimAge',
+  'victimSex',
+  'suspectAge',
+  'domesticAbuse',
+  'hateStrands',
+  'childSexualExploitation',
+  'childSexualAbuse',
 ] as const satisfies readonly (keyof RecordedFacts)[];
 
 // What a new record holds for facts its creator did not state.
-export type DefaultedFact = 'offenceTo' | 'onlineMethod' | 'onlinePlatform' | 'victimAge' | 'suspectAge' | 'domesticAbuse'
-  | 'hateStrands' | 'childSexualExploitation' | 'childSexualAbuse';
+export type DefaultedFact =
+  | 'offenceTo'
+  | 'onlineMethod'
+  | 'onlinePlatform'
+  | 'victimAge'
+  | 'suspectAge'
+  | 'domesticAbuse'
+  | 'hateStrands'
+  | 'childSexualExploitation'
+  | 'childSexualAbuse';
 export function factDefaults(): Pick<RecordedFacts, DefaultedFact> {
   return {
-    offenceTo: null, onlineMethod: null, onlinePlatform: null, victimAge: null, suspectAge: null,
-    domesticAbuse: false, hateStrands: [], childSexualExploitation: false, childSexualAbuse: false,
+    offenceTo: null,
+    onlineMethod: null,
+    onlinePlatform: null,
+    victimAge: null,
+    suspectAge: null,
+    domesticAbuse: false,
+    hateStrands: [],
+    childSexualExploitation: false,
+    childSexualAbuse: false,
   };
 }
 

@@ -15,8 +15,24 @@ import { CrimeValidationService } from './crime-validation.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Crime, CrimeHistory]), RecordingRulesModule],
-  providers: [ScopedDb, CrimeStore, CrimeRuleChecker, CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService,
-    CrimeValidationService, CrimeBulkService],
-  exports: [CrimeRecordingService, CrimeAmendmentService, CrimeRemovalService, CrimeQueryService, CrimeValidationService, CrimeBulkService],
+  providers: [
+    ScopedDb,
+    CrimeStore,
+    CrimeRuleChecker,
+    CrimeRecordingService,
+    CrimeAmendmentService,
+    CrimeRemovalService,
+    CrimeQueryService,
+    CrimeValidationService,
+    CrimeBulkService,
+  ],
+  exports: [
+    CrimeRecordingService,
+    CrimeAmendmentService,
+    CrimeRemovalService,
+    CrimeQueryService,
+    CrimeValidationService,
+    CrimeBulkService,
+  ],
 })
 export class CrimesModule {}

@@ -1,7 +1,18 @@
-import { attackPublishedTable, FlowNetwork, InconsistentTableError, TableAttacker, type PublishedTable } from './index.js';
+import {
+  attackPublishedTable,
+  FlowNetwork,
+  InconsistentTableError,
+  TableAttacker,
+  type PublishedTable,
+} from './index.js';
 import { lpAttack } from './testing/lp-attacker.js';
 
-const published = (cells: string[][], rowTotals: string[], columnTotals: string[], grandTotal: string): PublishedTable => ({
+const published = (
+  cells: string[][],
+  rowTotals: string[],
+  columnTotals: string[],
+  grandTotal: string,
+): PublishedTable => ({
   rowLabels: rowTotals.map((_, r) => `r${r}`),
   columnLabels: columnTotals.map((_, c) => `c${c}`),
   cells,
@@ -30,14 +41,32 @@ describe('max-flow', () => {
 
 describe('the exact attacker', () => {
   it('recovers a lone suppressed cell from its row total', () => {
-    const [hit] = attackPublishedTable(published([['[c]', '10'], ['6', '7']], ['13', '13'], ['9', '17'], '26'));
+    const [hit] = attackPublishedTable(
+      published(
+        [
+          ['[c]', '10'],
+          ['6', '7'],
+        ],
+        ['13', '13'],
+        ['9', '17'],
+        '26',
+      ),
+    );
     expect(hit).toEqual({ entry: { kind: 'cell', row: 0, column: 0 }, range: { min: 3, max: 3 } });
   });
 
   it('uses non-negativity: a rectangle with zero partners can be pinned', () => {
     // x + y = 3, x + z = 3, y + w = 0 → y = w = 0 → x = 3 although two cells hide in each line
     const hits = attackPublishedTable(
-      published([['[c]', '[c]', '7'], ['[c]', '[c]', '5']], ['10', '5'], ['3', '0', '12'], '15'),
+      published(
+        [
+          ['[c]', '[c]', '7'],
+          ['[c]', '[c]', '5'],
+        ],
+        ['10', '5'],
+        ['3', '0', '12'],
+        '15',
+      ),
     );
     expect(hits.map((h) => h.range)).toEqual([
       { min: 3, max: 3 },
@@ -48,7 +77,17 @@ describe('the exact attacker', () => {
   });
 
   it('uses the grand total when a row total is hidden', () => {
-    const hits = attackPublishedTable(published([['[c]', '[c]'], ['20', '30']], ['[c]', '50'], ['23', '31'], '54'));
+    const hits = attackPublishedTable(
+      published(
+        [
+          ['[c]', '[c]'],
+          ['20', '30'],
+        ],
+        ['[c]', '50'],
+        ['23', '31'],
+        '54',
+      ),
+    );
     expect(hits.map((h) => h.range)).toEqual([
       { min: 3, max: 3 },
       { min: 1, max: 1 },
@@ -63,28 +102,43 @@ describe('the exact attacker', () => {
 
   it('reads ONS-rounded values as intervals', () => {
     // 15 means 13..17, 10 means 10..12: the hidden cell is 15 − 10 ± 4, clipped at 0
-    const [hit] = attackPublishedTable(published([['[c]', '10']], ['15'], ['[c]', '10'], '15'), { method: 'ons-10-5' });
+    const [hit] = attackPublishedTable(published([['[c]', '10']], ['15'], ['[c]', '10'], '15'), {
+      method: 'ons-10-5',
+    });
     expect(hit!.range).toEqual({ min: 1, max: 7 });
   });
 
   it('refuses an inconsistent publication', () => {
-    expect(() => attackPublishedTable(published([['5', '10']], ['16'], ['5', '10'], '16'))).toThrow(InconsistentTableError);
+    expect(() => attackPublishedTable(published([['5', '10']], ['16'], ['5', '10'], '16'))).toThrow(
+      InconsistentTableError,
+    );
   });
 
   it('agrees with the independent LP attacker on a hand-made table', () => {
     const p = published(
-      [['[c]', '[c]', '12'], ['[c]', '[c]', '20'], ['15', '11', '9']],
+      [
+        ['[c]', '[c]', '12'],
+        ['[c]', '[c]', '20'],
+        ['15', '11', '9'],
+      ],
       ['25', '35', '35'],
       ['26', '28', '41'],
       '95',
     );
     const lp = lpAttack(p, 'threshold');
     const flow = attackPublishedTable(p);
-    expect(flow.map((f) => f.range)).toEqual([...lp.values()].map(({ min, max }) => ({ min, max })));
+    expect(flow.map((f) => f.range)).toEqual(
+      [...lp.values()].map(({ min, max }) => ({ min, max })),
+    );
   });
 
   it('accepts a known feasible starting table and checks it', () => {
-    const view = { cells: [[{ lo: 0, hi: Infinity }]], rowTotals: [{ lo: 4, hi: 4 }], columnTotals: [{ lo: 4, hi: 4 }], grandTotal: { lo: 4, hi: 4 } };
+    const view = {
+      cells: [[{ lo: 0, hi: Infinity }]],
+      rowTotals: [{ lo: 4, hi: 4 }],
+      columnTotals: [{ lo: 4, hi: 4 }],
+      grandTotal: { lo: 4, hi: 4 },
+    };
     expect(new TableAttacker(view, [4, 4, 4, 4]).range(0)).toEqual({ min: 4, max: 4 });
     expect(() => new TableAttacker(view, [3, 4, 4, 4])).toThrow(InconsistentTableError);
   });

@@ -27,7 +27,12 @@ import {
   type DisclosureConfig,
   type ResolvedDisclosureConfig,
 } from './config.js';
-import { NetworkAttacker, type FeasibleRange, type Interval, type NetworkArc } from './network-attacker.js';
+import {
+  NetworkAttacker,
+  type FeasibleRange,
+  type Interval,
+  type NetworkArc,
+} from './network-attacker.js';
 import type { EntryRef } from './table.js';
 
 export { InconsistentTableError, type FeasibleRange, type Interval } from './network-attacker.js';
@@ -88,11 +93,15 @@ export class TableAttacker {
     // Nodes: S = 0, rows 1..R, columns R+1..R+C, T = R+C+1. Arcs in entry-index order.
     const T = R + C + 1;
     const arcs: NetworkArc[] = [];
-    for (let r = 0; r < R; r++) for (let c = 0; c < C; c++) arcs.push({ u: 1 + r, v: 1 + R + c, interval: view.cells[r]![c]! });
+    for (let r = 0; r < R; r++)
+      for (let c = 0; c < C; c++)
+        arcs.push({ u: 1 + r, v: 1 + R + c, interval: view.cells[r]![c]! });
     for (let r = 0; r < R; r++) arcs.push({ u: 0, v: 1 + r, interval: view.rowTotals[r]! });
     for (let c = 0; c < C; c++) arcs.push({ u: 1 + R + c, v: T, interval: view.columnTotals[c]! });
     arcs.push({ u: T, v: 0, interval: view.grandTotal });
-    this.network = start ? new NetworkAttacker(T + 1, arcs, start) : NetworkAttacker.fromPublished(T + 1, arcs);
+    this.network = start
+      ? new NetworkAttacker(T + 1, arcs, start)
+      : NetworkAttacker.fromPublished(T + 1, arcs);
   }
 
   get entryCount(): number {
@@ -124,7 +133,8 @@ export function entryIndex(entry: EntryRef, rows: number, columns: number): numb
 
 export function entryAt(index: number, rows: number, columns: number): EntryRef {
   const cells = rows * columns;
-  if (index < cells) return { kind: 'cell', row: Math.floor(index / columns), column: index % columns };
+  if (index < cells)
+    return { kind: 'cell', row: Math.floor(index / columns), column: index % columns };
   if (index < cells + rows) return { kind: 'row-total', row: index - cells };
   if (index < cells + rows + columns) return { kind: 'column-total', column: index - cells - rows };
   if (index === cells + rows + columns) return { kind: 'grand-total' };
@@ -132,7 +142,11 @@ export function entryAt(index: number, rows: number, columns: number): EntryRef 
 }
 
 /** The reader's knowledge of one published string under the given method. */
-export function intervalOfPublished(text: string, config: ResolvedDisclosureConfig, subjectToPrimary = true): Interval {
+export function intervalOfPublished(
+  text: string,
+  config: ResolvedDisclosureConfig,
+  subjectToPrimary = true,
+): Interval {
   if (text === STRUCTURAL_ZERO) return { lo: 0, hi: 0 };
   if (text === SUPPRESSED) return { lo: 0, hi: Infinity };
   if (!/^\d+$/.test(text)) throw new RangeError(`cannot read published value "${text}"`);
@@ -140,7 +154,10 @@ export function intervalOfPublished(text: string, config: ResolvedDisclosureConf
 }
 
 /** Builds the reader's view of a published table. */
-export function attackerViewOf(published: PublishedTable, config: ResolvedDisclosureConfig): AttackerView {
+export function attackerViewOf(
+  published: PublishedTable,
+  config: ResolvedDisclosureConfig,
+): AttackerView {
   const cell = (t: string) => intervalOfPublished(t, config);
   const total = (t: string) => intervalOfPublished(t, config, config.suppressSmallTotals);
   return {
@@ -163,10 +180,16 @@ export function attackPublishedTable(
   const attacker = new TableAttacker(attackerViewOf(published, resolved));
   const rows = published.rowTotals.length;
   const columns = published.columnTotals.length;
-  const texts = [...published.cells.flat(), ...published.rowTotals, ...published.columnTotals, published.grandTotal];
+  const texts = [
+    ...published.cells.flat(),
+    ...published.rowTotals,
+    ...published.columnTotals,
+    published.grandTotal,
+  ];
   const out: AttackedEntry[] = [];
   texts.forEach((text, index) => {
-    if (text === SUPPRESSED) out.push({ entry: entryAt(index, rows, columns), range: attacker.range(index) });
+    if (text === SUPPRESSED)
+      out.push({ entry: entryAt(index, rows, columns), range: attacker.range(index) });
   });
   return out;
 }

@@ -77,10 +77,16 @@ export const DEFAULT_THRESHOLD = 5;
 export const ONS_THRESHOLD = 10;
 export const ONS_ROUNDING_BASE = 5;
 
-export const DEFAULT_DISCLOSURE_CONFIG: ThresholdConfig = { method: 'threshold', threshold: DEFAULT_THRESHOLD };
+export const DEFAULT_DISCLOSURE_CONFIG: ThresholdConfig = {
+  method: 'threshold',
+  threshold: DEFAULT_THRESHOLD,
+};
 
-export function resolveDisclosureConfig(config: DisclosureConfig = DEFAULT_DISCLOSURE_CONFIG): ResolvedDisclosureConfig {
-  const threshold = config.method === 'threshold' ? (config.threshold ?? DEFAULT_THRESHOLD) : ONS_THRESHOLD;
+export function resolveDisclosureConfig(
+  config: DisclosureConfig = DEFAULT_DISCLOSURE_CONFIG,
+): ResolvedDisclosureConfig {
+  const threshold =
+    config.method === 'threshold' ? (config.threshold ?? DEFAULT_THRESHOLD) : ONS_THRESHOLD;
   if (!Number.isSafeInteger(threshold) || threshold < 1) {
     throw new RangeError(`threshold must be a positive integer, got ${threshold}`);
   }
@@ -90,17 +96,23 @@ export function resolveDisclosureConfig(config: DisclosureConfig = DEFAULT_DISCL
   }
   const level = (v: number | undefined, name: string) => {
     const x = v ?? threshold;
-    if (!Number.isSafeInteger(x) || x < 0) throw new RangeError(`protection.${name} must be a non-negative integer, got ${x}`);
+    if (!Number.isSafeInteger(x) || x < 0)
+      throw new RangeError(`protection.${name} must be a non-negative integer, got ${x}`);
     return x;
   };
   const lower = level(config.protection?.lower, 'lower');
   const upper = level(config.protection?.upper, 'upper');
   const timeLimitSeconds = config.timeLimitSeconds ?? 10;
-  if (!(timeLimitSeconds > 0 && timeLimitSeconds <= 600)) throw new RangeError(`timeLimitSeconds must be in (0, 600], got ${timeLimitSeconds}`);
+  if (!(timeLimitSeconds > 0 && timeLimitSeconds <= 600))
+    throw new RangeError(`timeLimitSeconds must be in (0, 600], got ${timeLimitSeconds}`);
   const secondaryMethod = config.secondaryMethod ?? 'optimal';
-  if (secondaryMethod !== 'optimal' && secondaryMethod !== 'greedy') throw new RangeError(`secondaryMethod must be optimal or greedy, got ${String(secondaryMethod)}`);
+  if (secondaryMethod !== 'optimal' && secondaryMethod !== 'greedy')
+    throw new RangeError(
+      `secondaryMethod must be optimal or greedy, got ${String(secondaryMethod)}`,
+    );
   const cost = config.cost ?? 'value';
-  if (cost !== 'value' && cost !== 'cells') throw new RangeError(`cost must be value or cells, got ${String(cost)}`);
+  if (cost !== 'value' && cost !== 'cells')
+    throw new RangeError(`cost must be value or cells, got ${String(cost)}`);
   return {
     method: config.method,
     threshold,
@@ -158,23 +170,35 @@ export function publishedInterval(
  * a value that would not have been suppressed and is at least minimumWidth wide); for any other suppressed
  * entry only the width.
  */
-export function protectionNeed(value: number, primary: boolean, config: ResolvedDisclosureConfig): { down: number; up: number; width: number } {
+export function protectionNeed(
+  value: number,
+  primary: boolean,
+  config: ResolvedDisclosureConfig,
+): { down: number; up: number; width: number } {
   const { protection, suppressZeros, threshold } = config;
   if (!primary) return { down: 0, up: 0, width: protection.minimumWidth };
   const down = Math.min(protection.lower, value);
   let up = protection.upper;
   // min = 0 shows a publishable 0 unless zeros are suppressed; otherwise the range must reach the threshold.
-  if (protection.requireNonSensitiveValue && !(down === value && !suppressZeros)) up = Math.max(up, threshold - value);
+  if (protection.requireNonSensitiveValue && !(down === value && !suppressZeros))
+    up = Math.max(up, threshold - value);
   up = Math.max(up, protection.minimumWidth - down);
   return { down, up, width: protection.minimumWidth };
 }
 
 /** Whether the attacker's range for a suppressed entry meets the protection rule (README, "Protected"). */
-export function isProtectedRange(range: { min: number; max: number }, value: number, primary: boolean, config: ResolvedDisclosureConfig): boolean {
+export function isProtectedRange(
+  range: { min: number; max: number },
+  value: number,
+  primary: boolean,
+  config: ResolvedDisclosureConfig,
+): boolean {
   const { protection, suppressZeros, threshold } = config;
   if (!(range.max - range.min >= protection.minimumWidth)) return false;
   if (!primary) return true;
-  if (range.min > Math.max(0, value - protection.lower) || range.max < value + protection.upper) return false;
-  if (protection.requireNonSensitiveValue) return (range.min === 0 && !suppressZeros) || range.max >= threshold;
+  if (range.min > Math.max(0, value - protection.lower) || range.max < value + protection.upper)
+    return false;
+  if (protection.requireNonSensitiveValue)
+    return (range.min === 0 && !suppressZeros) || range.max >= threshold;
   return true;
 }

@@ -19,7 +19,9 @@ describe('extreme values (youngest victim age at force level)', () => {
   it('uses the publication threshold (10 under ONS 10-5)', () => {
     expect(suppressExtremes({ value: 12, count: 7 }, { method: 'ons-10-5' })).toBeNull();
     expect(suppressExtremes({ value: 12, count: 10 }, { method: 'ons-10-5' })).toBe(12);
-    expect(suppressExtremes({ value: 12, count: 3 }, { method: 'threshold', threshold: 3 })).toBe(12);
+    expect(suppressExtremes({ value: 12, count: 3 }, { method: 'threshold', threshold: 3 })).toBe(
+      12,
+    );
   });
 
   it('passes null through and refuses bad counts', () => {

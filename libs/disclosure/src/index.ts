@@ -21,4 +21,12 @@ export * from './suppression.js';
 export * from './extremes.js';
 export { FlowNetwork, UNBOUNDED } from './max-flow.js';
 export { NetworkAttacker, type NetworkArc } from './network-attacker.js';
-export { attributeSecondaries, optimalSuppression, readerInterval, suppressionCost, type ArcRole, type OptimalSuppression, type ProtectionArc } from './optimal.js';
+export {
+  attributeSecondaries,
+  optimalSuppression,
+  readerInterval,
+  suppressionCost,
+  type ArcRole,
+  type OptimalSuppression,
+  type ProtectionArc,
+} from './optimal.js';

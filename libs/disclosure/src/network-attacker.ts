@@ -42,20 +42,33 @@ export class NetworkAttacker {
     private readonly flow: readonly number[],
   ) {
     this.arcs = arcs.map((a) => {
-      if (!(a.interval.lo >= 0) || !Number.isSafeInteger(a.interval.lo) || !(a.interval.hi >= a.interval.lo)) {
+      if (
+        !(a.interval.lo >= 0) ||
+        !Number.isSafeInteger(a.interval.lo) ||
+        !(a.interval.hi >= a.interval.lo)
+      ) {
         throw new RangeError(`bad interval [${a.interval.lo}, ${a.interval.hi}]`);
       }
-      return { u: a.u, v: a.v, lo: a.interval.lo, hi: a.interval.hi === Infinity ? UNBOUNDED : a.interval.hi };
+      return {
+        u: a.u,
+        v: a.v,
+        lo: a.interval.lo,
+        hi: a.interval.hi === Infinity ? UNBOUNDED : a.interval.hi,
+      };
     });
     if (flow.length !== arcs.length) throw new RangeError('start flow does not match the arcs');
     const balance = new Array<number>(nodeCount).fill(0);
     this.arcs.forEach((a, k) => {
       const f = flow[k]!;
-      if (f < a.lo || f > a.hi) throw new InconsistentTableError(`start value ${f} of arc ${k} is outside [${a.lo}, ${a.hi}]`);
+      if (f < a.lo || f > a.hi)
+        throw new InconsistentTableError(
+          `start value ${f} of arc ${k} is outside [${a.lo}, ${a.hi}]`,
+        );
       balance[a.u]! -= f;
       balance[a.v]! += f;
     });
-    if (balance.some((b) => b !== 0)) throw new InconsistentTableError('start flow is not a circulation');
+    if (balance.some((b) => b !== 0))
+      throw new InconsistentTableError('start flow is not a circulation');
   }
 
   /** The reader's attacker: no true values, a feasible circulation found by max-flow with lower bounds. */
@@ -78,7 +91,11 @@ export class NetworkAttacker {
       } else if (x < 0) net.addArc(node, TT, -x);
     });
     if (net.maxFlow(SS, TT) !== need) throw new InconsistentTableError();
-    return new NetworkAttacker(nodeCount, arcs, arcs.map((a, k) => a.interval.lo + net.flowOn(ids[k]!)));
+    return new NetworkAttacker(
+      nodeCount,
+      arcs,
+      arcs.map((a, k) => a.interval.lo + net.flowOn(ids[k]!)),
+    );
   }
 
   /** Exact range of values the reader cannot rule out for the flow on arc `index`. */

@@ -54,7 +54,10 @@ export interface OptimalSuppression {
 class NoPatternError extends Error {}
 
 /** What suppressing this figure costs under the configured cost: its `cost` (by default its value), or 1. */
-export function suppressionCost(arc: Pick<ProtectionArc, 'cost'>, config: ResolvedDisclosureConfig): number {
+export function suppressionCost(
+  arc: Pick<ProtectionArc, 'cost'>,
+  config: ResolvedDisclosureConfig,
+): number {
   return config.cost === 'cells' ? 1 : arc.cost;
 }
 
@@ -80,17 +83,33 @@ interface Cut {
  * minimumWidth wide) at the least total cost. Returns null when the time limit is reached before a
  * protected pattern is proven; callers then fall back to the greedy method.
  */
-export function optimalSuppression(nodeCount: number, arcs: readonly ProtectionArc[], config: ResolvedDisclosureConfig): OptimalSuppression | null {
+export function optimalSuppression(
+  nodeCount: number,
+  arcs: readonly ProtectionArc[],
+  config: ResolvedDisclosureConfig,
+): OptimalSuppression | null {
   const started = performance.now();
   try {
     return solve(nodeCount, arcs, config, started, false);
   } catch (e) {
     if (!(e instanceof NoPatternError) || !arcs.some((a) => a.keep)) throw e;
-    return solve(nodeCount, arcs.map((a) => ({ ...a, keep: false })), config, started, true);
+    return solve(
+      nodeCount,
+      arcs.map((a) => ({ ...a, keep: false })),
+      config,
+      started,
+      true,
+    );
   }
 }
 
-function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: ResolvedDisclosureConfig, started: number, keepRelaxed: boolean): OptimalSuppression | null {
+function solve(
+  nodeCount: number,
+  arcs: readonly ProtectionArc[],
+  config: ResolvedDisclosureConfig,
+  started: number,
+  keepRelaxed: boolean,
+): OptimalSuppression | null {
   const deadline = started + config.timeLimitSeconds * 1000;
   const n = arcs.length;
   const x = arcs.map((a) => a.role === 'primary' || a.role === 'free');
@@ -107,17 +126,36 @@ function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: Resolv
     if (need.up > 0) fixed.push({ arc: i, dir: 'up', amount: need.up });
     if (need.down > 0) fixed.push({ arc: i, dir: 'down', amount: need.down });
   });
-  if (fixed.length === 0) return { hidden: x, cost: 0, rounds: 0, cuts: 0, millis: performance.now() - started, keepRelaxed };
+  if (fixed.length === 0)
+    return {
+      hidden: x,
+      cost: 0,
+      rounds: 0,
+      cuts: 0,
+      millis: performance.now() - started,
+      keepRelaxed,
+    };
   const width = config.protection.minimumWidth;
   const widthVars = new Set<number>(); // secondaries whose width is modelled (added when first found exposed)
   const cuts: Cut[] = [];
   const seen = new Set<string>();
   let rounds = 0;
-  const add = (req: Requirement, sourceSide: readonly boolean[], fractional?: ArrayLike<number>): number => {
+  const add = (
+    req: Requirement,
+    sourceSide: readonly boolean[],
+    fractional?: ArrayLike<number>,
+  ): number => {
     const cut = cutFor(arcs, req, sourceSide, isVar);
     if (!cut) return 0;
-    if (fractional && [...cut.coef].reduce((sum, [i, c]) => sum + c * fractional[i]!, 0) >= cut.rhs - 1e-6) return 0;
-    const key = `${cut.slack ?? ''}|${cut.rhs}|${[...cut.coef].sort((a, b) => a[0] - b[0]).map(([k, c]) => `${k}:${c}`).join(',')}`;
+    if (
+      fractional &&
+      [...cut.coef].reduce((sum, [i, c]) => sum + c * fractional[i]!, 0) >= cut.rhs - 1e-6
+    )
+      return 0;
+    const key = `${cut.slack ?? ''}|${cut.rhs}|${[...cut.coef]
+      .sort((a, b) => a[0] - b[0])
+      .map(([k, c]) => `${k}:${c}`)
+      .join(',')}`;
     if (seen.has(key)) return 0;
     seen.add(key);
     cuts.push(cut);
@@ -138,7 +176,7 @@ function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: Resolv
     if (remaining <= 0) return null;
     const relaxed = solveMaster(vars, weight, cuts, new Set(), arcs, width, remaining, true);
     if (relaxed === null) return null;
-    xf = Float64Array.from(x, (h, i) => (isVar(i) ? relaxed.get(i) ?? 0 : h ? 1 : 0));
+    xf = Float64Array.from(x, (h, i) => (isVar(i) ? (relaxed.get(i) ?? 0) : h ? 1 : 0));
   }
 
   // Phase 2: the MIP with the cuts so far; each round adds the cuts its integer pattern violates, until the
@@ -165,14 +203,21 @@ function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: Resolv
       const d = residualFlow(nodeCount, arcs, x, i, 'down', down);
       if (u.flow + d.flow >= width) continue;
       widthVars.add(i);
-      for (const side of u.sides) added += add({ arc: i, dir: 'up', amount: width, slack: `su${i}` }, side);
-      if (down > 0) for (const side of d.sides) added += add({ arc: i, dir: 'down', amount: down, slack: `sd${i}` }, side);
+      for (const side of u.sides)
+        added += add({ arc: i, dir: 'up', amount: width, slack: `su${i}` }, side);
+      if (down > 0)
+        for (const side of d.sides)
+          added += add({ arc: i, dir: 'down', amount: down, slack: `sd${i}` }, side);
     }
     if (added === 0) break;
   }
 
   // The independent check: the exact attacker on the chosen pattern.
-  const attacker = new NetworkAttacker(nodeCount, arcs.map((a, i) => ({ u: a.u, v: a.v, interval: readerInterval(a, x[i]!) })), arcs.map((a) => a.value));
+  const attacker = new NetworkAttacker(
+    nodeCount,
+    arcs.map((a, i) => ({ u: a.u, v: a.v, interval: readerInterval(a, x[i]!) })),
+    arcs.map((a) => a.value),
+  );
   arcs.forEach((a, i) => {
     if (!x[i] || a.role === 'free') return;
     if (!isProtectedRange(attacker.range(i), a.value, a.role === 'primary', config)) {
@@ -180,7 +225,14 @@ function solve(nodeCount: number, arcs: readonly ProtectionArc[], config: Resolv
     }
   });
   const cost = vars.reduce((s, i) => s + (x[i] ? suppressionCost(arcs[i]!, config) : 0), 0);
-  return { hidden: x, cost, rounds, cuts: cuts.length, millis: performance.now() - started, keepRelaxed };
+  return {
+    hidden: x,
+    cost,
+    rounds,
+    cuts: cuts.length,
+    millis: performance.now() - started,
+    keepRelaxed,
+  };
 }
 
 /** What the reader knows of an arc under a suppression pattern. */
@@ -195,18 +247,29 @@ export function readerInterval(a: ProtectionArc, hidden: boolean): Interval {
  * only jointly with others (or keeps another secondary from being worked out): its list is empty.
  */
 export function attributeSecondaries(
-  nodeCount: number, arcs: readonly ProtectionArc[], hidden: readonly boolean[], config: ResolvedDisclosureConfig,
+  nodeCount: number,
+  arcs: readonly ProtectionArc[],
+  hidden: readonly boolean[],
+  config: ResolvedDisclosureConfig,
 ): Map<number, number[]> {
   const out = new Map<number, number[]>();
   const primaries = arcs.flatMap((a, i) => (a.role === 'primary' ? [i] : []));
   arcs.forEach((a, s) => {
     if (a.role !== 'published' || !hidden[s]) return;
     const without = hidden.map((h, i) => (i === s ? false : h));
-    out.set(s, primaries.filter((p) => {
-      const need = protectionNeed(arcs[p]!.value, true, config);
-      return residualFlow(nodeCount, arcs, without, p, 'up', need.up).flow < need.up ||
-        Math.min(arcs[p]!.value, residualFlow(nodeCount, arcs, without, p, 'down', need.down).flow) < need.down;
-    }));
+    out.set(
+      s,
+      primaries.filter((p) => {
+        const need = protectionNeed(arcs[p]!.value, true, config);
+        return (
+          residualFlow(nodeCount, arcs, without, p, 'up', need.up).flow < need.up ||
+          Math.min(
+            arcs[p]!.value,
+            residualFlow(nodeCount, arcs, without, p, 'down', need.down).flow,
+          ) < need.down
+        );
+      }),
+    );
   });
   return out;
 }
@@ -214,7 +277,12 @@ export function attributeSecondaries(
 // Max-flow (up to `limit`) by which arc p can move in direction dir under the pattern, and the source side of
 // a minimum cut when it falls short.
 function residualFlow(
-  nodeCount: number, arcs: readonly ProtectionArc[], hidden: readonly boolean[], p: number, dir: 'up' | 'down', limit: number,
+  nodeCount: number,
+  arcs: readonly ProtectionArc[],
+  hidden: readonly boolean[],
+  p: number,
+  dir: 'up' | 'down',
+  limit: number,
 ): { flow: number; sides: boolean[][] } {
   const net = new FlowNetwork(nodeCount);
   arcs.forEach((a, i) => {
@@ -241,7 +309,11 @@ const SCALE = 1000;
 // The same max-flow for a fractional pattern (the LP relaxation): capacities as the cut inequalities read
 // them (gains capped at the requirement), scaled to integers. `short` when the pattern misses the requirement.
 function fractionalFlow(
-  nodeCount: number, arcs: readonly ProtectionArc[], xf: ArrayLike<number>, isVar: (i: number) => boolean, req: Requirement,
+  nodeCount: number,
+  arcs: readonly ProtectionArc[],
+  xf: ArrayLike<number>,
+  isVar: (i: number) => boolean,
+  req: Requirement,
 ): { short: boolean; sides: boolean[][] } {
   const net = new FlowNetwork(nodeCount);
   const R = req.amount;
@@ -265,17 +337,27 @@ function fractionalFlow(
   const e = arcs[req.arc]!;
   const [s, t] = req.dir === 'up' ? [e.v, e.u] : [e.u, e.v];
   const flow = net.maxFlow(s, t, R * SCALE);
-  return flow < R * SCALE - 1 ? { short: true, sides: minCuts(net, s, t) } : { short: false, sides: [] };
+  return flow < R * SCALE - 1
+    ? { short: true, sides: minCuts(net, s, t) }
+    : { short: false, sides: [] };
 }
 
 function residual(a: ProtectionArc, hidden: boolean): { fwd: number; back: number } {
   if (hidden) return { fwd: UNBOUNDED, back: a.value };
-  return { fwd: a.interval.hi === Infinity ? UNBOUNDED : a.interval.hi - a.value, back: a.value - a.interval.lo };
+  return {
+    fwd: a.interval.hi === Infinity ? UNBOUNDED : a.interval.hi - a.value,
+    back: a.value - a.interval.lo,
+  };
 }
 
 // The cut inequality for a requirement the pattern misses: Σ (capacity of the cut's arcs as a function of x)
 // ≥ amount, with coefficients capped at what is still needed (valid for binary x).
-function cutFor(arcs: readonly ProtectionArc[], req: Requirement, W: readonly boolean[], isVar: (i: number) => boolean): Cut | null {
+function cutFor(
+  arcs: readonly ProtectionArc[],
+  req: Requirement,
+  W: readonly boolean[],
+  isVar: (i: number) => boolean,
+): Cut | null {
   let constant = 0;
   const raw = new Map<number, number>();
   for (let i = 0; i < arcs.length; i++) {
@@ -301,15 +383,33 @@ function cutFor(arcs: readonly ProtectionArc[], req: Requirement, W: readonly bo
   if (rhs <= 0) return null;
   const coef = new Map<number, number>();
   for (const [i, g] of raw) coef.set(i, Math.min(g, rhs));
-  if (req.slack === undefined && coef.size === 0) throw new NoPatternError(`arc ${req.arc} cannot be protected by the figures that may be suppressed`);
-  return { coef, rhs, amount: req.amount, ...(req.slack === undefined ? {} : { slack: req.slack }) };
+  if (req.slack === undefined && coef.size === 0)
+    throw new NoPatternError(
+      `arc ${req.arc} cannot be protected by the figures that may be suppressed`,
+    );
+  return {
+    coef,
+    rhs,
+    amount: req.amount,
+    ...(req.slack === undefined ? {} : { slack: req.slack }),
+  };
 }
 
 function solveMaster(
-  vars: readonly number[], weight: (i: number) => number, cuts: readonly Cut[], widthVars: ReadonlySet<number>,
-  arcs: readonly ProtectionArc[], width: number, seconds: number, relax: boolean,
+  vars: readonly number[],
+  weight: (i: number) => number,
+  cuts: readonly Cut[],
+  widthVars: ReadonlySet<number>,
+  arcs: readonly ProtectionArc[],
+  width: number,
+  seconds: number,
+  relax: boolean,
 ): Map<number, number> | null {
-  const lines: string[] = ['Minimize', ` obj: ${vars.map((i) => `${weight(i)} x${i}`).join(' + ')}`, 'Subject To'];
+  const lines: string[] = [
+    'Minimize',
+    ` obj: ${vars.map((i) => `${weight(i)} x${i}`).join(' + ')}`,
+    'Subject To',
+  ];
   cuts.forEach((c, k) => {
     const terms = [...c.coef].map(([i, v]) => `+ ${v} x${i}`).join(' ');
     // A width cut covers its slack variable: Σ coef·x + constant ≥ s, i.e. Σ coef·x − s ≥ −constant = rhs − amount.
@@ -328,9 +428,15 @@ function solveMaster(
   if (relax) for (const i of vars) lines.push(` 0 <= x${i} <= 1`);
   else lines.push('Binaries', ` ${vars.map((i) => `x${i}`).join(' ')}`);
   lines.push('End');
-  const options = { output_flag: false, time_limit: seconds, mip_rel_gap: 0, mip_abs_gap: 0.5 } as Parameters<typeof highs.solve>[1];
+  const options = {
+    output_flag: false,
+    time_limit: seconds,
+    mip_rel_gap: 0,
+    mip_abs_gap: 0.5,
+  } as Parameters<typeof highs.solve>[1];
   const result: HighsSolution = highs.solve(lines.join('\n'), options);
-  if (result.Status === 'Infeasible') throw new NoPatternError('no suppression pattern protects every primary');
+  if (result.Status === 'Infeasible')
+    throw new NoPatternError('no suppression pattern protects every primary');
   if (result.Status !== 'Optimal' && result.Status !== 'Time limit reached') {
     throw new Error(`internal: the suppression MIP ended with status ${result.Status}`);
   }

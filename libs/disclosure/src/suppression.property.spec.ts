@@ -26,7 +26,10 @@ const count = fc.oneof(
 
 const tableArb = (maxRows: number, maxColumns: number, maxCount?: number) =>
   fc
-    .record({ rows: fc.integer({ min: 1, max: maxRows }), columns: fc.integer({ min: 1, max: maxColumns }) })
+    .record({
+      rows: fc.integer({ min: 1, max: maxRows }),
+      columns: fc.integer({ min: 1, max: maxColumns }),
+    })
     .chain(({ rows, columns }) =>
       fc.array(
         fc.array(
@@ -60,16 +63,27 @@ const configArb: fc.Arbitrary<DisclosureConfig> = fc.oneof(
     suppressSmallTotals: smallTotals,
     secondaryMethod,
   }),
-  fc.record({ method: fc.constant('ons-10-5' as const), suppressZeros: fc.boolean(), suppressSmallTotals: smallTotals, secondaryMethod }),
+  fc.record({
+    method: fc.constant('ons-10-5' as const),
+    suppressZeros: fc.boolean(),
+    suppressSmallTotals: smallTotals,
+    secondaryMethod,
+  }),
 );
 
-const truthOf = (t: CountTable) => [...t.counts.flat(), ...t.rowTotals, ...t.columnTotals, t.grandTotal];
+const truthOf = (t: CountTable) => [
+  ...t.counts.flat(),
+  ...t.rowTotals,
+  ...t.columnTotals,
+  t.grandTotal,
+];
 const methodOf = (c: DisclosureConfig): Method => c.method;
 const thresholdOf = (c: DisclosureConfig) => (c.method === 'ons-10-5' ? 10 : (c.threshold ?? 5));
 const smallTotalsOf = (c: DisclosureConfig) => c.suppressSmallTotals ?? true;
 
 /** Is a true count one the rule says must never be published? (test's own reading of the rule) */
-const sensitive = (v: number, c: DisclosureConfig) => (v === 0 ? c.suppressZeros === true : v < thresholdOf(c));
+const sensitive = (v: number, c: DisclosureConfig) =>
+  v === 0 ? c.suppressZeros === true : v < thresholdOf(c);
 
 /** Plain assertion: much cheaper than expect() inside thousands of property checks. */
 function check(condition: boolean, message: string): asserts condition {
@@ -91,20 +105,30 @@ function checkNoSmallCountPublished(t: CountTable, c: DisclosureConfig, r: Discl
   const structuralCells = t.structural.flat();
   texts.forEach((text, k) => {
     if (k < structuralCells.length) {
-      check((text === '[z]') === structuralCells[k], `entry ${k}: structural zeros, and only they, are [z]`);
+      check(
+        (text === '[z]') === structuralCells[k],
+        `entry ${k}: structural zeros, and only they, are [z]`,
+      );
     }
     if (text === '[z]' || text === '[c]') return;
     const shown = Number(text);
     const ruleApplies = k < structuralCells.length || smallTotalsOf(c);
     if (c.method === 'ons-10-5') {
-      check(shown % 5 === 0 && Math.abs(shown - truth[k]!) <= 2, `entry ${k}: ${shown} is not ${truth[k]} rounded to 5`);
+      check(
+        shown % 5 === 0 && Math.abs(shown - truth[k]!) <= 2,
+        `entry ${k}: ${shown} is not ${truth[k]} rounded to 5`,
+      );
       if (ruleApplies) {
-        check(shown === 0 ? !c.suppressZeros && truth[k] === 0 : shown >= 10, `entry ${k}: ${shown} published`);
+        check(
+          shown === 0 ? !c.suppressZeros && truth[k] === 0 : shown >= 10,
+          `entry ${k}: ${shown} published`,
+        );
       }
     } else {
       check(shown === truth[k], `entry ${k}: published ${shown}, true ${truth[k]}`);
     }
-    if (ruleApplies) check(!sensitive(truth[k]!, c), `entry ${k}: small count ${truth[k]} published as ${text}`);
+    if (ruleApplies)
+      check(!sensitive(truth[k]!, c), `entry ${k}: small count ${truth[k]} published as ${text}`);
   });
 }
 
@@ -113,10 +137,16 @@ function checkNothingRecoverable(t: CountTable, c: DisclosureConfig, r: Disclosu
   const truth = truthOf(t);
   const smallTotals = smallTotalsOf(c);
   // the true table is one the reader must consider possible
-  check(consistentWith(r.table, method, truth, smallTotals), 'the true table contradicts the publication');
+  check(
+    consistentWith(r.table, method, truth, smallTotals),
+    'the true table contradicts the publication',
+  );
   const lp = lpAttack(r.table, method, smallTotals);
   const hidden = r.suppressed.filter((s) => s.reason !== 'structural');
-  check(hidden.length === lp.size, `${hidden.length} suppressed entries listed, ${lp.size} "*" published`);
+  check(
+    hidden.length === lp.size,
+    `${hidden.length} suppressed entries listed, ${lp.size} "*" published`,
+  );
   for (const s of hidden) {
     const k = flatIndex(s, t.rowLabels.length, t.columnLabels.length);
     const range = lp.get(k);
@@ -124,13 +154,22 @@ function checkNothingRecoverable(t: CountTable, c: DisclosureConfig, r: Disclosu
     // (a) the reader cannot pin the value down: two witness tables, each checked to be consistent
     //     with the publication, disagree on this entry
     check(range.max > range.min, `entry ${k} (${s.reason}) is recoverable: ${range.min}`);
-    check(consistentWith(r.table, method, range.witnessMin, smallTotals), `entry ${k}: bad min witness`);
+    check(
+      consistentWith(r.table, method, range.witnessMin, smallTotals),
+      `entry ${k}: bad min witness`,
+    );
     check(range.witnessMin[k] === range.min, `entry ${k}: min witness does not attain the min`);
     if (range.witnessMax) {
-      check(consistentWith(r.table, method, range.witnessMax, smallTotals), `entry ${k}: bad max witness`);
+      check(
+        consistentWith(r.table, method, range.witnessMax, smallTotals),
+        `entry ${k}: bad max witness`,
+      );
       check(range.witnessMax[k] === range.max, `entry ${k}: max witness does not attain the max`);
     }
-    check(range.min <= truth[k]! && truth[k]! <= range.max, `entry ${k}: the truth is outside the range`);
+    check(
+      range.min <= truth[k]! && truth[k]! <= range.max,
+      `entry ${k}: the truth is outside the range`,
+    );
     // … nor tell that a primary count is small: some non-sensitive value stays possible, and the range
     // covers the protection interval (default: the threshold on each side, floored at 0)
     if (s.reason === 'primary') {
@@ -182,7 +221,10 @@ describe('disclosure control properties', () => {
     fc.assert(
       fc.property(
         tableArb(2, 2, 8),
-        fc.constantFrom<DisclosureConfig>({ method: 'threshold' }, { method: 'threshold', suppressZeros: true }),
+        fc.constantFrom<DisclosureConfig>(
+          { method: 'threshold' },
+          { method: 'threshold', suppressZeros: true },
+        ),
         (t, c) => {
           const r = applyDisclosureControl(t, c);
           const brute = bruteForceRanges(r.table, methodOf(c), CAP);
@@ -193,7 +235,10 @@ describe('disclosure control properties', () => {
             if (s.reason === 'structural') continue;
             const k = flatIndex(s, R, C);
             const { min, max } = s.range!;
-            check(brute.min[k] === min, `entry ${k}: enumerated min ${brute.min[k]}, reported ${min}`);
+            check(
+              brute.min[k] === min,
+              `entry ${k}: enumerated min ${brute.min[k]}, reported ${min}`,
+            );
             check(
               max === Infinity ? brute.max[k]! >= CAP : brute.max[k] === max,
               `entry ${k}: enumerated max ${brute.max[k]}, reported ${max}`,
@@ -202,7 +247,8 @@ describe('disclosure control properties', () => {
           }
           // every published figure is exactly what the enumeration considers fixed
           flatten(r.table).forEach((text, k) => {
-            if (text !== '[c]') check(brute.min[k] === brute.max[k], `entry ${k}: published yet not fixed`);
+            if (text !== '[c]')
+              check(brute.min[k] === brute.max[k], `entry ${k}: published yet not fixed`);
           });
         },
       ),
@@ -215,18 +261,33 @@ describe('disclosure control properties', () => {
       const truth = truthOf(t);
       return r.suppressed
         .filter((s) => s.reason === 'secondary')
-        .reduce((sum, s) => sum + (cost === 'cells' ? 1 : truth[flatIndex(s, t.rowLabels.length, t.columnLabels.length)]!), 0);
+        .reduce(
+          (sum, s) =>
+            sum +
+            (cost === 'cells'
+              ? 1
+              : truth[flatIndex(s, t.rowLabels.length, t.columnLabels.length)]!),
+          0,
+        );
     };
     fc.assert(
-      fc.property(tableArb(7, 6), configArb, fc.constantFrom('value' as const, 'cells' as const), (t, c, cost) => {
-        const optimal = applyDisclosureControl(t, { ...c, secondaryMethod: 'optimal', cost });
-        const greedy = applyDisclosureControl(t, { ...c, secondaryMethod: 'greedy', cost });
-        check(optimal.metadata.secondaryMethod === 'optimal', 'the optimal method fell back to greedy');
-        check(
-          costOf(t, optimal, cost) <= costOf(t, greedy, cost),
-          `optimal cost ${costOf(t, optimal, cost)} > greedy ${costOf(t, greedy, cost)} (${cost})`,
-        );
-      }),
+      fc.property(
+        tableArb(7, 6),
+        configArb,
+        fc.constantFrom('value' as const, 'cells' as const),
+        (t, c, cost) => {
+          const optimal = applyDisclosureControl(t, { ...c, secondaryMethod: 'optimal', cost });
+          const greedy = applyDisclosureControl(t, { ...c, secondaryMethod: 'greedy', cost });
+          check(
+            optimal.metadata.secondaryMethod === 'optimal',
+            'the optimal method fell back to greedy',
+          );
+          check(
+            costOf(t, optimal, cost) <= costOf(t, greedy, cost),
+            `optimal cost ${costOf(t, optimal, cost)} > greedy ${costOf(t, greedy, cost)} (${cost})`,
+          );
+        },
+      ),
       { numRuns: 200 },
     );
   });

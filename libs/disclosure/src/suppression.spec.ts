@@ -42,7 +42,9 @@ describe('count tables', () => {
   });
 
   it('refuses a structural zero that holds a count', () => {
-    expect(() => table([[1, 2]], { structuralZeros: [{ row: 0, column: 1 }] })).toThrow(/structural zero/);
+    expect(() => table([[1, 2]], { structuralZeros: [{ row: 0, column: 1 }] })).toThrow(
+      /structural zero/,
+    );
   });
 
   it('refuses a hand-built table whose totals do not add up', () => {
@@ -118,8 +120,12 @@ describe('threshold method (FOI practice: 1–4 shown as [c])', () => {
       [3, 20, 30],
       [25, 40, 50],
     ]);
-    expect(applyDisclosureControl(t, { method: 'threshold', threshold: 3 }).table.cells[0]![0]).toBe('3');
-    expect(applyDisclosureControl(t, { method: 'threshold', threshold: 5 }).table.cells[0]![0]).toBe('[c]');
+    expect(
+      applyDisclosureControl(t, { method: 'threshold', threshold: 3 }).table.cells[0]![0],
+    ).toBe('3');
+    expect(
+      applyDisclosureControl(t, { method: 'threshold', threshold: 5 }).table.cells[0]![0],
+    ).toBe('[c]');
   });
 
   it('suppresses small totals too, unless told not to', () => {
@@ -130,7 +136,11 @@ describe('threshold method (FOI practice: 1–4 shown as [c])', () => {
     const result = applyDisclosureControl(t);
     expect(result.table.rowTotals[0]).toBe('[c]');
     expect(reasonAt(result, { kind: 'row-total', row: 0 })).toBe('primary');
-    const lax = applyDisclosureControl(t, { method: 'threshold', suppressSmallTotals: false, secondary: false });
+    const lax = applyDisclosureControl(t, {
+      method: 'threshold',
+      suppressSmallTotals: false,
+      secondary: false,
+    });
     expect(lax.table.rowTotals[0]).toBe('3');
   });
 
@@ -141,13 +151,22 @@ describe('threshold method (FOI practice: 1–4 shown as [c])', () => {
     expect(result.table.columnTotals).toEqual(['[c]', '[c]', '20']);
     expect(result.table.rowTotals).toEqual(['33']);
     expect(reasonAt(result, { kind: 'column-total', column: 1 })).toBe('secondary');
-    expect(result.notes).toEqual([expect.stringContaining('column total "c1" suppressed (secondary)')]);
-    expect(attackPublishedTable(result.table).every((a) => a.range.max - a.range.min >= 1)).toBe(true);
+    expect(result.notes).toEqual([
+      expect.stringContaining('column total "c1" suppressed (secondary)'),
+    ]);
+    expect(attackPublishedTable(result.table).every((a) => a.range.max - a.range.min >= 1)).toBe(
+      true,
+    );
   });
 
   it('hides everything, totals included, when the whole table is small', () => {
     const result = applyDisclosureControl(table([[1, 2]]));
-    expect(result.table).toMatchObject({ cells: [['[c]', '[c]']], rowTotals: ['[c]'], columnTotals: ['[c]', '[c]'], grandTotal: '[c]' });
+    expect(result.table).toMatchObject({
+      cells: [['[c]', '[c]']],
+      rowTotals: ['[c]'],
+      columnTotals: ['[c]', '[c]'],
+      grandTotal: '[c]',
+    });
     expect(result.suppressed.every((s) => s.range!.max === Infinity)).toBe(true);
   });
 
@@ -162,7 +181,8 @@ describe('threshold method (FOI practice: 1–4 shown as [c])', () => {
     ]);
     const result = applyDisclosureControl(t);
     expect(result.metadata.allProtected).toBe(true);
-    for (const a of attackPublishedTable(result.table)) expect(a.range.max - a.range.min).toBeGreaterThanOrEqual(1);
+    for (const a of attackPublishedTable(result.table))
+      expect(a.range.max - a.range.min).toBeGreaterThanOrEqual(1);
   });
 });
 
@@ -217,7 +237,8 @@ describe('structural zeros', () => {
     expect(result.table.cells[1]![1]).toBe('[c]');
     // 19D's only other possible cell is "under 13"; it must be hidden too, and so on around a cycle
     expect(result.table.cells[1]![0]).toBe('[c]');
-    for (const a of attackPublishedTable(result.table)) expect(a.range.max - a.range.min).toBeGreaterThanOrEqual(1);
+    for (const a of attackPublishedTable(result.table))
+      expect(a.range.max - a.range.min).toBeGreaterThanOrEqual(1);
     expect(result.metadata.allProtected).toBe(true);
   });
 });
@@ -245,14 +266,18 @@ describe('ONS 10-5 rule', () => {
   });
 
   it('rounds halves away from the sensitive side (x5 stays, 12 → 10, 13 → 15)', () => {
-    expect([10, 12, 13, 17, 18, 25].map((v) => roundToBase(v, 5))).toEqual([10, 10, 15, 15, 20, 25]);
+    expect([10, 12, 13, 17, 18, 25].map((v) => roundToBase(v, 5))).toEqual([
+      10, 10, 15, 15, 20, 25,
+    ]);
   });
 
   it('the interval attacker cannot tell the hidden 7 is small', () => {
     const result = applyDisclosureControl(t, { method: 'ons-10-5' });
     const hidden = attackPublishedTable(result.table, { method: 'ons-10-5' });
     expect(hidden.length).toBeGreaterThanOrEqual(2);
-    const seven = hidden.find((h) => h.entry.kind === 'cell' && h.entry.row === 0 && h.entry.column === 2)!;
+    const seven = hidden.find(
+      (h) => h.entry.kind === 'cell' && h.entry.row === 0 && h.entry.column === 2,
+    )!;
     expect(seven.range.min === 0 || seven.range.max >= 10).toBe(true);
   });
 
@@ -278,16 +303,27 @@ describe('optimal secondary suppression (least cost, MIP)', () => {
 
   it('hides the cheapest protecting pattern, where the greedy method hides two whole columns', () => {
     const optimal = applyDisclosureControl(t);
-    expect(optimal.metadata).toMatchObject({ secondaryMethod: 'optimal', cost: 'value', allProtected: true });
+    expect(optimal.metadata).toMatchObject({
+      secondaryMethod: 'optimal',
+      cost: 'value',
+      allProtected: true,
+    });
     expect(optimal.table.cells).toEqual([
       ['44', '[c]', '[c]'],
       ['35', '7', '24'],
       ['38', '[c]', '[c]'],
     ]);
-    expect(optimal.suppressed.find((s) => s.reason === 'primary')!.range).toEqual({ min: 0, max: 14 });
+    expect(optimal.suppressed.find((s) => s.reason === 'primary')!.range).toEqual({
+      min: 0,
+      max: 14,
+    });
     const greedy = applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' });
     expect(greedy.metadata).toMatchObject({ secondaryMethod: 'greedy', allProtected: true });
-    expect(greedy.table.cells.map((line) => line.slice(1))).toEqual([['[c]', '[c]'], ['[c]', '[c]'], ['[c]', '[c]']]);
+    expect(greedy.table.cells.map((line) => line.slice(1))).toEqual([
+      ['[c]', '[c]'],
+      ['[c]', '[c]'],
+      ['[c]', '[c]'],
+    ]);
   });
 
   it('meets wider protection levels (tau-ARGUS lower and upper) when asked', () => {
@@ -296,14 +332,22 @@ describe('optimal secondary suppression (least cost, MIP)', () => {
     expect(hidden3.range!.min).toBe(0);
     expect(hidden3.range!.max).toBeGreaterThanOrEqual(23);
     expect(wide.metadata.allProtected).toBe(true);
-    expect(attackPublishedTable(wide.table).find((a) => a.entry.kind === 'cell' && a.entry.row === 0 && a.entry.column === 1)!.range.max).toBeGreaterThanOrEqual(23);
+    expect(
+      attackPublishedTable(wide.table).find(
+        (a) => a.entry.kind === 'cell' && a.entry.row === 0 && a.entry.column === 1,
+      )!.range.max,
+    ).toBeGreaterThanOrEqual(23);
   });
 
   it('falls back to the greedy method, saying so, when the solver cannot finish in time', () => {
     const late = applyDisclosureControl(t, { method: 'threshold', timeLimitSeconds: 1e-6 });
     expect(late.metadata).toMatchObject({ secondaryMethod: 'greedy', allProtected: true });
-    expect(late.notes).toContainEqual(expect.stringMatching(/did not finish within 0.000001 s, so the greedy method was used/));
-    expect(late.table).toEqual(applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' }).table);
+    expect(late.notes).toContainEqual(
+      expect.stringMatching(/did not finish within 0.000001 s, so the greedy method was used/),
+    );
+    expect(late.table).toEqual(
+      applyDisclosureControl(t, { method: 'threshold', secondaryMethod: 'greedy' }).table,
+    );
   });
 });
 
@@ -320,15 +364,28 @@ describe('configuration', () => {
       timeLimitSeconds: 10,
       protection: { minimumWidth: 1, requireNonSensitiveValue: true, lower: 5, upper: 5 },
     });
-    expect(resolveDisclosureConfig({ method: 'ons-10-5' }).protection).toMatchObject({ lower: 10, upper: 10 });
+    expect(resolveDisclosureConfig({ method: 'ons-10-5' }).protection).toMatchObject({
+      lower: 10,
+      upper: 10,
+    });
   });
 
   it('refuses a nonsensical threshold or protection width', () => {
-    expect(() => resolveDisclosureConfig({ method: 'threshold', threshold: 0 })).toThrow(RangeError);
-    expect(() => resolveDisclosureConfig({ method: 'threshold', protection: { minimumWidth: 0 } })).toThrow(RangeError);
-    expect(() => resolveDisclosureConfig({ method: 'threshold', protection: { upper: -1 } })).toThrow(RangeError);
-    expect(() => resolveDisclosureConfig({ method: 'threshold', timeLimitSeconds: 0 })).toThrow(RangeError);
-    expect(() => resolveDisclosureConfig({ method: 'threshold', cost: 'money' as 'value' })).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', threshold: 0 })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      resolveDisclosureConfig({ method: 'threshold', protection: { minimumWidth: 0 } }),
+    ).toThrow(RangeError);
+    expect(() =>
+      resolveDisclosureConfig({ method: 'threshold', protection: { upper: -1 } }),
+    ).toThrow(RangeError);
+    expect(() => resolveDisclosureConfig({ method: 'threshold', timeLimitSeconds: 0 })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      resolveDisclosureConfig({ method: 'threshold', cost: 'money' as 'value' }),
+    ).toThrow(RangeError);
   });
 
   it('a wider protection interval hides more', () => {
@@ -337,7 +394,10 @@ describe('configuration', () => {
       [8, 7, 20],
       [15, 11, 9],
     ]);
-    const wide = applyDisclosureControl(t, { method: 'threshold', protection: { minimumWidth: 15 } });
+    const wide = applyDisclosureControl(t, {
+      method: 'threshold',
+      protection: { minimumWidth: 15 },
+    });
     for (const s of wide.suppressed) expect(s.range!.max - s.range!.min).toBeGreaterThanOrEqual(15);
   });
 });

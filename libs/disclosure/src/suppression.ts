@@ -83,7 +83,10 @@ interface Line {
  * Applies disclosure control to a table: primary suppression of small counts, secondary suppression
  * until the exact attacker cannot pin down any suppressed entry, and ONS rounding where configured.
  */
-export function applyDisclosureControl(table: CountTable, config?: DisclosureConfig): DisclosureResult {
+export function applyDisclosureControl(
+  table: CountTable,
+  config?: DisclosureConfig,
+): DisclosureResult {
   const resolved = resolveDisclosureConfig(config);
   const checked = validateCountTable(table);
   return new Suppressor(checked, resolved).run();
@@ -110,7 +113,12 @@ class Suppressor {
     this.C = table.columnLabels.length;
     const { R, C } = this;
     this.n = R * C + R + C + 1;
-    this.truth = [...table.counts.flat(), ...table.rowTotals, ...table.columnTotals, table.grandTotal];
+    this.truth = [
+      ...table.counts.flat(),
+      ...table.rowTotals,
+      ...table.columnTotals,
+      table.grandTotal,
+    ];
     const structural: boolean[] = [
       ...table.structural.flat(),
       ...table.structural.map((line) => line.every(Boolean)),
@@ -160,7 +168,11 @@ class Suppressor {
     }
     const text = (k: number): string => {
       const s = this.state[k]!;
-      return s === 'structural' ? STRUCTURAL_ZERO : s === 'published' ? String(this.shown[k]) : SUPPRESSED;
+      return s === 'structural'
+        ? STRUCTURAL_ZERO
+        : s === 'published'
+          ? String(this.shown[k])
+          : SUPPRESSED;
     };
     const { R, C } = this;
     const published: PublishedTable = {
@@ -171,7 +183,16 @@ class Suppressor {
       columnTotals: range(C).map((c) => text(R * C + R + c)),
       grandTotal: text(this.n - 1),
     };
-    const { method, threshold, roundingBase, suppressZeros, suppressSmallTotals, secondary, protection, cost } = this.config;
+    const {
+      method,
+      threshold,
+      roundingBase,
+      suppressZeros,
+      suppressSmallTotals,
+      secondary,
+      protection,
+      cost,
+    } = this.config;
     return {
       table: published,
       suppressed,
@@ -200,7 +221,9 @@ class Suppressor {
     for (;;) {
       this.enforceTwoPerLine();
       const attacker = this.attacker();
-      const failing = range(this.n).find((k) => this.isSuppressed(k) && !this.isProtected(k, attacker.range(k)));
+      const failing = range(this.n).find(
+        (k) => this.isSuppressed(k) && !this.isProtected(k, attacker.range(k)),
+      );
       if (failing === undefined) return;
       this.suppress(this.chooseFor(failing, attacker.range(failing)), failing);
     }
@@ -220,12 +243,21 @@ class Suppressor {
     const arcs: ProtectionArc[] = this.state.map((s, k) => {
       const [u, v] = ends(k);
       const role = s === 'structural' ? 'structural' : s === 'primary' ? 'primary' : 'published';
-      return { u, v, value: this.truth[k]!, role, interval: this.shownInterval[k]!, cost: this.truth[k]! };
+      return {
+        u,
+        v,
+        value: this.truth[k]!,
+        role,
+        interval: this.shownInterval[k]!,
+        cost: this.truth[k]!,
+      };
     });
     const found = optimalSuppression(R + C + 2, arcs, this.config);
     if (!found) {
       this.methodUsed = 'greedy';
-      this.notes.push(`The optimal secondary suppression did not finish within ${this.config.timeLimitSeconds} s, so the greedy method was used; it may hide more than needed.`);
+      this.notes.push(
+        `The optimal secondary suppression did not finish within ${this.config.timeLimitSeconds} s, so the greedy method was used; it may hide more than needed.`,
+      );
       return false;
     }
     found.hidden.forEach((h, k) => {
@@ -233,8 +265,13 @@ class Suppressor {
     });
     for (const [k, primaries] of attributeSecondaries(R + C + 2, arcs, found.hidden, this.config)) {
       if (k < R * C) continue;
-      const why = primaries.length > 0 ? primaries.map((p) => this.label(p)).join(', ') : 'the other suppressed figures';
-      this.notes.push(`${this.label(k)} suppressed (secondary): cells alone could not protect ${why}`);
+      const why =
+        primaries.length > 0
+          ? primaries.map((p) => this.label(p)).join(', ')
+          : 'the other suppressed figures';
+      this.notes.push(
+        `${this.label(k)} suppressed (secondary): cells alone could not protect ${why}`,
+      );
     }
     return true;
   }
@@ -265,7 +302,8 @@ class Suppressor {
       for (const k of tier) {
         const after = this.attacker([k]).range(failing);
         if (this.isProtected(failing, after)) return k;
-        if (expanding === undefined && (after.min < before.min || after.max > before.max)) expanding = k;
+        if (expanding === undefined && (after.min < before.min || after.max > before.max))
+          expanding = k;
       }
       if (expanding !== undefined) return expanding;
     }
@@ -273,7 +311,9 @@ class Suppressor {
     // and later rounds build the pattern. Suppressing everything always protects, so this ends.
     const fallback = tiers.find((t) => t.length > 0)?.[0];
     if (fallback === undefined) {
-      throw new Error(`internal: cannot protect ${this.label(failing)} although everything is suppressed`);
+      throw new Error(
+        `internal: cannot protect ${this.label(failing)} although everything is suppressed`,
+      );
     }
     return fallback;
   }
@@ -316,7 +356,9 @@ class Suppressor {
     const tier2 = this.bySize(shown(range(R * C)).filter((k) => !tier1.includes(k)));
     const used = new Set([...tier1, ...tier2]);
     const own = this.bySize(shown(ownTotals).filter((k) => !used.has(k)));
-    const others = this.bySize(shown([...rowTotals, ...colTotals]).filter((k) => !used.has(k) && !own.includes(k)));
+    const others = this.bySize(
+      shown([...rowTotals, ...colTotals]).filter((k) => !used.has(k) && !own.includes(k)),
+    );
     const tier3 = [...own, ...others, ...shown([grand]).filter((k) => !used.has(k))];
     return [tier1, tier2, tier3];
   }
@@ -353,10 +395,13 @@ class Suppressor {
 
   /** Secondary-suppresses entry k, which is needed to protect entry `protects`. */
   private suppress(k: number, protects: number): void {
-    if (this.state[k] !== 'published') throw new Error(`internal: ${this.label(k)} is not published`);
+    if (this.state[k] !== 'published')
+      throw new Error(`internal: ${this.label(k)} is not published`);
     this.state[k] = 'secondary';
     if (k >= this.R * this.C) {
-      this.notes.push(`${this.label(k)} suppressed (secondary): cells alone could not protect ${this.label(protects)}`);
+      this.notes.push(
+        `${this.label(k)} suppressed (secondary): cells alone could not protect ${this.label(protects)}`,
+      );
     }
   }
 
@@ -387,7 +432,8 @@ export function methodologyNote(config: ResolvedDisclosureConfig, countingUnit?:
       : config.threshold > 1
         ? `${config.suppressZeros ? 'Zero counts and counts' : 'Counts'} of 1 to ${config.threshold - 1} (${unit}) are shown as [c].`
         : `${config.suppressZeros ? 'Zero counts are shown as [c].' : 'No small counts are suppressed.'}`;
-  const chosen = config.secondaryMethod === 'optimal' ? ', chosen at the least loss of information,' : '';
+  const chosen =
+    config.secondaryMethod === 'optimal' ? ', chosen at the least loss of information,' : '';
   const secondary = config.secondary
     ? ` Further figures (and, where needed, totals) are also shown as [c] (confidential)${chosen} so that no suppressed figure can be narrowed to within its protection interval.`
     : '';

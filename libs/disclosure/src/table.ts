@@ -49,7 +49,8 @@ export function createCountTable(input: CountTableInput): CountTable {
   const { rowLabels, columnLabels, counts } = input;
   const rows = rowLabels.length;
   const columns = columnLabels.length;
-  if (rows === 0 || columns === 0) throw new RangeError('a table needs at least one row and one column');
+  if (rows === 0 || columns === 0)
+    throw new RangeError('a table needs at least one row and one column');
   if (counts.length !== rows) {
     throw new RangeError(`expected ${rows} rows of counts, got ${counts.length}`);
   }
@@ -57,13 +58,17 @@ export function createCountTable(input: CountTableInput): CountTable {
   for (let r = 0; r < rows; r++) {
     const line = counts[r]!;
     if (line.length !== columns) {
-      throw new RangeError(`row ${r} ("${rowLabels[r]}") has ${line.length} counts, expected ${columns}`);
+      throw new RangeError(
+        `row ${r} ("${rowLabels[r]}") has ${line.length} counts, expected ${columns}`,
+      );
     }
     const flags: boolean[] = [];
     for (let c = 0; c < columns; c++) {
       const v = line[c]!;
       if (!Number.isSafeInteger(v) || v < 0) {
-        throw new RangeError(`count at row ${r}, column ${c} must be a non-negative integer, got ${v}`);
+        throw new RangeError(
+          `count at row ${r}, column ${c} must be a non-negative integer, got ${v}`,
+        );
       }
       flags.push(false);
     }
@@ -78,8 +83,17 @@ export function createCountTable(input: CountTableInput): CountTable {
     }
   } else if (spec) {
     for (const { row, column } of spec) {
-      if (!Number.isInteger(row) || row < 0 || row >= rows || !Number.isInteger(column) || column < 0 || column >= columns) {
-        throw new RangeError(`structural zero at (${row}, ${column}) is outside the ${rows}×${columns} table`);
+      if (
+        !Number.isInteger(row) ||
+        row < 0 ||
+        row >= rows ||
+        !Number.isInteger(column) ||
+        column < 0 ||
+        column >= columns
+      ) {
+        throw new RangeError(
+          `structural zero at (${row}, ${column}) is outside the ${rows}×${columns} table`,
+        );
       }
       structural[row]![column] = true;
     }
@@ -116,7 +130,10 @@ export function validateCountTable(table: CountTable): CountTable {
       if (flag) structuralZeros.push({ row, column });
     }),
   );
-  if (table.structural.length !== table.rowLabels.length || table.structural.some((l) => l.length !== table.columnLabels.length)) {
+  if (
+    table.structural.length !== table.rowLabels.length ||
+    table.structural.some((l) => l.length !== table.columnLabels.length)
+  ) {
     throw new RangeError('structural-zero matrix does not match the table shape');
   }
   const rebuilt = createCountTable({
@@ -126,7 +143,8 @@ export function validateCountTable(table: CountTable): CountTable {
     structuralZeros,
     ...(table.countingUnit === undefined ? {} : { countingUnit: table.countingUnit }),
   });
-  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, i) => v === b[i]);
+  const same = (a: readonly number[], b: readonly number[]) =>
+    a.length === b.length && a.every((v, i) => v === b[i]);
   if (
     !same(rebuilt.rowTotals, table.rowTotals) ||
     !same(rebuilt.columnTotals, table.columnTotals) ||

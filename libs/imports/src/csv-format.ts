@@ -12,19 +12,28 @@ export interface CsvWriteOptions {
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
-export function csvField(value: string | number | null | undefined, options: CsvWriteOptions = {}): string {
+export function csvField(
+  value: string | number | null | undefined,
+  options: CsvWriteOptions = {},
+): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return String(value);
   const text = options.guardFormulas && FORMULA_START.test(value) ? `'${value}` : value;
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function csvLine(values: readonly (string | number | null | undefined)[], options: CsvWriteOptions = {}): string {
+export function csvLine(
+  values: readonly (string | number | null | undefined)[],
+  options: CsvWriteOptions = {},
+): string {
   return `${values.map((v) => csvField(v, options)).join(',')}\r\n`;
 }
 
 // Writes text lines to a stream, waiting for 'drain' when it is full. Does not end the stream.
-export async function writeLines(lines: Iterable<string> | AsyncIterable<string>, out: Writable): Promise<void> {
+export async function writeLines(
+  lines: Iterable<string> | AsyncIterable<string>,
+  out: Writable,
+): Promise<void> {
   for await (const line of lines) {
     if (!out.write(line)) await once(out, 'drain');
   }

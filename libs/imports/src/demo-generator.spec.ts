@@ -1,6 +1,11 @@
 import { Catalogue } from '#libs/catalogue';
 import { defaultRulesConfig, financialYearOf, type RuleContext } from '#libs/recording-rules';
-import { demoCsvLines, demoNdjsonLines, generateDemoCrimes, writeDemoCsv } from './demo-generator.js';
+import {
+  demoCsvLines,
+  demoNdjsonLines,
+  generateDemoCrimes,
+  writeDemoCsv,
+} from './demo-generator.js';
 import type { ImportRowObject } from './import-row.js';
 import { parseCrimeBatches, type ImportFormat } from './parse-stream.js';
 import { chunked, collect } from './testing/import-fixtures.js';
@@ -9,8 +14,14 @@ import { validateBatch, type RejectedRow } from './validate-batch.js';
 import { PassThrough } from 'node:stream';
 
 const catalogue = new Catalogue();
-const realContext: RuleContext = { offence: (c) => catalogue.offence(c), force: (id) => catalogue.force(id), config: defaultRulesConfig };
-const demo = (records: number, seed = 'test', year = 2015) => [...generateDemoCrimes({ year, records, seed })];
+const realContext: RuleContext = {
+  offence: (c) => catalogue.offence(c),
+  force: (id) => catalogue.force(id),
+  config: defaultRulesConfig,
+};
+const demo = (records: number, seed = 'test', year = 2015) => [
+  ...generateDemoCrimes({ year, records, seed }),
+];
 
 // Writes the rows in the format, parses them back and validates them with the real catalogue and rules.
 async function importDemo(rows: ImportRowObject[], format: ImportFormat) {
@@ -47,20 +58,42 @@ describe('generateDemoCrimes', () => {
 
   it('covers all 44 forces with unique, clearly fictitious references', () => {
     expect(new Set(rows.map((r) => r.force_id)).size).toBe(44);
-    expect(new Set(catalogue.forces().map((f) => f.id))).toEqual(new Set(rows.map((r) => r.force_id)));
+    expect(new Set(catalogue.forces().map((f) => f.id))).toEqual(
+      new Set(rows.map((r) => r.force_id)),
+    );
     expect(new Set(rows.map((r) => `${r.force_id}/${r.crime_reference}`)).size).toBe(rows.length);
-    for (const r of rows) expect(r.crime_reference).toMatch(new RegExp(`^DEMO-${r.force_id.toUpperCase()}-2015-\\d{6}$`));
+    for (const r of rows)
+      expect(r.crime_reference).toMatch(
+        new RegExp(`^DEMO-${r.force_id.toUpperCase()}-2015-\\d{6}$`),
+      );
   });
 
   it('records every crime inside the financial year, mostly within 24 hours of the report', () => {
     expect(rows.every((r) => financialYearOf(new Date(r.recorded_at)) === 2015)).toBe(true);
-    const within24h = rows.filter((r) => Date.parse(r.recorded_at) - Date.parse(r.reported_at) <= 24 * 3_600_000).length;
+    const within24h = rows.filter(
+      (r) => Date.parse(r.recorded_at) - Date.parse(r.reported_at) <= 24 * 3_600_000,
+    ).length;
     expect(within24h / rows.length).toBeGreaterThan(0.9);
     expect(within24h).toBeLessThan(rows.length); // a few late ones for the timeliness KPI
   });
 
   it('has a plausible mix: mostly non-sexual, a few per cent child sexual offences, ages skewed to 13-15', () => {
-    const childCodes = new Set(['19D', '19E', '19G', '19H', '20B', '17B', '21', '22B', '71', '73', '23', '88A', '71/17', '86/2']);
+    const childCodes = new Set([
+      '19D',
+      '19E',
+      '19G',
+      '19H',
+      '20B',
+      '17B',
+      '21',
+      '22B',
+      '71',
+      '73',
+      '23',
+      '88A',
+      '71/17',
+      '86/2',
+    ]);
     const child = rows.filter((r) => childCodes.has(r.offence_code));
     expect(child.length / rows.length).toBeGreaterThan(0.01);
     expect(child.length / rows.length).toBeLessThan(0.06);
@@ -73,7 +106,8 @@ describe('generateDemoCrimes', () => {
     // whose mode moves between 13 and 15 with any change to the offence mix.
     const byAge = new Map<number, number>();
     for (const r of demo(40_000)) {
-      if (childCodes.has(r.offence_code) && Number(r.victim_age) > 0) byAge.set(Number(r.victim_age), (byAge.get(Number(r.victim_age)) ?? 0) + 1);
+      if (childCodes.has(r.offence_code) && Number(r.victim_age) > 0)
+        byAge.set(Number(r.victim_age), (byAge.get(Number(r.victim_age)) ?? 0) + 1);
     }
     const mode = [...byAge].sort((a, b) => b[1] - a[1])[0][0];
     expect(mode).toBe(13);
@@ -98,7 +132,9 @@ describe('generateDemoCrimes', () => {
     const later = demo(3000, 'test', 2017);
     expect(later.some((r) => r.offence_code === '71/17')).toBe(true);
     for (const r of later.filter((x) => x.offence_code === '71/17')) {
-      expect(Date.parse(r.offence_to || r.offence_from)).toBeGreaterThanOrEqual(Date.parse('2017-04-02T23:00:00Z'));
+      expect(Date.parse(r.offence_to || r.offence_from)).toBeGreaterThanOrEqual(
+        Date.parse('2017-04-02T23:00:00Z'),
+      );
     }
     expect(demo(2015, 'test', 2015).some((r) => r.offence_code === '71/17')).toBe(false);
     const result = await importDemo(later, 'ndjson');
@@ -111,7 +147,9 @@ describe('generateDemoCrimes', () => {
     await writeDemoCsv(rows.slice(0, 3), out);
     out.end();
     const lines = (await text).split('\r\n');
-    expect(lines[0]).toBe('crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status,online_platform,suspect_age,domestic_abuse,hate_strands,child_sexual_exploitation,child_sexual_abuse,acknowledge');
+    expect(lines[0]).toBe(
+      'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status,online_platform,suspect_age,domestic_abuse,hate_strands,child_sexual_exploitation,child_sexual_abuse,acknowledge',
+    );
     expect(lines).toHaveLength(5);
   });
 });

@@ -4,9 +4,19 @@
 // The shares in demo-profile.ts are rough values for synthetic data, not statistics.
 import type { Writable } from 'node:stream';
 import { Catalogue, coversDate, type Force, type OffenceDefinition } from '#libs/catalogue';
-import { HATE_STRANDS, financialYearPeriod, londonMidnight, type HateStrand } from '#libs/recording-rules';
+import {
+  HATE_STRANDS,
+  financialYearPeriod,
+  londonMidnight,
+  type HateStrand,
+} from '#libs/recording-rules';
 import { csvLine, writeLines } from './csv-format.js';
-import { FORCE_WEIGHTS, OFFENCE_PROFILES, ONLINE_METHODS, type OffenceProfile } from './demo-profile.js';
+import {
+  FORCE_WEIGHTS,
+  OFFENCE_PROFILES,
+  ONLINE_METHODS,
+  type OffenceProfile,
+} from './demo-profile.js';
 import { Prng, WeightedTable } from './demo-prng.js';
 import { IMPORT_COLUMNS, type ImportRowObject } from './import-row.js';
 
@@ -24,11 +34,30 @@ const DAY = 24 * HOUR;
 // Ages of child victims of sexual offences: most common 13, few under 10, youngest 1 (NSPCC 2015-16,
 // domain.md §4.1), as rough weights.
 const CHILD_AGES = new WeightedTable<number>([
-  [1, 0.3], [2, 0.4], [3, 0.5], [4, 0.6], [5, 0.7], [6, 0.8], [7, 0.9], [8, 1], [9, 1.2],
-  [10, 3], [11, 5], [12, 9], [13, 20], [14, 17], [15, 14], [16, 7], [17, 5],
+  [1, 0.3],
+  [2, 0.4],
+  [3, 0.5],
+  [4, 0.6],
+  [5, 0.7],
+  [6, 0.8],
+  [7, 0.9],
+  [8, 1],
+  [9, 1.2],
+  [10, 3],
+  [11, 5],
+  [12, 9],
+  [13, 20],
+  [14, 17],
+  [15, 14],
+  [16, 7],
+  [17, 5],
 ]);
 const STRANDS = new WeightedTable<HateStrand>([
-  ['race', 0.6], ['religion', 0.1], ['sexual_orientation', 0.15], ['disability', 0.08], ['transgender', 0.07],
+  ['race', 0.6],
+  ['religion', 0.1],
+  ['sexual_orientation', 0.15],
+  ['disability', 0.08],
+  ['transgender', 0.07],
 ]);
 
 interface Offence {
@@ -41,15 +70,20 @@ interface Offence {
 
 export function* generateDemoCrimes(options: DemoOptions): Generator<ImportRowObject> {
   const { year, records, seed } = options;
-  if (!Number.isInteger(records) || records < 0) throw new RangeError(`records must be a whole number, got ${records}`);
+  if (!Number.isInteger(records) || records < 0)
+    throw new RangeError(`records must be a whole number, got ${records}`);
   const catalogue = options.catalogue ?? new Catalogue();
   const period = financialYearPeriod(year);
   const lastInstant = new Date(period.end.getTime() - 1);
   // Forces that exist for the whole year (a merger mid-year would need its own handling).
-  const forces = catalogue.forces().filter((f) => coversDate(f, period.start) && coversDate(f, lastInstant));
+  const forces = catalogue
+    .forces()
+    .filter((f) => coversDate(f, period.start) && coversDate(f, lastInstant));
   if (forces.length === 0) throw new RangeError(`no forces in the catalogue for ${year}`);
   const forceTable = new WeightedTable<Force>(forces.map((f) => [f, FORCE_WEIGHTS[f.id] ?? 0.7]));
-  const offenceTable = new WeightedTable<Offence>(usableOffences(catalogue, period).map((o) => [o, o.profile.weight]));
+  const offenceTable = new WeightedTable<Offence>(
+    usableOffences(catalogue, period).map((o) => [o, o.profile.weight]),
+  );
   const rng = new Prng(`cyberflag-demo:${seed}:${year}`);
   const counters = new Map<string, number>();
   const span = period.end.getTime() - period.start.getTime() - MINUTE;
@@ -58,10 +92,19 @@ export function* generateDemoCrimes(options: DemoOptions): Generator<ImportRowOb
     const force = i < forces.length ? forces[i] : forceTable.draw(rng); // every force appears
     const n = (counters.get(force.id) ?? 0) + 1;
     counters.set(force.id, n);
-    const recordedAt = new Date(period.start.getTime() + Math.floor((rng.next() * span) / MINUTE) * MINUTE);
+    const recordedAt = new Date(
+      period.start.getTime() + Math.floor((rng.next() * span) / MINUTE) * MINUTE,
+    );
     const reportedAt = new Date(recordedAt.getTime() - recordingDelay(rng));
     const offence = drawOffence(rng, offenceTable, reportedAt, recordedAt);
-    yield row(rng, `DEMO-${force.id.toUpperCase()}-${year}-${String(n).padStart(6, '0')}`, force, offence, reportedAt, recordedAt);
+    yield row(
+      rng,
+      `DEMO-${force.id.toUpperCase()}-${year}-${String(n).padStart(6, '0')}`,
+      force,
+      offence,
+      reportedAt,
+      recordedAt,
+    );
   }
 }
 
@@ -81,16 +124,27 @@ function usableOffences(catalogue: Catalogue, period: { start: Date; end: Date }
     const until = def.validTo === null ? Infinity : midnight(def.validTo, 1).getTime();
     const commenced = def.commencedOn === null ? null : midnight(def.commencedOn);
     const last = period.end.getTime() - 1;
-    if (from > last || until <= period.start.getTime() || (commenced !== null && commenced.getTime() > last)) continue;
+    if (
+      from > last ||
+      until <= period.start.getTime() ||
+      (commenced !== null && commenced.getTime() > last)
+    )
+      continue;
     usable.push({ profile, def, commenced, from, until });
   }
-  if (usable.length === 0) throw new RangeError('no demo offence codes are in the catalogue for this year');
+  if (usable.length === 0)
+    throw new RangeError('no demo offence codes are in the catalogue for this year');
   return usable;
 }
 
 // A code valid on the recorded date (R11 code table) and, if it created a new offence (71/17), commenced
 // before the report, so the conduct can follow the commencement.
-function drawOffence(rng: Prng, table: WeightedTable<Offence>, reportedAt: Date, recordedAt: Date): Offence {
+function drawOffence(
+  rng: Prng,
+  table: WeightedTable<Offence>,
+  reportedAt: Date,
+  recordedAt: Date,
+): Offence {
   for (let attempt = 0; attempt < 1000; attempt++) {
     const o = table.draw(rng);
     const recorded = recordedAt.getTime();
@@ -108,14 +162,23 @@ function recordingDelay(rng: Prng): number {
   return rng.int(25 * 60, 96 * 60) * MINUTE;
 }
 
-function row(rng: Prng, reference: string, force: Force, offence: Offence, reportedAt: Date, recordedAt: Date): ImportRowObject {
+function row(
+  rng: Prng,
+  reference: string,
+  force: Force,
+  offence: Offence,
+  reportedAt: Date,
+  recordedAt: Date,
+): ImportRowObject {
   const { profile, def } = offence;
   const childSexual = profile.victim === 'child-sexual';
   // Offence dates: mostly a single date shortly before the report; child sexual offences are more often
   // a period, and reported later.
   const lagMax = childSexual && rng.chance(0.3) ? 365 * DAY : rng.chance(0.85) ? 3 * DAY : 60 * DAY;
   let end = new Date(reportedAt.getTime() - Math.floor((rng.next() * lagMax) / MINUTE) * MINUTE);
-  let start = rng.chance(0.7) ? end : new Date(end.getTime() - rng.int(30, (childSexual ? 365 : 30) * 24 * 60) * MINUTE);
+  let start = rng.chance(0.7)
+    ? end
+    : new Date(end.getTime() - rng.int(30, (childSexual ? 365 : 30) * 24 * 60) * MINUTE);
   if (offence.commenced) {
     if (end < offence.commenced) end = offence.commenced;
     if (start < offence.commenced) start = offence.commenced;
@@ -124,7 +187,10 @@ function row(rng: Prng, reference: string, force: Force, offence: Offence, repor
   let { age, sex } = victim(rng, profile, def);
   if (draft && profile.victim !== 'none' && rng.chance(0.4)) age = null; // drafts: details still to come
   let suspectAge = suspect(rng, def, profile.victim === 'none' ? 0.5 : 0.4);
-  const domesticAbuse = profile.domesticAbuse !== undefined && (age === null || age >= 16) && rng.chance(profile.domesticAbuse);
+  const domesticAbuse =
+    profile.domesticAbuse !== undefined &&
+    (age === null || age >= 16) &&
+    rng.chance(profile.domesticAbuse);
   if (domesticAbuse && suspectAge !== null && suspectAge < 16) suspectAge = rng.int(16, 70); // DA: both 16+
   const strands = hateStrands(rng, profile);
   const child = age !== null && age < 18 && childSexual;
@@ -155,8 +221,13 @@ function row(rng: Prng, reference: string, force: Force, offence: Offence, repor
   };
 }
 
-function victim(rng: Prng, profile: OffenceProfile, def: OffenceDefinition): { age: number | null; sex: string } {
-  const sexOf = (femaleShare: number) => def.victimSex ?? (rng.chance(femaleShare) ? 'female' : 'male');
+function victim(
+  rng: Prng,
+  profile: OffenceProfile,
+  def: OffenceDefinition,
+): { age: number | null; sex: string } {
+  const sexOf = (femaleShare: number) =>
+    def.victimSex ?? (rng.chance(femaleShare) ? 'female' : 'male');
   switch (profile.victim) {
     case 'none':
       return { age: null, sex: 'unknown' };
@@ -171,7 +242,8 @@ function victim(rng: Prng, profile: OffenceProfile, def: OffenceDefinition): { a
     }
     case 'adult-sexual': {
       const min = def.victimAgeMin ?? 16;
-      const age = min <= 13 && rng.chance(0.35) ? childAge(rng, min, 17) : rng.int(Math.max(min, 18), 70);
+      const age =
+        min <= 13 && rng.chance(0.35) ? childAge(rng, min, 17) : rng.int(Math.max(min, 18), 70);
       return { age: rng.chance(0.02) ? null : age, sex: sexOf(0.85) };
     }
     case 'person': {
@@ -202,7 +274,9 @@ function hateStrands(rng: Prng, profile: OffenceProfile): HateStrand[] {
   if (profile.victim === 'none' || !rng.chance(profile.hate ?? 0.01)) return [];
   const first = STRANDS.draw(rng);
   if (!rng.chance(0.05)) return [first];
-  const second = HATE_STRANDS.find((s) => s !== first && rng.chance(0.5)) ?? HATE_STRANDS.find((s) => s !== first)!;
+  const second =
+    HATE_STRANDS.find((s) => s !== first && rng.chance(0.5)) ??
+    HATE_STRANDS.find((s) => s !== first)!;
   return [first, second];
 }
 

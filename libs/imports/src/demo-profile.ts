@@ -100,11 +100,33 @@ export const OFFENCE_PROFILES: readonly OffenceProfile[] = [
 
 // Rough relative force sizes for synthetic data (not recorded-crime figures). Unlisted forces: 0.7.
 export const FORCE_WEIGHTS: Readonly<Record<string, number>> = {
-  metropolitan: 10, 'greater-manchester': 4, 'west-midlands': 3.5, 'west-yorkshire': 3.5, 'thames-valley': 2.3,
-  hampshire: 2, kent: 2, essex: 1.7, lancashire: 1.8, 'south-yorkshire': 1.8, merseyside: 1.7,
-  'avon-and-somerset': 1.6, northumbria: 1.5, sussex: 1.4, 'devon-and-cornwall': 1.3, 'south-wales': 1.3,
-  'west-mercia': 1.2, nottinghamshire: 1.1, staffordshire: 1, leicestershire: 1, hertfordshire: 1, humberside: 1,
-  'dyfed-powys': 0.4, cumbria: 0.4, warwickshire: 0.4, 'city-of-london': 0.1, btp: 0.6,
+  metropolitan: 10,
+  'greater-manchester': 4,
+  'west-midlands': 3.5,
+  'west-yorkshire': 3.5,
+  'thames-valley': 2.3,
+  hampshire: 2,
+  kent: 2,
+  essex: 1.7,
+  lancashire: 1.8,
+  'south-yorkshire': 1.8,
+  merseyside: 1.7,
+  'avon-and-somerset': 1.6,
+  northumbria: 1.5,
+  sussex: 1.4,
+  'devon-and-cornwall': 1.3,
+  'south-wales': 1.3,
+  'west-mercia': 1.2,
+  nottinghamshire: 1.1,
+  staffordshire: 1,
+  leicestershire: 1,
+  hertfordshire: 1,
+  humberside: 1,
+  'dyfed-powys': 0.4,
+  cumbria: 0.4,
+  warwickshire: 0.4,
+  'city-of-london': 0.1,
+  btp: 0.6,
 };
 
 export const ONLINE_METHODS: readonly (readonly [method: string, platform: string])[] = [

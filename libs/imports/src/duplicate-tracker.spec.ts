@@ -15,9 +15,11 @@ describe('DuplicateTracker', () => {
     const t = new DuplicateTracker();
     const n = 50_000;
     let reported = 0;
-    for (let i = 0; i < n; i++) if (t.firstLine(`force-${i % 44}`, `REF-${i}`, i + 1) !== null) reported++;
+    for (let i = 0; i < n; i++)
+      if (t.firstLine(`force-${i % 44}`, `REF-${i}`, i + 1) !== null) reported++;
     const wrong: number[] = [];
-    for (let i = 0; i < n; i += 97) if (t.firstLine(`force-${i % 44}`, `REF-${i}`, n + i + 1) !== i + 1) wrong.push(i);
+    for (let i = 0; i < n; i += 97)
+      if (t.firstLine(`force-${i % 44}`, `REF-${i}`, n + i + 1) !== i + 1) wrong.push(i);
     expect([reported, wrong, t.size]).toEqual([0, [], n]);
   });
 });

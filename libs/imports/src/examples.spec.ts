@@ -14,18 +14,27 @@ const ndjson = file('../../../docs/examples/crimes-example.ndjson');
 const schema = JSON.parse(file('../schema/crime-import.schema.json').toString()) as object;
 
 const catalogue = new Catalogue();
-const ctx: RuleContext = { offence: (c) => catalogue.offence(c), force: (id) => catalogue.force(id), config: defaultRulesConfig };
-const load = async (data: Buffer, format: ImportFormat) => validateBatch(await collect(parseCrimes(chunked(data, 100), format)), ctx, { forces: 'all' });
+const ctx: RuleContext = {
+  offence: (c) => catalogue.offence(c),
+  force: (id) => catalogue.force(id),
+  config: defaultRulesConfig,
+};
+const load = async (data: Buffer, format: ImportFormat) =>
+  validateBatch(await collect(parseCrimes(chunked(data, 100), format)), ctx, { forces: 'all' });
 
 describe('docs/examples', () => {
-  it.each<[ImportFormat, Buffer]>([['csv', csv], ['ndjson', ndjson]])('%s: 10 rows, all accepted with the real catalogue and rules', async (format, data) => {
+  it.each<[ImportFormat, Buffer]>([
+    ['csv', csv],
+    ['ndjson', ndjson],
+  ])('%s: 10 rows, all accepted with the real catalogue and rules', async (format, data) => {
     const verdicts = await load(data, format);
     expect(verdicts.filter((v) => v.status === 'rejected')).toEqual([]);
     expect(verdicts).toHaveLength(10);
   });
 
   it('describe the same 10 crimes in both formats', async () => {
-    const crimes = async (data: Buffer, format: ImportFormat) => (await collect(parseCrimes(chunked(data), format))).map((r) => r.crime);
+    const crimes = async (data: Buffer, format: ImportFormat) =>
+      (await collect(parseCrimes(chunked(data), format))).map((r) => r.crime);
     expect(await crimes(ndjson, 'ndjson')).toEqual(await crimes(csv, 'csv'));
   });
 });
@@ -40,7 +49,11 @@ describe('crime-import.schema.json', () => {
 
   it('accepts every example row: NDJSON objects and CSV records', () => {
     const objects = [
-      ...ndjson.toString().trim().split('\n').map((l) => JSON.parse(l) as object),
+      ...ndjson
+        .toString()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as object),
       ...(parseCsv(csv, { columns: true }) as object[]),
       validRow(),
     ];
@@ -48,7 +61,13 @@ describe('crime-import.schema.json', () => {
   });
 
   it.each([
-    ['a missing required column', (() => { const { victim_sex: _x, ...rest } = validRow(); return rest; })()],
+    [
+      'a missing required column',
+      (() => {
+        const { victim_sex: _x, ...rest } = validRow();
+        return rest;
+      })(),
+    ],
     ['an unknown column', { ...validRow(), victim_name: 'x' }],
     ['a date-time without offset', validRow({ reported_at: '2018-05-01T10:00:00' })],
     ['a bad online flag', validRow({ online_flag: 'maybe' })],

@@ -67,5 +67,6 @@ export class ImportFileError extends Error {
   }
 }
 
-export const emptyFileError = (why = 'expected a header row and at least one data row'): ImportFileError =>
-  new ImportFileError('IMP-FILE-001', `file is empty: ${why}`);
+export const emptyFileError = (
+  why = 'expected a header row and at least one data row',
+): ImportFileError => new ImportFileError('IMP-FILE-001', `file is empty: ${why}`);

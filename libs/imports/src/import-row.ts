@@ -21,13 +21,28 @@ import {
 
 // Every file has these columns (values may be empty where the format allows).
 export const REQUIRED_COLUMNS = [
-  'crime_reference', 'force_id', 'offence_code', 'reported_at', 'recorded_at', 'offence_from', 'offence_to',
-  'online_flag', 'online_method', 'victim_age', 'victim_sex', 'status',
+  'crime_reference',
+  'force_id',
+  'offence_code',
+  'reported_at',
+  'recorded_at',
+  'offence_from',
+  'offence_to',
+  'online_flag',
+  'online_method',
+  'victim_age',
+  'victim_sex',
+  'status',
 ] as const;
 // These may be left out of the file; an absent column reads as empty.
 export const OPTIONAL_COLUMNS = [
-  'online_platform', 'suspect_age', 'domestic_abuse', 'hate_strands', 'child_sexual_exploitation',
-  'child_sexual_abuse', 'acknowledge',
+  'online_platform',
+  'suspect_age',
+  'domestic_abuse',
+  'hate_strands',
+  'child_sexual_exploitation',
+  'child_sexual_abuse',
+  'acknowledge',
 ] as const;
 export const IMPORT_COLUMNS = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
@@ -70,17 +85,30 @@ export function readImportRow(raw: RawImportRow): RowReading {
     offenceTo: readTimestamp(raw.offence_to, 'offence_to', p, false),
     onlineFlag: readOnlineFlag(raw.online_flag, 'online_flag', p),
     onlineMethod: readOptionalText(raw.online_method, 'online_method', p, TEXT_LIMITS.onlineMethod),
-    onlinePlatform: readOptionalText(raw.online_platform, 'online_platform', p, TEXT_LIMITS.onlinePlatform),
+    onlinePlatform: readOptionalText(
+      raw.online_platform,
+      'online_platform',
+      p,
+      TEXT_LIMITS.onlinePlatform,
+    ),
     victimAge: readAge(raw.victim_age, 'victim_age', p),
     victimSex: readVictimSex(raw.victim_sex, 'victim_sex', p),
     suspectAge: readAge(raw.suspect_age, 'suspect_age', p),
     domesticAbuse: readBoolean(raw.domestic_abuse, 'domestic_abuse', p),
     hateStrands: readHateStrands(raw.hate_strands, 'hate_strands', p),
-    childSexualExploitation: readBoolean(raw.child_sexual_exploitation, 'child_sexual_exploitation', p),
+    childSexualExploitation: readBoolean(
+      raw.child_sexual_exploitation,
+      'child_sexual_exploitation',
+      p,
+    ),
     childSexualAbuse: readBoolean(raw.child_sexual_abuse, 'child_sexual_abuse', p),
     acknowledge: readAcknowledge(raw.acknowledge, p),
   };
-  const reading: RowReading = { crimeReference: identifier(raw.crime_reference), forceId: identifier(raw.force_id)?.toLowerCase() ?? null, errors: p };
+  const reading: RowReading = {
+    crimeReference: identifier(raw.crime_reference),
+    forceId: identifier(raw.force_id)?.toLowerCase() ?? null,
+    errors: p,
+  };
   // Every reader returned a value exactly when it pushed no error.
   if (p.length === 0) reading.crime = crime as ImportedCrime;
   return reading;
@@ -95,6 +123,10 @@ function readAcknowledge(raw: unknown, p: Problems): string[] | undefined {
   if (codes === undefined || codes.length === 0) return codes;
   const unknown = codes.filter((c) => !RULE_CODES.has(c));
   if (unknown.length === 0) return [...new Set(codes)];
-  p.push({ code: 'IMP-FIELD-012', field: 'acknowledge', message: `acknowledge: unknown rule code(s) ${unknown.join(', ')}` });
+  p.push({
+    code: 'IMP-FIELD-012',
+    field: 'acknowledge',
+    message: `acknowledge: unknown rule code(s) ${unknown.join(', ')}`,
+  });
   return undefined;
 }

@@ -7,5 +7,11 @@ export * from './duplicate-tracker.js';
 export * from './validate-batch.js';
 export * from './report.js';
 export { csvField, csvLine, writeLines, type CsvWriteOptions } from './csv-format.js';
-export { generateDemoCrimes, demoCsvLines, demoNdjsonLines, writeDemoCsv, type DemoOptions } from './demo-generator.js';
+export {
+  generateDemoCrimes,
+  demoCsvLines,
+  demoNdjsonLines,
+  writeDemoCsv,
+  type DemoOptions,
+} from './demo-generator.js';
 export * from './load/index.js';

@@ -2,14 +2,23 @@
 import { finished } from 'node:stream/promises';
 import { CsvError, parse, type InfoRecord } from 'csv-parse';
 import { ImportFileError, emptyFileError } from './import-error.js';
-import { IMPORT_COLUMNS, REQUIRED_COLUMNS, readImportRow, type ImportColumn, type RawImportRow } from './import-row.js';
+import {
+  IMPORT_COLUMNS,
+  REQUIRED_COLUMNS,
+  readImportRow,
+  type ImportColumn,
+  type RawImportRow,
+} from './import-row.js';
 import type { ParsedRow } from './parse-stream.js';
 
 interface Header {
   columns: ImportColumn[];
 }
 
-export async function* csvBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes: number): AsyncGenerator<ParsedRow[]> {
+export async function* csvBatches(
+  chunks: AsyncIterable<Buffer>,
+  maxRecordBytes: number,
+): AsyncGenerator<ParsedRow[]> {
   // csv-parse is driven chunk by chunk; on_record hands each record over synchronously, so the rows
   // before a malformed record are all seen (in order) before its error, and lines stay exact.
   let captured: { record: string[]; info: InfoRecord }[] = [];
@@ -26,7 +35,8 @@ export async function* csvBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes:
   parser.resume();
   const ended = finished(parser);
   ended.catch(() => undefined); // awaited below; a rejection before then is not unhandled
-  const write = (chunk: Buffer) => new Promise<void>((resolve, reject) => parser.write(chunk, (e) => (e ? reject(e) : resolve())));
+  const write = (chunk: Buffer) =>
+    new Promise<void>((resolve, reject) => parser.write(chunk, (e) => (e ? reject(e) : resolve())));
 
   // Source lines are counted here, not taken from info.lines: csv-parse counts a CRLF inside a quoted
   // field as two lines. A record starts after the previous one's line breaks and any skipped blank lines.
@@ -67,7 +77,10 @@ export async function* csvBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes:
     // The records before the malformed one are yielded (the caller still abandons the import).
     const rows = take();
     if (rows.length > 0) yield rows;
-    const blank = error instanceof CsvError ? Number((error as unknown as InfoRecord).empty_lines ?? blankSeen) : blankSeen;
+    const blank =
+      error instanceof CsvError
+        ? Number((error as unknown as InfoRecord).empty_lines ?? blankSeen)
+        : blankSeen;
     throw csvFileError(error, nextLine + blank - blankSeen, header, maxRecordBytes);
   } finally {
     parser.destroy();
@@ -86,13 +99,18 @@ export async function* csvBatches(chunks: AsyncIterable<Buffer>, maxRecordBytes:
 const CR = Buffer.from('\r');
 function refuseCrOnly(delimiters: readonly Buffer[] | undefined): void {
   if (delimiters?.length === 1 && delimiters[0].equals(CR)) {
-    throw new ImportFileError('IMP-FILE-008', 'lines end with CR alone (classic Mac OS): save the file with LF or CRLF line ends', { line: 1 });
+    throw new ImportFileError(
+      'IMP-FILE-008',
+      'lines end with CR alone (classic Mac OS): save the file with LF or CRLF line ends',
+      { line: 1 },
+    );
   }
 }
 
 function lineBreaksIn(record: string[]): number {
   let n = 0;
-  for (const field of record) for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n++;
+  for (const field of record)
+    for (let i = field.indexOf('\n'); i !== -1; i = field.indexOf('\n', i + 1)) n++;
   return n;
 }
 
@@ -105,12 +123,15 @@ function readHeader(record: string[], line: number): Header {
   if (unknown.length + duplicated.length + missing.length > 0) {
     const parts = [
       missing.length > 0 && `missing column(s): ${missing.join(', ')}`,
-      unknown.length > 0 && `unknown column(s): ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
+      unknown.length > 0 &&
+        `unknown column(s): ${unknown.map((n) => JSON.stringify(n)).join(', ')}`,
       duplicated.length > 0 && `duplicate column(s): ${duplicated.join(', ')}`,
     ].filter(Boolean);
-    throw new ImportFileError('IMP-FILE-002',
+    throw new ImportFileError(
+      'IMP-FILE-002',
       `header on line ${line} is wrong: ${parts.join('; ')}. Required: ${REQUIRED_COLUMNS.join(', ')}; optional: ${IMPORT_COLUMNS.slice(REQUIRED_COLUMNS.length).join(', ')}`,
-      { line, missing, unknown, duplicated });
+      { line, missing, unknown, duplicated },
+    );
   }
   return { columns: names as ImportColumn[] };
 }
@@ -122,8 +143,15 @@ function csvRow(record: string[], header: Header, line: number): ParsedRow {
     const ref = at('crime_reference')?.trim() || null;
     const force = at('force_id')?.trim().toLowerCase() || null;
     return {
-      line, crimeReference: ref, forceId: force,
-      errors: [{ code: 'IMP-ROW-001', message: `record has ${record.length} field(s); the header has ${columns.length}` }],
+      line,
+      crimeReference: ref,
+      forceId: force,
+      errors: [
+        {
+          code: 'IMP-ROW-001',
+          message: `record has ${record.length} field(s); the header has ${columns.length}`,
+        },
+      ],
     };
   }
   const raw: RawImportRow = {};
@@ -131,30 +159,52 @@ function csvRow(record: string[], header: Header, line: number): ParsedRow {
   return { line, ...readImportRow(raw) };
 }
 
-function csvFileError(error: unknown, line: number, header: Header | undefined, max: number): unknown {
+function csvFileError(
+  error: unknown,
+  line: number,
+  header: Header | undefined,
+  max: number,
+): unknown {
   if (!(error instanceof CsvError)) return error;
   const column = header?.columns[Number((error as unknown as { column?: number }).column)];
   const where = `in the record starting on line ${line}${column ? ` (column ${column})` : ''}`;
   switch (error.code) {
     case 'CSV_MAX_RECORD_SIZE':
-      return new ImportFileError('IMP-FILE-005',
+      return new ImportFileError(
+        'IMP-FILE-005',
         `record starting on line ${line} is longer than ${max} bytes (the record size limit). ` +
           'If no field should be that long, look for a quote that is opened and never closed',
-        { line, limitBytes: max }, { cause: error });
+        { line, limitBytes: max },
+        { cause: error },
+      );
     case 'CSV_QUOTE_NOT_CLOSED':
-      return new ImportFileError('IMP-FILE-004',
+      return new ImportFileError(
+        'IMP-FILE-004',
         `malformed CSV: a quoted field ${where} is never closed (unbalanced quotes); the rest of the file cannot be read reliably`,
-        { line }, { cause: error });
+        { line },
+        { cause: error },
+      );
     case 'CSV_INVALID_CLOSING_QUOTE':
     case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
-      return new ImportFileError('IMP-FILE-004',
+      return new ImportFileError(
+        'IMP-FILE-004',
         `malformed CSV ${where}: text follows a closing quote; a quote inside a quoted field must be doubled ("")`,
-        { line }, { cause: error });
+        { line },
+        { cause: error },
+      );
     case 'INVALID_OPENING_QUOTE':
-      return new ImportFileError('IMP-FILE-004',
+      return new ImportFileError(
+        'IMP-FILE-004',
         `malformed CSV ${where}: a quote in the middle of an unquoted field; quote the whole field and double the inner quote`,
-        { line }, { cause: error });
+        { line },
+        { cause: error },
+      );
     default:
-      return new ImportFileError('IMP-FILE-004', `malformed CSV ${where}: ${error.message}`, { line }, { cause: error });
+      return new ImportFileError(
+        'IMP-FILE-004',
+        `malformed CSV ${where}: ${error.message}`,
+        { line },
+        { cause: error },
+      );
   }
 }

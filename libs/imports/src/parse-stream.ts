@@ -27,14 +27,23 @@ export interface ParsedRow {
 
 export type ImportInput = AsyncIterable<Buffer | Uint8Array | string> | Readable;
 
-export async function* parseCrimes(input: ImportInput, format: ImportFormat, opts: ParseOptions = {}): AsyncGenerator<ParsedRow> {
+export async function* parseCrimes(
+  input: ImportInput,
+  format: ImportFormat,
+  opts: ParseOptions = {},
+): AsyncGenerator<ParsedRow> {
   for await (const batch of parseCrimeBatches(input, format, opts)) yield* batch;
 }
 
 // The same rows, grouped as they come off the parser (fewer awaits for a consumer that works in batches).
-export function parseCrimeBatches(input: ImportInput, format: ImportFormat, opts: ParseOptions = {}): AsyncGenerator<ParsedRow[]> {
+export function parseCrimeBatches(
+  input: ImportInput,
+  format: ImportFormat,
+  opts: ParseOptions = {},
+): AsyncGenerator<ParsedRow[]> {
   const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
-  if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxRecordBytes must be a positive integer, got ${max}`);
+  if (!Number.isInteger(max) || max < 1)
+    throw new RangeError(`maxRecordBytes must be a positive integer, got ${max}`);
   const chunks = checkedChunks(input);
   return format === 'csv' ? csvBatches(chunks, max) : ndjsonBatches(chunks, max);
 }
@@ -47,7 +56,12 @@ const SLICE_BYTES = 8 * 1024;
 async function* checkedChunks(input: ImportInput): AsyncGenerator<Buffer> {
   const guard = new Utf8Guard();
   for await (const chunk of input as AsyncIterable<Buffer | Uint8Array | string>) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+    const buf =
+      typeof chunk === 'string'
+        ? Buffer.from(chunk, 'utf8')
+        : Buffer.isBuffer(chunk)
+          ? chunk
+          : Buffer.from(chunk);
     guard.check(buf);
     for (let at = 0; at < buf.length; at += SLICE_BYTES) yield buf.subarray(at, at + SLICE_BYTES);
   }

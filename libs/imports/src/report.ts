@@ -32,10 +32,15 @@ export function rejectedEntries(verdicts: Iterable<RowVerdict>): RejectedRowRepo
 
 // Formula-looking text is neutralised: the report is opened in spreadsheets and echoes file content.
 export function reportCsvLine(entry: RejectedRowReport): string {
-  return csvLine([entry.line, entry.crimeReference, entry.forceId, entry.codes.join(';'), entry.message], { guardFormulas: true });
+  return csvLine(
+    [entry.line, entry.crimeReference, entry.forceId, entry.codes.join(';'), entry.message],
+    { guardFormulas: true },
+  );
 }
 
-export async function* reportCsvLines(entries: Iterable<RejectedRowReport> | AsyncIterable<RejectedRowReport>): AsyncGenerator<string> {
+export async function* reportCsvLines(
+  entries: Iterable<RejectedRowReport> | AsyncIterable<RejectedRowReport>,
+): AsyncGenerator<string> {
   yield csvLine(REPORT_COLUMNS);
   for await (const entry of entries) yield reportCsvLine(entry);
 }

@@ -31,22 +31,34 @@ const guardAccepts = (bytes: Uint8Array, cuts: number[]): boolean => {
 
 // Mostly valid text with a few raw bytes mixed in, so both outcomes are common.
 const mixedBytes = fc
-  .array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => [...Buffer.from(s)]), fc.integer({ min: 0x80, max: 0xff }).map((b) => [b])), { maxLength: 20 })
+  .array(
+    fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 4 }).map((s) => [...Buffer.from(s)]),
+      fc.integer({ min: 0x80, max: 0xff }).map((b) => [b]),
+    ),
+    { maxLength: 20 },
+  )
   .map((parts) => Uint8Array.from(parts.flat()));
 
 describe('UTF-8 check', () => {
   it('agrees with a fatal TextDecoder on any bytes cut anywhere', () => {
-    fc.assert(fc.property(mixedBytes, fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
-      expect(guardAccepts(bytes, cuts)).toBe(fatal(bytes));
-      expect(firstInvalidUtf8(bytes) === bytes.length).toBe(fatal(bytes));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(mixedBytes, fc.array(fc.nat(), { maxLength: 5 }), (bytes, cuts) => {
+        expect(guardAccepts(bytes, cuts)).toBe(fatal(bytes));
+        expect(firstInvalidUtf8(bytes) === bytes.length).toBe(fatal(bytes));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('finds the first bad byte: the valid prefix decodes, the prefix with it does not', () => {
-    fc.assert(fc.property(mixedBytes, (bytes) => {
-      const at = firstInvalidUtf8(bytes);
-      expect(fatal(bytes.subarray(0, at))).toBe(true);
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(mixedBytes, (bytes) => {
+        const at = firstInvalidUtf8(bytes);
+        expect(fatal(bytes.subarray(0, at))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   it.each([

@@ -35,9 +35,12 @@ export class Utf8Guard {
     try {
       this.decoder.decode();
     } catch (cause) {
-      throw new ImportFileError('IMP-FILE-003',
+      throw new ImportFileError(
+        'IMP-FILE-003',
         `file is not valid UTF-8: it ends inside a multi-byte character (byte offset ${this.offset - this.tail.length}, line ${this.lines})`,
-        { byteOffset: this.offset - this.tail.length, line: this.lines }, { cause });
+        { byteOffset: this.offset - this.tail.length, line: this.lines },
+        { cause },
+      );
     }
   }
 
@@ -54,9 +57,11 @@ export class Utf8Guard {
     for (let i = chunk.indexOf(LF); i !== -1 && i < at; i = chunk.indexOf(LF, i + 1)) line++;
     const byteOffset = this.offset + at;
     const utf16 = byteOffset <= 1 ? ' (it looks like UTF-16: save it as UTF-8)' : '';
-    throw new ImportFileError('IMP-FILE-007',
+    throw new ImportFileError(
+      'IMP-FILE-007',
       `file contains a NUL byte (0x00) at byte offset ${byteOffset}, line ${line}${utf16}: a text extract has none`,
-      { byteOffset, line });
+      { byteOffset, line },
+    );
   }
 
   private fail(bytes: Buffer, startOffset: number, cause: unknown): never {
@@ -66,11 +71,17 @@ export class Utf8Guard {
     for (let i = before.indexOf(LF); i !== -1; i = before.indexOf(LF, i + 1)) line++;
     // this.lines already counts the tail's bytes, which hold no LF, so counting from `bytes` is exact.
     const byteOffset = startOffset + at;
-    const utf16 = startOffset + at <= 1 && (bytes[0] === 0xff || bytes[0] === 0xfe) ? ' (it looks like UTF-16: save it as UTF-8)' : '';
-    throw new ImportFileError('IMP-FILE-003',
+    const utf16 =
+      startOffset + at <= 1 && (bytes[0] === 0xff || bytes[0] === 0xfe)
+        ? ' (it looks like UTF-16: save it as UTF-8)'
+        : '';
+    throw new ImportFileError(
+      'IMP-FILE-003',
       `file is not valid UTF-8: byte 0x${bytes[at]?.toString(16).padStart(2, '0') ?? '??'} at byte offset ${byteOffset}, line ${line}${utf16}. ` +
         'Export the file as UTF-8 (not Windows-1252 or Latin-1)',
-      { byteOffset, line }, { cause });
+      { byteOffset, line },
+      { cause },
+    );
   }
 }
 

@@ -2,7 +2,12 @@
 // recording-rules engine as the API. 'block' findings reject a row; 'warn' findings are kept on the record.
 // A 'confirm' finding (e.g. CF-AGE-005, under-13 victim on an under-16 code) rejects the row unless the
 // row's `acknowledge` column lists its code: the import equivalent of the API's acknowledge field.
-import { evaluateCrime, partitionFindings, type RuleContext, type RuleFinding } from '#libs/recording-rules/core';
+import {
+  evaluateCrime,
+  partitionFindings,
+  type RuleContext,
+  type RuleFinding,
+} from '#libs/recording-rules/core';
 import { DuplicateTracker } from './duplicate-tracker.js';
 import type { ImportedCrime } from './import-row.js';
 import type { ParsedRow } from './parse-stream.js';
@@ -47,11 +52,17 @@ export function validateBatch(
   scope: ImportScope,
   duplicates: DuplicateTracker = new DuplicateTracker(),
 ): RowVerdict[] {
-  const allowed = scope.forces === 'all' ? null : new Set(scope.forces.map((f) => f.trim().toLowerCase()));
+  const allowed =
+    scope.forces === 'all' ? null : new Set(scope.forces.map((f) => f.trim().toLowerCase()));
   return rows.map((row) => validateRow(row, ctx, allowed, duplicates));
 }
 
-function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | null, duplicates: DuplicateTracker): RowVerdict {
+function validateRow(
+  row: ParsedRow,
+  ctx: RuleContext,
+  allowed: Set<string> | null,
+  duplicates: DuplicateTracker,
+): RowVerdict {
   const problems: RowProblem[] = row.errors.length === 0 ? [] : row.errors.map((e) => ({ ...e }));
   const { line, crimeReference, forceId } = row;
   if (forceId !== null && allowed !== null && !allowed.has(forceId)) {
@@ -73,18 +84,44 @@ function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | nu
     const crime = row.crime;
     // The rules read the facts by name; `acknowledge` beside them is not copied away (this runs per imported row).
     const findings = evaluateCrime(crime, ctx);
-    if (findings.length === 0 && problems.length === 0 && crimeReference !== null && forceId !== null) {
-      return { status: 'accepted', line, crimeReference: crime.crimeReference, forceId: crime.forceId, crime, warnings: [], acknowledged: [], findings };
+    if (
+      findings.length === 0 &&
+      problems.length === 0 &&
+      crimeReference !== null &&
+      forceId !== null
+    ) {
+      return {
+        status: 'accepted',
+        line,
+        crimeReference: crime.crimeReference,
+        forceId: crime.forceId,
+        crime,
+        warnings: [],
+        acknowledged: [],
+        findings,
+      };
     }
-    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(findings, crime.acknowledge);
+    const { blocking, unacknowledged, acknowledged, warnings } = partitionFindings(
+      findings,
+      crime.acknowledge,
+    );
     for (const f of blocking) problems.push({ code: f.code, message: f.message });
     for (const f of unacknowledged) {
-      problems.push({ code: f.code, message: `${f.message} (to keep the record as it is, add ${f.code} to the acknowledge column)` });
+      problems.push({
+        code: f.code,
+        message: `${f.message} (to keep the record as it is, add ${f.code} to the acknowledge column)`,
+      });
     }
     if (problems.length === 0 && crimeReference !== null && forceId !== null) {
       return {
-        status: 'accepted', line, crimeReference: crime.crimeReference, forceId: crime.forceId, crime,
-        warnings: codes(warnings), acknowledged: codes(acknowledged), findings: [...warnings, ...acknowledged],
+        status: 'accepted',
+        line,
+        crimeReference: crime.crimeReference,
+        forceId: crime.forceId,
+        crime,
+        warnings: codes(warnings),
+        acknowledged: codes(acknowledged),
+        findings: [...warnings, ...acknowledged],
       };
     }
   }
@@ -92,8 +129,17 @@ function validateRow(row: ParsedRow, ctx: RuleContext, allowed: Set<string> | nu
 }
 
 // IMP-DUP-001, as the validator reports it within a batch and the import service across batches.
-export function duplicateProblem(forceId: string, crimeReference: string, firstLine: number): RowProblem {
-  return { code: 'IMP-DUP-001', field: 'crime_reference', message: `crime reference ${crimeReference} already appears on line ${firstLine} for force ${forceId}` };
+export function duplicateProblem(
+  forceId: string,
+  crimeReference: string,
+  firstLine: number,
+): RowProblem {
+  return {
+    code: 'IMP-DUP-001',
+    field: 'crime_reference',
+    message: `crime reference ${crimeReference} already appears on line ${firstLine} for force ${forceId}`,
+  };
 }
 
-const codes = (findings: RuleFinding[]): string[] => (findings.length === 0 ? [] : [...new Set(findings.map((f) => f.code))]);
+const codes = (findings: RuleFinding[]): string[] =>
+  findings.length === 0 ? [] : [...new Set(findings.map((f) => f.code))];

@@ -8,7 +8,13 @@ import type { AreaAggregate, Coverage, CoverageRow, ForceCounts } from './nation
 import type { NationalPeriod } from './period.js';
 
 export type Measure =
-  | 'recordedCrimes' | 'onlineFlagged' | 'pctFlagged' | 'childSexualOffences' | 'rapes' | 'underTen' | 'childSexualOffencesPerDay';
+  | 'recordedCrimes'
+  | 'onlineFlagged'
+  | 'pctFlagged'
+  | 'childSexualOffences'
+  | 'rapes'
+  | 'underTen'
+  | 'childSexualOffencesPerDay';
 
 export interface MeasureChange {
   measure: Measure;
@@ -33,7 +39,14 @@ export interface ComparedForce {
 }
 
 export interface YearComparison {
-  metadata: { year: NationalPeriod; otherYear: NationalPeriod; basis: 'accepted'; generatedAt: string; coverage: Coverage; method: string };
+  metadata: {
+    year: NationalPeriod;
+    otherYear: NationalPeriod;
+    basis: 'accepted';
+    generatedAt: string;
+    coverage: Coverage;
+    method: string;
+  };
   forcesIncluded: ComparedForce[];
   forcesExcluded: (ComparedForce & { reason: string })[];
   national: AreaChange;
@@ -62,21 +75,39 @@ function change(base: AreaAggregate, current: AreaAggregate, coverage: Coverage)
   const b = measures(base);
   const c = measures(current);
   return {
-    level: current.level, id: current.id, name: current.name, coverage,
+    level: current.level,
+    id: current.id,
+    name: current.name,
+    coverage,
     measures: (Object.keys(c) as Measure[]).map((measure) => {
-      const delta = b[measure] === null || c[measure] === null ? null : Math.round((c[measure]! - b[measure]!) * 10) / 10;
-      const pct = measure === 'pctFlagged' || delta === null || !b[measure] ? null : percent(delta, b[measure]!);
+      const delta =
+        b[measure] === null || c[measure] === null
+          ? null
+          : Math.round((c[measure]! - b[measure]!) * 10) / 10;
+      const pct =
+        measure === 'pctFlagged' || delta === null || !b[measure]
+          ? null
+          : percent(delta, b[measure]!);
       return { measure, base: b[measure], current: c[measure], change: delta, pctChange: pct };
     }),
   };
 }
 
-const statusIn = (r: CoverageRow | undefined, label: string) => `${label}: ${r ? (r.expected ? r.status : 'not expected') : 'not expected'}`;
+const statusIn = (r: CoverageRow | undefined, label: string) =>
+  `${label}: ${r ? (r.expected ? r.status : 'not expected') : 'not expected'}`;
 
 export function compareYears(
   catalogue: Catalogue,
-  current: { period: NationalPeriod; coverage: readonly CoverageRow[]; counts: readonly ForceCounts[] },
-  base: { period: NationalPeriod; coverage: readonly CoverageRow[]; counts: readonly ForceCounts[] },
+  current: {
+    period: NationalPeriod;
+    coverage: readonly CoverageRow[];
+    counts: readonly ForceCounts[];
+  },
+  base: {
+    period: NationalPeriod;
+    coverage: readonly CoverageRow[];
+    counts: readonly ForceCounts[];
+  },
   generatedAt: Date,
 ): YearComparison {
   const cur = new Map(current.coverage.map((r) => [r.forceId, r]));
@@ -90,21 +121,45 @@ export function compareYears(
   const expectedEither = ids.filter((id) => cur.get(id)?.expected || old.get(id)?.expected);
   // Restrict both years to the common forces; "expected" becomes "expected in either year".
   const restrict = (rows: ReadonlyMap<string, CoverageRow>): CoverageRow[] =>
-    expectedEither.map((id) => ({ ...(rows.get(id) ?? cur.get(id) ?? old.get(id)!), expected: true, included: inBoth(id) }));
-  const a = aggregate(catalogue, current.period, restrict(cur), current.counts.filter((c) => inBoth(c.forceId)));
-  const b = aggregate(catalogue, base.period, restrict(old), base.counts.filter((c) => inBoth(c.forceId)));
+    expectedEither.map((id) => ({
+      ...(rows.get(id) ?? cur.get(id) ?? old.get(id)!),
+      expected: true,
+      included: inBoth(id),
+    }));
+  const a = aggregate(
+    catalogue,
+    current.period,
+    restrict(cur),
+    current.counts.filter((c) => inBoth(c.forceId)),
+  );
+  const b = aggregate(
+    catalogue,
+    base.period,
+    restrict(old),
+    base.counts.filter((c) => inBoth(c.forceId)),
+  );
   const common = expectedEither.filter(inBoth);
-  const forces = a.forces.flatMap((f, i) => (f.level === 'force' && 'tableA' in f ? [change(b.forces[i] as AreaAggregate, f, f.coverage)] : []));
+  const forces = a.forces.flatMap((f, i) =>
+    f.level === 'force' && 'tableA' in f
+      ? [change(b.forces[i] as AreaAggregate, f, f.coverage)]
+      : [],
+  );
   return {
     metadata: {
-      year: current.period, otherYear: base.period, basis: 'accepted', generatedAt: generatedAt.toISOString(),
-      coverage: coverageText(common.length, expectedEither.length), method: COMPARISON_METHOD,
+      year: current.period,
+      otherYear: base.period,
+      basis: 'accepted',
+      generatedAt: generatedAt.toISOString(),
+      coverage: coverageText(common.length, expectedEither.length),
+      method: COMPARISON_METHOD,
     },
     forcesIncluded: common.map(asForce),
-    forcesExcluded: expectedEither.filter((id) => !inBoth(id)).map((id) => ({
-      ...asForce(id),
-      reason: `${statusIn(cur.get(id), current.period.label)}; ${statusIn(old.get(id), base.period.label)}`,
-    })),
+    forcesExcluded: expectedEither
+      .filter((id) => !inBoth(id))
+      .map((id) => ({
+        ...asForce(id),
+        reason: `${statusIn(cur.get(id), current.period.label)}; ${statusIn(old.get(id), base.period.label)}`,
+      })),
     national: change(b.national, a.national, a.national.coverage),
     regions: a.regions.map((r, i) => change(b.regions[i]!, r, r.coverage)),
     forces,

@@ -35,7 +35,10 @@ export function bandOfAge(age: number | null): AgeBand {
 export function tableBTemplate(): TableBRow[] {
   const zero = { female: 0, male: 0, unknownSex: 0, total: 0, rapes: 0 };
   const ages: TableBRow[] = [...Array.from({ length: 18 }, (_, a) => a), null].map((age) => ({
-    level: 'age', band: bandOfAge(age), age, ...zero,
+    level: 'age',
+    band: bandOfAge(age),
+    age,
+    ...zero,
   }));
   const bands: TableBRow[] = BANDS.map((band) => ({ level: 'band', band, age: null, ...zero }));
   return [...ages, ...bands, { level: 'total', band: null, age: null, ...zero }];
@@ -57,18 +60,49 @@ export function buildTableA(cells: Iterable<OffenceCell>): TableA {
   const byGroup = new Map<string, OffenceCell[]>();
   for (const c of cells) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c]);
   const rows: TableARow[] = [];
-  const row = (level: TableARow['level'], head: Partial<TableARow>, yes: number, no: number, unknown: number): TableARow => {
+  const row = (
+    level: TableARow['level'],
+    head: Partial<TableARow>,
+    yes: number,
+    no: number,
+    unknown: number,
+  ): TableARow => {
     const total = yes + no + unknown;
     return {
-      level, group: null, subgroup: null, offenceCode: null, offenceName: null, sexualOffence: null, ...head,
-      flagYes: yes, flagNo: no, flagUnknown: unknown, total, pctFlagged: percent(yes, total),
+      level,
+      group: null,
+      subgroup: null,
+      offenceCode: null,
+      offenceName: null,
+      sexualOffence: null,
+      ...head,
+      flagYes: yes,
+      flagNo: no,
+      flagUnknown: unknown,
+      total,
+      pctFlagged: percent(yes, total),
     };
   };
-  const sum = (list: OffenceCell[], k: 'yes' | 'no' | 'unknown') => list.reduce((s, c) => s + c[k], 0);
+  const sum = (list: OffenceCell[], k: 'yes' | 'no' | 'unknown') =>
+    list.reduce((s, c) => s + c[k], 0);
   for (const group of [...byGroup.keys()].sort(byteOrder)) {
     const list = byGroup.get(group)!.sort((x, y) => byteOrder(x.code, y.code));
     for (const c of list) {
-      rows.push(row('offence', { group, subgroup: c.subgroup, offenceCode: c.code, offenceName: c.name, sexualOffence: c.sexualOffence }, c.yes, c.no, c.unknown));
+      rows.push(
+        row(
+          'offence',
+          {
+            group,
+            subgroup: c.subgroup,
+            offenceCode: c.code,
+            offenceName: c.name,
+            sexualOffence: c.sexualOffence,
+          },
+          c.yes,
+          c.no,
+          c.unknown,
+        ),
+      );
     }
     rows.push(row('group', { group }, sum(list, 'yes'), sum(list, 'no'), sum(list, 'unknown')));
   }
@@ -83,7 +117,14 @@ function sumTableA(tables: readonly TableA[]): TableA {
     for (const r of t.rows) {
       if (r.level !== 'offence' || r.offenceCode === null) continue;
       const c = cells.get(r.offenceCode) ?? {
-        group: r.group ?? '', subgroup: r.subgroup, code: r.offenceCode, name: r.offenceName, sexualOffence: r.sexualOffence, yes: 0, no: 0, unknown: 0,
+        group: r.group ?? '',
+        subgroup: r.subgroup,
+        code: r.offenceCode,
+        name: r.offenceName,
+        sexualOffence: r.sexualOffence,
+        yes: 0,
+        no: 0,
+        unknown: 0,
       };
       c.yes += r.flagYes;
       c.no += r.flagNo;
@@ -115,7 +156,15 @@ function sumTableB(tables: readonly TableB[]): TableB {
 }
 
 function sumTableC(tables: readonly TableC[]): TableC {
-  const q = { counted: 0, recordedWithin24h: 0, unknownVictimAge: 0, unknownVictimSex: 0, drafts: 0, draftsUnknownFlag: 0, draftsUnknownVictimAge: 0 };
+  const q = {
+    counted: 0,
+    recordedWithin24h: 0,
+    unknownVictimAge: 0,
+    unknownVictimSex: 0,
+    drafts: 0,
+    draftsUnknownFlag: 0,
+    draftsUnknownVictimAge: 0,
+  };
   const changes = new Map<'no-to-yes' | 'yes-to-no', { changes: number; records: number }>([
     ['no-to-yes', { changes: 0, records: 0 }],
     ['yes-to-no', { changes: 0, records: 0 }],
@@ -145,15 +194,28 @@ function sumTableC(tables: readonly TableC[]): TableC {
     quality: { ...q, pctRecordedWithin24h: percent(q.recordedWithin24h, q.counted) },
     flagChanges: [...changes].map(([direction, c]) => ({ direction, ...c })),
     removals: removalRows(removals),
-    ruleWarnings: [...warnings.keys()].sort(byteOrder).map((ruleCode) => ({ ruleCode, ...warnings.get(ruleCode)! })),
+    ruleWarnings: [...warnings.keys()]
+      .sort(byteOrder)
+      .map((ruleCode) => ({ ruleCode, ...warnings.get(ruleCode)! })),
   };
 }
 
 export function addRemoval(
-  map: Map<string, TableCRemoval>, status: 'cancelled' | 'transferred', category: string, online: number, notOnline: number,
+  map: Map<string, TableCRemoval>,
+  status: 'cancelled' | 'transferred',
+  category: string,
+  online: number,
+  notOnline: number,
 ): void {
   const key = `${status}|${category}`;
-  const r = map.get(key) ?? { level: 'category', status, category, onlineFlagged: 0, notOnlineFlagged: 0, total: 0 };
+  const r = map.get(key) ?? {
+    level: 'category',
+    status,
+    category,
+    onlineFlagged: 0,
+    notOnlineFlagged: 0,
+    total: 0,
+  };
   r.onlineFlagged += online;
   r.notOnlineFlagged += notOnline;
   r.total += online + notOnline;
@@ -162,9 +224,22 @@ export function addRemoval(
 
 // Category rows by status then category (byte order), then the total row, which is always there.
 export function removalRows(map: Map<string, TableCRemoval>): TableCRemoval[] {
-  const rows = [...map.values()].sort((a, b) => byteOrder(a.status!, b.status!) || byteOrder(a.category!, b.category!));
-  const total = (k: 'onlineFlagged' | 'notOnlineFlagged' | 'total') => rows.reduce((s, r) => s + r[k], 0);
-  return [...rows, { level: 'total', status: null, category: null, onlineFlagged: total('onlineFlagged'), notOnlineFlagged: total('notOnlineFlagged'), total: total('total') }];
+  const rows = [...map.values()].sort(
+    (a, b) => byteOrder(a.status!, b.status!) || byteOrder(a.category!, b.category!),
+  );
+  const total = (k: 'onlineFlagged' | 'notOnlineFlagged' | 'total') =>
+    rows.reduce((s, r) => s + r[k], 0);
+  return [
+    ...rows,
+    {
+      level: 'total',
+      status: null,
+      category: null,
+      onlineFlagged: total('onlineFlagged'),
+      notOnlineFlagged: total('notOnlineFlagged'),
+      total: total('total'),
+    },
+  ];
 }
 
 export function sumCounts(list: readonly ReturnCounts[]): ReturnCounts {
@@ -178,7 +253,8 @@ export function sumCounts(list: readonly ReturnCounts[]): ReturnCounts {
 export function sumSources(list: readonly SourceMark[]): SourceMark {
   let max: string | null = null;
   // ISO instants in one format compare as text.
-  for (const s of list) if (s.maxUpdatedAt !== null && (max === null || s.maxUpdatedAt > max)) max = s.maxUpdatedAt;
+  for (const s of list)
+    if (s.maxUpdatedAt !== null && (max === null || s.maxUpdatedAt > max)) max = s.maxUpdatedAt;
   return {
     recordCount: list.reduce((n, s) => n + s.recordCount, 0),
     versionSum: list.reduce((n, s) => n + s.versionSum, 0),

@@ -1,7 +1,13 @@
 // Coverage (domain.md §15: "a forces responding count and a list of missing forces"): which forces the
 // year expects, which returns were received and accepted, and which are in the totals. Pure.
 import type { Catalogue, Force } from '#libs/catalogue';
-import type { Basis, Coverage, CoverageRow, CoverageStatus, ReturnState } from './national.types.js';
+import type {
+  Basis,
+  Coverage,
+  CoverageRow,
+  CoverageStatus,
+  ReturnState,
+} from './national.types.js';
 import type { NationalPeriod } from './period.js';
 
 export interface ReturnHead {
@@ -22,14 +28,23 @@ export function coverageText(included: number, expected: number): Coverage {
 }
 
 // 'revised': a published return's correction, received but not yet accepted (so not in the totals).
-const RECEIVED: ReadonlySet<ReturnState> = new Set(['submitted', 'returned', 'accepted', 'locked', 'revised']);
+const RECEIVED: ReadonlySet<ReturnState> = new Set([
+  'submitted',
+  'returned',
+  'accepted',
+  'locked',
+  'revised',
+]);
 const ACCEPTED: ReadonlySet<ReturnState> = new Set(['accepted', 'locked']);
 
 // One row per expected force, plus any force with a return that the catalogue does not expect that year
 // (shown, never summed). Accepted basis: a force is included when its return is accepted or locked.
 // Live basis: every expected force is included (its current records), whatever its return's state.
 export function buildCoverage(
-  catalogue: Catalogue, period: NationalPeriod, heads: readonly ReturnHead[], basis: Basis,
+  catalogue: Catalogue,
+  period: NationalPeriod,
+  heads: readonly ReturnHead[],
+  basis: Basis,
 ): CoverageRow[] {
   const expected = new Set(expectedForces(catalogue, period).map((f) => f.id));
   const byForce = new Map(heads.map((h) => [h.forceId, h]));
@@ -43,7 +58,13 @@ export function buildCoverage(
     const received = RECEIVED.has(state);
     const accepted = ACCEPTED.has(state);
     const included = isExpected && (basis === 'live' || accepted);
-    const status: CoverageStatus = !isExpected ? 'not expected' : included ? 'included' : received ? 'received, not accepted' : 'not received';
+    const status: CoverageStatus = !isExpected
+      ? 'not expected'
+      : included
+        ? 'included'
+        : received
+          ? 'received, not accepted'
+          : 'not received';
     const used = included && basis === 'accepted';
     return {
       forceId: id,

@@ -25,8 +25,10 @@ export interface ForceCounts extends ReturnCounts {
 }
 
 // Where a force's return stands, as coverage reports it.
-export type ReturnState = 'none' | 'draft' | 'submitted' | 'returned' | 'accepted' | 'locked' | 'revised';
-export type CoverageStatus = 'included' | 'not received' | 'received, not accepted' | 'not expected';
+export type ReturnState =
+  'none' | 'draft' | 'submitted' | 'returned' | 'accepted' | 'locked' | 'revised';
+export type CoverageStatus =
+  'included' | 'not received' | 'received, not accepted' | 'not expected';
 
 export interface CoverageRow {
   forceId: string;

@@ -24,13 +24,23 @@ describe('row-level security in parallel workers', () => {
         FROM generate_series(1, 3000) g`);
       await c.query(`SET LOCAL ROLE cyberflag_app`);
       await c.query(`SELECT set_config('cyberflag.forces', 'kent,surrey', true)`);
-      for (const s of ['parallel_setup_cost = 0', 'parallel_tuple_cost = 0', 'min_parallel_table_scan_size = 0', 'max_parallel_workers_per_gather = 2']) {
+      for (const s of [
+        'parallel_setup_cost = 0',
+        'parallel_tuple_cost = 0',
+        'min_parallel_table_scan_size = 0',
+        'max_parallel_workers_per_gather = 2',
+      ]) {
         await c.query(`SET LOCAL ${s}`);
       }
       const sql = `SELECT force_id, count(*)::int AS n FROM crimes WHERE financial_year = 2040 GROUP BY force_id ORDER BY force_id`;
-      const plan = (await c.query(`EXPLAIN (COSTS OFF) ${sql}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+      const plan = (await c.query(`EXPLAIN (COSTS OFF) ${sql}`)).rows
+        .map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN'])
+        .join('\n');
       expect(plan).toMatch(/Gather[\s\S]*Parallel (Seq|Bitmap Heap) Scan on crimes/);
-      expect((await c.query(sql)).rows).toEqual([{ force_id: 'kent', n: 1000 }, { force_id: 'surrey', n: 1000 }]);
+      expect((await c.query(sql)).rows).toEqual([
+        { force_id: 'kent', n: 1000 },
+        { force_id: 'surrey', n: 1000 },
+      ]);
       await c.query(`SELECT set_config('cyberflag.forces', '', true)`);
       expect((await c.query(sql)).rows).toEqual([]);
     } finally {

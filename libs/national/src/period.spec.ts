@@ -20,7 +20,11 @@ describe('national period (domain.md §9)', () => {
 
   it('parses only the 2015-16 form, as a 400', () => {
     expect(parseYearParam('2020-21')).toBe(2020);
-    expect(() => parseYearParam('2020')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
-    expect(() => parseYearParam('2020-22')).toThrow(expect.objectContaining({ code: 'INVALID_INPUT' }));
+    expect(() => parseYearParam('2020')).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
+    expect(() => parseYearParam('2020-22')).toThrow(
+      expect.objectContaining({ code: 'INVALID_INPUT' }),
+    );
   });
 });

@@ -1,6 +1,11 @@
 // The reporting period of a national return (domain.md §9): 1 April – 31 March in UK local time, with its
 // real number of days, so a per-day average over 2015-16 divides by 366 (it contains 29 February 2016).
-import { financialYearPeriod, formatFinancialYear, londonDate, parseFlagYear } from '#libs/recording-rules';
+import {
+  financialYearPeriod,
+  formatFinancialYear,
+  londonDate,
+  parseFlagYear,
+} from '#libs/recording-rules';
 
 export interface NationalPeriod {
   startYear: number; // 2015

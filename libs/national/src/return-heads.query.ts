@@ -34,6 +34,10 @@ export interface ReturnHeadRow {
   tables: ForceReturnTables | null;
 }
 
-export function queryReturnHeads(db: Queryable, year: number, forUpdate = false): Promise<ReturnHeadRow[]> {
+export function queryReturnHeads(
+  db: Queryable,
+  year: number,
+  forUpdate = false,
+): Promise<ReturnHeadRow[]> {
   return db.query<ReturnHeadRow>(forUpdate ? returnHeadsForUpdateSql : returnHeadsSql, [year]);
 }

@@ -2,11 +2,21 @@ import { serverLogLines } from './embedded-database.js';
 
 describe('the embedded server lines the app logs', () => {
   it('keeps start-up, FATAL and PANIC lines', () => {
-    expect(serverLogLines('[STDERR] 2026-12-05 21:00:00.000 UTC [1] LOG:  database system is ready to accept connections\n')).toEqual([
+    expect(
+      serverLogLines(
+        '[STDERR] 2026-12-05 21:00:00.000 UTC [1] LOG:  database system is ready to accept connections\n',
+      ),
+    ).toEqual([
       '[STDERR] 2026-12-05 21:00:00.000 UTC [1] LOG:  database system is ready to accept connections',
     ]);
-    expect(serverLogLines('initialising embedded PostgreSQL in /x')).toEqual(['initialising embedded PostgreSQL in /x']);
-    expect(serverLogLines('2026-12-05 UTC [9] FATAL:  password authentication failed for user "postgres"')).toHaveLength(1);
+    expect(serverLogLines('initialising embedded PostgreSQL in /x')).toEqual([
+      'initialising embedded PostgreSQL in /x',
+    ]);
+    expect(
+      serverLogLines(
+        '2026-12-05 UTC [9] FATAL:  password authentication failed for user "postgres"',
+      ),
+    ).toHaveLength(1);
     expect(serverLogLines('2026-12-05 UTC [9] PANIC:  could not write to file')).toHaveLength(1);
   });
 

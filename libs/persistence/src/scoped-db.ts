@@ -21,6 +21,7 @@ export class ScopedDb {
 export function scopeSetting(scope: ForceScope): string {
   if (scope === 'all') return '*';
   // Force ids are [a-z-] only; anything else would be a bug, so refuse rather than widen the scope.
-  for (const f of scope) if (!/^[a-z][a-z-]*$/.test(f)) throw new Error(`invalid force id in scope: ${f}`);
+  for (const f of scope)
+    if (!/^[a-z][a-z-]*$/.test(f)) throw new Error(`invalid force id in scope: ${f}`);
   return scope.join(',');
 }

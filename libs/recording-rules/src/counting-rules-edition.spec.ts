@@ -16,11 +16,18 @@ describe('counting-rules edition per year (issue 20 §2)', () => {
 
   it('takes the latest edition starting on or before the year, in any order', () => {
     const config = mergeRulesConfig(defaultRulesConfig, {
-      countingRulesEditions: [{ fromYear: 2018, edition: 'E2018' }, { fromYear: 2010, edition: 'E2010' }],
+      countingRulesEditions: [
+        { fromYear: 2018, edition: 'E2018' },
+        { fromYear: 2010, edition: 'E2010' },
+      ],
       catalogueVersion: 'c',
     });
     expect([2009, 2010, 2017, 2018, 2030].map((y) => countingRulesEditionFor(y, config))).toEqual([
-      'E2010; c', 'E2010; c', 'E2010; c', 'E2018; c', 'E2018; c',
+      'E2010; c',
+      'E2010; c',
+      'E2010; c',
+      'E2018; c',
+      'E2018; c',
     ]);
   });
 

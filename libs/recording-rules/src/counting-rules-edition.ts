@@ -13,7 +13,10 @@ export interface CountingRulesEdition {
 export function yearlyEditions(firstYear: number, lastYear: number): CountingRulesEdition[] {
   const editions: CountingRulesEdition[] = [];
   for (let year = firstYear; year <= lastYear; year++) {
-    editions.push({ fromYear: year, edition: `HOCR ${formatFinancialYear(year)} (with effect from April ${year})` });
+    editions.push({
+      fromYear: year,
+      edition: `HOCR ${formatFinancialYear(year)} (with effect from April ${year})`,
+    });
   }
   return editions;
 }

@@ -4,7 +4,13 @@ import {
   formatFinancialYear,
   parseFinancialYear,
 } from './financial-year.js';
-import { londonDate, londonDay, londonMidnight, londonOffsetMinutes, londonParts } from './uk-time.js';
+import {
+  londonDate,
+  londonDay,
+  londonMidnight,
+  londonOffsetMinutes,
+  londonParts,
+} from './uk-time.js';
 
 describe('financial years (domain.md §9)', () => {
   describe('when assigning an instant to a year in UK local time', () => {
@@ -36,7 +42,18 @@ describe('financial years (domain.md §9)', () => {
       expect(parseFinancialYear(text)).toBe(year);
     });
 
-    it.each(['2015-17', '2015-15', '2015/16', '15-16', '2015-2016', ' 2015-16', '', '9999-00', '0999-00', '0000-01'])('refuses %p', (text) => {
+    it.each([
+      '2015-17',
+      '2015-15',
+      '2015/16',
+      '15-16',
+      '2015-2016',
+      ' 2015-16',
+      '',
+      '9999-00',
+      '0999-00',
+      '0000-01',
+    ])('refuses %p', (text) => {
       expect(() => parseFinancialYear(text)).toThrow(/Invalid financial year/);
     });
 
@@ -98,16 +115,28 @@ describe('UK local time helpers', () => {
 
   it('gives the same calendar day from its per-day cache as from the full local time, 1900-2100', () => {
     let seed = 7;
-    const next = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const [from, to] = [Date.UTC(1900, 0, 1), Date.UTC(2100, 0, 1)];
-    const instants = Array.from({ length: 5_000 }, () => new Date(from + Math.floor(next() * (to - from))));
+    const instants = Array.from(
+      { length: 5_000 },
+      () => new Date(from + Math.floor(next() * (to - from))),
+    );
     // and the instants either side of local midnight, where a wrong offset would show
-    for (const d of instants.slice(0, 200)) instants.push(londonMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()), new Date(londonMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()).getTime() - 1));
-    for (const d of [...instants, ...instants]) { // the second pass reads the cache
+    for (const d of instants.slice(0, 200))
+      instants.push(
+        londonMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()),
+        new Date(
+          londonMidnight(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()).getTime() - 1,
+        ),
+      );
+    for (const d of [...instants, ...instants]) {
+      // the second pass reads the cache
       const p = londonParts(d);
       const day = londonDay(d);
       expect([day.year, day.month, day.day]).toEqual([p.year, p.month, p.day]);
-      expect(day.date).toBe(`${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`);
+      expect(day.date).toBe(
+        `${String(p.year).padStart(4, '0')}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`,
+      );
     }
   });
 

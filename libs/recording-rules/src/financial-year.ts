@@ -26,10 +26,13 @@ export function parseFinancialYear(text: string): number {
   if (!match) throw new RangeError(`Invalid financial year '${text}': expected the form '2015-16'`);
   const start = Number(match[1]);
   // '9999-00' is well formed but has no period (it would end in year 10000): a 400, not a RangeError later.
-  if (start < 1000 || start > 9998) throw new RangeError(`Invalid financial year '${text}': years run from 1000-01 to 9998-99`);
+  if (start < 1000 || start > 9998)
+    throw new RangeError(`Invalid financial year '${text}': years run from 1000-01 to 9998-99`);
   const expected = String((start + 1) % 100).padStart(2, '0');
   if (match[2] !== expected) {
-    throw new RangeError(`Invalid financial year '${text}': a year starting in ${start} ends in '${expected}'`);
+    throw new RangeError(
+      `Invalid financial year '${text}': a year starting in ${start} ends in '${expected}'`,
+    );
   }
   return start;
 }
@@ -42,6 +45,8 @@ export function financialYearPeriod(startYear: number): FinancialYearPeriod {
 
 function assertYear(startYear: number): void {
   if (!Number.isInteger(startYear) || startYear < 1000 || startYear > 9998) {
-    throw new RangeError(`Invalid financial year '${startYear}': expected a year from 1000 to 9998`);
+    throw new RangeError(
+      `Invalid financial year '${startYear}': expected a year from 1000 to 9998`,
+    );
   }
 }

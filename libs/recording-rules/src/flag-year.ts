@@ -20,7 +20,10 @@ export function parseYearText(text: string): number {
   try {
     return parseFinancialYear(text);
   } catch (e) {
-    throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : `invalid financial year '${text}'`);
+    throw new DomainError(
+      'INVALID_INPUT',
+      e instanceof Error ? e.message : `invalid financial year '${text}'`,
+    );
   }
 }
 

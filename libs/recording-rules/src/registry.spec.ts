@@ -21,17 +21,31 @@ describe('rule registry', () => {
     });
 
     it('keeps every INFERRED or UNCONFIRMED rule switchable in the default config', () => {
-      const soft = ALL_RULES.filter((r) => r.basis === 'INFERRED' || r.basis === 'UNCONFIRMED').map((r) => r.code);
+      const soft = ALL_RULES.filter((r) => r.basis === 'INFERRED' || r.basis === 'UNCONFIRMED').map(
+        (r) => r.code,
+      );
       expect(Object.keys(defaultRulesConfig.settings).sort()).toEqual(soft.sort());
     });
 
     it('describes rules with the effective severity and switch', () => {
-      const config = testContext({ settings: { 'CF-TIME-001': { severity: 'block' }, 'CF-FLAG-003': { enabled: false } } }).config;
+      const config = testContext({
+        settings: { 'CF-TIME-001': { severity: 'block' }, 'CF-FLAG-003': { enabled: false } },
+      }).config;
       const described = describeRules(config);
       expect(described).toHaveLength(ALL_RULES.length);
-      expect(described.find((r) => r.code === 'CF-TIME-001')).toMatchObject({ severity: 'block', enabled: true, fromYear: 2002 });
-      expect(described.find((r) => r.code === 'CF-FLAG-003')).toMatchObject({ severity: 'warn', enabled: false });
-      expect(described.find((r) => r.code === 'CF-CANCEL-001')).toMatchObject({ subject: 'cancellation', basis: 'UNCONFIRMED' });
+      expect(described.find((r) => r.code === 'CF-TIME-001')).toMatchObject({
+        severity: 'block',
+        enabled: true,
+        fromYear: 2002,
+      });
+      expect(described.find((r) => r.code === 'CF-FLAG-003')).toMatchObject({
+        severity: 'warn',
+        enabled: false,
+      });
+      expect(described.find((r) => r.code === 'CF-CANCEL-001')).toMatchObject({
+        subject: 'cancellation',
+        basis: 'UNCONFIRMED',
+      });
     });
   });
 
@@ -104,7 +118,12 @@ describe('partitionFindings', () => {
     message: code,
     reference: 'test',
   });
-  const findings = [finding('B', 'block'), finding('C1', 'confirm'), finding('C2', 'confirm'), finding('W', 'warn')];
+  const findings = [
+    finding('B', 'block'),
+    finding('C1', 'confirm'),
+    finding('C2', 'confirm'),
+    finding('W', 'warn'),
+  ];
 
   it('separates blocking, unacknowledged, acknowledged and warning findings', () => {
     const parts = partitionFindings(findings, ['C2']);
@@ -119,7 +138,9 @@ describe('partitionFindings', () => {
   });
 
   it('leaves nothing to refuse when confirms are acknowledged and nothing blocks', () => {
-    const parts = partitionFindings(crimeFindings({ offenceCode: '19D', victimAge: 12 }), ['CF-AGE-005']);
+    const parts = partitionFindings(crimeFindings({ offenceCode: '19D', victimAge: 12 }), [
+      'CF-AGE-005',
+    ]);
     expect([...parts.blocking, ...parts.unacknowledged]).toEqual([]);
     expect(codesOf(parts.acknowledged)).toEqual(['CF-AGE-005']);
   });

@@ -80,7 +80,11 @@ export const CANCELLATION_RULES: readonly CancellationRule[] = [
   cancellationInsufficientReasonRule,
 ];
 export const RECLASSIFICATION_RULES: readonly ReclassificationRule[] = [reclassificationRule];
-export const ALL_RULES: readonly RecordingRule[] = [...CRIME_RULES, ...CANCELLATION_RULES, ...RECLASSIFICATION_RULES];
+export const ALL_RULES: readonly RecordingRule[] = [
+  ...CRIME_RULES,
+  ...CANCELLATION_RULES,
+  ...RECLASSIFICATION_RULES,
+];
 
 export interface RuleDescription {
   code: string;
@@ -112,7 +116,11 @@ export function evaluateCrime(crime: CrimeFacts, ctx: RuleContext): RuleFinding[
 }
 
 // Cancellation and reclassification rules are year-scoped only when the decision date is given.
-export function evaluateCancellation(request: CancellationFacts, ctx: RuleContext, decidedAt?: Date): RuleFinding[] {
+export function evaluateCancellation(
+  request: CancellationFacts,
+  ctx: RuleContext,
+  decidedAt?: Date,
+): RuleFinding[] {
   return run(CANCELLATION_RULES, request, ctx, decidedAt ? financialYearOf(decidedAt) : null);
 }
 
@@ -132,8 +140,16 @@ export interface PartitionedFindings {
 }
 
 // A service refuses (422) when blocking or unacknowledged is non-empty, and stores warnings.
-export function partitionFindings(findings: RuleFinding[], acknowledged: string[]): PartitionedFindings {
-  const result: PartitionedFindings = { blocking: [], unacknowledged: [], acknowledged: [], warnings: [] };
+export function partitionFindings(
+  findings: RuleFinding[],
+  acknowledged: string[],
+): PartitionedFindings {
+  const result: PartitionedFindings = {
+    blocking: [],
+    unacknowledged: [],
+    acknowledged: [],
+    warnings: [],
+  };
   for (const finding of findings) {
     if (finding.severity === 'block') result.blocking.push(finding);
     else if (finding.severity === 'warn') result.warnings.push(finding);
@@ -143,14 +159,20 @@ export function partitionFindings(findings: RuleFinding[], acknowledged: string[
   return result;
 }
 
-function effectiveSetting(rule: RecordingRule, config: RulesConfig): { enabled: boolean; severity: Severity } {
+function effectiveSetting(
+  rule: RecordingRule,
+  config: RulesConfig,
+): { enabled: boolean; severity: Severity } {
   const setting = config.settings[rule.code];
   return { enabled: setting?.enabled ?? true, severity: setting?.severity ?? rule.severity };
 }
 
 function appliesIn(rule: RecordingRule, year: number | null): boolean {
   if (year === null) return true;
-  return (rule.fromYear === null || year >= rule.fromYear) && (rule.toYear === null || year <= rule.toYear);
+  return (
+    (rule.fromYear === null || year >= rule.fromYear) &&
+    (rule.toYear === null || year <= rule.toYear)
+  );
 }
 
 function run<T>(

@@ -7,16 +7,31 @@ describe('rule fields', () => {
   });
 
   it('explains a confirm finding with the acknowledge hint and its fields', () => {
-    const view = explainFinding({ code: 'CF-AGE-005', severity: 'confirm', message: 'm', reference: 'r' });
+    const view = explainFinding({
+      code: 'CF-AGE-005',
+      severity: 'confirm',
+      message: 'm',
+      reference: 'r',
+    });
     expect(view).toEqual({
-      code: 'CF-AGE-005', severity: 'confirm', message: 'm', reference: 'r',
-      fields: ['offenceCode', 'victimAge'], hint: 'to save anyway, send "CF-AGE-005" in acknowledge',
+      code: 'CF-AGE-005',
+      severity: 'confirm',
+      message: 'm',
+      reference: 'r',
+      fields: ['offenceCode', 'victimAge'],
+      hint: 'to save anyway, send "CF-AGE-005" in acknowledge',
     });
   });
 
   it('gives block and warn findings their fields and no hint', () => {
-    expect(explainFinding({ code: 'CF-HATE-001', severity: 'block', message: 'm', reference: 'r' })).toEqual({
-      code: 'CF-HATE-001', severity: 'block', message: 'm', reference: 'r', fields: ['hateStrands'],
+    expect(
+      explainFinding({ code: 'CF-HATE-001', severity: 'block', message: 'm', reference: 'r' }),
+    ).toEqual({
+      code: 'CF-HATE-001',
+      severity: 'block',
+      message: 'm',
+      reference: 'r',
+      fields: ['hateStrands'],
     });
   });
 });

@@ -4,7 +4,13 @@ export type Severity = 'block' | 'confirm' | 'warn';
 export type OnlineFlag = 'yes' | 'no' | 'unknown';
 export type VictimSex = 'female' | 'male' | 'unknown';
 export type CrimeStatus = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
-export const HATE_STRANDS = ['race', 'religion', 'sexual_orientation', 'disability', 'transgender'] as const;
+export const HATE_STRANDS = [
+  'race',
+  'religion',
+  'sexual_orientation',
+  'disability',
+  'transgender',
+] as const;
 export type HateStrand = (typeof HATE_STRANDS)[number];
 // Longest free text a record takes, in characters, on every recording path (API and import).
 export const TEXT_LIMITS = { onlineMethod: 1000, onlinePlatform: 200 } as const;
@@ -99,9 +105,21 @@ interface RuleMeta {
 }
 
 // A check returns null when the rule holds, or details (or true) when it is broken.
-export type Check<T> = (subject: T, ctx: RuleContext) => null | true | { message?: string; details?: Record<string, unknown> };
+export type Check<T> = (
+  subject: T,
+  ctx: RuleContext,
+) => null | true | { message?: string; details?: Record<string, unknown> };
 
-export interface CrimeRule extends RuleMeta { subject: 'crime'; check: Check<CrimeFacts> }
-export interface CancellationRule extends RuleMeta { subject: 'cancellation'; check: Check<CancellationFacts> }
-export interface ReclassificationRule extends RuleMeta { subject: 'reclassification'; check: Check<ReclassificationFacts> }
+export interface CrimeRule extends RuleMeta {
+  subject: 'crime';
+  check: Check<CrimeFacts>;
+}
+export interface CancellationRule extends RuleMeta {
+  subject: 'cancellation';
+  check: Check<CancellationFacts>;
+}
+export interface ReclassificationRule extends RuleMeta {
+  subject: 'reclassification';
+  check: Check<ReclassificationFacts>;
+}
 export type RecordingRule = CrimeRule | CancellationRule | ReclassificationRule;

@@ -11,7 +11,11 @@ describe('rules config', () => {
   it('has one transfer category and unique category codes', () => {
     const codes = defaultRulesConfig.cancellationCategories.map((c) => c.code);
     expect(new Set(codes).size).toBe(codes.length);
-    expect(defaultRulesConfig.cancellationCategories.filter((c) => c.kind === 'transfer').map((c) => c.code)).toEqual(['C1']);
+    expect(
+      defaultRulesConfig.cancellationCategories
+        .filter((c) => c.kind === 'transfer')
+        .map((c) => c.code),
+    ).toEqual(['C1']);
   });
 
   describe('when merging an override', () => {
@@ -26,14 +30,20 @@ describe('rules config', () => {
     });
 
     it('replaces lists and scalars, ignoring undefined values', () => {
-      const merged = mergeRulesConfig(defaultRulesConfig, { cancellationRoles: ['ddm'], maxVictimAge: undefined });
+      const merged = mergeRulesConfig(defaultRulesConfig, {
+        cancellationRoles: ['ddm'],
+        maxVictimAge: undefined,
+      });
       expect(merged.cancellationRoles).toEqual(['ddm']);
       expect(merged.maxVictimAge).toBe(120);
     });
 
     it('does not mutate the base', () => {
       const before = JSON.stringify(defaultRulesConfig);
-      mergeRulesConfig(defaultRulesConfig, { settings: { 'CF-AGE-006': { enabled: false } }, maxVictimAge: 99 });
+      mergeRulesConfig(defaultRulesConfig, {
+        settings: { 'CF-AGE-006': { enabled: false } },
+        maxVictimAge: 99,
+      });
       expect(JSON.stringify(defaultRulesConfig)).toBe(before);
     });
   });

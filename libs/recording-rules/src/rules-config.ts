@@ -71,7 +71,10 @@ export function mergeRulesConfig(base: RulesConfig, override: RulesConfigOverrid
   const settings: Record<string, RuleSetting> = { ...base.settings };
   for (const [code, setting] of Object.entries(override.settings ?? {})) {
     const severity = setting.severity ?? base.settings[code]?.severity;
-    settings[code] = { enabled: setting.enabled ?? base.settings[code]?.enabled ?? true, ...(severity && { severity }) };
+    settings[code] = {
+      enabled: setting.enabled ?? base.settings[code]?.enabled ?? true,
+      ...(severity && { severity }),
+    };
   }
   const defined = Object.fromEntries(
     Object.entries(override).filter(([key, value]) => key !== 'settings' && value !== undefined),

@@ -26,7 +26,8 @@ export interface LondonParts {
 }
 
 function assertValid(date: Date): void {
-  if (Number.isNaN(date.getTime())) throw new RangeError('Invalid date: cannot place it in UK local time');
+  if (Number.isNaN(date.getTime()))
+    throw new RangeError('Invalid date: cannot place it in UK local time');
 }
 
 // UK clock changes happen on the hour in UTC (01:00), so the offset is constant within a UTC hour: cache it
@@ -39,8 +40,18 @@ function offsetMs(t: number): number {
   let offset = offsetByHour.get(hour);
   if (offset === undefined) {
     const parts = partsFormat.formatToParts(new Date(hour * HOUR_MS));
-    const pick = (type: Intl.DateTimeFormatPartTypes): number => Number(parts.find((p) => p.type === type)?.value);
-    offset = Date.UTC(pick('year'), pick('month') - 1, pick('day'), pick('hour'), pick('minute'), pick('second')) - hour * HOUR_MS;
+    const pick = (type: Intl.DateTimeFormatPartTypes): number =>
+      Number(parts.find((p) => p.type === type)?.value);
+    offset =
+      Date.UTC(
+        pick('year'),
+        pick('month') - 1,
+        pick('day'),
+        pick('hour'),
+        pick('minute'),
+        pick('second'),
+      ) -
+      hour * HOUR_MS;
     if (offsetByHour.size > 200_000) offsetByHour.clear();
     offsetByHour.set(hour, offset);
   }
@@ -87,7 +98,12 @@ export function londonDay(date: Date): Readonly<LondonDay> {
     const local = new Date(index * DAY_MS);
     const [year, month, d] = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate()];
     // Frozen: every caller on that day shares the object.
-    day = Object.freeze({ year, month, day: d, date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}` });
+    day = Object.freeze({
+      year,
+      month,
+      day: d,
+      date: `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`,
+    });
     if (dayByIndex.size > 200_000) dayByIndex.clear();
     dayByIndex.set(index, day);
   }
@@ -107,7 +123,13 @@ export function londonMidnight(year: number, month: number, day: number): Date {
 
 // The instant a London wall clock shows this time (forms take UK local time). A wall time that is ambiguous
 // or skipped (the hour the clocks change) resolves to a neighbouring instant.
-export function londonWallTime(year: number, month: number, day: number, hour: number, minute: number): Date {
+export function londonWallTime(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+): Date {
   const wall = Date.UTC(year, month - 1, day, hour, minute);
   let instant = wall - londonOffsetMinutes(new Date(wall)) * 60_000;
   instant = wall - londonOffsetMinutes(new Date(instant)) * 60_000;

@@ -13,9 +13,9 @@ describe('canonicalJson', () => {
   });
 
   it('writes numbers and dates as JSON does and leaves out undefined properties', () => {
-    expect(canonicalJson({ n: 84.2, z: -0, d: new Date('2016-03-31T23:00:00Z'), u: undefined })).toBe(
-      '{"d":"2016-03-31T23:00:00.000Z","n":84.2,"z":0}',
-    );
+    expect(
+      canonicalJson({ n: 84.2, z: -0, d: new Date('2016-03-31T23:00:00Z'), u: undefined }),
+    ).toBe('{"d":"2016-03-31T23:00:00.000Z","n":84.2,"z":0}');
   });
 
   it.each([

@@ -17,25 +17,34 @@ function write(value: unknown, path: string): string {
   const v = hasToJson(value) ? value.toJSON() : value;
   if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number') {
-    if (!Number.isFinite(v)) throw new TypeError(`canonicalJson: ${v} at ${path} is not a JSON number`);
+    if (!Number.isFinite(v))
+      throw new TypeError(`canonicalJson: ${v} at ${path} is not a JSON number`);
     return JSON.stringify(v);
   }
   if (Array.isArray(v)) {
-    return `[${v.map((item, i) => {
-      if (item === undefined) throw new TypeError(`canonicalJson: undefined at ${path}[${i}]`);
-      return write(item, `${path}[${i}]`);
-    }).join(',')}]`;
+    return `[${v
+      .map((item, i) => {
+        if (item === undefined) throw new TypeError(`canonicalJson: undefined at ${path}[${i}]`);
+        return write(item, `${path}[${i}]`);
+      })
+      .join(',')}]`;
   }
   if (typeof v === 'object') {
     const entries = Object.keys(v)
       .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
       .sort()
-      .map((k) => `${JSON.stringify(k)}:${write((v as Record<string, unknown>)[k], `${path}.${k}`)}`);
+      .map(
+        (k) => `${JSON.stringify(k)}:${write((v as Record<string, unknown>)[k], `${path}.${k}`)}`,
+      );
     return `{${entries.join(',')}}`;
   }
   throw new TypeError(`canonicalJson: a ${typeof v} at ${path} cannot be written as JSON`);
 }
 
 function hasToJson(value: unknown): value is { toJSON: () => unknown } {
-  return typeof value === 'object' && value !== null && typeof (value as { toJSON?: unknown }).toJSON === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { toJSON?: unknown }).toJSON === 'function'
+  );
 }

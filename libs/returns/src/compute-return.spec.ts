@@ -2,7 +2,14 @@ import { summariseTableB } from './compute-return.js';
 import type { TableBRow } from './return-tables.js';
 
 const age = (a: number | null, total: number): TableBRow => ({
-  level: 'age', band: null, age: a, female: total, male: 0, unknownSex: 0, total, rapes: 0,
+  level: 'age',
+  band: null,
+  age: a,
+  female: total,
+  male: 0,
+  unknownSex: 0,
+  total,
+  rapes: 0,
 });
 
 describe('summariseTableB', () => {

@@ -29,7 +29,8 @@ export interface ComputeReturnInput extends ForceYear {
 export const RETURN_DEFINITIONS: Readonly<Record<string, string>> = {
   onlineFlag:
     'Added to each crime record where the offence is committed, in full or in part, through a computer, computer network or other computer-enabled device (Home Office Counting Rules, from 1 April 2015).',
-  financialYear: '1 April to 31 March in UK local time; each record belongs to the year of its recorded date.',
+  financialYear:
+    '1 April to 31 March in UK local time; each record belongs to the year of its recorded date.',
   countedRecords:
     'Confirmed records recorded in the year. Drafts are not yet recorded crimes; transferred and cancelled records are removed from recorded crime and reported in table C.',
   childSexualOffence:
@@ -37,12 +38,16 @@ export const RETURN_DEFINITIONS: Readonly<Record<string, string>> = {
   tableBCountingUnit:
     'Table B counts offences, not children: one crime per victim per offence (HOCR Section D), so a child groomed by two offenders appears twice. Its cells and its youngest age, modal age and under-ten figures are counts of, and ages over, offences.',
   unknownVictimAge:
-    'Counted records whose victim age is unknown, among offences with a personal victim only (the catalogue\'s personalVictim: not drug, weapons, public order or business offences).',
+    "Counted records whose victim age is unknown, among offences with a personal victim only (the catalogue's personalVictim: not drug, weapons, public order or business offences).",
   timeliness: 'Recorded within 24 elapsed hours of the report (NCRS).',
-  flagChange: "A change of the online flag between 'no' and 'yes' made during the year, whatever the record's own year.",
+  flagChange:
+    "A change of the online flag between 'no' and 'yes' made during the year, whatever the record's own year.",
 };
 
-export async function computeReturn(db: Queryable, input: ComputeReturnInput): Promise<ForceReturnTables> {
+export async function computeReturn(
+  db: Queryable,
+  input: ComputeReturnInput,
+): Promise<ForceReturnTables> {
   const { forceId, year } = validate(input);
   const p: ForceYear = { forceId, year };
   // Two statements: the crimes of the force-year are read once for metadata, A, B and C
@@ -71,7 +76,11 @@ export async function computeReturn(db: Queryable, input: ComputeReturnInput): P
     })),
   };
   const bRows = b.map(toTableBRow);
-  const tableB: TableB = { countingUnit: TABLE_B_COUNTING_UNIT, rows: bRows, summary: summariseTableB(bRows) };
+  const tableB: TableB = {
+    countingUnit: TABLE_B_COUNTING_UNIT,
+    rows: bRows,
+    summary: summariseTableB(bRows),
+  };
   const tableC: TableC = {
     countingUnit: COUNTING_UNIT,
     quality: {
@@ -84,7 +93,11 @@ export async function computeReturn(db: Queryable, input: ComputeReturnInput): P
       draftsUnknownFlag: q.drafts_unknown_flag,
       draftsUnknownVictimAge: q.drafts_unknown_victim_age,
     },
-    flagChanges: flagChanges.map((r) => ({ direction: r.direction, changes: r.changes, records: r.records })),
+    flagChanges: flagChanges.map((r) => ({
+      direction: r.direction,
+      changes: r.changes,
+      records: r.records,
+    })),
     removals: removals.map((r) => ({
       level: r.level,
       status: r.status,
@@ -93,7 +106,11 @@ export async function computeReturn(db: Queryable, input: ComputeReturnInput): P
       notOnlineFlagged: r.not_online_flagged,
       total: r.total,
     })),
-    ruleWarnings: warnings.map((r) => ({ ruleCode: r.rule_code, records: r.records, onlineFlagged: r.online_flagged })),
+    ruleWarnings: warnings.map((r) => ({
+      ruleCode: r.rule_code,
+      records: r.records,
+      onlineFlagged: r.online_flagged,
+    })),
   };
   return { metadata: metadata(t.metadata, input), tableA, tableB, tableC };
 }
@@ -104,7 +121,8 @@ export function summariseTableB(rows: readonly TableBRow[]): TableBSummary {
   const known = rows.filter((r) => r.level === 'age' && r.age !== null && r.total > 0);
   let modal: TableBRow | undefined;
   // Ties go to the youngest: strictly greater replaces, and ages are visited youngest first.
-  for (const r of [...known].sort((x, y) => (x.age ?? 0) - (y.age ?? 0))) if (!modal || r.total > modal.total) modal = r;
+  for (const r of [...known].sort((x, y) => (x.age ?? 0) - (y.age ?? 0)))
+    if (!modal || r.total > modal.total) modal = r;
   return {
     total: total?.total ?? 0,
     rapes: total?.rapes ?? 0,
@@ -145,7 +163,11 @@ function metadata(m: ReturnMetadataRow, input: ComputeReturnInput): ReturnMetada
     generatedAt: input.generatedAt.toISOString(),
     countingUnits: { tableA: COUNTING_UNIT, tableB: TABLE_B_COUNTING_UNIT, tableC: COUNTING_UNIT },
     definitions: { ...RETURN_DEFINITIONS },
-    source: { recordCount: m.record_count, versionSum: m.version_sum, maxUpdatedAt: m.max_updated_at },
+    source: {
+      recordCount: m.record_count,
+      versionSum: m.version_sum,
+      maxUpdatedAt: m.max_updated_at,
+    },
   };
 }
 
@@ -154,11 +176,15 @@ function validate(input: ComputeReturnInput): ComputeReturnInput {
     throw new DomainError('INVALID_INPUT', `invalid force id '${String(input.forceId)}'`);
   }
   if (!Number.isInteger(input.year) || input.year < 1000 || input.year > 9998) {
-    throw new DomainError('INVALID_INPUT', `invalid financial year '${String(input.year)}': expected a start year such as 2015`);
+    throw new DomainError(
+      'INVALID_INPUT',
+      `invalid financial year '${String(input.year)}': expected a start year such as 2015`,
+    );
   }
   if (!(input.generatedAt instanceof Date) || Number.isNaN(input.generatedAt.getTime())) {
     throw new DomainError('INVALID_INPUT', 'generatedAt must be a valid Date (the caller’s clock)');
   }
-  if (!input.countingRulesVersion?.trim()) throw new DomainError('INVALID_INPUT', 'countingRulesVersion is required');
+  if (!input.countingRulesVersion?.trim())
+    throw new DomainError('INVALID_INPUT', 'countingRulesVersion is required');
   return input;
 }

@@ -15,8 +15,21 @@ import { insertCrime, type CrimeInput } from './testing/insert-records.js';
 
 // Dorset 2016-17, used by no other test. Written straight to the database, so records can break
 // rules the services would have refused (as a rule change or a bulk import can leave them).
-const dorset = (ref: string, code: string, flag: CrimeInput['flag'], age: number | null, extra: Partial<CrimeInput> = {}): CrimeInput => ({
-  force: 'dorset', ref, code, recordedAt: '2016-05-01T10:00:00Z', flag, age, sex: 'female', ...extra,
+const dorset = (
+  ref: string,
+  code: string,
+  flag: CrimeInput['flag'],
+  age: number | null,
+  extra: Partial<CrimeInput> = {},
+): CrimeInput => ({
+  force: 'dorset',
+  ref,
+  code,
+  recordedAt: '2016-05-01T10:00:00Z',
+  flag,
+  age,
+  sex: 'female',
+  ...extra,
 });
 const DATASET: CrimeInput[] = [
   dorset('DOR-R1', '19E', 'yes', 14), // CF-AGE-001 (block): 19E needs a victim under 13
@@ -26,23 +39,37 @@ const DATASET: CrimeInput[] = [
   dorset('DOR-R5', '8L', 'yes', 30, { status: 'draft' }),
   dorset('DOR-R6', '8L', 'yes', 30),
   // 31 March 2017 23:59 BST: the last minute of 2016-17.
-  dorset('DOR-R7', '8L', 'yes', 30, { recordedAt: '2017-03-31T22:59:00Z', reportedAt: '2017-03-31T22:00:00Z' }),
+  dorset('DOR-R7', '8L', 'yes', 30, {
+    recordedAt: '2017-03-31T22:59:00Z',
+    reportedAt: '2017-03-31T22:00:00Z',
+  }),
 ];
 
 describe('return rules (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   const catalogue = new Catalogue();
-  const ruleContext: RuleContext = { offence: (c) => catalogue.offence(c), force: (id) => catalogue.force(id), config: defaultRulesConfig };
+  const ruleContext: RuleContext = {
+    offence: (c) => catalogue.offence(c),
+    force: (id) => catalogue.force(id),
+    config: defaultRulesConfig,
+  };
   const p = { forceId: 'dorset', year: 2016 };
   let db: Queryable;
   let tables: ForceReturnTables;
-  const ref = (crimeReference: string) => ({ crimeReference, crimeId: expect.any(String) as unknown });
+  const ref = (crimeReference: string) => ({
+    crimeReference,
+    crimeId: expect.any(String) as unknown,
+  });
 
   beforeAll(async () => {
     await client.connect();
     db = pgQueryable(client);
     for (const c of DATASET) await insertCrime(db, c);
-    tables = await computeReturn(db, { ...p, countingRulesVersion: 'test', generatedAt: new Date('2017-05-01T00:00:00Z') });
+    tables = await computeReturn(db, {
+      ...p,
+      countingRulesVersion: 'test',
+      generatedAt: new Date('2017-05-01T00:00:00Z'),
+    });
   });
   afterAll(async () => {
     await client.end();
@@ -72,7 +99,11 @@ describe('return rules (real PostgreSQL)', () => {
 
   it('CF-RET-002 blocks on a draft whose online flag is still unknown', async () => {
     const finding = await checkNoUnknownFlags(db, p);
-    expect(finding).toMatchObject({ code: 'CF-RET-002', recordCount: 1, records: [{ ...ref('DOR-R4'), details: { status: 'draft' } }] });
+    expect(finding).toMatchObject({
+      code: 'CF-RET-002',
+      recordCount: 1,
+      records: [{ ...ref('DOR-R4'), details: { status: 'draft' } }],
+    });
     expect(finding?.records).toHaveLength(1);
   });
 
@@ -89,13 +120,20 @@ describe('return rules (real PostgreSQL)', () => {
     group.total += 1;
     const finding = checkTableSums(broken);
     expect(finding).toMatchObject({ code: 'CF-RET-003', recordCount: 0, records: [] });
-    expect(finding?.details?.failures).toEqual(expect.arrayContaining([
-      // R1 (19E, aged 14) is the one crime in 13-15; R2 and R3 are in 10-12.
-      { check: 'B.band = sum(ages)', where: 'band 13-15.total', expected: 1, actual: 2 },
-      { check: 'B.total = sum(bands)', where: 'total.total', expected: 4, actual: 3 },
-      { check: 'A.group = sum(offences)', where: `group ${group.group}.total`, expected: group.total - 1, actual: group.total },
-      { check: 'A.total = sum(groups)', where: 'total.flagYes', expected: 6, actual: 5 },
-    ]));
+    expect(finding?.details?.failures).toEqual(
+      expect.arrayContaining([
+        // R1 (19E, aged 14) is the one crime in 13-15; R2 and R3 are in 10-12.
+        { check: 'B.band = sum(ages)', where: 'band 13-15.total', expected: 1, actual: 2 },
+        { check: 'B.total = sum(bands)', where: 'total.total', expected: 4, actual: 3 },
+        {
+          check: 'A.group = sum(offences)',
+          where: `group ${group.group}.total`,
+          expected: group.total - 1,
+          actual: group.total,
+        },
+        { check: 'A.total = sum(groups)', where: 'total.flagYes', expected: 6, actual: 5 },
+      ]),
+    );
   });
 
   it('CF-RET-003 checks that table A covers table B', () => {
@@ -104,9 +142,16 @@ describe('return rules (real PostgreSQL)', () => {
     if (!total) throw new Error('no total');
     total.unknownSex += 10;
     total.total += 10;
-    expect(checkTableSums(broken)?.details?.failures).toEqual(expect.arrayContaining([
-      { check: 'A.sexual offences flagged yes >= B.total', where: 'B.total', expected: 3, actual: 13 },
-    ]));
+    expect(checkTableSums(broken)?.details?.failures).toEqual(
+      expect.arrayContaining([
+        {
+          check: 'A.sexual offences flagged yes >= B.total',
+          where: 'B.total',
+          expected: 3,
+          actual: 13,
+        },
+      ]),
+    );
   });
 
   it('CF-RET-004 passes with the real period, including 31 March 23:59 BST', async () => {
@@ -126,8 +171,16 @@ describe('return rules (real PostgreSQL)', () => {
   });
 
   it('CF-RET-004 lists every counted record against the wrong year, capped', async () => {
-    const finding = await checkRecordedInPeriod(db, { ...p, period: financialYearPeriod(2017), maxRecords: 2 });
-    expect(finding).toMatchObject({ recordCount: 5, truncated: true, records: [ref('DOR-R1'), ref('DOR-R2')] });
+    const finding = await checkRecordedInPeriod(db, {
+      ...p,
+      period: financialYearPeriod(2017),
+      maxRecords: 2,
+    });
+    expect(finding).toMatchObject({
+      recordCount: 5,
+      truncated: true,
+      records: [ref('DOR-R1'), ref('DOR-R2')],
+    });
   });
 
   it('evaluateReturn reports the violations in rule order', async () => {
@@ -139,7 +192,14 @@ describe('return rules (real PostgreSQL)', () => {
   });
 
   it('evaluateReturn refuses tables computed for another year', async () => {
-    const other = await computeReturn(db, { forceId: 'dorset', year: 2017, countingRulesVersion: 'test', generatedAt: new Date(0) });
-    await expect(evaluateReturn(db, { ...p, ruleContext, tables: other })).rejects.toThrow(/another force or year/);
+    const other = await computeReturn(db, {
+      forceId: 'dorset',
+      year: 2017,
+      countingRulesVersion: 'test',
+      generatedAt: new Date(0),
+    });
+    await expect(evaluateReturn(db, { ...p, ruleContext, tables: other })).rejects.toThrow(
+      /another force or year/,
+    );
   });
 });

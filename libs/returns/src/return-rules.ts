@@ -10,7 +10,10 @@ import {
   type FinancialYearPeriod,
   type RuleContext,
 } from '#libs/recording-rules';
-import { queryCountedRecordsPage, type CountedRecordRow } from './queries/counted-records-page.query.js';
+import {
+  queryCountedRecordsPage,
+  type CountedRecordRow,
+} from './queries/counted-records-page.query.js';
 import { queryRecordedOutsidePeriod } from './queries/recorded-outside-period.query.js';
 import { queryUnknownFlags } from './queries/unknown-flags.query.js';
 import type { ForceYear, Queryable } from './queryable.js';
@@ -30,7 +33,8 @@ export const RETURN_RULES: readonly ReturnRule[] = [
   {
     code: 'CF-RET-001',
     severity: 'block',
-    message: 'Every counted record passes its blocking record rules (R1-R8 and the rest, as configured)',
+    message:
+      'Every counted record passes its blocking record rules (R1-R8 and the rest, as configured)',
     reference: 'domain.md §15 validation; §14 R1-R8',
   },
   {
@@ -42,7 +46,8 @@ export const RETURN_RULES: readonly ReturnRule[] = [
   {
     code: 'CF-RET-003',
     severity: 'block',
-    message: 'The tables add up: rows to totals, table A against table B, the tables against the records',
+    message:
+      'The tables add up: rows to totals, table A against table B, the tables against the records',
     reference: 'domain.md §15 validation (sum checks between tables A and B)',
   },
   {
@@ -78,7 +83,10 @@ export interface ReturnRulesInput extends ForceYear {
 }
 
 // All four rules; only the violations, in rule-code order. An empty list means "may submit".
-export async function evaluateReturn(db: Queryable, input: ReturnRulesInput): Promise<ReturnFinding[]> {
+export async function evaluateReturn(
+  db: Queryable,
+  input: ReturnRulesInput,
+): Promise<ReturnFinding[]> {
   const { tables } = input;
   if (tables.metadata.force.id !== input.forceId || tables.metadata.year.startYear !== input.year) {
     throw new RangeError('evaluateReturn: the tables are for another force or year');
@@ -104,27 +112,49 @@ export async function checkRecordsPassRules(
   let count = 0;
   let after = '';
   for (;;) {
-    const page = await queryCountedRecordsPage(db, { forceId: p.forceId, year: p.year, after, pageSize: PAGE_SIZE });
+    const page = await queryCountedRecordsPage(db, {
+      forceId: p.forceId,
+      year: p.year,
+      after,
+      pageSize: PAGE_SIZE,
+    });
     for (const row of page) {
-      const { blocking, unacknowledged } = partitionFindings(evaluateCrime(toFacts(row), p.ruleContext), row.acknowledged_rules);
+      const { blocking, unacknowledged } = partitionFindings(
+        evaluateCrime(toFacts(row), p.ruleContext),
+        row.acknowledged_rules,
+      );
       const ruleCodes = [...new Set([...blocking, ...unacknowledged].map((f) => f.code))].sort();
       if (ruleCodes.length === 0) continue;
       count++;
       for (const code of ruleCodes) byRule[code] = (byRule[code] ?? 0) + 1;
-      if (records.length < max) records.push({ crimeId: row.crime_id, crimeReference: row.crime_reference, details: { ruleCodes } });
+      if (records.length < max)
+        records.push({
+          crimeId: row.crime_id,
+          crimeReference: row.crime_reference,
+          details: { ruleCodes },
+        });
     }
     if (page.length < PAGE_SIZE) break;
     after = page[page.length - 1].crime_reference;
   }
   if (count === 0) return null;
-  const rules = Object.entries(sortKeys(byRule)).map(([code, n]) => `${code}: ${n}`).join(', ');
+  const rules = Object.entries(sortKeys(byRule))
+    .map(([code, n]) => `${code}: ${n}`)
+    .join(', ');
   const message = `${plural(count, 'counted record')} in ${formatFinancialYear(p.year)} ${count === 1 ? 'fails' : 'fail'} blocking record rules (${rules})`;
   return finding('CF-RET-001', count, records, { byRule: sortKeys(byRule) }, message);
 }
 
 // CF-RET-002: drafts with an unknown online flag block submission (R12).
-export async function checkNoUnknownFlags(db: Queryable, p: ForceYear & { maxRecords?: number }): Promise<ReturnFinding | null> {
-  const rows = await queryUnknownFlags(db, { forceId: p.forceId, year: p.year, limit: p.maxRecords ?? DEFAULT_MAX_RECORDS });
+export async function checkNoUnknownFlags(
+  db: Queryable,
+  p: ForceYear & { maxRecords?: number },
+): Promise<ReturnFinding | null> {
+  const rows = await queryUnknownFlags(db, {
+    forceId: p.forceId,
+    year: p.year,
+    limit: p.maxRecords ?? DEFAULT_MAX_RECORDS,
+  });
   if (rows.length === 0) return null;
   const n = rows[0].total_count;
   // Only a draft can hold 'unknown' (R12, ck_crimes_flag_known), so these are drafts.
@@ -132,7 +162,11 @@ export async function checkNoUnknownFlags(db: Queryable, p: ForceYear & { maxRec
   return finding(
     'CF-RET-002',
     n,
-    rows.map((r) => ({ crimeId: r.crime_id, crimeReference: r.crime_reference, details: { status: r.status } })),
+    rows.map((r) => ({
+      crimeId: r.crime_id,
+      crimeReference: r.crime_reference,
+      details: { status: r.status },
+    })),
     undefined,
     message,
   );
@@ -142,7 +176,13 @@ export async function checkNoUnknownFlags(db: Queryable, p: ForceYear & { maxRec
 export function checkTableSums(tables: ForceReturnTables): ReturnFinding | null {
   const failures: SumCheckFailure[] = sumChecks(tables);
   if (failures.length === 0) return null;
-  return finding('CF-RET-003', 0, [], { failures }, `${failures.length} ${failures.length === 1 ? 'sum check fails' : 'sum checks fail'}: the tables do not add up`);
+  return finding(
+    'CF-RET-003',
+    0,
+    [],
+    { failures },
+    `${failures.length} ${failures.length === 1 ? 'sum check fails' : 'sum checks fail'}: the tables do not add up`,
+  );
 }
 
 // CF-RET-004: each counted record's recorded_at lies in the period. The period defaults to the
@@ -164,7 +204,11 @@ export async function checkRecordedInPeriod(
   return finding(
     'CF-RET-004',
     n,
-    rows.map((r) => ({ crimeId: r.crime_id, crimeReference: r.crime_reference, details: { recordedAt: r.recorded_at } })),
+    rows.map((r) => ({
+      crimeId: r.crime_id,
+      crimeReference: r.crime_reference,
+      details: { recordedAt: r.recorded_at },
+    })),
     { periodStart: period.start.toISOString(), periodEnd: period.end.toISOString() },
     `${plural(n, 'counted record')} of ${formatFinancialYear(p.year)} ${n === 1 ? 'has its' : 'have their'} recorded date outside the year`,
   );
@@ -173,7 +217,10 @@ export async function checkRecordedInPeriod(
 // The codes of the failing return rules for the lifecycle's `actions`, cheapest first, stopping at the
 // first failure: a GET need not re-run every record's rules (CF-RET-001) to know that a draft with an
 // unknown flag blocks submission. GET …/validation (evaluateReturn) lists them all.
-export async function firstBlockingReturnRule(db: Queryable, input: ReturnRulesInput): Promise<ReturnRuleCode[]> {
+export async function firstBlockingReturnRule(
+  db: Queryable,
+  input: ReturnRulesInput,
+): Promise<ReturnRuleCode[]> {
   const p = { ...input, maxRecords: 1 };
   const checks: (() => Promise<ReturnFinding | null> | ReturnFinding | null)[] = [
     () => checkTableSums(input.tables),
@@ -197,7 +244,14 @@ function finding(
 ): ReturnFinding {
   const rule = RETURN_RULES.find((r) => r.code === code);
   if (!rule) throw new Error(`unknown return rule ${code}`);
-  return { ...rule, message, recordCount, records, truncated: recordCount > records.length, ...(details && { details }) };
+  return {
+    ...rule,
+    message,
+    recordCount,
+    records,
+    truncated: recordCount > records.length,
+    ...(details && { details }),
+  };
 }
 
 // '1 draft', '3 drafts'

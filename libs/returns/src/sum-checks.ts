@@ -25,26 +25,40 @@ export function sumChecks(t: ForceReturnTables): SumCheckFailure[] {
   const bTotal = b.find((r) => r.level === 'total');
   const bBands = b.filter((r) => r.level === 'band');
 
-  for (const r of a) eq('A.yes+no+unknown = total', label(r), r.flagYes + r.flagNo + r.flagUnknown, r.total);
+  for (const r of a)
+    eq('A.yes+no+unknown = total', label(r), r.flagYes + r.flagNo + r.flagUnknown, r.total);
   for (const g of aGroups) {
     const parts = aOffences.filter((r) => r.group === g.group);
-    for (const col of A_COLUMNS) eq('A.group = sum(offences)', `${label(g)}.${col}`, sum(parts, col), g[col]);
+    for (const col of A_COLUMNS)
+      eq('A.group = sum(offences)', `${label(g)}.${col}`, sum(parts, col), g[col]);
   }
-  for (const col of A_COLUMNS) eq('A.total = sum(groups)', `total.${col}`, sum(aGroups, col), aTotal?.[col] ?? Number.NaN);
+  for (const col of A_COLUMNS)
+    eq('A.total = sum(groups)', `total.${col}`, sum(aGroups, col), aTotal?.[col] ?? Number.NaN);
 
-  for (const r of b) eq('B.female+male+unknown = total', bLabel(r), r.female + r.male + r.unknownSex, r.total);
+  for (const r of b)
+    eq('B.female+male+unknown = total', bLabel(r), r.female + r.male + r.unknownSex, r.total);
   for (const band of bBands) {
     const parts = b.filter((r) => r.level === 'age' && r.band === band.band);
-    for (const col of B_COLUMNS) eq('B.band = sum(ages)', `${bLabel(band)}.${col}`, sum(parts, col), band[col]);
+    for (const col of B_COLUMNS)
+      eq('B.band = sum(ages)', `${bLabel(band)}.${col}`, sum(parts, col), band[col]);
   }
-  for (const col of B_COLUMNS) eq('B.total = sum(bands)', `total.${col}`, sum(bBands, col), bTotal?.[col] ?? Number.NaN);
+  for (const col of B_COLUMNS)
+    eq('B.total = sum(bands)', `total.${col}`, sum(bBands, col), bTotal?.[col] ?? Number.NaN);
   eq('B.summary = B.total', 'summary.total', bTotal?.total ?? Number.NaN, t.tableB.summary.total);
   eq('B.summary = B.total', 'summary.rapes', bTotal?.rapes ?? Number.NaN, t.tableB.summary.rapes);
 
   // Every B crime is an online-flagged sexual offence counted in A.
-  const aSexualYes = sum(aOffences.filter((r) => r.sexualOffence === true), 'flagYes');
+  const aSexualYes = sum(
+    aOffences.filter((r) => r.sexualOffence === true),
+    'flagYes',
+  );
   if (aSexualYes < (bTotal?.total ?? 0)) {
-    out.push({ check: 'A.sexual offences flagged yes >= B.total', where: 'B.total', expected: aSexualYes, actual: bTotal?.total ?? 0 });
+    out.push({
+      check: 'A.sexual offences flagged yes >= B.total',
+      where: 'B.total',
+      expected: aSexualYes,
+      actual: bTotal?.total ?? 0,
+    });
   }
 
   // The tables against the records: counted, drafts and removed records make up the force-year.
@@ -59,7 +73,12 @@ export function sumChecks(t: ForceReturnTables): SumCheckFailure[] {
   );
   const removalRows = c.removals.filter((r) => r.level === 'category');
   for (const col of ['onlineFlagged', 'notOnlineFlagged', 'total'] as const) {
-    eq('C.removed total = sum(categories)', `removals.total.${col}`, sum(removalRows, col), c.removals.find((r) => r.level === 'total')?.[col] ?? 0);
+    eq(
+      'C.removed total = sum(categories)',
+      `removals.total.${col}`,
+      sum(removalRows, col),
+      c.removals.find((r) => r.level === 'total')?.[col] ?? 0,
+    );
   }
   return out;
 }

@@ -5,5 +5,8 @@ import { AuditsController } from './audits.controller.js';
 import { ReviewQueueController } from './review-queue.controller.js';
 
 // HTTP surface for auditing: controllers and their providers are registered here.
-@Module({ imports: [AuditingModule.register()], controllers: [AuditFiguresController, ReviewQueueController, AuditsController] })
+@Module({
+  imports: [AuditingModule.register()],
+  controllers: [AuditFiguresController, ReviewQueueController, AuditsController],
+})
 export class AuditingHttpModule {}

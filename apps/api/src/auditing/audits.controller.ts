@@ -1,7 +1,22 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
-import { AuditsService, type AuditSummaryView, type AuditView, type SampledRecordView } from '#libs/auditing';
+import {
+  AuditsService,
+  type AuditSummaryView,
+  type AuditView,
+  type SampledRecordView,
+} from '#libs/auditing';
 import { DomainError } from '#libs/persistence';
 import { ApiUuidParam } from '../http/openapi.js';
 import { AuditResponseDto } from './dto/audit-response.dto.js';
@@ -19,14 +34,33 @@ export class AuditsController {
   constructor(private readonly audits: AuditsService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Define an audit; the system draws a reproducible stratified sample (stratum = offence group)' })
+  @ApiOperation({
+    summary:
+      'Define an audit; the system draws a reproducible stratified sample (stratum = offence group)',
+  })
   // Whole examples: the schema's own would give both a year and dates, and both a size and a margin. They audit
   // the crimes of POST /imports' example file (Derbyshire, 2016-17).
   @ApiBody({
     type: CreateAuditDto,
     examples: {
-      'by margin': { value: { force: 'derbyshire', year: '2016-17', offenceGroups: ['violence against the person'], targetMargin: 0.05 } },
-      'by size': { value: { force: 'derbyshire', from: '2016-05-01', to: '2016-06-30', offenceGroups: ['violence against the person', 'sexual offences'], sampleSize: 50, seed: 'audit-2016-q1' } },
+      'by margin': {
+        value: {
+          force: 'derbyshire',
+          year: '2016-17',
+          offenceGroups: ['violence against the person'],
+          targetMargin: 0.05,
+        },
+      },
+      'by size': {
+        value: {
+          force: 'derbyshire',
+          from: '2016-05-01',
+          to: '2016-06-30',
+          offenceGroups: ['violence against the person', 'sexual offences'],
+          sampleSize: 50,
+          seed: 'audit-2016-q1',
+        },
+      },
     },
   })
   @ApiCreatedResponse({ type: AuditResponseDto })
@@ -40,7 +74,10 @@ export class AuditsController {
       from: dto.from,
       to: dto.to,
       offenceGroups: dto.offenceGroups,
-      size: dto.sampleSize !== undefined ? { sampleSize: dto.sampleSize } : { targetMargin: dto.targetMargin as number },
+      size:
+        dto.sampleSize !== undefined
+          ? { sampleSize: dto.sampleSize }
+          : { targetMargin: dto.targetMargin as number },
       seed: dto.seed,
       finitePopulationCorrection: dto.finitePopulationCorrection,
     });
@@ -48,13 +85,22 @@ export class AuditsController {
 
   @Get()
   @ApiOkResponse({ type: [AuditSummaryResponseDto] })
-  @ApiOperation({ summary: "Audits of the forces in your scope, newest first, with status and progress (mine=true: the ones you created)" })
+  @ApiOperation({
+    summary:
+      'Audits of the forces in your scope, newest first, with status and progress (mine=true: the ones you created)',
+  })
   list(@Ctx() ctx: RequestContext, @Query() q: ListAuditsQueryDto): Promise<AuditSummaryView[]> {
-    return this.audits.list(ctx, { status: q.status, mine: q.mine === 'true', limit: q.limit ?? 100 });
+    return this.audits.list(ctx, {
+      status: q.status,
+      mine: q.mine === 'true',
+      limit: q.limit ?? 100,
+    });
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'Strata, sample, progress and results so far (accuracy with 95% Wilson intervals)' })
+  @ApiOperation({
+    summary: 'Strata, sample, progress and results so far (accuracy with 95% Wilson intervals)',
+  })
   @ApiUuidParam('id')
   @ApiOkResponse({ type: AuditResponseDto })
   get(@Ctx() ctx: RequestContext, @Uuid('id') id: string): Promise<AuditView> {
@@ -62,11 +108,22 @@ export class AuditsController {
   }
 
   @Put(':id/verdicts/:crimeId')
-  @ApiOperation({ summary: 'Record or replace the verdict on one sampled record (open audits only)' })
+  @ApiOperation({
+    summary: 'Record or replace the verdict on one sampled record (open audits only)',
+  })
   @ApiUuidParam('id', 'crimeId')
   @ApiOkResponse({ type: SampledRecordResponseDto })
-  verdict(@Ctx() ctx: RequestContext, @Uuid('id') id: string, @Uuid('crimeId') crimeId: string, @Body() dto: VerdictDto): Promise<SampledRecordView> {
-    return this.audits.recordVerdict(ctx, id, crimeId, { flag: dto.flag, classification: dto.classification, note: dto.note ?? null });
+  verdict(
+    @Ctx() ctx: RequestContext,
+    @Uuid('id') id: string,
+    @Uuid('crimeId') crimeId: string,
+    @Body() dto: VerdictDto,
+  ): Promise<SampledRecordView> {
+    return this.audits.recordVerdict(ctx, id, crimeId, {
+      flag: dto.flag,
+      classification: dto.classification,
+      note: dto.note ?? null,
+    });
   }
 
   @Post(':id/close')

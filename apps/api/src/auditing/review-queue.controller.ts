@@ -1,11 +1,34 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
-import { ReviewCorrectionService, ReviewQueueService, type RefreshResult, type ReviewItemView, type ReviewPage } from '#libs/auditing';
+import {
+  ReviewCorrectionService,
+  ReviewQueueService,
+  type RefreshResult,
+  type ReviewItemView,
+  type ReviewPage,
+} from '#libs/auditing';
 import type { CrimeView, RecordedFacts } from '#libs/crimes';
 import { factsFromDto } from '../crimes/dto/crime-fields.dto.js';
-import { AddReviewItemDto, CorrectReviewItemDto, RefreshQueueQueryDto, ReviewItemDecisionDto, ReviewQueueQueryDto } from './dto/review-queue.dto.js';
+import {
+  AddReviewItemDto,
+  CorrectReviewItemDto,
+  RefreshQueueQueryDto,
+  ReviewItemDecisionDto,
+  ReviewQueueQueryDto,
+} from './dto/review-queue.dto.js';
 import { sendCsv } from './csv-response.js';
 import { ApiFileOrJson, ApiUuidParam, FILE_TYPES } from '../http/openapi.js';
 import { CorrectionResponseDto } from './dto/correction-response.dto.js';
@@ -27,7 +50,10 @@ export class ReviewQueueController {
   @Post('refresh')
   @HttpCode(200)
   @Roles('auditor')
-  @ApiOperation({ summary: 'Add rule-based items (CF-FLAG-002, CF-FLAG-003, late flag changes) for a force and year; idempotent' })
+  @ApiOperation({
+    summary:
+      'Add rule-based items (CF-FLAG-002, CF-FLAG-003, late flag changes) for a force and year; idempotent',
+  })
   @ApiOkResponse({ type: RefreshResultResponseDto })
   refresh(@Ctx() ctx: RequestContext, @Query() q: RefreshQueueQueryDto): Promise<RefreshResult> {
     return this.queue.refresh(ctx, { forceId: q.force, year: q.year });
@@ -35,12 +61,32 @@ export class ReviewQueueController {
 
   @Get()
   @Roles('auditor', 'registrar', 'force_crime_registrar')
-  @ApiOperation({ summary: 'The review queue, oldest first (cursor pagination, no cap); format=csv exports every matching item' })
-  @ApiFileOrJson(ReviewPageResponseDto, 'a page of items; format=csv downloads every matching item', [FILE_TYPES.csv])
-  async list(@Ctx() ctx: RequestContext, @Query() q: ReviewQueueQueryDto, @Res({ passthrough: true }) res: Response): Promise<ReviewPage | string> {
+  @ApiOperation({
+    summary:
+      'The review queue, oldest first (cursor pagination, no cap); format=csv exports every matching item',
+  })
+  @ApiFileOrJson(
+    ReviewPageResponseDto,
+    'a page of items; format=csv downloads every matching item',
+    [FILE_TYPES.csv],
+  )
+  async list(
+    @Ctx() ctx: RequestContext,
+    @Query() q: ReviewQueueQueryDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<ReviewPage | string> {
     const filter = { forceId: q.force, status: q.status, reason: q.reason, year: q.year };
-    if (q.format === 'csv') return sendCsv(res, `review-queue-${q.force ?? 'scope'}.csv`, await this.queue.exportCsv(ctx, filter));
-    return this.queue.list(ctx, { ...filter, limit: q.limit === undefined ? 100 : Number(q.limit), cursor: q.cursor });
+    if (q.format === 'csv')
+      return sendCsv(
+        res,
+        `review-queue-${q.force ?? 'scope'}.csv`,
+        await this.queue.exportCsv(ctx, filter),
+      );
+    return this.queue.list(ctx, {
+      ...filter,
+      limit: q.limit === undefined ? 100 : Number(q.limit),
+      cursor: q.cursor,
+    });
   }
 
   @Post()
@@ -53,20 +99,33 @@ export class ReviewQueueController {
 
   @Patch(':id')
   @Roles('auditor')
-  @ApiOperation({ summary: "Set an item's status (open, confirmed_correct, referred) with the reviewer's note" })
+  @ApiOperation({
+    summary: "Set an item's status (open, confirmed_correct, referred) with the reviewer's note",
+  })
   @ApiUuidParam('id')
   @ApiOkResponse({ type: ReviewItemResponseDto })
-  review(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ReviewItemDecisionDto): Promise<ReviewItemView> {
+  review(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: ReviewItemDecisionDto,
+  ): Promise<ReviewItemView> {
     return this.queue.review(ctx, id, { version: dto.version, status: dto.status, note: dto.note });
   }
 
   @Post(':id/correct')
   @HttpCode(200)
   @Roles('registrar', 'force_crime_registrar')
-  @ApiOperation({ summary: "Correct the record through the amendment path (history kept) and mark the item corrected; the force's registrars only, never auditors" })
+  @ApiOperation({
+    summary:
+      "Correct the record through the amendment path (history kept) and mark the item corrected; the force's registrars only, never auditors",
+  })
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CorrectionResponseDto })
-  correct(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: CorrectReviewItemDto): Promise<{ item: ReviewItemView; crime: CrimeView }> {
+  correct(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: CorrectReviewItemDto,
+  ): Promise<{ item: ReviewItemView; crime: CrimeView }> {
     return this.correction.correct(ctx, id, {
       version: dto.version,
       reason: dto.reason,

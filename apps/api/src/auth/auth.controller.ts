@@ -1,7 +1,24 @@
 import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
-import { AuthService, LocalAuthGuard, Public, Roles, ROLES, type Actor, type MeView, type TokenPair, type UserRow } from '#libs/auth';
+import {
+  AuthService,
+  LocalAuthGuard,
+  Public,
+  Roles,
+  ROLES,
+  type Actor,
+  type MeView,
+  type TokenPair,
+  type UserRow,
+} from '#libs/auth';
 import { MeResponseDto } from './dto/me-response.dto.js';
 import { TokenPairResponseDto } from './dto/token-pair-response.dto.js';
 
@@ -41,8 +58,12 @@ export class AuthController {
   @Get('me')
   @Roles(...ROLES)
   @ApiOkResponse({ type: MeResponseDto })
-  @ApiOperation({ summary: 'Who am I: username, roles, forces, and when the access token and the session expire' })
-  me(@Req() req: { actor: Actor & { sessionId: string; accessExpiresAt: Date | null } }): Promise<MeView> {
+  @ApiOperation({
+    summary: 'Who am I: username, roles, forces, and when the access token and the session expire',
+  })
+  me(
+    @Req() req: { actor: Actor & { sessionId: string; accessExpiresAt: Date | null } },
+  ): Promise<MeView> {
     return this.auth.me(req.actor);
   }
 

@@ -1,6 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Catalogue, type Force, type InvestigatingAuthority, type OffenceDefinition, type Region, type UnconfirmedOffence } from '#libs/catalogue';
+import {
+  Catalogue,
+  type Force,
+  type InvestigatingAuthority,
+  type OffenceDefinition,
+  type Region,
+  type UnconfirmedOffence,
+} from '#libs/catalogue';
 import { Roles, ROLES } from '#libs/auth';
 import { ForceResponseDto } from './dto/force-response.dto.js';
 import { OffenceResponseDto } from './dto/offence-response.dto.js';
@@ -16,7 +23,9 @@ export class CatalogueController {
   constructor(private readonly catalogue: Catalogue) {}
 
   @Get('forces')
-  @ApiOperation({ summary: 'The 43 territorial forces and British Transport Police, with region and source' })
+  @ApiOperation({
+    summary: 'The 43 territorial forces and British Transport Police, with region and source',
+  })
   @ApiOkResponse({ type: [ForceResponseDto] })
   forces(): Force[] {
     return this.catalogue.forces();
@@ -29,7 +38,9 @@ export class CatalogueController {
   }
 
   @Get('offences')
-  @ApiOperation({ summary: 'Home Office offence codes with age/sex constraints, validity dates and sources' })
+  @ApiOperation({
+    summary: 'Home Office offence codes with age/sex constraints, validity dates and sources',
+  })
   @ApiOkResponse({ type: [OffenceResponseDto] })
   offences(): OffenceDefinition[] {
     return this.catalogue.offences();
@@ -37,14 +48,20 @@ export class CatalogueController {
 
   @Get('unconfirmed-offences')
   @ApiOkResponse({ type: [UnconfirmedOffenceResponseDto] })
-  @ApiOperation({ summary: 'Offences in law (with commencement) whose Home Office code is not confirmed: not usable on records' })
+  @ApiOperation({
+    summary:
+      'Offences in law (with commencement) whose Home Office code is not confirmed: not usable on records',
+  })
   unconfirmedOffences(): UnconfirmedOffence[] {
     return this.catalogue.unconfirmedOffences();
   }
 
   @Get('authorities')
   @ApiOkResponse({ type: [AuthorityResponseDto] })
-  @ApiOperation({ summary: 'Investigating authorities outside the 44 forces a crime can be transferred to (HOCR Section I)' })
+  @ApiOperation({
+    summary:
+      'Investigating authorities outside the 44 forces a crime can be transferred to (HOCR Section I)',
+  })
   authorities(): InvestigatingAuthority[] {
     return this.catalogue.authorities();
   }

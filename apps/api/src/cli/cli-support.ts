@@ -47,10 +47,24 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
   try {
     await prepareDatabase(db.url, () => undefined);
     // No HTTP here: no passport strategies (see AuthConfig.passportStrategies).
-    const auth = { ...authConfig(env, jwtSecret(env, db.kind === 'embedded', () => undefined)), passportStrategies: false };
-    const app = await NestFactory.createApplicationContext(AppModule.register({ databaseUrl: db.url, poolSize: 4, auth, publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE } }), {
-      logger: ['error'],
-    });
+    const auth = {
+      ...authConfig(
+        env,
+        jwtSecret(env, db.kind === 'embedded', () => undefined),
+      ),
+      passportStrategies: false,
+    };
+    const app = await NestFactory.createApplicationContext(
+      AppModule.register({
+        databaseUrl: db.url,
+        poolSize: 4,
+        auth,
+        publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE },
+      }),
+      {
+        logger: ['error'],
+      },
+    );
     try {
       return await work(app);
     } finally {
@@ -62,7 +76,17 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
 }
 
 // The operator at the terminal: named after the OS user so the access log says who ran the command.
-export function cliContext(roles: Role[], forces: string[] | 'all', command: string, purpose: string | null = null): RequestContext {
-  const actor: Actor = { userId: `cli:${userInfo().username}`, displayName: `command line (${userInfo().username})`, roles, forces };
+export function cliContext(
+  roles: Role[],
+  forces: string[] | 'all',
+  command: string,
+  purpose: string | null = null,
+): RequestContext {
+  const actor: Actor = {
+    userId: `cli:${userInfo().username}`,
+    displayName: `command line (${userInfo().username})`,
+    roles,
+    forces,
+  };
   return { actor, requestId: null, route: `CLI ${command}`, purpose };
 }

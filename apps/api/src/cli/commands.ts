@@ -59,34 +59,48 @@ async function userAdd(args: string[], out: Out): Promise<number> {
     },
   });
   const roles = (values.role ?? []) as Role[];
-  if (!values.username || roles.length === 0) throw new Error('--username and at least one --role are required');
+  if (!values.username || roles.length === 0)
+    throw new Error('--username and at least one --role are required');
   const generated = !values['password-stdin'];
   const password = generated ? randomBytes(15).toString('base64url') : await readStdinLine();
   const catalogue = new Catalogue();
   const user = await withDatabase((ds) =>
-    new UsersService(ds).create('cli', {
-      username: values.username!,
-      displayName: values.name ?? values.username!,
-      password,
-      roles,
-      forceIds: values.force ?? [],
-      allForces: values['all-forces'] ?? false,
-    }, (f) => catalogue.force(f)?.id === f),
+    new UsersService(ds).create(
+      'cli',
+      {
+        username: values.username!,
+        displayName: values.name ?? values.username!,
+        password,
+        roles,
+        forceIds: values.force ?? [],
+        allForces: values['all-forces'] ?? false,
+      },
+      (f) => catalogue.force(f)?.id === f,
+    ),
   );
-  out(`created user ${user.username} (${user.roles.join(', ')}; forces: ${user.allForces ? 'all' : user.forceIds.join(', ') || 'none'})`);
+  out(
+    `created user ${user.username} (${user.roles.join(', ')}; forces: ${user.allForces ? 'all' : user.forceIds.join(', ') || 'none'})`,
+  );
   if (generated) out(`password (shown once): ${password}`);
   return 0;
 }
 
 async function auditVerify(out: Out): Promise<number> {
   const result = await withDatabase((ds) => verifyAccessLog(ds));
-  out(`access log: ${result.entries} entries; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}`);
+  out(
+    `access log: ${result.entries} entries; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}`,
+  );
   for (const b of result.broken) out(`TAMPERED at #${b.seq}: ${b.problem}`);
-  out(result.ok ? 'access log verified: the hash chain is intact' : 'access log verification FAILED');
+  out(
+    result.ok ? 'access log verified: the hash chain is intact' : 'access log verification FAILED',
+  );
   return result.ok ? 0 : 1;
 }
 
-export async function main(argv: string[], out: Out = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  out: Out = (l) => process.stdout.write(`${l}\n`),
+): Promise<number> {
   const [command, sub, ...rest] = argv;
   try {
     if (command === 'migrate') {

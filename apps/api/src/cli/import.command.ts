@@ -6,14 +6,22 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import type { RequestContext } from '#libs/auth';
-import { ImportReports, ImportService, type ImportCounts, type ImportJobView, type ImportMode, type RejectionView } from '#libs/imports';
+import {
+  ImportReports,
+  ImportService,
+  type ImportCounts,
+  type ImportJobView,
+  type ImportMode,
+  type RejectionView,
+} from '#libs/imports';
 import { importDemo } from '../database/demo-data.js';
 import { DomainError } from '#libs/persistence';
 import { parseFinancialYear } from '#libs/recording-rules';
 import { cliContext, withApp, type Out } from './cli-support.js';
 import { textTable } from './text-table.js';
 
-const IMPORT_USAGE = 'usage: cyberflag import FILE (--force ID [--force ID2] | --all-forces) [--dry-run | --accept-valid] [--format csv|ndjson] [--show-rejections N] [--report FILE]';
+const IMPORT_USAGE =
+  'usage: cyberflag import FILE (--force ID [--force ID2] | --all-forces) [--dry-run | --accept-valid] [--format csv|ndjson] [--show-rejections N] [--report FILE]';
 const SHOW_REJECTIONS = 20;
 
 // `cyberflag import FILE (--force ID | --all-forces) ...`: the scope is always stated, never national by default.
@@ -22,21 +30,36 @@ export async function importCommand(args: string[], out: Out): Promise<number> {
     args,
     allowPositionals: true,
     options: {
-      force: { type: 'string', multiple: true }, 'all-forces': { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'accept-valid': { type: 'boolean' },
-      format: { type: 'string' }, 'show-rejections': { type: 'string' }, report: { type: 'string' },
+      force: { type: 'string', multiple: true },
+      'all-forces': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      'accept-valid': { type: 'boolean' },
+      format: { type: 'string' },
+      'show-rejections': { type: 'string' },
+      report: { type: 'string' },
     },
   });
   const file = positionals[0];
   if (!file || positionals.length > 1) throw new Error(IMPORT_USAGE);
   const forces = values.force ?? [];
-  if (forces.length === 0 && !values['all-forces']) throw new Error(`say which forces the file may load: --force ID (repeatable) or --all-forces\n${IMPORT_USAGE}`);
-  if (forces.length > 0 && values['all-forces']) throw new Error('--force and --all-forces exclude each other');
-  const format = (values.format ?? (/\.(nd)?jsonl?$|\.ndjson$/i.test(file) ? 'ndjson' : 'csv')) as 'csv' | 'ndjson';
+  if (forces.length === 0 && !values['all-forces'])
+    throw new Error(
+      `say which forces the file may load: --force ID (repeatable) or --all-forces\n${IMPORT_USAGE}`,
+    );
+  if (forces.length > 0 && values['all-forces'])
+    throw new Error('--force and --all-forces exclude each other');
+  const format = (values.format ?? (/\.(nd)?jsonl?$|\.ndjson$/i.test(file) ? 'ndjson' : 'csv')) as
+    'csv' | 'ndjson';
   if (format !== 'csv' && format !== 'ndjson') throw new Error('--format must be csv or ndjson');
-  if (values['dry-run'] && values['accept-valid']) throw new Error('--dry-run and --accept-valid exclude each other');
+  if (values['dry-run'] && values['accept-valid'])
+    throw new Error('--dry-run and --accept-valid exclude each other');
   const show = values['show-rejections'] ?? String(SHOW_REJECTIONS);
   if (!/^\d{1,6}$/.test(show)) throw new Error('--show-rejections must be a whole number from 0');
-  const mode: ImportMode = values['dry-run'] ? 'dry_run' : values['accept-valid'] ? 'accept_valid' : 'all_or_nothing';
+  const mode: ImportMode = values['dry-run']
+    ? 'dry_run'
+    : values['accept-valid']
+      ? 'accept_valid'
+      : 'all_or_nothing';
   const stat = statSync(file);
   if (stat.isDirectory()) throw new Error(`${file} is a folder, not a file`);
   const progress = new Progress(stat.size, out);
@@ -46,23 +69,56 @@ export async function importCommand(args: string[], out: Out): Promise<number> {
   // it starts reading), not crash the process with an unhandled 'error' event while the app boots.
   source.on('error', (e) => counted.destroy(e));
   counted.on('error', () => undefined);
-  const ctx = cliContext(['force_crime_registrar'], values['all-forces'] ? 'all' : forces, 'import');
+  const ctx = cliContext(
+    ['force_crime_registrar'],
+    values['all-forces'] ? 'all' : forces,
+    'import',
+  );
   const rejections = { show: Number(show), reportFile: values.report };
-  return report(out, progress, rejections, (app) =>
-    app.get(ImportService).run(ctx, counted, { format, mode, fileName: basename(file), onProgress: (c) => progress.update(c) }), ctx);
+  return report(
+    out,
+    progress,
+    rejections,
+    (app) =>
+      app.get(ImportService).run(ctx, counted, {
+        format,
+        mode,
+        fileName: basename(file),
+        onProgress: (c) => progress.update(c),
+      }),
+    ctx,
+  );
 }
 
 // `cyberflag demo --year 2015-16 --records N [--seed S]`: synthetic, clearly fictitious national data, imported.
 export async function demoCommand(args: string[], out: Out): Promise<number> {
-  const { values } = parseArgs({ args, options: { year: { type: 'string', default: '2015-16' }, records: { type: 'string', default: '20000' }, seed: { type: 'string', default: 'cyberflag-demo' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      year: { type: 'string', default: '2015-16' },
+      records: { type: 'string', default: '20000' },
+      seed: { type: 'string', default: 'cyberflag-demo' },
+    },
+  });
   const records = Number(values.records);
-  if (!Number.isInteger(records) || records < 1) throw new Error('--records must be a whole number above 0');
+  if (!Number.isInteger(records) || records < 1)
+    throw new Error('--records must be a whole number above 0');
   const year = parseFinancialYear(values.year);
   const progress = new Progress(records, out, 'rows');
-  out(`generating ${records} synthetic crimes for ${values.year} across all 44 forces (seed ${values.seed})`);
+  out(
+    `generating ${records} synthetic crimes for ${values.year} across all 44 forces (seed ${values.seed})`,
+  );
   const ctx = cliContext(['force_crime_registrar'], 'all', 'demo', 'demo data');
-  return report(out, progress, { show: SHOW_REJECTIONS }, (app) =>
-    importDemo(app.get(ImportService), ctx, { year, records, seed: values.seed }, (c) => progress.update(c, c.read)), ctx);
+  return report(
+    out,
+    progress,
+    { show: SHOW_REJECTIONS },
+    (app) =>
+      importDemo(app.get(ImportService), ctx, { year, records, seed: values.seed }, (c) =>
+        progress.update(c, c.read),
+      ),
+    ctx,
+  );
 }
 
 interface Outcome {
@@ -75,7 +131,11 @@ interface Outcome {
 // Runs the import, then (app still open) reads the first rejected rows and writes the full report; prints
 // the final progress, the summary, the rows and the report's path. Both reads of the report are logged.
 async function report(
-  out: Out, progress: Progress, rejections: { show: number; reportFile?: string }, run: (app: INestApplicationContext) => Promise<ImportJobView>, ctx: RequestContext,
+  out: Out,
+  progress: Progress,
+  rejections: { show: number; reportFile?: string },
+  run: (app: INestApplicationContext) => Promise<ImportJobView>,
+  ctx: RequestContext,
 ): Promise<number> {
   let outcome: Outcome;
   try {
@@ -85,16 +145,23 @@ async function report(
       try {
         job = await run(app);
       } catch (e) {
-        const refused = e instanceof DomainError ? (e.details as { import?: ImportJobView } | undefined)?.import : undefined;
+        const refused =
+          e instanceof DomainError
+            ? (e.details as { import?: ImportJobView } | undefined)?.import
+            : undefined;
         if (!refused) throw e;
         job = refused;
         refusal = (e as DomainError).message;
       }
       if (job.counts.rejected === 0) return { job, refusal, listed: [], reportFile: null };
       const reports = app.get(ImportReports);
-      const listed = rejections.show > 0 ? await reports.rejections(ctx, job, 0, rejections.show) : [];
+      const listed =
+        rejections.show > 0 ? await reports.rejections(ctx, job, 0, rejections.show) : [];
       const reportFile = resolve(rejections.reportFile ?? `import-${job.id}-report.csv`);
-      await pipeline(Readable.from(reports.csv(ctx, job)), createWriteStream(reportFile, { mode: 0o600 }));
+      await pipeline(
+        Readable.from(reports.csv(ctx, job)),
+        createWriteStream(reportFile, { mode: 0o600 }),
+      );
       return { job, refusal, listed, reportFile };
     });
   } catch (e) {
@@ -110,14 +177,25 @@ async function report(
   // The last progress shows the final counts, so it agrees with the summary below.
   progress.finish(c);
   const counts = `${c.read} rows read, ${c.inserted} new, ${c.amended} amended, ${c.unchanged} unchanged, ${c.rejected} rejected`;
-  if (job.state === 'failed') out(`import ${job.id} failed: ${refusal ?? job.error?.message ?? 'unknown error'}`);
+  if (job.state === 'failed')
+    out(`import ${job.id} failed: ${refusal ?? job.error?.message ?? 'unknown error'}`);
   else {
-    out(`import ${job.id} ${job.state === 'rejected' ? 'refused' : `${job.mode === 'dry_run' ? 'dry run ' : ''}${job.state}`}: ${counts}`);
+    out(
+      `import ${job.id} ${job.state === 'rejected' ? 'refused' : `${job.mode === 'dry_run' ? 'dry run ' : ''}${job.state}`}: ${counts}`,
+    );
     if (refusal) out(refusal);
   }
   if (listed.length > 0) {
-    out(listed.length < c.rejected ? `rejected rows (first ${listed.length} of ${c.rejected}):` : `rejected rows (${c.rejected}):`);
-    for (const l of textTable(['line', 'crime_reference', 'force_id', 'codes', 'message'], listed.map((r) => [r.line, r.crimeReference, r.forceId, r.codes.join(';'), r.message]))) out(l);
+    out(
+      listed.length < c.rejected
+        ? `rejected rows (first ${listed.length} of ${c.rejected}):`
+        : `rejected rows (${c.rejected}):`,
+    );
+    for (const l of textTable(
+      ['line', 'crime_reference', 'force_id', 'codes', 'message'],
+      listed.map((r) => [r.line, r.crimeReference, r.forceId, r.codes.join(';'), r.message]),
+    ))
+      out(l);
   }
   if (reportFile) out(`full report of the ${c.rejected} rejected rows: ${reportFile}`);
   return job.state === 'completed' ? 0 : 1;
@@ -130,9 +208,20 @@ class Progress {
   private done = 0;
   private lastLine = Date.now();
 
-  constructor(private readonly total: number, private readonly out: Out, private readonly unit: 'bytes' | 'rows' = 'bytes') {
+  constructor(
+    private readonly total: number,
+    private readonly out: Out,
+    private readonly unit: 'bytes' | 'rows' = 'bytes',
+  ) {
     this.bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | {rows} rows | {rejected} rejected | {rate} rows/s | ETA {eta_formatted}', stream: process.stderr }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          {
+            format:
+              '{bar} {percentage}% | {rows} rows | {rejected} rejected | {rate} rows/s | ETA {eta_formatted}',
+            stream: process.stderr,
+          },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     this.bar?.start(total, 0, { rows: 0, rate: 0, rejected: 0 });
   }
@@ -153,7 +242,8 @@ class Progress {
     if (!this.bar && Date.now() - this.lastLine > 5000) {
       this.lastLine = Date.now();
       // A pipe has no size: no percentage then.
-      const share = this.total > 0 ? ` (${Math.round((100 * done) / this.total)}% of ${this.unit})` : '';
+      const share =
+        this.total > 0 ? ` (${Math.round((100 * done) / this.total)}% of ${this.unit})` : '';
       this.out(`progress: ${c.read} rows${share}, ${rate} rows/s, ${c.rejected} rejected`);
     }
   }

@@ -1,11 +1,18 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { exportNational, NationalReturnService, parseYearParam, type Basis, type FileFormat } from '#libs/national';
+import {
+  exportNational,
+  NationalReturnService,
+  parseYearParam,
+  type Basis,
+  type FileFormat,
+} from '#libs/national';
 import { cliContext, withApp, type Out } from './cli-support.js';
 import { nationalTableLines } from './national-table.js';
 import { defaultFormat, writeText } from './output-format.js';
 
-const USAGE = 'usage: cyberflag national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-] [--purpose TEXT]';
+const USAGE =
+  'usage: cyberflag national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-] [--purpose TEXT]';
 const BASES: readonly Basis[] = ['accepted', 'live'];
 const FORMATS: readonly (FileFormat | 'table')[] = ['table', 'json', 'csv', 'xlsx'];
 
@@ -16,15 +23,27 @@ export async function nationalCommand(args: string[], out: Out): Promise<number>
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { basis: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, purpose: { type: 'string' } },
+    options: {
+      basis: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      purpose: { type: 'string' },
+    },
   });
   if (positionals.length !== 1) throw new Error(USAGE);
   const year = parseYearParam(positionals[0]!);
   const basis = (values.basis ?? 'accepted') as Basis;
-  if (!BASES.includes(basis)) throw new Error(`--basis must be one of ${BASES.join(', ')}\n${USAGE}`);
+  if (!BASES.includes(basis))
+    throw new Error(`--basis must be one of ${BASES.join(', ')}\n${USAGE}`);
   const format = (values.format ?? defaultFormat(values.out) ?? 'json') as FileFormat | 'table';
-  if (!FORMATS.includes(format)) throw new Error(`--format must be one of ${FORMATS.join(', ')}\n${USAGE}`);
-  const ctx = cliContext(['statistician'], 'all', `national ${positionals[0]}`, values.purpose ?? null);
+  if (!FORMATS.includes(format))
+    throw new Error(`--format must be one of ${FORMATS.join(', ')}\n${USAGE}`);
+  const ctx = cliContext(
+    ['statistician'],
+    'all',
+    `national ${positionals[0]}`,
+    values.purpose ?? null,
+  );
   const national = await withApp((app) => app.get(NationalReturnService).build(ctx, year, basis));
   if (format === 'table') return writeText(nationalTableLines(national), values.out, out);
   const file = await exportNational(national, format);

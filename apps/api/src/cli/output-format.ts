@@ -4,7 +4,10 @@ import type { Out } from './cli-support.js';
 // On a terminal, a report command prints a readable table by default; piped or redirected, it keeps its
 // machine format (national: JSON; return: --format stays required) unless --format says otherwise.
 // Writing to a file (--out FILE) never defaults to a table.
-export function defaultFormat(outTarget: string | undefined, stdoutIsTTY = process.stdout.isTTY === true): 'table' | undefined {
+export function defaultFormat(
+  outTarget: string | undefined,
+  stdoutIsTTY = process.stdout.isTTY === true,
+): 'table' | undefined {
   return stdoutIsTTY && (outTarget === undefined || outTarget === '-') ? 'table' : undefined;
 }
 

@@ -5,11 +5,25 @@ export type TextCell = string | number | boolean | null | undefined;
 
 const text = (v: TextCell): string => (v === null || v === undefined ? '' : String(v));
 
-export function textTable(header: readonly string[], rows: readonly (readonly TextCell[])[]): string[] {
+export function textTable(
+  header: readonly string[],
+  rows: readonly (readonly TextCell[])[],
+): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => text(r[i]).length)));
   // A column is numeric when every filled cell is a number.
-  const numeric = header.map((_, i) => rows.some((r) => typeof r[i] === 'number') && rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number'));
+  const numeric = header.map(
+    (_, i) =>
+      rows.some((r) => typeof r[i] === 'number') &&
+      rows.every((r) => r[i] === null || r[i] === undefined || typeof r[i] === 'number'),
+  );
   const line = (cells: readonly string[]) =>
-    cells.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
-  return [line([...header]), line(widths.map((w) => '-'.repeat(w))), ...rows.map((r) => line(header.map((_, i) => text(r[i]))))];
+    cells
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  return [
+    line([...header]),
+    line(widths.map((w) => '-'.repeat(w))),
+    ...rows.map((r) => line(header.map((_, i) => text(r[i])))),
+  ];
 }

@@ -14,14 +14,23 @@ export interface ResolvedDatabase {
 export type DatabaseUse = 'serve' | 'command';
 
 // DATABASE_URL selects a real PostgreSQL; without it, an embedded PostgreSQL server keeps data in DATA_DIR.
-export async function resolveDatabase(env: Env, use: DatabaseUse, log: (line: string) => void): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL) return { url: env.DATABASE_URL, kind: 'external', source: null, stop: async () => undefined };
+export async function resolveDatabase(
+  env: Env,
+  use: DatabaseUse,
+  log: (line: string) => void,
+): Promise<ResolvedDatabase> {
+  if (env.DATABASE_URL)
+    return { url: env.DATABASE_URL, kind: 'external', source: null, stop: async () => undefined };
   const db = await startEmbeddedDatabase(
     env.DATA_DIR,
     'cyberflag',
     // Our own lines (which server, the connection file) pass as they are; the server's output goes through
     // serverLogLines, which drops lines that could carry submitted values (DETAIL, STATEMENT: issue #18 finding 11).
-    (chunk) => (/embedded-server\.json|started by the app/.test(chunk) ? [chunk.trim()] : serverLogLines(chunk)).forEach(log),
+    (chunk) =>
+      (/embedded-server\.json|started by the app/.test(chunk)
+        ? [chunk.trim()]
+        : serverLogLines(chunk)
+      ).forEach(log),
     { advertise: use === 'serve', useRunning: use === 'command' },
   );
   return { url: db.url, kind: 'embedded', source: db.source, stop: () => db.stop() };

@@ -9,7 +9,9 @@ describe('loadEnv', () => {
   });
 
   it('refuses a HOST that is not an address or host name', () => {
-    expect(() => loadEnv({ HOST: 'http://0.0.0.0' })).toThrow(/HOST must be an IP address or host name/);
+    expect(() => loadEnv({ HOST: 'http://0.0.0.0' })).toThrow(
+      /HOST must be an IP address or host name/,
+    );
     expect(() => loadEnv({ HOST: '' })).toThrow(/HOST/);
   });
 });

@@ -1,5 +1,16 @@
 import { plainToInstance, Type } from 'class-transformer';
-import { IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
 
 // The one place that reads process.env (style.md §14). Boot fails fast on bad config.
 export class Env {
@@ -7,7 +18,10 @@ export class Env {
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 3000;
   // The address to listen on: loopback unless asked (the Docker image sets 0.0.0.0), so a developer's
   // `npm start` is not reachable from the network (issue #18 finding 11).
-  @Matches(/^[A-Za-z0-9.:-]{1,253}$/, { message: 'HOST must be an IP address or host name, such as 127.0.0.1 or 0.0.0.0' }) HOST = '127.0.0.1';
+  @Matches(/^[A-Za-z0-9.:-]{1,253}$/, {
+    message: 'HOST must be an IP address or host name, such as 127.0.0.1 or 0.0.0.0',
+  })
+  HOST = '127.0.0.1';
   // Embedded PostgreSQL keeps its data here when DATABASE_URL is not set.
   @IsString() DATA_DIR = './data';
   @Type(() => Number) @IsInt() @Min(1) @Max(100) DB_POOL_SIZE = 10;
@@ -22,14 +36,17 @@ export class Env {
   // each missing force (POST /national/:year/publications acknowledgeMissingForces). 1 = all of them.
   @Type(() => Number) @IsNumber() @Min(0) @Max(1) PUBLICATION_MIN_COVERAGE = 1;
   @IsIn(['json', 'text']) LOG_FORMAT: 'json' | 'text' = 'text';
-  @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' =
+    'development';
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
   const env = plainToInstance(Env, source, { exposeDefaultValues: true });
   const errors = validateSync(env, { whitelist: false });
   if (errors.length > 0) {
-    const msg = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`).join('; ');
+    const msg = errors
+      .map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join(', ')}`)
+      .join('; ');
     throw new Error(`invalid environment: ${msg}`);
   }
   if (env.DATABASE_URL === '') env.DATABASE_URL = undefined;

@@ -1,15 +1,50 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
-  CrimeAmendmentService, CrimeBulkService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService, CrimeValidationService,
-  factDefaults, type BulkResult, type CrimePage, type CrimeView, type HistoryEntryView, type RecordedFacts, type ValidationView,
+  CrimeAmendmentService,
+  CrimeBulkService,
+  CrimeQueryService,
+  CrimeRecordingService,
+  CrimeRemovalService,
+  CrimeValidationService,
+  factDefaults,
+  type BulkResult,
+  type CrimePage,
+  type CrimeView,
+  type HistoryEntryView,
+  type RecordedFacts,
+  type ValidationView,
 } from '#libs/crimes';
 import { parseFinancialYear } from '#libs/recording-rules';
 import { DomainError } from '#libs/persistence';
 import {
-  AmendCrimeDto, BulkResolveDto, CancelCrimeDto, ConfirmCrimeDto, CreateCrimeDto, ListCrimesQueryDto, ReclassifyCrimeDto, TransferCrimeDto,
-  ValidateAmendmentDto, ValidateCrimeDto,
+  AmendCrimeDto,
+  BulkResolveDto,
+  CancelCrimeDto,
+  ConfirmCrimeDto,
+  CreateCrimeDto,
+  ListCrimesQueryDto,
+  ReclassifyCrimeDto,
+  TransferCrimeDto,
+  ValidateAmendmentDto,
+  ValidateCrimeDto,
 } from './dto/crime-commands.dto.js';
 import { factsFromDto } from './dto/crime-fields.dto.js';
 import { CrimePageResponseDto } from './dto/crime-page-response.dto.js';
@@ -56,7 +91,8 @@ export class CrimesController {
   @ApiOkResponse({ type: CrimePageResponseDto })
   list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
     const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (limit < 1 || limit > 500) throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
+    if (limit < 1 || limit > 500)
+      throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
     return this.query.list(ctx, {
       forceId: q.force,
       financialYear: q.year === undefined ? undefined : parseYear(q.year),
@@ -73,33 +109,69 @@ export class CrimesController {
   @Get('by-reference/:force/*reference')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiParam({ name: 'force', example: 'derbyshire' })
-  @ApiParam({ name: 'reference', example: 'DY/2015/000123', description: 'the crime reference, as it is or URL-encoded' })
+  @ApiParam({
+    name: 'reference',
+    example: 'DY/2015/000123',
+    description: 'the crime reference, as it is or URL-encoded',
+  })
   @ApiOkResponse({ type: CrimeResponseDto })
-  @ApiOperation({ summary: 'The record with this crime reference in this force, or 404 (the reference may contain /)' })
-  byReference(@Ctx() ctx: RequestContext, @Param('force') force: string, @Param('reference') reference: string | string[]): Promise<CrimeView> {
+  @ApiOperation({
+    summary:
+      'The record with this crime reference in this force, or 404 (the reference may contain /)',
+  })
+  byReference(
+    @Ctx() ctx: RequestContext,
+    @Param('force') force: string,
+    @Param('reference') reference: string | string[],
+  ): Promise<CrimeView> {
     // Express 5 gives a wildcard as its path segments; a reference sent URL-encoded (%2F) arrives as one.
-    return this.query.byReference(ctx, force, Array.isArray(reference) ? reference.join('/') : reference);
+    return this.query.byReference(
+      ctx,
+      force,
+      Array.isArray(reference) ? reference.join('/') : reference,
+    );
   }
 
   @Post('validate')
   @HttpCode(200)
   @Roles('registrar', 'force_crime_registrar')
   @ApiOkResponse({ type: CrimeValidationResponseDto })
-  @ApiOperation({ summary: 'Run the recording rules on a candidate new record without saving anything' })
+  @ApiOperation({
+    summary: 'Run the recording rules on a candidate new record without saving anything',
+  })
   validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCrimeDto): ValidationView {
     const { forceId, crimeReference, offenceCode, status, acknowledge, ...fields } = dto;
-    return this.validation.candidate(ctx, { ...factsFromDto(fields), forceId, crimeReference, offenceCode, status, acknowledge });
+    return this.validation.candidate(ctx, {
+      ...factsFromDto(fields),
+      forceId,
+      crimeReference,
+      offenceCode,
+      status,
+      acknowledge,
+    });
   }
 
   @Post('bulk')
   @HttpCode(200)
   @Roles('force_crime_registrar')
   @ApiOkResponse({ type: BulkResultResponseDto })
-  @ApiOperation({ summary: 'Amend and/or confirm many drafts in one transaction (all_or_nothing) or item by item (per_item)' })
+  @ApiOperation({
+    summary:
+      'Amend and/or confirm many drafts in one transaction (all_or_nothing) or item by item (per_item)',
+  })
   bulkResolve(@Ctx() ctx: RequestContext, @Body() dto: BulkResolveDto): Promise<BulkResult> {
-    return this.bulk.resolve(ctx, dto.mode ?? 'all_or_nothing', dto.items.map(({ id, version, reason, confirm, acknowledge, ...fields }) => ({
-      id, version, reason, confirm, acknowledge, changes: factsFromDto(fields),
-    })));
+    return this.bulk.resolve(
+      ctx,
+      dto.mode ?? 'all_or_nothing',
+      dto.items.map(({ id, version, reason, confirm, acknowledge, ...fields }) => ({
+        id,
+        version,
+        reason,
+        confirm,
+        acknowledge,
+        changes: factsFromDto(fields),
+      })),
+    );
   }
 
   @Get(':id')
@@ -121,12 +193,21 @@ export class CrimesController {
 
   @Patch(':id')
   @Roles('registrar', 'force_crime_registrar')
-  @ApiOperation({ summary: 'Amend facts with a reason (offence code changes go through reclassify)' })
+  @ApiOperation({
+    summary: 'Amend facts with a reason (offence code changes go through reclassify)',
+  })
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeResponseDto })
-  amend(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: AmendCrimeDto): Promise<CrimeView> {
+  amend(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: AmendCrimeDto,
+  ): Promise<CrimeView> {
     return this.amendment.amend(ctx, id, {
-      version: dto.version, reason: dto.reason, changes: factsFromDto(dto), acknowledge: dto.acknowledge ?? [],
+      version: dto.version,
+      reason: dto.reason,
+      changes: factsFromDto(dto),
+      acknowledge: dto.acknowledge ?? [],
     });
   }
 
@@ -135,10 +216,19 @@ export class CrimesController {
   @Roles('registrar', 'force_crime_registrar')
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeValidationResponseDto })
-  @ApiOperation({ summary: 'Run the recording rules on an amendment of this record without saving anything' })
-  validateAmendment(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ValidateAmendmentDto): Promise<ValidationView> {
+  @ApiOperation({
+    summary: 'Run the recording rules on an amendment of this record without saving anything',
+  })
+  validateAmendment(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: ValidateAmendmentDto,
+  ): Promise<ValidationView> {
     const { acknowledge, ...fields } = dto;
-    return this.validation.amendment(ctx, id, { changes: factsFromDto(fields), acknowledge: acknowledge ?? [] });
+    return this.validation.amendment(ctx, id, {
+      changes: factsFromDto(fields),
+      acknowledge: acknowledge ?? [],
+    });
   }
 
   @Post(':id/reclassify')
@@ -146,7 +236,11 @@ export class CrimesController {
   @Roles('registrar', 'force_crime_registrar')
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeResponseDto })
-  reclassify(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ReclassifyCrimeDto): Promise<CrimeView> {
+  reclassify(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: ReclassifyCrimeDto,
+  ): Promise<CrimeView> {
     return this.amendment.reclassify(ctx, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
   }
 
@@ -155,17 +249,31 @@ export class CrimesController {
   @Roles('force_crime_registrar')
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeResponseDto })
-  confirm(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: ConfirmCrimeDto): Promise<CrimeView> {
-    return this.recording.confirm(ctx, id, { version: dto.version, acknowledge: dto.acknowledge ?? [] });
+  confirm(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: ConfirmCrimeDto,
+  ): Promise<CrimeView> {
+    return this.recording.confirm(ctx, id, {
+      version: dto.version,
+      acknowledge: dto.acknowledge ?? [],
+    });
   }
 
   @Post(':id/cancel')
   @HttpCode(200)
   @Roles('force_crime_registrar')
-  @ApiOperation({ summary: 'Cancel a recorded crime (HOCR Section C): category + additional verifiable information' })
+  @ApiOperation({
+    summary:
+      'Cancel a recorded crime (HOCR Section C): category + additional verifiable information',
+  })
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeResponseDto })
-  cancel(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: CancelCrimeDto): Promise<CrimeView> {
+  cancel(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: CancelCrimeDto,
+  ): Promise<CrimeView> {
     return this.removal.cancel(ctx, id, { ...dto, toForceId: null });
   }
 
@@ -174,8 +282,17 @@ export class CrimesController {
   @Roles('force_crime_registrar')
   @ApiUuidParam('id')
   @ApiOkResponse({ type: CrimeResponseDto })
-  transfer(@Ctx() ctx: RequestContext, @Id() id: string, @Body() dto: TransferCrimeDto): Promise<CrimeView> {
-    return this.removal.transfer(ctx, id, { ...dto, toForceId: dto.toForceId ?? null, toAuthorityId: dto.toAuthorityId ?? null, category: dto.category ?? 'C1' });
+  transfer(
+    @Ctx() ctx: RequestContext,
+    @Id() id: string,
+    @Body() dto: TransferCrimeDto,
+  ): Promise<CrimeView> {
+    return this.removal.transfer(ctx, id, {
+      ...dto,
+      toForceId: dto.toForceId ?? null,
+      toAuthorityId: dto.toAuthorityId ?? null,
+      category: dto.category ?? 'C1',
+    });
   }
 }
 
@@ -183,6 +300,9 @@ function parseYear(year: string): number {
   try {
     return parseFinancialYear(year);
   } catch (e) {
-    throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid financial year');
+    throw new DomainError(
+      'INVALID_INPUT',
+      e instanceof Error ? e.message : 'invalid financial year',
+    );
   }
 }

@@ -5,8 +5,16 @@ import { DomainErrorFilter } from './domain-error.filter.js';
 // What the filter answers, through a stand-in for Express's request and response.
 function answer(err: unknown): { status: number; body: Record<string, unknown> } {
   const sent = { status: 0, body: {} as Record<string, unknown> };
-  const res = { status: (s: number) => ((sent.status = s), res), json: (b: Record<string, unknown>) => ((sent.body = b), res) };
-  const host = { switchToHttp: () => ({ getRequest: () => ({ headers: { 'x-request-id': 'r1' }, method: 'POST', path: '/x' }), getResponse: () => res }) };
+  const res = {
+    status: (s: number) => ((sent.status = s), res),
+    json: (b: Record<string, unknown>) => ((sent.body = b), res),
+  };
+  const host = {
+    switchToHttp: () => ({
+      getRequest: () => ({ headers: { 'x-request-id': 'r1' }, method: 'POST', path: '/x' }),
+      getResponse: () => res,
+    }),
+  };
   new DomainErrorFilter().catch(err, host as unknown as ArgumentsHost);
   return sent;
 }
@@ -18,9 +26,19 @@ describe('DomainErrorFilter', () => {
     ['23503', 422, 'REFERENCE_NOT_FOUND'],
     ['23514', 422, 'CONSTRAINT_VIOLATION'],
   ])('answers PostgreSQL %s with %i %s, naming no constraint', (code, status, name) => {
-    const driverError = Object.assign(new Error('duplicate key value violates unique constraint "pk_imports"'), { code, constraint: 'pk_imports', detail: 'Key (id)=(x) already exists.' });
-    const { status: got, body } = answer(new QueryFailedError('INSERT INTO imports …', ['x'], driverError));
+    const driverError = Object.assign(
+      new Error('duplicate key value violates unique constraint "pk_imports"'),
+      { code, constraint: 'pk_imports', detail: 'Key (id)=(x) already exists.' },
+    );
+    const { status: got, body } = answer(
+      new QueryFailedError('INSERT INTO imports …', ['x'], driverError),
+    );
     expect(got).toBe(status);
-    expect(body).toEqual({ statusCode: status, code: name, message: 'the database refused the change', requestId: 'r1' });
+    expect(body).toEqual({
+      statusCode: status,
+      code: name,
+      message: 'the database refused the change',
+      requestId: 'r1',
+    });
   });
 });

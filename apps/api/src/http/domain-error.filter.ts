@@ -1,4 +1,11 @@
-import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
+import {
+  ArgumentsHost,
+  Catch,
+  HttpException,
+  HttpStatus,
+  Logger,
+  type ExceptionFilter,
+} from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, type DomainErrorCode } from '#libs/persistence';
@@ -43,7 +50,11 @@ const PG_ERRORS: Record<string, [number, string]> = {
 // A browser page: marked by the guard, or (for a route that does not exist) a browser asking for HTML.
 function isPage(req: Request): boolean {
   if ((req as { webPage?: boolean }).webPage) return true;
-  return (req as { route?: unknown }).route === undefined && req.method === 'GET' && (req.headers.accept ?? '').includes('text/html');
+  return (
+    (req as { route?: unknown }).route === undefined &&
+    req.method === 'GET' &&
+    (req.headers.accept ?? '').includes('text/html')
+  );
 }
 
 // The one place where errors become HTTP responses (style.md §16). Errors are logged once, here.
@@ -58,7 +69,10 @@ export class DomainErrorFilter implements ExceptionFilter {
     const requestId = String(req.headers['x-request-id'] ?? '');
     const body = this.toBody(err, requestId);
     if (body.statusCode >= 500) {
-      this.logger.error(`${req.method} ${req.path} failed [${requestId}]`, err instanceof Error ? err.stack : String(err));
+      this.logger.error(
+        `${req.method} ${req.path} failed [${requestId}]`,
+        err instanceof Error ? err.stack : String(err),
+      );
     }
     if (isPage(req)) return this.page(req, res, body);
     res.status(body.statusCode).json(body);
@@ -71,22 +85,40 @@ export class DomainErrorFilter implements ExceptionFilter {
       const next = req.method === 'GET' ? `&next=${encodeURIComponent(req.originalUrl)}` : '';
       return res.redirect(303, `/sign-in?ended=required${next}`);
     }
-    const heading = { 403: 'You cannot do that', 404: 'Page not found', 409: 'Someone else changed this first' }[body.statusCode]
-      ?? (body.statusCode >= 500 ? 'Sorry, there is a problem with the service' : 'There is a problem');
+    const heading =
+      { 403: 'You cannot do that', 404: 'Page not found', 409: 'Someone else changed this first' }[
+        body.statusCode
+      ] ??
+      (body.statusCode >= 500
+        ? 'Sorry, there is a problem with the service'
+        : 'There is a problem');
     const actor = (req as { actor?: unknown }).actor;
     res.status(body.statusCode).render('error', {
-      title: heading, heading, message: body.statusCode >= 500 ? 'Try again later.' : body.message, code: body.code,
-      requestId: body.requestId, user: undefined, signedIn: actor !== undefined, cspNonce: (res.locals as Record<string, unknown>).cspNonce,
+      title: heading,
+      heading,
+      message: body.statusCode >= 500 ? 'Try again later.' : body.message,
+      code: body.code,
+      requestId: body.requestId,
+      user: undefined,
+      signedIn: actor !== undefined,
+      cspNonce: (res.locals as Record<string, unknown>).cspNonce,
     });
   }
 
   private toBody(err: unknown, requestId: string): ErrorBody {
     if (err instanceof DomainError) {
-      return { statusCode: statusOf(err.code), code: err.code, message: err.message, details: err.details, requestId };
+      return {
+        statusCode: statusOf(err.code),
+        code: err.code,
+        message: err.message,
+        details: err.details,
+        requestId,
+      };
     }
     if (err instanceof HttpException) {
       const r = err.getResponse();
-      const message = typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
+      const message =
+        typeof r === 'string' ? r : ((r as { message?: unknown }).message ?? err.message);
       const hints = typeof r === 'object' ? (r as { hints?: string[] }).hints : undefined;
       const statusCode = err.getStatus();
       return {
@@ -101,12 +133,23 @@ export class DomainErrorFilter implements ExceptionFilter {
       const pg = err.driverError as { code?: string };
       const mapped = pg.code ? PG_ERRORS[pg.code] : undefined;
       // The constraint is not named: its name describes the schema, not the request (issue #18 finding 11).
-      if (mapped) return { statusCode: mapped[0], code: mapped[1], message: 'the database refused the change', requestId };
+      if (mapped)
+        return {
+          statusCode: mapped[0],
+          code: mapped[1],
+          message: 'the database refused the change',
+          requestId,
+        };
     }
     // body-parser and similar middleware errors carry their own 4xx status.
     const status = (err as { status?: unknown })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
-      return { statusCode: status, code: HttpStatus[status] ?? 'BAD_REQUEST', message: (err as Error).message, requestId };
+      return {
+        statusCode: status,
+        code: HttpStatus[status] ?? 'BAD_REQUEST',
+        message: (err as Error).message,
+        requestId,
+      };
     }
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'internal error', requestId };
   }

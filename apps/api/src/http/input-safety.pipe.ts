@@ -14,13 +14,15 @@ export const MAX_INPUT_DEPTH = 32;
 export class InputSafetyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type === 'custom') return value; // the app's own values (the request context), not input
-    checkInput(value, metadata.type === 'body' ? 'body' : metadata.data ?? metadata.type);
+    checkInput(value, metadata.type === 'body' ? 'body' : (metadata.data ?? metadata.type));
     return value;
   }
 }
 
 export function checkInput(value: unknown, root: string): void {
-  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: root, depth: 0 }];
+  const stack: { value: unknown; path: string; depth: number }[] = [
+    { value, path: root, depth: 0 },
+  ];
   while (stack.length > 0) {
     const { value: v, path, depth } = stack.pop()!;
     if (typeof v === 'string') {
@@ -29,19 +31,32 @@ export function checkInput(value: unknown, root: string): void {
     }
     if (typeof v !== 'object' || v === null) continue;
     if (depth >= MAX_INPUT_DEPTH) {
-      throw new DomainError('INVALID_INPUT', `${root} is nested more than ${MAX_INPUT_DEPTH} levels deep`, { maxDepth: MAX_INPUT_DEPTH });
+      throw new DomainError(
+        'INVALID_INPUT',
+        `${root} is nested more than ${MAX_INPUT_DEPTH} levels deep`,
+        { maxDepth: MAX_INPUT_DEPTH },
+      );
     }
     if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], path: `${path}[${i}]`, depth: depth + 1 });
+      for (let i = 0; i < v.length; i++)
+        stack.push({ value: v[i], path: `${path}[${i}]`, depth: depth + 1 });
       continue;
     }
     for (const key of Object.keys(v)) {
       if (key.includes('\0')) throw nul(`a field name in ${path}`);
-      stack.push({ value: (v as Record<string, unknown>)[key], path: `${path}.${key}`, depth: depth + 1 });
+      stack.push({
+        value: (v as Record<string, unknown>)[key],
+        path: `${path}.${key}`,
+        depth: depth + 1,
+      });
     }
   }
 }
 
 function nul(where: string): DomainError {
-  return new DomainError('INVALID_INPUT', `${where} contains a NUL character (U+0000), which is not allowed`, { field: where });
+  return new DomainError(
+    'INVALID_INPUT',
+    `${where} contains a NUL character (U+0000), which is not allowed`,
+    { field: where },
+  );
 }

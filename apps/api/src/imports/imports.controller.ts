@@ -1,11 +1,39 @@
-import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, StreamableFile } from '@nestjs/common';
-import { ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiOperation, ApiPropertyOptional, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
+import {
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPropertyOptional,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
-import { ImportReports, ImportService, type ImportJobView, type ImportMode, type ImportPage, type ImportState, type RejectionView } from '#libs/imports';
+import {
+  ImportReports,
+  ImportService,
+  type ImportJobView,
+  type ImportMode,
+  type ImportPage,
+  type ImportState,
+  type RejectionView,
+} from '#libs/imports';
 import { DomainError } from '#libs/persistence';
 import { ApiUuidParam } from '../http/openapi.js';
 import { ImportJobDetailResponseDto } from './dto/import-job-detail-response.dto.js';
@@ -16,18 +44,39 @@ import { IMPORT_REQUEST_BODY } from './dto/import-request-body.js';
 import { importUpload } from './import-upload.js';
 
 class StartImportQueryDto {
-  @ApiPropertyOptional({ enum: ['csv', 'ndjson'], description: 'the parser, where the content type (of the body, or of the multipart file part) does not say: none, application/octet-stream, text/plain, application/vnd.ms-excel' }) @IsOptional() @IsIn(['csv', 'ndjson']) format?: 'csv' | 'ndjson';
-  @ApiPropertyOptional({ enum: ['all_or_nothing', 'accept_valid', 'dry_run'], default: 'all_or_nothing' })
-  @IsOptional() @IsIn(['all_or_nothing', 'accept_valid', 'dry_run']) mode?: ImportMode;
+  @ApiPropertyOptional({
+    enum: ['csv', 'ndjson'],
+    description:
+      'the parser, where the content type (of the body, or of the multipart file part) does not say: none, application/octet-stream, text/plain, application/vnd.ms-excel',
+  })
+  @IsOptional()
+  @IsIn(['csv', 'ndjson'])
+  format?: 'csv' | 'ndjson';
+  @ApiPropertyOptional({
+    enum: ['all_or_nothing', 'accept_valid', 'dry_run'],
+    default: 'all_or_nothing',
+  })
+  @IsOptional()
+  @IsIn(['all_or_nothing', 'accept_valid', 'dry_run'])
+  mode?: ImportMode;
 }
 class ListImportsQueryDto {
   @ApiPropertyOptional({ enum: ['running', 'completed', 'rejected', 'failed'] })
-  @IsOptional() @IsIn(['running', 'completed', 'rejected', 'failed']) state?: ImportState;
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(500) limit?: number;
+  @IsOptional()
+  @IsIn(['running', 'completed', 'rejected', 'failed'])
+  state?: ImportState;
+  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
 }
 class ReportQueryDto {
-  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?: 'json' | 'csv';
+  @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?:
+    'json' | 'csv';
   @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,9}$/) after?: string;
 }
 
@@ -48,22 +97,42 @@ export class ImportsController {
   @Roles('registrar', 'force_crime_registrar')
   @ApiCreatedResponse({ type: ImportJobResponseDto })
   @ApiOperation({
-    summary: 'Import crimes (CSV or NDJSON, docs/import-format.md); all-or-nothing unless mode=accept_valid',
-    requestBody: { required: true, description: 'the file: the raw body, or the "file" part of a form upload', content: IMPORT_REQUEST_BODY },
+    summary:
+      'Import crimes (CSV or NDJSON, docs/import-format.md); all-or-nothing unless mode=accept_valid',
+    requestBody: {
+      required: true,
+      description: 'the file: the raw body, or the "file" part of a form upload',
+      content: IMPORT_REQUEST_BODY,
+    },
   })
-  async start(@Ctx() ctx: RequestContext, @Req() req: Request, @Query() q: StartImportQueryDto): Promise<ImportJobView> {
+  async start(
+    @Ctx() ctx: RequestContext,
+    @Req() req: Request,
+    @Query() q: StartImportQueryDto,
+  ): Promise<ImportJobView> {
     const id = req.header('x-import-id');
-    if (id !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+    if (
+      id !== undefined &&
+      !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+    ) {
       throw new DomainError('INVALID_INPUT', 'X-Import-Id must be a UUID');
     }
     const upload = await importUpload(req, q.format);
-    return this.imports.run(ctx, upload.body, { clientId: id, format: upload.format, mode: q.mode ?? 'all_or_nothing', fileName: upload.fileName });
+    return this.imports.run(ctx, upload.body, {
+      clientId: id,
+      format: upload.format,
+      mode: q.mode ?? 'all_or_nothing',
+      fileName: upload.fileName,
+    });
   }
 
   @Get()
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOkResponse({ type: ImportPageResponseDto })
-  @ApiOperation({ summary: 'Imports you may see, newest first: yours, and those into your forces whoever ran them' })
+  @ApiOperation({
+    summary:
+      'Imports you may see, newest first: yours, and those into your forces whoever ran them',
+  })
   list(@Ctx() ctx: RequestContext, @Query() q: ListImportsQueryDto): Promise<ImportPage> {
     return this.reports.list(ctx, { state: q.state, cursor: q.cursor, limit: q.limit ?? 50 });
   }
@@ -73,7 +142,10 @@ export class ImportsController {
   @ApiUuidParam('id')
   @ApiOkResponse({ type: ImportJobDetailResponseDto })
   @ApiOperation({ summary: 'Status, progress, counts and the first page of rejected rows' })
-  async get(@Ctx() ctx: RequestContext, @Param('id', ParseUUIDPipe) id: string): Promise<ImportJobView & { rejections: RejectionView[] }> {
+  async get(
+    @Ctx() ctx: RequestContext,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ImportJobView & { rejections: RejectionView[] }> {
     const job = await this.reports.visibleJob(ctx, id);
     return { ...job, rejections: await this.reports.rejections(ctx, job, 0, 1000) };
   }
@@ -84,9 +156,17 @@ export class ImportsController {
   @ApiUuidParam('id')
   @ApiOkResponse({
     description: 'JSON: up to 1000 rows after ?after=; format=csv: every row',
-    content: { 'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(RejectionResponseDto) } } }, 'text/csv': { schema: { type: 'string' } } },
+    content: {
+      'application/json': {
+        schema: { type: 'array', items: { $ref: getSchemaPath(RejectionResponseDto) } },
+      },
+      'text/csv': { schema: { type: 'string' } },
+    },
   })
-  @ApiOperation({ summary: 'Every rejected row: line, crime reference, rule codes, message (JSON pages or one CSV)' })
+  @ApiOperation({
+    summary:
+      'Every rejected row: line, crime reference, rule codes, message (JSON pages or one CSV)',
+  })
   async report(
     @Ctx() ctx: RequestContext,
     @Param('id', ParseUUIDPipe) id: string,
@@ -94,7 +174,8 @@ export class ImportsController {
     @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
   ): Promise<RejectionView[] | StreamableFile> {
     const job = await this.reports.visibleJob(ctx, id);
-    if (q.format !== 'csv') return this.reports.rejections(ctx, job, q.after ? Number(q.after) : 0, 1000);
+    if (q.format !== 'csv')
+      return this.reports.rejections(ctx, job, q.after ? Number(q.after) : 0, 1000);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
     res.setHeader('content-disposition', `attachment; filename="import-${id}-report.csv"`);
     return new StreamableFile(Readable.from(this.reports.csv(ctx, job)));

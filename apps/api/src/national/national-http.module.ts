@@ -6,6 +6,10 @@ import { NationalController } from './national.controller.js';
 @Module({})
 export class NationalHttpModule {
   static register(config: Partial<PublicationConfig> = {}): DynamicModule {
-    return { module: NationalHttpModule, imports: [NationalModule.register(config)], controllers: [NationalController] };
+    return {
+      module: NationalHttpModule,
+      imports: [NationalModule.register(config)],
+      controllers: [NationalController],
+    };
   }
 }

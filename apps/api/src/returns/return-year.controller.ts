@@ -16,7 +16,10 @@ export class ReturnYearController {
   @Get(':year')
   @Roles('registrar', 'force_crime_registrar', 'statistician', 'auditor')
   @ApiOkResponse({ type: YearTrackerResponseDto })
-  @ApiOperation({ summary: "The year's tracker: every expected force in your scope with its return's state, version, last event and records changed since submission" })
+  @ApiOperation({
+    summary:
+      "The year's tracker: every expected force in your scope with its return's state, version, last event and records changed since submission",
+  })
   get(@Ctx() ctx: RequestContext, @Param() p: YearParams): Promise<YearTracker> {
     return this.tracker.year(ctx, parseFlagYear(p.year));
   }

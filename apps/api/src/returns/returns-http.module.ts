@@ -4,5 +4,8 @@ import { ReturnYearController } from './return-year.controller.js';
 import { ReturnsController } from './returns.controller.js';
 
 // HTTP surface for returns: controllers and their providers are registered here.
-@Module({ imports: [ReturnsLifecycleModule], controllers: [ReturnsController, ReturnYearController] })
+@Module({
+  imports: [ReturnsLifecycleModule],
+  controllers: [ReturnsController, ReturnYearController],
+})
 export class ReturnsHttpModule {}

@@ -1,11 +1,27 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  StreamableFile,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
 import { parseFlagYear } from '#libs/recording-rules';
 import {
-  ReturnExportService, ReturnLifecycleService, ReturnRevisionsService,
-  type RevisionDiff, type RevisionList, type RevisionView, type ReturnView, type TransitionResult, type ValidationView,
+  ReturnExportService,
+  ReturnLifecycleService,
+  ReturnRevisionsService,
+  type RevisionDiff,
+  type RevisionList,
+  type RevisionView,
+  type ReturnView,
+  type TransitionResult,
+  type ValidationView,
 } from '#libs/returns';
 import { ApiFileOrJson } from '../http/openapi.js';
 import { ReturnResponseDto } from './dto/return-response.dto.js';
@@ -14,7 +30,15 @@ import { RevisionListResponseDto } from './dto/revision-list-response.dto.js';
 import { RevisionResponseDto } from './dto/revision-response.dto.js';
 import { TransitionResultResponseDto } from './dto/transition-result-response.dto.js';
 import { ValidationResponseDto } from './dto/validation-response.dto.js';
-import { AcceptReturnDto, DiffParams, ReturnParams, ReturnQueryDto, ReturnReturnDto, RevisionParams, SubmitReturnDto } from './dto/return.dto.js';
+import {
+  AcceptReturnDto,
+  DiffParams,
+  ReturnParams,
+  ReturnQueryDto,
+  ReturnReturnDto,
+  RevisionParams,
+  SubmitReturnDto,
+} from './dto/return.dto.js';
 
 const READERS = ['registrar', 'force_crime_registrar', 'statistician', 'auditor'] as const;
 
@@ -31,12 +55,23 @@ export class ReturnsController {
 
   @Get()
   @Roles(...READERS)
-  @ApiFileOrJson(ReturnResponseDto, 'the lifecycle view; with ?format= the return as a file (json: the published schema; csv: one table, or a zip of all; xlsx)')
-  @ApiOperation({ summary: 'The return: state, latest revision, changes since submission, your next actions, live draft tables; ?format= downloads it' })
-  async get(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Query() q: ReturnQueryDto): Promise<ReturnView | StreamableFile> {
+  @ApiFileOrJson(
+    ReturnResponseDto,
+    'the lifecycle view; with ?format= the return as a file (json: the published schema; csv: one table, or a zip of all; xlsx)',
+  )
+  @ApiOperation({
+    summary:
+      'The return: state, latest revision, changes since submission, your next actions, live draft tables; ?format= downloads it',
+  })
+  async get(
+    @Ctx() ctx: RequestContext,
+    @Param() p: ReturnParams,
+    @Query() q: ReturnQueryDto,
+  ): Promise<ReturnView | StreamableFile> {
     const year = parseFlagYear(p.year);
     if (q.format === undefined) {
-      if (q.table !== undefined || q.revision !== undefined) throw new DomainError('INVALID_INPUT', 'table and revision apply to exports: add format=');
+      if (q.table !== undefined || q.revision !== undefined)
+        throw new DomainError('INVALID_INPUT', 'table and revision apply to exports: add format=');
       return this.lifecycle.view(ctx, p.force, year);
     }
     const file = await this.exports.export(ctx, p.force, year, {
@@ -44,15 +79,26 @@ export class ReturnsController {
       table: q.table,
       revision: q.revision === undefined ? undefined : Number(q.revision),
     });
-    return new StreamableFile(file.body, { type: file.contentType, disposition: `attachment; filename="${file.fileName}"`, length: file.body.length });
+    return new StreamableFile(file.body, {
+      type: file.contentType,
+      disposition: `attachment; filename="${file.fileName}"`,
+      length: file.body.length,
+    });
   }
 
   @Post('submit')
   @HttpCode(200)
   @Roles('force_crime_registrar')
-  @ApiOperation({ summary: 'Sign off and submit (or resubmit) the return: return rules run first (422 RULE_VIOLATION), then revision n+1 is frozen' })
+  @ApiOperation({
+    summary:
+      'Sign off and submit (or resubmit) the return: return rules run first (422 RULE_VIOLATION), then revision n+1 is frozen',
+  })
   @ApiOkResponse({ type: TransitionResultResponseDto })
-  submit(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: SubmitReturnDto): Promise<TransitionResult> {
+  submit(
+    @Ctx() ctx: RequestContext,
+    @Param() p: ReturnParams,
+    @Body() dto: SubmitReturnDto,
+  ): Promise<TransitionResult> {
     return this.lifecycle.submit(ctx, p.force, parseFlagYear(p.year), dto);
   }
 
@@ -61,7 +107,11 @@ export class ReturnsController {
   @Roles('statistician')
   @ApiOperation({ summary: 'Accept the submitted revision' })
   @ApiOkResponse({ type: TransitionResultResponseDto })
-  accept(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: AcceptReturnDto): Promise<TransitionResult> {
+  accept(
+    @Ctx() ctx: RequestContext,
+    @Param() p: ReturnParams,
+    @Body() dto: AcceptReturnDto,
+  ): Promise<TransitionResult> {
     return this.lifecycle.accept(ctx, p.force, parseFlagYear(p.year), dto);
   }
 
@@ -70,13 +120,20 @@ export class ReturnsController {
   @Roles('statistician')
   @ApiOperation({ summary: 'Return the submitted revision to the force, with the reasons' })
   @ApiOkResponse({ type: TransitionResultResponseDto })
-  sendBack(@Ctx() ctx: RequestContext, @Param() p: ReturnParams, @Body() dto: ReturnReturnDto): Promise<TransitionResult> {
+  sendBack(
+    @Ctx() ctx: RequestContext,
+    @Param() p: ReturnParams,
+    @Body() dto: ReturnReturnDto,
+  ): Promise<TransitionResult> {
     return this.lifecycle.returnToForce(ctx, p.force, parseFlagYear(p.year), dto);
   }
 
   @Get('validation')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Run the return rules (CF-RET-001..004) on the live data now; violations with the records concerned' })
+  @ApiOperation({
+    summary:
+      'Run the return rules (CF-RET-001..004) on the live data now; violations with the records concerned',
+  })
   @ApiOkResponse({ type: ValidationResponseDto })
   validation(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<ValidationView> {
     return this.lifecycle.validation(ctx, p.force, parseFlagYear(p.year));
@@ -100,7 +157,9 @@ export class ReturnsController {
 
   @Get('revisions/:a/diff/:b')
   @Roles(...READERS)
-  @ApiOperation({ summary: 'Every cell that differs between revision b (old) and revision a (new)' })
+  @ApiOperation({
+    summary: 'Every cell that differs between revision b (old) and revision a (new)',
+  })
   @ApiOkResponse({ type: RevisionDiffResponseDto })
   diff(@Ctx() ctx: RequestContext, @Param() p: DiffParams): Promise<RevisionDiff> {
     return this.revisions.diff(ctx, p.force, parseFlagYear(p.year), Number(p.a), Number(p.b));

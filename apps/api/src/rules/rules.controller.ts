@@ -12,7 +12,9 @@ export class RulesController {
   constructor(@Inject(RULES_CONFIG) private readonly config: RulesConfig) {}
 
   @Get()
-  @ApiOperation({ summary: 'The recording-rule catalogue: code, severity, message, reference, years, enabled' })
+  @ApiOperation({
+    summary: 'The recording-rule catalogue: code, severity, message, reference, years, enabled',
+  })
   @ApiOkResponse({ type: [RuleResponseDto] })
   list(): ReturnType<typeof describeRules> {
     return describeRules(this.config);

@@ -1,4 +1,15 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AuthService, Public, Roles, ROLES, WebPage, WebSessions } from '#libs/auth';
@@ -16,7 +27,8 @@ const ENDED: Record<string, string> = {
 };
 
 // Only paths of this service: never an open redirect.
-const safeNext = (next: unknown): string => (typeof next === 'string' && /^\/(?!\/)[\w\-/?=&%.:]*$/.test(next) ? next : '/');
+const safeNext = (next: unknown): string =>
+  typeof next === 'string' && /^\/(?!\/)[\w\-/?=&%.:]*$/.test(next) ? next : '/';
 
 @ApiExcludeController()
 @Controller()
@@ -32,18 +44,33 @@ export class AuthPagesController {
 
   @Get('sign-in')
   @Public()
-  signIn(@Req() req: PageRequest, @Res() res: Response, @Query('next') next?: string, @Query('ended') ended?: string): void {
+  signIn(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('next') next?: string,
+    @Query('ended') ended?: string,
+  ): void {
     if (req.actor) return res.redirect(303, safeNext(next));
-    render(req, res, this.catalogue, 'sign-in', { title: 'Sign in', next: safeNext(next), ended: ended ? ENDED[ended] : undefined, errors: {} });
+    render(req, res, this.catalogue, 'sign-in', {
+      title: 'Sign in',
+      next: safeNext(next),
+      ended: ended ? ENDED[ended] : undefined,
+      errors: {},
+    });
   }
 
   @Post('sign-in')
   @Public()
   @HttpCode(200)
-  async doSignIn(@Req() req: PageRequest, @Res() res: Response, @Body() body: Record<string, string>): Promise<void> {
+  async doSignIn(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Body() body: Record<string, string>,
+  ): Promise<void> {
     const username = typeof body.username === 'string' ? body.username.trim().slice(0, 64) : '';
     const password = typeof body.password === 'string' ? body.password.slice(0, 256) : '';
-    if (/\0/.test(username + password)) throw new BadRequestException('username and password must not contain NUL characters');
+    if (/\0/.test(username + password))
+      throw new BadRequestException('username and password must not contain NUL characters');
     const errors: Record<string, string> = {};
     if (!username) errors.username = 'Enter your username';
     if (!password) errors.password = 'Enter your password';
@@ -58,7 +85,10 @@ export class AuthPagesController {
     }
     res.status(400);
     render(req, res, this.catalogue, 'sign-in', {
-      title: 'Sign in', next: safeNext(body.next), username, errors,
+      title: 'Sign in',
+      next: safeNext(body.next),
+      username,
+      errors,
       errorList: Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` })),
     });
   }
@@ -75,15 +105,38 @@ export class AuthPagesController {
   @Roles(...ROLES)
   async home(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
     const actor = req.actor!;
-    const forces = actor.forces === 'all' ? [] : actor.forces.flatMap((id) => {
-      const f = this.catalogue.force(id);
-      return f ? [{ id, name: f.name, region: this.catalogue.region(f.regionId)?.name ?? f.regionId }] : [];
-    });
+    const forces =
+      actor.forces === 'all'
+        ? []
+        : actor.forces.flatMap((id) => {
+            const f = this.catalogue.force(id);
+            return f
+              ? [
+                  {
+                    id,
+                    name: f.name,
+                    region: this.catalogue.region(f.regionId)?.name ?? f.regionId,
+                  },
+                ]
+              : [];
+          });
     const recordsRole = actor.roles.some((r) => r === 'registrar' || r === 'force_crime_registrar');
-    const recent = recordsRole ? (await this.crimes.recentWork(webContext(req), 10)).map((c) => [
-      { html: `<a class="govuk-link" href="/records/${c.id}">${escapeHtml(c.crimeReference)}</a>` },
-      { text: this.catalogue.force(c.forceId)?.name ?? c.forceId }, { text: c.offenceCode }, { text: c.status }, { text: ukDateTime(c.updatedAt) },
-    ]) : undefined;
-    render(req, res, this.catalogue, 'home', { title: 'Home', forces, canRecord: recordsRole, recent });
+    const recent = recordsRole
+      ? (await this.crimes.recentWork(webContext(req), 10)).map((c) => [
+          {
+            html: `<a class="govuk-link" href="/records/${c.id}">${escapeHtml(c.crimeReference)}</a>`,
+          },
+          { text: this.catalogue.force(c.forceId)?.name ?? c.forceId },
+          { text: c.offenceCode },
+          { text: c.status },
+          { text: ukDateTime(c.updatedAt) },
+        ])
+      : undefined;
+    render(req, res, this.catalogue, 'home', {
+      title: 'Home',
+      forces,
+      canRecord: recordsRole,
+      recent,
+    });
   }
 }

@@ -23,8 +23,17 @@ export function configureWeb(app: INestApplication): void {
   // govuk-frontend's CSS asks for its fonts and images at /assets/fonts and /assets/images.
   express_.use('/assets/govuk', express.static(join(WEB_PATHS.govuk, 'govuk'), immutable));
   express_.use('/assets/moj', express.static(join(WEB_PATHS.moj, 'moj'), immutable));
-  express_.use('/assets/fonts', express.static(join(WEB_PATHS.govuk, 'govuk/assets/fonts'), immutable));
-  express_.use('/assets/images', express.static(join(WEB_PATHS.govuk, 'govuk/assets/images'), immutable));
-  express_.use('/assets/manifest.json', express.static(join(WEB_PATHS.govuk, 'govuk/assets/manifest.json'), immutable));
+  express_.use(
+    '/assets/fonts',
+    express.static(join(WEB_PATHS.govuk, 'govuk/assets/fonts'), immutable),
+  );
+  express_.use(
+    '/assets/images',
+    express.static(join(WEB_PATHS.govuk, 'govuk/assets/images'), immutable),
+  );
+  express_.use(
+    '/assets/manifest.json',
+    express.static(join(WEB_PATHS.govuk, 'govuk/assets/manifest.json'), immutable),
+  );
   express_.use('/assets/app', express.static(WEB_PATHS.public, { ...immutable, maxAge: 0 }));
 }

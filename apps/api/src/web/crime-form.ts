@@ -14,12 +14,21 @@ export const DATE_FIELDS = [
   { name: 'offenceTo', label: 'End of the offence period', required: false },
 ] as const;
 
-export interface FormResult<T> { value: T; errors: Record<string, string> }
+export interface FormResult<T> {
+  value: T;
+  errors: Record<string, string>;
+}
 
 type Body = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-function dateTime(body: Body, name: string, label: string, required: boolean, errors: Record<string, string>): string | null | undefined {
+function dateTime(
+  body: Body,
+  name: string,
+  label: string,
+  required: boolean,
+  errors: Record<string, string>,
+): string | null | undefined {
   const [d, m, y, t] = ['day', 'month', 'year', 'time'].map((p) => str(body[`${name}-${p}`]));
   if (!d && !m && !y && !t) {
     if (required) errors[name] = `Enter the ${label.toLowerCase()}`;
@@ -40,7 +49,12 @@ function dateTime(body: Body, name: string, label: string, required: boolean, er
   return londonWallTime(year, month, day, h, min).toISOString();
 }
 
-function age(body: Body, name: string, errors: Record<string, string>, label: string): number | null | undefined {
+function age(
+  body: Body,
+  name: string,
+  errors: Record<string, string>,
+  label: string,
+): number | null | undefined {
   const v = str(body[name]);
   if (v === '') return null;
   if (!/^\d{1,3}$/.test(v)) {
@@ -50,14 +64,16 @@ function age(body: Body, name: string, errors: Record<string, string>, label: st
   return Number(v);
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : []);
+const list = (v: unknown): string[] =>
+  Array.isArray(v) ? v.map(String) : typeof v === 'string' && v ? [v] : [];
 
 // The facts of the form, as the API's JSON body would carry them (undefined: not given).
 export function formFacts(body: Body, errors: Record<string, string>): Record<string, unknown> {
   const facts: Record<string, unknown> = {};
   for (const f of DATE_FIELDS) facts[f.name] = dateTime(body, f.name, f.label, f.required, errors);
   facts.onlineFlag = str(body.onlineFlag) || undefined;
-  if (!facts.onlineFlag) errors.onlineFlag = 'Select whether the crime was committed online, in full or in part';
+  if (!facts.onlineFlag)
+    errors.onlineFlag = 'Select whether the crime was committed online, in full or in part';
   facts.onlineMethod = str(body.onlineMethod) || null;
   facts.onlinePlatform = str(body.onlinePlatform) || null;
   facts.victimAge = age(body, 'victimAge', errors, 'Victim age');
@@ -68,7 +84,9 @@ export function formFacts(body: Body, errors: Record<string, string>): Record<st
   facts.domesticAbuse = flags.includes('domesticAbuse');
   facts.childSexualExploitation = flags.includes('childSexualExploitation');
   facts.childSexualAbuse = flags.includes('childSexualAbuse');
-  facts.hateStrands = list(body.hateStrands).filter((s) => (HATE_STRANDS as readonly string[]).includes(s));
+  facts.hateStrands = list(body.hateStrands).filter((s) =>
+    (HATE_STRANDS as readonly string[]).includes(s),
+  );
   return facts;
 }
 
@@ -79,18 +97,24 @@ export function acknowledged(body: Body): string[] {
 // class-validator's messages, keyed by field, for the fields not already in error.
 function addDtoErrors(errors: Record<string, string>, found: ValidationError[]): void {
   for (const e of found) {
-    if (!errors[e.property]) errors[e.property] = Object.values(e.constraints ?? {})[0] ?? `${e.property} is not valid`;
+    if (!errors[e.property])
+      errors[e.property] = Object.values(e.constraints ?? {})[0] ?? `${e.property} is not valid`;
   }
 }
 
 export function parseCreateForm(body: Body): FormResult<CreateCrimeDto> {
   const errors: Record<string, string> = {};
   const plain = {
-    forceId: str(body.forceId), crimeReference: str(body.crimeReference), offenceCode: str(body.offenceCode).toUpperCase(),
-    status: str(body.status) || 'draft', ...formFacts(body, errors), acknowledge: acknowledged(body),
+    forceId: str(body.forceId),
+    crimeReference: str(body.crimeReference),
+    offenceCode: str(body.offenceCode).toUpperCase(),
+    status: str(body.status) || 'draft',
+    ...formFacts(body, errors),
+    acknowledge: acknowledged(body),
   };
   if (!plain.crimeReference) errors.crimeReference = 'Enter the crime reference';
-  if (!plain.offenceCode) errors.offenceCode = 'Enter the Home Office offence code, for example 71/17';
+  if (!plain.offenceCode)
+    errors.offenceCode = 'Enter the Home Office offence code, for example 71/17';
   const clean = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
   const dto = plainToInstance(CreateCrimeDto, clean);
   addDtoErrors(errors, validateSync(dto, { whitelist: true }));
@@ -99,7 +123,12 @@ export function parseCreateForm(body: Body): FormResult<CreateCrimeDto> {
 
 export function parseAmendForm(body: Body): FormResult<AmendCrimeDto> {
   const errors: Record<string, string> = {};
-  const plain = { ...formFacts(body, errors), version: Number(str(body.version)), reason: str(body.reason), acknowledge: acknowledged(body) };
+  const plain = {
+    ...formFacts(body, errors),
+    version: Number(str(body.version)),
+    reason: str(body.reason),
+    acknowledge: acknowledged(body),
+  };
   if (!plain.reason) errors.reason = 'Enter why the record is amended';
   const clean = Object.fromEntries(Object.entries(plain).filter(([, v]) => v !== undefined));
   const dto = plainToInstance(AmendCrimeDto, clean);
@@ -108,7 +137,10 @@ export function parseAmendForm(body: Body): FormResult<AmendCrimeDto> {
 }
 
 export function errorList(errors: Record<string, string>): ErrorItem[] {
-  return Object.entries(errors).map(([k, text]) => ({ text, href: `#${DATE_FIELDS.some((f) => f.name === k) ? `${k}-day` : k}` }));
+  return Object.entries(errors).map(([k, text]) => ({
+    text,
+    href: `#${DATE_FIELDS.some((f) => f.name === k) ? `${k}-day` : k}`,
+  }));
 }
 
 // The form's values from a stored record (dates back into UK local day, month, year and time).
@@ -119,10 +151,14 @@ export function formValues(crime: Record<string, unknown>): Record<string, unkno
     if (!(d instanceof Date) && typeof d !== 'string') continue;
     const p = londonParts(new Date(d));
     Object.assign(v, {
-      [`${f.name}-day`]: String(p.day), [`${f.name}-month`]: String(p.month), [`${f.name}-year`]: String(p.year),
+      [`${f.name}-day`]: String(p.day),
+      [`${f.name}-month`]: String(p.month),
+      [`${f.name}-year`]: String(p.year),
       [`${f.name}-time`]: `${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`,
     });
   }
-  v.flags = ['domesticAbuse', 'childSexualExploitation', 'childSexualAbuse'].filter((k) => crime[k] === true);
+  v.flags = ['domesticAbuse', 'childSexualExploitation', 'childSexualAbuse'].filter(
+    (k) => crime[k] === true,
+  );
   return v;
 }

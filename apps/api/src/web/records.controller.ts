@@ -1,16 +1,48 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import {
-  CrimeAmendmentService, CrimeQueryService, CrimeRecordingService, CrimeRemovalService, CrimeValidationService,
-  factDefaults, type CrimeView, type RecordedFacts,
+  CrimeAmendmentService,
+  CrimeQueryService,
+  CrimeRecordingService,
+  CrimeRemovalService,
+  CrimeValidationService,
+  factDefaults,
+  type CrimeView,
+  type RecordedFacts,
 } from '#libs/crimes';
 import { DomainError } from '#libs/persistence';
-import { RULE_CONTEXT, describeRules, parseFinancialYear, type FindingView, type RuleContext } from '#libs/recording-rules';
+import {
+  RULE_CONTEXT,
+  describeRules,
+  parseFinancialYear,
+  type FindingView,
+  type RuleContext,
+} from '#libs/recording-rules';
 import { factsFromDto } from '../crimes/dto/crime-fields.dto.js';
-import { errorList, formValues, parseAmendForm, parseCreateForm, acknowledged, formFacts } from './crime-form.js';
+import {
+  errorList,
+  formValues,
+  parseAmendForm,
+  parseCreateForm,
+  acknowledged,
+  formFacts,
+} from './crime-form.js';
 import { WebCsrfGuard } from './web-csrf.js';
 import { render, type ErrorItem, type PageRequest } from './web-page.js';
 import { webContext } from './web-context.js';
@@ -22,7 +54,13 @@ const Id = () => Param('id', new ParseUUIDPipe({ version: undefined }));
 type FormBody = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-export const PURPOSES = ['Recording and data quality', 'Preparing the annual return', 'Audit', 'Investigation', 'Responding to a request'];
+export const PURPOSES = [
+  'Recording and data quality',
+  'Preparing the annual return',
+  'Audit',
+  'Investigation',
+  'Responding to a request',
+];
 
 // The registrar's pages (issue 15 §3): thin views over the crimes library's services, the same ones the API calls.
 // Rule findings and coded errors become a GOV.UK error summary with the rule code, message and reference, each
@@ -44,10 +82,19 @@ export class RecordsController {
 
   @Get('records')
   @Roles(...READERS)
-  async list(@Req() req: PageRequest, @Res() res: Response, @Query() q: Record<string, string>): Promise<void> {
+  async list(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query() q: Record<string, string>,
+  ): Promise<void> {
     const filters = {
-      force: str(q.force), year: str(q.year), offence: str(q.offence).toUpperCase(), flag: str(q.flag), status: str(q.status),
-      reference: str(q.reference), purpose: str(q.purpose),
+      force: str(q.force),
+      year: str(q.year),
+      offence: str(q.offence).toUpperCase(),
+      flag: str(q.flag),
+      status: str(q.status),
+      reference: str(q.reference),
+      purpose: str(q.purpose),
     };
     const errors: Record<string, string> = {};
     let financialYear: number | undefined;
@@ -62,29 +109,46 @@ export class RecordsController {
     if (Object.keys(errors).length === 0) {
       try {
         page = await this.query.list(webContext(req), {
-          forceId: filters.force || undefined, financialYear, offenceCode: filters.offence || undefined,
+          forceId: filters.force || undefined,
+          financialYear,
+          offenceCode: filters.offence || undefined,
           onlineFlag: (filters.flag || undefined) as CrimeView['onlineFlag'] | undefined,
           status: (filters.status || undefined) as CrimeView['status'] | undefined,
-          referencePrefix: filters.reference || undefined, limit: 25, cursor: str(q.cursor) || undefined,
+          referencePrefix: filters.reference || undefined,
+          limit: 25,
+          cursor: str(q.cursor) || undefined,
         });
       } catch (e) {
-        if (!(e instanceof DomainError) || !['INVALID_INPUT', 'FORBIDDEN_SCOPE'].includes(e.code)) throw e;
+        if (!(e instanceof DomainError) || !['INVALID_INPUT', 'FORBIDDEN_SCOPE'].includes(e.code))
+          throw e;
         errors[e.code === 'FORBIDDEN_SCOPE' ? 'force' : 'reference'] = e.message;
       }
     }
-    const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v) as [string, string][]);
+    const params = new URLSearchParams(
+      Object.entries(filters).filter(([, v]) => v) as [string, string][],
+    );
     if (page.nextCursor) params.set('cursor', page.nextCursor);
     render(req, res, this.catalogue, 'records/list', {
-      title: 'Crime records', filters, errors, errorList: errorList(errors), items: page.items.map((c) => this.row(c, filters.purpose)),
-      nextUrl: page.nextCursor ? `/records?${params.toString()}` : null, firstPage: !q.cursor,
-      forces: this.forceOptions(req, filters.force), purposes: PURPOSES,
+      title: 'Crime records',
+      filters,
+      errors,
+      errorList: errorList(errors),
+      items: page.items.map((c) => this.row(c, filters.purpose)),
+      nextUrl: page.nextCursor ? `/records?${params.toString()}` : null,
+      firstPage: !q.cursor,
+      forces: this.forceOptions(req, filters.force),
+      purposes: PURPOSES,
     });
   }
 
   // Find by crime reference, from every page: one match opens the record; otherwise the list shows the matches.
   @Get('find')
   @Roles(...READERS)
-  async find(@Req() req: PageRequest, @Res() res: Response, @Query('reference') reference?: string): Promise<void> {
+  async find(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('reference') reference?: string,
+  ): Promise<void> {
     const ref = str(reference);
     if (!ref) return res.redirect(303, '/records');
     if (/^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/.test(ref)) {
@@ -98,23 +162,42 @@ export class RecordsController {
   @Roles(...WRITERS)
   newForm(@Req() req: PageRequest, @Res() res: Response): void {
     const forces = this.forceOptions(req, '');
-    this.renderForm(req, res, { mode: 'new', values: { status: 'draft', forceId: forces.length === 1 ? forces[0].value : '' }, errors: {} });
+    this.renderForm(req, res, {
+      mode: 'new',
+      values: { status: 'draft', forceId: forces.length === 1 ? forces[0].value : '' },
+      errors: {},
+    });
   }
 
   @Post('records/new')
   @Roles(...WRITERS)
   @HttpCode(200)
-  async create(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  async create(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const { value, errors } = parseCreateForm(body);
-    if (Object.keys(errors).length > 0) return this.renderForm(req, res, { mode: 'new', values: body, errors }, 400);
+    if (Object.keys(errors).length > 0)
+      return this.renderForm(req, res, { mode: 'new', values: body, errors }, 400);
     try {
       const crime = await this.recording.record(webContext(req), {
-        ...factDefaults(), ...(factsFromDto(value) as RecordedFacts), forceId: value.forceId, crimeReference: value.crimeReference,
-        offenceCode: value.offenceCode, status: value.status, acknowledge: value.acknowledge ?? [],
+        ...factDefaults(),
+        ...(factsFromDto(value) as RecordedFacts),
+        forceId: value.forceId,
+        crimeReference: value.crimeReference,
+        offenceCode: value.offenceCode,
+        status: value.status,
+        acknowledge: value.acknowledge ?? [],
       });
       res.redirect(303, `/records/${crime.id}?notice=recorded`);
     } catch (e) {
-      this.renderForm(req, res, { mode: 'new', values: body, errors: {}, ...failure(e) }, status(e));
+      this.renderForm(
+        req,
+        res,
+        { mode: 'new', values: body, errors: {}, ...failure(e) },
+        status(e),
+      );
     }
   }
 
@@ -122,25 +205,42 @@ export class RecordsController {
   @Post('records/check')
   @Roles(...WRITERS)
   @HttpCode(200)
-  async check(@Req() req: PageRequest, @Body() body: FormBody): Promise<{ outcome: string; findings: FindingView[]; missing: string[] }> {
+  async check(
+    @Req() req: PageRequest,
+    @Body() body: FormBody,
+  ): Promise<{ outcome: string; findings: FindingView[]; missing: string[] }> {
     const errors: Record<string, string> = {};
     const facts = formFacts(body, errors);
-    const given = Object.fromEntries(Object.entries(facts).filter(([k, v]) => v !== undefined && !errors[k]));
+    const given = Object.fromEntries(
+      Object.entries(facts).filter(([k, v]) => v !== undefined && !errors[k]),
+    );
     const crimeId = str(body.crimeId);
     if (crimeId) {
-      if (!/^[0-9a-f-]{36}$/i.test(crimeId)) throw new DomainError('INVALID_INPUT', 'crimeId is not valid');
-      return this.validation.amendment(webContext(req), crimeId, { changes: factsFromDto(given), acknowledge: acknowledged(body) });
+      if (!/^[0-9a-f-]{36}$/i.test(crimeId))
+        throw new DomainError('INVALID_INPUT', 'crimeId is not valid');
+      return this.validation.amendment(webContext(req), crimeId, {
+        changes: factsFromDto(given),
+        acknowledge: acknowledged(body),
+      });
     }
     return this.validation.candidate(webContext(req), {
-      ...factsFromDto(given), forceId: str(body.forceId) || undefined, crimeReference: str(body.crimeReference) || undefined,
-      offenceCode: str(body.offenceCode).toUpperCase() || undefined, status: (str(body.status) || 'draft') as 'draft' | 'confirmed',
+      ...factsFromDto(given),
+      forceId: str(body.forceId) || undefined,
+      crimeReference: str(body.crimeReference) || undefined,
+      offenceCode: str(body.offenceCode).toUpperCase() || undefined,
+      status: (str(body.status) || 'draft') as 'draft' | 'confirmed',
       acknowledge: acknowledged(body),
     });
   }
 
   @Get('records/:id')
   @Roles(...READERS)
-  async view(@Req() req: PageRequest, @Res() res: Response, @Id() id: string, @Query('notice') notice?: string): Promise<void> {
+  async view(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Id() id: string,
+    @Query('notice') notice?: string,
+  ): Promise<void> {
     const ctx = webContext(req);
     const crime = await this.query.get(ctx, id);
     const history = await this.query.history(ctx, id);
@@ -156,7 +256,10 @@ export class RecordsController {
       fcr && live && { href: `/records/${id}/transfer`, text: 'Transfer' },
     ].filter(Boolean);
     render(req, res, this.catalogue, 'records/view', {
-      title: `Crime ${crime.crimeReference}`, crime, actions, timeline: timelineItems(history),
+      title: `Crime ${crime.crimeReference}`,
+      crime,
+      actions,
+      timeline: timelineItems(history),
       force: this.catalogue.force(crime.forceId)?.name ?? crime.forceId,
       offence: this.catalogue.offence(crime.offenceCode)?.name ?? crime.offenceCode,
       warnings: crime.ruleWarnings.map((c) => ({ code: c, message: this.ruleMessage(c) })),
@@ -168,28 +271,54 @@ export class RecordsController {
   @Roles(...WRITERS)
   async amendForm(@Req() req: PageRequest, @Res() res: Response, @Id() id: string): Promise<void> {
     const crime = await this.query.get(webContext(req), id);
-    this.renderForm(req, res, { mode: 'amend', crime, values: formValues({ ...crime }), errors: {} });
+    this.renderForm(req, res, {
+      mode: 'amend',
+      crime,
+      values: formValues({ ...crime }),
+      errors: {},
+    });
   }
 
   @Post('records/:id/amend')
   @Roles(...WRITERS)
   @HttpCode(200)
-  async amend(@Req() req: PageRequest, @Res() res: Response, @Id() id: string, @Body() body: FormBody): Promise<void> {
+  async amend(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Id() id: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const { value, errors } = parseAmendForm(body);
     const crime = await this.query.get(webContext(req), id);
-    if (Object.keys(errors).length > 0) return this.renderForm(req, res, { mode: 'amend', crime, values: body, errors }, 400);
+    if (Object.keys(errors).length > 0)
+      return this.renderForm(req, res, { mode: 'amend', crime, values: body, errors }, 400);
     try {
       const { version, reason, acknowledge, ...fields } = value;
-      await this.amendment.amend(webContext(req), id, { version, reason, changes: factsFromDto(fields), acknowledge: acknowledge ?? [] });
+      await this.amendment.amend(webContext(req), id, {
+        version,
+        reason,
+        changes: factsFromDto(fields),
+        acknowledge: acknowledge ?? [],
+      });
       res.redirect(303, `/records/${id}?notice=amended`);
     } catch (e) {
-      this.renderForm(req, res, { mode: 'amend', crime, values: body, errors: {}, ...failure(e) }, status(e));
+      this.renderForm(
+        req,
+        res,
+        { mode: 'amend', crime, values: body, errors: {}, ...failure(e) },
+        status(e),
+      );
     }
   }
 
   @Get('records/:id/:action')
   @Roles(...WRITERS)
-  async actionForm(@Req() req: PageRequest, @Res() res: Response, @Id() id: string, @Param('action') name: string): Promise<void> {
+  async actionForm(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Id() id: string,
+    @Param('action') name: string,
+  ): Promise<void> {
     const action = asAction(name);
     const crime = await this.query.get(webContext(req), id);
     this.renderAction(req, res, action, crime, {}, {});
@@ -198,57 +327,142 @@ export class RecordsController {
   @Post('records/:id/:action')
   @Roles(...WRITERS)
   @HttpCode(200)
-  async act(@Req() req: PageRequest, @Res() res: Response, @Id() id: string, @Param('action') name: string, @Body() body: FormBody): Promise<void> {
+  async act(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Id() id: string,
+    @Param('action') name: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const action = asAction(name);
     const ctx = webContext(req);
     const crime = await this.query.get(ctx, id);
     const version = Number(str(body.version));
     const errors: Record<string, string> = {};
-    const need = (field: string, message: string) => { if (!str(body[field])) errors[field] = message; };
-    if (action === 'reclassify') { need('offenceCode', 'Enter the new offence code'); need('reason', 'Enter why the classification changes'); }
-    if (action === 'cancel') { need('category', 'Select the cancellation category'); need('justification', 'Enter the additional verifiable information'); }
-    if (action === 'transfer') { need('toForceId', 'Select the force the crime belongs to'); need('justification', 'Enter why the crime belongs to the other force'); }
-    if (Object.keys(errors).length > 0) return this.renderAction(req, res, action, crime, body, { errors, errorList: errorList(errors) }, 400);
+    const need = (field: string, message: string) => {
+      if (!str(body[field])) errors[field] = message;
+    };
+    if (action === 'reclassify') {
+      need('offenceCode', 'Enter the new offence code');
+      need('reason', 'Enter why the classification changes');
+    }
+    if (action === 'cancel') {
+      need('category', 'Select the cancellation category');
+      need('justification', 'Enter the additional verifiable information');
+    }
+    if (action === 'transfer') {
+      need('toForceId', 'Select the force the crime belongs to');
+      need('justification', 'Enter why the crime belongs to the other force');
+    }
+    if (Object.keys(errors).length > 0)
+      return this.renderAction(
+        req,
+        res,
+        action,
+        crime,
+        body,
+        { errors, errorList: errorList(errors) },
+        400,
+      );
     try {
       const acknowledge = acknowledged(body);
       if (action === 'confirm') await this.recording.confirm(ctx, id, { version, acknowledge });
-      if (action === 'reclassify') await this.amendment.reclassify(ctx, id, { version, offenceCode: str(body.offenceCode).toUpperCase(), reason: str(body.reason), acknowledge });
-      if (action === 'cancel') await this.removal.cancel(ctx, id, { version, category: str(body.category), justification: str(body.justification), toForceId: null });
-      if (action === 'transfer') await this.removal.transfer(ctx, id, { version, category: 'C1', justification: str(body.justification), toForceId: str(body.toForceId) });
+      if (action === 'reclassify')
+        await this.amendment.reclassify(ctx, id, {
+          version,
+          offenceCode: str(body.offenceCode).toUpperCase(),
+          reason: str(body.reason),
+          acknowledge,
+        });
+      if (action === 'cancel')
+        await this.removal.cancel(ctx, id, {
+          version,
+          category: str(body.category),
+          justification: str(body.justification),
+          toForceId: null,
+        });
+      if (action === 'transfer')
+        await this.removal.transfer(ctx, id, {
+          version,
+          category: 'C1',
+          justification: str(body.justification),
+          toForceId: str(body.toForceId),
+        });
       res.redirect(303, `/records/${id}?notice=${action}`);
     } catch (e) {
       this.renderAction(req, res, action, crime, body, failure(e), status(e));
     }
   }
 
-  private renderForm(req: PageRequest, res: Response, o: { mode: 'new' | 'amend'; crime?: CrimeView; values: FormBody; errors: Record<string, string> } & Partial<Failure>, code = 200): void {
+  private renderForm(
+    req: PageRequest,
+    res: Response,
+    o: {
+      mode: 'new' | 'amend';
+      crime?: CrimeView;
+      values: FormBody;
+      errors: Record<string, string>;
+    } & Partial<Failure>,
+    code = 200,
+  ): void {
     res.status(code);
     render(req, res, this.catalogue, 'records/form', {
-      title: o.mode === 'new' ? 'Record a crime' : `Amend crime ${o.crime?.crimeReference ?? ''}`, ...o,
-      errorList: [...errorList(o.errors), ...(o.errorList ?? [])], forces: this.forceOptions(req, str(o.values.forceId)),
-      findings: o.findings ?? [], confirmable: (o.findings ?? []).filter((f) => f.severity === 'confirm'),
+      title: o.mode === 'new' ? 'Record a crime' : `Amend crime ${o.crime?.crimeReference ?? ''}`,
+      ...o,
+      errorList: [...errorList(o.errors), ...(o.errorList ?? [])],
+      forces: this.forceOptions(req, str(o.values.forceId)),
+      findings: o.findings ?? [],
+      confirmable: (o.findings ?? []).filter((f) => f.severity === 'confirm'),
       acknowledged: acknowledged(o.values),
     });
   }
 
-  private renderAction(req: PageRequest, res: Response, action: Action, crime: CrimeView, values: FormBody, extra: object, code = 200): void {
+  private renderAction(
+    req: PageRequest,
+    res: Response,
+    action: Action,
+    crime: CrimeView,
+    values: FormBody,
+    extra: object,
+    code = 200,
+  ): void {
     res.status(code);
-    const categories = this.rules.config.cancellationCategories.filter((c) => c.kind === 'cancel').map((c) => ({ value: c.code, text: `${c.code}: ${c.label}` }));
+    const categories = this.rules.config.cancellationCategories
+      .filter((c) => c.kind === 'cancel')
+      .map((c) => ({ value: c.code, text: `${c.code}: ${c.label}` }));
     render(req, res, this.catalogue, 'records/action', {
-      title: `${ACTION_TITLES[action]} crime ${crime.crimeReference}`, action, crime, values, errors: {}, categories,
-      forces: this.catalogue.forces().filter((f) => f.id !== crime.forceId).map((f) => ({ value: f.id, text: f.name })),
+      title: `${ACTION_TITLES[action]} crime ${crime.crimeReference}`,
+      action,
+      crime,
+      values,
+      errors: {},
+      categories,
+      forces: this.catalogue
+        .forces()
+        .filter((f) => f.id !== crime.forceId)
+        .map((f) => ({ value: f.id, text: f.name })),
       ...extra,
     });
   }
 
-  private forceOptions(req: PageRequest, selected: string): { value: string; text: string; selected: boolean }[] {
+  private forceOptions(
+    req: PageRequest,
+    selected: string,
+  ): { value: string; text: string; selected: boolean }[] {
     const forces = req.actor!.forces;
-    const all = forces === 'all' ? this.catalogue.forces() : forces.flatMap((f) => this.catalogue.force(f) ?? []);
+    const all =
+      forces === 'all'
+        ? this.catalogue.forces()
+        : forces.flatMap((f) => this.catalogue.force(f) ?? []);
     return all.map((f) => ({ value: f.id, text: f.name, selected: f.id === selected }));
   }
 
   private row(c: CrimeView, purpose: string) {
-    return { ...c, force: this.catalogue.force(c.forceId)?.name ?? c.forceId, href: `/records/${c.id}${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}` };
+    return {
+      ...c,
+      force: this.catalogue.force(c.forceId)?.name ?? c.forceId,
+      href: `/records/${c.id}${purpose ? `?purpose=${encodeURIComponent(purpose)}` : ''}`,
+    };
   }
 
   private ruleMessage(code: string): string {
@@ -259,13 +473,25 @@ export class RecordsController {
 }
 
 type Action = 'reclassify' | 'confirm' | 'cancel' | 'transfer';
-const ACTION_TITLES: Record<Action, string> = { reclassify: 'Reclassify', confirm: 'Confirm', cancel: 'Cancel', transfer: 'Transfer' };
+const ACTION_TITLES: Record<Action, string> = {
+  reclassify: 'Reclassify',
+  confirm: 'Confirm',
+  cancel: 'Cancel',
+  transfer: 'Transfer',
+};
 const NOTICES: Record<string, string> = {
-  recorded: 'Crime recorded', amended: 'Record amended', reclassify: 'Crime reclassified', confirm: 'Crime confirmed',
-  cancel: 'Crime cancelled', transfer: 'Crime transferred',
+  recorded: 'Crime recorded',
+  amended: 'Record amended',
+  reclassify: 'Crime reclassified',
+  confirm: 'Crime confirmed',
+  cancel: 'Crime cancelled',
+  transfer: 'Crime transferred',
 };
 
-interface Failure { errorList: ErrorItem[]; findings: FindingView[] }
+interface Failure {
+  errorList: ErrorItem[];
+  findings: FindingView[];
+}
 
 // A coded error as the page shows it: every rule finding with its code, message and reference, linked to its
 // first field; other codes (version conflict, scope) as one line.
@@ -276,21 +502,39 @@ function failure(e: unknown): Failure {
     const findings = d?.violations ?? [];
     return {
       findings,
-      errorList: findings.map((f) => ({ text: `${f.code}: ${f.message} (${f.reference})`, href: `#${fieldAnchor(f.fields[0])}` })),
+      errorList: findings.map((f) => ({
+        text: `${f.code}: ${f.message} (${f.reference})`,
+        href: `#${fieldAnchor(f.fields[0])}`,
+      })),
     };
   }
-  const text = e.code === 'VERSION_CONFLICT' ? `${e.message}. Someone else changed this record: open it again to see their change.` : e.message;
+  const text =
+    e.code === 'VERSION_CONFLICT'
+      ? `${e.message}. Someone else changed this record: open it again to see their change.`
+      : e.message;
   return { findings: [], errorList: [{ text: `${e.code}: ${text}`, href: '#main-content' }] };
 }
 
 function fieldAnchor(field: string | undefined): string {
   if (!field) return 'main-content';
-  return ['reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo'].includes(field) ? `${field}-day` : field;
+  return ['reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo'].includes(field)
+    ? `${field}-day`
+    : field;
 }
 
 function status(e: unknown): number {
   if (!(e instanceof DomainError)) return 500;
-  return { RULE_VIOLATION: 422, VERSION_CONFLICT: 409, INVALID_TRANSITION: 409, DUPLICATE_REFERENCE: 409, FORBIDDEN_SCOPE: 403, NOT_FOUND: 404, INVALID_INPUT: 400 }[e.code] ?? 400;
+  return (
+    {
+      RULE_VIOLATION: 422,
+      VERSION_CONFLICT: 409,
+      INVALID_TRANSITION: 409,
+      DUPLICATE_REFERENCE: 409,
+      FORBIDDEN_SCOPE: 403,
+      NOT_FOUND: 404,
+      INVALID_INPUT: 400,
+    }[e.code] ?? 400
+  );
 }
 
 const ACTIONS = new Set<string>(['reclassify', 'confirm', 'cancel', 'transfer']);

@@ -1,4 +1,16 @@
-import { Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import busboy from 'busboy';
 import type { Response } from 'express';
@@ -6,7 +18,13 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { ImportReports, ImportService, type ImportFormat, type ImportJobView, type ImportMode } from '#libs/imports';
+import {
+  ImportReports,
+  ImportService,
+  type ImportFormat,
+  type ImportJobView,
+  type ImportMode,
+} from '#libs/imports';
 import { DomainError } from '#libs/persistence';
 import { WebCsrfGuard } from './web-csrf.js';
 import { render, type PageRequest } from './web-page.js';
@@ -32,12 +50,25 @@ export class UploadsController {
 
   @Get()
   @Roles('registrar', 'force_crime_registrar', 'auditor')
-  async page(@Req() req: PageRequest, @Res() res: Response, @Query('cursor') cursor?: string): Promise<void> {
-    const list = await this.reports.list(webContext(req), { cursor: cursor || undefined, limit: 20 });
-    const canImport = req.actor!.roles.some((r) => r === 'registrar' || r === 'force_crime_registrar');
+  async page(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('cursor') cursor?: string,
+  ): Promise<void> {
+    const list = await this.reports.list(webContext(req), {
+      cursor: cursor || undefined,
+      limit: 20,
+    });
+    const canImport = req.actor!.roles.some(
+      (r) => r === 'registrar' || r === 'force_crime_registrar',
+    );
     render(req, res, this.catalogue, 'uploads/index', {
-      title: 'Imports', imports: list.items, nextUrl: list.nextCursor ? `/uploads?cursor=${encodeURIComponent(list.nextCursor)}` : null,
-      canImport, importId: randomUUID(), errors: {},
+      title: 'Imports',
+      imports: list.items,
+      nextUrl: list.nextCursor ? `/uploads?cursor=${encodeURIComponent(list.nextCursor)}` : null,
+      canImport,
+      importId: randomUUID(),
+      errors: {},
     });
   }
 
@@ -53,8 +84,12 @@ export class UploadsController {
       const list = await this.reports.list(webContext(req), { limit: 20 });
       res.status(400);
       return render(req, res, this.catalogue, 'uploads/index', {
-        title: 'Imports', imports: list.items, canImport: true, importId: randomUUID(),
-        errors: { file: job.message }, errorList: [{ text: job.message, href: '#file' }],
+        title: 'Imports',
+        imports: list.items,
+        canImport: true,
+        importId: randomUUID(),
+        errors: { file: job.message },
+        errorList: [{ text: job.message, href: '#file' }],
       });
     }
     res.redirect(303, `/uploads/${job.id}`);
@@ -62,25 +97,41 @@ export class UploadsController {
 
   @Get(':id')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
-  async report(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async report(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
     const ctx = webContext(req);
     const job = await this.reports.visibleJob(ctx, id);
     const rejections = await this.reports.rejections(ctx, job, 0, 1000);
-    render(req, res, this.catalogue, 'uploads/report', { title: `Import ${job.fileName ?? job.id}`, job, rejections, running: job.state === 'running' });
+    render(req, res, this.catalogue, 'uploads/report', {
+      title: `Import ${job.fileName ?? job.id}`,
+      job,
+      rejections,
+      running: job.state === 'running',
+    });
   }
 
   // For the page's progress bar: the job's state and counts only.
   @Get(':id/status')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @Header('cache-control', 'no-store')
-  async status(@Req() req: PageRequest, @Param('id', ParseUUIDPipe) id: string): Promise<Pick<ImportJobView, 'id' | 'state' | 'counts'>> {
+  async status(
+    @Req() req: PageRequest,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<Pick<ImportJobView, 'id' | 'state' | 'counts'>> {
     const job = await this.reports.visibleJob(webContext(req), id);
     return { id: job.id, state: job.state, counts: job.counts };
   }
 
   @Get(':id/report.csv')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
-  async csv(@Req() req: PageRequest, @Res() res: Response, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+  async csv(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<void> {
     const ctx = webContext(req);
     const job = await this.reports.visibleJob(ctx, id);
     res.setHeader('content-type', 'text/csv; charset=utf-8');
@@ -94,29 +145,51 @@ export class UploadsController {
     return new Promise<ImportJobView>((resolve, reject) => {
       let parser: busboy.Busboy;
       try {
-        parser = busboy({ headers: req.headers, limits: { files: 1, fields: 10, fieldSize: 1000 } });
+        parser = busboy({
+          headers: req.headers,
+          limits: { files: 1, fields: 10, fieldSize: 1000 },
+        });
       } catch {
         return reject(new DomainError('INVALID_INPUT', 'Choose a CSV or NDJSON file to import'));
       }
       const fields: Record<string, string> = {};
       let started = false;
-      parser.on('field', (name, value) => { fields[name] = value; });
+      parser.on('field', (name, value) => {
+        fields[name] = value;
+      });
       parser.on('file', (_name, file: Readable, info) => {
         started = true;
         const fileName = info.filename ?? '';
         const format = formatOf(fileName, info.mimeType, fields.format);
-        const mode = MODES.includes(fields.mode as ImportMode) ? (fields.mode as ImportMode) : 'all_or_nothing';
+        const mode = MODES.includes(fields.mode as ImportMode)
+          ? (fields.mode as ImportMode)
+          : 'all_or_nothing';
         if (!fileName || !format) {
           file.resume();
-          return reject(new DomainError('INVALID_INPUT', 'Choose a CSV or NDJSON file to import (.csv, .ndjson or .jsonl)'));
+          return reject(
+            new DomainError(
+              'INVALID_INPUT',
+              'Choose a CSV or NDJSON file to import (.csv, .ndjson or .jsonl)',
+            ),
+          );
         }
         const id = UUID.test(fields.importId ?? '') ? fields.importId : undefined;
-        this.imports.run(webContext(req), file, { clientId: id, format, mode, fileName: fileName.slice(0, 200) }).then(resolve, reject);
+        this.imports
+          .run(webContext(req), file, {
+            clientId: id,
+            format,
+            mode,
+            fileName: fileName.slice(0, 200),
+          })
+          .then(resolve, reject);
       });
       parser.on('close', () => {
-        if (!started) reject(new DomainError('INVALID_INPUT', 'Choose a CSV or NDJSON file to import'));
+        if (!started)
+          reject(new DomainError('INVALID_INPUT', 'Choose a CSV or NDJSON file to import'));
       });
-      parser.on('error', () => reject(new DomainError('INVALID_INPUT', 'The upload could not be read: try again')));
+      parser.on('error', () =>
+        reject(new DomainError('INVALID_INPUT', 'The upload could not be read: try again')),
+      );
       req.pipe(parser);
     });
   }

@@ -1,7 +1,20 @@
 import type { Environment } from 'nunjucks';
 import { londonParts } from '#libs/recording-rules';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 // UK time, as GOV.UK writes dates: "1 May 2018 at 11:00am"; total for any input (bad values print as given).
 export function ukDateTime(value: unknown, withTime = true): string {
@@ -16,13 +29,20 @@ export function ukDateTime(value: unknown, withTime = true): string {
 }
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 export function registerFilters(env: Environment): void {
   env.addFilter('ukDateTime', (v: unknown) => ukDateTime(v));
   env.addFilter('ukDate', (v: unknown) => ukDateTime(v, false));
-  env.addFilter('flagLabel', (v: unknown) => ({ yes: 'Online', no: 'Not online', unknown: 'Not known yet' })[String(v)] ?? String(v));
+  env.addFilter(
+    'flagLabel',
+    (v: unknown) =>
+      ({ yes: 'Online', no: 'Not online', unknown: 'Not known yet' })[String(v)] ?? String(v),
+  );
   env.addFilter('yesNo', (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : ''));
   // The MOJ timeline's date filter, in UK time (MOJ's own uses moment in the server's time zone).
   env.addFilter('mojDate', (v: unknown, type: unknown) => {
@@ -32,6 +52,10 @@ export function registerFilters(env: Environment): void {
     return String(v);
   });
   // A figure as the statistics pages print it: thousands separated, at most one decimal place.
-  env.addFilter('fmt', (v: unknown) => (typeof v === 'number' ? v.toLocaleString('en-GB', { maximumFractionDigits: 1 }) : String(v ?? '')));
+  env.addFilter('fmt', (v: unknown) =>
+    typeof v === 'number'
+      ? v.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+      : String(v ?? ''),
+  );
   env.addGlobal('serviceName', 'Cyberflag');
 }

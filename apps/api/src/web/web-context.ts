@@ -6,7 +6,8 @@ import type { PageRequest } from './web-page.js';
 export function webContext(req: PageRequest): RequestContext {
   if (!req.actor) throw new Error('no signed-in actor on a web page that needs one');
   const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-  const purpose = (req.query.purpose ?? (req.body as Record<string, unknown> | undefined)?.purpose) as unknown;
+  const purpose = (req.query.purpose ??
+    (req.body as Record<string, unknown> | undefined)?.purpose) as unknown;
   return {
     actor: req.actor,
     requestId: req.header('x-request-id') ?? null,

@@ -1,4 +1,9 @@
-import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  ForbiddenException,
+  Injectable,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { doubleCsrf } from 'csrf-csrf';
 import type { Request, Response } from 'express';
 import { randomBytes } from 'node:crypto';
@@ -13,14 +18,17 @@ const secure = process.env.NODE_ENV === 'production';
 
 const csrf = doubleCsrf({
   getSecret: () => secret,
-  getSessionIdentifier: (req: Request) => String((req.cookies as Record<string, string> | undefined)?.[BROWSER_COOKIE] ?? ''),
+  getSessionIdentifier: (req: Request) =>
+    String((req.cookies as Record<string, string> | undefined)?.[BROWSER_COOKIE] ?? ''),
   cookieName: secure ? '__Host-cf.csrf' : 'cf_csrf',
   cookieOptions: { sameSite: 'strict', secure, httpOnly: true, path: '/' },
   // A multipart form (the import page) cannot be read before the guard runs: its token travels in the query string.
   getCsrfTokenFromRequest: (req: Request) =>
-    ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined)
-    ?? req.headers['x-csrf-token']
-    ?? (/^multipart\/form-data/.test(req.headers['content-type'] ?? '') ? (req.query._csrf as string | undefined) : undefined),
+    ((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??
+    req.headers['x-csrf-token'] ??
+    (/^multipart\/form-data/.test(req.headers['content-type'] ?? '')
+      ? (req.query._csrf as string | undefined)
+      : undefined),
 });
 
 // The token a form carries; also makes sure the browser has its id cookie.
@@ -41,7 +49,10 @@ export class WebCsrfGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<Request>();
     if (req.method === 'GET' || req.method === 'HEAD') return true;
-    if (!csrf.validateRequest(req)) throw new ForbiddenException('the form has expired or did not come from this service: reload the page and try again');
+    if (!csrf.validateRequest(req))
+      throw new ForbiddenException(
+        'the form has expired or did not come from this service: reload the page and try again',
+      );
     return true;
   }
 }

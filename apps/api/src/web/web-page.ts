@@ -13,47 +13,93 @@ const ROLE_LABELS: Record<Role, string> = {
   admin: 'Administrator',
 };
 
-interface NavItem { href: string; text: string; roles: Role[] | 'all' }
+interface NavItem {
+  href: string;
+  text: string;
+  roles: Role[] | 'all';
+}
 const NAV: NavItem[] = [
   { href: '/', text: 'Home', roles: 'all' },
-  { href: '/records', text: 'Crime records', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
+  {
+    href: '/records',
+    text: 'Crime records',
+    roles: ['registrar', 'force_crime_registrar', 'auditor'],
+  },
   { href: '/records/new', text: 'Record a crime', roles: ['registrar', 'force_crime_registrar'] },
   { href: '/uploads', text: 'Imports', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
-  { href: '/annual-returns', text: 'Annual returns', roles: ['registrar', 'force_crime_registrar', 'statistician', 'auditor'] },
+  {
+    href: '/annual-returns',
+    text: 'Annual returns',
+    roles: ['registrar', 'force_crime_registrar', 'statistician', 'auditor'],
+  },
   { href: '/year-tracker', text: 'Year tracker', roles: ['statistician'] },
   { href: '/national-figures', text: 'National figures', roles: ['statistician'] },
   { href: '/auditing/completeness', text: 'Completeness', roles: ['auditor'] },
   { href: '/auditing/under-use', text: 'Under-use', roles: ['auditor'] },
-  { href: '/auditing/review', text: 'Review queue', roles: ['auditor', 'registrar', 'force_crime_registrar'] },
+  {
+    href: '/auditing/review',
+    text: 'Review queue',
+    roles: ['auditor', 'registrar', 'force_crime_registrar'],
+  },
   { href: '/auditing/audits', text: 'Sample audits', roles: ['auditor'] },
   { href: '/auditing/access-log', text: 'Access log', roles: ['auditor'] },
 ];
 
-export interface ErrorItem { text: string; href: string }
+export interface ErrorItem {
+  text: string;
+  href: string;
+}
 
 // What every page's layout needs: who is signed in (name, roles, forces), navigation by role, the CSRF token for
 // its forms, the CSP nonce for its one module script, and the idle timeout the script warns about.
-export function pageLocals(req: PageRequest, res: Response, catalogue: Catalogue, extra: Record<string, unknown>): Record<string, unknown> {
+export function pageLocals(
+  req: PageRequest,
+  res: Response,
+  catalogue: Catalogue,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
   const actor = req.actor;
   const path = req.path;
   const user = actor && {
     displayName: actor.displayName,
     roleLabels: actor.roles.map((r) => ROLE_LABELS[r]).join(', '),
-    forcesLabel: actor.forces === 'all' ? 'all forces' : actor.forces.map((f) => catalogue.force(f)?.name ?? f).join(', ') || 'no force',
+    forcesLabel:
+      actor.forces === 'all'
+        ? 'all forces'
+        : actor.forces.map((f) => catalogue.force(f)?.name ?? f).join(', ') || 'no force',
   };
   const nav = actor
-    ? NAV.filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r))).map((n) => ({
-      href: n.href, text: n.text, active: n.href === '/' ? path === '/' : path === n.href || (path.startsWith(`${n.href}/`) && n.href !== '/records'),
-    }))
+    ? NAV.filter((n) => n.roles === 'all' || n.roles.some((r) => actor.roles.includes(r))).map(
+        (n) => ({
+          href: n.href,
+          text: n.text,
+          active:
+            n.href === '/'
+              ? path === '/'
+              : path === n.href || (path.startsWith(`${n.href}/`) && n.href !== '/records'),
+        }),
+      )
     : [];
   // 'Crime records' is active on record pages but not on the new-record form, which has its own item.
-  for (const n of nav) if (n.href === '/records') n.active = path === '/records' || (/^\/records\/[0-9a-f-]{36}/.test(path));
+  for (const n of nav)
+    if (n.href === '/records')
+      n.active = path === '/records' || /^\/records\/[0-9a-f-]{36}/.test(path);
   return {
-    user, nav, csrfToken: csrfToken(req, res), cspNonce: res.locals.cspNonce as string | undefined,
-    idleSeconds: res.locals.idleSeconds as number | undefined, ...extra,
+    user,
+    nav,
+    csrfToken: csrfToken(req, res),
+    cspNonce: res.locals.cspNonce as string | undefined,
+    idleSeconds: res.locals.idleSeconds as number | undefined,
+    ...extra,
   };
 }
 
-export function render(req: PageRequest, res: Response, catalogue: Catalogue, view: string, locals: Record<string, unknown>): void {
+export function render(
+  req: PageRequest,
+  res: Response,
+  catalogue: Catalogue,
+  view: string,
+  locals: Record<string, unknown>,
+): void {
   res.render(view, pageLocals(req, res, catalogue, locals));
 }

@@ -26,12 +26,25 @@ export class WebModule {
     return {
       module: WebModule,
       imports: [
-        CrimesModule, CatalogueModule, RecordingRulesModule, ImportsModule, ReturnsLifecycleModule, NationalModule.register(publication),
+        CrimesModule,
+        CatalogueModule,
+        RecordingRulesModule,
+        ImportsModule,
+        ReturnsLifecycleModule,
+        NationalModule.register(publication),
         AuditingModule.register(),
       ],
       controllers: [
-        AuthPagesController, RecordsController, UploadsController, ReturnPagesController, NationalPagesController, YearTrackerController,
-        AuditFiguresPageController, AuditsPageController, AccessLogPageController, ReviewQueuePageController,
+        AuthPagesController,
+        RecordsController,
+        UploadsController,
+        ReturnPagesController,
+        NationalPagesController,
+        YearTrackerController,
+        AuditFiguresPageController,
+        AuditsPageController,
+        AccessLogPageController,
+        ReviewQueuePageController,
       ],
       providers: [ScopedDb],
     };

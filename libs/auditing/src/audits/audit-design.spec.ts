@@ -4,9 +4,18 @@ import { auditPeriod, planAudit } from './audit-design.js';
 const VAP = 'violence against the person';
 const SEX = 'sexual offences';
 const units = [
-  ...Array.from({ length: 60 }, (_, i) => ({ id: `v-${String(i).padStart(3, '0')}`, stratum: VAP })),
-  ...Array.from({ length: 30 }, (_, i) => ({ id: `s-${String(i).padStart(3, '0')}`, stratum: SEX })),
-  ...Array.from({ length: 10 }, (_, i) => ({ id: `t-${String(i).padStart(3, '0')}`, stratum: 'theft offences' })),
+  ...Array.from({ length: 60 }, (_, i) => ({
+    id: `v-${String(i).padStart(3, '0')}`,
+    stratum: VAP,
+  })),
+  ...Array.from({ length: 30 }, (_, i) => ({
+    id: `s-${String(i).padStart(3, '0')}`,
+    stratum: SEX,
+  })),
+  ...Array.from({ length: 10 }, (_, i) => ({
+    id: `t-${String(i).padStart(3, '0')}`,
+    stratum: 'theft offences',
+  })),
 ];
 const groups = [VAP, SEX, 'theft offences', 'robbery'];
 
@@ -46,9 +55,15 @@ describe('planAudit', () => {
 
 describe('auditPeriod', () => {
   it('reads a financial year or inclusive UK dates (midnight in London time)', () => {
-    expect(auditPeriod({ year: 2017 })).toEqual({ label: '2017-18', start: new Date('2017-03-31T23:00:00Z'), end: new Date('2018-03-31T23:00:00Z') });
+    expect(auditPeriod({ year: 2017 })).toEqual({
+      label: '2017-18',
+      start: new Date('2017-03-31T23:00:00Z'),
+      end: new Date('2018-03-31T23:00:00Z'),
+    });
     expect(auditPeriod({ from: '2017-08-01', to: '2018-01-31' })).toEqual({
-      label: '2017-08-01..2018-01-31', start: new Date('2017-07-31T23:00:00Z'), end: new Date('2018-02-01T00:00:00Z'),
+      label: '2017-08-01..2018-01-31',
+      start: new Date('2017-07-31T23:00:00Z'),
+      end: new Date('2018-02-01T00:00:00Z'),
     });
   });
 

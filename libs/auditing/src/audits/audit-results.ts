@@ -5,7 +5,12 @@
 // Per stratum, `accuracy` is the plain Wilson interval of the sample (what an auditor can check by hand);
 // `populationInterval` and `overall` come from stratifiedEstimate (population-weighted; with the finite
 // population correction when the audit was created with it, the default).
-import { stratifiedEstimate, wilsonInterval, type CountInterval, type ProportionInterval } from '#libs/audit-stats';
+import {
+  stratifiedEstimate,
+  wilsonInterval,
+  type CountInterval,
+  type ProportionInterval,
+} from '#libs/audit-stats';
 
 export interface StratumTally {
   stratum: string;
@@ -36,9 +41,17 @@ export interface MeasureResult {
   estimatedWrong: CountInterval | null; // records in the population estimated to be wrong
 }
 
-export function measureResult(tallies: readonly StratumTally[], finitePopulationCorrection: boolean): MeasureResult {
+export function measureResult(
+  tallies: readonly StratumTally[],
+  finitePopulationCorrection: boolean,
+): MeasureResult {
   const est = stratifiedEstimate(
-    tallies.map((t) => ({ stratum: t.stratum, populationSize: t.populationSize, sampleSize: t.correct + t.incorrect, successes: t.correct })),
+    tallies.map((t) => ({
+      stratum: t.stratum,
+      populationSize: t.populationSize,
+      sampleSize: t.correct + t.incorrect,
+      successes: t.correct,
+    })),
     { finitePopulationCorrection },
   );
   return {

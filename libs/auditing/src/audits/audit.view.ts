@@ -9,7 +9,13 @@ export interface SampledRecordView {
   recordedAt: Date;
   stratum: string;
   drawOrder: number;
-  verdict: { flag: Verdict; classification: Verdict; note: string | null; at: Date; by: string } | null;
+  verdict: {
+    flag: Verdict;
+    classification: Verdict;
+    note: string | null;
+    at: Date;
+    by: string;
+  } | null;
 }
 
 export interface AuditView {
@@ -43,7 +49,10 @@ function auditHead(a: AuditRow): AuditHead {
     forceId: a.force_id,
     period: { label: a.period_label, start: a.period_start, end: a.period_end },
     offenceGroups: a.offence_groups,
-    sizeBasis: a.target_margin === null ? { sampleSize: a.requested_sample_size ?? a.sample_size } : { targetMargin: Number(a.target_margin) },
+    sizeBasis:
+      a.target_margin === null
+        ? { sampleSize: a.requested_sample_size ?? a.sample_size }
+        : { targetMargin: Number(a.target_margin) },
     seed: a.seed,
     populationSize: a.population_size,
     sampleSize: a.sample_size,
@@ -55,16 +64,27 @@ function auditHead(a: AuditRow): AuditHead {
   };
 }
 
-export function toAuditView(a: AuditRow, strata: readonly StratumRow[], sample: readonly SampleRow[]): AuditView {
+export function toAuditView(
+  a: AuditRow,
+  strata: readonly StratumRow[],
+  sample: readonly SampleRow[],
+): AuditView {
   const withVerdict = sample.filter((s) => s.flag_verdict !== null).length;
   return {
     ...auditHead(a),
-    strata: strata.map((s) => ({ stratum: s.stratum, populationSize: s.population_size, sampleSize: s.sample_size })),
+    strata: strata.map((s) => ({
+      stratum: s.stratum,
+      populationSize: s.population_size,
+      sampleSize: s.sample_size,
+    })),
     sample: sample.map(toSampledRecordView),
     progress: { sampled: sample.length, withVerdict, pending: sample.length - withVerdict },
     results: {
       flag: measureResult(tallies(strata, sample, 'flag_verdict'), a.finite_population_correction),
-      classification: measureResult(tallies(strata, sample, 'classification_verdict'), a.finite_population_correction),
+      classification: measureResult(
+        tallies(strata, sample, 'classification_verdict'),
+        a.finite_population_correction,
+      ),
       note: RESULTS_NOTE,
     },
   };
@@ -81,12 +101,22 @@ export function toSampledRecordView(s: SampleRow): SampledRecordView {
     drawOrder: s.draw_order,
     verdict:
       s.flag_verdict && s.classification_verdict && s.verdict_at && s.verdict_by
-        ? { flag: s.flag_verdict, classification: s.classification_verdict, note: s.note, at: s.verdict_at, by: s.verdict_by }
+        ? {
+            flag: s.flag_verdict,
+            classification: s.classification_verdict,
+            note: s.note,
+            at: s.verdict_at,
+            by: s.verdict_by,
+          }
         : null,
   };
 }
 
-function tallies(strata: readonly StratumRow[], sample: readonly SampleRow[], field: 'flag_verdict' | 'classification_verdict'): StratumTally[] {
+function tallies(
+  strata: readonly StratumRow[],
+  sample: readonly SampleRow[],
+  field: 'flag_verdict' | 'classification_verdict',
+): StratumTally[] {
   return strata.map((st) => {
     const mine = sample.filter((s) => s.stratum === st.stratum);
     const count = (v: Verdict) => mine.filter((s) => s[field] === v).length;
@@ -105,5 +135,12 @@ function tallies(strata: readonly StratumRow[], sample: readonly SampleRow[], fi
 export type AuditSummaryView = AuditHead & Pick<AuditView, 'progress'>;
 
 export function toAuditSummaryView(a: AuditSummaryRow): AuditSummaryView {
-  return { ...auditHead(a), progress: { sampled: a.sample_size, withVerdict: a.with_verdict, pending: a.sample_size - a.with_verdict } };
+  return {
+    ...auditHead(a),
+    progress: {
+      sampled: a.sample_size,
+      withVerdict: a.with_verdict,
+      pending: a.sample_size - a.with_verdict,
+    },
+  };
 }

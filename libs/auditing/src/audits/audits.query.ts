@@ -17,7 +17,10 @@ WHERE c.force_id = $1
   AND o.group_name = ANY ($4::text[])
 `;
 
-export function queryAuditPopulation(db: Queryable, p: { forceId: string; start: Date; end: Date; groups: string[] }): Promise<{ id: string; stratum: string }[]> {
+export function queryAuditPopulation(
+  db: Queryable,
+  p: { forceId: string; start: Date; end: Date; groups: string[] },
+): Promise<{ id: string; stratum: string }[]> {
   return db.query(auditPopulationSql, [p.forceId, p.start, p.end, p.groups]);
 }
 
@@ -49,8 +52,20 @@ export async function insertAudit(db: Queryable, a: NewAudit): Promise<string> {
     `INSERT INTO audits (force_id, period_label, period_start, period_end, offence_groups, requested_sample_size, target_margin,
        population_size, sample_size, seed, finite_population_correction, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-    [a.forceId, a.periodLabel, a.start, a.end, a.groups, a.requestedSampleSize, a.targetMargin, a.populationSize, a.sampleSize,
-      a.seed, a.finitePopulationCorrection, a.by],
+    [
+      a.forceId,
+      a.periodLabel,
+      a.start,
+      a.end,
+      a.groups,
+      a.requestedSampleSize,
+      a.targetMargin,
+      a.populationSize,
+      a.sampleSize,
+      a.seed,
+      a.finitePopulationCorrection,
+      a.by,
+    ],
   );
   return rows[0].id;
 }
@@ -65,12 +80,24 @@ export async function insertStrataAndSample(
   await db.query(
     `INSERT INTO audit_strata (force_id, audit_id, stratum, population_size, sample_size)
      SELECT $1, $2, s, p, n FROM unnest($3::text[], $4::int[], $5::int[]) AS t(s, p, n)`,
-    [forceId, auditId, strata.map((s) => s.stratum), strata.map((s) => s.populationSize), strata.map((s) => s.sampleSize)],
+    [
+      forceId,
+      auditId,
+      strata.map((s) => s.stratum),
+      strata.map((s) => s.populationSize),
+      strata.map((s) => s.sampleSize),
+    ],
   );
   await db.query(
     `INSERT INTO audit_samples (force_id, audit_id, crime_id, stratum, draw_order)
      SELECT $1, $2, c, s, d FROM unnest($3::uuid[], $4::text[], $5::int[]) AS t(c, s, d)`,
-    [forceId, auditId, sample.map((s) => s.crimeId), sample.map((s) => s.stratum), sample.map((s) => s.drawOrder)],
+    [
+      forceId,
+      auditId,
+      sample.map((s) => s.crimeId),
+      sample.map((s) => s.stratum),
+      sample.map((s) => s.drawOrder),
+    ],
   );
 }
 
@@ -95,7 +122,12 @@ export interface AuditRow {
 }
 
 // In the caller's scope; FOR UPDATE serialises verdicts against closing.
-export async function findAudit(db: Queryable, id: string, forceIds: string[] | null, forUpdate = false): Promise<AuditRow | null> {
+export async function findAudit(
+  db: Queryable,
+  id: string,
+  forceIds: string[] | null,
+  forUpdate = false,
+): Promise<AuditRow | null> {
   const rows = await db.query<AuditRow>(
     `SELECT * FROM audits a
      WHERE a.id = $1 AND a.force_id = ANY (COALESCE($2::text[], ARRAY(SELECT f.id FROM forces f)))${forUpdate ? ' FOR UPDATE' : ''}`,
@@ -110,7 +142,11 @@ export interface StratumRow {
   sample_size: number;
 }
 
-export function auditStrata(db: Queryable, forceId: string, auditId: string): Promise<StratumRow[]> {
+export function auditStrata(
+  db: Queryable,
+  forceId: string,
+  auditId: string,
+): Promise<StratumRow[]> {
   return db.query<StratumRow>(
     `SELECT stratum, population_size, sample_size FROM audit_strata WHERE force_id = $1 AND audit_id = $2 ORDER BY stratum COLLATE "C"`,
     [forceId, auditId],
@@ -160,8 +196,16 @@ export async function setVerdict(
   return rows.length === 1;
 }
 
-export async function closeAudit(db: Queryable, forceId: string, auditId: string, by: string): Promise<void> {
-  await db.query(`UPDATE audits SET status = 'closed', closed_at = now(), closed_by = $3 WHERE force_id = $1 AND id = $2`, [forceId, auditId, by]);
+export async function closeAudit(
+  db: Queryable,
+  forceId: string,
+  auditId: string,
+  by: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE audits SET status = 'closed', closed_at = now(), closed_by = $3 WHERE force_id = $1 AND id = $2`,
+    [forceId, auditId, by],
+  );
 }
 
 export interface AuditSummaryRow extends AuditRow {
@@ -169,7 +213,15 @@ export interface AuditSummaryRow extends AuditRow {
 }
 
 // GET /audits: the audits of the forces in scope, newest first, with how many sampled records have a verdict.
-export function listAudits(db: Queryable, p: { forceIds: string[] | null; status: 'open' | 'closed' | null; createdBy: string | null; limit: number }): Promise<AuditSummaryRow[]> {
+export function listAudits(
+  db: Queryable,
+  p: {
+    forceIds: string[] | null;
+    status: 'open' | 'closed' | null;
+    createdBy: string | null;
+    limit: number;
+  },
+): Promise<AuditSummaryRow[]> {
   return db.query<AuditSummaryRow>(
     `SELECT a.*, (SELECT count(*)::int FROM audit_samples s
                   WHERE s.force_id = a.force_id AND s.audit_id = a.id AND s.flag_verdict IS NOT NULL) AS with_verdict

@@ -91,6 +91,9 @@ export interface CompletenessRow {
   age_known_share: number | null;
 }
 
-export function queryCompleteness(db: Queryable, p: CompletenessParams): Promise<CompletenessRow[]> {
+export function queryCompleteness(
+  db: Queryable,
+  p: CompletenessParams,
+): Promise<CompletenessRow[]> {
   return db.query<CompletenessRow>(completenessSql, [p.forceIds, p.year, p.by, p.monthly]);
 }

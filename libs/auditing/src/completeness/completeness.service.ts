@@ -5,7 +5,11 @@ import { ScopedDb } from '#libs/persistence';
 import { formatFinancialYear } from '#libs/recording-rules';
 import { accessEntry, forcesFor, parseYear } from '../audit-context.js';
 import { toCsv } from '../csv.js';
-import { queryCompleteness, type CompletenessBreakdown, type CompletenessRow } from './completeness.query.js';
+import {
+  queryCompleteness,
+  type CompletenessBreakdown,
+  type CompletenessRow,
+} from './completeness.query.js';
 
 export interface CompletenessQuery {
   forceId?: string;
@@ -37,7 +41,8 @@ export interface CompletenessView {
   months?: { month: string; total: CompletenessFigures; breakdown: CompletenessFigures[] }[];
 }
 
-const COUNTED = 'draft and confirmed records recorded in the year (cancelled and transferred records are not recorded crime); months by recorded date in UK time';
+const COUNTED =
+  'draft and confirmed records recorded in the year (cancelled and transferred records are not recorded crime); months by recorded date in UK time';
 
 // Completeness of the online flag and victim age (issue 7 §1): aggregates only, but computed from
 // record-level data in the caller's scope, so each request is logged (purpose 'audit').
@@ -66,7 +71,11 @@ export class CompletenessService {
         const inMonth = rows.filter((r) => r.month === month);
         const t = inMonth.find((r) => r.level === 'total');
         if (!t) throw new Error(`completeness query returned no total for ${month}`);
-        return { month, total: figures(t), breakdown: inMonth.filter((r) => r.level !== 'total').map(figures) };
+        return {
+          month,
+          total: figures(t),
+          breakdown: inMonth.filter((r) => r.level !== 'total').map(figures),
+        };
       });
     }
     return view;
@@ -76,23 +85,60 @@ export class CompletenessService {
   async csv(ctx: RequestContext, q: CompletenessQuery): Promise<string> {
     const { year, rows } = await this.run(ctx, q, 'disclosure');
     return toCsv(
-      ['period', 'level', 'offence_group', 'offence_code', 'records', 'flag_yes', 'flag_no', 'flag_unknown', 'flag_set_share',
-        'flag_unknown_share', 'age_known', 'age_known_share'],
-      rows.map((r) => [r.month ?? formatFinancialYear(year), r.level, r.group_name, r.offence_code, r.records, r.flag_yes, r.flag_no,
-        r.flag_unknown, r.flag_set_share, r.flag_unknown_share, r.age_known, r.age_known_share]),
+      [
+        'period',
+        'level',
+        'offence_group',
+        'offence_code',
+        'records',
+        'flag_yes',
+        'flag_no',
+        'flag_unknown',
+        'flag_set_share',
+        'flag_unknown_share',
+        'age_known',
+        'age_known_share',
+      ],
+      rows.map((r) => [
+        r.month ?? formatFinancialYear(year),
+        r.level,
+        r.group_name,
+        r.offence_code,
+        r.records,
+        r.flag_yes,
+        r.flag_no,
+        r.flag_unknown,
+        r.flag_set_share,
+        r.flag_unknown_share,
+        r.age_known,
+        r.age_known_share,
+      ]),
     );
   }
 
-  private async run(ctx: RequestContext, q: CompletenessQuery, action: 'consultation' | 'disclosure') {
+  private async run(
+    ctx: RequestContext,
+    q: CompletenessQuery,
+    action: 'consultation' | 'disclosure',
+  ) {
     const year = parseYear(q.year);
     const forceIds = forcesFor(ctx.actor, q.forceId);
     const rows = await this.db.run(ctx.actor.forces, async (em) => {
       const result = await queryCompleteness(em, { forceIds, year, by: q.by, monthly: q.monthly });
       const counted = result.find((r) => r.month === null && r.level === 'total')?.records ?? 0;
-      await this.log.record(em, accessEntry(ctx, action, forceIds ?? [], {
-        query: { forceId: q.forceId ?? null, year: q.year, by: q.by, monthly: q.monthly, national: forceIds === null },
-        recordCount: counted,
-      }));
+      await this.log.record(
+        em,
+        accessEntry(ctx, action, forceIds ?? [], {
+          query: {
+            forceId: q.forceId ?? null,
+            year: q.year,
+            by: q.by,
+            monthly: q.monthly,
+            national: forceIds === null,
+          },
+          recordCount: counted,
+        }),
+      );
       return result;
     });
     return { forceIds, year, rows };

@@ -31,11 +31,19 @@ export class ReviewCorrectionService {
     private readonly log: AccessLogService,
   ) {}
 
-  async correct(ctx: RequestContext, id: string, input: CorrectionInput): Promise<{ item: ReviewItemView; crime: CrimeView }> {
+  async correct(
+    ctx: RequestContext,
+    id: string,
+    input: CorrectionInput,
+  ): Promise<{ item: ReviewItemView; crime: CrimeView }> {
     if (!hasRole(ctx.actor, 'registrar', 'force_crime_registrar')) {
-      throw new DomainError('FORBIDDEN_SCOPE', "corrections are made by the force's registrars; auditors mark items");
+      throw new DomainError(
+        'FORBIDDEN_SCOPE',
+        "corrections are made by the force's registrars; auditors mark items",
+      );
     }
-    if (Object.keys(input.changes).length === 0) throw new DomainError('INVALID_INPUT', 'changes must name at least one field');
+    if (Object.keys(input.changes).length === 0)
+      throw new DomainError('INVALID_INPUT', 'changes must name at least one field');
     const scope = scopeList(ctx.actor.forces);
     const item = await this.db.run(ctx.actor.forces, (em) => findReviewItem(em, id, scope));
     if (!item) throw new DomainError('NOT_FOUND', `review item ${id} not found`);
@@ -53,12 +61,25 @@ export class ReviewCorrectionService {
       const locked = await findReviewItem(em, id, scope, true);
       if (!locked) throw new DomainError('NOT_FOUND', `review item ${id} not found`);
       assertCorrectable(locked.status);
-      await updateReviewItem(em, { forceId: locked.force_id, id, version: locked.version }, {
-        status: 'corrected', note: input.reason, by: ctx.actor.userId, correctedVersion: crime.version,
-      });
+      await updateReviewItem(
+        em,
+        { forceId: locked.force_id, id, version: locked.version },
+        {
+          status: 'corrected',
+          note: input.reason,
+          by: ctx.actor.userId,
+          correctedVersion: crime.version,
+        },
+      );
       const after = await findReviewItem(em, id, scope);
       if (!after) throw new Error(`review item ${id} vanished inside its transaction`);
-      await this.log.record(em, accessEntry(actx, 'consultation', [after.force_id], { recordIds: [after.crime_id], recordCount: 1 }));
+      await this.log.record(
+        em,
+        accessEntry(actx, 'consultation', [after.force_id], {
+          recordIds: [after.crime_id],
+          recordCount: 1,
+        }),
+      );
       return toReviewItemView(after);
     });
     return { item: view, crime };
@@ -67,8 +88,12 @@ export class ReviewCorrectionService {
 
 // A corrected item is final; an auditor's "confirmed correct" stands until an auditor reopens the item.
 function assertCorrectable(status: string): void {
-  if (status === 'corrected') throw new DomainError('INVALID_TRANSITION', 'this review item has already been corrected');
+  if (status === 'corrected')
+    throw new DomainError('INVALID_TRANSITION', 'this review item has already been corrected');
   if (status === 'confirmed_correct') {
-    throw new DomainError('INVALID_TRANSITION', 'an auditor confirmed this record as correct: an auditor must reopen the item first');
+    throw new DomainError(
+      'INVALID_TRANSITION',
+      'an auditor confirmed this record as correct: an auditor must reopen the item first',
+    );
   }
 }

@@ -67,14 +67,41 @@ export function toReviewItemView(r: ReviewItemRow): ReviewItemView {
 }
 
 export const REVIEW_CSV_HEADER = [
-  'item_id', 'force_id', 'crime_id', 'crime_reference', 'offence_code', 'financial_year', 'recorded_at', 'online_flag',
-  'reason', 'status', 'added_note', 'review_note', 'reviewed_by', 'reviewed_at', 'corrected_version', 'created_at',
+  'item_id',
+  'force_id',
+  'crime_id',
+  'crime_reference',
+  'offence_code',
+  'financial_year',
+  'recorded_at',
+  'online_flag',
+  'reason',
+  'status',
+  'added_note',
+  'review_note',
+  'reviewed_by',
+  'reviewed_at',
+  'corrected_version',
+  'created_at',
 ] as const;
 
 export function reviewCsvRow(r: ReviewItemRow): CsvValue[] {
   return [
-    r.id, r.force_id, r.crime_id, r.crime_reference, r.offence_code, formatFinancialYear(r.financial_year), r.recorded_at.toISOString(),
-    r.online_flag, r.reason, r.status, r.added_note, r.review_note, r.reviewed_by, r.reviewed_at?.toISOString() ?? null,
-    r.corrected_version, r.created_at.toISOString(),
+    r.id,
+    r.force_id,
+    r.crime_id,
+    r.crime_reference,
+    r.offence_code,
+    formatFinancialYear(r.financial_year),
+    r.recorded_at.toISOString(),
+    r.online_flag,
+    r.reason,
+    r.status,
+    r.added_note,
+    r.review_note,
+    r.reviewed_by,
+    r.reviewed_at?.toISOString() ?? null,
+    r.corrected_version,
+    r.created_at.toISOString(),
   ];
 }

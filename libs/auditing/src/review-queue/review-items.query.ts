@@ -1,6 +1,11 @@
 import type { Queryable } from '../audit-context.js';
 
-export const REVIEW_REASONS = ['online_without_method', 'usually_online_not_flagged', 'flag_changed_late', 'added_by_auditor'] as const;
+export const REVIEW_REASONS = [
+  'online_without_method',
+  'usually_online_not_flagged',
+  'flag_changed_late',
+  'added_by_auditor',
+] as const;
 export type ReviewReason = (typeof REVIEW_REASONS)[number];
 export const REVIEW_STATUSES = ['open', 'confirmed_correct', 'corrected', 'referred'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -146,16 +151,34 @@ export interface ReviewListFilter {
 }
 
 export function listReviewItems(db: Queryable, f: ReviewListFilter): Promise<ReviewItemRow[]> {
-  return db.query<ReviewItemRow>(listReviewItemsSql, [f.forceIds, f.status, f.reason, f.year, f.afterSeq, f.limit]);
+  return db.query<ReviewItemRow>(listReviewItemsSql, [
+    f.forceIds,
+    f.status,
+    f.reason,
+    f.year,
+    f.afterSeq,
+    f.limit,
+  ]);
 }
 
 // FOR UPDATE when the caller is about to change the item (serialises two reviewers).
-export async function findReviewItem(db: Queryable, id: string, forceIds: string[] | null, forUpdate = false): Promise<ReviewItemRow | null> {
-  const rows = await db.query<ReviewItemRow>(forUpdate ? `${reviewItemByIdSql} FOR UPDATE OF i` : reviewItemByIdSql, [id, forceIds]);
+export async function findReviewItem(
+  db: Queryable,
+  id: string,
+  forceIds: string[] | null,
+  forUpdate = false,
+): Promise<ReviewItemRow | null> {
+  const rows = await db.query<ReviewItemRow>(
+    forUpdate ? `${reviewItemByIdSql} FOR UPDATE OF i` : reviewItemByIdSql,
+    [id, forceIds],
+  );
   return rows[0] ?? null;
 }
 
-export async function insertManualItem(db: Queryable, p: { forceId: string; crimeId: string; note: string; by: string }): Promise<string | null> {
+export async function insertManualItem(
+  db: Queryable,
+  p: { forceId: string; crimeId: string; note: string; by: string },
+): Promise<string | null> {
   const rows = await db.query<{ id: string }>(
     `INSERT INTO review_items (force_id, crime_id, reason, added_note, created_by)
      VALUES ($1, $2, 'added_by_auditor', $3, $4)

@@ -7,10 +7,22 @@ import { accessEntry, forcesFor, parseYear, scopeList } from '../audit-context.j
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
 import { toCsv, type CsvValue } from '../csv.js';
 import {
-  findReviewItem, insertManualItem, listReviewItems, refreshReviewItems, updateReviewItem,
-  type RefreshRow, type ReviewReason, type ReviewStatus,
+  findReviewItem,
+  insertManualItem,
+  listReviewItems,
+  refreshReviewItems,
+  updateReviewItem,
+  type RefreshRow,
+  type ReviewReason,
+  type ReviewStatus,
 } from './review-items.query.js';
-import { REVIEW_CSV_HEADER, reviewCsvRow, toReviewItemView, type ReviewItemView, type ReviewPage } from './review-item.view.js';
+import {
+  REVIEW_CSV_HEADER,
+  reviewCsvRow,
+  toReviewItemView,
+  type ReviewItemView,
+  type ReviewPage,
+} from './review-item.view.js';
 
 export interface ReviewQueueFilter {
   forceId?: string;
@@ -43,16 +55,22 @@ export class ReviewQueueService {
     @Inject(AUDITING_CONFIG) private readonly config: AuditingConfig,
   ) {}
 
-  async refresh(ctx: RequestContext, q: { forceId?: string; year: string }): Promise<RefreshResult> {
+  async refresh(
+    ctx: RequestContext,
+    q: { forceId?: string; year: string },
+  ): Promise<RefreshResult> {
     const year = parseYear(q.year);
     const forceIds = forcesFor(ctx.actor, q.forceId);
     const lateDays = this.config.lateFlagChangeDays;
     const byReason = await this.db.run(ctx.actor.forces, async (em) => {
       const rows = await refreshReviewItems(em, { forceIds, year, lateDays, by: ctx.actor.userId });
-      await this.log.record(em, accessEntry(ctx, 'consultation', forceIds ?? [], {
-        query: { forceId: q.forceId ?? null, year: q.year, lateFlagChangeDays: lateDays },
-        recordCount: rows.reduce((n, r) => n + r.found, 0),
-      }));
+      await this.log.record(
+        em,
+        accessEntry(ctx, 'consultation', forceIds ?? [], {
+          query: { forceId: q.forceId ?? null, year: q.year, lateFlagChangeDays: lateDays },
+          recordCount: rows.reduce((n, r) => n + r.found, 0),
+        }),
+      );
       return rows;
     });
     return {
@@ -66,18 +84,27 @@ export class ReviewQueueService {
   }
 
   // No cap on the queue: every item is reachable page by page (keyset on insertion order).
-  list(ctx: RequestContext, f: ReviewQueueFilter & { limit: number; cursor?: string }): Promise<ReviewPage> {
+  list(
+    ctx: RequestContext,
+    f: ReviewQueueFilter & { limit: number; cursor?: string },
+  ): Promise<ReviewPage> {
     const filter = this.filter(ctx, f);
     const afterSeq = f.cursor === undefined ? null : decodeCursor(f.cursor);
     return this.db.run(ctx.actor.forces, async (em) => {
       const rows = await listReviewItems(em, { ...filter, afterSeq, limit: f.limit + 1 });
       const page = rows.slice(0, f.limit);
-      await this.log.record(em, accessEntry(ctx, 'consultation', filter.forceIds ?? forcesOf(page), {
-        query: { ...describe(f), page: f.cursor ? 'next' : 'first' },
-        recordCount: page.length,
-      }));
+      await this.log.record(
+        em,
+        accessEntry(ctx, 'consultation', filter.forceIds ?? forcesOf(page), {
+          query: { ...describe(f), page: f.cursor ? 'next' : 'first' },
+          recordCount: page.length,
+        }),
+      );
       const last = page.at(-1);
-      return { items: page.map(toReviewItemView), nextCursor: rows.length > f.limit && last ? encodeCursor(last.seq) : null };
+      return {
+        items: page.map(toReviewItemView),
+        nextCursor: rows.length > f.limit && last ? encodeCursor(last.seq) : null,
+      };
     });
   }
 
@@ -93,10 +120,13 @@ export class ReviewQueueService {
         if (rows.length < EXPORT_PAGE) break;
         afterSeq = rows[rows.length - 1].seq;
       }
-      await this.log.record(em, accessEntry(ctx, 'disclosure', filter.forceIds ?? [], {
-        query: { ...describe(f), format: 'csv' },
-        recordCount: lines.length,
-      }));
+      await this.log.record(
+        em,
+        accessEntry(ctx, 'disclosure', filter.forceIds ?? [], {
+          query: { ...describe(f), format: 'csv' },
+          recordCount: lines.length,
+        }),
+      );
       return toCsv(REVIEW_CSV_HEADER, lines);
     });
   }
@@ -111,37 +141,73 @@ export class ReviewQueueService {
     const scope = ctx.actor.forces;
     return this.db.run(scope, async (em) => {
       const forceId = await this.crimeForce(em, scope, input.crimeId);
-      const id = await insertManualItem(em, { forceId, crimeId: input.crimeId, note: input.note, by: ctx.actor.userId });
+      const id = await insertManualItem(em, {
+        forceId,
+        crimeId: input.crimeId,
+        note: input.note,
+        by: ctx.actor.userId,
+      });
       if (id === null) {
-        throw new DomainError('DUPLICATE_REFERENCE', `crime ${input.crimeId} is already in the review queue as added by an auditor`);
+        throw new DomainError(
+          'DUPLICATE_REFERENCE',
+          `crime ${input.crimeId} is already in the review queue as added by an auditor`,
+        );
       }
       return this.loggedView(em, ctx, id);
     });
   }
 
-  review(ctx: RequestContext, id: string, input: { version: number; status: ReviewDecision; note: string }): Promise<ReviewItemView> {
+  review(
+    ctx: RequestContext,
+    id: string,
+    input: { version: number; status: ReviewDecision; note: string },
+  ): Promise<ReviewItemView> {
     return this.db.run(ctx.actor.forces, async (em) => {
       const item = await findReviewItem(em, id, scopeList(ctx.actor.forces), true);
       if (!item) throw new DomainError('NOT_FOUND', `review item ${id} not found`);
       if (item.status === 'corrected') {
-        throw new DomainError('INVALID_TRANSITION', 'the record was corrected through this item: its review is final');
+        throw new DomainError(
+          'INVALID_TRANSITION',
+          'the record was corrected through this item: its review is final',
+        );
       }
       assertVersion(item.version, input.version, id);
-      await updateReviewItem(em, { forceId: item.force_id, id, version: item.version }, {
-        status: input.status, note: input.note, by: ctx.actor.userId, correctedVersion: null,
-      });
+      await updateReviewItem(
+        em,
+        { forceId: item.force_id, id, version: item.version },
+        {
+          status: input.status,
+          note: input.note,
+          by: ctx.actor.userId,
+          correctedVersion: null,
+        },
+      );
       return this.loggedView(em, ctx, id);
     });
   }
 
-  private async loggedView(em: EntityManager, ctx: RequestContext, id: string): Promise<ReviewItemView> {
+  private async loggedView(
+    em: EntityManager,
+    ctx: RequestContext,
+    id: string,
+  ): Promise<ReviewItemView> {
     const row = await findReviewItem(em, id, scopeList(ctx.actor.forces));
     if (!row) throw new DomainError('NOT_FOUND', `review item ${id} not found`);
-    await this.log.record(em, accessEntry(ctx, 'consultation', [row.force_id], { recordIds: [row.crime_id], recordCount: 1 }));
+    await this.log.record(
+      em,
+      accessEntry(ctx, 'consultation', [row.force_id], {
+        recordIds: [row.crime_id],
+        recordCount: 1,
+      }),
+    );
     return toReviewItemView(row);
   }
 
-  private async crimeForce(em: EntityManager, scope: readonly string[] | 'all', crimeId: string): Promise<string> {
+  private async crimeForce(
+    em: EntityManager,
+    scope: readonly string[] | 'all',
+    crimeId: string,
+  ): Promise<string> {
     const rows: { force_id: string }[] = await em.query(
       `SELECT force_id FROM crimes WHERE id = $1 AND force_id = ANY (COALESCE($2::text[], ARRAY(SELECT f.id FROM forces f)))`,
       [crimeId, scopeList(scope)],
@@ -162,9 +228,13 @@ export class ReviewQueueService {
 
 export function assertVersion(current: number, given: number, id: string): void {
   if (current !== given) {
-    throw new DomainError('VERSION_CONFLICT', `review item ${id} is at version ${current}, not ${given}: reload and retry`, {
-      currentVersion: current,
-    });
+    throw new DomainError(
+      'VERSION_CONFLICT',
+      `review item ${id} is at version ${current}, not ${given}: reload and retry`,
+      {
+        currentVersion: current,
+      },
+    );
   }
 }
 
@@ -173,7 +243,12 @@ function forcesOf(items: readonly { force_id: string }[]): string[] {
 }
 
 function describe(f: ReviewQueueFilter): Record<string, unknown> {
-  return { forceId: f.forceId ?? null, status: f.status ?? null, reason: f.reason ?? null, year: f.year ?? null };
+  return {
+    forceId: f.forceId ?? null,
+    status: f.status ?? null,
+    reason: f.reason ?? null,
+    year: f.year ?? null,
+  };
 }
 
 // The cursor is the last item's insertion sequence, opaque to clients.

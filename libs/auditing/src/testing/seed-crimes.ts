@@ -21,7 +21,12 @@ export async function insertCrimes(db: Queryable, b: CrimeBatch): Promise<string
   const count = b.count ?? 1;
   const status = b.status ?? 'confirmed';
   const cancelled = status === 'cancelled';
-  const method = b.method !== undefined ? b.method : b.flag === 'yes' ? 'messages through a social media app' : null;
+  const method =
+    b.method !== undefined
+      ? b.method
+      : b.flag === 'yes'
+        ? 'messages through a social media app'
+        : null;
   const rows = await db.query<{ id: string }>(
     `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, online_method,
        victim_age, victim_sex, domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings,
@@ -33,19 +38,45 @@ export async function insertCrimes(db: Queryable, b: CrimeBatch): Promise<string
      FROM generate_series(1, $13::int) AS i
      ORDER BY i
      RETURNING id`,
-    [b.force, b.ref, b.code, b.recordedAt, b.flag, method, b.age === undefined ? 30 : b.age, b.ageKnown ?? count,
-      b.sex ?? 'female', status, b.warnings ?? [], cancelled, count],
+    [
+      b.force,
+      b.ref,
+      b.code,
+      b.recordedAt,
+      b.flag,
+      method,
+      b.age === undefined ? 30 : b.age,
+      b.ageKnown ?? count,
+      b.sex ?? 'female',
+      status,
+      b.warnings ?? [],
+      cancelled,
+      count,
+    ],
   );
   return rows.map((r) => r.id);
 }
 
 export async function insertFlagChange(
   db: Queryable,
-  h: { force: string; crimeId: string; version: number; from: string; to: string; changedAt: string },
+  h: {
+    force: string;
+    crimeId: string;
+    version: number;
+    from: string;
+    to: string;
+    changedAt: string;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_at, changed_by)
      VALUES ($1, $2, $3, 'amended', 'test', $4, $5, 'test')`,
-    [h.force, h.crimeId, h.version, JSON.stringify({ onlineFlag: { old: h.from, new: h.to } }), h.changedAt],
+    [
+      h.force,
+      h.crimeId,
+      h.version,
+      JSON.stringify({ onlineFlag: { old: h.from, new: h.to } }),
+      h.changedAt,
+    ],
   );
 }

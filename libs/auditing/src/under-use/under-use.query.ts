@@ -59,10 +59,16 @@ export interface NationalFlagRateRow {
   total: number;
 }
 
-export function queryForceFlagRates(db: Queryable, p: { forceIds: string[] | null; year: number; group: string | null }): Promise<ForceFlagRateRow[]> {
+export function queryForceFlagRates(
+  db: Queryable,
+  p: { forceIds: string[] | null; year: number; group: string | null },
+): Promise<ForceFlagRateRow[]> {
   return db.query<ForceFlagRateRow>(forceFlagRatesSql, [p.forceIds, p.year, p.group]);
 }
 
-export function queryNationalFlagRates(db: Queryable, p: { year: number; group: string | null }): Promise<NationalFlagRateRow[]> {
+export function queryNationalFlagRates(
+  db: Queryable,
+  p: { year: number; group: string | null },
+): Promise<NationalFlagRateRow[]> {
   return db.query<NationalFlagRateRow>(nationalFlagRatesSql, [p.year, p.group]);
 }

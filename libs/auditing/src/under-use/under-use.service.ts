@@ -7,10 +7,29 @@ import { accessEntry, parseYear } from '../audit-context.js';
 import { toCsv } from '../csv.js';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
 import { queryForceFlagRates, queryNationalFlagRates } from './under-use.query.js';
-import { underUseOutliers, underUseRows, type UnderUseRow, type UnderUseThresholds } from './under-use.js';
+import {
+  underUseOutliers,
+  underUseRows,
+  type UnderUseRow,
+  type UnderUseThresholds,
+} from './under-use.js';
 
 export const UNDER_USE_CSV_HEADER = [
-  'year', 'force_id', 'group', 'flagged', 'total', 'rate', 'rest_flagged', 'rest_total', 'rest_rate', 'national_rate', 'z', 'p_value', 'ranked', 'outlier', 'reading',
+  'year',
+  'force_id',
+  'group',
+  'flagged',
+  'total',
+  'rate',
+  'rest_flagged',
+  'rest_total',
+  'rest_rate',
+  'national_rate',
+  'z',
+  'p_value',
+  'ranked',
+  'outlier',
+  'reading',
 ] as const;
 
 export interface UnderUseView {
@@ -40,22 +59,50 @@ export class UnderUseService {
   async csv(ctx: RequestContext, q: { year: string; group?: string }): Promise<string> {
     const v = await this.view(ctx, q, 'disclosure');
     const outliers = new Set(v.outliers);
-    return toCsv(UNDER_USE_CSV_HEADER, v.rows.map((r) => [
-      v.year, r.forceId, r.group, r.flagged, r.total, r.rate, r.rest.flagged, r.rest.total, r.rest.rate, r.nationalRate, r.z, r.pValue, r.ranked, outliers.has(r), r.reading,
-    ]));
+    return toCsv(
+      UNDER_USE_CSV_HEADER,
+      v.rows.map((r) => [
+        v.year,
+        r.forceId,
+        r.group,
+        r.flagged,
+        r.total,
+        r.rate,
+        r.rest.flagged,
+        r.rest.total,
+        r.rest.rate,
+        r.nationalRate,
+        r.z,
+        r.pValue,
+        r.ranked,
+        outliers.has(r),
+        r.reading,
+      ]),
+    );
   }
 
-  private async view(ctx: RequestContext, q: { year: string; group?: string }, action: 'consultation' | 'disclosure'): Promise<UnderUseView> {
+  private async view(
+    ctx: RequestContext,
+    q: { year: string; group?: string },
+    action: 'consultation' | 'disclosure',
+  ): Promise<UnderUseView> {
     const year = parseYear(q.year);
     const group = q.group ?? null;
     const scope = ctx.actor.forces;
     // The caller's own forces, in the caller's scope (a force auditor sees only their forces' rows).
     const forces = await this.db.run(scope, async (em) => {
-      const rows = await queryForceFlagRates(em, { forceIds: scope === 'all' ? null : [...scope], year, group });
-      await this.log.record(em, accessEntry(ctx, action, scope === 'all' ? [] : scope, {
-        query: { year: q.year, group, national: scope === 'all' },
-        recordCount: rows.reduce((n, r) => n + r.total, 0),
-      }));
+      const rows = await queryForceFlagRates(em, {
+        forceIds: scope === 'all' ? null : [...scope],
+        year,
+        group,
+      });
+      await this.log.record(
+        em,
+        accessEntry(ctx, action, scope === 'all' ? [] : scope, {
+          query: { year: q.year, group, national: scope === 'all' },
+          recordCount: rows.reduce((n, r) => n + r.total, 0),
+        }),
+      );
       return rows;
     });
     // The national totals need every force's records, so this one query runs with scope 'all'. It is safe
@@ -63,13 +110,17 @@ export class UnderUseService {
     // group for the whole of England and Wales, with no force, no record id and no record field. No
     // record-level data leaves the caller's scope; only the comparison figure that the reading needs.
     const national = await this.db.run('all', (em) => queryNationalFlagRates(em, { year, group }));
-    const thresholds = { minRecords: this.config.underUseMinRecords, zThreshold: this.config.underUseZThreshold };
+    const thresholds = {
+      minRecords: this.config.underUseMinRecords,
+      zThreshold: this.config.underUseZThreshold,
+    };
     const rows = underUseRows(forces, national, thresholds);
     return {
       year: formatFinancialYear(year),
       group,
       counted: 'confirmed records recorded in the year',
-      comparison: 'each force against the rest of England and Wales (two-proportion z-score; negative = flags less)',
+      comparison:
+        'each force against the rest of England and Wales (two-proportion z-score; negative = flags less)',
       thresholds,
       rows,
       outliers: underUseOutliers(rows, thresholds),

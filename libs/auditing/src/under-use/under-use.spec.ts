@@ -4,14 +4,25 @@ const t = { minRecords: 30, zThreshold: -1.96 };
 
 describe('underUseRows', () => {
   it('has no score when the force is the only one with records in the group', () => {
-    const [row] = underUseRows([{ force_id: 'gwent', group_name: 'robbery', flagged: 1, total: 40 }], [{ group_name: 'robbery', flagged: 1, total: 40 }], t);
-    expect(row).toMatchObject({ z: null, pValue: null, ranked: false, rest: { flagged: 0, total: 0, rate: null } });
+    const [row] = underUseRows(
+      [{ force_id: 'gwent', group_name: 'robbery', flagged: 1, total: 40 }],
+      [{ group_name: 'robbery', flagged: 1, total: 40 }],
+      t,
+    );
+    expect(row).toMatchObject({
+      z: null,
+      pValue: null,
+      ranked: false,
+      rest: { flagged: 0, total: 0, rate: null },
+    });
     expect(row.reading).toBe('flags 3% of robbery online against 3% nationally');
     expect(underUseOutliers([row], t)).toEqual([]);
   });
 
   it('refuses national totals that do not contain the force', () => {
-    expect(() => underUseRows([{ force_id: 'gwent', group_name: 'robbery', flagged: 1, total: 40 }], [], t)).toThrow(/no national total/);
+    expect(() =>
+      underUseRows([{ force_id: 'gwent', group_name: 'robbery', flagged: 1, total: 40 }], [], t),
+    ).toThrow(/no national total/);
   });
 
   it('ranks only under-use (negative z), most negative first', () => {

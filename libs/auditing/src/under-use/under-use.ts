@@ -1,5 +1,9 @@
 // Under-use detection, pure part (issue 7 §2): each force-group rate against the rest of England and Wales.
-import { compareWithRestOfCountry, describeOnlineFlagRate, type RateCounts } from '#libs/audit-stats';
+import {
+  compareWithRestOfCountry,
+  describeOnlineFlagRate,
+  type RateCounts,
+} from '#libs/audit-stats';
 import type { ForceFlagRateRow, NationalFlagRateRow } from './under-use.query.js';
 
 export interface UnderUseRow {
@@ -21,8 +25,17 @@ export interface UnderUseThresholds {
   zThreshold: number;
 }
 
-export function underUseRows(forces: readonly ForceFlagRateRow[], national: readonly NationalFlagRateRow[], t: UnderUseThresholds): UnderUseRow[] {
-  const byGroup = new Map(national.map((n) => [n.group_name, { flagged: n.flagged, total: n.total } satisfies RateCounts]));
+export function underUseRows(
+  forces: readonly ForceFlagRateRow[],
+  national: readonly NationalFlagRateRow[],
+  t: UnderUseThresholds,
+): UnderUseRow[] {
+  const byGroup = new Map(
+    national.map((n) => [
+      n.group_name,
+      { flagged: n.flagged, total: n.total } satisfies RateCounts,
+    ]),
+  );
   return forces.map((f) => {
     const nat = byGroup.get(f.group_name);
     // The national totals include this force's records: a missing or smaller total is a bug, not data.
@@ -49,7 +62,10 @@ export function underUseRows(forces: readonly ForceFlagRateRow[], national: read
 }
 
 // Outliers: ranked rows whose z is at or below the threshold, most negative first (ties: force, group).
-export function underUseOutliers(rows: readonly UnderUseRow[], t: UnderUseThresholds): UnderUseRow[] {
+export function underUseOutliers(
+  rows: readonly UnderUseRow[],
+  t: UnderUseThresholds,
+): UnderUseRow[] {
   return rows
     .filter((r) => r.ranked && r.z !== null && r.z <= t.zThreshold)
     .sort((a, b) => (a.z ?? 0) - (b.z ?? 0) || cmp(a.forceId, b.forceId) || cmp(a.group, b.group));

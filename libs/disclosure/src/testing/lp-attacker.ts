@@ -51,7 +51,11 @@ export function readerKnowledge(text: string, method: Method, smallSuppressed = 
 }
 
 /** The reader's knowledge of every entry, in entry order. */
-export function knowledgeOf(p: PublishedStrings, method: Method, smallTotalsSuppressed: boolean): Knowledge[] {
+export function knowledgeOf(
+  p: PublishedStrings,
+  method: Method,
+  smallTotalsSuppressed: boolean,
+): Knowledge[] {
   const cells = p.cells.flat().length;
   return flatten(p).map((t, k) => readerKnowledge(t, method, k < cells || smallTotalsSuppressed));
 }
@@ -122,7 +126,10 @@ class Tableau {
   }
 
   /** Minimises cost·x over columns where allowed(j); returns false when unbounded. */
-  minimise(cost: Float64Array, allowed: (j: number) => boolean): { bounded: boolean; obj: Float64Array } {
+  minimise(
+    cost: Float64Array,
+    allowed: (j: number) => boolean,
+  ): { bounded: boolean; obj: Float64Array } {
     // objective row: reduced costs in [0..n), −(objective value) in [n]
     const obj = new Float64Array(this.n + 1);
     obj.set(cost);
@@ -145,7 +152,10 @@ class Tableau {
         const a = row[enter]!;
         if (a > EPS) {
           const ratio = row[this.n]! / a;
-          if (ratio < best - EPS || (Math.abs(ratio - best) <= EPS && this.basis[i]! < this.basis[leave]!)) {
+          if (
+            ratio < best - EPS ||
+            (Math.abs(ratio - best) <= EPS && this.basis[i]! < this.basis[leave]!)
+          ) {
             best = ratio;
             leave = i;
           }
@@ -169,7 +179,11 @@ class Tableau {
  * For every suppressed ("[c]") entry, the exact range of values consistent with the publication,
  * with witness tables. Throws if the publication is inconsistent.
  */
-export function lpAttack(p: PublishedStrings, method: Method, smallTotalsSuppressed = true): Map<number, LpRange> {
+export function lpAttack(
+  p: PublishedStrings,
+  method: Method,
+  smallTotalsSuppressed = true,
+): Map<number, LpRange> {
   const R = p.rowTotals.length;
   const C = p.columnTotals.length;
   const texts = flatten(p);
@@ -182,12 +196,16 @@ export function lpAttack(p: PublishedStrings, method: Method, smallTotalsSuppres
   know.forEach((k, e) => {
     if (k.hi > k.lo) varOf[e] = nv++;
   });
-  const bounded = know.map((k, e) => (varOf[e]! >= 0 && k.hi !== Infinity ? e : -1)).filter((e) => e >= 0);
+  const bounded = know
+    .map((k, e) => (varOf[e]! >= 0 && k.hi !== Infinity ? e : -1))
+    .filter((e) => e >= 0);
   const nSlack = bounded.length;
   // equality constraints over entries: Σ members − total = 0
   const equations: { plus: number[]; minus: number[] }[] = [];
-  for (let r = 0; r < R; r++) equations.push({ plus: range(C).map((c) => r * C + c), minus: [R * C + r] });
-  for (let c = 0; c < C; c++) equations.push({ plus: range(R).map((r) => r * C + c), minus: [R * C + R + c] });
+  for (let r = 0; r < R; r++)
+    equations.push({ plus: range(C).map((c) => r * C + c), minus: [R * C + r] });
+  for (let c = 0; c < C; c++)
+    equations.push({ plus: range(R).map((r) => r * C + c), minus: [R * C + R + c] });
   equations.push({ plus: range(R).map((r) => R * C + r), minus: [E - 1] });
   equations.push({ plus: range(C).map((c) => R * C + R + c), minus: [E - 1] });
   const m = equations.length + nSlack;
@@ -220,7 +238,11 @@ export function lpAttack(p: PublishedStrings, method: Method, smallTotalsSuppres
     if (row[n]! < 0) for (let j = 0; j <= n; j++) row[j] = -row[j]!;
     row[nv + nSlack + i] = 1;
   });
-  const tab = new Tableau(rows, range(m).map((i) => nv + nSlack + i), n);
+  const tab = new Tableau(
+    rows,
+    range(m).map((i) => nv + nSlack + i),
+    n,
+  );
   const isArt = (j: number) => j >= nv + nSlack;
   // phase 1
   const phase1 = new Float64Array(n);

@@ -40,23 +40,57 @@ export interface RejectionView {
 }
 
 interface JobRow {
-  id: string; created_by: string; created_at: Date; scope: string[]; format: 'csv' | 'ndjson'; mode: ImportMode; state: ImportState;
-  file_name: string | null; rows_read: number; rows_accepted: number; rows_rejected: number; rows_inserted: number; rows_amended: number;
-  rows_unchanged: number; forces: string[]; error_code: string | null; error: string | null; updated_at: Date; finished_at: Date | null;
+  id: string;
+  created_by: string;
+  created_at: Date;
+  scope: string[];
+  format: 'csv' | 'ndjson';
+  mode: ImportMode;
+  state: ImportState;
+  file_name: string | null;
+  rows_read: number;
+  rows_accepted: number;
+  rows_rejected: number;
+  rows_inserted: number;
+  rows_amended: number;
+  rows_unchanged: number;
+  forces: string[];
+  error_code: string | null;
+  error: string | null;
+  updated_at: Date;
+  finished_at: Date | null;
 }
 
 const view = (r: JobRow): ImportJobView => ({
-  id: r.id, createdBy: r.created_by, createdAt: r.created_at, scope: r.scope, format: r.format, mode: r.mode, state: r.state,
+  id: r.id,
+  createdBy: r.created_by,
+  createdAt: r.created_at,
+  scope: r.scope,
+  format: r.format,
+  mode: r.mode,
+  state: r.state,
   fileName: r.file_name,
-  counts: { read: r.rows_read, accepted: r.rows_accepted, rejected: r.rows_rejected, inserted: r.rows_inserted, amended: r.rows_amended, unchanged: r.rows_unchanged },
-  forces: r.forces, error: r.error_code ? { code: r.error_code, message: r.error ?? '' } : null, updatedAt: r.updated_at, finishedAt: r.finished_at,
+  counts: {
+    read: r.rows_read,
+    accepted: r.rows_accepted,
+    rejected: r.rows_rejected,
+    inserted: r.rows_inserted,
+    amended: r.rows_amended,
+    unchanged: r.rows_unchanged,
+  },
+  forces: r.forces,
+  error: r.error_code ? { code: r.error_code, message: r.error ?? '' } : null,
+  updatedAt: r.updated_at,
+  finishedAt: r.finished_at,
 });
 
 // A client-chosen import id (X-Import-Id) lives in its sender's namespace: the stored id is derived from the user and
 // the chosen id (a UUID version 8 from SHA-256), so a chosen id can never meet another user's import, and whether an
 // id is taken says nothing about anyone else's (issue #18 finding 5: another force's id answered 409, a fresh one 201).
 export function importIdFor(userId: string, clientId: string): string {
-  const h = createHash('sha256').update(`cyberflag-import-id\n${userId}\n${clientId.toLowerCase()}`).digest();
+  const h = createHash('sha256')
+    .update(`cyberflag-import-id\n${userId}\n${clientId.toLowerCase()}`)
+    .digest();
   h[6] = (h[6] & 0x0f) | 0x80; // version 8: custom
   h[8] = (h[8] & 0x3f) | 0x80; // RFC 9562 variant
   const hex = h.subarray(0, 16).toString('hex');
@@ -70,7 +104,14 @@ export class ImportJobs {
   constructor(private readonly ds: DataSource) {}
 
   // False when the id is taken (only ever by the same user's earlier import: see importIdFor).
-  async start(j: { id: string; createdBy: string; scope: string[]; format: 'csv' | 'ndjson'; mode: ImportMode; fileName: string | null }): Promise<boolean> {
+  async start(j: {
+    id: string;
+    createdBy: string;
+    scope: string[];
+    format: 'csv' | 'ndjson';
+    mode: ImportMode;
+    fileName: string | null;
+  }): Promise<boolean> {
     const rows: unknown[] = await this.ds.query(
       `INSERT INTO imports (id, created_by, scope, format, mode, state, file_name) VALUES ($1, $2, $3, $4, $5, 'running', $6)
        ON CONFLICT ON CONSTRAINT pk_imports DO NOTHING RETURNING id`,
@@ -79,18 +120,39 @@ export class ImportJobs {
     return rows.length === 1;
   }
 
-  async progress(id: string, c: Pick<ImportCounts, 'read' | 'accepted' | 'rejected'>): Promise<void> {
+  async progress(
+    id: string,
+    c: Pick<ImportCounts, 'read' | 'accepted' | 'rejected'>,
+  ): Promise<void> {
     await this.ds.query(
       `UPDATE imports SET rows_read = $2, rows_accepted = $3, rows_rejected = $4, updated_at = now() WHERE id = $1`,
       [id, c.read, c.accepted, c.rejected],
     );
   }
 
-  async finish(id: string, state: ImportState, c: ImportCounts, forces: string[], error?: { code: string; message: string }): Promise<void> {
+  async finish(
+    id: string,
+    state: ImportState,
+    c: ImportCounts,
+    forces: string[],
+    error?: { code: string; message: string },
+  ): Promise<void> {
     await this.ds.query(
       `UPDATE imports SET state = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, rows_inserted = $6, rows_amended = $7,
          rows_unchanged = $8, forces = $9, error_code = $10, error = $11, updated_at = now(), finished_at = now() WHERE id = $1`,
-      [id, state, c.read, c.accepted, c.rejected, c.inserted, c.amended, c.unchanged, forces, error?.code ?? null, error?.message ?? null],
+      [
+        id,
+        state,
+        c.read,
+        c.accepted,
+        c.rejected,
+        c.inserted,
+        c.amended,
+        c.unchanged,
+        forces,
+        error?.code ?? null,
+        error?.message ?? null,
+      ],
     );
   }
 
@@ -101,8 +163,14 @@ export class ImportJobs {
        SELECT $1, line, ref, force, string_to_array(codes, ';'), message
        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(line, ref, force, codes, message)
        ON CONFLICT DO NOTHING`,
-      [id, rows.map((r) => r.line), rows.map((r) => r.crimeReference), rows.map((r) => r.forceId),
-        rows.map((r) => r.problems.map((p) => p.code).join(';')), rows.map((r) => r.problems.map((p) => p.message).join('; '))],
+      [
+        id,
+        rows.map((r) => r.line),
+        rows.map((r) => r.crimeReference),
+        rows.map((r) => r.forceId),
+        rows.map((r) => r.problems.map((p) => p.code).join(';')),
+        rows.map((r) => r.problems.map((p) => p.message).join('; ')),
+      ],
     );
   }
 
@@ -112,7 +180,13 @@ export class ImportJobs {
   }
 
   // Newest first, keyset-paged on (created_at, id). The visibility rule is the one ImportReports.visibleJob applies.
-  async list(v: { userId: string; forces: string[] | 'all'; state?: ImportState; before?: [string, string]; limit: number }): Promise<ImportJobView[]> {
+  async list(v: {
+    userId: string;
+    forces: string[] | 'all';
+    state?: ImportState;
+    before?: [string, string];
+    limit: number;
+  }): Promise<ImportJobView[]> {
     const rows: JobRow[] = await this.ds.query(
       `SELECT * FROM imports
        WHERE ($2::text[] IS NULL OR created_by = $1
@@ -123,16 +197,35 @@ export class ImportJobs {
        -- milliseconds: the cursor carries a JavaScript date, so the page edge must compare at that precision
        ORDER BY date_trunc('milliseconds', created_at) DESC, id DESC
        LIMIT $6`,
-      [v.userId, v.forces === 'all' ? null : v.forces, v.state ?? null, v.before?.[0] ?? null, v.before?.[1] ?? null, v.limit],
+      [
+        v.userId,
+        v.forces === 'all' ? null : v.forces,
+        v.state ?? null,
+        v.before?.[0] ?? null,
+        v.before?.[1] ?? null,
+        v.limit,
+      ],
     );
     return rows.map(view);
   }
 
   async rejections(id: string, afterLine: number, limit: number): Promise<RejectionView[]> {
-    const rows: { line: number; crime_reference: string | null; force_id: string | null; codes: string[]; message: string }[] = await this.ds.query(
+    const rows: {
+      line: number;
+      crime_reference: string | null;
+      force_id: string | null;
+      codes: string[];
+      message: string;
+    }[] = await this.ds.query(
       `SELECT line, crime_reference, force_id, codes, message FROM import_rejections WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`,
       [id, afterLine, limit],
     );
-    return rows.map((r) => ({ line: r.line, crimeReference: r.crime_reference, forceId: r.force_id, codes: r.codes, message: r.message }));
+    return rows.map((r) => ({
+      line: r.line,
+      crimeReference: r.crime_reference,
+      forceId: r.force_id,
+      codes: r.codes,
+      message: r.message,
+    }));
   }
 }

@@ -3,7 +3,13 @@ import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#libs/persistence';
 import { reportCsvLines } from '../report.js';
-import { ImportJobs, importIdFor, type ImportJobView, type ImportState, type RejectionView } from './import-jobs.js';
+import {
+  ImportJobs,
+  importIdFor,
+  type ImportJobView,
+  type ImportState,
+  type RejectionView,
+} from './import-jobs.js';
 
 export interface ImportPage {
   items: ImportJobView[];
@@ -26,9 +32,13 @@ export class ImportReports {
   async visibleJob(ctx: RequestContext, id: string): Promise<ImportJobView> {
     const { forces } = ctx.actor;
     const covers = (job: ImportJobView | undefined): job is ImportJobView =>
-      !!job && (job.createdBy === ctx.actor.userId || forces === 'all'
-        || (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f)))
-        || (job.scope.includes('*') && job.forces.length > 0 && job.forces.every((f) => forces.includes(f))));
+      !!job &&
+      (job.createdBy === ctx.actor.userId ||
+        forces === 'all' ||
+        (!job.scope.includes('*') && job.scope.every((f) => forces.includes(f))) ||
+        (job.scope.includes('*') &&
+          job.forces.length > 0 &&
+          job.forces.every((f) => forces.includes(f))));
     const job = await this.jobs.get(id);
     if (covers(job)) return job;
     const own = await this.jobs.get(importIdFor(ctx.actor.userId, id));
@@ -37,16 +47,34 @@ export class ImportReports {
   }
 
   // GET /imports: the imports the caller may see, newest first. Counts and states only: no record-level data.
-  async list(ctx: RequestContext, q: { state?: ImportState; cursor?: string; limit: number }): Promise<ImportPage> {
+  async list(
+    ctx: RequestContext,
+    q: { state?: ImportState; cursor?: string; limit: number },
+  ): Promise<ImportPage> {
     const before = q.cursor === undefined ? undefined : decodeKeysetCursor(q.cursor);
-    const rows = await this.jobs.list({ userId: ctx.actor.userId, forces: ctx.actor.forces, state: q.state, before, limit: q.limit + 1 });
+    const rows = await this.jobs.list({
+      userId: ctx.actor.userId,
+      forces: ctx.actor.forces,
+      state: q.state,
+      before,
+      limit: q.limit + 1,
+    });
     const items = rows.slice(0, q.limit);
     const last = items.at(-1);
-    return { items, nextCursor: rows.length > q.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null };
+    return {
+      items,
+      nextCursor:
+        rows.length > q.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
+    };
   }
 
   // The report names crime references: reading it is a consultation of record-level data.
-  async rejections(ctx: RequestContext, job: ImportJobView, afterLine: number, limit: number): Promise<RejectionView[]> {
+  async rejections(
+    ctx: RequestContext,
+    job: ImportJobView,
+    afterLine: number,
+    limit: number,
+  ): Promise<RejectionView[]> {
     const rows = await this.jobs.rejections(job.id, afterLine, limit);
     if (rows.length > 0) await this.logRead(ctx, job, 'consultation', rows.length);
     return rows;
@@ -58,7 +86,7 @@ export class ImportReports {
   }
 
   private async *allRejections(id: string): AsyncGenerator<RejectionView> {
-    for (let after = 0; ; ) {
+    for (let after = 0; ;) {
       const page = await this.jobs.rejections(id, after, 5000);
       if (page.length === 0) return;
       yield* page;
@@ -66,11 +94,22 @@ export class ImportReports {
     }
   }
 
-  private logRead(ctx: RequestContext, job: ImportJobView, action: 'consultation' | 'disclosure', count: number): Promise<void> {
+  private logRead(
+    ctx: RequestContext,
+    job: ImportJobView,
+    action: 'consultation' | 'disclosure',
+    count: number,
+  ): Promise<void> {
     return this.db.run(ctx.actor.forces, (em) =>
       this.log.record(em, {
-        userId: ctx.actor.userId, action, forceIds: job.scope.includes('*') ? job.forces : job.scope, route: ctx.route,
-        purpose: ctx.purpose, query: { importId: job.id, report: true }, recordCount: count, requestId: ctx.requestId,
+        userId: ctx.actor.userId,
+        action,
+        forceIds: job.scope.includes('*') ? job.forces : job.scope,
+        route: ctx.route,
+        purpose: ctx.purpose,
+        query: { importId: job.id, report: true },
+        recordCount: count,
+        requestId: ctx.requestId,
       }),
     );
   }

@@ -11,7 +11,13 @@ import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { ImportFileError } from '../import-error.js';
 import { duplicateProblem } from '../validate-batch.js';
 import type { ImportFormat, ImportInput } from '../parse-stream.js';
-import { ImportJobs, importIdFor, type ImportCounts, type ImportJobView, type ImportMode } from './import-jobs.js';
+import {
+  ImportJobs,
+  importIdFor,
+  type ImportCounts,
+  type ImportJobView,
+  type ImportMode,
+} from './import-jobs.js';
 import * as sql from './merge.sql.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { RowKey } from './parse-worker.protocol.js';
@@ -57,11 +63,30 @@ export class ImportService {
   ) {}
 
   async run(rc: RequestContext, input: ImportInput, opts: ImportOptions): Promise<ImportJobView> {
-    const id = opts.clientId === undefined ? randomUUID() : importIdFor(rc.actor.userId, opts.clientId);
+    const id =
+      opts.clientId === undefined ? randomUUID() : importIdFor(rc.actor.userId, opts.clientId);
     const scope = rc.actor.forces;
-    const counts: ImportCounts = { read: 0, accepted: 0, rejected: 0, inserted: 0, amended: 0, unchanged: 0 };
-    const started = await this.jobs.start({ id, createdBy: rc.actor.userId, scope: scope === 'all' ? ['*'] : [...scope], format: opts.format, mode: opts.mode, fileName: opts.fileName ?? null });
-    if (!started) throw new DomainError('INVALID_INPUT', 'X-Import-Id is already used by one of your imports: send a new UUID');
+    const counts: ImportCounts = {
+      read: 0,
+      accepted: 0,
+      rejected: 0,
+      inserted: 0,
+      amended: 0,
+      unchanged: 0,
+    };
+    const started = await this.jobs.start({
+      id,
+      createdBy: rc.actor.userId,
+      scope: scope === 'all' ? ['*'] : [...scope],
+      format: opts.format,
+      mode: opts.mode,
+      fileName: opts.fileName ?? null,
+    });
+    if (!started)
+      throw new DomainError(
+        'INVALID_INPUT',
+        'X-Import-Id is already used by one of your imports: send a new UUID',
+      );
     const qr = this.ds.createQueryRunner();
     let inFlight: Promise<void> | undefined;
     try {
@@ -74,11 +99,25 @@ export class ImportService {
       await qr.query(CREATE_BATCH_SQL);
       if (opts.mode !== 'all_or_nothing') await qr.query(CREATE_STAGE_SQL);
       await qr.query(sql.CREATE_KEYS_SQL);
-      const run: Run = { id, rc, qr, client, counts, forces: new Set(), streaming: opts.mode === 'all_or_nothing', matchedAny: false };
+      const run: Run = {
+        id,
+        rc,
+        qr,
+        client,
+        counts,
+        forces: new Set(),
+        streaming: opts.mode === 'all_or_nothing',
+        matchedAny: false,
+      };
       let last = 0;
       // Parsing and validation run in a worker thread, a batch ahead of the database; duplicates across batches
       // are found in SQL at the end, so memory does not grow with the file.
-      const batches = parseInWorker(input, { format: opts.format, scope: { forces: scope }, config: this.rules.config, batchRows: IMPORT_BATCH_ROWS });
+      const batches = parseInWorker(input, {
+        format: opts.format,
+        scope: { forces: scope },
+        config: this.rules.config,
+        batchRows: IMPORT_BATCH_ROWS,
+      });
       for await (const batch of batches) {
         counts.read += batch.read;
         counts.accepted += batch.accepted;
@@ -86,7 +125,11 @@ export class ImportService {
         await this.jobs.reject(id, batch.rejected);
         // The database merges the previous batch while this one was parsed and validated; one at a time.
         await inFlight;
-        const copyData = Buffer.from(batch.copyData.buffer, batch.copyData.byteOffset, batch.copyData.byteLength);
+        const copyData = Buffer.from(
+          batch.copyData.buffer,
+          batch.copyData.byteOffset,
+          batch.copyData.byteLength,
+        );
         inFlight = this.load(run, copyData, batch.rejectedKeys);
         inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
         if (Date.now() - last > PROGRESS_EVERY_MS) {
@@ -104,7 +147,11 @@ export class ImportService {
         Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
         await this.jobs.finish(id, 'rejected', counts, []);
         const view = await this.view(id);
-        throw new DomainError('RULE_VIOLATION', `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`, { import: view });
+        throw new DomainError(
+          'RULE_VIOLATION',
+          `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
+          { import: view },
+        );
       }
       counts.unchanged = counts.accepted - counts.inserted - counts.amended;
       if (opts.mode === 'dry_run') await qr.rollbackTransaction();
@@ -115,9 +162,16 @@ export class ImportService {
       await inFlight?.catch(() => undefined);
       if (qr.isTransactionActive) await qr.rollbackTransaction();
       if (e instanceof DomainError) throw e;
-      const error = e instanceof ImportFileError ? { code: e.code, message: e.message } : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
+      const error =
+        e instanceof ImportFileError
+          ? { code: e.code, message: e.message }
+          : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
       await this.jobs.finish(id, 'failed', counts, [], error);
-      if (e instanceof ImportFileError) throw new DomainError('INVALID_INPUT', e.message, { code: e.code, import: await this.view(id) });
+      if (e instanceof ImportFileError)
+        throw new DomainError('INVALID_INPUT', e.message, {
+          code: e.code,
+          import: await this.view(id),
+        });
       throw e;
     } finally {
       await qr.release();
@@ -129,14 +183,23 @@ export class ImportService {
     const { qr, client } = run;
     const table = run.streaming ? 'import_batch' : 'import_stage';
     if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
-    if (copyData.length > 0) await pipeline(Readable.from([copyData]), client.query(copyFrom(copySql(table))));
+    if (copyData.length > 0)
+      await pipeline(Readable.from([copyData]), client.query(copyFrom(copySql(table))));
     if (rejectedKeys.length > 0) {
-      await qr.query(sql.KEEP_REJECTED_KEYS_SQL, [rejectedKeys.map((r) => r.forceId), rejectedKeys.map((r) => r.crimeReference), rejectedKeys.map((r) => r.line)]);
+      await qr.query(sql.KEEP_REJECTED_KEYS_SQL, [
+        rejectedKeys.map((r) => r.forceId),
+        rejectedKeys.map((r) => r.crimeReference),
+        rejectedKeys.map((r) => r.line),
+      ]);
     }
     if (run.streaming && copyData.length > 0) {
       await qr.query(sql.keepKeysSql('import_batch'));
       // Already rejected: nothing will be loaded, so only look for state conflicts (the report lists every bad row).
-      if (run.counts.rejected > 0) await this.reportConflicts(run, (await qr.query(sql.CONFLICTS_ONLY_SQL, [run.id]))[0].conflicts);
+      if (run.counts.rejected > 0)
+        await this.reportConflicts(
+          run,
+          (await qr.query(sql.CONFLICTS_ONLY_SQL, [run.id]))[0].conflicts,
+        );
       else await this.merge(run);
     }
   }
@@ -150,7 +213,10 @@ export class ImportService {
     await qr.query(sql.INDEX_STAGE_SQL);
     for (let last = 0; ;) {
       await qr.query(EMPTY_BATCH_SQL);
-      const [chunk]: { n: number; last: number | null }[] = await qr.query(sql.NEXT_CHUNK_SQL, [last, IMPORT_BATCH_ROWS]);
+      const [chunk]: { n: number; last: number | null }[] = await qr.query(sql.NEXT_CHUNK_SQL, [
+        last,
+        IMPORT_BATCH_ROWS,
+      ]);
       if (chunk.n === 0 || chunk.last === null) break;
       last = chunk.last;
       await this.merge(run);
@@ -169,13 +235,24 @@ export class ImportService {
     await qr.query(sql.FIND_DUPLICATES_SQL);
     await qr.query(sql.INDEX_DUPLICATES_SQL);
     for (let last = 0; ;) {
-      const page: { line: number; force_id: string; crime_reference: string; first_line: number }[] = await qr.query(sql.DUPLICATE_PAGE_SQL, [last, IMPORT_BATCH_ROWS]);
+      const page: {
+        line: number;
+        force_id: string;
+        crime_reference: string;
+        first_line: number;
+      }[] = await qr.query(sql.DUPLICATE_PAGE_SQL, [last, IMPORT_BATCH_ROWS]);
       if (page.length === 0) break;
       last = page[page.length - 1].line;
-      await this.jobs.reject(run.id, page.map((d) => ({
-        status: 'rejected' as const, line: d.line, crimeReference: d.crime_reference, forceId: d.force_id,
-        problems: [duplicateProblem(d.force_id, d.crime_reference, d.first_line)],
-      })));
+      await this.jobs.reject(
+        run.id,
+        page.map((d) => ({
+          status: 'rejected' as const,
+          line: d.line,
+          crimeReference: d.crime_reference,
+          forceId: d.force_id,
+          problems: [duplicateProblem(d.force_id, d.crime_reference, d.first_line)],
+        })),
+      );
     }
     const [{ n }]: { n: number }[] = await qr.query(sql.COUNT_ACCEPTED_DUPLICATES_SQL);
     counts.accepted -= n;
@@ -185,7 +262,14 @@ export class ImportService {
 
   private async merge(run: Run): Promise<void> {
     const { rc, id, counts } = run;
-    const [r]: sql.MergeResult[] = await run.qr.query(sql.MERGE_BATCH_SQL, [rc.actor.userId, id, `import ${id}`, rc.route, rc.purpose ?? `import ${id}`, rc.requestId]);
+    const [r]: sql.MergeResult[] = await run.qr.query(sql.MERGE_BATCH_SQL, [
+      rc.actor.userId,
+      id,
+      `import ${id}`,
+      rc.route,
+      rc.purpose ?? `import ${id}`,
+      rc.requestId,
+    ]);
     counts.inserted += r.inserted;
     counts.amended += r.amended;
     if (r.matched > 0) run.matchedAny = true;
@@ -196,12 +280,23 @@ export class ImportService {
   private async reportConflicts(run: Run, conflicts: sql.MergeResult['conflicts']): Promise<void> {
     const { id, counts } = run;
     if (conflicts.length === 0) return;
-    await this.jobs.reject(id, conflicts.map((c) => ({
-      status: 'rejected' as const, line: c.line, crimeReference: c.crime_reference, forceId: c.force_id,
-      problems: [c.current_status === 'confirmed'
-        ? { code: 'IMP-STATE-002', message: 'a confirmed record cannot go back to draft' }
-        : { code: 'IMP-STATE-001', message: `the record is ${c.current_status}; it cannot be changed` }],
-    })));
+    await this.jobs.reject(
+      id,
+      conflicts.map((c) => ({
+        status: 'rejected' as const,
+        line: c.line,
+        crimeReference: c.crime_reference,
+        forceId: c.force_id,
+        problems: [
+          c.current_status === 'confirmed'
+            ? { code: 'IMP-STATE-002', message: 'a confirmed record cannot go back to draft' }
+            : {
+                code: 'IMP-STATE-001',
+                message: `the record is ${c.current_status}; it cannot be changed`,
+              },
+        ],
+      })),
+    );
     counts.rejected += conflicts.length;
     counts.accepted -= conflicts.length;
   }

@@ -5,5 +5,9 @@ import { ImportReports } from './import-reports.js';
 import { ImportService } from './import.service.js';
 import { ScopedDb } from '#libs/persistence';
 
-@Module({ imports: [RecordingRulesModule], providers: [ScopedDb, ImportJobs, ImportService, ImportReports], exports: [ImportJobs, ImportService, ImportReports] })
+@Module({
+  imports: [RecordingRulesModule],
+  providers: [ScopedDb, ImportJobs, ImportService, ImportReports],
+  exports: [ImportJobs, ImportService, ImportReports],
+})
 export class ImportsModule {}

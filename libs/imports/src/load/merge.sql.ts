@@ -7,17 +7,29 @@
 
 // The recorded facts an import may set, as [column, history key]. Status is included: a draft may be confirmed.
 export const FACTS: [string, string][] = [
-  ['offence_code', 'offenceCode'], ['reported_at', 'reportedAt'], ['recorded_at', 'recordedAt'], ['offence_from', 'offenceFrom'],
-  ['offence_to', 'offenceTo'], ['online_flag', 'onlineFlag'], ['online_method', 'onlineMethod'], ['online_platform', 'onlinePlatform'],
-  ['victim_age', 'victimAge'], ['victim_sex', 'victimSex'], ['suspect_age', 'suspectAge'], ['domestic_abuse', 'domesticAbuse'],
-  ['hate_strands', 'hateStrands'], ['child_sexual_exploitation', 'childSexualExploitation'], ['child_sexual_abuse', 'childSexualAbuse'],
+  ['offence_code', 'offenceCode'],
+  ['reported_at', 'reportedAt'],
+  ['recorded_at', 'recordedAt'],
+  ['offence_from', 'offenceFrom'],
+  ['offence_to', 'offenceTo'],
+  ['online_flag', 'onlineFlag'],
+  ['online_method', 'onlineMethod'],
+  ['online_platform', 'onlinePlatform'],
+  ['victim_age', 'victimAge'],
+  ['victim_sex', 'victimSex'],
+  ['suspect_age', 'suspectAge'],
+  ['domestic_abuse', 'domesticAbuse'],
+  ['hate_strands', 'hateStrands'],
+  ['child_sexual_exploitation', 'childSexualExploitation'],
+  ['child_sexual_abuse', 'childSexualAbuse'],
   ['status', 'status'],
 ];
 const TIMESTAMPS = new Set(['reported_at', 'recorded_at', 'offence_from', 'offence_to']);
 
 // History values in the same JSON shape as the API writes: ISO instants in UTC with milliseconds, sorted arrays.
 function json(expr: string, col: string): string {
-  if (TIMESTAMPS.has(col)) return `to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
+  if (TIMESTAMPS.has(col))
+    return `to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
   if (col === 'hate_strands') return `to_jsonb(ARRAY(SELECT unnest(${expr}) ORDER BY 1))`;
   return `to_jsonb(${expr})`;
 }
@@ -27,7 +39,8 @@ const cols = FACTS.map(([c]) => c).join(', ');
 
 // Keys of every row of the file that names a force and a reference, accepted or not, for the duplicate check.
 export const CREATE_KEYS_SQL = `CREATE TEMP TABLE import_keys (force_id text NOT NULL, crime_reference text NOT NULL, line integer NOT NULL, accepted boolean NOT NULL) ON COMMIT DROP`;
-export const keepKeysSql = (table: 'import_batch' | 'import_stage') => `INSERT INTO import_keys SELECT force_id, crime_reference, line, true FROM ${table}`;
+export const keepKeysSql = (table: 'import_batch' | 'import_stage') =>
+  `INSERT INTO import_keys SELECT force_id, crime_reference, line, true FROM ${table}`;
 export const KEEP_REJECTED_KEYS_SQL = `
   INSERT INTO import_keys SELECT f, r, l, false FROM unnest($1::text[], $2::text[], $3::int[]) AS k(f, r, l)`;
 
@@ -58,7 +71,8 @@ export const NEXT_CHUNK_SQL = `
 
 // Only the fields that differ go into history (old -> new), as the API does.
 const changes = `(SELECT jsonb_object_agg(key, value) FROM jsonb_each(jsonb_build_object(${FACTS.map(
-  ([c, k]) => `'${k}', CASE WHEN ${differs(c)} THEN jsonb_build_object('old', ${json(`c.${c}`, c)}, 'new', ${json(`s.${c}`, c)}) END`,
+  ([c, k]) =>
+    `'${k}', CASE WHEN ${differs(c)} THEN jsonb_build_object('old', ${json(`c.${c}`, c)}, 'new', ${json(`s.${c}`, c)}) END`,
 ).join(', ')})) WHERE value <> 'null'::jsonb)`;
 
 export interface MergeResult {

@@ -16,10 +16,15 @@ function workerFile(): string {
   const compiled = fileURLToPath(new URL('./parse-worker.js', import.meta.url));
   if (existsSync(compiled)) return compiled;
   // Running from the TypeScript sources (jest): the worker runs compiled, from dist/ (npm test builds first).
-  return fileURLToPath(new URL('../../../../dist/libs/imports/src/load/parse-worker.js', import.meta.url));
+  return fileURLToPath(
+    new URL('../../../../dist/libs/imports/src/load/parse-worker.js', import.meta.url),
+  );
 }
 
-export async function* parseInWorker(input: ImportInput, data: ParseWorkerData): AsyncGenerator<ParsedBatch> {
+export async function* parseInWorker(
+  input: ImportInput,
+  data: ParseWorkerData,
+): AsyncGenerator<ParsedBatch> {
   const source = (input as AsyncIterable<Buffer | Uint8Array | string>)[Symbol.asyncIterator]();
   const worker = new Worker(workerFile(), { workerData: data, resourceLimits: WORKER_LIMITS });
   const inbox: FromWorker[] = [];
@@ -33,7 +38,11 @@ export async function* parseInWorker(input: ImportInput, data: ParseWorkerData):
     try {
       const next = await source.next();
       if (next.done) worker.postMessage({ type: 'end' });
-      else worker.postMessage({ type: 'chunk', data: typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value });
+      else
+        worker.postMessage({
+          type: 'chunk',
+          data: typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value,
+        });
     } catch (e) {
       failure ??= e; // the upload broke off, say
       wakeUp();
@@ -64,7 +73,8 @@ export async function* parseInWorker(input: ImportInput, data: ParseWorkerData):
       }
       if (m.type === 'done') return;
       if (m.type === 'error') {
-        if (m.fileError) throw new ImportFileError(m.fileError.code, m.fileError.message, m.fileError.details);
+        if (m.fileError)
+          throw new ImportFileError(m.fileError.code, m.fileError.message, m.fileError.details);
         throw new Error(`parsing failed: ${m.message}`);
       }
       if (m.type !== 'batch') continue;

@@ -39,4 +39,8 @@ export type FromWorker =
   | { type: 'pull' } // the worker has parsed all it was given: send the next chunk of the file
   | ParsedBatch // the service acknowledges each batch as it takes it (see BATCHES_AHEAD)
   | { type: 'done' }
-  | { type: 'error'; message: string; fileError?: { code: FileErrorCode; message: string; details: ImportFileErrorDetails } };
+  | {
+      type: 'error';
+      message: string;
+      fileError?: { code: FileErrorCode; message: string; details: ImportFileErrorDetails };
+    };

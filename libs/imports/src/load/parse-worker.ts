@@ -9,14 +9,24 @@ import { DuplicateTracker } from '../duplicate-tracker.js';
 import { ImportFileError } from '../import-error.js';
 import { parseCrimeBatches } from '../parse-stream.js';
 import { validateBatch, type RejectedRow } from '../validate-batch.js';
-import { BATCHES_AHEAD, type FromWorker, type ParseWorkerData, type RowKey, type ToWorker } from './parse-worker.protocol.js';
+import {
+  BATCHES_AHEAD,
+  type FromWorker,
+  type ParseWorkerData,
+  type RowKey,
+  type ToWorker,
+} from './parse-worker.protocol.js';
 import { CopyBinaryBuffer } from './staging.js';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.js runs as a worker thread');
 const data = workerData as ParseWorkerData;
 const catalogue = new Catalogue();
-const ctx: RuleContext = { offence: (code) => catalogue.offence(code), force: (id) => catalogue.force(id), config: data.config };
+const ctx: RuleContext = {
+  offence: (code) => catalogue.offence(code),
+  force: (id) => catalogue.force(id),
+  config: data.config,
+};
 const post = (m: FromWorker, transfer: ArrayBuffer[] = []) => port.postMessage(m, transfer);
 
 const chunks: Uint8Array[] = [];
@@ -42,10 +52,11 @@ async function* input(): AsyncGenerator<Buffer> {
     const chunk = chunks.shift();
     if (chunk) yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     else if (ended) return;
-    else await new Promise<void>((resolve) => {
-      wake = resolve;
-      post({ type: 'pull' });
-    });
+    else
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        post({ type: 'pull' });
+      });
   }
 }
 
@@ -60,7 +71,9 @@ let rejectedKeys: RowKey[] = [];
 
 function sendBatch(): Promise<void> {
   const copyData = staged.rows > 0 ? staged.finish() : new Uint8Array(0); // its own ArrayBuffer, handed over uncopied
-  post({ type: 'batch', copyData, read, accepted, rejected, rejectedKeys }, [copyData.buffer as ArrayBuffer]);
+  post({ type: 'batch', copyData, read, accepted, rejected, rejectedKeys }, [
+    copyData.buffer as ArrayBuffer,
+  ]);
   staged.reset();
   tracker = new DuplicateTracker();
   read = accepted = 0;
@@ -79,13 +92,15 @@ async function run(): Promise<void> {
         accepted++;
       } else {
         rejected.push(v);
-        if (v.forceId !== null && v.crimeReference !== null) rejectedKeys.push({ forceId: v.forceId, crimeReference: v.crimeReference, line: v.line });
+        if (v.forceId !== null && v.crimeReference !== null)
+          rejectedKeys.push({ forceId: v.forceId, crimeReference: v.crimeReference, line: v.line });
       }
     }
     read += rows.length;
     // The first batch is small, so the database starts work after a fraction of a batch's parse (the worker is
     // still starting up and its code is not yet optimised then).
-    if (read >= (sent === 0 ? Math.min(FIRST_BATCH_ROWS, data.batchRows) : data.batchRows)) await sendBatch();
+    if (read >= (sent === 0 ? Math.min(FIRST_BATCH_ROWS, data.batchRows) : data.batchRows))
+      await sendBatch();
   }
   if (read > 0) await sendBatch();
   post({ type: 'done' });
@@ -93,9 +108,21 @@ async function run(): Promise<void> {
 
 run().catch((e: unknown) => {
   // The rows read before a file error are reported too (their rejections), then the error ends the import.
-  if (read > 0) post({ type: 'batch', copyData: new Uint8Array(0), read, accepted, rejected, rejectedKeys: [] });
+  if (read > 0)
+    post({
+      type: 'batch',
+      copyData: new Uint8Array(0),
+      read,
+      accepted,
+      rejected,
+      rejectedKeys: [],
+    });
   if (e instanceof ImportFileError) {
-    post({ type: 'error', message: e.message, fileError: { code: e.code, message: e.message.slice(e.code.length + 1), details: e.details } });
+    post({
+      type: 'error',
+      message: e.message,
+      fileError: { code: e.code, message: e.message.slice(e.code.length + 1), details: e.details },
+    });
   } else {
     post({ type: 'error', message: e instanceof Error ? e.message : String(e) });
   }

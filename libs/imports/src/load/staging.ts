@@ -35,7 +35,8 @@ export const EMPTY_BATCH_SQL = `TRUNCATE import_batch`;
 // When the merge must wait for the end of the file (accept_valid, dry_run), rows are staged here, then merged
 // through import_batch a chunk at a time.
 export const CREATE_STAGE_SQL = `CREATE TEMP TABLE import_stage (LIKE import_batch) ON COMMIT DROP`;
-export const copySql = (table: 'import_batch' | 'import_stage') => `COPY ${table} FROM STDIN (FORMAT binary)`;
+export const copySql = (table: 'import_batch' | 'import_stage') =>
+  `COPY ${table} FROM STDIN (FORMAT binary)`;
 
 // COPY's binary format (PostgreSQL docs, "COPY", Binary Format): no text to parse on the server (timestamps above
 // all), and no ISO strings to build here. Each batch is one complete COPY stream: header, rows, trailer.
@@ -141,7 +142,11 @@ export class CopyBinaryBuffer {
     }
     this.int32(16);
     this.ensure(16);
-    uuidV7({ random: this.random.subarray(this.randomUsed, (this.randomUsed += 16)) }, this.buf, this.used);
+    uuidV7(
+      { random: this.random.subarray(this.randomUsed, (this.randomUsed += 16)) },
+      this.buf,
+      this.used,
+    );
     this.used += 16;
   }
 

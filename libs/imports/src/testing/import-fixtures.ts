@@ -28,7 +28,10 @@ export function validRow(patch: Partial<ImportRowObject> = {}): ImportRowObject 
   };
 }
 
-export function csvText(rows: Partial<ImportRowObject>[], columns: readonly ImportColumn[] = IMPORT_COLUMNS): string {
+export function csvText(
+  rows: Partial<ImportRowObject>[],
+  columns: readonly ImportColumn[] = IMPORT_COLUMNS,
+): string {
   const lines = [csvLine(columns)];
   for (const r of rows) lines.push(csvLine(columns.map((c) => r[c] ?? '')));
   return lines.join('');
@@ -51,7 +54,9 @@ export async function collect<T>(source: AsyncIterable<T>): Promise<T[]> {
 }
 
 // The error a promise rejects with (fails the test if it resolves).
-export async function rejection(promise: Promise<unknown>): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
+export async function rejection(
+  promise: Promise<unknown>,
+): Promise<Error & { code?: string; details?: Record<string, unknown> }> {
   try {
     await promise;
   } catch (error) {

@@ -3,18 +3,57 @@
 import type { AreaChange, YearComparison } from '../compare.js';
 import { CONTENT_TYPES, toCsv, type ExportFile } from './files.js';
 
-export const COMPARE_CSV_HEADER = ['level', 'area_id', 'area', 'coverage', 'measure', 'base_year', 'base', 'year', 'current', 'change', 'pct_change', 'note'] as const;
+export const COMPARE_CSV_HEADER = [
+  'level',
+  'area_id',
+  'area',
+  'coverage',
+  'measure',
+  'base_year',
+  'base',
+  'year',
+  'current',
+  'change',
+  'pct_change',
+  'note',
+] as const;
 
 export function compareCsvRows(c: YearComparison): unknown[][] {
   const base = c.metadata.otherYear.label;
   const year = c.metadata.year.label;
   const area = (a: AreaChange) =>
-    a.measures.map((m) => [a.level, a.id, a.name, a.coverage.text, m.measure, base, m.base, year, m.current, m.change, m.pctChange, m.measure === 'pctFlagged' ? 'change in percentage points' : '']);
+    a.measures.map((m) => [
+      a.level,
+      a.id,
+      a.name,
+      a.coverage.text,
+      m.measure,
+      base,
+      m.base,
+      year,
+      m.current,
+      m.change,
+      m.pctChange,
+      m.measure === 'pctFlagged' ? 'change in percentage points' : '',
+    ]);
   return [
     ...area(c.national),
     ...c.regions.flatMap(area),
     ...c.forces.flatMap(area),
-    ...c.forcesExcluded.map((f) => ['force', f.forceId, f.forceName, '', 'excluded', base, '', year, '', '', '', f.reason]),
+    ...c.forcesExcluded.map((f) => [
+      'force',
+      f.forceId,
+      f.forceName,
+      '',
+      'excluded',
+      base,
+      '',
+      year,
+      '',
+      '',
+      '',
+      f.reason,
+    ]),
   ];
 }
 

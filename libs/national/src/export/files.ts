@@ -15,7 +15,13 @@ export interface ExportFile {
 // The return exports' field writer: RFC 4180 quoting, and text a spreadsheet would run as a formula
 // (= + - @ first) gets a leading apostrophe (OWASP CSV injection); numbers are written as they are.
 const cell = (v: unknown): string =>
-  csvCell(v === null || v === undefined ? null : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string' ? v : String(v));
+  csvCell(
+    v === null || v === undefined
+      ? null
+      : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string'
+        ? v
+        : String(v),
+  );
 
 // CRLF line ends (RFC 4180); a UTF-8 byte-order mark so spreadsheet programs read the text right.
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
@@ -31,7 +37,8 @@ export async function zipFiles(files: readonly { name: string; text: string }[])
     zip.on('error', reject);
   });
   // A fixed date: the same publication always zips to the same bytes.
-  for (const f of files) zip.append(f.text, { name: f.name, date: new Date('2000-01-01T00:00:00Z') });
+  for (const f of files)
+    zip.append(f.text, { name: f.name, date: new Date('2000-01-01T00:00:00Z') });
   await zip.finalize();
   await done;
   return Buffer.concat(chunks);
@@ -47,7 +54,12 @@ export async function workbookBuffer(wb: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export function addSheet(wb: ExcelJS.Workbook, name: string, rows: readonly (readonly unknown[])[], header = true): ExcelJS.Worksheet {
+export function addSheet(
+  wb: ExcelJS.Workbook,
+  name: string,
+  rows: readonly (readonly unknown[])[],
+  header = true,
+): ExcelJS.Worksheet {
   const ws = wb.addWorksheet(name.slice(0, 31));
   for (const r of rows) ws.addRow(r.map((v) => (v === null || v === undefined ? '' : v)));
   if (header && rows.length > 0) ws.getRow(1).font = { bold: true };

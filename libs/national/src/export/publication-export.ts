@@ -3,29 +3,87 @@
 import { NOT_AVAILABLE, SUPPRESSED, type EntryRef } from '#libs/disclosure';
 import type { PublicationView } from '../publication/publication.service.js';
 import type { PublishedTableEntry } from '../publication/publication.types.js';
-import { addSheet, CONTENT_TYPES, newWorkbook, toCsv, workbookBuffer, zipFiles, type CsvLayout, type ExportFile, type FileFormat } from './files.js';
+import {
+  addSheet,
+  CONTENT_TYPES,
+  newWorkbook,
+  toCsv,
+  workbookBuffer,
+  zipFiles,
+  type CsvLayout,
+  type ExportFile,
+  type FileFormat,
+} from './files.js';
 
-export const TIDY_HEADER = ['table', 'row_key', 'row', 'column', 'value', 'suppressed', 'reason', 'coverage', 'counting_unit'] as const;
+export const TIDY_HEADER = [
+  'table',
+  'row_key',
+  'row',
+  'column',
+  'value',
+  'suppressed',
+  'reason',
+  'coverage',
+  'counting_unit',
+] as const;
 
 // Totals are rows/columns labelled 'Total'; forces or regions not in the figures get one row each, value
 // [x] (not available) and their status as the reason, so nothing is silently dropped.
 export function tidyRows(t: PublishedTableEntry): unknown[][] {
   // Keyed field by field: the stored JSON (jsonb) does not keep the key order of the entries.
-  const key = (e: EntryRef) => `${e.kind}:${'row' in e ? e.row : ''}:${'column' in e ? e.column : ''}`;
+  const key = (e: EntryRef) =>
+    `${e.kind}:${'row' in e ? e.row : ''}:${'column' in e ? e.column : ''}`;
   const reason = new Map(t.suppressed.map((s) => [key(s.entry), s.reason]));
-  const row = (rowKey: string, rowLabel: string, column: string, value: string, entry: EntryRef) => {
+  const row = (
+    rowKey: string,
+    rowLabel: string,
+    column: string,
+    value: string,
+    entry: EntryRef,
+  ) => {
     const why = reason.get(key(entry)) ?? '';
-    return [t.id, rowKey, rowLabel, column, value, value === SUPPRESSED, why, t.coverage.text, t.countingUnit];
+    return [
+      t.id,
+      rowKey,
+      rowLabel,
+      column,
+      value,
+      value === SUPPRESSED,
+      why,
+      t.coverage.text,
+      t.countingUnit,
+    ];
   };
   const { table } = t;
   const out: unknown[][] = [];
   table.rowLabels.forEach((label, r) => {
-    table.columnLabels.forEach((col, c) => out.push(row(t.rowKeys[r]!, label, col, table.cells[r]![c]!, { kind: 'cell', row: r, column: c })));
-    out.push(row(t.rowKeys[r]!, label, 'Total', table.rowTotals[r]!, { kind: 'row-total', row: r }));
+    table.columnLabels.forEach((col, c) =>
+      out.push(
+        row(t.rowKeys[r]!, label, col, table.cells[r]![c]!, { kind: 'cell', row: r, column: c }),
+      ),
+    );
+    out.push(
+      row(t.rowKeys[r]!, label, 'Total', table.rowTotals[r]!, { kind: 'row-total', row: r }),
+    );
   });
-  table.columnLabels.forEach((col, c) => out.push(row('total', 'Total', col, table.columnTotals[c]!, { kind: 'column-total', column: c })));
+  table.columnLabels.forEach((col, c) =>
+    out.push(
+      row('total', 'Total', col, table.columnTotals[c]!, { kind: 'column-total', column: c }),
+    ),
+  );
   out.push(row('total', 'Total', 'Total', table.grandTotal, { kind: 'grand-total' }));
-  for (const m of t.notPublishedRows) out.push([t.id, m.key, m.label, '', NOT_AVAILABLE, false, m.status, t.coverage.text, t.countingUnit]);
+  for (const m of t.notPublishedRows)
+    out.push([
+      t.id,
+      m.key,
+      m.label,
+      '',
+      NOT_AVAILABLE,
+      false,
+      m.status,
+      t.coverage.text,
+      t.countingUnit,
+    ]);
   return out;
 }
 
@@ -33,14 +91,39 @@ export function wideRows(t: PublishedTableEntry): unknown[][] {
   const { table } = t;
   const status = t.notPublishedRows.length > 0;
   return [
-    [t.rowDimension, ...table.columnLabels, 'Total', ...(t.rowCoverage ? ['coverage'] : []), ...(status ? ['status'] : [])],
-    ...table.rowLabels.map((label, r) => [label, ...table.cells[r]!, table.rowTotals[r]!, ...(t.rowCoverage ? [t.rowCoverage[r]!] : []), ...(status ? ['included'] : [])]),
-    ['Total', ...table.columnTotals, table.grandTotal, ...(t.rowCoverage ? [t.coverage.text] : []), ...(status ? [''] : [])],
-    ...t.notPublishedRows.map((m) => [m.label, ...table.columnLabels.map(() => NOT_AVAILABLE), NOT_AVAILABLE, ...(t.rowCoverage ? [''] : []), m.status]),
+    [
+      t.rowDimension,
+      ...table.columnLabels,
+      'Total',
+      ...(t.rowCoverage ? ['coverage'] : []),
+      ...(status ? ['status'] : []),
+    ],
+    ...table.rowLabels.map((label, r) => [
+      label,
+      ...table.cells[r]!,
+      table.rowTotals[r]!,
+      ...(t.rowCoverage ? [t.rowCoverage[r]!] : []),
+      ...(status ? ['included'] : []),
+    ]),
+    [
+      'Total',
+      ...table.columnTotals,
+      table.grandTotal,
+      ...(t.rowCoverage ? [t.coverage.text] : []),
+      ...(status ? [''] : []),
+    ],
+    ...t.notPublishedRows.map((m) => [
+      m.label,
+      ...table.columnLabels.map(() => NOT_AVAILABLE),
+      NOT_AVAILABLE,
+      ...(t.rowCoverage ? [''] : []),
+      m.status,
+    ]),
   ];
 }
 
-export const SYMBOLS_NOTE = '[c] confidential (suppressed to protect individuals); [z] not applicable (impossible combination); [x] not available (return not included)';
+export const SYMBOLS_NOTE =
+  '[c] confidential (suppressed to protect individuals); [z] not applicable (impossible combination); [x] not available (return not included)';
 
 const footer = (t: PublishedTableEntry): unknown[][] => [
   [],
@@ -51,39 +134,98 @@ const footer = (t: PublishedTableEntry): unknown[][] => [
   ...t.notes.map((n) => ['Note', n]),
 ];
 
-export async function exportPublication(view: PublicationView, format: FileFormat, layout: CsvLayout = 'wide'): Promise<ExportFile> {
+export async function exportPublication(
+  view: PublicationView,
+  format: FileFormat,
+  layout: CsvLayout = 'wide',
+): Promise<ExportFile> {
   const base = `publication-${view.year}-${view.id.slice(0, 8)}`;
-  if (format === 'json') return { filename: `${base}.json`, contentType: CONTENT_TYPES.json, body: Buffer.from(JSON.stringify(view)) };
+  if (format === 'json')
+    return {
+      filename: `${base}.json`,
+      contentType: CONTENT_TYPES.json,
+      body: Buffer.from(JSON.stringify(view)),
+    };
   const tables = view.content.tables;
   const tidy = toCsv(TIDY_HEADER, tables.flatMap(tidyRows));
-  if (format === 'csv' && layout === 'long') return { filename: `${base}-tidy.csv`, contentType: CONTENT_TYPES.csv, body: Buffer.from(tidy) };
+  if (format === 'csv' && layout === 'long')
+    return {
+      filename: `${base}-tidy.csv`,
+      contentType: CONTENT_TYPES.csv,
+      body: Buffer.from(tidy),
+    };
   if (format === 'csv') {
     const files = tables.map((t) => {
       const [header, ...rows] = [...wideRows(t), ...footer(t)];
       return { name: `${t.id}.csv`, text: toCsv(header as string[], rows) };
     });
-    files.push({ name: 'tidy.csv', text: tidy }, { name: 'publication.json', text: JSON.stringify(view, null, 2) });
+    files.push(
+      { name: 'tidy.csv', text: tidy },
+      { name: 'publication.json', text: JSON.stringify(view, null, 2) },
+    );
     return { filename: `${base}.zip`, contentType: CONTENT_TYPES.zip, body: await zipFiles(files) };
   }
   const wb = newWorkbook();
   const m = view.content.metadata;
-  addSheet(wb, 'Cover', [
-    ['Title', view.title], ['Year', m.year.label], ['Period', `${m.year.firstDay} to ${m.year.lastDay} (${m.year.days} days)`],
-    ['Coverage', m.coverage.text], ['Disclosure control', `${m.disclosure.method}, threshold ${m.disclosure.threshold}, rounding base ${m.disclosure.roundingBase}`],
-    ['Counting unit', m.countingUnit], ['Published', `${view.publishedAt} by ${view.publishedBy}`], ['SHA-256', view.sha256],
-    // A superseded publication says so on its cover, whoever downloads it later.
-    ['Status', view.supersededBy ? `superseded by publication ${view.supersededBy.id} of ${view.supersededBy.publishedAt}` : 'current'],
-    [], ['Returns used', 'revision', 'sha256'], ...m.returnsUsed.map((r) => [r.forceId, r.revision, r.sha256]),
-    [], ...view.content.notes.map((n) => ['Note', n]), ...Object.entries(m.definitions).map(([k, v]) => [k, v]),
-  ], false);
+  addSheet(
+    wb,
+    'Cover',
+    [
+      ['Title', view.title],
+      ['Year', m.year.label],
+      ['Period', `${m.year.firstDay} to ${m.year.lastDay} (${m.year.days} days)`],
+      ['Coverage', m.coverage.text],
+      [
+        'Disclosure control',
+        `${m.disclosure.method}, threshold ${m.disclosure.threshold}, rounding base ${m.disclosure.roundingBase}`,
+      ],
+      ['Counting unit', m.countingUnit],
+      ['Published', `${view.publishedAt} by ${view.publishedBy}`],
+      ['SHA-256', view.sha256],
+      // A superseded publication says so on its cover, whoever downloads it later.
+      [
+        'Status',
+        view.supersededBy
+          ? `superseded by publication ${view.supersededBy.id} of ${view.supersededBy.publishedAt}`
+          : 'current',
+      ],
+      [],
+      ['Returns used', 'revision', 'sha256'],
+      ...m.returnsUsed.map((r) => [r.forceId, r.revision, r.sha256]),
+      [],
+      ...view.content.notes.map((n) => ['Note', n]),
+      ...Object.entries(m.definitions).map(([k, v]) => [k, v]),
+    ],
+    false,
+  );
   for (const t of tables) addSheet(wb, t.id, [...wideRows(t), ...footer(t)]);
   const s = view.content.summary;
   addSheet(wb, 'summary', [
     ['area', 'child sexual offences', 'per day', 'under ten', 'rapes', 'youngest age', 'modal age'],
-    ['England and Wales', s.national.childSexualOffences, s.national.childSexualOffencesPerDay, s.national.underTen, s.national.rapes, s.national.youngestAge ?? SUPPRESSED, s.national.modalAge ?? SUPPRESSED],
+    [
+      'England and Wales',
+      s.national.childSexualOffences,
+      s.national.childSexualOffencesPerDay,
+      s.national.underTen,
+      s.national.rapes,
+      s.national.youngestAge ?? SUPPRESSED,
+      s.national.modalAge ?? SUPPRESSED,
+    ],
     // Under ten and rapes are published nationally only: not available at force level.
-    ...s.forces.map((f) => [f.forceName, f.childSexualOffences, f.childSexualOffencesPerDay, NOT_AVAILABLE, NOT_AVAILABLE, f.youngestAge ?? SUPPRESSED, f.modalAge ?? SUPPRESSED]),
+    ...s.forces.map((f) => [
+      f.forceName,
+      f.childSexualOffences,
+      f.childSexualOffencesPerDay,
+      NOT_AVAILABLE,
+      NOT_AVAILABLE,
+      f.youngestAge ?? SUPPRESSED,
+      f.modalAge ?? SUPPRESSED,
+    ]),
   ]);
   addSheet(wb, 'tidy', [[...TIDY_HEADER], ...tables.flatMap(tidyRows)]);
-  return { filename: `${base}.xlsx`, contentType: CONTENT_TYPES.xlsx, body: await workbookBuffer(wb) };
+  return {
+    filename: `${base}.xlsx`,
+    contentType: CONTENT_TYPES.xlsx,
+    body: await workbookBuffer(wb),
+  };
 }

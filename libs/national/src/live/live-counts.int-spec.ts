@@ -70,14 +70,25 @@ describe('live national aggregation', () => {
     const changes = await queryNationalFlagChanges(db, p.start, p.end);
     const live = liveForceCounts(catalogue, ['surrey', 'sussex', 'cleveland'], cube, changes);
     for (const l of live) {
-      const r = await computeReturn(db, { forceId: l.forceId, year: YEAR, countingRulesVersion: 't', generatedAt: new Date() });
+      const r = await computeReturn(db, {
+        forceId: l.forceId,
+        year: YEAR,
+        countingRulesVersion: 't',
+        generatedAt: new Date(),
+      });
       expect(canonicalJson(l.tableA)).toBe(canonicalJson(r.tableA));
       expect(canonicalJson(l.tableB)).toBe(canonicalJson(r.tableB));
       expect(canonicalJson(l.tableC)).toBe(canonicalJson(r.tableC));
       expect(l.source).toEqual(r.metadata.source);
     }
     const surrey = live[0]!;
-    expect(surrey.tableB.summary).toEqual({ total: 10, rapes: 3, youngestAge: 9, modalAge: 13, underTen: 1 });
+    expect(surrey.tableB.summary).toEqual({
+      total: 10,
+      rapes: 3,
+      youngestAge: 9,
+      modalAge: 13,
+      underTen: 1,
+    });
     expect(surrey.tableC.flagChanges).toEqual([
       { direction: 'no-to-yes', changes: 1, records: 1 },
       { direction: 'yes-to-no', changes: 1, records: 1 },
@@ -87,8 +98,15 @@ describe('live national aggregation', () => {
 
   it('keeps offence × age detail for table B records only', async () => {
     const ages = offenceAgeCounts(await queryLiveCube(db, YEAR), ['surrey']);
-    expect(Object.fromEntries([...ages].map(([code, m]) => [code, Object.fromEntries(m)]))).toEqual({
-      '88A': { 13: 4, 15: 1 }, '19E': { 12: 1 }, '19H': { 9: 1 }, '21': { [-1]: 1 }, '19C': { 17: 1 }, '71': { 16: 1 },
-    });
+    expect(Object.fromEntries([...ages].map(([code, m]) => [code, Object.fromEntries(m)]))).toEqual(
+      {
+        '88A': { 13: 4, 15: 1 },
+        '19E': { 12: 1 },
+        '19H': { 9: 1 },
+        '21': { [-1]: 1 },
+        '19C': { 17: 1 },
+        '71': { 16: 1 },
+      },
+    );
   });
 });

@@ -98,6 +98,13 @@ export interface NationalFlagChangeRow {
   records: number;
 }
 
-export function queryNationalFlagChanges(db: Queryable, start: Date, end: Date): Promise<NationalFlagChangeRow[]> {
-  return db.query<NationalFlagChangeRow>(nationalFlagChangesSql, [start.toISOString(), end.toISOString()]);
+export function queryNationalFlagChanges(
+  db: Queryable,
+  start: Date,
+  end: Date,
+): Promise<NationalFlagChangeRow[]> {
+  return db.query<NationalFlagChangeRow>(nationalFlagChangesSql, [
+    start.toISOString(),
+    end.toISOString(),
+  ]);
 }

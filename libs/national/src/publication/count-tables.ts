@@ -9,31 +9,55 @@ import type { ForceCounts } from '../national.types.js';
 import type { NationalPeriod } from '../period.js';
 import type { LinkedArc, LinkedModel } from './joint-protection.js';
 
-export const FLAG_COLUMNS = ['online: child sexual offences', 'online: other crimes', 'not online'] as const;
+export const FLAG_COLUMNS = [
+  'online: child sexual offences',
+  'online: other crimes',
+  'not online',
+] as const;
 export const SEX_COLUMNS = ['female', 'male', 'unknown'] as const;
 
 // code → victim age at the offence date (-1 = unknown) → online-flagged child sexual offences.
 export type OffenceAges = ReadonlyMap<string, ReadonlyMap<number, number>>;
 
 const BAND_LIMITS: Record<Exclude<AgeBand, 'unknown'>, [number, number]> = {
-  '0-4': [0, 4], '5-9': [5, 9], '10-12': [10, 12], '13-15': [13, 15], '16-17': [16, 17],
+  '0-4': [0, 4],
+  '5-9': [5, 9],
+  '10-12': [10, 12],
+  '13-15': [13, 15],
+  '16-17': [16, 17],
 };
 
 // Structural zero: the catalogue's victim age limits make the combination impossible (19E, a child
 // under 13, in 13-15 or 16-17). An unknown age is only counted in table B on a code that exists for
 // children alone (victimAgeMax < 18), so "unknown" is impossible on every other code.
-export function impossibleBand(o: Pick<OffenceDefinition, 'victimAgeMin' | 'victimAgeMax'>, band: AgeBand): boolean {
+export function impossibleBand(
+  o: Pick<OffenceDefinition, 'victimAgeMin' | 'victimAgeMax'>,
+  band: AgeBand,
+): boolean {
   if (band === 'unknown') return !(o.victimAgeMax !== null && o.victimAgeMax < 18);
   const [lo, hi] = BAND_LIMITS[band];
-  return (o.victimAgeMin !== null && hi < o.victimAgeMin) || (o.victimAgeMax !== null && lo > o.victimAgeMax);
+  return (
+    (o.victimAgeMin !== null && hi < o.victimAgeMin) ||
+    (o.victimAgeMax !== null && lo > o.victimAgeMax)
+  );
 }
 
 // Sexual offence codes that can have a child victim and are valid during (part of) the year.
-export function childOffenceRows(catalogue: Catalogue, period: NationalPeriod, ages: OffenceAges): OffenceDefinition[] {
-  return catalogue.offences().filter((o) =>
-    (o.sexualOffence && (o.victimAgeMin === null || o.victimAgeMin <= 17) &&
-      o.validFrom <= period.lastDay && (o.validTo === null || o.validTo >= period.firstDay)) ||
-    [...(ages.get(o.code)?.values() ?? [])].some((n) => n > 0));
+export function childOffenceRows(
+  catalogue: Catalogue,
+  period: NationalPeriod,
+  ages: OffenceAges,
+): OffenceDefinition[] {
+  return catalogue
+    .offences()
+    .filter(
+      (o) =>
+        (o.sexualOffence &&
+          (o.victimAgeMin === null || o.victimAgeMin <= 17) &&
+          o.validFrom <= period.lastDay &&
+          (o.validTo === null || o.validTo >= period.firstDay)) ||
+        [...(ages.get(o.code)?.values() ?? [])].some((n) => n > 0),
+    );
 }
 
 export interface CountTables {
@@ -47,7 +71,10 @@ export interface CountTables {
 }
 
 export function buildCountTables(
-  catalogue: Catalogue, period: NationalPeriod, forces: readonly ForceCounts[], ages: OffenceAges | null,
+  catalogue: Catalogue,
+  period: NationalPeriod,
+  forces: readonly ForceCounts[],
+  ages: OffenceAges | null,
 ): CountTables {
   const sorted = [...forces].sort((a, b) => (a.forceId < b.forceId ? -1 : 1));
   const forceFlag = createCountTable({
@@ -56,13 +83,19 @@ export function buildCountTables(
     counts: sorted.map((f) => {
       const t = f.tableA.rows.at(-1)!;
       const cso = f.tableB.summary.total;
-      if (t.flagYes < cso) throw new Error(`${f.forceId}: table B (${cso}) exceeds online-flagged crimes (${t.flagYes})`);
+      if (t.flagYes < cso)
+        throw new Error(
+          `${f.forceId}: table B (${cso}) exceeds online-flagged crimes (${t.flagYes})`,
+        );
       return [cso, t.flagYes - cso, t.flagNo + t.flagUnknown];
     }),
     countingUnit: COUNTING_UNIT,
   });
   const band = (b: AgeBand, k: 'female' | 'male' | 'unknownSex') =>
-    forces.reduce((s, f) => s + (f.tableB.rows.find((r) => r.level === 'band' && r.band === b)?.[k] ?? 0), 0);
+    forces.reduce(
+      (s, f) => s + (f.tableB.rows.find((r) => r.level === 'band' && r.band === b)?.[k] ?? 0),
+      0,
+    );
   const bandSex = createCountTable({
     rowLabels: [...AGE_BANDS],
     columnLabels: [...SEX_COLUMNS],
@@ -75,14 +108,20 @@ export function buildCountTables(
   const recordedAgainstLimits: string[] = [];
   if (ages) {
     const codes = childOffenceRows(catalogue, period, ages);
-    const byCode = codes.map((o) => AGE_BANDS.map((b) => {
-      let n = 0;
-      for (const [age, c] of ages.get(o.code) ?? []) if (bandOfAge(age === -1 ? null : age) === b) n += c;
-      return n;
-    }));
-    codes.forEach((o, r) => AGE_BANDS.forEach((b, c) => {
-      if (impossibleBand(o, b) && byCode[r]![c]! > 0) recordedAgainstLimits.push(`${o.code} × ${b}`);
-    }));
+    const byCode = codes.map((o) =>
+      AGE_BANDS.map((b) => {
+        let n = 0;
+        for (const [age, c] of ages.get(o.code) ?? [])
+          if (bandOfAge(age === -1 ? null : age) === b) n += c;
+        return n;
+      }),
+    );
+    codes.forEach((o, r) =>
+      AGE_BANDS.forEach((b, c) => {
+        if (impossibleBand(o, b) && byCode[r]![c]! > 0)
+          recordedAgainstLimits.push(`${o.code} × ${b}`);
+      }),
+    );
     // Rows are the catalogue's publication groups (detail by code is internal); a code in no group keeps a
     // row of its own, so nothing is dropped.
     const rows: { id: string; label: string; rape: boolean; members: number[] }[] = [];
@@ -91,23 +130,38 @@ export function buildCountTables(
       if (members.length > 0) rows.push({ id: g.id, label: g.name, rape: g.rape, members });
     }
     codes.forEach((o, i) => {
-      if (!rows.some((r) => r.members.includes(i))) rows.push({ id: o.code, label: `${o.code} ${o.name}`, rape: o.rape, members: [i] });
+      if (!rows.some((r) => r.members.includes(i)))
+        rows.push({ id: o.code, label: `${o.code} ${o.name}`, rape: o.rape, members: [i] });
     });
-    const counts = rows.map((row) => AGE_BANDS.map((_, c) => row.members.reduce((s, i) => s + byCode[i]![c]!, 0)));
+    const counts = rows.map((row) =>
+      AGE_BANDS.map((_, c) => row.members.reduce((s, i) => s + byCode[i]![c]!, 0)),
+    );
     offenceBand = createCountTable({
       rowLabels: rows.map((r) => r.label),
       columnLabels: [...AGE_BANDS],
       counts,
       // Impossible for every code of the group, and holding no records (those are reported instead).
-      structuralZeros: (_r, _c, r, c) => rows[r]!.members.every((i) => impossibleBand(codes[i]!, AGE_BANDS[c]!)) && counts[r]![c] === 0,
+      structuralZeros: (_r, _c, r, c) =>
+        rows[r]!.members.every((i) => impossibleBand(codes[i]!, AGE_BANDS[c]!)) &&
+        counts[r]![c] === 0,
       countingUnit: COUNTING_UNIT,
     });
     offenceGroups.push(...rows.map((r) => r.id));
-    rows.forEach((r, i) => { if (r.rape) rapeRows.push(i); });
+    rows.forEach((r, i) => {
+      if (r.rape) rapeRows.push(i);
+    });
     const same = offenceBand.columnTotals.every((v, b) => v === bandSex.rowTotals[b]);
     if (!same) throw new Error('offence × age band does not add up to the returns’ age bands');
   }
-  return { forceFlag, forceIds: sorted.map((f) => f.forceId), bandSex, offenceBand, offenceGroups, rapeRows, recordedAgainstLimits };
+  return {
+    forceFlag,
+    forceIds: sorted.map((f) => f.forceId),
+    bandSex,
+    offenceBand,
+    offenceGroups,
+    rapeRows,
+    recordedAgainstLimits,
+  };
 }
 
 // S → force (row total) → flag column (cell) → T → S (grand total). The child-sexual-offence column
@@ -133,9 +187,18 @@ export function linkedModel(t: CountTables): LinkedModel {
   const sex = SEX_COLUMNS.map(node);
   const Y = node();
   const arcs: LinkedArc[] = [];
-  const cell = (table: string, row: number, column: number) => ({ table, entry: { kind: 'cell' as const, row, column } });
-  const rowT = (table: string, row: number) => ({ table, entry: { kind: 'row-total' as const, row } });
-  const colT = (table: string, column: number) => ({ table, entry: { kind: 'column-total' as const, column } });
+  const cell = (table: string, row: number, column: number) => ({
+    table,
+    entry: { kind: 'cell' as const, row, column },
+  });
+  const rowT = (table: string, row: number) => ({
+    table,
+    entry: { kind: 'row-total' as const, row },
+  });
+  const colT = (table: string, column: number) => ({
+    table,
+    entry: { kind: 'column-total' as const, column },
+  });
   const grand = (table: string) => ({ table, entry: { kind: 'grand-total' as const } });
   force.forEach((f, r) => {
     arcs.push({ u: S, v: f, entries: [rowT('force-by-flag', r)] });
@@ -147,15 +210,33 @@ export function linkedModel(t: CountTables): LinkedModel {
   if (t.offenceBand) {
     arcs.push({ u: flag[0]!, v: OS, entries: [...cso, grand('csa-offence-by-band')], keep: true });
     offence.forEach((o, r) => {
-      arcs.push({ u: OS, v: o, entries: [rowT('csa-offence-by-band', r)], keep: t.rapeRows.includes(r) });
-      bandIn.forEach((b, c) => arcs.push({ u: o, v: b, entries: [cell('csa-offence-by-band', r, c)] }));
+      arcs.push({
+        u: OS,
+        v: o,
+        entries: [rowT('csa-offence-by-band', r)],
+        keep: t.rapeRows.includes(r),
+      });
+      bandIn.forEach((b, c) =>
+        arcs.push({ u: o, v: b, entries: [cell('csa-offence-by-band', r, c)] }),
+      );
     });
-    bandIn.forEach((b, c) => arcs.push({ u: b, v: bandOut[c]!, entries: [colT('csa-offence-by-band', c), rowT('csa-band-by-sex', c)], keep: underTen(c) }));
+    bandIn.forEach((b, c) =>
+      arcs.push({
+        u: b,
+        v: bandOut[c]!,
+        entries: [colT('csa-offence-by-band', c), rowT('csa-band-by-sex', c)],
+        keep: underTen(c),
+      }),
+    );
   } else {
     arcs.push({ u: flag[0]!, v: OS, entries: cso, keep: true });
-    bandOut.forEach((b, r) => arcs.push({ u: OS, v: b, entries: [rowT('csa-band-by-sex', r)], keep: underTen(r) }));
+    bandOut.forEach((b, r) =>
+      arcs.push({ u: OS, v: b, entries: [rowT('csa-band-by-sex', r)], keep: underTen(r) }),
+    );
   }
-  bandOut.forEach((b, r) => sex.forEach((s, c) => arcs.push({ u: b, v: s, entries: [cell('csa-band-by-sex', r, c)] })));
+  bandOut.forEach((b, r) =>
+    sex.forEach((s, c) => arcs.push({ u: b, v: s, entries: [cell('csa-band-by-sex', r, c)] })),
+  );
   sex.forEach((s, c) => arcs.push({ u: s, v: Y, entries: [colT('csa-band-by-sex', c)] }));
   arcs.push({ u: Y, v: T, entries: [], value: t.bandSex.grandTotal });
   arcs.push({ u: T, v: S, entries: [grand('force-by-flag')] });

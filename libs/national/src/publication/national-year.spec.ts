@@ -4,7 +4,14 @@
 // the national headline figures published, and no suppressed figure narrowed to within its protection
 // interval by the exact attacker working from the published strings of all linked tables at once.
 import { Catalogue } from '#libs/catalogue';
-import { intervalOfPublished, NetworkAttacker, resolveDisclosureConfig, SUPPRESSED, type DisclosureConfig, type Interval } from '#libs/disclosure';
+import {
+  intervalOfPublished,
+  NetworkAttacker,
+  resolveDisclosureConfig,
+  SUPPRESSED,
+  type DisclosureConfig,
+  type Interval,
+} from '#libs/disclosure';
 import { buildCoverage } from '../coverage.js';
 import { nationalPeriod } from '../period.js';
 import { fakeForces, fakeOffenceAges } from '../testing/fake-counts.js';
@@ -18,12 +25,25 @@ const Y = nationalPeriod(2021);
 const year = nationalYear();
 const forces = fakeForces(year.data);
 const ages = fakeOffenceAges(year.data);
-const heads = year.accepted.map((forceId) => ({ forceId, state: 'accepted' as const, revision: 1, sha256: 'a'.repeat(64) }));
+const heads = year.accepted.map((forceId) => ({
+  forceId,
+  state: 'accepted' as const,
+  revision: 1,
+  sha256: 'a'.repeat(64),
+}));
 
 function publish(disclosure: DisclosureConfig): PublicationContent {
   return buildPublication({
-    title: 'A real-shaped year', period: Y, disclosure, catalogue, coverage: buildCoverage(catalogue, Y, heads, 'accepted'), forces,
-    offenceAges: ages, offenceAgesNote: null, definitions: {}, generatedAt: new Date('2022-06-01T00:00:00Z'),
+    title: 'A real-shaped year',
+    period: Y,
+    disclosure,
+    catalogue,
+    coverage: buildCoverage(catalogue, Y, heads, 'accepted'),
+    forces,
+    offenceAges: ages,
+    offenceAgesNote: null,
+    definitions: {},
+    generatedAt: new Date('2022-06-01T00:00:00Z'),
   });
 }
 
@@ -52,21 +72,32 @@ describe.each<[string, DisclosureConfig]>([
 
   it('suppresses no force or region cell of 15 or more, and at most 10 % of the cells', () => {
     const forceTable = table('force-by-flag');
-    forceTable.table.cells.forEach((line, r) => line.forEach((v, c) => {
-      if (count.forceFlag.counts[r]![c]! >= 15) expect(v).not.toBe(SUPPRESSED);
-    }));
+    forceTable.table.cells.forEach((line, r) =>
+      line.forEach((v, c) => {
+        if (count.forceFlag.counts[r]![c]! >= 15) expect(v).not.toBe(SUPPRESSED);
+      }),
+    );
     expect(cellsOf(table('region-by-flag'))).not.toContain(SUPPRESSED);
     const all = p.tables.flatMap(cellsOf).filter((v) => v !== '[z]');
     const hidden = all.filter((v) => v === SUPPRESSED).length;
     expect(hidden / all.length).toBeLessThanOrEqual(0.1);
-    expect(p.disclosureReport).toMatchObject({ method: 'optimal', cells: all.length, cellsSuppressed: hidden });
+    expect(p.disclosureReport).toMatchObject({
+      method: 'optimal',
+      cells: all.length,
+      cellsSuppressed: hidden,
+    });
     expect(p.disclosureReport.cellsSuppressedPercent).toBeLessThanOrEqual(10);
   });
 
   it('publishes the national headline figures', () => {
     const n = p.summary.national;
-    for (const v of [n.childSexualOffences, n.childSexualOffencesPerDay, n.underTen, n.rapes]) expect(v).toMatch(/^\d+(\.\d+)?$/);
-    expect(Number(n.childSexualOffences)).toBe(cfg.roundingBase === 1 ? count.bandSex.grandTotal : Math.round(count.bandSex.grandTotal / 5) * 5);
+    for (const v of [n.childSexualOffences, n.childSexualOffencesPerDay, n.underTen, n.rapes])
+      expect(v).toMatch(/^\d+(\.\d+)?$/);
+    expect(Number(n.childSexualOffences)).toBe(
+      cfg.roundingBase === 1
+        ? count.bandSex.grandTotal
+        : Math.round(count.bandSex.grandTotal / 5) * 5,
+    );
   });
 
   it('lets the exact attacker narrow no suppressed figure to within its protection interval, across all linked tables', () => {
@@ -75,15 +106,42 @@ describe.each<[string, DisclosureConfig]>([
     const text = (k: (typeof model.arcs)[number]['entries'][number]) => {
       const t = byId.get(k.table as PublishedTableEntry['id'])!.table;
       const e = k.entry;
-      return e.kind === 'cell' ? t.cells[e.row]![e.column]! : e.kind === 'row-total' ? t.rowTotals[e.row]! : e.kind === 'column-total' ? t.columnTotals[e.column]! : t.grandTotal;
+      return e.kind === 'cell'
+        ? t.cells[e.row]![e.column]!
+        : e.kind === 'row-total'
+          ? t.rowTotals[e.row]!
+          : e.kind === 'column-total'
+            ? t.columnTotals[e.column]!
+            : t.grandTotal;
     };
-    const intervals = model.arcs.map((a): Interval => (a.entries.length === 0 ? { lo: 0, hi: Infinity } :
-      intervalOfPublished(text(a.entries[0]!), cfg, a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals)));
-    const reader = NetworkAttacker.fromPublished(model.nodeCount, model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })));
+    const intervals = model.arcs.map((a): Interval =>
+      a.entries.length === 0
+        ? { lo: 0, hi: Infinity }
+        : intervalOfPublished(
+            text(a.entries[0]!),
+            cfg,
+            a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals,
+          ),
+    );
+    const reader = NetworkAttacker.fromPublished(
+      model.nodeCount,
+      model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })),
+    );
     const truthOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
-      const t = k.table === 'force-by-flag' ? count.forceFlag : k.table === 'csa-band-by-sex' ? count.bandSex : count.offenceBand!;
+      const t =
+        k.table === 'force-by-flag'
+          ? count.forceFlag
+          : k.table === 'csa-band-by-sex'
+            ? count.bandSex
+            : count.offenceBand!;
       const e = k.entry;
-      return e.kind === 'cell' ? t.counts[e.row]![e.column]! : e.kind === 'row-total' ? t.rowTotals[e.row]! : e.kind === 'column-total' ? t.columnTotals[e.column]! : t.grandTotal;
+      return e.kind === 'cell'
+        ? t.counts[e.row]![e.column]!
+        : e.kind === 'row-total'
+          ? t.rowTotals[e.row]!
+          : e.kind === 'column-total'
+            ? t.columnTotals[e.column]!
+            : t.grandTotal;
     };
     let checked = 0;
     model.arcs.forEach((a, i) => {
@@ -106,9 +164,13 @@ describe.each<[string, DisclosureConfig]>([
     for (const t of p.tables) {
       const hidden = cellsOf(t).filter((v) => v === SUPPRESSED).length;
       expect(t.informationLoss.cellsSuppressed).toBe(hidden);
-      expect(t.notes.at(-1)).toMatch(new RegExp(`^Information loss: ${hidden} of ${t.informationLoss.cells} cells suppressed`));
+      expect(t.notes.at(-1)).toMatch(
+        new RegExp(`^Information loss: ${hidden} of ${t.informationLoss.cells} cells suppressed`),
+      );
     }
-    const secondaries = p.tables.flatMap((t) => t.suppressed.filter((s) => s.reason === 'secondary'));
+    const secondaries = p.tables.flatMap((t) =>
+      t.suppressed.filter((s) => s.reason === 'secondary'),
+    );
     expect(p.disclosureReport.secondaryFor.length).toBeGreaterThan(0);
     expect(p.disclosureReport.secondaryFor.length).toBeLessThanOrEqual(secondaries.length);
     expect(p.disclosureReport.secondaryFor.some((x) => x.primaries.length > 0)).toBe(true);
@@ -120,7 +182,11 @@ describe('when the solver cannot finish within the time limit', () => {
     const late = publish({ method: 'threshold', timeLimitSeconds: 1e-6 });
     expect(late.disclosureReport.method).toBe('greedy');
     expect(late.metadata.disclosure.secondaryMethod).toBe('greedy');
-    expect(late.notes).toContainEqual(expect.stringMatching(/^The least-cost secondary suppression did not finish within 0.000001 s, so the greedy method was used/));
+    expect(late.notes).toContainEqual(
+      expect.stringMatching(
+        /^The least-cost secondary suppression did not finish within 0.000001 s, so the greedy method was used/,
+      ),
+    );
     for (const t of late.tables) if (t.id !== 'region-by-flag') expect(t.allProtected).toBe(true);
   });
 });
@@ -130,6 +196,8 @@ describe('the same year under the greedy method', () => {
     const greedy = publish({ method: 'threshold', secondaryMethod: 'greedy' });
     const optimal = publish({ method: 'threshold' });
     expect(greedy.disclosureReport.method).toBe('greedy');
-    expect(greedy.disclosureReport.cellsSuppressed).toBeGreaterThan(optimal.disclosureReport.cellsSuppressed);
+    expect(greedy.disclosureReport.cellsSuppressed).toBeGreaterThan(
+      optimal.disclosureReport.cellsSuppressed,
+    );
   });
 });

@@ -4,7 +4,14 @@
 // that sees only the published strings, (3) region figures reveal nothing beyond the force table.
 import fc from 'fast-check';
 import { Catalogue } from '#libs/catalogue';
-import { attackPublishedTable, intervalOfPublished, NetworkAttacker, resolveDisclosureConfig, type DisclosureConfig, type Interval } from '#libs/disclosure';
+import {
+  attackPublishedTable,
+  intervalOfPublished,
+  NetworkAttacker,
+  resolveDisclosureConfig,
+  type DisclosureConfig,
+  type Interval,
+} from '#libs/disclosure';
 import { buildCoverage } from '../coverage.js';
 import { nationalPeriod } from '../period.js';
 import { fakeForces, fakeOffenceAges, type FakeRow } from '../testing/fake-counts.js';
@@ -14,37 +21,86 @@ import type { PublishedTableEntry } from './publication.types.js';
 
 const catalogue = new Catalogue();
 const Y = nationalPeriod(2020);
-const FORCES = ['avon-and-somerset', 'devon-and-cornwall', 'dorset', 'gloucestershire', 'kent', 'surrey', 'dyfed-powys'];
+const FORCES = [
+  'avon-and-somerset',
+  'devon-and-cornwall',
+  'dorset',
+  'gloucestershire',
+  'kent',
+  'surrey',
+  'dyfed-powys',
+];
 // Child sexual offences with ages their codes allow, small counts, and other crimes.
-const childRow = fc.oneof(
-  fc.record({ code: fc.constant('88A'), age: fc.integer({ min: 0, max: 15 }) }),
-  fc.record({ code: fc.constant('19E'), age: fc.integer({ min: 0, max: 12 }) }),
-  fc.record({ code: fc.constant('19C'), age: fc.integer({ min: 16, max: 17 }) }),
-  fc.record({ code: fc.constant('71'), age: fc.integer({ min: 0, max: 17 }) }),
-  fc.record({ code: fc.constant('21'), age: fc.constantFrom<number | null>(null, 5, 12) }),
-).chain((r) => fc.record({ code: fc.constant(r.code), age: fc.constant(r.age), sex: fc.constantFrom('female' as const, 'male' as const, 'unknown' as const), n: fc.integer({ min: 1, max: 12 }) }));
-const forceRows = fc.tuple(fc.array(childRow, { maxLength: 5 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 40 })).map(
-  ([child, online, offline]): FakeRow[] => [...child, { code: '8L', n: online }, { code: '8L', flag: 'no' as const, n: offline }].filter((r) => r.n > 0),
-);
-const dataArb = fc.subarray(FORCES, { minLength: 1 }).chain((ids) => fc.tuple(...ids.map(() => forceRows)).map((rows) => Object.fromEntries(ids.map((id, i) => [id, rows[i]!]))));
+const childRow = fc
+  .oneof(
+    fc.record({ code: fc.constant('88A'), age: fc.integer({ min: 0, max: 15 }) }),
+    fc.record({ code: fc.constant('19E'), age: fc.integer({ min: 0, max: 12 }) }),
+    fc.record({ code: fc.constant('19C'), age: fc.integer({ min: 16, max: 17 }) }),
+    fc.record({ code: fc.constant('71'), age: fc.integer({ min: 0, max: 17 }) }),
+    fc.record({ code: fc.constant('21'), age: fc.constantFrom<number | null>(null, 5, 12) }),
+  )
+  .chain((r) =>
+    fc.record({
+      code: fc.constant(r.code),
+      age: fc.constant(r.age),
+      sex: fc.constantFrom('female' as const, 'male' as const, 'unknown' as const),
+      n: fc.integer({ min: 1, max: 12 }),
+    }),
+  );
+const forceRows = fc
+  .tuple(
+    fc.array(childRow, { maxLength: 5 }),
+    fc.integer({ min: 0, max: 25 }),
+    fc.integer({ min: 0, max: 40 }),
+  )
+  .map(([child, online, offline]): FakeRow[] =>
+    [...child, { code: '8L', n: online }, { code: '8L', flag: 'no' as const, n: offline }].filter(
+      (r) => r.n > 0,
+    ),
+  );
+const dataArb = fc
+  .subarray(FORCES, { minLength: 1 })
+  .chain((ids) =>
+    fc
+      .tuple(...ids.map(() => forceRows))
+      .map((rows) => Object.fromEntries(ids.map((id, i) => [id, rows[i]!]))),
+  );
 const configArb: fc.Arbitrary<DisclosureConfig> = fc.oneof(
   fc.record({ method: fc.constant('threshold' as const), threshold: fc.constantFrom(3, 5, 5, 10) }),
   fc.constant({ method: 'ons-10-5' as const }),
 );
 
-const texts = (t: PublishedTableEntry) => [...t.table.cells.flat(), ...t.table.rowTotals, ...t.table.columnTotals, t.table.grandTotal];
+const texts = (t: PublishedTableEntry) => [
+  ...t.table.cells.flat(),
+  ...t.table.rowTotals,
+  ...t.table.columnTotals,
+  t.table.grandTotal,
+];
 
 describe('national publication (property)', () => {
   it('publishes no small count and lets no suppressed figure be worked out, alone or across tables', () => {
     fc.assert(
       fc.property(dataArb, configArb, fc.boolean(), (data, config, withAges) => {
         const cfg = resolveDisclosureConfig(config);
-        const heads = Object.keys(data).map((forceId) => ({ forceId, state: 'accepted' as const, revision: 1, sha256: 'f'.repeat(64) }));
+        const heads = Object.keys(data).map((forceId) => ({
+          forceId,
+          state: 'accepted' as const,
+          revision: 1,
+          sha256: 'f'.repeat(64),
+        }));
         const forces = fakeForces(data);
         const ages = withAges ? fakeOffenceAges(data) : null;
         const p = buildPublication({
-          title: 'P', period: Y, disclosure: config, catalogue, coverage: buildCoverage(catalogue, Y, heads, 'accepted'), forces,
-          offenceAges: ages, offenceAgesNote: null, definitions: {}, generatedAt: new Date(0),
+          title: 'P',
+          period: Y,
+          disclosure: config,
+          catalogue,
+          coverage: buildCoverage(catalogue, Y, heads, 'accepted'),
+          forces,
+          offenceAges: ages,
+          offenceAgesNote: null,
+          definitions: {},
+          generatedAt: new Date(0),
         });
         for (const t of p.tables) {
           // (1) every shown count is 0 or at least the threshold (and a multiple of 5 under ONS 10-5).
@@ -58,10 +114,13 @@ describe('national publication (property)', () => {
           }
           if (t.id === 'region-by-flag') continue;
           // (2a) each table alone: libs/disclosure's exact attacker on the published strings.
-          const primary = new Set(t.suppressed.filter((s) => s.reason === 'primary').map((s) => JSON.stringify(s.entry)));
+          const primary = new Set(
+            t.suppressed.filter((s) => s.reason === 'primary').map((s) => JSON.stringify(s.entry)),
+          );
           for (const hit of attackPublishedTable(t.table, config)) {
             expect(hit.range.max - hit.range.min).toBeGreaterThanOrEqual(1);
-            if (primary.has(JSON.stringify(hit.entry))) expect(hit.range.min === 0 || hit.range.max >= cfg.threshold).toBe(true);
+            if (primary.has(JSON.stringify(hit.entry)))
+              expect(hit.range.min === 0 || hit.range.max >= cfg.threshold).toBe(true);
           }
           expect(t.allProtected).toBe(true);
         }
@@ -72,22 +131,50 @@ describe('national publication (property)', () => {
         const textOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
           const t = byId.get(k.table as PublishedTableEntry['id'])!.table;
           const e = k.entry;
-          return e.kind === 'cell' ? t.cells[e.row]![e.column]! : e.kind === 'row-total' ? t.rowTotals[e.row]! : e.kind === 'column-total' ? t.columnTotals[e.column]! : t.grandTotal;
+          return e.kind === 'cell'
+            ? t.cells[e.row]![e.column]!
+            : e.kind === 'row-total'
+              ? t.rowTotals[e.row]!
+              : e.kind === 'column-total'
+                ? t.columnTotals[e.column]!
+                : t.grandTotal;
         };
         const intervals = model.arcs.map((a): Interval => {
           const shown = a.entries.map(textOf);
           if (shown.length === 0) return { lo: 0, hi: Infinity };
           expect(new Set(shown).size).toBe(1); // a shared figure reads the same in every table
-          return intervalOfPublished(shown[0]!, cfg, a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals);
+          return intervalOfPublished(
+            shown[0]!,
+            cfg,
+            a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals,
+          );
         });
-        const reader = NetworkAttacker.fromPublished(model.nodeCount, model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })));
+        const reader = NetworkAttacker.fromPublished(
+          model.nodeCount,
+          model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })),
+        );
         const truthOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
-          const t = k.table === 'force-by-flag' ? counts.forceFlag : k.table === 'csa-band-by-sex' ? counts.bandSex : counts.offenceBand!;
+          const t =
+            k.table === 'force-by-flag'
+              ? counts.forceFlag
+              : k.table === 'csa-band-by-sex'
+                ? counts.bandSex
+                : counts.offenceBand!;
           const e = k.entry;
-          return e.kind === 'cell' ? t.counts[e.row]![e.column]! : e.kind === 'row-total' ? t.rowTotals[e.row]! : e.kind === 'column-total' ? t.columnTotals[e.column]! : t.grandTotal;
+          return e.kind === 'cell'
+            ? t.counts[e.row]![e.column]!
+            : e.kind === 'row-total'
+              ? t.rowTotals[e.row]!
+              : e.kind === 'column-total'
+                ? t.columnTotals[e.column]!
+                : t.grandTotal;
         };
         const primary = (k: (typeof model.arcs)[number]['entries'][number]) =>
-          byId.get(k.table as PublishedTableEntry['id'])!.suppressed.some((s) => s.reason === 'primary' && JSON.stringify(s.entry) === JSON.stringify(k.entry));
+          byId
+            .get(k.table as PublishedTableEntry['id'])!
+            .suppressed.some(
+              (s) => s.reason === 'primary' && JSON.stringify(s.entry) === JSON.stringify(k.entry),
+            );
         model.arcs.forEach((a, i) => {
           if (a.entries.length === 0 || textOf(a.entries[0]!) !== '[c]') return;
           const r = reader.range(i);
@@ -95,17 +182,23 @@ describe('national publication (property)', () => {
           // a primary's range covers its protection interval: the threshold on each side, floored at 0
           if (a.entries.some(primary)) {
             const v = truthOf(a.entries[0]!);
-            expect(r.min <= Math.max(0, v - cfg.threshold) && r.max >= v + cfg.threshold).toBe(true);
+            expect(r.min <= Math.max(0, v - cfg.threshold) && r.max >= v + cfg.threshold).toBe(
+              true,
+            );
           }
         });
         // (3) a region figure is the sum of shown force figures, or hidden.
         const f = byId.get('force-by-flag')!;
         const r = byId.get('region-by-flag')!;
         r.rowKeys.forEach((region, i) => {
-          const members = f.rowKeys.flatMap((id, j) => (catalogue.force(id)!.regionId === region ? [j] : []));
+          const members = f.rowKeys.flatMap((id, j) =>
+            catalogue.force(id)!.regionId === region ? [j] : [],
+          );
           r.table.cells[i]!.forEach((v, c) => {
             const parts = members.map((j) => f.table.cells[j]![c]!);
-            expect(v).toBe(parts.includes('[c]') ? '[c]' : String(parts.reduce((s, x) => s + Number(x), 0)));
+            expect(v).toBe(
+              parts.includes('[c]') ? '[c]' : String(parts.reduce((s, x) => s + Number(x), 0)),
+            );
           });
         });
       }),

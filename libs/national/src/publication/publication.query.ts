@@ -82,23 +82,45 @@ export interface CurrentPublicationRow {
   returns_used: ReturnUsed[];
 }
 
-export async function queryCurrentPublication(db: Queryable, year: number): Promise<CurrentPublicationRow | null> {
+export async function queryCurrentPublication(
+  db: Queryable,
+  year: number,
+): Promise<CurrentPublicationRow | null> {
   const rows = await db.query<CurrentPublicationRow>(currentPublicationSql, [year]);
   return rows[0] ?? null;
 }
 
 export async function insertPublication(
   db: Queryable,
-  p: { year: number; title: string; config: object; content: PublicationContent; sha256: string; by: string },
+  p: {
+    year: number;
+    title: string;
+    config: object;
+    content: PublicationContent;
+    sha256: string;
+    by: string;
+  },
 ): Promise<{ id: string; published_at: string }> {
   const rows = await db.query<{ id: string; published_at: string }>(insertPublicationSql, [
-    p.year, p.title, JSON.stringify(p.config), JSON.stringify(p.content), p.sha256, JSON.stringify(p.content.metadata.returnsUsed), p.by,
+    p.year,
+    p.title,
+    JSON.stringify(p.config),
+    JSON.stringify(p.content),
+    p.sha256,
+    JSON.stringify(p.content.metadata.returnsUsed),
+    p.by,
     p.content.metadata.supersedes?.id ?? null,
   ]);
   return rows[0]!;
 }
 
-export async function lockReturns(db: Queryable, year: number, forceIds: string[], by: string, reason: string): Promise<string[]> {
+export async function lockReturns(
+  db: Queryable,
+  year: number,
+  forceIds: string[],
+  by: string,
+  reason: string,
+): Promise<string[]> {
   const rows = await db.query<{ force_id: string }>(lockReturnsSql, [year, forceIds, by, reason]);
   return rows.map((r) => r.force_id);
 }

@@ -9,16 +9,31 @@ import { assertFlagYear } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '#libs/returns';
 import { prepareNationalScan, queryLiveCube } from '../live/live-cube.query.js';
 import { liveForceCounts, offenceAgeCounts } from '../live/live-counts.js';
-import { NATIONAL_DEFINITIONS, NationalReturnService, requireNational } from '../national-return.service.js';
+import {
+  NATIONAL_DEFINITIONS,
+  NationalReturnService,
+  requireNational,
+} from '../national-return.service.js';
 import type { CoverageRow, ForceCounts } from '../national.types.js';
 import { nationalPeriod, type NationalPeriod } from '../period.js';
 import { queryReturnHeads } from '../return-heads.query.js';
 import { buildPublication } from './build-publication.js';
 import { PUBLICATION_CONFIG, type PublicationConfig } from './publication-config.js';
 import {
-  getPublicationSql, insertPublication, listPublicationsSql, lockReturns, queryCurrentPublication, type CurrentPublicationRow, type PublicationRow,
+  getPublicationSql,
+  insertPublication,
+  listPublicationsSql,
+  lockReturns,
+  queryCurrentPublication,
+  type CurrentPublicationRow,
+  type PublicationRow,
 } from './publication.query.js';
-import type { AcknowledgedMissingForce, PublicationContent, ReturnUsed, SupersededRef } from './publication.types.js';
+import type {
+  AcknowledgedMissingForce,
+  PublicationContent,
+  ReturnUsed,
+  SupersededRef,
+} from './publication.types.js';
 
 export interface PublicationSummaryView {
   id: string;
@@ -69,26 +84,73 @@ export class PublicationService {
 
   // A year may be published again (corrections after publication): the new publication supersedes the
   // year's current one, which stays as it was, readable and verifiable, and is shown as superseded.
-  publish(ctx: RequestContext, year: number, req: PublishRequest, now = new Date()): Promise<PublicationView> {
+  publish(
+    ctx: RequestContext,
+    year: number,
+    req: PublishRequest,
+    now = new Date(),
+  ): Promise<PublicationView> {
     const period = this.checked(ctx, year, req.disclosure);
     return this.db.run(ctx.actor.forces, async (em) => {
       // FOR UPDATE: no accept/return can slip in between reading the revisions and locking them.
-      const { coverage, counts, ages, note } = await this.acceptedFigures(em, ctx, period, year, true);
-      const missingForcesAcknowledged = this.coverageGuard(period, coverage, req.acknowledgeMissingForces ?? []);
+      const { coverage, counts, ages, note } = await this.acceptedFigures(
+        em,
+        ctx,
+        period,
+        year,
+        true,
+      );
+      const missingForcesAcknowledged = this.coverageGuard(
+        period,
+        coverage,
+        req.acknowledgeMissingForces ?? [],
+      );
       const previous = await queryCurrentPublication(em, year);
       const supersedes = previous ? supersededRef(previous, coverage) : null;
       const content = buildPublication({
-        title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
-        offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
-        supersedes, missingForcesAcknowledged,
+        title: req.title,
+        period,
+        disclosure: req.disclosure,
+        catalogue: this.catalogue,
+        coverage,
+        forces: counts,
+        offenceAges: ages,
+        offenceAgesNote: note,
+        definitions: { ...NATIONAL_DEFINITIONS },
+        generatedAt: now,
+        supersedes,
+        missingForcesAcknowledged,
       });
       const sha256 = sha256Hex(canonicalJson(content));
-      const row = await insertPublication(em, { year, title: req.title, config: req.disclosure, content, sha256, by: ctx.actor.userId });
-      await lockReturns(em, year, counts.map((c) => c.forceId), ctx.actor.userId, `publication ${row.id}`);
+      const row = await insertPublication(em, {
+        year,
+        title: req.title,
+        config: req.disclosure,
+        content,
+        sha256,
+        by: ctx.actor.userId,
+      });
+      await lockReturns(
+        em,
+        year,
+        counts.map((c) => c.forceId),
+        ctx.actor.userId,
+        `publication ${row.id}`,
+      );
       return {
-        id: row.id, year: period.label, title: req.title, config: { ...req.disclosure }, sha256,
-        returnsUsed: content.metadata.returnsUsed, publishedAt: row.published_at, publishedBy: ctx.actor.userId,
-        status: 'current', supersedes: supersedes?.id ?? null, supersededBy: null, verified: true, content,
+        id: row.id,
+        year: period.label,
+        title: req.title,
+        config: { ...req.disclosure },
+        sha256,
+        returnsUsed: content.metadata.returnsUsed,
+        publishedAt: row.published_at,
+        publishedBy: ctx.actor.userId,
+        status: 'current',
+        supersedes: supersedes?.id ?? null,
+        supersededBy: null,
+        verified: true,
+        content,
       };
     });
   }
@@ -100,17 +162,30 @@ export class PublicationService {
     try {
       resolveDisclosureConfig(disclosure);
     } catch (e) {
-      throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid disclosure configuration');
+      throw new DomainError(
+        'INVALID_INPUT',
+        e instanceof Error ? e.message : 'invalid disclosure configuration',
+      );
     }
     return nationalPeriod(year);
   }
 
   // The accepted returns' figures a publication is made of (forUpdate: lock the return heads while publishing).
-  private async acceptedFigures(em: EntityManager, ctx: RequestContext, period: NationalPeriod, year: number, forUpdate: boolean) {
+  private async acceptedFigures(
+    em: EntityManager,
+    ctx: RequestContext,
+    period: NationalPeriod,
+    year: number,
+    forUpdate: boolean,
+  ) {
     const heads = await queryReturnHeads(em, year, forUpdate);
     const { coverage, counts } = await this.national.countsFor(em, ctx, period, 'accepted', heads);
     if (counts.length === 0) {
-      throw new DomainError('RULE_VIOLATION', `no accepted returns for ${period.label}: nothing to publish`, { ruleCodes: ['CF-PUB-001'] });
+      throw new DomainError(
+        'RULE_VIOLATION',
+        `no accepted returns for ${period.label}: nothing to publish`,
+        { ruleCodes: ['CF-PUB-001'] },
+      );
     }
     const { ages, note } = await this.offenceAges(em, ctx, year, counts);
     return { coverage, counts, ages, note };
@@ -119,11 +194,18 @@ export class PublicationService {
   // Publishing with fewer than config.minCoverage of the expected forces accepted needs every missing force
   // acknowledged by id: 422 CF-PUB-002 names them. Returns the acknowledged missing forces (recorded in the
   // publication, hashed with it). An id that is not an expected force is a typo: 400.
-  private coverageGuard(period: NationalPeriod, coverage: readonly CoverageRow[], acknowledged: readonly string[]): AcknowledgedMissingForce[] {
+  private coverageGuard(
+    period: NationalPeriod,
+    coverage: readonly CoverageRow[],
+    acknowledged: readonly string[],
+  ): AcknowledgedMissingForce[] {
     const expected = coverage.filter((r) => r.expected);
     const unknown = acknowledged.filter((id) => !expected.some((r) => r.forceId === id));
     if (unknown.length > 0) {
-      throw new DomainError('INVALID_INPUT', `acknowledgeMissingForces names forces ${period.label} does not expect: ${unknown.join(', ')}`);
+      throw new DomainError(
+        'INVALID_INPUT',
+        `acknowledgeMissingForces names forces ${period.label} does not expect: ${unknown.join(', ')}`,
+      );
     }
     const missing = expected.filter((r) => !r.included);
     const ack = new Set(acknowledged);
@@ -137,23 +219,53 @@ export class PublicationService {
         `${period.label}: ${expected.length - missing.length} of ${expected.length} expected forces accepted (${pct(share)}), below the ${pct(this.config.minCoverage)} needed to publish without acknowledging the missing forces. Not acknowledged: ${list}. To publish without them, send their ids in acknowledgeMissingForces.`,
         {
           ruleCodes: ['CF-PUB-002'],
-          coverage: { accepted: expected.length - missing.length, expected: expected.length, share, minCoverage: this.config.minCoverage },
-          missingForces: unacknowledged.map((r) => ({ forceId: r.forceId, forceName: r.forceName, status: r.status })),
+          coverage: {
+            accepted: expected.length - missing.length,
+            expected: expected.length,
+            share,
+            minCoverage: this.config.minCoverage,
+          },
+          missingForces: unacknowledged.map((r) => ({
+            forceId: r.forceId,
+            forceName: r.forceName,
+            status: r.status,
+          })),
         },
       );
     }
-    return missing.filter((r) => ack.has(r.forceId)).map((r) => ({ forceId: r.forceId, forceName: r.forceName, status: r.status }));
+    return missing
+      .filter((r) => ack.has(r.forceId))
+      .map((r) => ({ forceId: r.forceId, forceName: r.forceName, status: r.status }));
   }
 
   // The same tables as publish() would make, for the statistician to review the information loss and change
   // the settings before publishing. Reads without locking (FOR UPDATE is for the publication itself).
-  preview(ctx: RequestContext, year: number, req: { title: string; disclosure: DisclosureConfig }, now = new Date()): Promise<PublicationPreview> {
+  preview(
+    ctx: RequestContext,
+    year: number,
+    req: { title: string; disclosure: DisclosureConfig },
+    now = new Date(),
+  ): Promise<PublicationPreview> {
     const period = this.checked(ctx, year, req.disclosure);
     return this.db.run(ctx.actor.forces, async (em) => {
-      const { coverage, counts, ages, note } = await this.acceptedFigures(em, ctx, period, year, false);
+      const { coverage, counts, ages, note } = await this.acceptedFigures(
+        em,
+        ctx,
+        period,
+        year,
+        false,
+      );
       const content = buildPublication({
-        title: req.title, period, disclosure: req.disclosure, catalogue: this.catalogue, coverage, forces: counts,
-        offenceAges: ages, offenceAgesNote: note, definitions: { ...NATIONAL_DEFINITIONS }, generatedAt: now,
+        title: req.title,
+        period,
+        disclosure: req.disclosure,
+        catalogue: this.catalogue,
+        coverage,
+        forces: counts,
+        offenceAges: ages,
+        offenceAgesNote: note,
+        definitions: { ...NATIONAL_DEFINITIONS },
+        generatedAt: now,
       });
       return { year: period.label, title: req.title, config: { ...req.disclosure }, content };
     });
@@ -171,7 +283,11 @@ export class PublicationService {
     return this.db.run(ctx.actor.forces, async (em) => {
       const [row]: PublicationRow[] = await em.query(getPublicationSql, [id]);
       if (!row?.tables) throw new DomainError('NOT_FOUND', `publication ${id} not found`);
-      return { ...summaryView(row), verified: sha256Hex(canonicalJson(row.tables)) === row.sha256, content: row.tables };
+      return {
+        ...summaryView(row),
+        verified: sha256Hex(canonicalJson(row.tables)) === row.sha256,
+        content: row.tables,
+      };
     });
   }
 
@@ -179,19 +295,36 @@ export class PublicationService {
   // so it is computed from the records, but only when every force's records are exactly those its
   // accepted return was computed from (same high-water mark and the same table B); otherwise it is left
   // out, saying why. Reading records of every force is a 'combination' (DPA 2018 s.62).
-  private async offenceAges(em: EntityManager, ctx: RequestContext, year: number, counts: readonly ForceCounts[]) {
+  private async offenceAges(
+    em: EntityManager,
+    ctx: RequestContext,
+    year: number,
+    counts: readonly ForceCounts[],
+  ) {
     await prepareNationalScan(em);
     const ids = counts.map((c) => c.forceId);
     const cube = await queryLiveCube(em, year);
     const live = new Map(liveForceCounts(this.catalogue, ids, cube, []).map((c) => [c.forceId, c]));
     const changed = counts.filter((c) => {
       const l = live.get(c.forceId)!;
-      return canonicalJson(l.source) !== canonicalJson(c.source) || canonicalJson(l.tableB.rows) !== canonicalJson(c.tableB.rows);
+      return (
+        canonicalJson(l.source) !== canonicalJson(c.source) ||
+        canonicalJson(l.tableB.rows) !== canonicalJson(c.tableB.rows)
+      );
     });
     await this.log.record(em, {
-      userId: ctx.actor.userId, action: 'combination', forceIds: ids, route: ctx.route, purpose: ctx.purpose,
-      query: { year: nationalPeriod(year).label, use: 'publication: offence × age band', unchanged: changed.length === 0 },
-      recordCount: [...live.values()].reduce((n, c) => n + c.source.recordCount, 0), requestId: ctx.requestId,
+      userId: ctx.actor.userId,
+      action: 'combination',
+      forceIds: ids,
+      route: ctx.route,
+      purpose: ctx.purpose,
+      query: {
+        year: nationalPeriod(year).label,
+        use: 'publication: offence × age band',
+        unchanged: changed.length === 0,
+      },
+      recordCount: [...live.values()].reduce((n, c) => n + c.source.recordCount, 0),
+      requestId: ctx.requestId,
     });
     if (changed.length === 0) return { ages: offenceAgeCounts(cube, ids), note: null };
     const names = changed.map((c) => this.catalogue.force(c.forceId)?.name ?? c.forceId).join(', ');
@@ -204,8 +337,14 @@ export class PublicationService {
 
 function summaryView(r: PublicationRow): PublicationSummaryView {
   return {
-    id: r.id, year: nationalPeriod(r.financial_year).label, title: r.title, config: r.config, sha256: r.sha256,
-    returnsUsed: r.returns_used, publishedAt: r.published_at, publishedBy: r.published_by,
+    id: r.id,
+    year: nationalPeriod(r.financial_year).label,
+    title: r.title,
+    config: r.config,
+    sha256: r.sha256,
+    returnsUsed: r.returns_used,
+    publishedAt: r.published_at,
+    publishedBy: r.published_by,
     status: r.superseded_by ? 'superseded' : 'current',
     supersedes: r.supersedes,
     supersededBy: r.superseded_by ? { id: r.superseded_by, publishedAt: r.superseded_at! } : null,
@@ -214,7 +353,10 @@ function summaryView(r: PublicationRow): PublicationSummaryView {
 
 // What the new publication changes against the one it supersedes: forces whose return revision used
 // differs, or that one of the two left out.
-function supersededRef(previous: CurrentPublicationRow, coverage: readonly CoverageRow[]): SupersededRef {
+function supersededRef(
+  previous: CurrentPublicationRow,
+  coverage: readonly CoverageRow[],
+): SupersededRef {
   const before = new Map(previous.returns_used.map((r) => [r.forceId, r.revision]));
   const after = new Map(coverage.filter((r) => r.included).map((r) => [r.forceId, r.revision!]));
   const names = new Map(coverage.map((r) => [r.forceId, r.forceName]));
@@ -224,6 +366,11 @@ function supersededRef(previous: CurrentPublicationRow, coverage: readonly Cover
     publishedAt: previous.published_at,
     returnsChanged: ids
       .filter((id) => before.get(id) !== after.get(id))
-      .map((id) => ({ forceId: id, forceName: names.get(id) ?? id, revisionBefore: before.get(id) ?? null, revisionAfter: after.get(id) ?? null })),
+      .map((id) => ({
+        forceId: id,
+        forceName: names.get(id) ?? id,
+        revisionBefore: before.get(id) ?? null,
+        revisionAfter: after.get(id) ?? null,
+      })),
   };
 }

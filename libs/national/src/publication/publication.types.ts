@@ -1,4 +1,10 @@
-import type { DisclosureMethod, EntryRef, PublishedTable, SecondaryMethod, SuppressionCost } from '#libs/disclosure';
+import type {
+  DisclosureMethod,
+  EntryRef,
+  PublishedTable,
+  SecondaryMethod,
+  SuppressionCost,
+} from '#libs/disclosure';
 import type { Coverage, CoverageStatus } from '../national.types.js';
 import type { NationalPeriod } from '../period.js';
 
@@ -51,7 +57,13 @@ export interface DisclosureReport {
   cells: number;
   cellsSuppressed: number;
   cellsSuppressedPercent: number;
-  byTable: { id: PublishedTableEntry['id']; cells: number; cellsSuppressed: number; cellsSuppressedPercent: number; countSuppressedPercent: number }[];
+  byTable: {
+    id: PublishedTableEntry['id'];
+    cells: number;
+    cellsSuppressed: number;
+    cellsSuppressedPercent: number;
+    countSuppressedPercent: number;
+  }[];
   secondaryFor: { secondary: string; primaries: string[] }[]; // "table: entry" labels; [] = needed jointly
 }
 
@@ -85,7 +97,12 @@ export interface ReturnUsed {
 export interface SupersededRef {
   id: string;
   publishedAt: string;
-  returnsChanged: { forceId: string; forceName: string; revisionBefore: number | null; revisionAfter: number | null }[];
+  returnsChanged: {
+    forceId: string;
+    forceName: string;
+    revisionBefore: number | null;
+    revisionAfter: number | null;
+  }[];
 }
 
 // An expected force left out of the totals, which the request acknowledged (coverage guard).
@@ -105,15 +122,28 @@ export interface PublicationContent {
     coverage: Coverage;
     returns: { expected: number; received: number; accepted: number; included: number };
     disclosure: {
-      method: DisclosureMethod; threshold: number; roundingBase: number; suppressZeros: boolean; suppressSmallTotals: boolean; secondary: boolean;
-      secondaryMethod: SecondaryMethod; cost: SuppressionCost; protection: { lower: number; upper: number; minimumWidth: number };
+      method: DisclosureMethod;
+      threshold: number;
+      roundingBase: number;
+      suppressZeros: boolean;
+      suppressSmallTotals: boolean;
+      secondary: boolean;
+      secondaryMethod: SecondaryMethod;
+      cost: SuppressionCost;
+      protection: { lower: number; upper: number; minimumWidth: number };
     };
     returnsUsed: ReturnUsed[];
     definitions: Record<string, string>;
     supersedes: SupersededRef | null;
     missingForcesAcknowledged: AcknowledgedMissingForce[];
   };
-  coverage: { forceId: string; forceName: string; regionId: string; regionName: string; status: CoverageStatus }[];
+  coverage: {
+    forceId: string;
+    forceName: string;
+    regionId: string;
+    regionName: string;
+    status: CoverageStatus;
+  }[];
   tables: PublishedTableEntry[];
   disclosureReport: DisclosureReport;
   summary: { national: PublishedSummary; forces: ForceSummary[] };

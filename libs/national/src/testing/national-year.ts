@@ -60,7 +60,10 @@ export interface NationalYear {
 /** The generated year: `forces` accepted (default 38) of the catalogue's 44. */
 export function nationalYear(seed = 2021, forces = 38, catalogue = new Catalogue()): NationalYear {
   const r = rng(seed);
-  const all = catalogue.forces().map((f) => f.id).sort();
+  const all = catalogue
+    .forces()
+    .map((f) => f.id)
+    .sort();
   // The Met always reports; the others not accepted are spread through the list.
   const others = all.filter((id) => id !== 'metropolitan');
   const step = Math.max(1, Math.floor(others.length / Math.max(1, all.length - forces)));
@@ -75,7 +78,12 @@ export function nationalYear(seed = 2021, forces = 38, catalogue = new Catalogue
       for (let k = 0; k < n; k++) {
         const age = p.ages[0] + Math.floor(r() * (p.ages[1] - p.ages[0] + 1));
         const s = r();
-        rows.push({ code: p.code, n: 1, age, sex: s < 0.8 ? 'female' : s < 0.985 ? 'male' : 'unknown' });
+        rows.push({
+          code: p.code,
+          n: 1,
+          age,
+          sex: s < 0.8 ? 'female' : s < 0.985 ? 'male' : 'unknown',
+        });
       }
     }
     rows.push(...SMALL.filter((x) => x.force === f).map((x) => x.row));

@@ -1,6 +1,12 @@
 // Test support: writes crimes and accepted returns straight into PostgreSQL as the schema owner, so a test
 // states its dataset exactly (as libs/returns' int tests do). Not for production use.
-import { canonicalJson, computeReturn, sha256Hex, type ForceReturnTables, type Queryable } from '#libs/returns';
+import {
+  canonicalJson,
+  computeReturn,
+  sha256Hex,
+  type ForceReturnTables,
+  type Queryable,
+} from '#libs/returns';
 
 export interface Rec {
   code: string;
@@ -17,7 +23,12 @@ export interface Rec {
 
 let sequence = 0;
 
-export async function insertRecords(db: Queryable, force: string, year: number, recs: readonly Rec[]): Promise<string[]> {
+export async function insertRecords(
+  db: Queryable,
+  force: string,
+  year: number,
+  recs: readonly Rec[],
+): Promise<string[]> {
   const ids: string[] = [];
   for (const r of recs) {
     for (let i = 0; i < (r.times ?? 1); i++) {
@@ -32,11 +43,24 @@ export async function insertRecords(db: Queryable, force: string, year: number, 
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, '{}', false, false, $11, $12, $13, $14, $15, $16, $17, 'test', 'test', $18)
          RETURNING id`,
         [
-          force, `NAT/${year}/${++sequence}/${process.pid}`, r.code, reported.toISOString(), recorded.toISOString(),
-          new Date(reported.getTime() - 86_400_000).toISOString(), r.flag, r.flag === 'yes' ? 'messages via a social media app' : null,
-          r.age, r.sex ?? 'female', status, r.warnings ?? [], removed ? (r.category ?? 'C2') : null,
-          removed ? 'Additional verifiable information recorded for the test.' : null, removed ? recorded.toISOString() : null,
-          removed ? 'fcr.test' : null, status === 'transferred' ? 'btp' : null, `${year + 1}-04-10T08:00:00Z`,
+          force,
+          `NAT/${year}/${++sequence}/${process.pid}`,
+          r.code,
+          reported.toISOString(),
+          recorded.toISOString(),
+          new Date(reported.getTime() - 86_400_000).toISOString(),
+          r.flag,
+          r.flag === 'yes' ? 'messages via a social media app' : null,
+          r.age,
+          r.sex ?? 'female',
+          status,
+          r.warnings ?? [],
+          removed ? (r.category ?? 'C2') : null,
+          removed ? 'Additional verifiable information recorded for the test.' : null,
+          removed ? recorded.toISOString() : null,
+          removed ? 'fcr.test' : null,
+          status === 'transferred' ? 'btp' : null,
+          `${year + 1}-04-10T08:00:00Z`,
         ],
       );
       ids.push(rows[0]!.id);
@@ -47,9 +71,17 @@ export async function insertRecords(db: Queryable, force: string, year: number, 
 
 // A return at `state` whose current revision is the force's return computed now from its records.
 export async function seedReturn(
-  db: Queryable, force: string, year: number, state: 'submitted' | 'accepted' | 'returned' | 'draft' = 'accepted',
+  db: Queryable,
+  force: string,
+  year: number,
+  state: 'submitted' | 'accepted' | 'returned' | 'draft' = 'accepted',
 ): Promise<ForceReturnTables> {
-  const tables = await computeReturn(db, { forceId: force, year, countingRulesVersion: 'test', generatedAt: new Date(`${year + 1}-05-01T00:00:00Z`) });
+  const tables = await computeReturn(db, {
+    forceId: force,
+    year,
+    countingRulesVersion: 'test',
+    generatedAt: new Date(`${year + 1}-05-01T00:00:00Z`),
+  });
   const revision = state === 'draft' ? 0 : 1;
   await db.query(
     `INSERT INTO force_returns (force_id, financial_year, state, current_revision, updated_by) VALUES ($1, $2, $3, $4, 'test')`,
@@ -59,7 +91,13 @@ export async function seedReturn(
     await db.query(
       `INSERT INTO return_revisions (force_id, financial_year, revision, tables, sha256, high_water, submitted_by, signed_off_name)
        VALUES ($1, $2, 1, $3, $4, $5, 'test', 'Test FCR')`,
-      [force, year, JSON.stringify(tables), sha256Hex(canonicalJson(tables)), JSON.stringify(tables.metadata.source)],
+      [
+        force,
+        year,
+        JSON.stringify(tables),
+        sha256Hex(canonicalJson(tables)),
+        JSON.stringify(tables.metadata.source),
+      ],
     );
   }
   return tables;

@@ -12,5 +12,7 @@ export const actionFraudOutOfScopeRule: CrimeRule = {
   fromYear: null,
   toYear: null,
   check: (crime, ctx) =>
-    ctx.offence(crime.offenceCode)?.recordedBy === 'action_fraud' ? { details: { offenceCode: crime.offenceCode } } : null,
+    ctx.offence(crime.offenceCode)?.recordedBy === 'action_fraud'
+      ? { details: { offenceCode: crime.offenceCode } }
+      : null,
 };

@@ -17,6 +17,13 @@ describe('CF-AGE-006: ages are whole years from 0 to the maximum (R8)', () => {
 
   it('reads the maximum from the config', () => {
     const ctx = testContext({ maxVictimAge: 110 });
-    expect(codesOf(crimeFindings({ offenceCode: '19C', victimAge: 111, onlineFlag: 'no', onlineMethod: null }, ctx))).toEqual(['CF-AGE-006']);
+    expect(
+      codesOf(
+        crimeFindings(
+          { offenceCode: '19C', victimAge: 111, onlineFlag: 'no', onlineMethod: null },
+          ctx,
+        ),
+      ),
+    ).toEqual(['CF-AGE-006']);
   });
 });

@@ -14,8 +14,10 @@ export const ageRangeRule: CrimeRule = {
   toYear: null,
   check: (crime, ctx) => {
     const invalid: Record<string, number> = {};
-    if (crime.victimAge !== null && validAge(crime.victimAge, ctx) === null) invalid.victimAge = crime.victimAge;
-    if (crime.suspectAge !== null && validAge(crime.suspectAge, ctx) === null) invalid.suspectAge = crime.suspectAge;
+    if (crime.victimAge !== null && validAge(crime.victimAge, ctx) === null)
+      invalid.victimAge = crime.victimAge;
+    if (crime.suspectAge !== null && validAge(crime.suspectAge, ctx) === null)
+      invalid.suspectAge = crime.suspectAge;
     if (Object.keys(invalid).length === 0) return null;
     return { details: { ...invalid, maxAge: ctx.config.maxVictimAge } };
   },

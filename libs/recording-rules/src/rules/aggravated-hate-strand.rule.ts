@@ -8,7 +8,8 @@ export const aggravatedHateStrandRule: CrimeRule = {
   subject: 'crime',
   severity: 'warn',
   message: 'Aggravated offence code implies a hate strand, but none is recorded',
-  reference: 'Crime and Disorder Act 1998 ss.28-32; College of Policing APP hate crime; domain.md §14 R24; issue 20',
+  reference:
+    'Crime and Disorder Act 1998 ss.28-32; College of Policing APP hate crime; domain.md §14 R24; issue 20',
   basis: 'INFERRED',
   fromYear: null,
   toYear: null,

@@ -6,7 +6,8 @@ export const cancellationRoleRule: CancellationRule = {
   code: 'CF-CANCEL-002',
   subject: 'cancellation',
   severity: 'block',
-  message: 'Only the Force Crime Registrar (or a configured decision maker) may cancel or transfer a record',
+  message:
+    'Only the Force Crime Registrar (or a configured decision maker) may cancel or transfer a record',
   reference: 'PQ 33648 (FCR final arbiter); domain.md §14 R16, §3.2',
   basis: 'INFERRED',
   fromYear: null,
@@ -14,5 +15,10 @@ export const cancellationRoleRule: CancellationRule = {
   check: (request, ctx) =>
     request.decisionMakerRoles.some((role) => ctx.config.cancellationRoles.includes(role))
       ? null
-      : { details: { decisionMakerRoles: request.decisionMakerRoles, allowedRoles: ctx.config.cancellationRoles } },
+      : {
+          details: {
+            decisionMakerRoles: request.decisionMakerRoles,
+            allowedRoles: ctx.config.cancellationRoles,
+          },
+        },
 };

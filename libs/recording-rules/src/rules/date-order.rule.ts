@@ -7,7 +7,8 @@ export const dateOrderRule: CrimeRule = {
   code: 'CF-DATE-001',
   subject: 'crime',
   severity: 'block',
-  message: 'Dates out of order: offence start ≤ offence end, and offence start ≤ reported ≤ recorded',
+  message:
+    'Dates out of order: offence start ≤ offence end, and offence start ≤ reported ≤ recorded',
   reference: 'HOCR "whether and when to record"; domain.md §14 R9',
   basis: 'INFERRED',
   fromYear: null,
@@ -26,7 +27,8 @@ export const dateOrderRule: CrimeRule = {
       ['recordedAt', crime.recordedAt],
     ];
     const invalid = dates.filter(([, date]) => Number.isNaN(date.getTime())).map(([name]) => name);
-    if (invalid.length > 0) return { message: `Invalid date: ${invalid.join(', ')}`, details: { invalid } };
+    if (invalid.length > 0)
+      return { message: `Invalid date: ${invalid.join(', ')}`, details: { invalid } };
     const outOfOrder: string[] = [];
     if (to < from) outOfOrder.push('offenceFrom > offenceTo');
     if (reported < from) outOfOrder.push('offenceFrom > reportedAt');

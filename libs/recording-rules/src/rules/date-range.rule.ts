@@ -9,7 +9,8 @@ export const dateRangeRule: CrimeRule = {
   code: 'CF-DATE-002',
   subject: 'crime',
   severity: 'block',
-  message: 'Date out of range: recorded on or after the flag began (1 April 2015), and no date in the future',
+  message:
+    'Date out of range: recorded on or after the flag began (1 April 2015), and no date in the future',
   reference: 'Online flag mandatory from 1 April 2015 (domain.md §4); domain.md §14 R9, R12, R27',
   basis: 'CONFIRMED',
   fromYear: null,
@@ -25,16 +26,37 @@ export const dateRangeRule: CrimeRule = {
     const recorded = crime.recordedAt.getTime();
     // The usual case, decided with comparisons only (the import runs this per row). NaN fails every comparison,
     // and an invalid date is CF-DATE-001's to report.
-    if (recorded >= earliestRecorded && recorded <= latest && reported <= latest && from <= latest && to <= latest
-      && from >= earliestOffence && to >= earliestOffence) return null;
+    if (
+      recorded >= earliestRecorded &&
+      recorded <= latest &&
+      reported <= latest &&
+      from <= latest &&
+      to <= latest &&
+      from >= earliestOffence &&
+      to >= earliestOffence
+    )
+      return null;
     const problems: string[] = [];
-    if (recorded < earliestRecorded) problems.push(`recordedAt before ${config.flagStartYear}-04-01`);
-    const future = ([['offenceFrom', from], ['offenceTo', to], ['reportedAt', reported], ['recordedAt', recorded]] as const)
-      .filter(([, t]) => t > latest).map(([name]) => name);
+    if (recorded < earliestRecorded)
+      problems.push(`recordedAt before ${config.flagStartYear}-04-01`);
+    const future = (
+      [
+        ['offenceFrom', from],
+        ['offenceTo', to],
+        ['reportedAt', reported],
+        ['recordedAt', recorded],
+      ] as const
+    )
+      .filter(([, t]) => t > latest)
+      .map(([name]) => name);
     if (future.length > 0) problems.push(`in the future: ${future.join(', ')}`);
-    if (from < earliestOffence || to < earliestOffence) problems.push(`offence date before ${config.earliestOffenceYear}-01-01`);
+    if (from < earliestOffence || to < earliestOffence)
+      problems.push(`offence date before ${config.earliestOffenceYear}-01-01`);
     if (problems.length === 0) return null; // only invalid dates: CF-DATE-001
-    return { message: `Date out of range: ${problems.join('; ')}`, details: { problems, latest: new Date(latest).toISOString() } };
+    return {
+      message: `Date out of range: ${problems.join('; ')}`,
+      details: { problems, latest: new Date(latest).toISOString() },
+    };
   },
 };
 

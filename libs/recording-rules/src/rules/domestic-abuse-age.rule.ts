@@ -7,7 +7,8 @@ export const domesticAbuseAgeRule: CrimeRule = {
   code: 'CF-DA-001',
   subject: 'crime',
   severity: 'warn',
-  message: 'Domestic abuse flag with a victim or suspect under the minimum age: consider child abuse',
+  message:
+    'Domestic abuse flag with a victim or suspect under the minimum age: consider child abuse',
   reference: 'HO domestic abuse definition (HMICFRS explanatory notes); domain.md §14 R22',
   basis: 'CONFIRMED',
   fromYear: 2015,

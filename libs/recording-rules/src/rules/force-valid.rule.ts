@@ -15,13 +15,23 @@ export const forceValidRule: CrimeRule = {
   toYear: null,
   check: (crime, ctx) => {
     const force = ctx.force(crime.forceId);
-    if (!force) return { message: `Unknown force '${crime.forceId}'`, details: { forceId: crime.forceId } };
+    if (!force)
+      return { message: `Unknown force '${crime.forceId}'`, details: { forceId: crime.forceId } };
     if (Number.isNaN(crime.recordedAt.getTime())) return null; // R9 reports the bad date
     const recordedDate = londonDate(crime.recordedAt);
-    if (recordedDate >= force.validFrom && (force.validTo === null || recordedDate <= force.validTo)) return null;
+    if (
+      recordedDate >= force.validFrom &&
+      (force.validTo === null || recordedDate <= force.validTo)
+    )
+      return null;
     return {
       message: `Force '${force.id}' is valid ${force.validFrom} to ${force.validTo ?? 'date'}, not on ${recordedDate}`,
-      details: { forceId: force.id, recordedDate, validFrom: force.validFrom, validTo: force.validTo },
+      details: {
+        forceId: force.id,
+        recordedDate,
+        validFrom: force.validFrom,
+        validTo: force.validTo,
+      },
     };
   },
 };

@@ -7,7 +7,8 @@ export const hateStrandsRule: CrimeRule = {
   code: 'CF-HATE-001',
   subject: 'crime',
   severity: 'block',
-  message: 'Hate-crime strands must be distinct monitored strands: race, religion, sexual orientation, disability, transgender',
+  message:
+    'Hate-crime strands must be distinct monitored strands: race, religion, sexual orientation, disability, transgender',
   reference: 'College of Policing APP hate crime; PQ 33648; domain.md §14 R24',
   basis: 'CONFIRMED',
   fromYear: null,
@@ -17,6 +18,8 @@ export const hateStrandsRule: CrimeRule = {
     const allowed: readonly string[] = HATE_STRANDS;
     const unknown = crime.hateStrands.filter((s) => !allowed.includes(s));
     const duplicated = [...new Set(crime.hateStrands.filter((s, i, all) => all.indexOf(s) !== i))];
-    return unknown.length > 0 || duplicated.length > 0 ? { details: { unknown, duplicated } } : null;
+    return unknown.length > 0 || duplicated.length > 0
+      ? { details: { unknown, duplicated } }
+      : null;
   },
 };

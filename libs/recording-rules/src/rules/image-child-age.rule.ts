@@ -8,8 +8,10 @@ export const imageChildAgeRule: CrimeRule = {
   code: 'CF-AGE-008',
   subject: 'crime',
   severity: 'warn',
-  message: "Person shown is over the code's child age at the offence date: check they were a child when the image was made",
-  reference: 'PCA 1978 ss.1, 7(6); CJA 1988 s.160; CPS indecent images guidance; domain.md §14 R7; issue 20',
+  message:
+    "Person shown is over the code's child age at the offence date: check they were a child when the image was made",
+  reference:
+    'PCA 1978 ss.1, 7(6); CJA 1988 s.160; CPS indecent images guidance; domain.md §14 R7; issue 20',
   basis: 'CONFIRMED',
   fromYear: null,
   toYear: null,
@@ -18,6 +20,8 @@ export const imageChildAgeRule: CrimeRule = {
     if (offence?.victimAgeAt !== 'image' || offence.victimAgeMax === null) return null;
     const age = validAge(crime.victimAge, ctx);
     if (age === null || age <= offence.victimAgeMax) return null;
-    return { details: { offenceCode: offence.code, victimAge: age, childAgeMax: offence.victimAgeMax } };
+    return {
+      details: { offenceCode: offence.code, victimAge: age, childAgeMax: offence.victimAgeMax },
+    };
   },
 };

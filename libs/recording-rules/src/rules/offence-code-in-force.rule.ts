@@ -31,18 +31,36 @@ export const offenceCodeInForceRule: CrimeRule = {
       };
     }
     const recordedDate = londonDate(crime.recordedAt);
-    if (recordedDate >= offence.validFrom && (offence.validTo === null || recordedDate <= offence.validTo)) return null;
+    if (
+      recordedDate >= offence.validFrom &&
+      (offence.validTo === null || recordedDate <= offence.validTo)
+    )
+      return null;
     const recordedYear = formatFinancialYear(financialYearOf(crime.recordedAt));
     if (recordedDate < offence.validFrom) {
       return {
         message: `Offence code ${offence.code} is not in the code table for records made in ${recordedYear} (${recordedDate}): it applies from ${offence.validFrom}`,
-        details: { offenceCode: offence.code, recordedDate, recordedYear, validFrom: offence.validFrom },
+        details: {
+          offenceCode: offence.code,
+          recordedDate,
+          recordedYear,
+          validFrom: offence.validFrom,
+        },
       };
     }
-    const instead = offence.replacedBy.length > 0 ? `record under ${offence.replacedBy.join(' or ')}` : 'record under the code then in force';
+    const instead =
+      offence.replacedBy.length > 0
+        ? `record under ${offence.replacedBy.join(' or ')}`
+        : 'record under the code then in force';
     return {
       message: `Offence code ${offence.code} is not in force for records made in ${recordedYear} (${recordedDate}): withdrawn after ${offence.validTo}; ${instead}`,
-      details: { offenceCode: offence.code, recordedDate, recordedYear, validTo: offence.validTo, replacedBy: [...offence.replacedBy] },
+      details: {
+        offenceCode: offence.code,
+        recordedDate,
+        recordedYear,
+        validTo: offence.validTo,
+        replacedBy: [...offence.replacedBy],
+      },
     };
   },
 };

@@ -14,5 +14,8 @@ export const offenceCodeKnownRule: CrimeRule = {
   check: (crime, ctx) =>
     ctx.offence(crime.offenceCode)
       ? null
-      : { message: `Unknown offence code '${crime.offenceCode}'`, details: { offenceCode: crime.offenceCode } },
+      : {
+          message: `Unknown offence code '${crime.offenceCode}'`,
+          details: { offenceCode: crime.offenceCode },
+        },
 };

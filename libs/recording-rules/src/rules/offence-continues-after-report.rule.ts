@@ -9,7 +9,8 @@ export const offenceContinuesAfterReportRule: CrimeRule = {
   subject: 'crime',
   severity: 'warn',
   message: 'Offence end date is after the report: the offence went on after it was reported',
-  reference: 'HOCR "whether and when to record" (course of conduct); domain.md §14 R9; issue 20 domain review',
+  reference:
+    'HOCR "whether and when to record" (course of conduct); domain.md §14 R9; issue 20 domain review',
   basis: 'INFERRED',
   fromYear: null,
   toYear: null,
@@ -18,6 +19,11 @@ export const offenceContinuesAfterReportRule: CrimeRule = {
     const to = crime.offenceTo.getTime();
     const reported = crime.reportedAt.getTime();
     if (!(to > reported)) return null; // in order, or invalid (CF-DATE-001 reports invalid dates)
-    return { details: { offenceTo: crime.offenceTo.toISOString(), reportedAt: crime.reportedAt.toISOString() } };
+    return {
+      details: {
+        offenceTo: crime.offenceTo.toISOString(),
+        reportedAt: crime.reportedAt.toISOString(),
+      },
+    };
   },
 };

@@ -6,14 +6,24 @@ describe('CF-OFFENDER-001: suspect age at the offence date should fit the code (
     ['71/17, suspect 18', { suspectAge: 18 }, []],
     ['71/17, suspect 17', { suspectAge: 17 }, ['CF-OFFENDER-001']],
     ['71/17, no suspect', { suspectAge: null }, []],
-    ['s.13 code, suspect 17', { offenceCode: 'S13-TEST', onlineFlag: 'no', onlineMethod: null, suspectAge: 17 }, []],
-    ['s.13 code, suspect 18', { offenceCode: 'S13-TEST', onlineFlag: 'no', onlineMethod: null, suspectAge: 18 }, ['CF-OFFENDER-001']],
+    [
+      's.13 code, suspect 17',
+      { offenceCode: 'S13-TEST', onlineFlag: 'no', onlineMethod: null, suspectAge: 17 },
+      [],
+    ],
+    [
+      's.13 code, suspect 18',
+      { offenceCode: 'S13-TEST', onlineFlag: 'no', onlineMethod: null, suspectAge: 18 },
+      ['CF-OFFENDER-001'],
+    ],
   ])('%s → %j', (_name, patch, expected) => {
     expect(codesOf(crimeFindings(patch))).toEqual(expected);
   });
 
   it('names the required range', () => {
-    expect(crimeFindings({ suspectAge: 17 })[0].message).toBe('Offence 71/17 requires a suspect aged 18 or over at the offence date; suspect age given is 17');
+    expect(crimeFindings({ suspectAge: 17 })[0].message).toBe(
+      'Offence 71/17 requires a suspect aged 18 or over at the offence date; suspect age given is 17',
+    );
   });
 
   // Issue 20: online offenders' ages are often claimed or estimated, so the registrar confirms rather than being refused.
@@ -23,7 +33,12 @@ describe('CF-OFFENDER-001: suspect age at the offence date should fit the code (
 
   // Issue 20 corrections: 73 needs an offender aged 18+, 11A one aged 16+ (victims here fit each code).
   const trust = { offenceCode: '73', victimAge: 16, onlineFlag: 'no' as const, onlineMethod: null };
-  const cruelty = { offenceCode: '11A', victimAge: 10, onlineFlag: 'no' as const, onlineMethod: null };
+  const cruelty = {
+    offenceCode: '11A',
+    victimAge: 10,
+    onlineFlag: 'no' as const,
+    onlineMethod: null,
+  };
   it.each<CrimeCase>([
     ['73, suspect 18', { ...trust, suspectAge: 18 }, []],
     ['73, suspect 17', { ...trust, suspectAge: 17 }, ['CF-OFFENDER-001']],

@@ -22,7 +22,12 @@ export const offenderAgeRule: CrimeRule = {
     if ((min === null || age >= min) && (max === null || age <= max)) return null;
     return {
       message: `Offence ${crime.offenceCode} requires a suspect aged ${min !== null && age < min ? `${min} or over` : `${max} or under`} at the offence date; suspect age given is ${age}`,
-      details: { offenceCode: crime.offenceCode, suspectAge: age, offenderAgeMin: min, offenderAgeMax: max },
+      details: {
+        offenceCode: crime.offenceCode,
+        suspectAge: age,
+        offenderAgeMin: min,
+        offenderAgeMax: max,
+      },
     };
   },
 };

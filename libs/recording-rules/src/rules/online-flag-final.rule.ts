@@ -12,5 +12,7 @@ export const onlineFlagFinalRule: CrimeRule = {
   fromYear: 2015,
   toYear: null,
   check: (crime) =>
-    crime.onlineFlag === 'unknown' && crime.status !== 'draft' ? { details: { status: crime.status } } : null,
+    crime.onlineFlag === 'unknown' && crime.status !== 'draft'
+      ? { details: { status: crime.status } }
+      : null,
 };

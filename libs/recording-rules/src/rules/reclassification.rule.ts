@@ -13,8 +13,11 @@ export const reclassificationRule: ReclassificationRule = {
   toYear: null,
   check: (request) => {
     const problems: string[] = [];
-    if (request.toCode.trim() === request.fromCode.trim()) problems.push('new code equals the current code');
+    if (request.toCode.trim() === request.fromCode.trim())
+      problems.push('new code equals the current code');
     if (!request.reason.trim()) problems.push('reason is blank');
-    return problems.length > 0 ? { message: `Reclassification refused: ${problems.join('; ')}`, details: { problems } } : null;
+    return problems.length > 0
+      ? { message: `Reclassification refused: ${problems.join('; ')}`, details: { problems } }
+      : null;
   },
 };

@@ -21,10 +21,17 @@ describe('CF-TIME-001: record within the NCRS limit of the report (R10)', () => 
     ['2014-15, 73h', in2014(73), ['CF-TIME-001']],
   ])('%s → %j', (_name, patch, expected) => {
     // CF-DATE-002 refuses records before 2015-16; the 72h limit is checked with it off, as configured data.
-    expect(codesOf(crimeFindings(patch, testContext({ settings: { 'CF-DATE-002': { enabled: false } } })))).toEqual(expected);
+    expect(
+      codesOf(
+        crimeFindings(patch, testContext({ settings: { 'CF-DATE-002': { enabled: false } } })),
+      ),
+    ).toEqual(expected);
   });
 
   it('warns with the hours and the limit', () => {
-    expect(crimeFindings(after(30 * H))[0]).toMatchObject({ severity: 'warn', details: { hours: 30, limitHours: 24 } });
+    expect(crimeFindings(after(30 * H))[0]).toMatchObject({
+      severity: 'warn',
+      details: { hours: 30, limitHours: 24 },
+    });
   });
 });

@@ -28,6 +28,7 @@ export const timelinessRule: CrimeRule = {
 // The limit of the latest entry starting on or before the year (a loop, not filter/reduce: the import asks per row).
 function limitFor(year: number, config: RulesConfig): number | null {
   let best: { fromYear: number; hours: number } | null = null;
-  for (const t of config.timelinessHours) if (t.fromYear <= year && (best === null || t.fromYear > best.fromYear)) best = t;
+  for (const t of config.timelinessHours)
+    if (t.fromYear <= year && (best === null || t.fromYear > best.fromYear)) best = t;
   return best === null ? null : best.hours;
 }

@@ -22,6 +22,10 @@ describe('CF-AGE-005: an under-16 code used for a child under 13 asks for confir
   });
 
   it('suggests 21 for 22A with a child under 13', () => {
-    expect(crimeFindings({ offenceCode: '22A', victimAge: 12 })[0].details).toEqual({ offenceCode: '22A', suggestedCode: '21', victimAge: 12 });
+    expect(crimeFindings({ offenceCode: '22A', victimAge: 12 })[0].details).toEqual({
+      offenceCode: '22A',
+      suggestedCode: '21',
+      victimAge: 12,
+    });
   });
 });

@@ -9,10 +9,26 @@ describe("CF-FLAG-003: usually-online offence flagged 'no' goes to review (R14)"
     ['8L flagged no', { ...notOnline, offenceCode: '8L' }, []],
     // Issue 20: stalking / harassment only when the method text mentions a message or social media (domain.md R14).
     ['8Q flagged no, no method text', { ...notOnline, offenceCode: '8Q' }, []],
-    ['8Q flagged no, followed home', { onlineFlag: 'no', onlineMethod: 'followed her home from work', offenceCode: '8Q' }, []],
-    ['8Q flagged no, repeated messages', { onlineFlag: 'no', onlineMethod: 'Repeated MESSAGES to her phone', offenceCode: '8Q' }, ['CF-FLAG-003']],
-    ['8Q flagged no, social media', { onlineFlag: 'no', onlineMethod: 'posts about her on social media', offenceCode: '8Q' }, ['CF-FLAG-003']],
-    ['8Q flagged yes, messages', { onlineFlag: 'yes', onlineMethod: 'messages', offenceCode: '8Q' }, []],
+    [
+      '8Q flagged no, followed home',
+      { onlineFlag: 'no', onlineMethod: 'followed her home from work', offenceCode: '8Q' },
+      [],
+    ],
+    [
+      '8Q flagged no, repeated messages',
+      { onlineFlag: 'no', onlineMethod: 'Repeated MESSAGES to her phone', offenceCode: '8Q' },
+      ['CF-FLAG-003'],
+    ],
+    [
+      '8Q flagged no, social media',
+      { onlineFlag: 'no', onlineMethod: 'posts about her on social media', offenceCode: '8Q' },
+      ['CF-FLAG-003'],
+    ],
+    [
+      '8Q flagged yes, messages',
+      { onlineFlag: 'yes', onlineMethod: 'messages', offenceCode: '8Q' },
+      [],
+    ],
     // Malicious communications (8R) is usually online.
     ['8R flagged no', { ...notOnline, offenceCode: '8R' }, ['CF-FLAG-003']],
   ])('%s → %j', (_name, patch, expected) => {
@@ -20,7 +36,10 @@ describe("CF-FLAG-003: usually-online offence flagged 'no' goes to review (R14)"
   });
 
   it('says which word in the method text sent it to review', () => {
-    expect(crimeFindings({ onlineFlag: 'no', onlineMethod: 'social media posts', offenceCode: '8Q' })[0].details).toEqual({
+    expect(
+      crimeFindings({ onlineFlag: 'no', onlineMethod: 'social media posts', offenceCode: '8Q' })[0]
+        .details,
+    ).toEqual({
       offenceCode: '8Q',
       methodMentions: 'social media',
     });

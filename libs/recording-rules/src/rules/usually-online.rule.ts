@@ -21,6 +21,8 @@ export const usuallyOnlineRule: CrimeRule = {
     if (keywords === null) return { details: { offenceCode: crime.offenceCode } };
     const text = crime.onlineMethod?.toLowerCase() ?? '';
     const matched = keywords.find((k) => text.includes(k.toLowerCase()));
-    return matched === undefined ? null : { details: { offenceCode: crime.offenceCode, methodMentions: matched } };
+    return matched === undefined
+      ? null
+      : { details: { offenceCode: crime.offenceCode, methodMentions: matched } };
   },
 };

@@ -4,7 +4,11 @@ describe('CF-AGE-007: unknown victim age on an age-defined code is a warning (R1
   it.each<CrimeCase>([
     ['baseline', {}, []],
     ['71/17, age unknown', { victimAge: null }, ['CF-AGE-007']],
-    ['19C, age unknown', { offenceCode: '19C', victimAge: null, onlineFlag: 'no', onlineMethod: null }, ['CF-AGE-007']],
+    [
+      '19C, age unknown',
+      { offenceCode: '19C', victimAge: null, onlineFlag: 'no', onlineMethod: null },
+      ['CF-AGE-007'],
+    ],
     ['8L (no age limit), age unknown', { offenceCode: '8L', victimAge: null }, []],
   ])('%s → %j', (_name, patch, expected) => {
     expect(codesOf(crimeFindings(patch))).toEqual(expected);

@@ -12,10 +12,15 @@ export const victimSexRule: CrimeRule = {
   toYear: null,
   check: (crime, ctx) => {
     const required = ctx.offence(crime.offenceCode)?.victimSex ?? null;
-    if (required === null || crime.victimSex === 'unknown' || crime.victimSex === required) return null;
+    if (required === null || crime.victimSex === 'unknown' || crime.victimSex === required)
+      return null;
     return {
       message: `Offence ${crime.offenceCode} requires a ${required} victim; victim is ${crime.victimSex}`,
-      details: { offenceCode: crime.offenceCode, victimSex: crime.victimSex, requiredSex: required },
+      details: {
+        offenceCode: crime.offenceCode,
+        victimSex: crime.victimSex,
+        requiredSex: required,
+      },
     };
   },
 };

@@ -13,7 +13,10 @@ describe('CF-AGE-001: under-13 codes need a victim under 13 (R1)', () => {
 
   it('states the limit and the age', () => {
     const [finding] = crimeFindings({ offenceCode: '19E', victimAge: 15 });
-    expect(finding).toMatchObject({ severity: 'block', details: { victimAge: 15, victimAgeMax: 12 } });
+    expect(finding).toMatchObject({
+      severity: 'block',
+      details: { victimAge: 15, victimAgeMax: 12 },
+    });
     expect(finding.message).toContain('under 13');
   });
 });

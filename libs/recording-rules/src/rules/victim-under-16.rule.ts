@@ -8,7 +8,8 @@ export const victimUnder16Rule: CrimeRule = {
   subject: 'crime',
   severity: 'block',
   message: 'Victim must be under 16 at the offence date for this offence code',
-  reference: 'HOCR Sexual Offences; SOA 2003 ss.9-15A; CYPA 1933 s.1; Child Abduction Act 1984; domain.md §14 R2, R5, R6, §16',
+  reference:
+    'HOCR Sexual Offences; SOA 2003 ss.9-15A; CYPA 1933 s.1; Child Abduction Act 1984; domain.md §14 R2, R5, R6, §16',
   basis: 'CONFIRMED',
   fromYear: null,
   toYear: null,

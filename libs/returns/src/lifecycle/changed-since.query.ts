@@ -61,5 +61,10 @@ export function queryChangedSince(
   db: Queryable,
   p: { forceId: string; year: number; since: Date; limit: number },
 ): Promise<ChangedSinceRow[]> {
-  return db.query<ChangedSinceRow>(changedSinceSql, [p.forceId, p.year, p.since.toISOString(), p.limit]);
+  return db.query<ChangedSinceRow>(changedSinceSql, [
+    p.forceId,
+    p.year,
+    p.since.toISOString(),
+    p.limit,
+  ]);
 }

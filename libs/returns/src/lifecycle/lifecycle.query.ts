@@ -10,7 +10,12 @@ export interface HeadRow {
 }
 
 // FOR UPDATE: a transition holds the head until it commits, so two cannot interleave.
-export async function selectHead(db: Queryable, forceId: string, year: number, forUpdate: boolean): Promise<HeadRow | null> {
+export async function selectHead(
+  db: Queryable,
+  forceId: string,
+  year: number,
+  forUpdate: boolean,
+): Promise<HeadRow | null> {
   const rows = await db.query<HeadRow>(
     `SELECT state, current_revision, version FROM force_returns
      WHERE force_id = $1 AND financial_year = $2 ${forUpdate ? 'FOR UPDATE' : ''}`,
@@ -21,7 +26,10 @@ export async function selectHead(db: Queryable, forceId: string, year: number, f
 
 // The first submission creates the head. ON CONFLICT: a concurrent first submission won; the
 // caller's version 0 is then stale.
-export async function insertHead(db: Queryable, h: { forceId: string; year: number; state: ReturnState; revision: number; at: Date; by: string }): Promise<boolean> {
+export async function insertHead(
+  db: Queryable,
+  h: { forceId: string; year: number; state: ReturnState; revision: number; at: Date; by: string },
+): Promise<boolean> {
   const rows = await db.query<{ version: number }>(
     `INSERT INTO force_returns (force_id, financial_year, state, current_revision, version, updated_at, updated_by)
      VALUES ($1, $2, $3, $4, 1, $5, $6)
@@ -34,7 +42,15 @@ export async function insertHead(db: Queryable, h: { forceId: string; year: numb
 
 export async function updateHead(
   db: Queryable,
-  h: { forceId: string; year: number; state: ReturnState; revision: number; at: Date; by: string; expectedVersion: number },
+  h: {
+    forceId: string;
+    year: number;
+    state: ReturnState;
+    revision: number;
+    at: Date;
+    by: string;
+    expectedVersion: number;
+  },
 ): Promise<boolean> {
   const rows = await db.query<{ version: number }>(
     // Wrapped in a SELECT: TypeORM answers a bare UPDATE with [rows, count], a pg client with rows.
@@ -66,13 +82,33 @@ export async function insertRevision(db: Queryable, r: RevisionInsert): Promise<
     `INSERT INTO return_revisions
        (force_id, financial_year, revision, tables, sha256, high_water, submitted_at, submitted_by, signed_off_name)
      VALUES ($1, $2, $3, $4::jsonb, $5, $6::jsonb, $7, $8, $9)`,
-    [r.forceId, r.year, r.revision, JSON.stringify(r.tables), r.sha256, JSON.stringify(r.highWater), r.submittedAt.toISOString(), r.submittedBy, r.signedOffName],
+    [
+      r.forceId,
+      r.year,
+      r.revision,
+      JSON.stringify(r.tables),
+      r.sha256,
+      JSON.stringify(r.highWater),
+      r.submittedAt.toISOString(),
+      r.submittedBy,
+      r.signedOffName,
+    ],
   );
 }
 
 export async function insertEvent(
   db: Queryable,
-  e: { forceId: string; year: number; revision: number; action: ReturnEventAction; from: ReturnState; to: ReturnState; reason: string | null; at: Date; by: string },
+  e: {
+    forceId: string;
+    year: number;
+    revision: number;
+    action: ReturnEventAction;
+    from: ReturnState;
+    to: ReturnState;
+    reason: string | null;
+    at: Date;
+    by: string;
+  },
 ): Promise<void> {
   await db.query(
     `INSERT INTO return_events (force_id, financial_year, revision, action, from_state, to_state, reason, at, by_user)
@@ -91,7 +127,11 @@ export interface RevisionRow {
   tables?: unknown; // only when asked for
 }
 
-export function selectRevisions(db: Queryable, forceId: string, year: number): Promise<RevisionRow[]> {
+export function selectRevisions(
+  db: Queryable,
+  forceId: string,
+  year: number,
+): Promise<RevisionRow[]> {
   return db.query<RevisionRow>(
     `SELECT revision, sha256, high_water, submitted_at, submitted_by, signed_off_name
      FROM return_revisions WHERE force_id = $1 AND financial_year = $2 ORDER BY revision`,
@@ -100,7 +140,12 @@ export function selectRevisions(db: Queryable, forceId: string, year: number): P
 }
 
 // revision null: the latest one.
-export async function selectRevision(db: Queryable, forceId: string, year: number, revision: number | null): Promise<Required<RevisionRow> | null> {
+export async function selectRevision(
+  db: Queryable,
+  forceId: string,
+  year: number,
+  revision: number | null,
+): Promise<Required<RevisionRow> | null> {
   const rows = await db.query<Required<RevisionRow>>(
     `SELECT revision, sha256, high_water, submitted_at, submitted_by, signed_off_name, tables
      FROM return_revisions

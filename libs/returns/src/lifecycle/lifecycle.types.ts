@@ -6,7 +6,14 @@ import type { ReturnFinding } from '../return-rules.js';
 // the national publication locks it. Correction after publication: the force's FCR may submit a new
 // revision of a locked return (with the reason); it is 'revised' until the statistics team accepts it
 // (or returns it), and the next publication of the year, superseding the old one, locks it again.
-export const RETURN_STATES = ['draft', 'submitted', 'accepted', 'returned', 'locked', 'revised'] as const;
+export const RETURN_STATES = [
+  'draft',
+  'submitted',
+  'accepted',
+  'returned',
+  'locked',
+  'revised',
+] as const;
 export type ReturnState = (typeof RETURN_STATES)[number];
 
 // What a caller can do next. 'resubmit' and 'revise' are the same request as 'submit' (POST …/submit)

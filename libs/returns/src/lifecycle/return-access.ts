@@ -19,7 +19,8 @@ export function assertReturnAccess(actor: Actor, forceId: string, year: number):
 }
 
 export function assertForceScope(actor: Actor, forceId: string): void {
-  if (!canAccessForce(actor, forceId)) throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read the return of force ${forceId}`);
+  if (!canAccessForce(actor, forceId))
+    throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read the return of force ${forceId}`);
 }
 
 // Statisticians work on aggregates: lists of records (references, ids) go to registrars and auditors.
@@ -29,7 +30,8 @@ export function seesRecords(actor: Actor): boolean {
 
 // Same data: the tables as submitted, ignoring only when they were generated.
 export function sameData(a: ForceReturnTables, b: ForceReturnTables): boolean {
-  const strip = (t: ForceReturnTables) => canonicalJson({ ...t, metadata: { ...t.metadata, generatedAt: '' } });
+  const strip = (t: ForceReturnTables) =>
+    canonicalJson({ ...t, metadata: { ...t.metadata, generatedAt: '' } });
   return strip(a) === strip(b);
 }
 
@@ -65,7 +67,15 @@ export function toSummary(r: RevisionRow): RevisionSummary {
 }
 
 export function toEvent(e: EventRow): ReturnEventView {
-  return { revision: e.revision, action: e.action, fromState: e.from_state, toState: e.to_state, reason: e.reason, at: new Date(e.at).toISOString(), by: e.by_user };
+  return {
+    revision: e.revision,
+    action: e.action,
+    fromState: e.from_state,
+    toState: e.to_state,
+    reason: e.reason,
+    at: new Date(e.at).toISOString(),
+    by: e.by_user,
+  };
 }
 
 export const yearLabel = formatFinancialYear;

@@ -19,16 +19,29 @@ export async function returnStatus(
   em: EntityManager,
   actor: Actor,
   rules: RuleContext,
-  p: { forceId: string; year: number; now: Date; live?: ForceReturnTables; findings?: readonly ReturnFinding[] },
+  p: {
+    forceId: string;
+    year: number;
+    now: Date;
+    live?: ForceReturnTables;
+    findings?: readonly ReturnFinding[];
+  },
 ): Promise<ReturnStatus> {
   const { forceId, year } = p;
   const head = await sql.selectHead(em, forceId, year, false);
   const state = head?.state ?? 'draft';
   const base = { forceId, state };
   const dependsOnData =
-    allowedActions(actor, { ...base, dataChanged: true }).join() !== allowedActions(actor, { ...base, dataChanged: false }).join();
+    allowedActions(actor, { ...base, dataChanged: true }).join() !==
+    allowedActions(actor, { ...base, dataChanged: false }).join();
   let live = p.live;
-  const tables = async () => (live ??= await computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, rules.config), generatedAt: p.now }));
+  const tables = async () =>
+    (live ??= await computeReturn(em, {
+      forceId,
+      year,
+      countingRulesVersion: countingRulesEditionFor(year, rules.config),
+      generatedAt: p.now,
+    }));
   let dataChanged = false;
   if (dependsOnData) {
     const latest = await sql.selectRevision(em, forceId, year, null);
@@ -39,7 +52,12 @@ export async function returnStatus(
   if (actions.some((a) => SUBMISSION_ACTIONS.includes(a))) {
     blockedBy = p.findings
       ? p.findings.map((f) => f.code)
-      : await firstBlockingReturnRule(em, { forceId, year, ruleContext: rules, tables: await tables() });
+      : await firstBlockingReturnRule(em, {
+          forceId,
+          year,
+          ruleContext: rules,
+          tables: await tables(),
+        });
     if (blockedBy.length > 0) actions = actions.filter((a) => !SUBMISSION_ACTIONS.includes(a));
   }
   return {

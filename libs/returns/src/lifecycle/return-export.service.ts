@@ -6,10 +6,22 @@ import { DomainError } from '#libs/persistence';
 import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
 import { toCsv } from './export/csv.js';
-import { exportDocument, exportTables, EXPORT_TABLE_KEYS, type ExportSource, type ReturnExportDocument } from './export/export-document.js';
+import {
+  exportDocument,
+  exportTables,
+  EXPORT_TABLE_KEYS,
+  type ExportSource,
+  type ReturnExportDocument,
+} from './export/export-document.js';
 import { toXlsx } from './export/xlsx.js';
 import { zipFiles } from './export/zip.js';
-import { accessEntry, assertReturnAccess, RETURNS_CLOCK, yearLabel, type Clock } from './return-access.js';
+import {
+  accessEntry,
+  assertReturnAccess,
+  RETURNS_CLOCK,
+  yearLabel,
+  type Clock,
+} from './return-access.js';
 import { ReturnRevisionsService, verify } from './return-revisions.service.js';
 import { inSnapshot } from './snapshot-transaction.js';
 
@@ -41,51 +53,110 @@ export class ReturnExportService {
     @Inject(RETURNS_CLOCK) private readonly clock: Clock,
   ) {}
 
-  export(ctx: RequestContext, forceId: string, year: number, req: ExportRequest): Promise<ExportFile> {
-    if (req.table !== undefined && req.format !== 'csv') throw new DomainError('INVALID_INPUT', 'table= applies to format=csv only');
-    return this.disclose(ctx, forceId, year, req.revision, { format: req.format, table: req.table ?? null }, async (doc, base) => {
-      const file = await this.render(doc, base, req);
-      return { result: file, file: file.fileName };
-    });
+  export(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    req: ExportRequest,
+  ): Promise<ExportFile> {
+    if (req.table !== undefined && req.format !== 'csv')
+      throw new DomainError('INVALID_INPUT', 'table= applies to format=csv only');
+    return this.disclose(
+      ctx,
+      forceId,
+      year,
+      req.revision,
+      { format: req.format, table: req.table ?? null },
+      async (doc, base) => {
+        const file = await this.render(doc, base, req);
+        return { result: file, file: file.fileName };
+      },
+    );
   }
 
   // The export document itself, for a caller that shows it (the CLI's table on a terminal): logged as a
   // disclosure like the files, with format 'table' and no file.
-  document(ctx: RequestContext, forceId: string, year: number, revision?: number): Promise<ReturnExportDocument> {
-    return this.disclose(ctx, forceId, year, revision, { format: 'table', table: null }, async (doc) => ({ result: doc, file: null }));
+  document(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    revision?: number,
+  ): Promise<ReturnExportDocument> {
+    return this.disclose(
+      ctx,
+      forceId,
+      year,
+      revision,
+      { format: 'table', table: null },
+      async (doc) => ({ result: doc, file: null }),
+    );
   }
 
   private disclose<T>(
-    ctx: RequestContext, forceId: string, year: number, revision: number | undefined, shown: { format: string; table: string | null },
-    present: (doc: ReturnExportDocument, base: string) => Promise<{ result: T; file: string | null }>,
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    revision: number | undefined,
+    shown: { format: string; table: string | null },
+    present: (
+      doc: ReturnExportDocument,
+      base: string,
+    ) => Promise<{ result: T; file: string | null }>,
   ): Promise<T> {
     assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       let tables;
       let source: ExportSource;
       if (revision === undefined) {
-        tables = await computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, this.rules.config), generatedAt: this.clock() });
+        tables = await computeReturn(em, {
+          forceId,
+          year,
+          countingRulesVersion: countingRulesEditionFor(year, this.rules.config),
+          generatedAt: this.clock(),
+        });
         source = { kind: 'draft', revision: null };
       } else {
         const snap = await this.revisions.snapshot(em, forceId, year, revision);
         tables = snap.tables;
-        source = { kind: 'revision', revision: { ...snap.summary, verified: verify({ sha256: snap.summary.sha256, tables }).ok } };
+        source = {
+          kind: 'revision',
+          revision: {
+            ...snap.summary,
+            verified: verify({ sha256: snap.summary.sha256, tables }).ok,
+          },
+        };
       }
       const doc = exportDocument(tables, source);
       const base = `${forceId}-${yearLabel(year)}-${revision === undefined ? 'draft' : `r${revision}`}`;
       const { result, file } = await present(doc, base);
-      await this.log.record(em, accessEntry(ctx, 'disclosure', forceId, {
-        return: forceId, year: yearLabel(year), format: shown.format, table: shown.table, revision: revision ?? null, file,
-        recordsAggregated: tables.metadata.source.recordCount,
-      }));
+      await this.log.record(
+        em,
+        accessEntry(ctx, 'disclosure', forceId, {
+          return: forceId,
+          year: yearLabel(year),
+          format: shown.format,
+          table: shown.table,
+          revision: revision ?? null,
+          file,
+          recordsAggregated: tables.metadata.source.recordCount,
+        }),
+      );
       return result;
     });
   }
 
-  private async render(doc: ReturnExportDocument, base: string, req: ExportRequest): Promise<ExportFile> {
+  private async render(
+    doc: ReturnExportDocument,
+    base: string,
+    req: ExportRequest,
+  ): Promise<ExportFile> {
     switch (req.format) {
       case 'json':
-        return { fileName: `${base}.json`, contentType: 'application/json; charset=utf-8', body: Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8') };
+        return {
+          fileName: `${base}.json`,
+          contentType: 'application/json; charset=utf-8',
+          body: Buffer.from(`${JSON.stringify(doc, null, 2)}\n`, 'utf8'),
+        };
       case 'xlsx':
         return {
           fileName: `${base}.xlsx`,
@@ -95,9 +166,18 @@ export class ReturnExportService {
       case 'csv': {
         const tables = exportTables(doc);
         const one = tables.find((t) => t.key === req.table);
-        if (one) return { fileName: `${base}-${one.file}`, contentType: 'text/csv; charset=utf-8', body: Buffer.from(toCsv(one), 'utf8') };
+        if (one)
+          return {
+            fileName: `${base}-${one.file}`,
+            contentType: 'text/csv; charset=utf-8',
+            body: Buffer.from(toCsv(one), 'utf8'),
+          };
         const files = tables.map((t) => ({ name: t.file, content: toCsv(t) }));
-        return { fileName: `${base}-csv.zip`, contentType: 'application/zip', body: await zipFiles(files, new Date(doc.metadata.generatedAt)) };
+        return {
+          fileName: `${base}-csv.zip`,
+          contentType: 'application/zip',
+          body: await zipFiles(files, new Date(doc.metadata.generatedAt)),
+        };
       }
     }
   }

@@ -10,8 +10,25 @@ import { evaluateReturn, type ReturnFinding } from '../return-rules.js';
 import type { ForceReturnTables } from '../return-tables.js';
 import { queryChangedSince } from './changed-since.query.js';
 import * as sql from './lifecycle.query.js';
-import type { ChangedSinceSubmission, ReturnAction, ReturnState, ReturnView, TransitionResult, ValidationView } from './lifecycle.types.js';
-import { accessEntry, assertReturnAccess, RETURNS_CLOCK, sameData, seesRecords, toEvent, toSummary, yearLabel, type Clock } from './return-access.js';
+import type {
+  ChangedSinceSubmission,
+  ReturnAction,
+  ReturnState,
+  ReturnView,
+  TransitionResult,
+  ValidationView,
+} from './lifecycle.types.js';
+import {
+  accessEntry,
+  assertReturnAccess,
+  RETURNS_CLOCK,
+  sameData,
+  seesRecords,
+  toEvent,
+  toSummary,
+  yearLabel,
+  type Clock,
+} from './return-access.js';
 import { returnStatus } from './return-actions.js';
 import { inSnapshot } from './snapshot-transaction.js';
 import { assertTransition, submissionAction } from './state-machine.js';
@@ -35,15 +52,33 @@ export class ReturnLifecycleService {
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
       const latest = await sql.selectRevision(em, forceId, year, null);
-      const changed = latest ? await this.changedSince(em, ctx, forceId, year, latest, draft) : null;
-      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock(), live: draft });
-      await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'draft' }, changed?.records?.map((r) => r.crimeId)));
+      const changed = latest
+        ? await this.changedSince(em, ctx, forceId, year, latest, draft)
+        : null;
+      const status = await returnStatus(em, ctx.actor, this.rules, {
+        forceId,
+        year,
+        now: this.clock(),
+        live: draft,
+      });
+      await this.log.record(
+        em,
+        accessEntry(
+          ctx,
+          'consultation',
+          forceId,
+          { return: forceId, year: yearLabel(year), part: 'draft' },
+          changed?.records?.map((r) => r.crimeId),
+        ),
+      );
       return {
         forceId,
         year: yearLabel(year),
         ...status,
         latestRevision: latest ? toSummary(latest) : null,
-        dataChangedSinceRevision: latest ? !sameData(draft, latest.tables as ForceReturnTables) : null,
+        dataChangedSinceRevision: latest
+          ? !sameData(draft, latest.tables as ForceReturnTables)
+          : null,
         changedSinceSubmission: changed,
         events: (await sql.selectEvents(em, forceId, year)).map(toEvent),
         draft,
@@ -59,17 +94,45 @@ export class ReturnLifecycleService {
       const all = await this.evaluate(em, forceId, year, tables);
       const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
       const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
-      await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: 'validation' }, ids));
-      const status = await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock(), live: tables, findings: all });
-      return { forceId, year: yearLabel(year), status, ok: all.length === 0, recordsWithheld: !withRecords, findings };
+      await this.log.record(
+        em,
+        accessEntry(
+          ctx,
+          'consultation',
+          forceId,
+          { return: forceId, year: yearLabel(year), part: 'validation' },
+          ids,
+        ),
+      );
+      const status = await returnStatus(em, ctx.actor, this.rules, {
+        forceId,
+        year,
+        now: this.clock(),
+        live: tables,
+        findings: all,
+      });
+      return {
+        forceId,
+        year: yearLabel(year),
+        status,
+        ok: all.length === 0,
+        recordsWithheld: !withRecords,
+        findings,
+      };
     });
   }
 
   // Submission and resubmission: validate, then freeze the tables as revision n+1 with their hash.
-  async submit(ctx: RequestContext, forceId: string, year: number, input: { version: number; signedOffName?: string; reason?: string }): Promise<TransitionResult> {
+  async submit(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    input: { version: number; signedOffName?: string; reason?: string },
+  ): Promise<TransitionResult> {
     assertReturnAccess(ctx.actor, forceId, year);
     // ck_force_returns_year's upper end (the lower one, 2002, is below the flag's first year).
-    if (year > 2100) throw new DomainError('INVALID_INPUT', 'returns are kept for the years up to 2100-01');
+    if (year > 2100)
+      throw new DomainError('INVALID_INPUT', 'returns are kept for the years up to 2100-01');
     const outcome = await inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, input.version);
       const from = head?.state ?? 'draft';
@@ -81,56 +144,125 @@ export class ReturnLifecycleService {
       const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged }, action);
       // Correction after publication: the published figures change, so the reason is on the record.
       if (action === 'revise' && !input.reason?.trim()) {
-        throw new DomainError('INVALID_INPUT', 'a revision of a published (locked) return needs the reason for the correction');
+        throw new DomainError(
+          'INVALID_INPUT',
+          'a revision of a published (locked) return needs the reason for the correction',
+        );
       }
       const findings = await this.evaluate(em, forceId, year, tables);
       const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
-      await this.log.record(em, accessEntry(ctx, 'consultation', forceId, { return: forceId, year: yearLabel(year), part: action }, ids));
+      await this.log.record(
+        em,
+        accessEntry(
+          ctx,
+          'consultation',
+          forceId,
+          { return: forceId, year: yearLabel(year), part: action },
+          ids,
+        ),
+      );
       // Refused: commit the access-log entry (the caller sees the records), change nothing else.
       if (findings.length > 0) return { refused: findings, done: null } as const;
       const revision = (head?.current_revision ?? 0) + 1;
       const signedOffName = input.signedOffName?.trim() || ctx.actor.displayName;
       const snapshot = () =>
         sql.insertRevision(em, {
-          forceId, year, revision, tables, sha256: sha256Hex(canonicalJson(tables)), highWater: tables.metadata.source,
-          submittedAt: now, submittedBy: ctx.actor.userId, signedOffName,
+          forceId,
+          year,
+          revision,
+          tables,
+          sha256: sha256Hex(canonicalJson(tables)),
+          highWater: tables.metadata.source,
+          submittedAt: now,
+          submittedBy: ctx.actor.userId,
+          signedOffName,
         });
-      const m = { forceId, year, from, to, action, revision, reason: input.reason?.trim() || null, now, headVersion: head?.version ?? 0 };
+      const m = {
+        forceId,
+        year,
+        from,
+        to,
+        action,
+        revision,
+        reason: input.reason?.trim() || null,
+        now,
+        headVersion: head?.version ?? 0,
+      };
       return { refused: null, done: await this.move(em, ctx, m, snapshot) } as const;
     });
     if (outcome.refused) {
       const codes = outcome.refused.map((f) => f.code);
       const why = outcome.refused.map((f) => `${f.code}: ${f.message}`).join('; ');
-      throw new DomainError('RULE_VIOLATION', `return rules refused the submission: ${why}`, { ruleCodes: codes, findings: outcome.refused });
+      throw new DomainError('RULE_VIOLATION', `return rules refused the submission: ${why}`, {
+        ruleCodes: codes,
+        findings: outcome.refused,
+      });
     }
     return outcome.done;
   }
 
-  accept(ctx: RequestContext, forceId: string, year: number, input: { version: number; reason?: string }): Promise<TransitionResult> {
+  accept(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    input: { version: number; reason?: string },
+  ): Promise<TransitionResult> {
     return this.review(ctx, forceId, year, 'accept', input.version, input.reason?.trim() || null);
   }
 
-  returnToForce(ctx: RequestContext, forceId: string, year: number, input: { version: number; reason: string }): Promise<TransitionResult> {
-    if (!input.reason?.trim()) throw new DomainError('INVALID_INPUT', 'a returned return needs the reasons');
+  returnToForce(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    input: { version: number; reason: string },
+  ): Promise<TransitionResult> {
+    if (!input.reason?.trim())
+      throw new DomainError('INVALID_INPUT', 'a returned return needs the reasons');
     return this.review(ctx, forceId, year, 'return', input.version, input.reason.trim());
   }
 
-  private review(ctx: RequestContext, forceId: string, year: number, action: 'accept' | 'return', version: number, reason: string | null): Promise<TransitionResult> {
+  private review(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    action: 'accept' | 'return',
+    version: number,
+    reason: string | null,
+  ): Promise<TransitionResult> {
     assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, version);
       const from = head?.state ?? 'draft';
       const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged: false }, action);
       const revision = head?.current_revision ?? 0;
-      return this.move(em, ctx, { forceId, year, from, to, action, revision, reason, now: this.clock(), headVersion: version });
+      return this.move(em, ctx, {
+        forceId,
+        year,
+        from,
+        to,
+        action,
+        revision,
+        reason,
+        now: this.clock(),
+        headVersion: version,
+      });
     });
   }
 
-  private async lockHead(em: EntityManager, forceId: string, year: number, version: number): Promise<sql.HeadRow | null> {
+  private async lockHead(
+    em: EntityManager,
+    forceId: string,
+    year: number,
+    version: number,
+  ): Promise<sql.HeadRow | null> {
     const head = await sql.selectHead(em, forceId, year, true);
     const current = head?.version ?? 0;
     if (current !== version) {
-      throw new DomainError('VERSION_CONFLICT', `the return is at version ${current}, not ${version}: reload and retry`, { currentVersion: current });
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `the return is at version ${current}, not ${version}: reload and retry`,
+        { currentVersion: current },
+      );
     }
     return head;
   }
@@ -139,15 +271,49 @@ export class ReturnLifecycleService {
   private async move(
     em: EntityManager,
     ctx: RequestContext,
-    m: { forceId: string; year: number; from: ReturnState; to: ReturnState; action: ReturnAction; revision: number; reason: string | null; now: Date; headVersion: number },
+    m: {
+      forceId: string;
+      year: number;
+      from: ReturnState;
+      to: ReturnState;
+      action: ReturnAction;
+      revision: number;
+      reason: string | null;
+      now: Date;
+      headVersion: number;
+    },
     // Runs between the head and the event: the revision row's foreign key needs the head first.
     snapshot?: () => Promise<void>,
   ): Promise<TransitionResult> {
-    const h = { forceId: m.forceId, year: m.year, state: m.to, revision: m.revision, at: m.now, by: ctx.actor.userId };
-    const written = m.headVersion === 0 ? await sql.insertHead(em, h) : await sql.updateHead(em, { ...h, expectedVersion: m.headVersion });
-    if (!written) throw new DomainError('VERSION_CONFLICT', 'the return changed while this request ran: reload and retry');
+    const h = {
+      forceId: m.forceId,
+      year: m.year,
+      state: m.to,
+      revision: m.revision,
+      at: m.now,
+      by: ctx.actor.userId,
+    };
+    const written =
+      m.headVersion === 0
+        ? await sql.insertHead(em, h)
+        : await sql.updateHead(em, { ...h, expectedVersion: m.headVersion });
+    if (!written)
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        'the return changed while this request ran: reload and retry',
+      );
     await snapshot?.();
-    const event = { forceId: m.forceId, year: m.year, revision: m.revision, action: m.action, from: m.from, to: m.to, reason: m.reason, at: m.now, by: ctx.actor.userId };
+    const event = {
+      forceId: m.forceId,
+      year: m.year,
+      revision: m.revision,
+      action: m.action,
+      from: m.from,
+      to: m.to,
+      reason: m.reason,
+      at: m.now,
+      by: ctx.actor.userId,
+    };
     await sql.insertEvent(em, event);
     const latest = await sql.selectRevision(em, m.forceId, m.year, null);
     return {
@@ -157,16 +323,45 @@ export class ReturnLifecycleService {
       version: m.headVersion + 1,
       currentRevision: m.revision,
       latestRevision: latest ? toSummary(latest) : null,
-      event: { revision: m.revision, action: m.action, fromState: m.from, toState: m.to, reason: m.reason, at: m.now.toISOString(), by: ctx.actor.userId },
+      event: {
+        revision: m.revision,
+        action: m.action,
+        fromState: m.from,
+        toState: m.to,
+        reason: m.reason,
+        at: m.now.toISOString(),
+        by: ctx.actor.userId,
+      },
     };
   }
 
-  private compute(em: EntityManager, forceId: string, year: number, at: Date = this.clock()): Promise<ForceReturnTables> {
-    return computeReturn(em, { forceId, year, countingRulesVersion: countingRulesEditionFor(year, this.rules.config), generatedAt: at });
+  private compute(
+    em: EntityManager,
+    forceId: string,
+    year: number,
+    at: Date = this.clock(),
+  ): Promise<ForceReturnTables> {
+    return computeReturn(em, {
+      forceId,
+      year,
+      countingRulesVersion: countingRulesEditionFor(year, this.rules.config),
+      generatedAt: at,
+    });
   }
 
-  private evaluate(em: EntityManager, forceId: string, year: number, tables: ForceReturnTables): Promise<ReturnFinding[]> {
-    return evaluateReturn(em, { forceId, year, ruleContext: this.rules, tables, maxRecords: MAX_LISTED });
+  private evaluate(
+    em: EntityManager,
+    forceId: string,
+    year: number,
+    tables: ForceReturnTables,
+  ): Promise<ReturnFinding[]> {
+    return evaluateReturn(em, {
+      forceId,
+      year,
+      ruleContext: this.rules,
+      tables,
+      maxRecords: MAX_LISTED,
+    });
   }
 
   private async changedSince(
@@ -178,14 +373,26 @@ export class ReturnLifecycleService {
     live: ForceReturnTables,
   ): Promise<ChangedSinceSubmission> {
     const submittedAt = new Date(latest.submitted_at);
-    const rows = await queryChangedSince(em, { forceId, year, since: submittedAt, limit: MAX_LISTED });
+    const rows = await queryChangedSince(em, {
+      forceId,
+      year,
+      since: submittedAt,
+      limit: MAX_LISTED,
+    });
     const count = rows[0]?.total_count ?? 0;
     const list = seesRecords(ctx.actor);
     return {
       revision: latest.revision,
       submittedAt: submittedAt.toISOString(),
       recordCount: count,
-      records: list ? rows.map((r) => ({ crimeId: r.crime_id, crimeReference: r.crime_reference, changes: r.changes, lastChangedAt: r.last_changed_at })) : null,
+      records: list
+        ? rows.map((r) => ({
+            crimeId: r.crime_id,
+            crimeReference: r.crime_reference,
+            changes: r.changes,
+            lastChangedAt: r.last_changed_at,
+          }))
+        : null,
       truncated: list && count > rows.length,
       highWaterMoved: canonicalJson(live.metadata.source) !== canonicalJson(latest.high_water),
       message: `${count} ${count === 1 ? 'record' : 'records'} changed since revision ${latest.revision} was submitted`,

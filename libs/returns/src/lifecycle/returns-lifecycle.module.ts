@@ -9,7 +9,18 @@ import { YearTrackerService } from './year-tracker.service.js';
 // The return services. The clock is a provider so tests can fix "now" (style.md §13).
 @Module({
   imports: [RecordingRulesModule],
-  providers: [{ provide: RETURNS_CLOCK, useValue: ((): Date => new Date()) satisfies Clock }, ReturnLifecycleService, ReturnRevisionsService, ReturnExportService, YearTrackerService],
-  exports: [ReturnLifecycleService, ReturnRevisionsService, ReturnExportService, YearTrackerService],
+  providers: [
+    { provide: RETURNS_CLOCK, useValue: ((): Date => new Date()) satisfies Clock },
+    ReturnLifecycleService,
+    ReturnRevisionsService,
+    ReturnExportService,
+    YearTrackerService,
+  ],
+  exports: [
+    ReturnLifecycleService,
+    ReturnRevisionsService,
+    ReturnExportService,
+    YearTrackerService,
+  ],
 })
 export class ReturnsLifecycleModule {}

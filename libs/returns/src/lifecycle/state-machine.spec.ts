@@ -3,7 +3,12 @@ import { DomainError } from '#libs/persistence';
 import type { ReturnAction, ReturnState } from './lifecycle.types.js';
 import { allowedActions, assertTransition, availableActions } from './state-machine.js';
 
-const actor = (roles: Role[], forces: string[] | 'all'): Actor => ({ userId: roles.join('+'), displayName: 'Test', roles, forces });
+const actor = (roles: Role[], forces: string[] | 'all'): Actor => ({
+  userId: roles.join('+'),
+  displayName: 'Test',
+  roles,
+  forces,
+});
 const fcr = actor(['force_crime_registrar'], ['gwent']);
 const registrar = actor(['registrar'], ['gwent']);
 const otherFcr = actor(['force_crime_registrar'], ['dorset']);
@@ -48,18 +53,88 @@ describe('return state machine', () => {
       }
       return null;
     };
-    expect(code(() => assertTransition(statistician, { forceId: 'gwent', state: 'draft', dataChanged: true }, 'accept'))).toBe('INVALID_TRANSITION');
-    expect(code(() => assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'resubmit'))).toBe('INVALID_TRANSITION');
-    expect(code(() => assertTransition(fcr, { forceId: 'gwent', state: 'accepted', dataChanged: false }, 'resubmit'))).toBe('INVALID_TRANSITION');
-    expect(code(() => assertTransition(otherFcr, { forceId: 'gwent', state: 'draft', dataChanged: true }, 'submit'))).toBe('FORBIDDEN_SCOPE');
-    expect(assertTransition(fcr, { forceId: 'gwent', state: 'returned', dataChanged: false }, 'resubmit')).toBe('submitted');
-    expect(assertTransition(statistician, { forceId: 'gwent', state: 'submitted', dataChanged: false }, 'return')).toBe('returned');
+    expect(
+      code(() =>
+        assertTransition(
+          statistician,
+          { forceId: 'gwent', state: 'draft', dataChanged: true },
+          'accept',
+        ),
+      ),
+    ).toBe('INVALID_TRANSITION');
+    expect(
+      code(() =>
+        assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'resubmit'),
+      ),
+    ).toBe('INVALID_TRANSITION');
+    expect(
+      code(() =>
+        assertTransition(
+          fcr,
+          { forceId: 'gwent', state: 'accepted', dataChanged: false },
+          'resubmit',
+        ),
+      ),
+    ).toBe('INVALID_TRANSITION');
+    expect(
+      code(() =>
+        assertTransition(
+          otherFcr,
+          { forceId: 'gwent', state: 'draft', dataChanged: true },
+          'submit',
+        ),
+      ),
+    ).toBe('FORBIDDEN_SCOPE');
+    expect(
+      assertTransition(
+        fcr,
+        { forceId: 'gwent', state: 'returned', dataChanged: false },
+        'resubmit',
+      ),
+    ).toBe('submitted');
+    expect(
+      assertTransition(
+        statistician,
+        { forceId: 'gwent', state: 'submitted', dataChanged: false },
+        'return',
+      ),
+    ).toBe('returned');
     // Correction after publication: the force's FCR revises a locked return whose data changed.
-    expect(code(() => assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: false }, 'revise'))).toBe('INVALID_TRANSITION');
-    expect(code(() => assertTransition(registrar, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise'))).toBe('FORBIDDEN_SCOPE');
-    expect(code(() => assertTransition(otherFcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise'))).toBe('FORBIDDEN_SCOPE');
-    expect(assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise')).toBe('revised');
-    expect(assertTransition(statistician, { forceId: 'gwent', state: 'revised', dataChanged: false }, 'accept')).toBe('accepted');
-    expect(assertTransition(fcr, { forceId: 'gwent', state: 'revised', dataChanged: true }, 'resubmit')).toBe('revised');
+    expect(
+      code(() =>
+        assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: false }, 'revise'),
+      ),
+    ).toBe('INVALID_TRANSITION');
+    expect(
+      code(() =>
+        assertTransition(
+          registrar,
+          { forceId: 'gwent', state: 'locked', dataChanged: true },
+          'revise',
+        ),
+      ),
+    ).toBe('FORBIDDEN_SCOPE');
+    expect(
+      code(() =>
+        assertTransition(
+          otherFcr,
+          { forceId: 'gwent', state: 'locked', dataChanged: true },
+          'revise',
+        ),
+      ),
+    ).toBe('FORBIDDEN_SCOPE');
+    expect(
+      assertTransition(fcr, { forceId: 'gwent', state: 'locked', dataChanged: true }, 'revise'),
+    ).toBe('revised');
+    expect(
+      assertTransition(
+        statistician,
+        { forceId: 'gwent', state: 'revised', dataChanged: false },
+        'accept',
+      ),
+    ).toBe('accepted');
+    expect(
+      assertTransition(fcr, { forceId: 'gwent', state: 'revised', dataChanged: true }, 'resubmit'),
+    ).toBe('revised');
   });
 });

@@ -71,13 +71,20 @@ export function assertTransition(actor: Actor, f: ReturnFacts, action: ReturnAct
         ? action === 'revise'
           ? 'the return is locked by the national publication and nothing changed since: a revision needs changed data'
           : 'the return is locked by the national publication'
-        : action === 'resubmit' && (f.state === 'submitted' || f.state === 'accepted' || f.state === 'revised')
+        : action === 'resubmit' &&
+            (f.state === 'submitted' || f.state === 'accepted' || f.state === 'revised')
           ? 'nothing changed since the latest revision'
           : `not possible from state '${f.state}'`;
-    throw new DomainError('INVALID_TRANSITION', `cannot ${action} the return: ${why}`, { state: f.state, action });
+    throw new DomainError('INVALID_TRANSITION', `cannot ${action} the return: ${why}`, {
+      state: f.state,
+      action,
+    });
   }
   if (!roleAllows(actor, action, f.forceId)) {
-    throw new DomainError('FORBIDDEN_SCOPE', `not allowed to ${action} the return of force ${f.forceId}`);
+    throw new DomainError(
+      'FORBIDDEN_SCOPE',
+      `not allowed to ${action} the return of force ${f.forceId}`,
+    );
   }
   // A revision of a published return sent again before review is still a correction after publication.
   return f.state === 'revised' && action === 'resubmit' ? 'revised' : NEXT_STATE[action];

@@ -1,12 +1,32 @@
 import { diffTables } from './table-diff.js';
 
-const aRow = (code: string, yes: number, no: number) => ({ level: 'offence', group: 'g', offenceCode: code, flagYes: yes, flagNo: no, total: yes + no });
-const total = (yes: number, no: number) => ({ level: 'total', group: null, offenceCode: null, flagYes: yes, flagNo: no, total: yes + no });
+const aRow = (code: string, yes: number, no: number) => ({
+  level: 'offence',
+  group: 'g',
+  offenceCode: code,
+  flagYes: yes,
+  flagNo: no,
+  total: yes + no,
+});
+const total = (yes: number, no: number) => ({
+  level: 'total',
+  group: null,
+  offenceCode: null,
+  flagYes: yes,
+  flagNo: no,
+  total: yes + no,
+});
 
 describe('diffTables', () => {
   it('lists every changed cell with its path, old and new value, and nothing else', () => {
-    const old = { metadata: { source: { recordCount: 3 } }, tableA: { rows: [aRow('8L', 1, 1), total(1, 1)] } };
-    const now = { metadata: { source: { recordCount: 4 } }, tableA: { rows: [aRow('8L', 2, 1), total(2, 1)] } };
+    const old = {
+      metadata: { source: { recordCount: 3 } },
+      tableA: { rows: [aRow('8L', 1, 1), total(1, 1)] },
+    };
+    const now = {
+      metadata: { source: { recordCount: 4 } },
+      tableA: { rows: [aRow('8L', 2, 1), total(2, 1)] },
+    };
     expect(diffTables(old, now)).toEqual([
       { path: 'metadata.source.recordCount', old: 3, new: 4 },
       { path: 'tableA.rows[offence 8L].flagYes', old: 1, new: 2 },
@@ -32,8 +52,18 @@ describe('diffTables', () => {
   });
 
   it('keys table C rows by category, rule code and direction', () => {
-    const old = { tableC: { removals: [{ level: 'category', status: 'cancelled', category: 'C2', total: 1 }], ruleWarnings: [{ ruleCode: 'CF-X', records: 1 }] } };
-    const now = { tableC: { removals: [{ level: 'category', status: 'cancelled', category: 'C2', total: 2 }], ruleWarnings: [] } };
+    const old = {
+      tableC: {
+        removals: [{ level: 'category', status: 'cancelled', category: 'C2', total: 1 }],
+        ruleWarnings: [{ ruleCode: 'CF-X', records: 1 }],
+      },
+    };
+    const now = {
+      tableC: {
+        removals: [{ level: 'category', status: 'cancelled', category: 'C2', total: 2 }],
+        ruleWarnings: [],
+      },
+    };
     expect(diffTables(old, now)).toEqual([
       { path: 'tableC.removals[cancelled C2].total', old: 1, new: 2 },
       { path: 'tableC.ruleWarnings[CF-X].ruleCode', old: 'CF-X', new: null },
@@ -42,7 +72,10 @@ describe('diffTables', () => {
   });
 
   it('finds nothing between equal tables', () => {
-    const t = { tableA: { rows: [aRow('8L', 1, 0), total(1, 0)] }, tableB: { rows: [{ level: 'band', band: '0-4', total: 0 }] } };
+    const t = {
+      tableA: { rows: [aRow('8L', 1, 0), total(1, 0)] },
+      tableB: { rows: [{ level: 'band', band: '0-4', total: 0 }] },
+    };
     expect(diffTables(t, structuredClone(t))).toEqual([]);
   });
 });

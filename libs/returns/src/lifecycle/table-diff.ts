@@ -7,8 +7,18 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 // The key of each kind of row, by the array it sits in.
 const ROW_KEYS: Record<string, (row: Record<string, Json>, index: number) => string> = {
-  'tableA.rows': (r) => (r.level === 'offence' ? `offence ${r.offenceCode}` : r.level === 'group' ? `group ${r.group}` : 'total'),
-  'tableB.rows': (r) => (r.level === 'age' ? `age ${r.age ?? 'unknown'}` : r.level === 'band' ? `band ${r.band}` : 'total'),
+  'tableA.rows': (r) =>
+    r.level === 'offence'
+      ? `offence ${r.offenceCode}`
+      : r.level === 'group'
+        ? `group ${r.group}`
+        : 'total',
+  'tableB.rows': (r) =>
+    r.level === 'age'
+      ? `age ${r.age ?? 'unknown'}`
+      : r.level === 'band'
+        ? `band ${r.band}`
+        : 'total',
   'tableC.flagChanges': (r) => String(r.direction),
   'tableC.removals': (r) => (r.level === 'total' ? 'total' : `${r.status} ${r.category}`),
   'tableC.ruleWarnings': (r) => String(r.ruleCode),
@@ -22,11 +32,21 @@ export function diffTables(oldTables: unknown, newTables: unknown): CellChange[]
 
 // path: what is shown ('tableA.rows[offence 8L].flagYes'); shape: the same without row keys, to
 // find which key function applies ('tableA.rows').
-function walk(a: Json | undefined, b: Json | undefined, path: string, shape: string, out: CellChange[]): void {
+function walk(
+  a: Json | undefined,
+  b: Json | undefined,
+  path: string,
+  shape: string,
+  out: CellChange[],
+): void {
   if (Array.isArray(a) || Array.isArray(b)) {
     const keyOf = ROW_KEYS[shape] ?? ((_: Record<string, Json>, i: number) => String(i));
     const index = (rows: Json[] | undefined) =>
-      new Map((Array.isArray(rows) ? rows : []).map((r, i) => [keyOf(r as Record<string, Json>, i), r] as const));
+      new Map(
+        (Array.isArray(rows) ? rows : []).map(
+          (r, i) => [keyOf(r as Record<string, Json>, i), r] as const,
+        ),
+      );
     const left = index(a as Json[] | undefined);
     const right = index(b as Json[] | undefined);
     for (const key of union([...left.keys()], [...right.keys()])) {

@@ -58,6 +58,9 @@ export interface YearTrackerRow {
   changed_records: number | null;
 }
 
-export function queryYearTracker(db: Queryable, p: { year: number; forceIds: readonly string[] }): Promise<YearTrackerRow[]> {
+export function queryYearTracker(
+  db: Queryable,
+  p: { year: number; forceIds: readonly string[] },
+): Promise<YearTrackerRow[]> {
   return db.query<YearTrackerRow>(yearTrackerSql, [p.year, [...p.forceIds]]);
 }

@@ -4,7 +4,12 @@ import { AccessLogService } from '#libs/access-log';
 import { canAccessForce, type RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { assertFlagYear, financialYearPeriod, londonDate } from '#libs/recording-rules';
-import { RETURN_STATES, type TrackerState, type YearTracker, type YearTrackerForce } from './lifecycle.types.js';
+import {
+  RETURN_STATES,
+  type TrackerState,
+  type YearTracker,
+  type YearTrackerForce,
+} from './lifecycle.types.js';
 import { yearLabel } from './return-access.js';
 import { inSnapshot } from './snapshot-transaction.js';
 import { queryYearTracker, type YearTrackerRow } from './year-tracker.query.js';
@@ -34,10 +39,19 @@ export class YearTrackerService {
       // The counts come from record-level history (as a return's "changed since submission" does):
       // one consultation entry for the forces shown; no record is listed.
       await this.log.record(em, {
-        userId: ctx.actor.userId, action: 'consultation', forceIds: forces.map((f) => f.forceId), route: ctx.route, purpose: ctx.purpose,
-        query: { year: yearLabel(year), part: 'tracker' }, recordIds: [], recordCount: changed, requestId: ctx.requestId,
+        userId: ctx.actor.userId,
+        action: 'consultation',
+        forceIds: forces.map((f) => f.forceId),
+        route: ctx.route,
+        purpose: ctx.purpose,
+        query: { year: yearLabel(year), part: 'tracker' },
+        recordIds: [],
+        recordCount: changed,
+        requestId: ctx.requestId,
       });
-      const byState = Object.fromEntries(['not started', ...RETURN_STATES].map((s) => [s, 0])) as Record<TrackerState, number>;
+      const byState = Object.fromEntries(
+        ['not started', ...RETURN_STATES].map((s) => [s, 0]),
+      ) as Record<TrackerState, number>;
       for (const f of forces) byState[f.state]++;
       return { year: yearLabel(year), forcesShown: forces.length, byState, forces };
     });
@@ -59,7 +73,15 @@ export class YearTrackerService {
       lastEvent:
         r.event_action === null
           ? null
-          : { revision: r.event_revision!, action: r.event_action, fromState: r.from_state!, toState: r.to_state!, reason: r.reason, at: new Date(r.event_at!).toISOString(), by: r.by_user! },
+          : {
+              revision: r.event_revision!,
+              action: r.event_action,
+              fromState: r.from_state!,
+              toState: r.to_state!,
+              reason: r.reason,
+              at: new Date(r.event_at!).toISOString(),
+              by: r.by_user!,
+            },
       changedSinceSubmission: r.changed_records,
     };
   }

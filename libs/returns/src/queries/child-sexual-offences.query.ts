@@ -97,6 +97,9 @@ export interface ChildSexualOffencesRow {
   rapes: number;
 }
 
-export function queryChildSexualOffences(db: Queryable, p: ForceYear): Promise<ChildSexualOffencesRow[]> {
+export function queryChildSexualOffences(
+  db: Queryable,
+  p: ForceYear,
+): Promise<ChildSexualOffencesRow[]> {
   return db.query<ChildSexualOffencesRow>(childSexualOffencesSql, [p.forceId, p.year]);
 }

@@ -53,5 +53,10 @@ export function queryCountedRecordsPage(
   db: Queryable,
   p: ForceYear & { after: string; pageSize: number },
 ): Promise<CountedRecordRow[]> {
-  return db.query<CountedRecordRow>(countedRecordsPageSql, [p.forceId, p.year, p.after, p.pageSize]);
+  return db.query<CountedRecordRow>(countedRecordsPageSql, [
+    p.forceId,
+    p.year,
+    p.after,
+    p.pageSize,
+  ]);
 }

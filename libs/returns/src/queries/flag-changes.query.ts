@@ -43,5 +43,9 @@ export interface FlagChangesRow {
 
 export function queryFlagChanges(db: Queryable, p: ForceYear): Promise<FlagChangesRow[]> {
   const period = financialYearPeriod(p.year);
-  return db.query<FlagChangesRow>(flagChangesSql, [p.forceId, period.start.toISOString(), period.end.toISOString()]);
+  return db.query<FlagChangesRow>(flagChangesSql, [
+    p.forceId,
+    period.start.toISOString(),
+    period.end.toISOString(),
+  ]);
 }

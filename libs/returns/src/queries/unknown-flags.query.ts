@@ -27,6 +27,9 @@ export interface UnknownFlagRow {
   total_count: number;
 }
 
-export function queryUnknownFlags(db: Queryable, p: ForceYear & { limit: number }): Promise<UnknownFlagRow[]> {
+export function queryUnknownFlags(
+  db: Queryable,
+  p: ForceYear & { limit: number },
+): Promise<UnknownFlagRow[]> {
   return db.query<UnknownFlagRow>(unknownFlagsSql, [p.forceId, p.year, p.limit]);
 }

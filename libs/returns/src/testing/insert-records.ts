@@ -48,7 +48,9 @@ export async function insertCrime(db: Queryable, c: CrimeInput): Promise<string>
     rule_warnings: c.warnings ?? [],
     acknowledged_rules: c.acknowledged ?? [],
     cancellation_category: removed ? (c.category ?? 'C2') : null,
-    cancellation_justification: removed ? 'Additional verifiable information recorded for the test.' : null,
+    cancellation_justification: removed
+      ? 'Additional verifiable information recorded for the test.'
+      : null,
     cancelled_at: removed ? c.recordedAt : null,
     cancelled_by: removed ? 'fcr.test' : null,
     transferred_to_force_id: status === 'transferred' ? (c.transferredTo ?? null) : null,

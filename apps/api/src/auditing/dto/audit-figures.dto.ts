@@ -5,7 +5,9 @@ import { IsForceId, IsOneOf } from '../../http/validation.js';
 
 export const Year = (optional = false) =>
   applyDecorators(
-    optional ? ApiPropertyOptional({ example: '2017-18' }) : ApiProperty({ example: '2017-18', description: 'financial year' }),
+    optional
+      ? ApiPropertyOptional({ example: '2017-18' })
+      : ApiProperty({ example: '2017-18', description: 'financial year' }),
     ...(optional ? [IsOptional()] : []),
     Matches(/^\d{4}-\d{2}$/, { message: '$property must look like 2017-18' }),
   );
@@ -20,7 +22,13 @@ export class CompletenessQueryDto {
 
 export class UnderUseQueryDto {
   @Year() year: string;
-  @ApiPropertyOptional({ example: 'violence against the person', description: 'one offence group (default: every group)' })
-  @IsOptional() @IsString() @MaxLength(200) group?: string;
+  @ApiPropertyOptional({
+    example: 'violence against the person',
+    description: 'one offence group (default: every group)',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  group?: string;
   @IsOneOf(['json', 'csv'], true) format?: 'json' | 'csv';
 }

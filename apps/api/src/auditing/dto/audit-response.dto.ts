@@ -21,7 +21,8 @@ class ProgressDto {
   @ApiProperty() pending: number;
 }
 
-const MEASURE = 'accuracy by stratum and overall, with 95% Wilson intervals (overall: null until every sampled stratum has a decided verdict)';
+const MEASURE =
+  'accuracy by stratum and overall, with 95% Wilson intervals (overall: null until every sampled stratum has a decided verdict)';
 
 class AuditResultsDto {
   @ApiProperty(FreeForm(MEASURE)) flag: MeasureResult;
@@ -37,7 +38,11 @@ export class AuditResponseDto implements AuditView {
   @ApiProperty({
     oneOf: [
       { type: 'object', properties: { sampleSize: { type: 'integer' } }, required: ['sampleSize'] },
-      { type: 'object', properties: { targetMargin: { type: 'number' } }, required: ['targetMargin'] },
+      {
+        type: 'object',
+        properties: { targetMargin: { type: 'number' } },
+        required: ['targetMargin'],
+      },
     ],
     description: 'what the sample size was derived from',
   })

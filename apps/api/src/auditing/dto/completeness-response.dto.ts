@@ -2,7 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CompletenessFigures, CompletenessView } from '#libs/auditing';
 import { FORCES_OR_ALL, Nullable } from '../../http/openapi.js';
 
-const SHARE = (what: string) => ({ type: Number, nullable: true, description: `${what}; null with no records` }) as const;
+const SHARE = (what: string) =>
+  ({ type: Number, nullable: true, description: `${what}; null with no records` }) as const;
 
 class CompletenessFiguresDto implements CompletenessFigures {
   @ApiProperty(Nullable(String, 'null on totals')) group: string | null;
@@ -30,5 +31,6 @@ export class CompletenessResponseDto implements CompletenessView {
   @ApiProperty({ description: 'what is counted' }) counted: string;
   @ApiProperty({ type: CompletenessFiguresDto }) total: CompletenessFiguresDto;
   @ApiProperty({ type: [CompletenessFiguresDto] }) breakdown: CompletenessFiguresDto[];
-  @ApiPropertyOptional({ type: [CompletenessMonthDto], description: 'interval=month only' }) months?: CompletenessMonthDto[];
+  @ApiPropertyOptional({ type: [CompletenessMonthDto], description: 'interval=month only' })
+  months?: CompletenessMonthDto[];
 }

@@ -3,7 +3,8 @@ import { REVIEW_REASONS, type RefreshResult, type RefreshRow } from '#libs/audit
 import { FORCES_OR_ALL } from '../../http/openapi.js';
 
 class RefreshRowDto implements RefreshRow {
-  @ApiProperty({ enum: REVIEW_REASONS.filter((r) => r !== 'added_by_auditor') }) reason: RefreshRow['reason'];
+  @ApiProperty({ enum: REVIEW_REASONS.filter((r) => r !== 'added_by_auditor') })
+  reason: RefreshRow['reason'];
   @ApiProperty() found: number;
   @ApiProperty({ description: 'new items (the rest were already queued)' }) added: number;
 }

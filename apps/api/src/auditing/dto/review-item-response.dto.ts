@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { REVIEW_REASONS, REVIEW_STATUSES, type ReviewItemView, type ReviewReason, type ReviewStatus } from '#libs/auditing';
+import {
+  REVIEW_REASONS,
+  REVIEW_STATUSES,
+  type ReviewItemView,
+  type ReviewReason,
+  type ReviewStatus,
+} from '#libs/auditing';
 import { DateTime, FreeForm, Nullable } from '../../http/openapi.js';
 
 type ReviewedCrime = ReviewItemView['crime'];
@@ -27,7 +33,8 @@ export class ReviewItemResponseDto implements ReviewItemView {
   @ApiProperty(Nullable(String)) reviewNote: string | null;
   @ApiProperty(DateTime(undefined, true)) reviewedAt: Date | null;
   @ApiProperty(Nullable(String)) reviewedBy: string | null;
-  @ApiProperty(Nullable('integer', 'the crime version the correction made')) correctedVersion: number | null;
+  @ApiProperty(Nullable('integer', 'the crime version the correction made')) correctedVersion:
+    number | null;
   @ApiProperty({ description: "the item's version (optimistic locking)" }) version: number;
   @ApiProperty(DateTime()) createdAt: Date;
   @ApiProperty() createdBy: string;

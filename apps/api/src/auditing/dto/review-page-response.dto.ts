@@ -5,5 +5,6 @@ import { ReviewItemResponseDto } from './review-item-response.dto.js';
 
 export class ReviewPageResponseDto implements ReviewPage {
   @ApiProperty({ type: [ReviewItemResponseDto] }) items: ReviewItemResponseDto[];
-  @ApiProperty(Nullable(String, 'send as ?cursor= for the next page; null on the last')) nextCursor: string | null;
+  @ApiProperty(Nullable(String, 'send as ?cursor= for the next page; null on the last'))
+  nextCursor: string | null;
 }

@@ -1,7 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
-import { REVIEW_REASONS, REVIEW_STATUSES, type ReviewDecision, type ReviewReason, type ReviewStatus } from '#libs/auditing';
+import {
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  REVIEW_REASONS,
+  REVIEW_STATUSES,
+  type ReviewDecision,
+  type ReviewReason,
+  type ReviewStatus,
+} from '#libs/auditing';
 import { CrimeFieldsDto } from '../../crimes/dto/crime-fields.dto.js';
 import { IsForceId, IsOneOf, IsReason } from '../../http/validation.js';
 import { Year } from './audit-figures.dto.js';
@@ -17,8 +33,13 @@ export class ReviewQueueQueryDto {
   @IsOneOf(REVIEW_REASONS, true) reason?: ReviewReason;
   @Year(true) year?: string;
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional() @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' }) limit?: string;
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' }) @IsOptional() @IsString() cursor?: string;
+  @IsOptional()
+  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })
+  limit?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
   @IsOneOf(['json', 'csv'], true) format?: 'json' | 'csv';
 }
 
@@ -30,7 +51,14 @@ export class AddReviewItemDto {
 const DECISIONS: readonly ReviewDecision[] = ['open', 'confirmed_correct', 'referred'];
 
 export class ReviewItemDecisionDto {
-  @ApiProperty({ example: 1, minimum: 1, description: 'the item version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({
+    example: 1,
+    minimum: 1,
+    description: 'the item version you read (optimistic locking)',
+  })
+  @IsInt()
+  @Min(1)
+  version: number;
   @IsOneOf(DECISIONS) status: ReviewDecision;
   @IsReason("the reviewer's note") note: string;
 }
@@ -38,9 +66,26 @@ export class ReviewItemDecisionDto {
 class CorrectionChangesDto extends PartialType(CrimeFieldsDto) {}
 
 export class CorrectReviewItemDto {
-  @ApiProperty({ example: 1, minimum: 1, description: "the crime's version you read (optimistic locking)" }) @IsInt() @Min(1) version: number;
+  @ApiProperty({
+    example: 1,
+    minimum: 1,
+    description: "the crime's version you read (optimistic locking)",
+  })
+  @IsInt()
+  @Min(1)
+  version: number;
   @IsReason('why the record is corrected (kept in its history)') reason: string;
-  @ApiProperty({ type: CorrectionChangesDto, description: 'the fields to change, as in PATCH /crimes/:id' })
-  @IsObject() @ValidateNested() @Type(() => CorrectionChangesDto) changes: CorrectionChangesDto;
-  @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @IsString({ each: true }) acknowledge?: string[];
+  @ApiProperty({
+    type: CorrectionChangesDto,
+    description: 'the fields to change, as in PATCH /crimes/:id',
+  })
+  @IsObject()
+  @ValidateNested()
+  @Type(() => CorrectionChangesDto)
+  changes: CorrectionChangesDto;
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  acknowledge?: string[];
 }

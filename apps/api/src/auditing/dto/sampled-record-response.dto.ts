@@ -18,5 +18,6 @@ export class SampledRecordResponseDto implements SampledRecordView {
   @ApiProperty(DateTime()) recordedAt: Date;
   @ApiProperty({ description: 'offence group' }) stratum: string;
   @ApiProperty() drawOrder: number;
-  @ApiProperty({ type: VerdictViewDto, nullable: true, description: 'null until recorded' }) verdict: VerdictViewDto | null;
+  @ApiProperty({ type: VerdictViewDto, nullable: true, description: 'null until recorded' })
+  verdict: VerdictViewDto | null;
 }

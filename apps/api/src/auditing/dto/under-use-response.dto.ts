@@ -16,7 +16,12 @@ class UnderUseRowDto implements UnderUseRow {
   @ApiProperty() rate: number;
   @ApiProperty({ type: RestOfCountryDto }) rest: RestOfCountryDto;
   @ApiProperty() nationalRate: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'two-proportion z-score; negative = flags less; null when the rest has no records' }) z: number | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'two-proportion z-score; negative = flags less; null when the rest has no records',
+  })
+  z: number | null;
   @ApiProperty({ type: Number, nullable: true }) pValue: number | null;
   @ApiProperty() reading: string;
   @ApiProperty({ description: 'enough records on both sides to rank' }) ranked: boolean;
@@ -34,5 +39,6 @@ export class UnderUseResponseDto implements UnderUseView {
   @ApiProperty() comparison: string;
   @ApiProperty({ type: ThresholdsDto }) thresholds: ThresholdsDto;
   @ApiProperty({ type: [UnderUseRowDto] }) rows: UnderUseRowDto[];
-  @ApiProperty({ type: [UnderUseRowDto], description: 'ranked rows below the threshold' }) outliers: UnderUseRowDto[];
+  @ApiProperty({ type: [UnderUseRowDto], description: 'ranked rows below the threshold' })
+  outliers: UnderUseRowDto[];
 }

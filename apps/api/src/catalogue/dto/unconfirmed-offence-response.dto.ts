@@ -6,7 +6,12 @@ export class UnconfirmedOffenceResponseDto implements UnconfirmedOffence {
   @ApiProperty() id: string;
   @ApiProperty() name: string;
   @ApiProperty() statute: string;
-  @ApiProperty({ ...Nullable(String, 'when the offence came into force, where a source gives it'), format: 'date' }) inForceFrom: string | null;
-  @ApiProperty(Nullable(String, 'where forces or research suggest it is recorded: UNCONFIRMED')) candidateCode: string | null;
+  @ApiProperty({
+    ...Nullable(String, 'when the offence came into force, where a source gives it'),
+    format: 'date',
+  })
+  inForceFrom: string | null;
+  @ApiProperty(Nullable(String, 'where forces or research suggest it is recorded: UNCONFIRMED'))
+  candidateCode: string | null;
   @ApiProperty() source: string;
 }

@@ -1,30 +1,61 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsForceId, IsOffenceCode, IsOneOf, IsReason } from '../../http/validation.js';
 import { CrimeFieldsDto } from './crime-fields.dto.js';
 
 class Acknowledge {
-  @ApiPropertyOptional({ type: [String], description: "codes of 'confirm'-severity rules the registrar accepts" })
-  @IsOptional() @IsArray() @IsString({ each: true }) acknowledge?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: "codes of 'confirm'-severity rules the registrar accepts",
+  })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  acknowledge?: string[];
 }
 class Versioned {
-  @ApiProperty({ example: 1, minimum: 1, description: 'the version you read (optimistic locking)' }) @IsInt() @Min(1) version: number;
+  @ApiProperty({ example: 1, minimum: 1, description: 'the version you read (optimistic locking)' })
+  @IsInt()
+  @Min(1)
+  version: number;
 }
 
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/;
-const REFERENCE_MESSAGE = '$property must be 1-64 letters, digits or / _ . : -, starting with a letter or digit';
+const REFERENCE_MESSAGE =
+  '$property must be 1-64 letters, digits or / _ . : -, starting with a letter or digit';
 
 export class CreateCrimeDto extends IntersectionType(CrimeFieldsDto, Acknowledge) {
   @IsForceId() forceId: string;
-  @ApiProperty({ example: 'DY/2015/000123', description: 'crime reference, unique within the force' })
-  @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
+  @ApiProperty({
+    example: 'DY/2015/000123',
+    description: 'crime reference, unique within the force',
+  })
+  @IsString()
+  @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
   crimeReference: string;
   @IsOffenceCode() offenceCode: string;
   @IsOneOf(['draft', 'confirmed']) status: 'draft' | 'confirmed';
 }
 
-export class AmendCrimeDto extends IntersectionType(PartialType(CrimeFieldsDto), Versioned, Acknowledge) {
+export class AmendCrimeDto extends IntersectionType(
+  PartialType(CrimeFieldsDto),
+  Versioned,
+  Acknowledge,
+) {
   @IsReason('why the record is amended') reason: string;
 }
 
@@ -36,59 +67,119 @@ export class ReclassifyCrimeDto extends IntersectionType(Versioned, Acknowledge)
 export class ConfirmCrimeDto extends IntersectionType(Versioned, Acknowledge) {}
 
 export class CancelCrimeDto extends Versioned {
-  @ApiProperty({ example: 'C2', description: 'cancellation category code (see GET /rules/cancellation-categories)' })
-  @IsString() category: string;
-  @IsReason('additional verifiable information (AVI) that justifies the decision') justification: string;
+  @ApiProperty({
+    example: 'C2',
+    description: 'cancellation category code (see GET /rules/cancellation-categories)',
+  })
+  @IsString()
+  category: string;
+  @IsReason('additional verifiable information (AVI) that justifies the decision')
+  justification: string;
 }
 
 // The receiver is a force (toForceId) or an investigating authority outside the 44 forces (toAuthorityId:
 // GET /catalogue/authorities), exactly one of them; CF-CANCEL-001 refuses neither or both.
 export class TransferCrimeDto extends Versioned {
   @IsForceId(true) toForceId?: string;
-  @ApiPropertyOptional({ example: 'police-scotland', description: 'investigating authority outside the 44 forces (HOCR Section I)' })
-  @IsOptional() @IsString() @Matches(/^[a-z][a-z-]{1,39}$/, { message: '$property must be an authority id such as "police-scotland"' }) toAuthorityId?: string;
-  @ApiPropertyOptional({ example: 'C1', default: 'C1' }) @IsOptional() @IsString() category?: string;
+  @ApiPropertyOptional({
+    example: 'police-scotland',
+    description: 'investigating authority outside the 44 forces (HOCR Section I)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[a-z][a-z-]{1,39}$/, {
+    message: '$property must be an authority id such as "police-scotland"',
+  })
+  toAuthorityId?: string;
+  @ApiPropertyOptional({ example: 'C1', default: 'C1' })
+  @IsOptional()
+  @IsString()
+  category?: string;
   @IsReason('why the crime belongs to the other force') justification: string;
 }
 
 export class ListCrimesQueryDto {
   @IsForceId(true) force?: string;
-  @ApiPropertyOptional({ example: '2015-16' }) @IsOptional() @Matches(/^\d{4}-\d{2}$/, { message: 'year must look like 2015-16' }) year?: string;
+  @ApiPropertyOptional({ example: '2015-16' })
+  @IsOptional()
+  @Matches(/^\d{4}-\d{2}$/, { message: 'year must look like 2015-16' })
+  year?: string;
   @ApiPropertyOptional({ example: '19C' }) @IsOptional() @IsString() offence?: string;
   @IsOneOf(['yes', 'no', 'unknown'], true) flag?: 'yes' | 'no' | 'unknown';
-  @IsOneOf(['draft', 'confirmed', 'cancelled', 'transferred'], true) status?: 'draft' | 'confirmed' | 'cancelled' | 'transferred';
+  @IsOneOf(['draft', 'confirmed', 'cancelled', 'transferred'], true) status?:
+    'draft' | 'confirmed' | 'cancelled' | 'transferred';
   @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional() @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' }) limit?: string;
+  @IsOptional()
+  @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
+  limit?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
-  @ApiPropertyOptional({ example: 'DY/2015/000123', description: 'exact crime reference (add force when two forces use it)' })
-  @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) reference?: string;
-  @ApiPropertyOptional({ example: 'DY/2015/', description: 'crime references starting with this (index range scan)' })
-  @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) referencePrefix?: string;
+  @ApiPropertyOptional({
+    example: 'DY/2015/000123',
+    description: 'exact crime reference (add force when two forces use it)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
+  reference?: string;
+  @ApiPropertyOptional({
+    example: 'DY/2015/',
+    description: 'crime references starting with this (index range scan)',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
+  referencePrefix?: string;
 }
 
 // Validate without saving: a candidate new record (every field optional, so a form can ask as it fills in).
 export class ValidateCrimeDto extends IntersectionType(PartialType(CrimeFieldsDto), Acknowledge) {
   @IsForceId(true) forceId?: string;
   @ApiPropertyOptional({ example: 'DY/2015/000123' })
-  @IsOptional() @IsString() @Matches(REFERENCE, { message: REFERENCE_MESSAGE }) crimeReference?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
+  crimeReference?: string;
   @ApiPropertyOptional({ example: '71/17' })
-  @IsOptional() @IsString() @Matches(/^[0-9A-Za-z][0-9A-Za-z/_-]{0,15}$/) offenceCode?: string;
+  @IsOptional()
+  @IsString()
+  @Matches(/^[0-9A-Za-z][0-9A-Za-z/_-]{0,15}$/)
+  offenceCode?: string;
   @IsOneOf(['draft', 'confirmed'], true) status?: 'draft' | 'confirmed';
 }
 
 // Validate an amendment without saving: the facts that would change (as PATCH takes them, without version or reason).
-export class ValidateAmendmentDto extends IntersectionType(PartialType(CrimeFieldsDto), Acknowledge) {}
+export class ValidateAmendmentDto extends IntersectionType(
+  PartialType(CrimeFieldsDto),
+  Acknowledge,
+) {}
 
-export class BulkItemDto extends IntersectionType(PartialType(CrimeFieldsDto), Versioned, Acknowledge) {
+export class BulkItemDto extends IntersectionType(
+  PartialType(CrimeFieldsDto),
+  Versioned,
+  Acknowledge,
+) {
   @ApiProperty({ description: 'the record to resolve', format: 'uuid' }) @IsUUID() id: string;
   @ApiPropertyOptional({ description: 'why the facts change (required when any fact is given)' })
-  @IsOptional() @IsString() @Matches(/\S/, { message: 'reason must not be blank' }) reason?: string;
-  @ApiPropertyOptional({ description: 'confirm the draft (after the amendment, if any)' }) @IsOptional() @IsBoolean() confirm?: boolean;
+  @IsOptional()
+  @IsString()
+  @Matches(/\S/, { message: 'reason must not be blank' })
+  reason?: string;
+  @ApiPropertyOptional({ description: 'confirm the draft (after the amendment, if any)' })
+  @IsOptional()
+  @IsBoolean()
+  confirm?: boolean;
 }
 
 export class BulkResolveDto {
   @ApiPropertyOptional({ enum: ['all_or_nothing', 'per_item'], default: 'all_or_nothing' })
-  @IsOptional() @IsIn(['all_or_nothing', 'per_item']) mode?: 'all_or_nothing' | 'per_item';
+  @IsOptional()
+  @IsIn(['all_or_nothing', 'per_item'])
+  mode?: 'all_or_nothing' | 'per_item';
   @ApiProperty({ type: [BulkItemDto] })
-  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(500) @ValidateNested({ each: true }) @Type(() => BulkItemDto) items: BulkItemDto[];
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => BulkItemDto)
+  items: BulkItemDto[];
 }

@@ -1,7 +1,25 @@
 import { BadRequestException } from '@nestjs/common';
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
-import { HATE_STRANDS, TEXT_LIMITS, type HateStrand, type OnlineFlag, type VictimSex } from '#libs/recording-rules';
+import {
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import {
+  HATE_STRANDS,
+  TEXT_LIMITS,
+  type HateStrand,
+  type OnlineFlag,
+  type VictimSex,
+} from '#libs/recording-rules';
 import type { RecordedFacts } from '#libs/crimes';
 import { IsOneOf, IsTimestamp } from '../../http/validation.js';
 
@@ -15,27 +33,88 @@ export class CrimeFieldsDto {
   @IsTimestamp('end of the offence period', true) offenceTo?: string | null;
   @IsOneOf(['yes', 'no', 'unknown']) onlineFlag: OnlineFlag;
   // `string | null` reflects as Object: the type is stated so the document says string (nullable).
-  @ApiPropertyOptional({ type: String, description: 'how a computer, network or device was used', nullable: true, example: 'messages sent through a social media app' })
-  @nullable @IsString() @MaxLength(TEXT_LIMITS.onlineMethod) onlineMethod?: string | null;
-  @ApiPropertyOptional({ type: String, description: 'platform or app, if known', nullable: true, example: 'a chat app' })
-  @nullable @IsString() @MaxLength(TEXT_LIMITS.onlinePlatform) onlinePlatform?: string | null;
-  @ApiPropertyOptional({ type: 'integer', description: 'victim age at the offence date; null = unknown', nullable: true, minimum: 0, maximum: 120, example: 14 })
-  @nullable @IsInt() @Min(0) @Max(120) victimAge?: number | null;
+  @ApiPropertyOptional({
+    type: String,
+    description: 'how a computer, network or device was used',
+    nullable: true,
+    example: 'messages sent through a social media app',
+  })
+  @nullable
+  @IsString()
+  @MaxLength(TEXT_LIMITS.onlineMethod)
+  onlineMethod?: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    description: 'platform or app, if known',
+    nullable: true,
+    example: 'a chat app',
+  })
+  @nullable
+  @IsString()
+  @MaxLength(TEXT_LIMITS.onlinePlatform)
+  onlinePlatform?: string | null;
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'victim age at the offence date; null = unknown',
+    nullable: true,
+    minimum: 0,
+    maximum: 120,
+    example: 14,
+  })
+  @nullable
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  victimAge?: number | null;
   @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
-  @ApiPropertyOptional({ type: 'integer', description: "suspect's age at the offence date, if known (often claimed or estimated online: an age outside the code's range asks for confirmation, CF-OFFENDER-001)", nullable: true, minimum: 0, maximum: 120, example: 30 })
-  @nullable @IsInt() @Min(0) @Max(120) suspectAge?: number | null;
+  @ApiPropertyOptional({
+    type: 'integer',
+    description:
+      "suspect's age at the offence date, if known (often claimed or estimated online: an age outside the code's range asks for confirmation, CF-OFFENDER-001)",
+    nullable: true,
+    minimum: 0,
+    maximum: 120,
+    example: 30,
+  })
+  @nullable
+  @IsInt()
+  @Min(0)
+  @Max(120)
+  suspectAge?: number | null;
   @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() domesticAbuse?: boolean;
-  @ApiPropertyOptional({ enum: HATE_STRANDS, isArray: true, example: [], description: 'perceived hostility strands; non-empty = hate crime' })
-  @IsOptional() @IsArray() @ArrayUnique() @IsIn(HATE_STRANDS, { each: true }) hateStrands?: HateStrand[];
-  @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() childSexualExploitation?: boolean;
+  @ApiPropertyOptional({
+    enum: HATE_STRANDS,
+    isArray: true,
+    example: [],
+    description: 'perceived hostility strands; non-empty = hate crime',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(HATE_STRANDS, { each: true })
+  hateStrands?: HateStrand[];
+  @ApiPropertyOptional({ example: false })
+  @IsOptional()
+  @IsBoolean()
+  childSexualExploitation?: boolean;
   @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() childSexualAbuse?: boolean;
 }
 
-const date = (v: string | null | undefined): Date | null | undefined => (v === undefined ? undefined : v === null ? null : new Date(v));
+const date = (v: string | null | undefined): Date | null | undefined =>
+  v === undefined ? undefined : v === null ? null : new Date(v);
 
 // Only the fields present in the body: absent = unchanged, null = cleared.
-const NOT_NULLABLE = ['reportedAt', 'recordedAt', 'offenceFrom', 'onlineFlag', 'victimSex', 'domesticAbuse', 'hateStrands',
-  'childSexualExploitation', 'childSexualAbuse'] as const;
+const NOT_NULLABLE = [
+  'reportedAt',
+  'recordedAt',
+  'offenceFrom',
+  'onlineFlag',
+  'victimSex',
+  'domesticAbuse',
+  'hateStrands',
+  'childSexualExploitation',
+  'childSexualAbuse',
+] as const;
 
 export function factsFromDto(dto: Partial<CrimeFieldsDto>): Partial<RecordedFacts> {
   const nulls = NOT_NULLABLE.filter((k) => dto[k] === null);
@@ -56,5 +135,7 @@ export function factsFromDto(dto: Partial<CrimeFieldsDto>): Partial<RecordedFact
     childSexualExploitation: dto.childSexualExploitation,
     childSexualAbuse: dto.childSexualAbuse,
   };
-  return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as Partial<RecordedFacts>;
+  return Object.fromEntries(
+    Object.entries(out).filter(([, v]) => v !== undefined),
+  ) as Partial<RecordedFacts>;
 }

@@ -5,5 +5,6 @@ import { CrimeResponseDto } from './crime-response.dto.js';
 
 export class CrimePageResponseDto implements CrimePage {
   @ApiProperty({ type: [CrimeResponseDto] }) items: CrimeResponseDto[];
-  @ApiProperty(Nullable(String, 'send as ?cursor= for the next page; null on the last')) nextCursor: string | null;
+  @ApiProperty(Nullable(String, 'send as ?cursor= for the next page; null on the last'))
+  nextCursor: string | null;
 }

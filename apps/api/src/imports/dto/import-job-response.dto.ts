@@ -23,7 +23,8 @@ export class ImportJobResponseDto implements ImportJobView {
   @ApiProperty({ type: [String], description: "the importer's forces" }) scope: string[];
   @ApiProperty({ enum: ['csv', 'ndjson'] }) format: ImportJobView['format'];
   @ApiProperty({ enum: ['all_or_nothing', 'accept_valid', 'dry_run'] }) mode: ImportJobView['mode'];
-  @ApiProperty({ enum: ['running', 'completed', 'rejected', 'failed'] }) state: ImportJobView['state'];
+  @ApiProperty({ enum: ['running', 'completed', 'rejected', 'failed'] })
+  state: ImportJobView['state'];
   @ApiProperty(Nullable(String)) fileName: string | null;
   @ApiProperty({ type: ImportCountsDto }) counts: ImportCountsDto;
   @ApiProperty({ type: [String], description: 'forces of the rows read' }) forces: string[];

@@ -5,5 +5,6 @@ import { ImportJobResponseDto } from './import-job-response.dto.js';
 
 export class ImportPageResponseDto implements ImportPage {
   @ApiProperty({ type: [ImportJobResponseDto] }) items: ImportJobResponseDto[];
-  @ApiProperty(Nullable(String, 'send as ?cursor= for the next page; null on the last')) nextCursor: string | null;
+  @ApiProperty(Nullable(String, 'send as ?cursor= for the next page; null on the last'))
+  nextCursor: string | null;
 }

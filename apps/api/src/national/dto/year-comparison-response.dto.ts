@@ -8,7 +8,8 @@ const NUMBER_OR_NULL = { type: Number, nullable: true } as const;
 
 class ComparisonMetadataDto implements ComparisonMetadata {
   @ApiProperty({ type: NationalPeriodResponseDto }) year: NationalPeriodResponseDto;
-  @ApiProperty({ type: NationalPeriodResponseDto, description: 'the base year' }) otherYear: NationalPeriodResponseDto;
+  @ApiProperty({ type: NationalPeriodResponseDto, description: 'the base year' })
+  otherYear: NationalPeriodResponseDto;
   @ApiProperty({ enum: ['accepted'] }) basis: 'accepted';
   @ApiProperty({ format: 'date-time' }) generatedAt: string;
   @ApiProperty({ type: CoverageResponseDto }) coverage: CoverageResponseDto;
@@ -26,12 +27,30 @@ class ExcludedForceDto extends ComparedForceDto {
 }
 
 class MeasureChangeDto implements MeasureChange {
-  @ApiProperty({ enum: ['recordedCrimes', 'onlineFlagged', 'pctFlagged', 'childSexualOffences', 'rapes', 'underTen', 'childSexualOffencesPerDay'] })
+  @ApiProperty({
+    enum: [
+      'recordedCrimes',
+      'onlineFlagged',
+      'pctFlagged',
+      'childSexualOffences',
+      'rapes',
+      'underTen',
+      'childSexualOffencesPerDay',
+    ],
+  })
   measure: MeasureChange['measure'];
   @ApiProperty({ ...NUMBER_OR_NULL, description: 'the other (earlier) year' }) base: number | null;
   @ApiProperty({ ...NUMBER_OR_NULL, description: 'the year asked for' }) current: number | null;
-  @ApiProperty({ ...NUMBER_OR_NULL, description: 'current − base; percentage points for pctFlagged' }) change: number | null;
-  @ApiProperty({ ...NUMBER_OR_NULL, description: 'change ÷ base × 100; null for pctFlagged or a zero base' }) pctChange: number | null;
+  @ApiProperty({
+    ...NUMBER_OR_NULL,
+    description: 'current − base; percentage points for pctFlagged',
+  })
+  change: number | null;
+  @ApiProperty({
+    ...NUMBER_OR_NULL,
+    description: 'change ÷ base × 100; null for pctFlagged or a zero base',
+  })
+  pctChange: number | null;
 }
 
 class AreaChangeDto implements AreaChange {

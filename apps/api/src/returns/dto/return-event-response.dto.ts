@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RETURN_STATES, type ReturnEventAction, type ReturnEventView, type ReturnState } from '#libs/returns';
+import {
+  RETURN_STATES,
+  type ReturnEventAction,
+  type ReturnEventView,
+  type ReturnState,
+} from '#libs/returns';
 import { Nullable } from '../../http/openapi.js';
 import { RETURN_ACTIONS } from './return-status-response.dto.js';
 

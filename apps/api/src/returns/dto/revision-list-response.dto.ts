@@ -7,5 +7,6 @@ export class RevisionListResponseDto implements RevisionList {
   @ApiProperty() forceId: string;
   @ApiProperty() year: string;
   @ApiProperty({ type: ReturnStatusResponseDto }) status: ReturnStatusResponseDto;
-  @ApiProperty({ type: [RevisionSummaryResponseDto], description: 'oldest first' }) revisions: RevisionSummaryResponseDto[];
+  @ApiProperty({ type: [RevisionSummaryResponseDto], description: 'oldest first' })
+  revisions: RevisionSummaryResponseDto[];
 }

@@ -11,6 +11,9 @@ class VerificationDto {
 
 export class RevisionResponseDto extends RevisionSummaryResponseDto implements RevisionView {
   @ApiProperty({ type: ReturnStatusResponseDto }) status: ReturnStatusResponseDto;
-  @ApiProperty(FreeForm('the frozen tables: metadata and tables A, B and C (docs/return-format.md)')) tables: ForceReturnTables;
+  @ApiProperty(
+    FreeForm('the frozen tables: metadata and tables A, B and C (docs/return-format.md)'),
+  )
+  tables: ForceReturnTables;
   @ApiProperty({ type: VerificationDto }) verification: VerificationDto;
 }

@@ -11,7 +11,8 @@ class HighWaterDto implements HighWater {
 export class RevisionSummaryResponseDto implements RevisionSummary {
   @ApiProperty() revision: number;
   @ApiProperty({ description: 'SHA-256 of the canonical tables' }) sha256: string;
-  @ApiProperty({ type: HighWaterDto, description: 'what the tables were computed from' }) highWater: HighWaterDto;
+  @ApiProperty({ type: HighWaterDto, description: 'what the tables were computed from' })
+  highWater: HighWaterDto;
   @ApiProperty({ format: 'date-time' }) submittedAt: string;
   @ApiProperty() submittedBy: string;
   @ApiProperty() signedOffName: string;

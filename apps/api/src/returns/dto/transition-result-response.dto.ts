@@ -9,6 +9,7 @@ export class TransitionResultResponseDto implements TransitionResult {
   @ApiProperty({ enum: RETURN_STATES }) state: ReturnState;
   @ApiProperty() version: number;
   @ApiProperty() currentRevision: number;
-  @ApiProperty({ type: RevisionSummaryResponseDto, nullable: true }) latestRevision: RevisionSummaryResponseDto | null;
+  @ApiProperty({ type: RevisionSummaryResponseDto, nullable: true })
+  latestRevision: RevisionSummaryResponseDto | null;
   @ApiProperty({ type: ReturnEventResponseDto }) event: ReturnEventResponseDto;
 }

@@ -1,5 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { RETURN_STATES, type TrackerState, type YearTracker, type YearTrackerForce } from '#libs/returns';
+import {
+  RETURN_STATES,
+  type TrackerState,
+  type YearTracker,
+  type YearTrackerForce,
+} from '#libs/returns';
 import { FreeForm, Nullable } from '../../http/openapi.js';
 import { ReturnEventResponseDto } from './return-event-response.dto.js';
 
@@ -13,9 +18,17 @@ class YearTrackerForceDto implements YearTrackerForce {
   @ApiProperty({ enum: TRACKER_STATES }) state: TrackerState;
   @ApiProperty({ description: '0 while not started' }) version: number;
   @ApiProperty() currentRevision: number;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) latestSubmittedAt: string | null;
-  @ApiProperty({ type: ReturnEventResponseDto, nullable: true }) lastEvent: ReturnEventResponseDto | null;
-  @ApiProperty(Nullable('integer', 'records changed since the current revision was submitted; null while not started')) changedSinceSubmission: number | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) latestSubmittedAt:
+    string | null;
+  @ApiProperty({ type: ReturnEventResponseDto, nullable: true })
+  lastEvent: ReturnEventResponseDto | null;
+  @ApiProperty(
+    Nullable(
+      'integer',
+      'records changed since the current revision was submitted; null while not started',
+    ),
+  )
+  changedSinceSubmission: number | null;
 }
 
 export class YearTrackerResponseDto implements YearTracker {

@@ -10,7 +10,8 @@ export class UserResponseDto implements UserView {
   @ApiProperty({ type: [String] }) forceIds: string[];
   @ApiProperty() allForces: boolean;
   @ApiProperty() active: boolean;
-  @ApiProperty(DateTime('locked after repeated failed logins until then', true)) lockedUntil: Date | null;
+  @ApiProperty(DateTime('locked after repeated failed logins until then', true))
+  lockedUntil: Date | null;
   @ApiProperty(DateTime()) createdAt: Date;
   @ApiProperty() createdBy: string;
 }

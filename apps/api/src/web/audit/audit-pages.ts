@@ -23,9 +23,15 @@ export function forceName(catalogue: Catalogue, id: string): string {
 }
 
 // The forces the signed-in auditor may choose, as select items.
-export function forceItems(req: PageRequest, catalogue: Catalogue, selected: string, anyText?: string): { value: string; text: string; selected: boolean }[] {
+export function forceItems(
+  req: PageRequest,
+  catalogue: Catalogue,
+  selected: string,
+  anyText?: string,
+): { value: string; text: string; selected: boolean }[] {
   const forces = req.actor!.forces;
-  const all = forces === 'all' ? catalogue.forces() : forces.flatMap((f) => catalogue.force(f) ?? []);
+  const all =
+    forces === 'all' ? catalogue.forces() : forces.flatMap((f) => catalogue.force(f) ?? []);
   const items = all.map((f) => ({ value: f.id, text: f.name, selected: f.id === selected }));
   return anyText ? [{ value: '', text: anyText, selected: !selected }, ...items] : items;
 }
@@ -42,17 +48,31 @@ export function errorLine(e: unknown, href = '#main-content'): ErrorItem {
 
 export function statusOf(e: unknown): number {
   if (!(e instanceof DomainError)) return 500;
-  return { RULE_VIOLATION: 422, VERSION_CONFLICT: 409, INVALID_TRANSITION: 409, DUPLICATE_REFERENCE: 409, FORBIDDEN_SCOPE: 403, NOT_FOUND: 404, INVALID_INPUT: 400 }[e.code] ?? 400;
+  return (
+    {
+      RULE_VIOLATION: 422,
+      VERSION_CONFLICT: 409,
+      INVALID_TRANSITION: 409,
+      DUPLICATE_REFERENCE: 409,
+      FORBIDDEN_SCOPE: 403,
+      NOT_FOUND: 404,
+      INVALID_INPUT: 400,
+    }[e.code] ?? 400
+  );
 }
 
 export function sendCsv(res: Response, filename: string, body: string): void {
   res.setHeader('content-type', 'text/csv; charset=utf-8');
-  res.setHeader('content-disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`);
+  res.setHeader(
+    'content-disposition',
+    `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
+  );
   res.setHeader('cache-control', 'no-store');
   res.send(body);
 }
 
-export const pct = (v: number | null | undefined, digits = 1): string => (v === null || v === undefined ? '[x]' : `${(v * 100).toFixed(digits)}%`);
+export const pct = (v: number | null | undefined, digits = 1): string =>
+  v === null || v === undefined ? '[x]' : `${(v * 100).toFixed(digits)}%`;
 
 // Heat-table shade for a completeness share (5 bins); the number is always printed too.
 export function heat(v: number | null): string {

@@ -10,9 +10,11 @@ export interface ChartText {
 
 export function svgOpen(t: ChartText, width: number, height: number, cls: string): string {
   const id = escapeHtml(t.id);
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="cf-svg ${cls}" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" `
-    + `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="GDS Transport, arial, sans-serif" font-size="14">`
-    + `<title id="${id}-title">${escapeHtml(t.title)}</title><desc id="${id}-desc">${escapeHtml(t.description)}</desc>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="cf-svg ${cls}" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
+    `viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="GDS Transport, arial, sans-serif" font-size="14">` +
+    `<title id="${id}-title">${escapeHtml(t.title)}</title><desc id="${id}-desc">${escapeHtml(t.description)}</desc>`
+  );
 }
 
 export const esc = escapeHtml;
@@ -38,11 +40,24 @@ export function niceTicks(max: number, count = 5): number[] {
   return ticks;
 }
 
-export function xAxis(ticks: number[], x: (v: number) => number, top: number, bottom: number, unit: string): string {
-  return ticks.map((t) => `<g class="cf-tick"><line x1="${x(t)}" x2="${x(t)}" y1="${top}" y2="${bottom}" stroke="#b1b4b6" stroke-width="1"/>`
-    + `<text x="${x(t)}" y="${bottom + 16}" text-anchor="middle" fill="#0b0c0c">${esc(format(t))}${esc(unit)}</text></g>`).join('');
+export function xAxis(
+  ticks: number[],
+  x: (v: number) => number,
+  top: number,
+  bottom: number,
+  unit: string,
+): string {
+  return ticks
+    .map(
+      (t) =>
+        `<g class="cf-tick"><line x1="${x(t)}" x2="${x(t)}" y1="${top}" y2="${bottom}" stroke="#b1b4b6" stroke-width="1"/>` +
+        `<text x="${x(t)}" y="${bottom + 16}" text-anchor="middle" fill="#0b0c0c">${esc(format(t))}${esc(unit)}</text></g>`,
+    )
+    .join('');
 }
 
 export function format(v: number): string {
-  return Number.isInteger(v) ? v.toLocaleString('en-GB') : v.toLocaleString('en-GB', { maximumFractionDigits: 1 });
+  return Number.isInteger(v)
+    ? v.toLocaleString('en-GB')
+    : v.toLocaleString('en-GB', { maximumFractionDigits: 1 });
 }

@@ -6,20 +6,33 @@ import { dumbbell } from './dumbbell.js';
 // Marks read back from the SVG string: every element of a class with its numeric attributes.
 function marks(svg: string, tag: string, cls: string): Record<string, string>[] {
   const re = new RegExp(`<${tag} class="${cls}"([^>]*)>`, 'g');
-  return [...svg.matchAll(re)].map((m) => Object.fromEntries([...m[1].matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+  return [...svg.matchAll(re)].map((m) =>
+    Object.fromEntries([...m[1].matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])),
+  );
 }
 
 describe('dot plot', () => {
   const input = {
-    id: 'rate', title: 'Online-flag rate by force', description: 'Kent is highest.',
-    items: [{ label: 'Kent', value: 12.5 }, { label: 'Essex', value: 5 }, { label: 'Dorset & Poole', value: 8 }],
-    reference: { label: 'England and Wales', value: 8 }, unit: '%',
+    id: 'rate',
+    title: 'Online-flag rate by force',
+    description: 'Kent is highest.',
+    items: [
+      { label: 'Kent', value: 12.5 },
+      { label: 'Essex', value: 5 },
+      { label: 'Dorset & Poole', value: 8 },
+    ],
+    reference: { label: 'England and Wales', value: 8 },
+    unit: '%',
   };
 
   it('draws one dot per force at its value and the reference line at the national rate', () => {
     const svg = dotPlot(input);
     const dots = marks(svg, 'circle', 'cf-dot');
-    expect(dots.map((d) => [d['data-label'], Number(d['data-value'])])).toEqual([['Kent', 12.5], ['Essex', 5], ['Dorset &amp; Poole', 8]]);
+    expect(dots.map((d) => [d['data-label'], Number(d['data-value'])])).toEqual([
+      ['Kent', 12.5],
+      ['Essex', 5],
+      ['Dorset &amp; Poole', 8],
+    ]);
     // scale: ticks 0..15 (step 5) over x 210..650, so 1 unit = 440/15 px
     const px = (v: number) => Math.round((210 + (v / 15) * 440) * 100) / 100;
     expect(dots.map((d) => Number(d.cx))).toEqual([px(12.5), px(5), px(8)]);
@@ -33,7 +46,9 @@ describe('dot plot', () => {
   it('is an image named by its title and described by its summary, with text escaped', () => {
     const svg = dotPlot(input);
     expect(svg).toMatch(/^<svg [^>]*role="img" aria-labelledby="rate-title rate-desc"/);
-    expect(svg).toContain('<title id="rate-title">Online-flag rate by force</title><desc id="rate-desc">Kent is highest.</desc>');
+    expect(svg).toContain(
+      '<title id="rate-title">Online-flag rate by force</title><desc id="rate-desc">Kent is highest.</desc>',
+    );
     expect(svg).not.toContain('Dorset & Poole');
   });
 
@@ -47,24 +62,43 @@ describe('dot plot', () => {
 describe('grouped bar chart', () => {
   it('draws one bar per age band and sex, its length proportional to the count', () => {
     const svg = barChart({
-      id: 'cso', title: 'Child sexual offences', description: 'Most victims are girls aged 13 to 15.',
+      id: 'cso',
+      title: 'Child sexual offences',
+      description: 'Most victims are girls aged 13 to 15.',
       categories: ['0-4', '5-9', '10-12', '13-15', '16-17', 'Age not known'],
-      series: [{ name: 'Female', values: [0, 2, 5, 20, 8, 1] }, { name: 'Male', values: [1, 0, 3, 6, 2, 0] }],
+      series: [
+        { name: 'Female', values: [0, 2, 5, 20, 8, 1] },
+        { name: 'Male', values: [1, 0, 3, 6, 2, 0] },
+      ],
     });
     const bars = marks(svg, 'rect', 'cf-bar');
     expect(bars).toHaveLength(12);
-    expect(bars.filter((b) => b['data-series'] === 'Female').map((b) => Number(b['data-value']))).toEqual([0, 2, 5, 20, 8, 1]);
+    expect(
+      bars.filter((b) => b['data-series'] === 'Female').map((b) => Number(b['data-value'])),
+    ).toEqual([0, 2, 5, 20, 8, 1]);
     // ticks 0..20 over x 150..620: width = value × 470 / 20
-    for (const b of bars) expect(Number(b.width)).toBeCloseTo((Number(b['data-value']) * 470) / 20, 1);
-    expect(bars.find((b) => b['data-category'] === '13-15' && b['data-series'] === 'Male')?.['data-value']).toBe('6');
+    for (const b of bars)
+      expect(Number(b.width)).toBeCloseTo((Number(b['data-value']) * 470) / 20, 1);
+    expect(
+      bars.find((b) => b['data-category'] === '13-15' && b['data-series'] === 'Male')?.[
+        'data-value'
+      ],
+    ).toBe('6');
   });
 });
 
 describe('dumbbell chart', () => {
   it('draws a pair per force, from the earlier value to the later', () => {
     const svg = dumbbell({
-      id: 'yoy', title: 'Change by force', description: 'Two forces rose.', from: '2023-24', to: '2024-25',
-      items: [{ label: 'Kent', from: 10, to: 40 }, { label: 'Essex', from: 30, to: 20 }],
+      id: 'yoy',
+      title: 'Change by force',
+      description: 'Two forces rose.',
+      from: '2023-24',
+      to: '2024-25',
+      items: [
+        { label: 'Kent', from: 10, to: 40 },
+        { label: 'Essex', from: 30, to: 20 },
+      ],
     });
     const from = marks(svg, 'circle', 'cf-from');
     const to = marks(svg, 'circle', 'cf-to');
@@ -74,7 +108,10 @@ describe('dumbbell chart', () => {
     // ticks 0..40 over x 210..650: 11 px per unit
     expect(from.map((c) => Number(c.cx))).toEqual([320, 540]);
     expect(to.map((c) => Number(c.cx))).toEqual([650, 430]);
-    expect(lines.map((l) => [Number(l.x1), Number(l.x2)])).toEqual([[320, 650], [540, 430]]);
+    expect(lines.map((l) => [Number(l.x1), Number(l.x2)])).toEqual([
+      [320, 650],
+      [540, 430],
+    ]);
   });
 });
 

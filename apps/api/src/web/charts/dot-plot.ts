@@ -21,16 +21,20 @@ export function dotPlot(input: DotPlotInput): string {
   const bottom = TOP + input.items.length * ROW;
   const height = bottom + 40;
   const unit = input.unit ?? '';
-  const rows = input.items.map((item, i) => {
-    const y = TOP + i * ROW + ROW / 2;
-    return `<g class="cf-row"><text x="${LEFT - 10}" y="${y + 5}" text-anchor="end" fill="#0b0c0c">${esc(item.label)}</text>`
-      + `<line x1="${LEFT}" x2="${x(item.value)}" y1="${y}" y2="${y}" stroke="#b1b4b6" stroke-dasharray="2 3"/>`
-      + `<circle class="cf-dot" cx="${x(item.value)}" cy="${y}" r="6" fill="#1d70b8" data-label="${esc(item.label)}" data-value="${item.value}">`
-      + `<title>${esc(item.label)}: ${esc(format(item.value))}${esc(unit)}</title></circle></g>`;
-  }).join('');
+  const rows = input.items
+    .map((item, i) => {
+      const y = TOP + i * ROW + ROW / 2;
+      return (
+        `<g class="cf-row"><text x="${LEFT - 10}" y="${y + 5}" text-anchor="end" fill="#0b0c0c">${esc(item.label)}</text>` +
+        `<line x1="${LEFT}" x2="${x(item.value)}" y1="${y}" y2="${y}" stroke="#b1b4b6" stroke-dasharray="2 3"/>` +
+        `<circle class="cf-dot" cx="${x(item.value)}" cy="${y}" r="6" fill="#1d70b8" data-label="${esc(item.label)}" data-value="${item.value}">` +
+        `<title>${esc(item.label)}: ${esc(format(item.value))}${esc(unit)}</title></circle></g>`
+      );
+    })
+    .join('');
   const ref = input.reference
-    ? `<g class="cf-reference"><line class="cf-reference-line" x1="${x(input.reference.value)}" x2="${x(input.reference.value)}" y1="${TOP - 8}" y2="${bottom}" stroke="#d4351c" stroke-width="2" stroke-dasharray="6 3" data-value="${input.reference.value}"/>`
-      + `<text x="${x(input.reference.value)}" y="${TOP - 12}" text-anchor="middle" fill="#d4351c">${esc(input.reference.label)}: ${esc(format(input.reference.value))}${esc(unit)}</text></g>`
+    ? `<g class="cf-reference"><line class="cf-reference-line" x1="${x(input.reference.value)}" x2="${x(input.reference.value)}" y1="${TOP - 8}" y2="${bottom}" stroke="#d4351c" stroke-width="2" stroke-dasharray="6 3" data-value="${input.reference.value}"/>` +
+      `<text x="${x(input.reference.value)}" y="${TOP - 12}" text-anchor="middle" fill="#d4351c">${esc(input.reference.label)}: ${esc(format(input.reference.value))}${esc(unit)}</text></g>`
     : '';
   return `${svgOpen(input, WIDTH, height, 'cf-dot-plot')}${xAxis(ticks, x, TOP, bottom, unit)}${rows}${ref}</svg>`;
 }

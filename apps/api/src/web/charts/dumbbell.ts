@@ -20,16 +20,21 @@ export function dumbbell(input: DumbbellInput): string {
   const x = linear(0, ticks.at(-1)!, LEFT, WIDTH - RIGHT);
   const bottom = TOP + input.items.length * ROW;
   const unit = input.unit ?? '';
-  const key = `<g class="cf-key"><circle cx="${LEFT + 6}" cy="16" r="6" fill="#ffffff" stroke="#12436d" stroke-width="2"/><text x="${LEFT + 18}" y="21" fill="#0b0c0c">${esc(input.from)}</text>`
-    + `<circle cx="${LEFT + 126}" cy="16" r="6" fill="#12436d"/><text x="${LEFT + 138}" y="21" fill="#0b0c0c">${esc(input.to)}</text></g>`;
-  const rows = input.items.map((item, i) => {
-    const y = TOP + i * ROW + ROW / 2;
-    const title = `${item.label}: ${format(item.from)}${unit} in ${input.from}, ${format(item.to)}${unit} in ${input.to}`;
-    return `<g class="cf-pair" data-label="${esc(item.label)}" data-from="${item.from}" data-to="${item.to}"><title>${esc(title)}</title>`
-      + `<text x="${LEFT - 10}" y="${y + 5}" text-anchor="end" fill="#0b0c0c">${esc(item.label)}</text>`
-      + `<line class="cf-change" x1="${x(item.from)}" x2="${x(item.to)}" y1="${y}" y2="${y}" stroke="#12436d" stroke-width="3"/>`
-      + `<circle class="cf-from" cx="${x(item.from)}" cy="${y}" r="6" fill="#ffffff" stroke="#12436d" stroke-width="2"/>`
-      + `<circle class="cf-to" cx="${x(item.to)}" cy="${y}" r="6" fill="#12436d"/></g>`;
-  }).join('');
+  const key =
+    `<g class="cf-key"><circle cx="${LEFT + 6}" cy="16" r="6" fill="#ffffff" stroke="#12436d" stroke-width="2"/><text x="${LEFT + 18}" y="21" fill="#0b0c0c">${esc(input.from)}</text>` +
+    `<circle cx="${LEFT + 126}" cy="16" r="6" fill="#12436d"/><text x="${LEFT + 138}" y="21" fill="#0b0c0c">${esc(input.to)}</text></g>`;
+  const rows = input.items
+    .map((item, i) => {
+      const y = TOP + i * ROW + ROW / 2;
+      const title = `${item.label}: ${format(item.from)}${unit} in ${input.from}, ${format(item.to)}${unit} in ${input.to}`;
+      return (
+        `<g class="cf-pair" data-label="${esc(item.label)}" data-from="${item.from}" data-to="${item.to}"><title>${esc(title)}</title>` +
+        `<text x="${LEFT - 10}" y="${y + 5}" text-anchor="end" fill="#0b0c0c">${esc(item.label)}</text>` +
+        `<line class="cf-change" x1="${x(item.from)}" x2="${x(item.to)}" y1="${y}" y2="${y}" stroke="#12436d" stroke-width="3"/>` +
+        `<circle class="cf-from" cx="${x(item.from)}" cy="${y}" r="6" fill="#ffffff" stroke="#12436d" stroke-width="2"/>` +
+        `<circle class="cf-to" cx="${x(item.to)}" cy="${y}" r="6" fill="#12436d"/></g>`
+      );
+    })
+    .join('');
   return `${svgOpen(input, WIDTH, bottom + 40, 'cf-dumbbell')}${key}${xAxis(ticks, x, TOP, bottom, unit)}${rows}</svg>`;
 }

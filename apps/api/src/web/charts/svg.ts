@@ -1,6 +1,10 @@
 // Small helpers shared by the auditor's charts (funnel, forest, line): escaping, number formatting, ticks.
 export function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 }
 
 // Coordinates to two decimals: enough for the screen, and what the unit tests compare against.
@@ -20,8 +24,17 @@ export function ticks(max: number, count = 5): number[] {
 }
 
 // The accessible frame every chart shares: role="img" named by its <title> and described by its <desc>.
-export function frame(id: string, width: number, height: number, title: string, desc: string, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" class="cf-chart" id="${esc(id)}" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" `
-    + `aria-labelledby="${esc(id)}-title ${esc(id)}-desc">`
-    + `<title id="${esc(id)}-title">${esc(title)}</title><desc id="${esc(id)}-desc">${esc(desc)}</desc>${body}</svg>`;
+export function frame(
+  id: string,
+  width: number,
+  height: number,
+  title: string,
+  desc: string,
+  body: string,
+): string {
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" class="cf-chart" id="${esc(id)}" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" ` +
+    `aria-labelledby="${esc(id)}-title ${esc(id)}-desc">` +
+    `<title id="${esc(id)}-title">${esc(title)}</title><desc id="${esc(id)}-desc">${esc(desc)}</desc>${body}</svg>`
+  );
 }

@@ -1,14 +1,35 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { CrimeBulkService, CrimeQueryService, type BulkItemInput, type CrimeView } from '#libs/crimes';
+import {
+  CrimeBulkService,
+  CrimeQueryService,
+  type BulkItemInput,
+  type CrimeView,
+} from '#libs/crimes';
 import { DomainError } from '#libs/persistence';
 import { formatFinancialYear, parseFinancialYear } from '#libs/recording-rules';
 import {
-  EXPORT_FORMATS, ReturnExportService, ReturnLifecycleService, ReturnRevisionsService,
-  type ExportFormat, type ReturnFinding, type ReturnView,
+  EXPORT_FORMATS,
+  ReturnExportService,
+  ReturnLifecycleService,
+  ReturnRevisionsService,
+  type ExportFormat,
+  type ReturnFinding,
+  type ReturnView,
 } from '#libs/returns';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { webContext } from '../web-context.js';
@@ -39,7 +60,12 @@ export class ReturnPagesController {
   // The picker: a force of yours and a year; a GET form, so the chosen return has an address to bookmark.
   @Get()
   @Roles(...READERS)
-  picker(@Req() req: PageRequest, @Res() res: Response, @Query('force') force?: string, @Query('year') year?: string): void {
+  picker(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Query('force') force?: string,
+    @Query('year') year?: string,
+  ): void {
     const errors: Record<string, string> = {};
     if (force !== undefined || year !== undefined) {
       if (!str(force)) errors.force = 'Select a force';
@@ -48,41 +74,77 @@ export class ReturnPagesController {
       } catch {
         errors.year = 'Select a financial year';
       }
-      if (Object.keys(errors).length === 0) return res.redirect(303, `/annual-returns/${encodeURIComponent(str(force))}/${str(year)}`);
+      if (Object.keys(errors).length === 0)
+        return res.redirect(303, `/annual-returns/${encodeURIComponent(str(force))}/${str(year)}`);
       res.status(400);
     }
     render(req, res, this.catalogue, 'returns/picker', {
-      title: 'Annual returns', errors, errorList: Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` })),
-      forces: this.forceOptions(req, str(force)), years: yearOptions(str(year)),
+      title: 'Annual returns',
+      errors,
+      errorList: Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` })),
+      forces: this.forceOptions(req, str(force)),
+      years: yearOptions(str(year)),
     });
   }
 
   @Get(':force/:year')
   @Roles(...READERS)
-  async view(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string, @Query('notice') notice?: string): Promise<void> {
+  async view(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+    @Query('notice') notice?: string,
+  ): Promise<void> {
     const year = parseYear(yearText);
     const ctx = webContext(req);
     const ret = await this.lifecycle.view(ctx, force, year);
     const validation = await this.lifecycle.validation(ctx, force, year);
     const list = await this.revisions.list(ctx, force, year);
-    const revisions = list.revisions.map((r, i) => ({ ...r, diffHref: i > 0 ? `${base(force, ret.year)}/revisions/${r.revision}/diff/${r.revision - 1}` : null }));
+    const revisions = list.revisions.map((r, i) => ({
+      ...r,
+      diffHref:
+        i > 0 ? `${base(force, ret.year)}/revisions/${r.revision}/diff/${r.revision - 1}` : null,
+    }));
     render(req, res, this.catalogue, 'returns/view', {
-      title: `Annual return ${ret.year}`, ret, roles: req.actor!.roles, force: this.forceName(force), base: base(force, ret.year),
-      state: stateTag(ret.state), findings: validation.findings, recordsWithheld: validation.recordsWithheld, ok: validation.ok,
+      title: `Annual return ${ret.year}`,
+      ret,
+      roles: req.actor!.roles,
+      force: this.forceName(force),
+      base: base(force, ret.year),
+      state: stateTag(ret.state),
+      findings: validation.findings,
+      recordsWithheld: validation.recordsWithheld,
+      ok: validation.ok,
       unknownFlagDrafts: validation.findings.find((f) => f.code === 'CF-RET-002')?.recordCount ?? 0,
-      revisions: revisions.reverse(), actions: this.actionLinks(ret, validation.ok), formats: EXPORT_FORMATS,
-      tables: ret.draft, tablesCaption: 'live, computed now', notice: notice ? noticeText(notice) : undefined,
+      revisions: revisions.reverse(),
+      actions: this.actionLinks(ret, validation.ok),
+      formats: EXPORT_FORMATS,
+      tables: ret.draft,
+      tablesCaption: 'live, computed now',
+      notice: notice ? noticeText(notice) : undefined,
     });
   }
 
   @Get(':force/:year/download/:format')
   @Roles(...READERS)
-  async download(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string,
-    @Param('format') format: string, @Query('revision') revision?: string): Promise<void> {
-    if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new DomainError('NOT_FOUND', `no download in format ${format}`);
+  async download(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+    @Param('format') format: string,
+    @Query('revision') revision?: string,
+  ): Promise<void> {
+    if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+      throw new DomainError('NOT_FOUND', `no download in format ${format}`);
     const rev = revision ? Number(revision) : undefined;
-    if (rev !== undefined && !(Number.isInteger(rev) && rev > 0)) throw new DomainError('INVALID_INPUT', 'revision is a whole number from 1');
-    const file = await this.exports.export(webContext(req), force, parseYear(yearText), { format: format as ExportFormat, revision: rev });
+    if (rev !== undefined && !(Number.isInteger(rev) && rev > 0))
+      throw new DomainError('INVALID_INPUT', 'revision is a whole number from 1');
+    const file = await this.exports.export(webContext(req), force, parseYear(yearText), {
+      format: format as ExportFormat,
+      revision: rev,
+    });
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
     res.send(file.body);
@@ -91,7 +153,12 @@ export class ReturnPagesController {
   // Bulk resolution of the drafts whose online flag is still unknown (CF-RET-002), through the bulk service.
   @Get(':force/:year/resolve')
   @Roles('force_crime_registrar')
-  async resolveForm(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string): Promise<void> {
+  async resolveForm(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+  ): Promise<void> {
     const year = parseYear(yearText);
     await this.renderResolve(req, res, force, year, {}, []);
   }
@@ -99,36 +166,84 @@ export class ReturnPagesController {
   @Post(':force/:year/resolve')
   @Roles('force_crime_registrar')
   @HttpCode(200)
-  async resolve(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string, @Body() body: FormBody): Promise<void> {
+  async resolve(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const year = parseYear(yearText);
-    const ids = ([] as unknown[]).concat(body.ids ?? []).map(str).filter(Boolean);
+    const ids = ([] as unknown[])
+      .concat(body.ids ?? [])
+      .map(str)
+      .filter(Boolean);
     const flag = str(body.onlineFlag);
     const reason = str(body.reason);
     const errors: Record<string, string> = {};
     if (ids.length === 0) errors.ids = 'Select the records to resolve';
-    if (flag !== 'yes' && flag !== 'no') errors.onlineFlag = 'Select whether these crimes were committed online';
-    if (flag === 'yes' && !str(body.onlineMethod)) errors.onlineMethod = 'Say how the crimes were committed online';
+    if (flag !== 'yes' && flag !== 'no')
+      errors.onlineFlag = 'Select whether these crimes were committed online';
+    if (flag === 'yes' && !str(body.onlineMethod))
+      errors.onlineMethod = 'Say how the crimes were committed online';
     if (!reason) errors.reason = 'Enter why the flag is now known';
-    if (Object.keys(errors).length > 0) return this.renderResolve(req, res, force, year, body, errorItems(errors), errors, 400);
+    if (Object.keys(errors).length > 0)
+      return this.renderResolve(req, res, force, year, body, errorItems(errors), errors, 400);
     const items: BulkItemInput[] = ids.map((id) => ({
-      id, version: Number(str(body[`version-${id}`])), reason, confirm: true,
-      changes: flag === 'yes' ? { onlineFlag: 'yes', onlineMethod: str(body.onlineMethod) } : { onlineFlag: 'no' },
+      id,
+      version: Number(str(body[`version-${id}`])),
+      reason,
+      confirm: true,
+      changes:
+        flag === 'yes'
+          ? { onlineFlag: 'yes', onlineMethod: str(body.onlineMethod) }
+          : { onlineFlag: 'no' },
     }));
     try {
       const result = await this.bulk.resolve(webContext(req), 'all_or_nothing', items);
       res.redirect(303, `${base(force, formatFinancialYear(year))}?notice=resolved-${result.done}`);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
-      const results = (e.details as { results?: { id: string; outcome: string; error?: { code: string; message: string } }[] } | undefined)?.results ?? [];
-      const refused = results.filter((r) => r.outcome === 'failed').map((r) => ({ text: `${r.id}: ${r.error?.code ?? ''} ${r.error?.message ?? ''}`, href: `#record-${r.id}` }));
-      await this.renderResolve(req, res, force, year, body, [{ text: `${e.code}: ${e.message}`, href: '#ids' }, ...refused], {}, statusOf(e));
+      const results =
+        (
+          e.details as
+            | {
+                results?: {
+                  id: string;
+                  outcome: string;
+                  error?: { code: string; message: string };
+                }[];
+              }
+            | undefined
+        )?.results ?? [];
+      const refused = results
+        .filter((r) => r.outcome === 'failed')
+        .map((r) => ({
+          text: `${r.id}: ${r.error?.code ?? ''} ${r.error?.message ?? ''}`,
+          href: `#record-${r.id}`,
+        }));
+      await this.renderResolve(
+        req,
+        res,
+        force,
+        year,
+        body,
+        [{ text: `${e.code}: ${e.message}`, href: '#ids' }, ...refused],
+        {},
+        statusOf(e),
+      );
     }
   }
 
   // Submission: a confirmation page with the sign-off name, then the lifecycle's submit.
   @Get(':force/:year/submit')
   @Roles('force_crime_registrar')
-  async submitForm(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string): Promise<void> {
+  async submitForm(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+  ): Promise<void> {
     const ret = await this.lifecycle.view(webContext(req), force, parseYear(yearText));
     this.renderDecision(req, res, ret, 'submit', { signedOffName: req.actor!.displayName }, []);
   }
@@ -136,15 +251,33 @@ export class ReturnPagesController {
   @Post(':force/:year/submit')
   @Roles('force_crime_registrar')
   @HttpCode(200)
-  async submit(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string, @Body() body: FormBody): Promise<void> {
+  async submit(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const year = parseYear(yearText);
     const signedOffName = str(body.signedOffName);
     if (!signedOffName) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
-      return this.renderDecision(req, res, ret, 'submit', body, [{ text: 'Enter the name of the person signing off the return', href: '#signedOffName' }], 400);
+      return this.renderDecision(
+        req,
+        res,
+        ret,
+        'submit',
+        body,
+        [{ text: 'Enter the name of the person signing off the return', href: '#signedOffName' }],
+        400,
+      );
     }
     try {
-      const r = await this.lifecycle.submit(webContext(req), force, year, { version: Number(str(body.version)), signedOffName, reason: str(body.reason) || undefined });
+      const r = await this.lifecycle.submit(webContext(req), force, year, {
+        version: Number(str(body.version)),
+        signedOffName,
+        reason: str(body.reason) || undefined,
+      });
       res.redirect(303, `${base(force, r.year)}?notice=submitted-${r.currentRevision}`);
     } catch (e) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
@@ -155,7 +288,12 @@ export class ReturnPagesController {
   // The statistician's decisions on a submitted revision: accept, or return with the reasons.
   @Get([':force/:year/accept', ':force/:year/return'])
   @Roles('statistician')
-  async decisionForm(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string): Promise<void> {
+  async decisionForm(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+  ): Promise<void> {
     const decision = decisionOf(req);
     const ret = await this.lifecycle.view(webContext(req), force, parseYear(yearText));
     this.renderDecision(req, res, ret, decision, {}, []);
@@ -164,20 +302,41 @@ export class ReturnPagesController {
   @Post([':force/:year/accept', ':force/:year/return'])
   @Roles('statistician')
   @HttpCode(200)
-  async decide(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string, @Body() body: FormBody): Promise<void> {
+  async decide(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const decision = decisionOf(req);
     const year = parseYear(yearText);
     const reason = str(body.reason);
     const version = Number(str(body.version));
     if (decision === 'return' && !reason) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
-      return this.renderDecision(req, res, ret, decision, body, [{ text: 'Enter why the return goes back to the force', href: '#reason' }], 400);
+      return this.renderDecision(
+        req,
+        res,
+        ret,
+        decision,
+        body,
+        [{ text: 'Enter why the return goes back to the force', href: '#reason' }],
+        400,
+      );
     }
     try {
-      const r = decision === 'accept'
-        ? await this.lifecycle.accept(webContext(req), force, year, { version, reason: reason || undefined })
-        : await this.lifecycle.returnToForce(webContext(req), force, year, { version, reason });
-      res.redirect(303, `${base(force, r.year)}?notice=${decision === 'accept' ? 'accepted' : 'returned'}`);
+      const r =
+        decision === 'accept'
+          ? await this.lifecycle.accept(webContext(req), force, year, {
+              version,
+              reason: reason || undefined,
+            })
+          : await this.lifecycle.returnToForce(webContext(req), force, year, { version, reason });
+      res.redirect(
+        303,
+        `${base(force, r.year)}?notice=${decision === 'accept' ? 'accepted' : 'returned'}`,
+      );
     } catch (e) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
       this.renderDecision(req, res, ret, decision, body, failure(e, ret), statusOf(e));
@@ -187,55 +346,128 @@ export class ReturnPagesController {
   // Two revisions side by side: the newer one's tables with every changed cell marked old → new.
   @Get(':force/:year/revisions/:a/diff/:b')
   @Roles(...READERS)
-  async diff(@Req() req: PageRequest, @Res() res: Response, @Param('force') force: string, @Param('year') yearText: string,
-    @Param('a') a: string, @Param('b') b: string): Promise<void> {
+  async diff(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('force') force: string,
+    @Param('year') yearText: string,
+    @Param('a') a: string,
+    @Param('b') b: string,
+  ): Promise<void> {
     const year = parseYear(yearText);
     const [to, from] = [revisionNumber(a), revisionNumber(b)];
     const ctx = webContext(req);
     const d = await this.revisions.diff(ctx, force, year, to, from);
     const rev = await this.revisions.get(ctx, force, year, to);
     render(req, res, this.catalogue, 'returns/diff', {
-      title: `Revision ${to} against revision ${from}`, d, force: this.forceName(force), base: base(force, d.year),
-      tables: rev.tables, changed: changeIndex(d.changes), tablesCaption: `revision ${to}`,
+      title: `Revision ${to} against revision ${from}`,
+      d,
+      force: this.forceName(force),
+      base: base(force, d.year),
+      tables: rev.tables,
+      changed: changeIndex(d.changes),
+      tablesCaption: `revision ${to}`,
     });
   }
 
-  private async renderResolve(req: PageRequest, res: Response, force: string, year: number, values: FormBody, errorList: ErrorItem[], errors: Record<string, string> = {}, code = 200): Promise<void> {
-    const page = await this.query.list(webContext(req), { forceId: force, financialYear: year, onlineFlag: 'unknown', status: 'draft', limit: RESOLVE_LIMIT });
-    const chosen = values.ids === undefined ? null : new Set(([] as unknown[]).concat(values.ids).map(str));
+  private async renderResolve(
+    req: PageRequest,
+    res: Response,
+    force: string,
+    year: number,
+    values: FormBody,
+    errorList: ErrorItem[],
+    errors: Record<string, string> = {},
+    code = 200,
+  ): Promise<void> {
+    const page = await this.query.list(webContext(req), {
+      forceId: force,
+      financialYear: year,
+      onlineFlag: 'unknown',
+      status: 'draft',
+      limit: RESOLVE_LIMIT,
+    });
+    const chosen =
+      values.ids === undefined ? null : new Set(([] as unknown[]).concat(values.ids).map(str));
     res.status(code);
     render(req, res, this.catalogue, 'returns/resolve', {
-      title: 'Resolve drafts with an unknown online flag', force: this.forceName(force), base: base(force, formatFinancialYear(year)),
-      year: formatFinancialYear(year), records: page.items.map((c: CrimeView) => ({ ...c, checked: chosen ? chosen.has(c.id) : true })),
-      more: page.nextCursor !== null, limit: RESOLVE_LIMIT, values, errors, errorList,
+      title: 'Resolve drafts with an unknown online flag',
+      force: this.forceName(force),
+      base: base(force, formatFinancialYear(year)),
+      year: formatFinancialYear(year),
+      records: page.items.map((c: CrimeView) => ({
+        ...c,
+        checked: chosen ? chosen.has(c.id) : true,
+      })),
+      more: page.nextCursor !== null,
+      limit: RESOLVE_LIMIT,
+      values,
+      errors,
+      errorList,
     });
   }
 
-  private renderDecision(req: PageRequest, res: Response, ret: ReturnView, decision: 'submit' | 'accept' | 'return', values: FormBody, errorList: ErrorItem[], code = 200): void {
+  private renderDecision(
+    req: PageRequest,
+    res: Response,
+    ret: ReturnView,
+    decision: 'submit' | 'accept' | 'return',
+    values: FormBody,
+    errorList: ErrorItem[],
+    code = 200,
+  ): void {
     res.status(code);
     const resubmit = decision === 'submit' && ret.currentRevision > 0;
-    const titles = { submit: resubmit ? 'Resubmit the return' : 'Submit the return', accept: 'Accept the return', return: 'Return to the force' };
+    const titles = {
+      submit: resubmit ? 'Resubmit the return' : 'Submit the return',
+      accept: 'Accept the return',
+      return: 'Return to the force',
+    };
     render(req, res, this.catalogue, 'returns/decision', {
-      title: titles[decision], decision, ret, force: this.forceName(ret.forceId), base: base(ret.forceId, ret.year), values, errorList,
-      state: stateTag(ret.state), counted: ret.draft.tableA.rows.at(-1)?.total ?? 0, allowed: ret.actions.includes(decision) || (decision === 'submit' && ret.actions.includes('resubmit')),
+      title: titles[decision],
+      decision,
+      ret,
+      force: this.forceName(ret.forceId),
+      base: base(ret.forceId, ret.year),
+      values,
+      errorList,
+      state: stateTag(ret.state),
+      counted: ret.draft.tableA.rows.at(-1)?.total ?? 0,
+      allowed:
+        ret.actions.includes(decision) ||
+        (decision === 'submit' && ret.actions.includes('resubmit')),
     });
   }
 
   // Submission is offered only while the return rules pass (the service would refuse it anyway, with these findings).
-  private actionLinks(ret: ReturnView, rulesPass: boolean): { href: string; text: string; secondary: boolean }[] {
+  private actionLinks(
+    ret: ReturnView,
+    rulesPass: boolean,
+  ): { href: string; text: string; secondary: boolean }[] {
     const b = base(ret.forceId, ret.year);
-    return ret.actions.filter((a) => rulesPass || (a !== 'submit' && a !== 'resubmit' && a !== 'revise')).map((a) => ({
-      submit: { href: `${b}/submit`, text: 'Submit the return', secondary: false },
-      revise: { href: `${b}/submit`, text: 'Submit a revised return', secondary: false },
-      resubmit: { href: `${b}/submit`, text: 'Resubmit the return', secondary: false },
-      accept: { href: `${b}/accept`, text: 'Accept', secondary: false },
-      return: { href: `${b}/return`, text: 'Return to the force', secondary: true },
-    })[a]);
+    return ret.actions
+      .filter((a) => rulesPass || (a !== 'submit' && a !== 'resubmit' && a !== 'revise'))
+      .map(
+        (a) =>
+          ({
+            submit: { href: `${b}/submit`, text: 'Submit the return', secondary: false },
+            revise: { href: `${b}/submit`, text: 'Submit a revised return', secondary: false },
+            resubmit: { href: `${b}/submit`, text: 'Resubmit the return', secondary: false },
+            accept: { href: `${b}/accept`, text: 'Accept', secondary: false },
+            return: { href: `${b}/return`, text: 'Return to the force', secondary: true },
+          })[a],
+      );
   }
 
-  private forceOptions(req: PageRequest, selected: string): { value: string; text: string; selected: boolean }[] {
+  private forceOptions(
+    req: PageRequest,
+    selected: string,
+  ): { value: string; text: string; selected: boolean }[] {
     const forces = req.actor!.forces;
-    const all = forces === 'all' ? this.catalogue.forces() : forces.flatMap((f) => this.catalogue.force(f) ?? []);
+    const all =
+      forces === 'all'
+        ? this.catalogue.forces()
+        : forces.flatMap((f) => this.catalogue.force(f) ?? []);
     return all.map((f) => ({ value: f.id, text: f.name, selected: f.id === selected }));
   }
 
@@ -244,10 +476,14 @@ export class ReturnPagesController {
   }
 }
 
-const NOTICES: Record<string, string> = { accepted: 'Return accepted', returned: 'Return sent back to the force with your reasons' };
+const NOTICES: Record<string, string> = {
+  accepted: 'Return accepted',
+  returned: 'Return sent back to the force with your reasons',
+};
 function noticeText(key: string): string | undefined {
   const m = /^(resolved|submitted)-(\d+)$/.exec(key);
-  if (m?.[1] === 'resolved') return `${m[2]} ${m[2] === '1' ? 'draft' : 'drafts'} resolved and confirmed`;
+  if (m?.[1] === 'resolved')
+    return `${m[2]} ${m[2] === '1' ? 'draft' : 'drafts'} resolved and confirmed`;
   if (m?.[1] === 'submitted') return `Revision ${m[2]} submitted`;
   return NOTICES[key];
 }
@@ -260,7 +496,10 @@ function parseYear(text: string): number {
   try {
     return parseFinancialYear(text);
   } catch (e) {
-    throw new DomainError('INVALID_INPUT', e instanceof Error ? e.message : 'invalid financial year');
+    throw new DomainError(
+      'INVALID_INPUT',
+      e instanceof Error ? e.message : 'invalid financial year',
+    );
   }
 }
 
@@ -270,7 +509,8 @@ function decisionOf(req: PageRequest): 'accept' | 'return' {
 
 function revisionNumber(text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new DomainError('INVALID_INPUT', 'a revision is a whole number from 1');
+  if (!Number.isInteger(n) || n < 1)
+    throw new DomainError('INVALID_INPUT', 'a revision is a whole number from 1');
   return n;
 }
 
@@ -279,7 +519,12 @@ function yearOptions(selected: string): { value: string; text: string; selected:
   const now = new Date();
   const current = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
   const out = [];
-  for (let y = current; y >= 2015; y--) out.push({ value: formatFinancialYear(y), text: formatFinancialYear(y), selected: formatFinancialYear(y) === selected });
+  for (let y = current; y >= 2015; y--)
+    out.push({
+      value: formatFinancialYear(y),
+      text: formatFinancialYear(y),
+      selected: formatFinancialYear(y) === selected,
+    });
   return out;
 }
 
@@ -292,16 +537,33 @@ function errorItems(errors: Record<string, string>): ErrorItem[] {
 function failure(e: unknown, now: ReturnView): ErrorItem[] {
   if (!(e instanceof DomainError)) throw e;
   if (e.code === 'VERSION_CONFLICT') {
-    return [{ text: `Someone else changed this return while you had the page open: it is now ${now.state} (version ${now.version}). Check it below, then try again.`, href: '#main-content' }];
+    return [
+      {
+        text: `Someone else changed this return while you had the page open: it is now ${now.state} (version ${now.version}). Check it below, then try again.`,
+        href: '#main-content',
+      },
+    ];
   }
   if (e.code === 'RULE_VIOLATION') {
     const findings = (e.details as { findings?: ReturnFinding[] } | undefined)?.findings ?? [];
-    return findings.map((f) => ({ text: `${f.code}: ${f.message} (${f.recordCount} ${f.recordCount === 1 ? 'record' : 'records'})`, href: '#main-content' }));
+    return findings.map((f) => ({
+      text: `${f.code}: ${f.message} (${f.recordCount} ${f.recordCount === 1 ? 'record' : 'records'})`,
+      href: '#main-content',
+    }));
   }
   return [{ text: `${e.code}: ${e.message}`, href: '#main-content' }];
 }
 
 function statusOf(e: unknown): number {
   if (!(e instanceof DomainError)) return 500;
-  return { RULE_VIOLATION: 422, VERSION_CONFLICT: 409, INVALID_TRANSITION: 409, FORBIDDEN_SCOPE: 403, NOT_FOUND: 404, INVALID_INPUT: 400 }[e.code as string] ?? 400;
+  return (
+    {
+      RULE_VIOLATION: 422,
+      VERSION_CONFLICT: 409,
+      INVALID_TRANSITION: 409,
+      FORBIDDEN_SCOPE: 403,
+      NOT_FOUND: 404,
+      INVALID_INPUT: 400,
+    }[e.code as string] ?? 400
+  );
 }

@@ -3,10 +3,17 @@ import type { CellChange, ReturnState } from '#libs/returns';
 // A return state as an MOJ badge: text always, colour only as a second signal.
 export function stateTag(state: ReturnState | 'none'): { text: string; classes: string } {
   const classes: Record<string, string> = {
-    none: 'moj-badge--grey', draft: 'moj-badge--grey', submitted: 'moj-badge--blue', returned: 'moj-badge--red',
-    accepted: 'moj-badge--green', locked: 'moj-badge--purple',
+    none: 'moj-badge--grey',
+    draft: 'moj-badge--grey',
+    submitted: 'moj-badge--blue',
+    returned: 'moj-badge--red',
+    accepted: 'moj-badge--green',
+    locked: 'moj-badge--purple',
   };
-  return { text: state === 'none' ? 'not started' : state, classes: `moj-badge ${classes[state] ?? ''}` };
+  return {
+    text: state === 'none' ? 'not started' : state,
+    classes: `moj-badge ${classes[state] ?? ''}`,
+  };
 }
 
 // The diff's changes by cell path ('tableA.rows[offence 8L].flagYes'), which the tables partial looks up per cell.

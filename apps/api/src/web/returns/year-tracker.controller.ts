@@ -32,7 +32,11 @@ export interface TrackerRow {
 @WebPage()
 @UseGuards(WebCsrfGuard)
 export class YearTrackerController {
-  constructor(private readonly catalogue: Catalogue, private readonly national: NationalReturnService, private readonly revisions: ReturnRevisionsService) {}
+  constructor(
+    private readonly catalogue: Catalogue,
+    private readonly national: NationalReturnService,
+    private readonly revisions: ReturnRevisionsService,
+  ) {}
 
   @Get()
   @Roles('statistician')
@@ -44,19 +48,40 @@ export class YearTrackerController {
 
   @Get(':year')
   @Roles('statistician')
-  async view(@Req() req: PageRequest, @Res() res: Response, @Param('year') yearText: string,
-    @Query('state') stateFilter?: string, @Query('region') regionFilter?: string): Promise<void> {
+  async view(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Param('year') yearText: string,
+    @Query('state') stateFilter?: string,
+    @Query('region') regionFilter?: string,
+  ): Promise<void> {
     const year = parseYearParam(yearText);
     const all = await this.trackerRows(webContext(req), year);
-    const rows = all.filter((r) => (!stateFilter || r.state === stateFilter) && (!regionFilter || r.regionName === regionFilter));
+    const rows = all.filter(
+      (r) =>
+        (!stateFilter || r.state === stateFilter) &&
+        (!regionFilter || r.regionName === regionFilter),
+    );
     const label = formatFinancialYear(year);
     const count = (s: string) => all.filter((r) => r.state === s).length;
     render(req, res, this.catalogue, 'returns/tracker', {
-      title: `Returns for ${label}`, year: label,
-      rows: rows.map((r) => ({ ...r, tag: stateTag(r.state as never), href: base(r.forceId, label) })),
-      summary: { expected: all.length, submitted: count('submitted'), accepted: count('accepted') + count('locked'), returned: count('returned'), notStarted: count('none') + count('draft') },
+      title: `Returns for ${label}`,
+      year: label,
+      rows: rows.map((r) => ({
+        ...r,
+        tag: stateTag(r.state as never),
+        href: base(r.forceId, label),
+      })),
+      summary: {
+        expected: all.length,
+        submitted: count('submitted'),
+        accepted: count('accepted') + count('locked'),
+        returned: count('returned'),
+        notStarted: count('none') + count('draft'),
+      },
       filters: { state: stateFilter ?? '', region: regionFilter ?? '' },
-      regions: [...new Set(all.map((r) => r.regionName))].sort(), states: ['none', 'draft', 'submitted', 'returned', 'accepted', 'locked'],
+      regions: [...new Set(all.map((r) => r.regionName))].sort(),
+      states: ['none', 'draft', 'submitted', 'returned', 'accepted', 'locked'],
     });
   }
 
@@ -65,13 +90,21 @@ export class YearTrackerController {
     const out: TrackerRow[] = [];
     for (const c of n.coverage.filter((r) => r.expected)) {
       const row: TrackerRow = {
-        forceId: c.forceId, forceName: c.forceName, regionName: c.regionName, state: c.returnState, revision: c.revision ?? 0,
-        version: 0, submittedAt: null, actions: [],
+        forceId: c.forceId,
+        forceName: c.forceName,
+        regionName: c.regionName,
+        state: c.returnState,
+        revision: c.revision ?? 0,
+        version: 0,
+        submittedAt: null,
+        actions: [],
       };
       if (c.returnState !== 'none') {
         const list = await this.revisions.list(ctx, c.forceId, year);
         Object.assign(row, {
-          revision: list.status.currentRevision, version: list.status.version, actions: list.status.actions,
+          revision: list.status.currentRevision,
+          version: list.status.version,
+          actions: list.status.actions,
           submittedAt: list.revisions.at(-1)?.submittedAt ?? null,
         });
       }

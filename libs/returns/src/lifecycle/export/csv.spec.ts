@@ -1,7 +1,13 @@
 import { toCsv } from './csv.js';
 import type { ExportTable } from './export-document.js';
 
-const table = (rows: ExportTable['rows']): ExportTable => ({ key: 'metadata', sheet: 'M', file: 'm.csv', header: ['field', 'value'], rows });
+const table = (rows: ExportTable['rows']): ExportTable => ({
+  key: 'metadata',
+  sheet: 'M',
+  file: 'm.csv',
+  header: ['field', 'value'],
+  rows,
+});
 
 describe('toCsv', () => {
   it.each<[string, ExportTable['rows'][number], string]>([

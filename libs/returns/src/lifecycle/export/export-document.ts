@@ -15,7 +15,14 @@ export interface ReturnExportDocument extends ForceReturnTables {
   $schema: string;
   schemaVersion: number;
   kind: 'draft' | 'revision';
-  revision: { revision: number; sha256: string; verified: boolean; submittedAt: string; submittedBy: string; signedOffName: string } | null;
+  revision: {
+    revision: number;
+    sha256: string;
+    verified: boolean;
+    submittedAt: string;
+    submittedBy: string;
+    signedOffName: string;
+  } | null;
 }
 
 // Single years of age are internal (domain.md §15: not in returns); bands, total and summary remain.
@@ -23,14 +30,24 @@ export function publishedTableB(b: TableB): TableB {
   return { ...b, rows: b.rows.filter((r) => r.level !== 'age') };
 }
 
-export function exportDocument(tables: ForceReturnTables, source: ExportSource): ReturnExportDocument {
+export function exportDocument(
+  tables: ForceReturnTables,
+  source: ExportSource,
+): ReturnExportDocument {
   const r = source.revision;
   return {
     $schema: EXPORT_SCHEMA_ID,
     schemaVersion: EXPORT_SCHEMA_VERSION,
     kind: source.kind,
     revision: r
-      ? { revision: r.revision, sha256: r.sha256, verified: r.verified, submittedAt: r.submittedAt, submittedBy: r.submittedBy, signedOffName: r.signedOffName }
+      ? {
+          revision: r.revision,
+          sha256: r.sha256,
+          verified: r.verified,
+          submittedAt: r.submittedAt,
+          submittedBy: r.submittedBy,
+          signedOffName: r.signedOffName,
+        }
       : null,
     metadata: tables.metadata,
     tableA: tables.tableA,
@@ -54,13 +71,43 @@ export const EXPORT_TABLE_KEYS = ['metadata', 'A', 'B', 'B-summary', 'C'] as con
 export function exportTables(doc: ReturnExportDocument): ExportTable[] {
   const { tableA: a, tableB: b, tableC: c } = doc;
   return [
-    { key: 'metadata', sheet: 'Metadata', file: 'metadata.csv', header: ['field', 'value'], rows: metadataRows(doc) },
+    {
+      key: 'metadata',
+      sheet: 'Metadata',
+      file: 'metadata.csv',
+      header: ['field', 'value'],
+      rows: metadataRows(doc),
+    },
     {
       key: 'A',
       sheet: 'Table A',
       file: 'table-a.csv',
-      header: ['level', 'group', 'subgroup', 'offence_code', 'offence_name', 'sexual_offence', 'flag_yes', 'flag_no', 'flag_unknown', 'total', 'pct_flagged'],
-      rows: a.rows.map((r) => [r.level, r.group, r.subgroup, r.offenceCode, r.offenceName, r.sexualOffence, r.flagYes, r.flagNo, r.flagUnknown, r.total, r.pctFlagged]),
+      header: [
+        'level',
+        'group',
+        'subgroup',
+        'offence_code',
+        'offence_name',
+        'sexual_offence',
+        'flag_yes',
+        'flag_no',
+        'flag_unknown',
+        'total',
+        'pct_flagged',
+      ],
+      rows: a.rows.map((r) => [
+        r.level,
+        r.group,
+        r.subgroup,
+        r.offenceCode,
+        r.offenceName,
+        r.sexualOffence,
+        r.flagYes,
+        r.flagNo,
+        r.flagUnknown,
+        r.total,
+        r.pctFlagged,
+      ]),
     },
     {
       key: 'B',
@@ -90,12 +137,22 @@ export function exportTables(doc: ReturnExportDocument): ExportTable[] {
       header: ['section', 'key', 'measure', 'value'],
       rows: [
         ...Object.entries(c.quality).map(([m, v]): Cell[] => ['quality', null, m, v]),
-        ...c.flagChanges.flatMap((r): Cell[][] => [['flag_changes', r.direction, 'changes', r.changes], ['flag_changes', r.direction, 'records', r.records]]),
+        ...c.flagChanges.flatMap((r): Cell[][] => [
+          ['flag_changes', r.direction, 'changes', r.changes],
+          ['flag_changes', r.direction, 'records', r.records],
+        ]),
         ...c.removals.flatMap((r): Cell[][] => {
           const key = r.level === 'total' ? 'total' : `${r.status} ${r.category}`;
-          return [['removals', key, 'online_flagged', r.onlineFlagged], ['removals', key, 'not_online_flagged', r.notOnlineFlagged], ['removals', key, 'total', r.total]];
+          return [
+            ['removals', key, 'online_flagged', r.onlineFlagged],
+            ['removals', key, 'not_online_flagged', r.notOnlineFlagged],
+            ['removals', key, 'total', r.total],
+          ];
         }),
-        ...c.ruleWarnings.flatMap((r): Cell[][] => [['rule_warnings', r.ruleCode, 'records', r.records], ['rule_warnings', r.ruleCode, 'online_flagged', r.onlineFlagged]]),
+        ...c.ruleWarnings.flatMap((r): Cell[][] => [
+          ['rule_warnings', r.ruleCode, 'records', r.records],
+          ['rule_warnings', r.ruleCode, 'online_flagged', r.onlineFlagged],
+        ]),
       ],
     },
   ];
@@ -105,7 +162,8 @@ export function exportTables(doc: ReturnExportDocument): ExportTable[] {
 function metadataRows(doc: ReturnExportDocument): Cell[][] {
   const out: Cell[][] = [['kind', doc.kind]];
   const walk = (prefix: string, v: unknown) => {
-    if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
+    if (v !== null && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) walk(prefix ? `${prefix}.${k}` : k, x);
     else out.push([prefix, v as Cell]);
   };
   walk('', doc.metadata);

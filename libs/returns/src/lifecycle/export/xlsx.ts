@@ -29,9 +29,15 @@ function cover(ws: ExcelJS.Worksheet, doc: ReturnExportDocument): void {
     ['Days in period', m.year.days],
     ['Counting rules version', m.countingRulesVersion],
     ['Generated at', m.generatedAt],
-    ['Status', r ? `revision ${r.revision}, submitted ${r.submittedAt}` : 'draft (live, not submitted)'],
+    [
+      'Status',
+      r ? `revision ${r.revision}, submitted ${r.submittedAt}` : 'draft (live, not submitted)',
+    ],
     ['Signed off by', r ? r.signedOffName : 'not signed off'],
-    ['SHA-256 of the submitted tables', r ? `${r.sha256}${r.verified ? ' (verified)' : ' (DOES NOT VERIFY)'}` : '—'],
+    [
+      'SHA-256 of the submitted tables',
+      r ? `${r.sha256}${r.verified ? ' (verified)' : ' (DOES NOT VERIFY)'}` : '—',
+    ],
     ['Records of the force-year', m.source.recordCount],
     ['Counting unit, table A', m.countingUnits.tableA],
     ['Counting unit, table B', m.countingUnits.tableB],
@@ -43,7 +49,8 @@ function cover(ws: ExcelJS.Worksheet, doc: ReturnExportDocument): void {
   for (const row of rows) ws.addRow(row).getCell(1).font = { bold: true };
   ws.addRow([]);
   ws.addRow(['Definitions']).font = { bold: true };
-  for (const [k, v] of Object.entries(m.definitions)) ws.addRow([k, v]).getCell(1).font = { bold: true };
+  for (const [k, v] of Object.entries(m.definitions))
+    ws.addRow([k, v]).getCell(1).font = { bold: true };
   ws.getColumn(1).width = 34;
   ws.getColumn(2).width = 110;
   ws.getColumn(2).alignment = { wrapText: true, vertical: 'top' };

@@ -2,7 +2,10 @@ import { ZipArchive } from 'archiver';
 
 // Files into one zip, in memory (a return is a few kilobytes). date: fixed, so the same tables
 // give the same bytes.
-export async function zipFiles(files: { name: string; content: string }[], date: Date): Promise<Buffer> {
+export async function zipFiles(
+  files: { name: string; content: string }[],
+  date: Date,
+): Promise<Buffer> {
   const zip = new ZipArchive({ zlib: { level: 9 } });
   const chunks: Buffer[] = [];
   zip.on('data', (c: Buffer) => chunks.push(c));
