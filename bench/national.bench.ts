@@ -23,6 +23,8 @@ import {
   dropDatabase,
   freshDatabase,
   median,
+  printRatio,
+  requireFinalLine,
   rng,
   timed,
 } from './bench-support.js';
@@ -293,7 +295,7 @@ async function main(): Promise<void> {
         console.log(
           `hand-written GROUP BY as the table owner (no RLS), one run:                         ${(await timed(baseline(null))).ms.toFixed(0)} ms`,
         );
-      console.log(`ratio ${(median(times.product) / median(times.baseline)).toFixed(2)}`);
+      printRatio(median(times.product) / median(times.baseline), 2);
     } finally {
       await app.close();
     }
@@ -303,4 +305,5 @@ async function main(): Promise<void> {
   }
 }
 
+requireFinalLine();
 await main();

@@ -27,6 +27,8 @@ import {
   dropDatabase,
   freshDatabase,
   median,
+  printRatio,
+  requireFinalLine,
   rng,
   timed,
 } from './bench-support.js';
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
     console.log(
       `product ÷ owner baseline: ${(median(times.product) / median(times.owner)).toFixed(2)}`,
     );
-    console.log(`ratio ${(median(times.product) / median(times.baseline)).toFixed(2)}`);
+    printRatio(median(times.product) / median(times.baseline), 2);
   } finally {
     await c.end().catch(() => undefined);
     // BENCH_KEEP_DB=1 leaves the database for EXPLAIN ANALYZE by hand.
@@ -273,4 +275,5 @@ async function main(): Promise<void> {
   }
 }
 
+requireFinalLine();
 await main();

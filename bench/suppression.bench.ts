@@ -12,7 +12,9 @@ import type { DisclosureConfig } from '#libs/disclosure';
 import { buildCoverage, buildPublication, nationalPeriod } from '#libs/national';
 import { fakeForces, fakeOffenceAges } from '../libs/national/src/testing/fake-counts.js';
 import { nationalYear } from '../libs/national/src/testing/national-year.js';
-import { median, timed } from './bench-support.js';
+import { finalLine, median, requireFinalLine, timed } from './bench-support.js';
+
+requireFinalLine();
 
 const RUNS = Number(process.argv[2] ?? 5);
 const catalogue = new Catalogue();
@@ -69,4 +71,4 @@ for (const [name, disclosure] of [
     `${name}: first ${(first.ms / 1000).toFixed(2)} s, median of ${RUNS} ${(m / 1000).toFixed(2)} s (${times.map((t) => (t / 1000).toFixed(2)).join(' / ')}); method used ${report.method}; suppressed ${report.cellsSuppressed} of ${report.cells} cells (${report.cellsSuppressedPercent} %): ${report.byTable.map((t) => `${t.id} ${t.cellsSuppressed}/${t.cells}`).join(', ')}`,
   );
 }
-console.log(`seconds ${(result / 1000).toFixed(2)}`);
+finalLine('seconds', result / 1000, 2);
