@@ -7,6 +7,7 @@ import type { ChildSexualOffencesRow } from './queries/child-sexual-offences.que
 import { queryFlagChanges } from './queries/flag-changes.query.js';
 import type { ReturnMetadataRow } from './queries/return-metadata.query.js';
 import { queryReturnTables } from './queries/return-tables.query.js';
+import type { FiguresSource } from './queries/force-year-aggregate.query.js';
 import type { ForceYear, Queryable } from './queryable.js';
 import {
   COUNTING_UNIT,
@@ -23,6 +24,8 @@ import {
 export interface ComputeReturnInput extends ForceYear {
   countingRulesVersion: string;
   generatedAt: Date;
+  // Live views read the maintained aggregate; a snapshot that is signed reads the records (the default).
+  source?: FiguresSource;
 }
 
 // Wording shipped with every return (domain.md §15: "the data definitions used").
@@ -54,7 +57,7 @@ export async function computeReturn(
   // (queries/return-tables.query.ts); flag changes come from the history index. One after
   // another: on one connection (a transaction, for a consistent snapshot) pg must not be handed
   // a second query while one runs (deprecated in pg 8, removed in pg 9).
-  const t = await queryReturnTables(db, p);
+  const t = await queryReturnTables(db, p, input.source ?? 'records');
   if (!t.metadata) throw new DomainError('NOT_FOUND', `force ${forceId} not found`);
   const flagChanges = await queryFlagChanges(db, p);
   const { table_a: a, table_b: b, quality: q, removals, rule_warnings: warnings } = t;

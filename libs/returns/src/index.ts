@@ -17,3 +17,5 @@ export * from './queries/counted-records-page.query.js';
 export * from './queries/unknown-flags.query.js';
 export * from './queries/recorded-outside-period.query.js';
 export * from './lifecycle/index.js';
+export * from './figures/figures.query.js';
+export * from './figures/figures-compactor.js';

@@ -10,6 +10,7 @@ import { commandDatabase, withDatabase, type Command, type Out } from './cli-sup
 import { demoCommand, importCommand } from './import.command.js';
 import { returnCommand } from './return.command.js';
 import { nationalCommand } from './national.command.js';
+import { figuresCommand } from './figures.command.js';
 
 // Commands of other areas live beside their code (apps/api/src/cli/<area>.command.ts) and are listed here.
 const AREA_COMMANDS: Record<string, Command> = {
@@ -17,6 +18,7 @@ const AREA_COMMANDS: Record<string, Command> = {
   demo: demoCommand,
   return: returnCommand,
   national: nationalCommand,
+  figures: figuresCommand,
 };
 
 // `cyberflag <command>`: operational commands that share the app's config and database resolution.
@@ -37,6 +39,9 @@ const USAGE = `usage: cyberflag <command> [options]
                           national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed;
                           a table on a terminal, else JSON
   audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
+  figures verify|rebuild [--force F]... [--year YYYY-YY]...
+                          compare the maintained figures with a recomputation from the records (exit 1 on a difference);
+                          rebuild recomputes them from the records, then verifies
 roles: ${ROLES.join(', ')}
 Without DATABASE_URL, commands use the embedded server of a running \`npm start\` on the same DATA_DIR, or start their own.`;
 

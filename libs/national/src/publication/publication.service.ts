@@ -303,7 +303,8 @@ export class PublicationService {
   ) {
     await prepareNationalScan(em);
     const ids = counts.map((c) => c.forceId);
-    const cube = await queryLiveCube(em, year);
+    // A publication is signed: read the records themselves, not the maintained aggregate.
+    const cube = await queryLiveCube(em, year, 'records');
     const live = new Map(liveForceCounts(this.catalogue, ids, cube, []).map((c) => [c.forceId, c]));
     const changed = counts.filter((c) => {
       const l = live.get(c.forceId)!;

@@ -41,6 +41,7 @@ export async function returnStatus(
       year,
       countingRulesVersion: countingRulesEditionFor(year, rules.config),
       generatedAt: p.now,
+      source: 'figures',
     }));
   let dataChanged = false;
   if (dependsOnData) {

@@ -113,6 +113,7 @@ export class ReturnExportService {
           year,
           countingRulesVersion: countingRulesEditionFor(year, this.rules.config),
           generatedAt: this.clock(),
+          source: 'figures', // the live draft, as the return page shows it
         });
         source = { kind: 'draft', revision: null };
       } else {

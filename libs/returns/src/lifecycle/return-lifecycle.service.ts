@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
@@ -6,6 +6,7 @@ import { DomainError } from '#libs/persistence';
 import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { computeReturn } from '../compute-return.js';
+import type { FiguresSource } from '../queries/force-year-aggregate.query.js';
 import { evaluateReturn, type ReturnFinding } from '../return-rules.js';
 import type { ForceReturnTables } from '../return-tables.js';
 import { queryChangedSince } from './changed-since.query.js';
@@ -38,8 +39,13 @@ const MAX_LISTED = 1000;
 // The force annual return's lifecycle (issue 5): live draft, validation, submission as an immutable
 // revision, acceptance or return by the statistics team. Each transition is one REPEATABLE READ
 // transaction that also writes a return_events row (who, when, why).
+// Not a return rule over the data but an integrity check of the maintained aggregate (issue #22): a
+// submission whose records and aggregate disagree is refused with this code.
+export const FIGURES_MISMATCH_RULE = 'CF-RET-900';
+
 @Injectable()
 export class ReturnLifecycleService {
+  private readonly logger = new Logger('ReturnLifecycle');
   constructor(
     private readonly ds: DataSource,
     private readonly log: AccessLogService,
@@ -138,7 +144,7 @@ export class ReturnLifecycleService {
       const from = head?.state ?? 'draft';
       const action = submissionAction(from);
       const now = this.clock();
-      const tables = await this.compute(em, forceId, year, now);
+      const tables = await this.fromRecordsCheckedAgainstFigures(em, forceId, year, now);
       const latest = head ? await sql.selectRevision(em, forceId, year, null) : null;
       const dataChanged = !latest || !sameData(tables, latest.tables as ForceReturnTables);
       const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged }, action);
@@ -335,18 +341,45 @@ export class ReturnLifecycleService {
     };
   }
 
+  // Live views read the maintained aggregate (source 'figures'); a submission reads the records.
   private compute(
     em: EntityManager,
     forceId: string,
     year: number,
     at: Date = this.clock(),
+    source: FiguresSource = 'figures',
   ): Promise<ForceReturnTables> {
     return computeReturn(em, {
       forceId,
       year,
       countingRulesVersion: countingRulesEditionFor(year, this.rules.config),
       generatedAt: at,
+      source,
     });
+  }
+
+  // A signed return is computed from the records. The aggregate that every live view shows must agree with
+  // it: if it does not, the submission stops (the figures people checked before signing were not these), the
+  // difference is logged, and `cyberflag figures verify` / `figures rebuild` find and repair it.
+  private async fromRecordsCheckedAgainstFigures(
+    em: EntityManager,
+    forceId: string,
+    year: number,
+    at: Date,
+  ): Promise<ForceReturnTables> {
+    const records = await this.compute(em, forceId, year, at, 'records');
+    const figures = await this.compute(em, forceId, year, at, 'figures');
+    if (!sameData(records, figures)) {
+      this.logger.error(
+        `maintained figures differ from the records for ${forceId} ${yearLabel(year)}: submission refused (run cyberflag figures verify)`,
+      );
+      throw new DomainError(
+        'RULE_VIOLATION',
+        `${FIGURES_MISMATCH_RULE}: the maintained figures for ${forceId} ${yearLabel(year)} differ from its records; the return cannot be signed until they agree (an operator runs cyberflag figures verify, then figures rebuild)`,
+        { ruleCodes: [FIGURES_MISMATCH_RULE] },
+      );
+    }
+    return records;
   }
 
   private evaluate(

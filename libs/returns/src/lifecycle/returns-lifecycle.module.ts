@@ -5,6 +5,7 @@ import { ReturnExportService } from './return-export.service.js';
 import { ReturnLifecycleService } from './return-lifecycle.service.js';
 import { ReturnRevisionsService } from './return-revisions.service.js';
 import { YearTrackerService } from './year-tracker.service.js';
+import { FiguresCompactor } from '../figures/figures-compactor.js';
 
 // The return services. The clock is a provider so tests can fix "now" (style.md §13).
 @Module({
@@ -15,12 +16,14 @@ import { YearTrackerService } from './year-tracker.service.js';
     ReturnRevisionsService,
     ReturnExportService,
     YearTrackerService,
+    FiguresCompactor,
   ],
   exports: [
     ReturnLifecycleService,
     ReturnRevisionsService,
     ReturnExportService,
     YearTrackerService,
+    FiguresCompactor,
   ],
 })
 export class ReturnsLifecycleModule {}

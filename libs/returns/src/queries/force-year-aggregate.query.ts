@@ -47,3 +47,68 @@ GROUP BY c.offence_code
 export function overForceYear(tableCte: string, select: string): string {
   return `WITH fy AS (${forceYearAggregateSql}),\n${tableCte}\n${select}`;
 }
+
+// The same rows as forceYearAggregateSql, read from the maintained aggregate (crime_figures, migration
+// 1780000026000) instead of the records: the deltas summed per group (rows of one group appended by different
+// changes, not yet compacted), then folded per offence code. The detail arrays are rebuilt by repeating each
+// group n times, which is what the records would have given. The latest save comes from crimes' index
+// (ix_crimes_force_year_updated): deltas cannot keep a maximum exactly. figures-verify.query.ts proves the two
+// sources give identical rows; submission checks it before it signs a snapshot.
+export const forceYearFiguresSql = `
+-- The force-year's figures, one row per offence code, from crime_figures.
+--   $1  force id
+--   $2  financial year (start year)
+SELECT g.offence_code,
+       sum(g.n)                                                                   AS records,
+       sum(g.version_sum)                                                         AS version_sum,
+       (SELECT max(c.updated_at) FROM crimes c
+         WHERE c.force_id = $1 AND c.financial_year = $2)                         AS max_updated_at,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'confirmed' AND g.online_flag = 'yes'), 0) AS flag_yes,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'confirmed' AND g.online_flag = 'no'), 0) AS flag_no,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'confirmed' AND g.online_flag = 'unknown'), 0) AS flag_unknown,
+       COALESCE(sum(g.within_24h) FILTER (WHERE g.status = 'confirmed'), 0)        AS within_24h,
+       COALESCE(sum(g.unknown_age) FILTER (WHERE g.status = 'confirmed'), 0)       AS unknown_victim_age,
+       COALESCE(sum(g.unknown_sex) FILTER (WHERE g.status = 'confirmed'), 0)       AS unknown_victim_sex,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'draft'), 0)                     AS drafts,
+       COALESCE(sum(g.n) FILTER (WHERE g.status = 'draft' AND g.online_flag = 'unknown'), 0) AS drafts_unknown_flag,
+       COALESCE(sum(g.unknown_age) FILTER (WHERE g.status = 'draft'), 0)           AS drafts_unknown_victim_age,
+       (SELECT array_agg(ROW(d.child_age, d.child_sex))
+          FROM figures_groups d CROSS JOIN generate_series(1, d.n)
+         WHERE d.offence_code = g.offence_code AND d.child)                       AS children,
+       (SELECT array_agg(ROW(d.status, d.cancellation_category, d.online_flag))
+          FROM figures_groups d CROSS JOIN generate_series(1, d.n)
+         WHERE d.offence_code = g.offence_code
+           AND d.status IN ('cancelled', 'transferred'))                          AS removed,
+       (SELECT array_agg(ROW(d.warnings, d.online_flag))
+          FROM figures_groups d CROSS JOIN generate_series(1, d.n)
+         WHERE d.offence_code = g.offence_code
+           AND d.status = 'confirmed' AND d.warnings <> '{}')                     AS warned
+FROM figures_groups g
+GROUP BY g.offence_code
+HAVING sum(g.n) > 0
+`;
+
+// The groups of one force-year with their net measures (rows of one group summed), as a CTE named
+// figures_groups; forceYearFiguresSql reads it.
+export const figuresGroupsCte = `
+figures_groups AS MATERIALIZED (
+  SELECT f.offence_code, f.status, f.online_flag, f.cancellation_category, f.child, f.child_age,
+         f.child_sex, f.warnings,
+         sum(f.n)::int AS n, sum(f.within_24h)::int AS within_24h, sum(f.unknown_age)::int AS unknown_age,
+         sum(f.unknown_sex)::int AS unknown_sex, sum(f.version_sum) AS version_sum
+  FROM crime_figures f
+  WHERE f.force_id = $1 AND f.financial_year = $2
+  GROUP BY f.offence_code, f.status, f.online_flag, f.cancellation_category, f.child, f.child_age,
+           f.child_sex, f.warnings
+)`;
+
+// Where a return's tables read the force-year from: the maintained aggregate (live views) or the records
+// themselves (the snapshot a submission signs, and the check of the aggregate against it).
+export type FiguresSource = 'figures' | 'records';
+
+// The fy CTE (and what it needs) for a source: `fy AS MATERIALIZED (...)` preceded by its helpers.
+export function forceYearCtes(source: FiguresSource): string {
+  return source === 'records'
+    ? `fy AS MATERIALIZED (${forceYearAggregateSql})`
+    : `${figuresGroupsCte},\nfy AS MATERIALIZED (${forceYearFiguresSql})`;
+}

@@ -1,0 +1,61 @@
+import {
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ScopedDb } from '#libs/persistence';
+import { pgQueryable } from '../queryable.js';
+import { advanceCompaction, compactFigures, figuresToCompact } from './figures.query.js';
+
+// Every change to crimes appends delta rows to crime_figures; readers sum them. This folds the force-years
+// that received deltas since the last pass into one row per group, so reads stay small. One process at a
+// time (a transaction-scoped advisory lock; others skip the pass). Correctness never depends on it: figures
+// are exact with or without compaction.
+export const FIGURES_COMPACT_EVERY_MS = 60_000;
+const LOCK_KEY = 0x63666967; // 'cfig'
+
+@Injectable()
+export class FiguresCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('FiguresCompactor');
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly ds: DataSource) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.compactOnce()
+        .catch((e: unknown) =>
+          this.logger.warn(`compaction pass failed: ${e instanceof Error ? e.message : String(e)}`),
+        )
+        .finally(() => (this.running = undefined));
+    }, FIGURES_COMPACT_EVERY_MS);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  // One pass; returns the number of delta rows folded away (0 when another process holds the lock).
+  async compactOnce(): Promise<number> {
+    return new ScopedDb(this.ds).run('all', async (em) => {
+      const db = pgQueryable({
+        query: async (sql, params) => ({ rows: await em.query(sql, params) }),
+      });
+      const [lock] = await db.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock($1) AS ok`, [
+        LOCK_KEY,
+      ]);
+      if (!lock.ok) return 0;
+      const pending = await figuresToCompact(db);
+      let folded = 0;
+      for (const fy of pending.forceYears) folded += await compactFigures(db, fy.forceId, fy.year);
+      await advanceCompaction(db, pending.through);
+      return folded;
+    });
+  }
+}

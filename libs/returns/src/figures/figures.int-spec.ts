@@ -1,0 +1,301 @@
+import fc from 'fast-check';
+import pg from 'pg';
+import { computeReturn } from '../compute-return.js';
+import { pgQueryable } from '../queryable.js';
+import { insertCrime, type CrimeInput } from '../testing/insert-records.js';
+import { figuresDifferences } from './figures.query.js';
+
+// The maintained aggregate (crime_figures, kept by triggers on crimes) must equal a full recomputation from
+// the records after any sequence of writes, committed or rolled back, concurrent or not. Owner connection:
+// the triggers are what is tested, whatever path writes crimes. Years 2041-42 and 2042-43 for Kent and
+// Essex hold only this file's records.
+const FORCES = ['kent', 'essex'] as const;
+const YEARS = [2041, 2042] as const;
+// Codes of every kind the tables treat differently: table-B codes for children only (17B, 19E, 21) and
+// for any age (19C), a non-sexual code with a personal victim, and one without.
+const CODES = ['17B', '19C', '19E', '21', '8L', '92A'] as const;
+const url = (): string => {
+  const u = process.env.TEST_DATABASE_URL;
+  if (!u) throw new Error('TEST_DATABASE_URL is not set');
+  return u;
+};
+
+type Status = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
+interface Facts {
+  code: (typeof CODES)[number];
+  year: (typeof YEARS)[number];
+  flag: 'yes' | 'no' | 'unknown';
+  age: number | null;
+  sex: 'female' | 'male' | 'unknown';
+  status: Status;
+  warnings: string[];
+  late: boolean; // recorded more than 24 hours after the report
+}
+
+const factsArb: fc.Arbitrary<Facts> = fc
+  .record({
+    code: fc.constantFrom(...CODES),
+    year: fc.constantFrom(...YEARS),
+    flag: fc.constantFrom('yes' as const, 'no' as const, 'unknown' as const),
+    age: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
+    sex: fc.constantFrom('female' as const, 'male' as const, 'unknown' as const),
+    status: fc.constantFrom<Status>('draft', 'confirmed', 'cancelled', 'transferred'),
+    warnings: fc.subarray(['CF-R10', 'CF-R14']),
+    late: fc.boolean(),
+  })
+  // ck_crimes_flag_known: 'unknown' only on drafts.
+  .map((f) => (f.flag === 'unknown' && f.status !== 'draft' ? { ...f, status: 'draft' } : f));
+
+type Op =
+  | { kind: 'insert'; force: (typeof FORCES)[number]; facts: Facts }
+  | { kind: 'update'; pick: number; facts: Facts }
+  | { kind: 'delete'; pick: number };
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({
+    kind: fc.constant('insert' as const),
+    force: fc.constantFrom(...FORCES),
+    facts: factsArb,
+  }),
+  fc.record({ kind: fc.constant('update' as const), pick: fc.nat(), facts: factsArb }),
+  fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+);
+
+// A batch of operations, one transaction, committed or rolled back.
+const batchArb = fc.record({
+  ops: fc.array(opArb, { minLength: 1, maxLength: 6 }),
+  commit: fc.boolean(),
+});
+
+const recordedAt = (f: Facts, n: number): string =>
+  new Date(Date.UTC(f.year, 5, 1 + (n % 28), 10)).toISOString();
+const reportedAt = (f: Facts, n: number): string =>
+  new Date(new Date(recordedAt(f, n)).getTime() - (f.late ? 30 : 1) * 3_600_000).toISOString();
+
+let seq = 0;
+async function apply(c: pg.ClientBase, op: Op): Promise<void> {
+  const db = pgQueryable(c);
+  const existing = await c.query<{ force_id: string; id: string; version: number }>(
+    `SELECT force_id, id, version FROM crimes
+     WHERE force_id = ANY($1) AND financial_year = ANY($2) ORDER BY id`,
+    [FORCES, YEARS],
+  );
+  const n = ++seq;
+  if (op.kind === 'insert') {
+    const f = op.facts;
+    const input: CrimeInput = {
+      force: op.force,
+      ref: `FIG-${process.pid}-${n}`,
+      code: f.code,
+      recordedAt: recordedAt(f, n),
+      reportedAt: reportedAt(f, n),
+      flag: f.flag,
+      age: f.age,
+      sex: f.sex,
+      status: f.status,
+      transferredTo: 'surrey',
+      warnings: f.warnings,
+      updatedAt: recordedAt(f, n),
+    };
+    await insertCrime(db, input);
+    return;
+  }
+  if (existing.rows.length === 0) return;
+  const target = existing.rows[op.pick % existing.rows.length];
+  if (op.kind === 'delete') {
+    await c.query(`DELETE FROM crimes WHERE force_id = $1 AND id = $2`, [
+      target.force_id,
+      target.id,
+    ]);
+    return;
+  }
+  const f = op.facts;
+  const removed = f.status === 'cancelled' || f.status === 'transferred';
+  await c.query(
+    `UPDATE crimes SET offence_code = $3, recorded_at = $4, reported_at = $5, offence_from = $5::timestamptz - interval '2 days',
+       offence_to = NULL, online_flag = $6, victim_age = $7, victim_sex = $8, status = $9, rule_warnings = $10,
+       cancellation_category = $11, cancellation_justification = $12, cancelled_at = $13, cancelled_by = $14,
+       transferred_to_force_id = $15, version = version + 1, updated_at = $4
+     WHERE force_id = $1 AND id = $2`,
+    [
+      target.force_id,
+      target.id,
+      f.code,
+      recordedAt(f, n),
+      reportedAt(f, n),
+      f.flag,
+      f.age,
+      f.sex,
+      f.status,
+      f.warnings,
+      removed ? 'C2' : null,
+      removed ? 'Additional verifiable information recorded for the test.' : null,
+      removed ? recordedAt(f, n) : null,
+      removed ? 'fcr.test' : null,
+      f.status === 'transferred' ? 'surrey' : null,
+    ],
+  );
+}
+
+async function assertAggregateExact(c: pg.ClientBase): Promise<void> {
+  const diffs = await figuresDifferences(pgQueryable(c), {
+    forceIds: [...FORCES],
+    years: [...YEARS],
+  });
+  expect(diffs).toEqual([]);
+}
+
+async function returnsFromBothSources(c: pg.ClientBase, forceId: string, year: number) {
+  const db = pgQueryable(c);
+  const base = { forceId, year, countingRulesVersion: 'test', generatedAt: new Date(0) };
+  const records = await computeReturn(db, { ...base, source: 'records' });
+  const figures = await computeReturn(db, { ...base, source: 'figures' });
+  return { records, figures };
+}
+
+describe('maintained figures (crime_figures)', () => {
+  const owner = new pg.Client({ connectionString: url() });
+  const other = new pg.Client({ connectionString: url() });
+
+  beforeAll(async () => {
+    await owner.connect();
+    await other.connect();
+  });
+  afterAll(async () => {
+    await owner.query(`DELETE FROM crimes WHERE force_id = ANY($1) AND financial_year = ANY($2)`, [
+      FORCES,
+      YEARS,
+    ]);
+    await owner.end();
+    await other.end();
+  });
+  beforeEach(async () => {
+    await owner.query(`DELETE FROM crimes WHERE force_id = ANY($1) AND financial_year = ANY($2)`, [
+      FORCES,
+      YEARS,
+    ]);
+  });
+
+  it('equals a full recomputation after every batch of inserts, amendments and deletions, committed or rolled back', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(batchArb, { minLength: 1, maxLength: 5 }), async (batches) => {
+        for (const b of batches) {
+          await owner.query('BEGIN');
+          try {
+            for (const op of b.ops) await apply(owner, op);
+            await owner.query(b.commit ? 'COMMIT' : 'ROLLBACK');
+          } catch (e) {
+            await owner.query('ROLLBACK');
+            throw e;
+          }
+          await assertAggregateExact(owner);
+        }
+        // The tables a return is made of are the same from either source.
+        for (const forceId of FORCES)
+          for (const year of YEARS) {
+            const { records, figures } = await returnsFromBothSources(owner, forceId, year);
+            expect(figures).toEqual(records);
+          }
+      }),
+      { numRuns: 25, seed: 20261206 },
+    );
+  });
+
+  it('stays exact when two transactions write the same force and year at once, one rolling back, with a compaction in between', async () => {
+    const facts: Facts = {
+      code: '19C',
+      year: 2041,
+      flag: 'yes',
+      age: 14,
+      sex: 'female',
+      status: 'confirmed',
+      warnings: [],
+      late: false,
+    };
+    for (let i = 0; i < 5; i++) await apply(owner, { kind: 'insert', force: 'kent', facts });
+    await owner.query('BEGIN');
+    await other.query('BEGIN');
+    await apply(owner, { kind: 'insert', force: 'kent', facts: { ...facts, age: 9 } });
+    await apply(other, { kind: 'insert', force: 'kent', facts: { ...facts, flag: 'no' } });
+    await apply(other, { kind: 'update', pick: 0, facts: { ...facts, code: '17B', age: 11 } });
+    // A compaction while both are in flight folds only committed rows.
+    const third = new pg.Client({ connectionString: url() });
+    await third.connect();
+    try {
+      await third.query(`SELECT compact_crime_figures('kent', 2041::smallint)`);
+    } finally {
+      await third.end();
+    }
+    await owner.query('COMMIT');
+    await other.query('ROLLBACK');
+    await assertAggregateExact(owner);
+    const rows = await owner.query<{ n: string }>(
+      `SELECT sum(n) AS n FROM crime_figures WHERE force_id = 'kent' AND financial_year = 2041`,
+    );
+    expect(Number(rows.rows[0].n)).toBe(6);
+    const { records, figures } = await returnsFromBothSources(owner, 'kent', 2041);
+    expect(figures).toEqual(records);
+    expect(figures.tableB.summary.total).toBe(6);
+  });
+
+  it('compaction folds a force-year into one row per group without changing a figure', async () => {
+    const facts: Facts = {
+      code: '8L',
+      year: 2042,
+      flag: 'yes',
+      age: 30,
+      sex: 'male',
+      status: 'confirmed',
+      warnings: [],
+      late: true,
+    };
+    for (let i = 0; i < 4; i++) await apply(owner, { kind: 'insert', force: 'essex', facts });
+    for (let i = 0; i < 4; i++)
+      await apply(owner, { kind: 'update', pick: i, facts: { ...facts, flag: 'no' } });
+    const count = async () =>
+      Number(
+        (
+          await owner.query<{ n: string }>(
+            `SELECT count(*) AS n FROM crime_figures WHERE force_id = 'essex' AND financial_year = 2042`,
+          )
+        ).rows[0].n,
+      );
+    expect(await count()).toBeGreaterThan(1);
+    const before = await returnsFromBothSources(owner, 'essex', 2042);
+    const folded = await owner.query<{ folded: number }>(
+      `SELECT compact_crime_figures('essex', 2042::smallint) AS folded`,
+    );
+    expect(folded.rows[0].folded).toBeGreaterThan(0);
+    expect(await count()).toBe(1); // one group left: confirmed, flag no, adult, late
+    await assertAggregateExact(owner);
+    const after = await returnsFromBothSources(owner, 'essex', 2042);
+    expect(after.figures).toEqual(before.records);
+  });
+
+  it('verify reports a corrupted aggregate and rebuild repairs it', async () => {
+    const facts: Facts = {
+      code: '21',
+      year: 2041,
+      flag: 'yes',
+      age: 11,
+      sex: 'female',
+      status: 'confirmed',
+      warnings: [],
+      late: false,
+    };
+    await apply(owner, { kind: 'insert', force: 'kent', facts });
+    await owner.query(
+      `UPDATE crime_figures SET n = n + 1 WHERE force_id = 'kent' AND financial_year = 2041`,
+    );
+    const diffs = await figuresDifferences(pgQueryable(owner), {
+      forceIds: ['kent'],
+      years: [2041],
+    });
+    expect(diffs).toEqual([expect.objectContaining({ forceId: 'kent', year: 2041 })]);
+    expect(diffs[0].groups).toBeGreaterThan(0);
+    const { records, figures } = await returnsFromBothSources(owner, 'kent', 2041);
+    expect(figures).not.toEqual(records);
+    await owner.query(`SELECT rebuild_crime_figures('kent', 2041::smallint)`);
+    await assertAggregateExact(owner);
+  });
+});
