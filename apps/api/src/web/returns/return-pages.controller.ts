@@ -462,7 +462,8 @@ export class ReturnPagesController {
       counted: ret.draft.tableA.rows.at(-1)?.total ?? 0,
       allowed:
         ret.actions.includes(decision) ||
-        (decision === 'submit' && ret.actions.includes('resubmit')),
+        (decision === 'submit' &&
+          (ret.actions.includes('resubmit') || ret.actions.includes('revise'))),
     });
   }
 
