@@ -456,7 +456,9 @@ run('web interface: the force return and the national figures', () => {
     await stat.goto(`${base}/year-tracker/${YEAR}?changed=changed`);
     const durhamRow = stat.locator('#force-durham');
     await hasText(durhamRow.locator('.cf-changed-since'), '1');
-    expect((await durhamRow.locator('.cf-accepted').textContent())?.trim()).not.toBe('');
+    expect((await durhamRow.locator('.cf-accepted').textContent())?.trim()).toMatch(
+      /^\d{1,2} [A-Z][a-z]+ \d{4} at /,
+    );
     expect((await durhamRow.locator('.moj-badge').textContent())?.trim()).toBe('locked');
     await visit(stat, 'year-tracker-changed');
 
