@@ -397,6 +397,7 @@ run('web interface: the force return and the national figures', () => {
     await visit(stat, 'publication-settings');
     await stat.fill('#title', `Browser publication ${tag}`);
     await stat.fill('#threshold', '5');
+    await stat.fill('#lowerProtection', '3');
     await stat.click('button:has-text("Preview the tables")');
     await stat.waitForURL(/\/new\?.*method=threshold/);
     await hasText(stat.locator('#preview-summary'), 'cells as [c]');
@@ -430,6 +431,15 @@ run('web interface: the force return and the national figures', () => {
     expect(await tagOf('h1')).toBe('current');
     expect(await stat.locator('td.cf-suppressed').count()).toBeGreaterThan(0);
     await visit(stat, 'publication-view');
+    // The settings chosen on the page are the ones stored with the publication.
+    const stored = await http().get(`/publications/${id}`).set(statApi).expect(200);
+    expect(stored.body.config).toEqual({
+      method: 'threshold',
+      threshold: 5,
+      secondaryMethod: 'optimal',
+      cost: 'value',
+      protection: { lower: 3 },
+    });
     const xlsx = await stat.request.get(`${base}/national-publications/${id}/download/xlsx`);
     expect(xlsx.status()).toBe(200);
     const wb = new ExcelJS.Workbook();

@@ -44,6 +44,8 @@ export interface SettingsForm {
   threshold: string;
   secondaryMethod: string;
   cost: string;
+  lowerProtection: string; // blank: the service's default (the threshold)
+  upperProtection: string;
 }
 
 const DOWNLOADS = [
@@ -283,6 +285,8 @@ function settingsForm(src: Record<string, unknown>, year: string): SettingsForm 
     threshold: str(src.threshold) || (str(src.method) === 'ons-10-5' ? '' : '5'),
     secondaryMethod: str(src.secondaryMethod) || 'optimal',
     cost: str(src.cost) || 'value',
+    lowerProtection: str(src.lowerProtection),
+    upperProtection: str(src.upperProtection),
   };
 }
 
@@ -305,10 +309,24 @@ export function parseSettings(f: SettingsForm): {
   if (f.secondaryMethod !== 'optimal' && f.secondaryMethod !== 'greedy')
     errors.secondaryMethod = 'Select how further cells are chosen';
   if (f.cost !== 'value' && f.cost !== 'cells') errors.cost = 'Select what the choice minimises';
+  const level = (v: string) => (v === '' ? undefined : Number(v));
+  const [lower, upper] = [level(f.lowerProtection), level(f.upperProtection)];
+  for (const [k, v] of [
+    ['lowerProtection', lower],
+    ['upperProtection', upper],
+  ] as const)
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 100))
+      errors[k] = 'Enter a protection level as a whole number from 0 to 100, or leave it blank';
   if (Object.keys(errors).length > 0) return { config: null, errors };
+  // Only the levels given are passed on, as the API does, so the stored config reads as it was asked for.
+  const protection = {
+    ...(lower === undefined ? {} : { lower }),
+    ...(upper === undefined ? {} : { upper }),
+  };
   const common = {
     secondaryMethod: f.secondaryMethod as 'optimal' | 'greedy',
     cost: f.cost as 'value' | 'cells',
+    ...(Object.keys(protection).length === 0 ? {} : { protection }),
   };
   return {
     config:
