@@ -26,6 +26,7 @@ const YEAR = '2024-25';
 const F1 = 'cumbria';
 const OTHERS = ['durham', 'cleveland'];
 
+// Two long browser journeys: their timeouts allow for a loaded two-core machine (each takes about 2 minutes idle).
 run('web interface: the force return and the national figures', () => {
   let app: INestApplication;
   let base: string;
@@ -353,7 +354,7 @@ run('web interface: the force return and the national figures', () => {
 
     await statContext.close();
     await fcrContext.close();
-  }, 240_000);
+  }, 480_000);
 
   it('statistician previews a publication with [c] cells, confirms the forces left out, publishes and sees the earlier one superseded; a registrar revises the published return with a reason', async () => {
     const durhamUser = `web.fcr.durham.${tag.toLowerCase()}`;
@@ -493,7 +494,7 @@ run('web interface: the force return and the national figures', () => {
     await hasText(stat.locator('#force-durham .cf-changed-since'), '0');
     await dContext.close();
     await statContext.close();
-  }, 240_000);
+  }, 480_000);
 
   it('found no serious or critical accessibility problem on any page visited', () => {
     expect(visited.length).toBeGreaterThan(8);
