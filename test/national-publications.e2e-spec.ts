@@ -247,30 +247,41 @@ describe('national publications', () => {
       .expect(200);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
+    // The accessible-spreadsheet layout (its unit test checks the rules; here the real publication's figures).
     expect(wb.worksheets.map((w) => w.name)).toEqual([
       'Cover',
-      'force-by-flag',
-      'region-by-flag',
-      'csa-band-by-sex',
-      'csa-offence-by-band',
-      'summary',
-      'tidy',
+      'Contents',
+      'Notes',
+      'Table_1',
+      'Table_2',
+      'Table_3',
+      'Table_4',
+      'Table_5',
+      'Returns_used',
+      'Tidy_data',
     ]);
+    expect(wb.getWorksheet('Table_1')!.getCell('A1').value).toMatch(
+      /^Table 1: Recorded crimes by force and online flag/,
+    );
     const essex = wb
-      .getWorksheet('force-by-flag')!
+      .getWorksheet('Table_1')!
       .getRows(1, 60)!
       .find((r) => r.getCell(1).value === 'Essex Police')!;
-    expect([2, 3, 4].map((c) => essex.getCell(c).value)).toEqual(['14', '30', '80']);
-    const sheet = wb.getWorksheet('force-by-flag')!.getRows(1, 80)!;
+    expect([2, 3, 4].map((c) => essex.getCell(c).value)).toEqual([14, 30, 80]);
+    const sheet = wb.getWorksheet('Table_1')!.getRows(1, 80)!;
     expect(sheet.find((r) => r.getCell(1).value === 'Suffolk Constabulary')!.getCell(2).value).toBe(
       '[c]',
     );
     expect(sheet.find((r) => r.getCell(1).value === 'Bedfordshire Police')!.getCell(2).value).toBe(
       '[x]',
     );
-    expect(sheet.find((r) => r.getCell(1).value === 'Symbols')!.getCell(2).value).toMatch(
-      /^\[c\] confidential .*\[z\] not applicable .*\[x\] not available/,
-    );
+    expect(
+      wb
+        .getWorksheet('Cover')!
+        .getRows(1, 30)!
+        .find((r) => r.getCell(1).value === 'Shorthand symbols')!
+        .getCell(2).value,
+    ).toMatch(/^\[c\] confidential.*\[z\] not applicable.*\[x\] not available/);
     await http()
       .get(`/publications/${first.id}`)
       .query({ layout: 'long' })

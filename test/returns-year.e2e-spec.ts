@@ -30,7 +30,8 @@ interface Row {
   state: string;
   version: number;
   changedSinceSubmission: number | null;
-  lastEvent: { action: string } | null;
+  acceptedAt: string | null;
+  lastEvent: { action: string; at: string } | null;
 }
 
 describe('the year tracker (GET /returns/:year)', () => {
@@ -132,6 +133,7 @@ describe('the year tracker (GET /returns/:year)', () => {
       version: 1,
       currentRevision: 1,
       latestSubmittedAt: submittedAt,
+      acceptedAt: null,
       lastEvent: {
         revision: 1,
         action: 'submit',
@@ -143,6 +145,8 @@ describe('the year tracker (GET /returns/:year)', () => {
       },
       changedSinceSubmission: 2,
     });
+    // Durham's acceptance time is its last event's (the acceptance of revision 1).
+    expect(row('durham')!.acceptedAt).toBe(row('durham')!.lastEvent!.at);
     expect(row('durham')).toMatchObject({
       forceName: 'Durham Constabulary',
       regionId: 'north-east',
@@ -167,6 +171,7 @@ describe('the year tracker (GET /returns/:year)', () => {
       version: 0,
       currentRevision: 0,
       latestSubmittedAt: null,
+      acceptedAt: null,
       lastEvent: null,
       changedSinceSubmission: null,
     });

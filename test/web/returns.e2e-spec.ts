@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
 import request from 'supertest';
 import { UsersService, type Role } from '#libs/auth';
 import { createTestApp } from '../support/create-test-app.js';
@@ -25,6 +26,7 @@ const YEAR = '2024-25';
 const F1 = 'cumbria';
 const OTHERS = ['durham', 'cleveland'];
 
+// Two long browser journeys: their timeouts allow for a loaded two-core machine (each takes about 2 minutes idle).
 run('web interface: the force return and the national figures', () => {
   let app: INestApplication;
   let base: string;
@@ -352,7 +354,147 @@ run('web interface: the force return and the national figures', () => {
 
     await statContext.close();
     await fcrContext.close();
-  }, 240_000);
+  }, 480_000);
+
+  it('statistician previews a publication with [c] cells, confirms the forces left out, publishes and sees the earlier one superseded; a registrar revises the published return with a reason', async () => {
+    const durhamUser = `web.fcr.durham.${tag.toLowerCase()}`;
+    await user(durhamUser, 'Dana Durham', ['registrar', 'force_crime_registrar'], ['durham']);
+    // An earlier publication of the year through the API, acknowledging every force left out (the coverage
+    // guard names them): the one made in the browser supersedes it.
+    const refused = await http()
+      .post(`/national/${YEAR}/publications`)
+      .set(statApi)
+      .send({ title: `Earlier ${tag}`, disclosure: { method: 'threshold' } })
+      .expect(422);
+    const missing = (refused.body.details.missingForces as { forceId: string }[]).map(
+      (f) => f.forceId,
+    );
+    const earlier = (
+      await http()
+        .post(`/national/${YEAR}/publications`)
+        .set(statApi)
+        .send({
+          title: `Earlier ${tag}`,
+          disclosure: { method: 'threshold' },
+          acknowledgeMissingForces: missing,
+        })
+        .expect(201)
+    ).body as { id: string };
+
+    const statContext = await browser.newContext({ bypassCSP: true });
+    const stat = await signIn(statContext, statUser);
+    await stat.goto(`${base}/national-figures/${YEAR}`);
+    await stat.click('#publications-link');
+    await stat.waitForURL(`${base}/national-publications/year/${YEAR}`);
+    // The MOJ badge's CSS capitalises it: its text, not what is painted.
+    const tagOf = async (row: string) =>
+      (await stat.locator(`${row} .moj-badge`).first().textContent())?.trim();
+    expect(await tagOf(`#publication-${earlier.id}`)).toBe('current');
+    await visit(stat, 'publications-list');
+
+    // Settings chosen on the page, then the preview: small counts shown as [c], forces not in as [x].
+    await stat.click('a:has-text("Prepare a publication")');
+    await hasText(stat.locator('h1'), `Prepare a publication for ${YEAR}`);
+    await visit(stat, 'publication-settings');
+    await stat.fill('#title', `Browser publication ${tag}`);
+    await stat.fill('#threshold', '5');
+    await stat.fill('#lowerProtection', '3');
+    await stat.click('button:has-text("Preview the tables")');
+    await stat.waitForURL(/\/new\?.*method=threshold/);
+    await hasText(stat.locator('#preview-summary'), 'cells as [c]');
+    const forces = stat.locator('#table-force-by-flag');
+    await hasText(forces.locator('caption'), 'Counting unit');
+    expect(await stat.locator('td.cf-suppressed').count()).toBeGreaterThan(0);
+    expect((await stat.locator('td.cf-suppressed').first().textContent())?.trim()).toBe('[c]');
+    // Cleveland: one online child sexual offence, below the threshold.
+    expect(
+      (await forces.locator('tr:has(th:has-text("Cleveland")) td').first().textContent())?.trim(),
+    ).toBe('[c]');
+    await hasText(forces.locator('tr:has(th:has-text("Kent Police"))'), '[x]');
+    await hasText(stat.locator('#symbols'), 'Confidential');
+    await visit(stat, 'publication-preview');
+    await screenshot(stat, 'publication-preview');
+
+    // Publishing with forces missing asks for a confirmation naming them; unticked, it asks again.
+    await stat.click('button:has-text("Publish with these settings")');
+    await hasText(stat.locator('h1'), `Publish without ${missing.length} forces?`);
+    await hasCount(stat.locator('#missing-forces tbody tr'), missing.length);
+    await hasText(stat.locator('#missing-forces'), 'Kent Police');
+    await visit(stat, 'publication-confirm');
+    await stat.click('button:has-text("Publish without these forces")');
+    await hasText(stat.locator('.govuk-error-summary'), 'Confirm that the publication leaves out');
+    await visit(stat, 'publication-confirm-error');
+    await stat.check('#confirmMissing');
+    await stat.click('button:has-text("Publish without these forces")');
+    await stat.waitForURL(/\/national-publications\/[0-9a-f-]{36}\?notice=published$/);
+    const id = /national-publications\/([0-9a-f-]{36})/.exec(stat.url())![1]!;
+    await hasText(stat.locator('h1'), `Browser publication ${tag}`);
+    expect(await tagOf('h1')).toBe('current');
+    expect(await stat.locator('td.cf-suppressed').count()).toBeGreaterThan(0);
+    await visit(stat, 'publication-view');
+    // The settings chosen on the page are the ones stored with the publication.
+    const stored = await http().get(`/publications/${id}`).set(statApi).expect(200);
+    expect(stored.body.config).toEqual({
+      method: 'threshold',
+      threshold: 5,
+      secondaryMethod: 'optimal',
+      cost: 'value',
+      protection: { lower: 3 },
+    });
+    const xlsx = await stat.request.get(`${base}/national-publications/${id}/download/xlsx`);
+    expect(xlsx.status()).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await xlsx.body()) as unknown as ArrayBuffer);
+    expect(wb.worksheets.slice(0, 4).map((w) => w.name)).toEqual([
+      'Cover',
+      'Contents',
+      'Notes',
+      'Table_1',
+    ]);
+
+    // The list: the new one current, the earlier one marked superseded by it.
+    await stat.goto(`${base}/national-publications/year/${YEAR}`);
+    expect(await tagOf(`#publication-${id}`)).toBe('current');
+    expect(await tagOf(`#publication-${earlier.id}`)).toBe('superseded');
+    await hasText(stat.locator(`#publication-${earlier.id}`), `by Browser publication ${tag}`);
+    await visit(stat, 'publications-list-superseded');
+
+    // A correction after publication: Durham's return is locked; a crime recorded late changes its data. The
+    // tracker shows the change; the registrar submits a revised return, which needs the reason.
+    await record(
+      crimeBody({ forceId: 'durham', crimeReference: `WR/${tag}/durham/LATE`, ...dates(2024) }),
+    );
+    await stat.goto(`${base}/year-tracker/${YEAR}?changed=changed`);
+    const durhamRow = stat.locator('#force-durham');
+    await hasText(durhamRow.locator('.cf-changed-since'), '1');
+    expect((await durhamRow.locator('.cf-accepted').textContent())?.trim()).toMatch(
+      /^\d{1,2} [A-Z][a-z]+ \d{4} at /,
+    );
+    expect((await durhamRow.locator('.moj-badge').textContent())?.trim()).toBe('locked');
+    await visit(stat, 'year-tracker-changed');
+
+    const dContext = await browser.newContext({ bypassCSP: true });
+    const fcr = await signIn(dContext, durhamUser);
+    await fcr.goto(`${base}/annual-returns/durham/${YEAR}`);
+    expect(await badge(fcr)).toBe('locked');
+    await fcr.click('a:has-text("Submit a revised return")');
+    await hasText(fcr.locator('h1'), 'Submit a revised return');
+    await visit(fcr, 'return-revise');
+    await fcr.fill('#signedOffName', 'Dana Durham, FCR');
+    await fcr.click('button:has-text("Submit a revised return")');
+    await hasText(fcr.locator('.govuk-error-summary'), 'Enter the reason for the correction');
+    await visit(fcr, 'return-revise-error');
+    await fcr.fill('#reason', 'A crime recorded late, after publication');
+    await fcr.click('button:has-text("Submit a revised return")');
+    await fcr.waitForURL(`${base}/annual-returns/durham/${YEAR}?notice=revised-2`);
+    expect(await badge(fcr)).toBe('revised');
+    await hasText(fcr.locator('#events ~ ul'), 'A crime recorded late, after publication');
+    await stat.goto(`${base}/year-tracker/${YEAR}?state=revised`);
+    await hasCount(stat.locator('#tracker tbody tr'), 1);
+    await hasText(stat.locator('#force-durham .cf-changed-since'), '0');
+    await dContext.close();
+    await statContext.close();
+  }, 480_000);
 
   it('found no serious or critical accessibility problem on any page visited', () => {
     expect(visited.length).toBeGreaterThan(8);

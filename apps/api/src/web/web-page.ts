@@ -34,6 +34,7 @@ const NAV: NavItem[] = [
   },
   { href: '/year-tracker', text: 'Year tracker', roles: ['statistician'] },
   { href: '/national-figures', text: 'National figures', roles: ['statistician'] },
+  { href: '/national-publications', text: 'Publications', roles: ['statistician'] },
   { href: '/auditing/completeness', text: 'Completeness', roles: ['auditor'] },
   { href: '/auditing/under-use', text: 'Under-use', roles: ['auditor'] },
   {

@@ -14,6 +14,7 @@ import { AuditsPageController } from './audit/audits.page.js';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { RecordsController } from './records.controller.js';
 import { NationalPagesController } from './national/national-pages.controller.js';
+import { PublicationPagesController } from './national/publication-pages.controller.js';
 import { YearTrackerController } from './returns/year-tracker.controller.js';
 import { ReturnPagesController } from './returns/return-pages.controller.js';
 import { UploadsController } from './uploads.controller.js';
@@ -40,6 +41,7 @@ export class WebModule {
         UploadsController,
         ReturnPagesController,
         NationalPagesController,
+        PublicationPagesController,
         YearTrackerController,
         AuditFiguresPageController,
         AuditsPageController,

@@ -1,14 +1,12 @@
 // Exports of a publication: JSON (as stored), CSV wide (one file per table, zipped) or long (tidy: one
-// row per published figure, for analysts), XLSX (a cover sheet, one sheet per table, the tidy sheet).
+// row per published figure, for analysts), XLSX (accessible spreadsheet: publication-xlsx.ts).
 import { NOT_AVAILABLE, SUPPRESSED, type EntryRef } from '#libs/disclosure';
+import { publicationXlsx } from './publication-xlsx.js';
 import type { PublicationView } from '../publication/publication.service.js';
 import type { PublishedTableEntry } from '../publication/publication.types.js';
 import {
-  addSheet,
   CONTENT_TYPES,
-  newWorkbook,
   toCsv,
-  workbookBuffer,
   zipFiles,
   type CsvLayout,
   type ExportFile,
@@ -165,67 +163,13 @@ export async function exportPublication(
     );
     return { filename: `${base}.zip`, contentType: CONTENT_TYPES.zip, body: await zipFiles(files) };
   }
-  const wb = newWorkbook();
-  const m = view.content.metadata;
-  addSheet(
-    wb,
-    'Cover',
-    [
-      ['Title', view.title],
-      ['Year', m.year.label],
-      ['Period', `${m.year.firstDay} to ${m.year.lastDay} (${m.year.days} days)`],
-      ['Coverage', m.coverage.text],
-      [
-        'Disclosure control',
-        `${m.disclosure.method}, threshold ${m.disclosure.threshold}, rounding base ${m.disclosure.roundingBase}`,
-      ],
-      ['Counting unit', m.countingUnit],
-      ['Published', `${view.publishedAt} by ${view.publishedBy}`],
-      ['SHA-256', view.sha256],
-      // A superseded publication says so on its cover, whoever downloads it later.
-      [
-        'Status',
-        view.supersededBy
-          ? `superseded by publication ${view.supersededBy.id} of ${view.supersededBy.publishedAt}`
-          : 'current',
-      ],
-      [],
-      ['Returns used', 'revision', 'sha256'],
-      ...m.returnsUsed.map((r) => [r.forceId, r.revision, r.sha256]),
-      [],
-      ...view.content.notes.map((n) => ['Note', n]),
-      ...Object.entries(m.definitions).map(([k, v]) => [k, v]),
-    ],
-    false,
-  );
-  for (const t of tables) addSheet(wb, t.id, [...wideRows(t), ...footer(t)]);
-  const s = view.content.summary;
-  addSheet(wb, 'summary', [
-    ['area', 'child sexual offences', 'per day', 'under ten', 'rapes', 'youngest age', 'modal age'],
-    [
-      'England and Wales',
-      s.national.childSexualOffences,
-      s.national.childSexualOffencesPerDay,
-      s.national.underTen,
-      s.national.rapes,
-      s.national.youngestAge ?? SUPPRESSED,
-      s.national.modalAge ?? SUPPRESSED,
-    ],
-    // Under ten and rapes are published nationally only: not available at force level.
-    ...s.forces.map((f) => [
-      f.forceName,
-      f.childSexualOffences,
-      f.childSexualOffencesPerDay,
-      NOT_AVAILABLE,
-      NOT_AVAILABLE,
-      f.youngestAge ?? SUPPRESSED,
-      f.modalAge ?? SUPPRESSED,
-    ]),
-  ]);
-  addSheet(wb, 'tidy', [[...TIDY_HEADER], ...tables.flatMap(tidyRows)]);
+  const body = await publicationXlsx(view, {
+    header: TIDY_HEADER,
+    rows: tables.flatMap(tidyRows),
+  });
   return {
     filename: `${base}.xlsx`,
     contentType: CONTENT_TYPES.xlsx,
-    body: await workbookBuffer(wb),
+    body,
   };
 }

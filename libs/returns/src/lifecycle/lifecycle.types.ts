@@ -158,6 +158,8 @@ export interface YearTrackerForce {
   version: number; // 0 while not started
   currentRevision: number;
   latestSubmittedAt: string | null; // when the current revision was submitted
+  // When the current revision was accepted (kept once a publication locks it); null if it was not.
+  acceptedAt: string | null;
   lastEvent: ReturnEventView | null;
   // Records of the force-year changed since the current revision was submitted; null while not started.
   changedSinceSubmission: number | null;

@@ -57,75 +57,112 @@ export class ReturnLifecycleService {
     assertReturnAccess(ctx.actor, forceId, year);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
-      const latest = await sql.selectRevision(em, forceId, year, null);
-      const changed = latest
-        ? await this.changedSince(em, ctx, forceId, year, latest, draft)
-        : null;
-      const status = await returnStatus(em, ctx.actor, this.rules, {
-        forceId,
-        year,
-        now: this.clock(),
-        live: draft,
-      });
-      await this.log.record(
-        em,
-        accessEntry(
-          ctx,
-          'consultation',
-          forceId,
-          { return: forceId, year: yearLabel(year), part: 'draft' },
-          changed?.records?.map((r) => r.crimeId),
-        ),
-      );
-      return {
-        forceId,
-        year: yearLabel(year),
-        ...status,
-        latestRevision: latest ? toSummary(latest) : null,
-        dataChangedSinceRevision: latest
-          ? !sameData(draft, latest.tables as ForceReturnTables)
-          : null,
-        changedSinceSubmission: changed,
-        events: (await sql.selectEvents(em, forceId, year)).map(toEvent),
-        draft,
-      };
+      return this.viewOf(em, ctx, forceId, year, draft);
     });
   }
 
   validation(ctx: RequestContext, forceId: string, year: number): Promise<ValidationView> {
     assertReturnAccess(ctx.actor, forceId, year);
-    const withRecords = seesRecords(ctx.actor);
     return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
       const tables = await this.compute(em, forceId, year);
-      const all = await this.evaluate(em, forceId, year, tables);
-      const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
-      const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
-      await this.log.record(
-        em,
-        accessEntry(
-          ctx,
-          'consultation',
-          forceId,
-          { return: forceId, year: yearLabel(year), part: 'validation' },
-          ids,
-        ),
-      );
-      const status = await returnStatus(em, ctx.actor, this.rules, {
-        forceId,
-        year,
-        now: this.clock(),
-        live: tables,
-        findings: all,
-      });
-      return {
-        forceId,
-        year: yearLabel(year),
-        status,
-        ok: all.length === 0,
-        recordsWithheld: !withRecords,
-        findings,
-      };
+      return (await this.validationOf(em, ctx, forceId, year, tables)).view;
     });
+  }
+
+  // The return page's two reads (the view and the return rules' results) from one computation of the live
+  // tables in one snapshot: the same answers and access-log entries as view() and validation().
+  viewWithValidation(
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+  ): Promise<{ view: ReturnView; validation: ValidationView }> {
+    assertReturnAccess(ctx.actor, forceId, year);
+    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+      const draft = await this.compute(em, forceId, year);
+      const { view: validation, all } = await this.validationOf(em, ctx, forceId, year, draft);
+      const view = await this.viewOf(em, ctx, forceId, year, draft, all);
+      return { view, validation };
+    });
+  }
+
+  private async viewOf(
+    em: EntityManager,
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    draft: ForceReturnTables,
+    findings?: readonly ReturnFinding[],
+  ): Promise<ReturnView> {
+    const latest = await sql.selectRevision(em, forceId, year, null);
+    const changed = latest ? await this.changedSince(em, ctx, forceId, year, latest, draft) : null;
+    const status = await returnStatus(em, ctx.actor, this.rules, {
+      forceId,
+      year,
+      now: this.clock(),
+      live: draft,
+      findings,
+    });
+    await this.log.record(
+      em,
+      accessEntry(
+        ctx,
+        'consultation',
+        forceId,
+        { return: forceId, year: yearLabel(year), part: 'draft' },
+        changed?.records?.map((r) => r.crimeId),
+      ),
+    );
+    return {
+      forceId,
+      year: yearLabel(year),
+      ...status,
+      latestRevision: latest ? toSummary(latest) : null,
+      dataChangedSinceRevision: latest
+        ? !sameData(draft, latest.tables as ForceReturnTables)
+        : null,
+      changedSinceSubmission: changed,
+      events: (await sql.selectEvents(em, forceId, year)).map(toEvent),
+      draft,
+    };
+  }
+
+  private async validationOf(
+    em: EntityManager,
+    ctx: RequestContext,
+    forceId: string,
+    year: number,
+    tables: ForceReturnTables,
+  ): Promise<{ view: ValidationView; all: ReturnFinding[] }> {
+    const withRecords = seesRecords(ctx.actor);
+    const all = await this.evaluate(em, forceId, year, tables);
+    const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
+    const ids = findings.flatMap((f) => f.records.map((r) => r.crimeId));
+    await this.log.record(
+      em,
+      accessEntry(
+        ctx,
+        'consultation',
+        forceId,
+        { return: forceId, year: yearLabel(year), part: 'validation' },
+        ids,
+      ),
+    );
+    const status = await returnStatus(em, ctx.actor, this.rules, {
+      forceId,
+      year,
+      now: this.clock(),
+      live: tables,
+      findings: all,
+    });
+    const view = {
+      forceId,
+      year: yearLabel(year),
+      status,
+      ok: all.length === 0,
+      recordsWithheld: !withRecords,
+      findings,
+    };
+    return { view, all };
   }
 
   // Submission and resubmission: validate, then freeze the tables as revision n+1 with their hash.

@@ -3,7 +3,8 @@ import { changesCte } from './changed-since.query.js';
 import type { ReturnEventAction, ReturnState } from './lifecycle.types.js';
 
 // The year tracker (GET /returns/:year): every force asked for, in one statement: its head (none
-// while nothing was submitted), the latest revision's submission time, the last event, and the
+// while nothing was submitted), the latest revision's submission time, when that revision was
+// accepted (a later lock by a publication keeps the acceptance time), the last event, and the
 // number of records changed since that submission (the same definition as a return's view,
 // changed-since.query.ts, counted per force).
 export const yearTrackerSql = `
@@ -29,6 +30,7 @@ SELECT h.force_id,
        ev.revision AS event_revision, ev.action AS event_action, ev.from_state, ev.to_state, ev.reason,
        ev.at AS event_at,
        ev.by_user,
+       acc.at AS accepted_at,
        CASE WHEN h.submitted_at IS NULL THEN NULL ELSE coalesce(ch.records, 0) END AS changed_records
 FROM heads h
 LEFT JOIN LATERAL (
@@ -38,6 +40,12 @@ LEFT JOIN LATERAL (
   ORDER BY e.id DESC
   LIMIT 1
 ) ev ON true
+LEFT JOIN LATERAL (
+  SELECT max(e.at) AS at
+  FROM return_events e
+  WHERE e.force_id = h.force_id AND e.financial_year = $1::smallint
+    AND e.action = 'accept' AND e.revision = h.current_revision
+) acc ON true
 LEFT JOIN changed ch ON ch.force_id = h.force_id
 ORDER BY h.force_id COLLATE "C"
 `;
@@ -55,6 +63,7 @@ export interface YearTrackerRow {
   reason: string | null;
   event_at: Date | null;
   by_user: string | null;
+  accepted_at: Date | null; // when the current revision was accepted; null if it never was
   changed_records: number | null;
 }
 

@@ -70,6 +70,7 @@ export class YearTrackerService {
       currentRevision: r.current_revision ?? 0,
       // Milliseconds, as every other time of the returns API (toSummary, toEvent).
       latestSubmittedAt: r.submitted_at === null ? null : new Date(r.submitted_at).toISOString(),
+      acceptedAt: r.accepted_at === null ? null : new Date(r.accepted_at).toISOString(),
       lastEvent:
         r.event_action === null
           ? null

@@ -20,6 +20,13 @@ class YearTrackerForceDto implements YearTrackerForce {
   @ApiProperty() currentRevision: number;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) latestSubmittedAt:
     string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'when the current revision was accepted (kept once locked); null if it was not',
+  })
+  acceptedAt: string | null;
   @ApiProperty({ type: ReturnEventResponseDto, nullable: true })
   lastEvent: ReturnEventResponseDto | null;
   @ApiProperty(

@@ -98,8 +98,8 @@ export class ReturnPagesController {
   ): Promise<void> {
     const year = parseYear(yearText);
     const ctx = webContext(req);
-    const ret = await this.lifecycle.view(ctx, force, year);
-    const validation = await this.lifecycle.validation(ctx, force, year);
+    // One computation of the live tables for both the view and the return rules' results.
+    const { view: ret, validation } = await this.lifecycle.viewWithValidation(ctx, force, year);
     const list = await this.revisions.list(ctx, force, year);
     const revisions = list.revisions.map((r, i) => ({
       ...r,
@@ -260,7 +260,12 @@ export class ReturnPagesController {
   ): Promise<void> {
     const year = parseYear(yearText);
     const signedOffName = str(body.signedOffName);
-    if (!signedOffName) {
+    const reason = str(body.reason);
+    // A correction of an accepted or published (locked) return needs its reason: the service asks for one on
+    // a locked return (the published figures change); the page also asks on an accepted one, which the
+    // statistics team already counted.
+    const correction = str(body.correction) === 'yes';
+    if (!signedOffName || (correction && !reason)) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
       return this.renderDecision(
         req,
@@ -268,7 +273,19 @@ export class ReturnPagesController {
         ret,
         'submit',
         body,
-        [{ text: 'Enter the name of the person signing off the return', href: '#signedOffName' }],
+        [
+          ...(signedOffName
+            ? []
+            : [
+                {
+                  text: 'Enter the name of the person signing off the return',
+                  href: '#signedOffName',
+                },
+              ]),
+          ...(correction && !reason
+            ? [{ text: 'Enter the reason for the correction', href: '#reason' }]
+            : []),
+        ],
         400,
       );
     }
@@ -276,9 +293,10 @@ export class ReturnPagesController {
       const r = await this.lifecycle.submit(webContext(req), force, year, {
         version: Number(str(body.version)),
         signedOffName,
-        reason: str(body.reason) || undefined,
+        reason: reason || undefined,
       });
-      res.redirect(303, `${base(force, r.year)}?notice=submitted-${r.currentRevision}`);
+      const notice = correction ? 'revised' : 'submitted';
+      res.redirect(303, `${base(force, r.year)}?notice=${notice}-${r.currentRevision}`);
     } catch (e) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
       this.renderDecision(req, res, ret, 'submit', body, failure(e, ret), statusOf(e));
@@ -418,14 +436,23 @@ export class ReturnPagesController {
   ): void {
     res.status(code);
     const resubmit = decision === 'submit' && ret.currentRevision > 0;
+    const correction =
+      decision === 'submit' && (ret.state === 'accepted' || ret.state === 'locked');
     const titles = {
-      submit: resubmit ? 'Resubmit the return' : 'Submit the return',
+      submit:
+        ret.state === 'locked'
+          ? 'Submit a revised return'
+          : resubmit
+            ? 'Resubmit the return'
+            : 'Submit the return',
       accept: 'Accept the return',
       return: 'Return to the force',
     };
     render(req, res, this.catalogue, 'returns/decision', {
       title: titles[decision],
       decision,
+      correction,
+      published: ret.state === 'locked',
       ret,
       force: this.forceName(ret.forceId),
       base: base(ret.forceId, ret.year),
@@ -435,7 +462,8 @@ export class ReturnPagesController {
       counted: ret.draft.tableA.rows.at(-1)?.total ?? 0,
       allowed:
         ret.actions.includes(decision) ||
-        (decision === 'submit' && ret.actions.includes('resubmit')),
+        (decision === 'submit' &&
+          (ret.actions.includes('resubmit') || ret.actions.includes('revise'))),
     });
   }
 
@@ -481,10 +509,12 @@ const NOTICES: Record<string, string> = {
   returned: 'Return sent back to the force with your reasons',
 };
 function noticeText(key: string): string | undefined {
-  const m = /^(resolved|submitted)-(\d+)$/.exec(key);
+  const m = /^(resolved|submitted|revised)-(\d+)$/.exec(key);
   if (m?.[1] === 'resolved')
     return `${m[2]} ${m[2] === '1' ? 'draft' : 'drafts'} resolved and confirmed`;
   if (m?.[1] === 'submitted') return `Revision ${m[2]} submitted`;
+  if (m?.[1] === 'revised')
+    return `Revision ${m[2]} submitted as a correction, with your reason, for the statistics team`;
   return NOTICES[key];
 }
 

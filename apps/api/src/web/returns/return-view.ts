@@ -9,6 +9,7 @@ export function stateTag(state: ReturnState | 'none'): { text: string; classes: 
     returned: 'moj-badge--red',
     accepted: 'moj-badge--green',
     locked: 'moj-badge--purple',
+    revised: 'moj-badge--blue',
   };
   return {
     text: state === 'none' ? 'not started' : state,

@@ -1,11 +1,17 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Roles, WebPage, type RequestContext } from '#libs/auth';
+import { Roles, WebPage, type Actor } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { NationalReturnService, parseYearParam } from '#libs/national';
+import { parseYearParam } from '#libs/national';
 import { formatFinancialYear } from '#libs/recording-rules';
-import { ReturnRevisionsService, type ReturnAction } from '#libs/returns';
+import {
+  allowedActions,
+  RETURN_STATES,
+  YearTrackerService,
+  type ReturnAction,
+  type YearTrackerForce,
+} from '#libs/returns';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { webContext } from '../web-context.js';
 import { render, type PageRequest } from '../web-page.js';
@@ -19,14 +25,17 @@ export interface TrackerRow {
   state: string; // 'none' when the force has not started
   revision: number;
   version: number;
-  submittedAt: string | null; // of the latest revision
+  submittedAt: string | null; // of the current revision
+  acceptedAt: string | null; // of the current revision
+  changedSince: number | null; // records changed since the current revision was submitted
   actions: ReturnAction[];
 }
 
-// The statistician's year tracker (issue 16 §2). Read today from what exists: the coverage rows of the national
-// return (every expected force, its region and return state) and, per force with a return, the revisions list
-// (version, latest submission, the caller's actions). A year-tracker service (GET /returns/:year) is being added
-// elsewhere: trackerRows is the one place to switch to it, and it will add the accepted date and changed-since count.
+const CHANGED_FILTERS = ['changed', 'unchanged'] as const;
+
+// The statistician's year tracker (issue 16 §2): a thin view over YearTrackerService, the same one statement
+// as GET /returns/:year (every expected force with its state, revision, submission and acceptance times and
+// the records changed since). Filters are a GET form; the table sorts in the browser (MOJ sortable table).
 @ApiExcludeController()
 @Controller('year-tracker')
 @WebPage()
@@ -34,8 +43,7 @@ export interface TrackerRow {
 export class YearTrackerController {
   constructor(
     private readonly catalogue: Catalogue,
-    private readonly national: NationalReturnService,
-    private readonly revisions: ReturnRevisionsService,
+    private readonly tracker: YearTrackerService,
   ) {}
 
   @Get()
@@ -54,13 +62,20 @@ export class YearTrackerController {
     @Param('year') yearText: string,
     @Query('state') stateFilter?: string,
     @Query('region') regionFilter?: string,
+    @Query('changed') changedFilter?: string,
   ): Promise<void> {
     const year = parseYearParam(yearText);
-    const all = await this.trackerRows(webContext(req), year);
+    const all = (await this.tracker.year(webContext(req), year)).forces.map((f) =>
+      trackerRow(req.actor!, f),
+    );
+    const changed = (CHANGED_FILTERS as readonly string[]).includes(changedFilter ?? '')
+      ? changedFilter
+      : '';
     const rows = all.filter(
       (r) =>
         (!stateFilter || r.state === stateFilter) &&
-        (!regionFilter || r.regionName === regionFilter),
+        (!regionFilter || r.regionName === regionFilter) &&
+        (!changed || (changed === 'changed' ? (r.changedSince ?? 0) > 0 : r.changedSince === 0)),
     );
     const label = formatFinancialYear(year);
     const count = (s: string) => all.filter((r) => r.state === s).length;
@@ -74,42 +89,38 @@ export class YearTrackerController {
       })),
       summary: {
         expected: all.length,
-        submitted: count('submitted'),
+        submitted: count('submitted') + count('revised'),
         accepted: count('accepted') + count('locked'),
         returned: count('returned'),
         notStarted: count('none') + count('draft'),
+        changed: all.filter((r) => (r.changedSince ?? 0) > 0).length,
       },
-      filters: { state: stateFilter ?? '', region: regionFilter ?? '' },
+      filters: { state: stateFilter ?? '', region: regionFilter ?? '', changed },
       regions: [...new Set(all.map((r) => r.regionName))].sort(),
-      states: ['none', 'draft', 'submitted', 'returned', 'accepted', 'locked'],
+      states: ['none', ...RETURN_STATES],
     });
   }
+}
 
-  private async trackerRows(ctx: RequestContext, year: number): Promise<TrackerRow[]> {
-    const n = await this.national.build(ctx, year, 'accepted');
-    const out: TrackerRow[] = [];
-    for (const c of n.coverage.filter((r) => r.expected)) {
-      const row: TrackerRow = {
-        forceId: c.forceId,
-        forceName: c.forceName,
-        regionName: c.regionName,
-        state: c.returnState,
-        revision: c.revision ?? 0,
-        version: 0,
-        submittedAt: null,
-        actions: [],
-      };
-      if (c.returnState !== 'none') {
-        const list = await this.revisions.list(ctx, c.forceId, year);
-        Object.assign(row, {
-          revision: list.status.currentRevision,
-          version: list.status.version,
-          actions: list.status.actions,
-          submittedAt: list.revisions.at(-1)?.submittedAt ?? null,
-        });
-      }
-      out.push(row);
-    }
-    return out;
-  }
+// A tracker force as the page shows it; the row's next steps are the statistician's transitions from its state
+// (accept and return do not depend on whether the data changed).
+export function trackerRow(actor: Actor, f: YearTrackerForce): TrackerRow {
+  const state = f.state === 'not started' ? 'none' : f.state;
+  return {
+    forceId: f.forceId,
+    forceName: f.forceName,
+    regionName: f.regionName,
+    state,
+    revision: f.currentRevision,
+    version: f.version,
+    submittedAt: f.latestSubmittedAt,
+    acceptedAt: f.acceptedAt,
+    changedSince: f.changedSinceSubmission,
+    actions:
+      state === 'none'
+        ? []
+        : allowedActions(actor, { forceId: f.forceId, state, dataChanged: false }).filter(
+            (a) => a === 'accept' || a === 'return',
+          ),
+  };
 }
