@@ -204,11 +204,12 @@ export class ImportService implements OnApplicationBootstrap {
         signal: abort.signal,
       };
       // Rejects when the import is cancelled, so a wait for the parser (a slow upload) ends at once too.
-      const cancelled = new Promise<never>((_, fail) =>
+      const cancelled = new Promise<never>((_, fail) => {
+        if (abort.signal.aborted) fail(abort.signal.reason as Error);
         abort.signal.addEventListener('abort', () => fail(abort.signal.reason as Error), {
           once: true,
-        }),
-      );
+        });
+      });
       cancelled.catch(() => undefined);
       let last = 0;
       // Parsing and validation run in a worker thread, a batch ahead of the database; duplicates across batches
