@@ -48,5 +48,17 @@ export default {
     },
     { ...common, ...database, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
     { ...common, ...database, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // Fault tests that start the built app as processes (tens of seconds each): `npm run test:faults`, from .ci/run.
+    ...(process.env.FAULT_TESTS === '1'
+      ? [
+          {
+            ...common,
+            ...database,
+            displayName: 'faults',
+            testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+            testTimeout: 240000,
+          },
+        ]
+      : []),
   ],
 };

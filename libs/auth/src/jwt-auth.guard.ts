@@ -7,6 +7,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request, Response } from 'express';
+import { unavailableReason } from '#libs/persistence';
 import type { Actor, Role } from './actor.js';
 import { WEB_PAGE_KEY, WebSessions } from './web-session.js';
 import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
@@ -57,6 +58,8 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 
   override handleRequest<T>(err: unknown, user: T): T {
+    // The session could not be checked because the database is down or busy: a 503 (try again), not a sign-out.
+    if (err && unavailableReason(err)) throw err;
     if (err || !user)
       throw err instanceof UnauthorizedException
         ? err

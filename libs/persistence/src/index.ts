@@ -1,4 +1,5 @@
 export * from './domain-error.js';
+export * from './database-unavailable.js';
 export * from './embedded-database.js';
 export * from './embedded-server-file.js';
 export * from './migrate.js';

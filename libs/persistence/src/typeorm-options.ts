@@ -5,6 +5,9 @@ import { ALL_MIGRATIONS } from '../../../migrations/index.js';
 export interface DatabaseOptions {
   url: string;
   poolSize?: number;
+  // Milliseconds to wait for a pool connection (and for a new one to connect); then pg fails the query, which the
+  // HTTP filter answers with 503, rather than a request hanging on an exhausted pool.
+  poolTimeoutMs?: number;
   logQueries?: boolean;
   // Work as this database role (SET ROLE at connect): the app runs as a non-owner so row-level security applies.
   role?: string;
@@ -25,6 +28,8 @@ export function typeormOptions(db: DatabaseOptions): DataSourceOptions {
     logging: db.logQueries ? ['query', 'error'] : false,
     extra: {
       max: db.poolSize ?? 10,
+      // 0: wait as long as it takes (a command's own small pool); the app sets a limit.
+      connectionTimeoutMillis: db.poolTimeoutMs ?? 0,
       application_name: 'cyberflag',
       ...(db.role ? { options: `-c role=${db.role}` } : {}),
     },

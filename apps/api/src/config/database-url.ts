@@ -24,10 +24,10 @@ export async function resolveDatabase(
   const db = await startEmbeddedDatabase(
     env.DATA_DIR,
     'cyberflag',
-    // Our own lines (which server, the connection file) pass as they are; the server's output goes through
+    // Our own lines (which server, the connection file, a stale or orphaned server cleared) pass as they are; the server's output goes through
     // serverLogLines, which drops lines that could carry submitted values (DETAIL, STATEMENT: issue #18 finding 11).
     (chunk) =>
-      (/embedded-server\.json|started by the app/.test(chunk)
+      (/embedded-server\.json|started by the app|postmaster\.pid|left running on/.test(chunk)
         ? [chunk.trim()]
         : serverLogLines(chunk)
       ).forEach(log),

@@ -25,6 +25,10 @@ export class Env {
   // Embedded PostgreSQL keeps its data here when DATABASE_URL is not set.
   @IsString() DATA_DIR = './data';
   @Type(() => Number) @IsInt() @Min(1) @Max(100) DB_POOL_SIZE = 10;
+  // How long a request waits for a free pool connection (or a new one to connect) before a 503: never a hang.
+  @Type(() => Number) @IsInt() @Min(100) @Max(60_000) DB_POOL_TIMEOUT_MS = 5000;
+  // How long SIGTERM waits for in-flight requests after cancelling running imports, before closing connections.
+  @Type(() => Number) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS = 10_000;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
   @Type(() => Number) @IsInt() @Min(60) @Max(3600) ACCESS_TOKEN_TTL_SECONDS = 900;
   @Type(() => Number) @IsInt() @Min(300) @Max(7 * 24 * 3600) REFRESH_TOKEN_TTL_SECONDS = 8 * 3600;

@@ -3,9 +3,18 @@ import { QueryFailedError } from 'typeorm';
 import { DomainErrorFilter } from './domain-error.filter.js';
 
 // What the filter answers, through a stand-in for Express's request and response.
-function answer(err: unknown): { status: number; body: Record<string, unknown> } {
-  const sent = { status: 0, body: {} as Record<string, unknown> };
+function answer(err: unknown): {
+  status: number;
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+} {
+  const sent = {
+    status: 0,
+    body: {} as Record<string, unknown>,
+    headers: {} as Record<string, string>,
+  };
   const res = {
+    setHeader: (k: string, v: string) => ((sent.headers[k] = v), res),
     status: (s: number) => ((sent.status = s), res),
     json: (b: Record<string, unknown>) => ((sent.body = b), res),
   };
@@ -40,5 +49,43 @@ describe('DomainErrorFilter', () => {
       message: 'the database refused the change',
       requestId: 'r1',
     });
+  });
+
+  // Issue #18 finding 10: PostgreSQL restarting, unreachable or out of pool connections answered 500.
+  it.each([
+    ['57P01', 'terminating connection due to administrator command'],
+    ['57P03', 'the database system is shutting down'],
+    ['08006', 'connection failure'],
+    ['53300', 'sorry, too many clients already'],
+  ])('answers PostgreSQL %s (%s) with 503 and Retry-After', (code, message) => {
+    const driverError = Object.assign(new Error(message), { code });
+    const { status, body, headers } = answer(new QueryFailedError('SELECT 1', [], driverError));
+    expect(status).toBe(503);
+    expect(body).toEqual({
+      statusCode: 503,
+      code: 'UNAVAILABLE',
+      message: 'the database is unavailable: try again shortly',
+      requestId: 'r1',
+    });
+    expect(headers['Retry-After']).toBe('5');
+  });
+
+  it.each([
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }),
+    new Error('Connection terminated unexpectedly'),
+    new Error('Connection terminated'),
+  ])('answers a lost connection (%s) with 503', (err) => {
+    expect(answer(err).status).toBe(503);
+  });
+
+  it('answers a pool that has no free connection in time with a 503 saying the service is busy', () => {
+    const { status, body, headers } = answer(new Error('timeout exceeded when trying to connect'));
+    expect(status).toBe(503);
+    expect(body.message).toMatch(/busy/);
+    expect(headers['Retry-After']).toBe('5');
+  });
+
+  it('still answers an unknown error with 500', () => {
+    expect(answer(new Error('something else')).status).toBe(500);
   });
 });

@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { QueryFailedError } from 'typeorm';
-import { DomainError, type DomainErrorCode } from '#libs/persistence';
+import { DomainError, unavailableReason, type DomainErrorCode } from '#libs/persistence';
 
 interface ErrorBody {
   statusCode: number;
@@ -32,8 +32,13 @@ function statusOf(code: DomainErrorCode): number {
       return HttpStatus.FORBIDDEN;
     case 'INVALID_INPUT':
       return HttpStatus.BAD_REQUEST;
+    case 'UNAVAILABLE':
+      return HttpStatus.SERVICE_UNAVAILABLE;
   }
 }
+
+// Seconds a client should wait before trying a 503 again: about what a PostgreSQL restart takes.
+export const RETRY_AFTER_SECONDS = 5;
 
 // PostgreSQL errors that mean "bad input the earlier layers missed", never a 500.
 const PG_ERRORS: Record<string, [number, string]> = {
@@ -46,6 +51,15 @@ const PG_ERRORS: Record<string, [number, string]> = {
   '22008': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
   '22003': [HttpStatus.BAD_REQUEST, 'INVALID_VALUE'],
 };
+
+function healthResult(r: unknown): object | undefined {
+  return typeof r === 'object' &&
+    r !== null &&
+    (r as { status?: unknown }).status === 'error' &&
+    'details' in r
+    ? r
+    : undefined;
+}
 
 // A browser page: marked by the guard, or (for a route that does not exist) a browser asking for HTML.
 function isPage(req: Request): boolean {
@@ -67,8 +81,19 @@ export class DomainErrorFilter implements ExceptionFilter {
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const requestId = String(req.headers['x-request-id'] ?? '');
+    // /health's 503 keeps Terminus's body (which indicator is down), as its OpenAPI entry says.
+    const health = err instanceof HttpException ? healthResult(err.getResponse()) : undefined;
+    if (health) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.status(HttpStatus.SERVICE_UNAVAILABLE).json(health);
+      return;
+    }
     const body = this.toBody(err, requestId);
-    if (body.statusCode >= 500) {
+    if (body.statusCode === 503) {
+      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      // Expected while the database restarts or the app stops: one line, no stack per request.
+      this.logger.warn(`${req.method} ${req.path} answered 503 [${requestId}]: ${body.message}`);
+    } else if (body.statusCode >= 500) {
       this.logger.error(
         `${req.method} ${req.path} failed [${requestId}]`,
         err instanceof Error ? err.stack : String(err),
@@ -129,6 +154,17 @@ export class DomainErrorFilter implements ExceptionFilter {
         requestId,
       };
     }
+    const unavailable = unavailableReason(err);
+    if (unavailable)
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        code: 'UNAVAILABLE',
+        message:
+          unavailable === 'busy'
+            ? 'the service is busy (no database connection became free in time): try again shortly'
+            : 'the database is unavailable: try again shortly',
+        requestId,
+      };
     if (err instanceof QueryFailedError) {
       const pg = err.driverError as { code?: string };
       const mapped = pg.code ? PG_ERRORS[pg.code] : undefined;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, type QueryRunner } from 'typeorm';
 import type { RejectedRow } from '../validate-batch.js';
 
 export type ImportMode = 'dry_run' | 'all_or_nothing' | 'accept_valid';
@@ -97,6 +97,13 @@ export function importIdFor(userId: string, clientId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// The first key of the two-key advisory locks that running imports hold on their job (the second: hashtext of the
+// job id). Any constant not used by other advisory locks; 'CFI1' in ASCII.
+export const IMPORT_LOCK_SPACE = 0x43464931;
+
+export const INTERRUPTED_MESSAGE =
+  'the import was interrupted: the process running it ended before it finished (killed, crashed or restarted); its transaction was rolled back, so nothing was loaded';
+
 // The import's own bookkeeping, written outside the import's transaction so progress and the report survive
 // a rolled-back (all-or-nothing) import.
 @Injectable()
@@ -136,8 +143,10 @@ export class ImportJobs {
     c: ImportCounts,
     forces: string[],
     error?: { code: string; message: string },
+    // The import's own transaction, to commit the state with the rows; otherwise a statement of its own.
+    tx?: QueryRunner,
   ): Promise<void> {
-    await this.ds.query(
+    await (tx ?? this.ds).query(
       `UPDATE imports SET state = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, rows_inserted = $6, rows_amended = $7,
          rows_unchanged = $8, forces = $9, error_code = $10, error = $11, updated_at = now(), finished_at = now() WHERE id = $1`,
       [
@@ -154,6 +163,25 @@ export class ImportJobs {
         error?.message ?? null,
       ],
     );
+  }
+
+  // Jobs left `running` by a process that has ended: a running import holds its job's advisory lock in its
+  // transaction (ImportService), which PostgreSQL releases when the session ends, so a `running` job whose lock
+  // can be taken has no importer. Jobs of imports still running, here or in another app process on the same
+  // database, keep their lock and are left alone. Returns the ids marked failed.
+  async sweepInterrupted(): Promise<string[]> {
+    // A SELECT around the UPDATE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
+    const rows: { id: string }[] = await this.ds.query(
+      `WITH swept AS (
+         UPDATE imports SET state = 'failed', error_code = 'IMP-INTERRUPTED', error = $2, updated_at = now(),
+           finished_at = now()
+         WHERE id IN (SELECT id FROM imports WHERE state = 'running')
+           AND pg_try_advisory_xact_lock($1, hashtext(id::text))
+         RETURNING id)
+       SELECT id FROM swept ORDER BY id`,
+      [IMPORT_LOCK_SPACE, INTERRUPTED_MESSAGE],
+    );
+    return rows.map((r) => r.id);
   }
 
   async reject(id: string, rows: RejectedRow[]): Promise<void> {

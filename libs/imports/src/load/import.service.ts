@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
@@ -12,6 +13,7 @@ import { ImportFileError } from '../import-error.js';
 import { duplicateProblem } from '../validate-batch.js';
 import type { ImportFormat, ImportInput } from '../parse-stream.js';
 import {
+  IMPORT_LOCK_SPACE,
   ImportJobs,
   importIdFor,
   type ImportCounts,
@@ -20,7 +22,7 @@ import {
 } from './import-jobs.js';
 import * as sql from './merge.sql.js';
 import { parseInWorker } from './parse-in-worker.js';
-import type { RowKey } from './parse-worker.protocol.js';
+import type { ParsedBatch, RowKey } from './parse-worker.protocol.js';
 import { copySql, CREATE_BATCH_SQL, CREATE_STAGE_SQL, EMPTY_BATCH_SQL } from './staging.js';
 
 export interface ImportOptions {
@@ -50,21 +52,96 @@ interface Run {
   // Some merged row named a record that existed before its batch: only then can rows of different batches name
   // the same record (see reportDuplicates).
   matchedAny: boolean;
+  // Aborted by cancelAll (the app is stopping): the import stops at its next step and rolls back.
+  signal: AbortSignal;
+}
+
+// Thrown inside a run when it is cancelled; becomes the job's error and a 503 (send the file again later).
+class ImportCancelled extends Error {}
+
+// Asks PostgreSQL to cancel the statement a connection is running, as psql's Ctrl-C does: a CancelRequest with the
+// backend's pid and secret key on a new socket. Needs no privilege, unlike pg_cancel_backend for another role's
+// session. Fire and forget: if nothing runs, or the server is gone, there is nothing to cancel.
+function cancelRunningStatement(client: PoolClient): void {
+  const c = client as unknown as {
+    host?: string;
+    port?: number;
+    processID?: number | null;
+    secretKey?: number | null;
+  };
+  if (!c.host || !c.port || typeof c.processID !== 'number' || typeof c.secretKey !== 'number')
+    return;
+  const msg = Buffer.alloc(16);
+  msg.writeInt32BE(16, 0);
+  msg.writeInt32BE(80877102, 4); // the CancelRequest code
+  msg.writeInt32BE(c.processID, 8);
+  msg.writeInt32BE(c.secretKey, 12);
+  const socket = connect({ host: c.host, port: c.port }, () => socket.end(msg));
+  socket.on('error', () => undefined);
+  socket.setTimeout(2000, () => socket.destroy());
 }
 
 // stream parse -> validate in batches -> COPY into a staging table -> set-based merge, all in ONE transaction:
 // a failure, a rejected all-or-nothing import, a dry run or a killed process leaves no rows from the import.
 @Injectable()
-export class ImportService {
+export class ImportService implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Imports');
+  // The imports this process runs, so a shutdown can cancel them and wait until each has rolled back.
+  private readonly active = new Map<
+    string,
+    { cancel(reason: string): void; settled: Promise<void> }
+  >();
+
   constructor(
     private readonly ds: DataSource,
     private readonly jobs: ImportJobs,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
   ) {}
 
+  // On start: an import whose process died (killed, crashed, its server restarted) left its job `running` forever.
+  async onApplicationBootstrap(): Promise<void> {
+    const swept = await this.jobs.sweepInterrupted();
+    if (swept.length > 0)
+      this.logger.warn(
+        `${swept.length} interrupted import(s) marked failed (their process ended mid-import): ${swept.join(', ')}`,
+      );
+  }
+
+  // The app is stopping: every running import stops at its next step (its running statement is cancelled), rolls
+  // back, and is marked failed with the reason; resolves once all have.
+  async cancelAll(reason: string): Promise<number> {
+    const runs = [...this.active.values()];
+    for (const r of runs) r.cancel(reason);
+    await Promise.all(runs.map((r) => r.settled));
+    return runs.length;
+  }
+
   async run(rc: RequestContext, input: ImportInput, opts: ImportOptions): Promise<ImportJobView> {
     const id =
       opts.clientId === undefined ? randomUUID() : importIdFor(rc.actor.userId, opts.clientId);
+    const abort = new AbortController();
+    let settle = () => undefined as void;
+    const settled = new Promise<void>((done) => (settle = done));
+    let entry: { cancel(reason: string): void; settled: Promise<void> } | undefined;
+    try {
+      return await this.runJob(id, rc, input, opts, abort, (cancel) => {
+        entry = { cancel, settled };
+        this.active.set(id, entry);
+      });
+    } finally {
+      if (entry && this.active.get(id) === entry) this.active.delete(id);
+      settle();
+    }
+  }
+
+  private async runJob(
+    id: string,
+    rc: RequestContext,
+    input: ImportInput,
+    opts: ImportOptions,
+    abort: AbortController,
+    register: (cancel: (reason: string) => void) => void,
+  ): Promise<ImportJobView> {
     const scope = rc.actor.forces;
     const counts: ImportCounts = {
       read: 0,
@@ -74,24 +151,40 @@ export class ImportService {
       amended: 0,
       unchanged: 0,
     };
-    const started = await this.jobs.start({
-      id,
-      createdBy: rc.actor.userId,
-      scope: scope === 'all' ? ['*'] : [...scope],
-      format: opts.format,
-      mode: opts.mode,
-      fileName: opts.fileName ?? null,
-    });
-    if (!started)
-      throw new DomainError(
-        'INVALID_INPUT',
-        'X-Import-Id is already used by one of your imports: send a new UUID',
-      );
     const qr = this.ds.createQueryRunner();
+    let started = false;
     let inFlight: Promise<void> | undefined;
+    let batches: AsyncGenerator<ParsedBatch> | undefined;
     try {
       const client = (await qr.connect()) as PoolClient;
       await qr.startTransaction();
+      // The job's lock, held by this transaction until it commits or rolls back: the start-up sweep (sweepInterrupted)
+      // fails only a `running` job whose lock is free, i.e. whose importing session has ended. Taken before the job
+      // row exists, so no other process ever sees a `running` job without its lock. Held already: the id is in use.
+      const [{ locked }]: { locked: boolean }[] = await qr.query(
+        `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
+        [IMPORT_LOCK_SPACE, id],
+      );
+      started =
+        locked &&
+        (await this.jobs.start({
+          id,
+          createdBy: rc.actor.userId,
+          scope: scope === 'all' ? ['*'] : [...scope],
+          format: opts.format,
+          mode: opts.mode,
+          fileName: opts.fileName ?? null,
+        }));
+      if (!started)
+        throw new DomainError(
+          'INVALID_INPUT',
+          'X-Import-Id is already used by one of your imports: send a new UUID',
+        );
+      register((reason) => {
+        if (abort.signal.aborted) return;
+        abort.abort(new ImportCancelled(reason));
+        cancelRunningStatement(client);
+      });
       await qr.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
       // The same statements run once per batch: JIT would compile them (and the trigger queries) afresh each time,
       // ~15 % of the database's time in a profile, for batches that take a few hundred milliseconds.
@@ -108,23 +201,36 @@ export class ImportService {
         forces: new Set(),
         streaming: opts.mode === 'all_or_nothing',
         matchedAny: false,
+        signal: abort.signal,
       };
+      // Rejects when the import is cancelled, so a wait for the parser (a slow upload) ends at once too.
+      const cancelled = new Promise<never>((_, fail) => {
+        if (abort.signal.aborted) fail(abort.signal.reason as Error);
+        abort.signal.addEventListener('abort', () => fail(abort.signal.reason as Error), {
+          once: true,
+        });
+      });
+      cancelled.catch(() => undefined);
       let last = 0;
       // Parsing and validation run in a worker thread, a batch ahead of the database; duplicates across batches
       // are found in SQL at the end, so memory does not grow with the file.
-      const batches = parseInWorker(input, {
+      batches = parseInWorker(input, {
         format: opts.format,
         scope: { forces: scope },
         config: this.rules.config,
         batchRows: IMPORT_BATCH_ROWS,
       });
-      for await (const batch of batches) {
+      for (;;) {
+        const next = await Promise.race([batches.next(), cancelled]);
+        if (next.done) break;
+        const batch = next.value;
         counts.read += batch.read;
         counts.accepted += batch.accepted;
         counts.rejected += batch.rejected.length;
         await this.jobs.reject(id, batch.rejected);
         // The database merges the previous batch while this one was parsed and validated; one at a time.
         await inFlight;
+        abort.signal.throwIfAborted();
         const copyData = Buffer.from(
           batch.copyData.buffer,
           batch.copyData.byteOffset,
@@ -138,6 +244,7 @@ export class ImportService {
           opts.onProgress?.(counts);
         }
       }
+      batches = undefined;
       await inFlight;
       inFlight = undefined;
       await this.finishStaging(run);
@@ -154,19 +261,45 @@ export class ImportService {
         );
       }
       counts.unchanged = counts.accepted - counts.inserted - counts.amended;
-      if (opts.mode === 'dry_run') await qr.rollbackTransaction();
-      else await qr.commitTransaction();
-      await this.jobs.finish(id, 'completed', counts, [...run.forces].sort());
+      abort.signal.throwIfAborted();
+      if (opts.mode === 'dry_run') {
+        await qr.rollbackTransaction();
+        await this.jobs.finish(id, 'completed', counts, [...run.forces].sort());
+      } else {
+        // Marked completed inside the import's transaction: the rows and the job's state commit together, so a
+        // process killed around the commit never leaves loaded rows behind a job the sweep would call failed.
+        await this.jobs.finish(id, 'completed', counts, [...run.forces].sort(), undefined, qr);
+        await qr.commitTransaction();
+      }
       return this.view(id);
     } catch (e) {
+      // Stops the parse worker once its pending read settles (when the request ends, if the upload stalled).
+      void batches?.return?.(undefined).catch(() => undefined);
       await inFlight?.catch(() => undefined);
-      if (qr.isTransactionActive) await qr.rollbackTransaction();
-      if (e instanceof DomainError) throw e;
-      const error =
-        e instanceof ImportFileError
+      // A lost connection cannot roll back, and needs not: PostgreSQL rolls back a session's transaction when it ends.
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      if (!started) throw e;
+      const cancelled = abort.signal.aborted ? (abort.signal.reason as Error) : undefined;
+      if (e instanceof DomainError && !cancelled) throw e;
+      const error = cancelled
+        ? { code: 'IMP-CANCELLED', message: `${cancelled.message}; nothing was loaded` }
+        : e instanceof ImportFileError
           ? { code: e.code, message: e.message }
           : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
-      await this.jobs.finish(id, 'failed', counts, [], error);
+      // If the database is gone this fails too: the job stays `running` until the next start sweeps it.
+      await this.jobs
+        .finish(id, 'failed', counts, [], error)
+        .catch((f: unknown) =>
+          this.logger.warn(
+            `import ${id} failed and could not be marked failed: ${f instanceof Error ? f.message : String(f)}`,
+          ),
+        );
+      if (cancelled)
+        throw new DomainError(
+          'UNAVAILABLE',
+          `${cancelled.message}: the import was cancelled and nothing was loaded; send the file again shortly`,
+          { import: await this.view(id).catch(() => undefined) },
+        );
       if (e instanceof ImportFileError)
         throw new DomainError('INVALID_INPUT', e.message, {
           code: e.code,
@@ -181,6 +314,7 @@ export class ImportService {
   // One batch: COPY into the batch table and merge it (streaming), or add it to the whole-file stage.
   private async load(run: Run, copyData: Buffer, rejectedKeys: readonly RowKey[]): Promise<void> {
     const { qr, client } = run;
+    run.signal.throwIfAborted();
     const table = run.streaming ? 'import_batch' : 'import_stage';
     if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
     if (copyData.length > 0)
@@ -262,6 +396,7 @@ export class ImportService {
 
   private async merge(run: Run): Promise<void> {
     const { rc, id, counts } = run;
+    run.signal.throwIfAborted();
     const [r]: sql.MergeResult[] = await run.qr.query(sql.MERGE_BATCH_SQL, [
       rc.actor.userId,
       id,

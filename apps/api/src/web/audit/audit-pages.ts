@@ -57,6 +57,7 @@ export function statusOf(e: unknown): number {
       FORBIDDEN_SCOPE: 403,
       NOT_FOUND: 404,
       INVALID_INPUT: 400,
+      UNAVAILABLE: 503,
     }[e.code] ?? 400
   );
 }
