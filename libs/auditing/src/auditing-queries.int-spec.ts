@@ -520,6 +520,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 100,
       });
       expect(items).toHaveLength(5);
@@ -560,6 +561,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 100,
       });
       expect(all).toHaveLength(9); // gwent 5; dyfed-powys 3 CF-FLAG-003 + 1 late change
@@ -569,6 +571,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 4,
       });
       const second = await listReviewItems(db, {
@@ -577,6 +580,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: first[3].seq,
+        addedBy: null,
         limit: 100,
       });
       expect([...first, ...second].map((i) => i.id)).toEqual(all.map((i) => i.id));
@@ -586,9 +590,21 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: 'usually_online_not_flagged',
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 100,
       });
       expect(dp.map((i) => i.crime_reference).sort()).toEqual(['DP-8LW-1', 'DP-8LW-2', 'DP-8LW-3']);
+    });
+
+    it('filters by who added the item', async () => {
+      const base = { forceIds: [G, 'dyfed-powys'], status: null, reason: null, year: 2017 };
+      const page = { afterSeq: null, limit: 100 };
+      const all = await listReviewItems(db, { ...base, ...page, addedBy: null });
+      const byRefresher = await listReviewItems(db, { ...base, ...page, addedBy: 'int-test' });
+      const byOther = await listReviewItems(db, { ...base, ...page, addedBy: 'someone.else' });
+      expect(all.length).toBeGreaterThan(0);
+      expect(byRefresher.map((i) => i.id)).toEqual(all.map((i) => i.id));
+      expect(byOther).toEqual([]);
     });
   });
 });
