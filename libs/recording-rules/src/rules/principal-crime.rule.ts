@@ -14,7 +14,8 @@ export const principalCrimeRule: CrimeRule = {
   severity: 'warn',
   message: 'Several offences are entered for this incident: check the Principal Crime Rule',
   reference: 'HOCR General Rules Sections E and F, Annex C; domain.md §14 R20; issue 20',
-  basis: 'SECONDARY',
+  // The rule is SECONDARY (domain.md R20); ranking by statutory maxima in place of Annex C is INFERRED.
+  basis: 'INFERRED',
   fromYear: null,
   toYear: null,
   check: (crime, ctx) => {
