@@ -614,5 +614,41 @@ describe('auditor workspace: figures and review queue', () => {
         recordIds: [ids.no2],
       });
     });
+
+    // Last in the block: it adds an item by a second auditor.
+    it('filters by who added the item, validating the username', async () => {
+      const other = await loginAs(app, ['auditor'], ['gwent'], 'auditor2-gwent');
+      const added = await http()
+        .post('/audit/review-queue')
+        .set(other)
+        .send({ crimeId: ids.no3, note: 'second opinion on the flag' })
+        .expect(201);
+      const list = async (q: Record<string, string>): Promise<Item[]> =>
+        (
+          await http()
+            .get('/audit/review-queue')
+            .query({ force: 'gwent', year: '2021-22', ...q })
+            .set(gwentAuditor)
+            .expect(200)
+        ).body.items;
+      expect((await list({ addedBy: userOf(other) })).map((i) => i.id)).toEqual([added.body.id]);
+      const mine = await list({ addedBy: userOf(gwentAuditor) });
+      expect(mine).toHaveLength(6);
+      expect(mine.some((i) => i.id === added.body.id)).toBe(false);
+      expect(await list({ addedBy: userOf(other), reason: 'flag_changed_late' })).toEqual([]);
+      expect(await list({ addedBy: 'nobody.here' })).toEqual([]);
+      const csv = await http()
+        .get('/audit/review-queue')
+        .query({ force: 'gwent', year: '2021-22', addedBy: userOf(other), format: 'csv' })
+        .set(gwentAuditor)
+        .expect(200);
+      expect(csv.text.trim().split('\r\n')).toHaveLength(2);
+      for (const bad of ['Not A User', 'x', "a'; drop table users; --"])
+        await http()
+          .get('/audit/review-queue')
+          .query({ addedBy: bad })
+          .set(gwentAuditor)
+          .expect(400);
+    });
   });
 });

@@ -118,6 +118,9 @@ const EXPECTED: Record<string, number> = {
   'GET /audits/{id}': 404,
   'PUT /audits/{id}/verdicts/{crimeId}': 404,
   'POST /audits/{id}/close': 404,
+  'POST /reported-incidents': 201, // the example N100 is held in Derbyshire
+  'GET /reported-incidents': 200,
+  'POST /reported-incidents/{id}/crime': 404,
 };
 
 // What Swagger UI puts in a generated example: example, then default, then the first enum value, then a

@@ -534,6 +534,40 @@ const cases: Case[] = [
     okStatus: 404,
     call: () => ({ path: '/publications/00000000-0000-4000-8000-000000000000' }),
   },
+  {
+    route: 'POST /reported-incidents',
+    allowed: 'derbyshireRegistrar',
+    forbidden: 'statistician',
+    status: 403,
+    okStatus: 201,
+    call: () => ({
+      path: '/reported-incidents',
+      body: {
+        forceId: 'derbyshire',
+        incidentReference: `MX-N100-${randomUUID().slice(0, 8)}`,
+        reportedAt: '2019-06-01T10:00:00Z',
+        reason: 'matrix: credible evidence the rape did not occur',
+      },
+    }),
+  },
+  {
+    route: 'GET /reported-incidents',
+    allowed: 'derbyshireFcr',
+    forbidden: 'derbyshireRegistrar',
+    status: 403,
+    call: () => ({ path: '/reported-incidents', query: { force: 'derbyshire' } }),
+  },
+  {
+    route: 'POST /reported-incidents/{id}/crime',
+    allowed: 'derbyshireFcr',
+    forbidden: 'statistician',
+    status: 403,
+    okStatus: 404,
+    call: (ids) => ({
+      path: '/reported-incidents/00000000-0000-4000-8000-000000000000/crime',
+      body: { version: 1, crimeId: ids.crime },
+    }),
+  },
 ];
 
 // Auditing: a review item (added by hand) for the crime, and a one-record derbyshire audit with its verdict recorded.

@@ -246,8 +246,9 @@ run('web interface: the auditor’s workspace', () => {
     await page.selectOption('#force', 'cleveland');
     await page.selectOption('#reason', 'online_without_method');
     await page.fill('#year', YEAR);
+    await page.fill('#addedBy', username);
     await page.click('button:has-text("Apply filters")');
-    await page.waitForURL(/reason=online_without_method/);
+    await page.waitForURL(/reason=online_without_method.*addedBy=/);
     await visit('auditor-review-queue-filtered');
     const row = page.locator('#queue tbody tr', { hasText: `CL/${tag}/R-1` });
     await hasText(row, 'CF-FLAG-002');
@@ -295,6 +296,18 @@ run('web interface: the auditor’s workspace', () => {
     await hasText(page.locator('.moj-timeline'), 'Reported in person; nothing online');
     await expect(page.locator('button:has-text("Save the verdict")').count()).resolves.toBe(0);
     await visit('auditor-review-item-corrected');
+  }, 120_000);
+
+  it('filters the review queue by who added the items', async () => {
+    const queue = `${base}/auditing/review?force=cleveland&year=${YEAR}`;
+    await page.goto(`${queue}&addedBy=${username}`);
+    await hasText(page.locator('#queue'), `CL/${tag}/B-1`);
+    // the registrar added nothing; a malformed username is an error on the field
+    await page.goto(`${queue}&addedBy=${username}.reg`);
+    await hasText(page.locator('main'), 'No items match these filters.');
+    await page.goto(`${base}/auditing/review?addedBy=Not%20a%20user`);
+    await hasText(page.locator('.govuk-error-summary'), 'Enter a username');
+    await visit('auditor-review-queue-added-by-error');
   });
 
   it('creates an audit, records a verdict on every sampled record, closes it and sees the forest plot and intervals', async () => {
@@ -351,7 +364,7 @@ run('web interface: the auditor’s workspace', () => {
     await expect(page.locator('a:has-text("Record verdicts")').count()).resolves.toBe(0);
     const list = await page.request.get(`${base}/auditing/audits`);
     expect(await list.text()).toContain('6 of 6');
-  });
+  }, 120_000);
 
   it('searches the access log by record reference and finds their own reads, and verifies the chain', async () => {
     await page.click('a.govuk-service-navigation__link:has-text("Access log")');

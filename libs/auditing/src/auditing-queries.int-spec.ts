@@ -1,7 +1,11 @@
 import pg from 'pg';
 import type { Queryable } from './audit-context.js';
 import { defaultAuditingConfig } from './auditing-config.js';
-import { queryCompleteness, type CompletenessRow } from './completeness/completeness.query.js';
+import {
+  queryCompleteness,
+  queryCompletenessByForce,
+  type CompletenessRow,
+} from './completeness/completeness.query.js';
 import { listReviewItems, refreshReviewItems } from './review-queue/review-items.query.js';
 import { insertCrimes, insertFlagChange } from './testing/seed-crimes.js';
 import { queryForceFlagRates, queryNationalFlagRates } from './under-use/under-use.query.js';
@@ -430,6 +434,41 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         expect.objectContaining({ level: 'total', records: 0, flag_set_share: null }),
       ]);
     });
+
+    it('gives every force its year figures by group in one query, equal to the query for that force alone', async () => {
+      const welsh = ['dyfed-powys', G, 'north-wales', 'south-wales'];
+      const byForce = await queryCompletenessByForce(db, { forceIds: welsh, year: 2017 });
+      expect([...new Set(byForce.map((r) => r.force_id))]).toEqual(welsh);
+      const pick = (r: CompletenessRow) => [
+        r.level,
+        r.group_name,
+        r.records,
+        r.flag_yes,
+        r.flag_no,
+        r.flag_unknown,
+        r.age_known,
+        r.flag_set_share,
+        r.flag_unknown_share,
+        r.age_known_share,
+      ];
+      for (const force of welsh) {
+        const alone = await queryCompleteness(db, {
+          forceIds: [force],
+          year: 2017,
+          by: 'group',
+          monthly: false,
+        });
+        expect(byForce.filter((r) => r.force_id === force).map(pick)).toEqual(alone.map(pick));
+      }
+      // Gwent: 55 records (2 drafts with the flag unknown), first its total.
+      expect(byForce.find((r) => r.force_id === G)).toMatchObject({
+        level: 'total',
+        records: 55,
+        flag_unknown: 2,
+      });
+      // A force with no records in the year has no rows.
+      expect(await queryCompletenessByForce(db, { forceIds: [G], year: 2003 })).toEqual([]);
+    });
   });
 
   describe('under-use', () => {
@@ -520,6 +559,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 100,
       });
       expect(items).toHaveLength(5);
@@ -560,6 +600,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 100,
       });
       expect(all).toHaveLength(9); // gwent 5; dyfed-powys 3 CF-FLAG-003 + 1 late change
@@ -569,6 +610,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 4,
       });
       const second = await listReviewItems(db, {
@@ -577,6 +619,7 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: null,
         year: 2017,
         afterSeq: first[3].seq,
+        addedBy: null,
         limit: 100,
       });
       expect([...first, ...second].map((i) => i.id)).toEqual(all.map((i) => i.id));
@@ -586,9 +629,21 @@ describe('auditing queries (real PostgreSQL, hand-built 2017-18)', () => {
         reason: 'usually_online_not_flagged',
         year: 2017,
         afterSeq: null,
+        addedBy: null,
         limit: 100,
       });
       expect(dp.map((i) => i.crime_reference).sort()).toEqual(['DP-8LW-1', 'DP-8LW-2', 'DP-8LW-3']);
+    });
+
+    it('filters by who added the item', async () => {
+      const base = { forceIds: [G, 'dyfed-powys'], status: null, reason: null, year: 2017 };
+      const page = { afterSeq: null, limit: 100 };
+      const all = await listReviewItems(db, { ...base, ...page, addedBy: null });
+      const byRefresher = await listReviewItems(db, { ...base, ...page, addedBy: 'int-test' });
+      const byOther = await listReviewItems(db, { ...base, ...page, addedBy: 'someone.else' });
+      expect(all.length).toBeGreaterThan(0);
+      expect(byRefresher.map((i) => i.id)).toEqual(all.map((i) => i.id));
+      expect(byOther).toEqual([]);
     });
   });
 });

@@ -5,12 +5,14 @@ import authoritiesJson from '../data/authorities.json' with { type: 'json' };
 import forcesJson from '../data/forces.json' with { type: 'json' };
 import offencesJson from '../data/offences.json' with { type: 'json' };
 import groupsJson from '../data/publication-groups.json' with { type: 'json' };
+import principalJson from '../data/principal-crime.json' with { type: 'json' };
 import regionsJson from '../data/regions.json' with { type: 'json' };
 import unconfirmedJson from '../data/unconfirmed-offences.json' with { type: 'json' };
 import type {
   Force,
   InvestigatingAuthority,
   OffenceDefinition,
+  PrincipalCrimeEntry,
   PublicationGroup,
   RecordingBody,
   Region,
@@ -28,6 +30,7 @@ export interface CatalogueData {
   publicationGroups?: readonly PublicationGroup[];
   unconfirmedOffences?: readonly UnconfirmedOffence[]; // offences in law without a confirmed code
   authorities?: readonly InvestigatingAuthority[]; // transfer targets outside the 44 forces
+  principalCrime?: readonly PrincipalCrimeEntry[]; // seriousness for the Principal Crime Rule (Section F)
 }
 
 // JSON modules are typed with plain `string` where the types use unions (status, victimSex, recordedBy),
@@ -39,6 +42,7 @@ export const catalogueData: CatalogueData = deepFreeze({
   publicationGroups: groupsJson as PublicationGroup[],
   unconfirmedOffences: unconfirmedJson as UnconfirmedOffence[],
   authorities: authoritiesJson as InvestigatingAuthority[],
+  principalCrime: principalJson as PrincipalCrimeEntry[],
 });
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -171,6 +175,16 @@ export class Catalogue {
     return [...(this.data.unconfirmedOffences ?? [])];
   }
 
+  // The code's seriousness for the Principal Crime Rule (data/principal-crime.json), or undefined: not ranked.
+  principalCrime(code: string): PrincipalCrimeEntry | undefined {
+    const key = normCode(code);
+    return this.data.principalCrime?.find((p) => normCode(p.code) === key);
+  }
+
+  principalCrimeEntries(): PrincipalCrimeEntry[] {
+    return [...(this.data.principalCrime ?? [])];
+  }
+
   forcesInRegion(regionId: string): Force[] {
     const id = normId(regionId);
     return this.data.forces.filter((f) => normId(f.regionId) === id);
@@ -237,6 +251,7 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
           offences: c.offences(),
           unconfirmedOffences: c.unconfirmedOffences(),
           authorities: c.authorities(),
+          principalCrime: c.principalCrimeEntries(),
         }
       : c;
   const problems: CatalogueProblem[] = [];
@@ -544,6 +559,28 @@ export function validateCatalogue(c: Catalogue | CatalogueData): CatalogueProble
   duplicates(
     'authority',
     (data.authorities ?? []).map((a) => normId(String(a.id))),
+  );
+
+  // Principal crime seriousness: a known code, life xor a positive number of months, a status and a source.
+  for (const p of data.principalCrime ?? []) {
+    const ref = `principal crime ${String(p.code)}`;
+    text(ref, 'statute', p.statute);
+    text(ref, 'source', p.source);
+    if (!byCode.has(normCode(String(p.code))))
+      add('unknown-alternative', ref, `code ${String(p.code)} is not a known code`);
+    const months = p.maxSentenceMonths;
+    if (p.life ? months !== null : !(Number.isInteger(months) && (months as number) > 0))
+      add(
+        'invalid-value',
+        ref,
+        'give life: true with no months, or a positive whole number of months',
+      );
+    if (!STATUSES.includes(p.status))
+      add('invalid-value', ref, `status ${String(p.status)} is not a source label`);
+  }
+  duplicates(
+    'principal crime',
+    (data.principalCrime ?? []).map((p) => normCode(String(p.code))),
   );
 
   return problems;

@@ -86,6 +86,18 @@ export interface UnconfirmedOffence {
   source: string;
 }
 
+// The seriousness of an offence code for the Principal Crime Rule (HOCR General Rules Section F; its Annex C
+// look-up table ranks offences by maximum sentence, domain.md R20). Annex C was not available: each entry is the
+// statutory maximum of the offence the code records, from the cited source. Codes without an entry cannot be ranked.
+export interface PrincipalCrimeEntry {
+  code: string;
+  life: boolean; // maximum sentence is life imprisonment
+  maxSentenceMonths: number | null; // null exactly when life
+  statute: string;
+  status: SourceStatus;
+  source: string;
+}
+
 // A row of published offence tables (domain.md §15): offence codes grouped so that detail does not force
 // suppression of headline figures. Publication detail beyond the group is internal.
 export interface PublicationGroup {

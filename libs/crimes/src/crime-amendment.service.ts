@@ -5,6 +5,7 @@ import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
+import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
 import {
@@ -22,6 +23,7 @@ export class CrimeAmendmentService {
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
     private readonly log: AccessLogService,
+    private readonly incidents: CrimeIncidents,
   ) {}
 
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
@@ -43,7 +45,8 @@ export class CrimeAmendmentService {
     const changes = diff(before, input.changes, AMENDABLE_FIELDS);
     if (Object.keys(changes).length === 0) return before; // nothing changed: no new version
     const after = { ...before, ...input.changes };
-    const outcome = this.rules.checkCrime(toRuleFacts(after), [
+    const facts = await this.incidents.facts(em, ctx, toRuleFacts(after), before);
+    const outcome = this.rules.checkCrime(facts, [
       ...before.acknowledgedRules,
       ...input.acknowledge,
     ]);
@@ -79,10 +82,13 @@ export class CrimeAmendmentService {
         reason: input.reason,
       });
       // Acknowledgements were given for the old classification: the new code must earn its own.
-      const outcome = this.rules.checkCrime(
+      const facts = await this.incidents.facts(
+        em,
+        ctx,
         toRuleFacts({ ...before, offenceCode: input.offenceCode }),
-        input.acknowledge,
+        before,
       );
+      const outcome = this.rules.checkCrime(facts, input.acknowledge);
       const patch: Partial<Crime> = {
         offenceCode: input.offenceCode,
         ruleWarnings: outcome.warnings,

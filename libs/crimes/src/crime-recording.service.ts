@@ -5,6 +5,7 @@ import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
+import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
 import { CREATED_FIELDS } from './derived-creation.js';
@@ -18,20 +19,28 @@ export class CrimeRecordingService {
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
     private readonly log: AccessLogService,
+    private readonly incidents: CrimeIncidents,
   ) {}
 
   async record(ctx: RequestContext, input: RecordCrimeInput): Promise<CrimeView> {
     this.store.assertForce(ctx.actor, input.forceId);
     const { acknowledge, ...fields } = input;
-    const outcome = this.rules.checkCrime(toRuleFacts({ ...fields } as Crime), acknowledge);
-    const values: Partial<Crime> = {
-      ...fields,
-      ruleWarnings: outcome.warnings,
-      acknowledgedRules: outcome.acknowledged,
-    };
     // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
     return this.db
       .run(ctx.actor.forces, async (em) => {
+        // The rules see the other records of the same incident (CF-PRINCIPAL-001), read in this transaction.
+        const facts = await this.incidents.facts(
+          em,
+          ctx,
+          toRuleFacts({ ...fields } as Crime),
+          fields,
+        );
+        const outcome = this.rules.checkCrime(facts, acknowledge);
+        const values: Partial<Crime> = {
+          ...fields,
+          ruleWarnings: outcome.warnings,
+          acknowledgedRules: outcome.acknowledged,
+        };
         const crime = await this.store.insert(
           em,
           values,
@@ -76,7 +85,13 @@ export class CrimeRecordingService {
         `only a draft can be confirmed; this record is ${before.status}`,
       );
     }
-    const outcome = this.rules.checkCrime(toRuleFacts({ ...before, status: 'confirmed' }), [
+    const facts = await this.incidents.facts(
+      em,
+      ctx,
+      toRuleFacts({ ...before, status: 'confirmed' }),
+      before,
+    );
+    const outcome = this.rules.checkCrime(facts, [
       ...before.acknowledgedRules,
       ...input.acknowledge,
     ]);

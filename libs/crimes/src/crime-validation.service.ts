@@ -5,6 +5,7 @@ import { partitionFindings, type FindingView } from '#libs/recording-rules';
 import { ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts } from './crime.mapper.js';
+import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore } from './crime-store.js';
 import {
@@ -46,14 +47,21 @@ export class CrimeValidationService {
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
     private readonly log: AccessLogService,
+    private readonly incidents: CrimeIncidents,
   ) {}
 
-  candidate(ctx: RequestContext, input: Partial<RecordCrimeInput>): ValidationView {
+  async candidate(ctx: RequestContext, input: Partial<RecordCrimeInput>): Promise<ValidationView> {
     if (input.forceId !== undefined) this.store.assertForce(ctx.actor, input.forceId);
     const missing = REQUIRED.filter((k) => input[k] === undefined);
     if (missing.length > 0)
       return { outcome: 'incomplete', findings: [], missing, currentVersion: null };
-    const facts = toRuleFacts({ ...factDefaults(), ...input } as Crime);
+    const base = toRuleFacts({ ...factDefaults(), ...input } as Crime);
+    // Only a candidate with an incident reference reads anything (the incident's other records).
+    const facts = input.incidentReference
+      ? await this.db.run(ctx.actor.forces, (em) =>
+          this.incidents.facts(em, ctx, base, { incidentReference: input.incidentReference }),
+        )
+      : base;
     return this.judge(this.rules.explainCrime(facts), input.acknowledge ?? [], null);
   }
 
@@ -66,7 +74,9 @@ export class CrimeValidationService {
       const before = await this.store.find(em, ctx.actor, id);
       await this.log.record(em, this.store.entry(ctx, 'consultation', before));
       const after: Crime = { ...before, ...(input.changes as Partial<RecordedFacts>) };
-      const findings = this.rules.explainCrime(toRuleFacts(after));
+      const findings = this.rules.explainCrime(
+        await this.incidents.facts(em, ctx, toRuleFacts(after), before),
+      );
       return this.judge(
         findings,
         [...before.acknowledgedRules, ...input.acknowledge],

@@ -8,6 +8,8 @@ export class Crime {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   @Column({ type: 'text' }) crimeReference: string;
   @Column({ type: 'text' }) offenceCode: string;
+  // The force's incident (log) reference, shared by the records of one incident (Principal Crime Rule).
+  @Column({ type: 'text', nullable: true }) incidentReference: string | null;
   @Column({ type: 'timestamptz' }) reportedAt: Date;
   @Column({ type: 'timestamptz' }) recordedAt: Date;
   @Column({ type: 'smallint', insert: false, update: false }) financialYear: number;

@@ -34,6 +34,7 @@ export function toView(c: Crime): CrimeView {
     forceId,
     crimeReference,
     offenceCode,
+    incidentReference: c.incidentReference ?? null,
     financialYear: formatFinancialYear(c.financialYear),
     ...facts,
     status,

@@ -63,6 +63,7 @@ export interface RecordCrimeInput extends RecordedFacts {
   forceId: string;
   crimeReference: string;
   offenceCode: string;
+  incidentReference?: string | null; // shared by the records of one incident (HOCR Section F)
   status: Extract<CrimeStatus, 'draft' | 'confirmed'>;
   acknowledge: string[]; // 'confirm'-severity rule codes the registrar accepts
 }
@@ -106,6 +107,7 @@ export interface CrimeView extends RecordedFacts {
   forceId: string;
   crimeReference: string;
   offenceCode: string;
+  incidentReference: string | null;
   financialYear: string; // '2015-16'
   status: CrimeStatus;
   ruleWarnings: string[];

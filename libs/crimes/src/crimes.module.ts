@@ -11,7 +11,9 @@ import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore } from './crime-store.js';
 import { CrimeBulkService } from './crime-bulk.service.js';
+import { CrimeIncidents } from './crime-incident.js';
 import { CrimeValidationService } from './crime-validation.service.js';
+import { ReportedIncidentService } from './reported-incident.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([Crime, CrimeHistory]), RecordingRulesModule],
@@ -19,12 +21,14 @@ import { CrimeValidationService } from './crime-validation.service.js';
     ScopedDb,
     CrimeStore,
     CrimeRuleChecker,
+    CrimeIncidents,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,
     CrimeQueryService,
     CrimeValidationService,
     CrimeBulkService,
+    ReportedIncidentService,
   ],
   exports: [
     CrimeRecordingService,
@@ -33,6 +37,7 @@ import { CrimeValidationService } from './crime-validation.service.js';
     CrimeQueryService,
     CrimeValidationService,
     CrimeBulkService,
+    ReportedIncidentService,
   ],
 })
 export class CrimesModule {}

@@ -7,6 +7,7 @@ const record = (over: Partial<Crime> = {}): Crime => ({
   id: '00000000-0000-4000-8000-000000000001',
   crimeReference: 'K/1',
   offenceCode: '8L',
+  incidentReference: null,
   reportedAt: new Date('2016-05-01T10:00:00Z'),
   recordedAt: new Date('2016-05-01T12:00:00Z'),
   financialYear: 2016,

@@ -6,6 +6,7 @@ import { AMENDABLE_FIELDS } from './crime.types.js';
 // The facts a 'created' history entry lists (old null -> new), on every recording path.
 export const CREATED_FIELDS = [
   'offenceCode',
+  'incidentReference',
   'status',
   ...AMENDABLE_FIELDS,
 ] as const satisfies readonly (keyof Crime)[];

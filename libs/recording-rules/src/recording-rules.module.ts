@@ -18,6 +18,7 @@ export const RULE_CONTEXT = Symbol('RULE_CONTEXT');
         offence: (code) => c.offence(code),
         force: (id) => c.force(id),
         authority: (id) => c.authority(id),
+        principalCrime: (code) => c.principalCrime(code),
         config,
       }),
     },

@@ -34,6 +34,7 @@ import { offenceCodeKnownRule } from './rules/offence-code-known.rule.js';
 import { offenderAgeRule } from './rules/offender-age.rule.js';
 import { onlineFlagFinalRule } from './rules/online-flag-final.rule.js';
 import { onlineMethodRule } from './rules/online-method.rule.js';
+import { principalCrimeRule } from './rules/principal-crime.rule.js';
 import { reclassificationRule } from './rules/reclassification.rule.js';
 import { timelinessRule } from './rules/timeliness.rule.js';
 import { under13AlternativeRule } from './rules/under-13-alternative.rule.js';
@@ -73,6 +74,7 @@ export const CRIME_RULES: readonly CrimeRule[] = [
   childExploitationAgeRule,
   hateStrandsRule,
   aggravatedHateStrandRule,
+  principalCrimeRule,
 ];
 export const CANCELLATION_RULES: readonly CancellationRule[] = [
   cancellationReasonRule,

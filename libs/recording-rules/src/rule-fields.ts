@@ -30,6 +30,7 @@ export const CRIME_RULE_FIELDS: Readonly<Record<string, readonly (keyof CrimeFac
   'CF-CSE-001': ['childSexualExploitation', 'childSexualAbuse', 'victimAge'],
   'CF-HATE-001': ['hateStrands'],
   'CF-HATE-002': ['offenceCode', 'hateStrands'],
+  'CF-PRINCIPAL-001': ['offenceCode', 'incident'],
 };
 
 // A finding as callers see it (validate-without-saving, and the details of a 422): which fields are involved,

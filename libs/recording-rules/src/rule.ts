@@ -1,4 +1,9 @@
-import type { OffenceDefinition, Force, InvestigatingAuthority } from '#libs/catalogue';
+import type {
+  OffenceDefinition,
+  Force,
+  InvestigatingAuthority,
+  PrincipalCrimeEntry,
+} from '#libs/catalogue';
 
 export type Severity = 'block' | 'confirm' | 'warn';
 export type OnlineFlag = 'yes' | 'no' | 'unknown';
@@ -35,6 +40,15 @@ export interface CrimeFacts {
   childSexualExploitation: boolean;
   childSexualAbuse: boolean;
   status: CrimeStatus;
+  // The other live records of the force entered for the same incident (shared incident reference), when the
+  // caller looked them up; absent = not known (imports, or a record with no incident reference).
+  incident?: IncidentFacts | null;
+}
+
+// For the Principal Crime Rule (CF-PRINCIPAL-001): an incident and the offences recorded for it besides this one.
+export interface IncidentFacts {
+  reference: string;
+  others: { crimeReference: string; offenceCode: string }[];
 }
 
 // A cancellation or transfer request (R16, R17).
@@ -81,6 +95,8 @@ export interface RuleContext {
   offence: (code: string) => OffenceDefinition | undefined;
   force: (id: string) => Force | undefined;
   authority?: (id: string) => InvestigatingAuthority | undefined; // transfer targets outside the 44 forces
+  // Seriousness for the Principal Crime Rule (catalogue data/principal-crime.json); absent = nothing ranked.
+  principalCrime?: (code: string) => PrincipalCrimeEntry | undefined;
   config: RulesConfig;
   // The clock, in ms since the epoch, for rules about the present (CF-DATE-002); Date.now when absent.
   now?: () => number;

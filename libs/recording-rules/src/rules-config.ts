@@ -17,6 +17,7 @@ export const defaultRulesConfig: RulesConfig = {
     'CF-DATE-001': { enabled: true }, // R9 date order [INFERRED]
     'CF-DATE-009': { enabled: true }, // offence going on after the report: warn [INFERRED, issue 20 review]
     'CF-HATE-002': { enabled: true }, // aggravated code without a strand [INFERRED from the offence names]
+    'CF-PRINCIPAL-001': { enabled: true }, // R20 principal crime; statutory maxima stand in for Annex C [INFERRED]
     'CF-FLAG-001': { enabled: true }, // R12 finalisation gating is a design choice
     'CF-FLAG-002': { enabled: true }, // R13 method required: design choice
     'CF-FLAG-003': { enabled: true }, // R14 review heuristic [INFERRED]

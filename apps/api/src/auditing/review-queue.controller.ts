@@ -75,7 +75,13 @@ export class ReviewQueueController {
     @Query() q: ReviewQueueQueryDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<ReviewPage | string> {
-    const filter = { forceId: q.force, status: q.status, reason: q.reason, year: q.year };
+    const filter = {
+      forceId: q.force,
+      status: q.status,
+      reason: q.reason,
+      year: q.year,
+      addedBy: q.addedBy,
+    };
     if (q.format === 'csv')
       return sendCsv(
         res,

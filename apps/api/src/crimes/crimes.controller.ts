@@ -80,6 +80,7 @@ export class CrimesController {
       forceId: dto.forceId,
       crimeReference: dto.crimeReference,
       offenceCode: dto.offenceCode,
+      incidentReference: dto.incidentReference ?? null,
       status: dto.status,
       acknowledge: dto.acknowledge ?? [],
     });
@@ -139,13 +140,22 @@ export class CrimesController {
   @ApiOperation({
     summary: 'Run the recording rules on a candidate new record without saving anything',
   })
-  validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCrimeDto): ValidationView {
-    const { forceId, crimeReference, offenceCode, status, acknowledge, ...fields } = dto;
+  validate(@Ctx() ctx: RequestContext, @Body() dto: ValidateCrimeDto): Promise<ValidationView> {
+    const {
+      forceId,
+      crimeReference,
+      offenceCode,
+      incidentReference,
+      status,
+      acknowledge,
+      ...fields
+    } = dto;
     return this.validation.candidate(ctx, {
       ...factsFromDto(fields),
       forceId,
       crimeReference,
       offenceCode,
+      incidentReference,
       status,
       acknowledge,
     });

@@ -79,3 +79,15 @@ export const IsOneOf = (values: readonly string[], optional = false) =>
     ...(optional ? [IsOptional()] : []),
     IsIn(values),
   );
+
+// A username as the users table allows it (ck_users_username).
+export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+export const IsUsername = (description: string, optional = false) =>
+  applyDecorators(
+    optional ? ApiPropertyOptional({ description }) : ApiProperty({ description }),
+    ...(optional ? [IsOptional()] : []),
+    IsString(),
+    Matches(USERNAME_PATTERN, {
+      message: '$property must be a username such as "jsmith.derbyshire"',
+    }),
+  );

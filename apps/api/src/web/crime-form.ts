@@ -108,6 +108,7 @@ export function parseCreateForm(body: Body): FormResult<CreateCrimeDto> {
     forceId: str(body.forceId),
     crimeReference: str(body.crimeReference),
     offenceCode: str(body.offenceCode).toUpperCase(),
+    incidentReference: str(body.incidentReference) || undefined,
     status: str(body.status) || 'draft',
     ...formFacts(body, errors),
     acknowledge: acknowledged(body),

@@ -187,6 +187,7 @@ export class RecordsController {
         forceId: value.forceId,
         crimeReference: value.crimeReference,
         offenceCode: value.offenceCode,
+        incidentReference: value.incidentReference ?? null,
         status: value.status,
         acknowledge: value.acknowledge ?? [],
       });
@@ -228,6 +229,7 @@ export class RecordsController {
       forceId: str(body.forceId) || undefined,
       crimeReference: str(body.crimeReference) || undefined,
       offenceCode: str(body.offenceCode).toUpperCase() || undefined,
+      incidentReference: str(body.incidentReference) || undefined,
       status: (str(body.status) || 'draft') as 'draft' | 'confirmed',
       acknowledge: acknowledged(body),
     });

@@ -26,6 +26,7 @@ const NAV: NavItem[] = [
     roles: ['registrar', 'force_crime_registrar', 'auditor'],
   },
   { href: '/records/new', text: 'Record a crime', roles: ['registrar', 'force_crime_registrar'] },
+  { href: '/n100-reports', text: 'N100 reports', roles: ['force_crime_registrar'] },
   { href: '/uploads', text: 'Imports', roles: ['registrar', 'force_crime_registrar', 'auditor'] },
   {
     href: '/annual-returns',

@@ -13,6 +13,7 @@ import { ReviewQueuePageController } from './audit/review-queue.page.js';
 import { AuditsPageController } from './audit/audits.page.js';
 import { AuthPagesController } from './auth-pages.controller.js';
 import { RecordsController } from './records.controller.js';
+import { N100PageController } from './n100.page.js';
 import { NationalPagesController } from './national/national-pages.controller.js';
 import { PublicationPagesController } from './national/publication-pages.controller.js';
 import { YearTrackerController } from './returns/year-tracker.controller.js';
@@ -47,6 +48,7 @@ export class WebModule {
         AuditsPageController,
         AccessLogPageController,
         ReviewQueuePageController,
+        N100PageController,
       ],
       providers: [ScopedDb],
     };

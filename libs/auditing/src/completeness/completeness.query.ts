@@ -97,3 +97,45 @@ export function queryCompleteness(
 ): Promise<CompletenessRow[]> {
   return db.query<CompletenessRow>(completenessSql, [p.forceIds, p.year, p.by, p.monthly]);
 }
+
+// The national heat table (issue 17 §1): the year's figures by force and offence group in ONE query, instead of
+// one completeness query per force. Same records and measures as completenessSql.
+//   $1  force ids (text[]); NULL = every force   $2  financial year, start year
+export const completenessByForceSql = `
+WITH base AS (
+  SELECT c.force_id, o.group_name, c.online_flag, c.victim_age
+  FROM crimes c
+  JOIN offences o ON o.code = c.offence_code
+  WHERE c.force_id = ANY (COALESCE($1::text[], ARRAY(SELECT f.id FROM forces f)))
+    AND c.financial_year = $2
+    AND c.status IN ('draft', 'confirmed')
+)
+SELECT force_id,
+       CASE WHEN GROUPING(group_name) = 1 THEN 'total' ELSE 'group' END AS level,
+       group_name,
+       NULL::text AS offence_code,
+       NULL::text AS month,
+       count(*)::int                                          AS records,
+       count(*) FILTER (WHERE online_flag = 'yes')::int      AS flag_yes,
+       count(*) FILTER (WHERE online_flag = 'no')::int       AS flag_no,
+       count(*) FILTER (WHERE online_flag = 'unknown')::int  AS flag_unknown,
+       count(victim_age)::int                                 AS age_known,
+       round(count(*) FILTER (WHERE online_flag <> 'unknown')::numeric / count(*), 4)::float8 AS flag_set_share,
+       round(count(*) FILTER (WHERE online_flag = 'unknown')::numeric / count(*), 4)::float8  AS flag_unknown_share,
+       round(count(victim_age)::numeric / count(*), 4)::float8                                AS age_known_share
+FROM base
+GROUP BY GROUPING SETS ((force_id, group_name), (force_id))
+-- Each force's total first, then its groups in byte order.
+ORDER BY force_id COLLATE "C", GROUPING(group_name) DESC, group_name COLLATE "C"
+`;
+
+export interface CompletenessByForceRow extends CompletenessRow {
+  force_id: string;
+}
+
+export function queryCompletenessByForce(
+  db: Queryable,
+  p: { forceIds: string[] | null; year: number },
+): Promise<CompletenessByForceRow[]> {
+  return db.query<CompletenessByForceRow>(completenessByForceSql, [p.forceIds, p.year]);
+}

@@ -95,6 +95,7 @@ export const listReviewItemsSql = `
 -- One page of the review queue, oldest first, with the record facts a reviewer needs.
 --   $1 force ids (NULL = every force)  $2 status  $3 reason  $4 financial year  (NULL = any)
 --   $5 after this seq (keyset cursor; NULL = first page)  $6 page size
+--   $7 added by (username in created_by: the auditor who added or refreshed it; NULL = anyone)
 SELECT ${ITEM_COLUMNS}
 FROM review_items i
 JOIN crimes c ON c.force_id = i.force_id AND c.id = i.crime_id
@@ -103,6 +104,7 @@ WHERE i.force_id = ANY (COALESCE($1::text[], ARRAY(SELECT f.id FROM forces f)))
   AND ($3::text IS NULL OR i.reason = $3::text)
   AND ($4::int IS NULL OR c.financial_year = $4::int)
   AND ($5::bigint IS NULL OR i.seq > $5::bigint)
+  AND ($7::text IS NULL OR i.created_by = $7::text)
 ORDER BY i.seq
 LIMIT $6
 `;
@@ -146,6 +148,7 @@ export interface ReviewListFilter {
   status: ReviewStatus | null;
   reason: ReviewReason | null;
   year: number | null;
+  addedBy: string | null;
   afterSeq: string | null;
   limit: number;
 }
@@ -158,6 +161,7 @@ export function listReviewItems(db: Queryable, f: ReviewListFilter): Promise<Rev
     f.year,
     f.afterSeq,
     f.limit,
+    f.addedBy,
   ]);
 }
 

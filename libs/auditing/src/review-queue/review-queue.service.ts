@@ -29,6 +29,8 @@ export interface ReviewQueueFilter {
   status?: ReviewStatus;
   reason?: ReviewReason;
   year?: string;
+  // The username that added the item (by hand, or by refreshing the queue from the rules).
+  addedBy?: string;
 }
 
 export interface RefreshResult {
@@ -222,6 +224,7 @@ export class ReviewQueueService {
       status: f.status ?? null,
       reason: f.reason ?? null,
       year: f.year === undefined ? null : parseYear(f.year),
+      addedBy: f.addedBy ?? null,
     };
   }
 }
@@ -248,6 +251,7 @@ function describe(f: ReviewQueueFilter): Record<string, unknown> {
     status: f.status ?? null,
     reason: f.reason ?? null,
     year: f.year ?? null,
+    addedBy: f.addedBy ?? null,
   };
 }
 

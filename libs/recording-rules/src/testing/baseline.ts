@@ -1,7 +1,12 @@
 // Test support (NIBRS pre-certification style): ONE valid baseline record and a small fixture
 // catalogue, built inline so the rule tests do not depend on libs/catalogue data. Each rule spec
 // mutates the baseline to break exactly one rule. Fixture codes named '*-TEST' are not HO codes.
-import type { Force, InvestigatingAuthority, OffenceDefinition } from '#libs/catalogue';
+import type {
+  Force,
+  InvestigatingAuthority,
+  OffenceDefinition,
+  PrincipalCrimeEntry,
+} from '#libs/catalogue';
 import { evaluateCancellation, evaluateCrime, evaluateReclassification } from '../registry.js';
 import type {
   CancellationFacts,
@@ -287,11 +292,29 @@ export const FIXTURE_AUTHORITIES: InvestigatingAuthority[] = [
   },
 ];
 
+// Seriousness fixtures for the Principal Crime Rule (not the catalogue's data): 8L and 8M tie on purpose.
+const principal = (code: string, months: number | null): PrincipalCrimeEntry => ({
+  code,
+  life: months === null,
+  maxSentenceMonths: months,
+  statute: 'test fixture',
+  status: 'CONFIRMED',
+  source: 'test fixture',
+});
+export const FIXTURE_PRINCIPAL_CRIME: PrincipalCrimeEntry[] = [
+  principal('19C', null),
+  principal('71/17', 24),
+  principal('8R', 24),
+  principal('8L', 6),
+  principal('8M', 6),
+];
+
 export function testContext(override: RulesConfigOverride = {}): RuleContext {
   return {
     offence: (code) => FIXTURE_OFFENCES.find((o) => o.code === code),
     force: (id) => FIXTURE_FORCES.find((f) => f.id === id),
     authority: (id) => FIXTURE_AUTHORITIES.find((a) => a.id === id),
+    principalCrime: (code) => FIXTURE_PRINCIPAL_CRIME.find((p) => p.code === code),
     config: mergeRulesConfig(defaultRulesConfig, override),
   };
 }

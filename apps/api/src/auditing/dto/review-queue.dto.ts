@@ -19,7 +19,7 @@ import {
   type ReviewStatus,
 } from '#libs/auditing';
 import { CrimeFieldsDto } from '../../crimes/dto/crime-fields.dto.js';
-import { IsForceId, IsOneOf, IsReason } from '../../http/validation.js';
+import { IsForceId, IsOneOf, IsReason, IsUsername } from '../../http/validation.js';
 import { Year } from './audit-figures.dto.js';
 
 export class RefreshQueueQueryDto {
@@ -32,6 +32,8 @@ export class ReviewQueueQueryDto {
   @IsOneOf(REVIEW_STATUSES, true) status?: ReviewStatus;
   @IsOneOf(REVIEW_REASONS, true) reason?: ReviewReason;
   @Year(true) year?: string;
+  @IsUsername('only items added by this user (by hand, or by refreshing the queue)', true)
+  addedBy?: string;
   @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
   @IsOptional()
   @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })

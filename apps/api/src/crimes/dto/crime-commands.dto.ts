@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -12,6 +13,7 @@ import {
   IsUUID,
   Matches,
   Min,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsForceId, IsOffenceCode, IsOneOf, IsReason } from '../../http/validation.js';
@@ -35,6 +37,22 @@ class Versioned {
 }
 
 const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/;
+// The records of one incident share its reference; the Principal Crime Rule (CF-PRINCIPAL-001) compares them.
+const IncidentReference = () =>
+  applyDecorators(
+    ApiPropertyOptional({
+      type: String,
+      example: 'INC/2018/004512',
+      nullable: true,
+      description:
+        "the force's incident reference, shared by the records entered for one incident (HOCR Section F)",
+    }),
+    ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined),
+    IsString(),
+    Matches(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/, {
+      message: '$property must be 1-64 letters, digits or / . _ -, starting with a letter or digit',
+    }),
+  );
 const REFERENCE_MESSAGE =
   '$property must be 1-64 letters, digits or / _ . : -, starting with a letter or digit';
 
@@ -48,6 +66,7 @@ export class CreateCrimeDto extends IntersectionType(CrimeFieldsDto, Acknowledge
   @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
   crimeReference: string;
   @IsOffenceCode() offenceCode: string;
+  @IncidentReference() incidentReference?: string | null;
   @IsOneOf(['draft', 'confirmed']) status: 'draft' | 'confirmed';
 }
 
@@ -144,6 +163,7 @@ export class ValidateCrimeDto extends IntersectionType(PartialType(CrimeFieldsDt
   @IsString()
   @Matches(/^[0-9A-Za-z][0-9A-Za-z/_-]{0,15}$/)
   offenceCode?: string;
+  @IncidentReference() incidentReference?: string | null;
   @IsOneOf(['draft', 'confirmed'], true) status?: 'draft' | 'confirmed';
 }
 

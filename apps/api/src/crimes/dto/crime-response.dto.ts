@@ -16,6 +16,10 @@ export class CrimeResponseDto implements CrimeView {
   @ApiProperty({ example: 'derbyshire' }) forceId: string;
   @ApiProperty({ example: 'DY/2015/000123' }) crimeReference: string;
   @ApiProperty({ example: '71/17' }) offenceCode: string;
+  @ApiProperty(
+    Nullable(String, "the force's incident reference, shared by the records of one incident"),
+  )
+  incidentReference: string | null;
   @ApiProperty({ example: '2018-19', description: 'financial year of recordedAt' })
   financialYear: string;
   @ApiProperty({ enum: ['draft', 'confirmed', 'cancelled', 'transferred'] }) status: CrimeStatus;

@@ -28,6 +28,7 @@ import {
 import { CrimeQueryService } from '#libs/crimes';
 import { DomainError } from '#libs/persistence';
 import type { OnlineFlag } from '#libs/recording-rules';
+import { USERNAME_PATTERN } from '../../http/validation.js';
 import { timelineItems } from '../timeline.js';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { render, type ErrorItem, type PageRequest } from '../web-page.js';
@@ -93,17 +94,27 @@ export class ReviewQueuePageController {
       reason: str(q.reason),
       status: str(q.status),
       year: str(q.year),
+      addedBy: str(q.addedBy),
     };
     const errors: Record<string, string> = {};
-    const { year, error } = yearField(filters.year);
-    if (error) errors.year = error;
+    const { year, error: yearError } = yearField(filters.year);
+    if (yearError) errors.year = yearError;
+    const addedBy = addedByField(filters.addedBy);
+    if (addedBy.error) errors.addedBy = addedBy.error;
+    const error = yearError ?? addedBy.error;
     const reason = (REVIEW_REASONS as readonly string[]).includes(filters.reason)
       ? (filters.reason as ReviewReason)
       : undefined;
     const status = (REVIEW_STATUSES as readonly string[]).includes(filters.status)
       ? (filters.status as ReviewStatus)
       : undefined;
-    const filter = { forceId: filters.force || undefined, reason, status, year };
+    const filter = {
+      forceId: filters.force || undefined,
+      reason,
+      status,
+      year,
+      addedBy: addedBy.value,
+    };
     let page: { items: ReviewItemView[]; nextCursor: string | null } = {
       items: [],
       nextCursor: null,
@@ -137,6 +148,7 @@ export class ReviewQueuePageController {
       errorList,
       notice: extra.notice ?? NOTICES[str(q.notice)],
       auditor: req.actor!.roles.includes('auditor'),
+      me: req.actor!.userId,
       items: page.items.map((i) => ({
         ...i,
         force: forceName(this.catalogue, i.forceId),
@@ -175,6 +187,8 @@ export class ReviewQueuePageController {
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const { year } = yearField(q.year);
+    const addedBy = addedByField(str(q.addedBy));
+    if (addedBy.error) throw new DomainError('INVALID_INPUT', addedBy.error);
     const reason = (REVIEW_REASONS as readonly string[]).includes(str(q.reason))
       ? (str(q.reason) as ReviewReason)
       : undefined;
@@ -189,6 +203,7 @@ export class ReviewQueuePageController {
         reason,
         status,
         year,
+        addedBy: addedBy.value,
       }),
     );
   }
@@ -410,6 +425,14 @@ export class ReviewQueuePageController {
       notice: NOTICES[str(req.query.notice)],
     });
   }
+}
+
+// The "added by" filter: a username, or nothing for anyone.
+function addedByField(s: string): { value?: string; error?: string } {
+  if (!s) return {};
+  return USERNAME_PATTERN.test(s)
+    ? { value: s }
+    : { error: 'Enter a username such as jsmith.derbyshire, or leave it blank for anyone' };
 }
 
 const NOTICES: Record<string, string> = {
