@@ -6,7 +6,7 @@ import { AccessLogModule } from '#libs/access-log';
 import { AuthModule, JwtAuthGuard, type AuthConfig } from '#libs/auth';
 import { CatalogueModule } from '#libs/catalogue';
 import type { PublicationConfig } from '#libs/national';
-import { APP_DB_ROLE, ScopedDb, typeormOptions } from '#libs/persistence';
+import { LeastPrivilegeCheck, ScopedDb, typeormOptions } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -32,7 +32,8 @@ export interface AppOptions {
 }
 
 // Pipes, filters and guards are providers, so the e2e app built from AppModule gets the production pipeline.
-// The app works as the non-owner role cyberflag_app, so row-level security applies to every query it makes.
+// databaseUrl is the app's own login role, a member of cyberflag_app (neither owner nor superuser), so row-level
+// security applies to every query it makes; LeastPrivilegeCheck refuses to start otherwise (issue #18 finding 7).
 @Module({})
 export class AppModule {
   static register(opts: AppOptions): DynamicModule {
@@ -40,7 +41,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         TypeOrmModule.forRoot({
-          ...typeormOptions({ url: opts.databaseUrl, poolSize: opts.poolSize, role: APP_DB_ROLE }),
+          ...typeormOptions({ url: opts.databaseUrl, poolSize: opts.poolSize }),
           autoLoadEntities: true,
         }),
         TerminusModule,
@@ -64,6 +65,7 @@ export class AppModule {
         RulesController,
       ],
       providers: [
+        LeastPrivilegeCheck,
         ScopedDb,
         // First: NUL characters and deep nesting are refused before the ValidationPipe recurses over the input.
         { provide: APP_PIPE, useClass: InputSafetyPipe },

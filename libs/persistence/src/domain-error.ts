@@ -6,7 +6,9 @@ export type DomainErrorCode =
   | 'VERSION_CONFLICT'
   | 'INVALID_TRANSITION'
   | 'FORBIDDEN_SCOPE'
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  | 'ROLE_CONFLICT' // issue #18 finding 6: admin with a data role
+  | 'PASSWORD_CHANGE_REQUIRED'; // a one-time password signs in only to choose one's own
 
 export class DomainError extends Error {
   constructor(

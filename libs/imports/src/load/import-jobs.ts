@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { scopeSetting, type ForceScope } from '#libs/persistence';
 import type { RejectedRow } from '../validate-batch.js';
 
 export type ImportMode = 'dry_run' | 'all_or_nothing' | 'accept_valid';
@@ -97,11 +98,26 @@ export function importIdFor(userId: string, clientId: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// Who reads imports: row-level security (migration 1780000020100) shows them an import only if they created it or
+// their forces cover it. The job's own bookkeeping (progress, outcome, rejected rows) is 'system' work.
+export type ImportReader = { userId: string; forces: ForceScope } | 'system';
+
 // The import's own bookkeeping, written outside the import's transaction so progress and the report survive
 // a rolled-back (all-or-nothing) import.
 @Injectable()
 export class ImportJobs {
   constructor(private readonly ds: DataSource) {}
+
+  // One statement in a transaction whose row-level-security settings name the reader (SET LOCAL: they end with it).
+  private async query<T>(reader: ImportReader, sql: string, params: unknown[]): Promise<T> {
+    return this.ds.transaction(async (em) => {
+      await em.query(
+        `SELECT set_config('cyberflag.forces', $1, true), set_config('cyberflag.user', $2, true)`,
+        reader === 'system' ? ['*', ''] : [scopeSetting(reader.forces), reader.userId],
+      );
+      return (await em.query(sql, params)) as T;
+    });
+  }
 
   // False when the id is taken (only ever by the same user's earlier import: see importIdFor).
   async start(j: {
@@ -112,7 +128,8 @@ export class ImportJobs {
     mode: ImportMode;
     fileName: string | null;
   }): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(
+    const rows: unknown[] = await this.query(
+      'system',
       `INSERT INTO imports (id, created_by, scope, format, mode, state, file_name) VALUES ($1, $2, $3, $4, $5, 'running', $6)
        ON CONFLICT ON CONSTRAINT pk_imports DO NOTHING RETURNING id`,
       [j.id, j.createdBy, j.scope, j.format, j.mode, j.fileName],
@@ -124,7 +141,8 @@ export class ImportJobs {
     id: string,
     c: Pick<ImportCounts, 'read' | 'accepted' | 'rejected'>,
   ): Promise<void> {
-    await this.ds.query(
+    await this.query(
+      'system',
       `UPDATE imports SET rows_read = $2, rows_accepted = $3, rows_rejected = $4, updated_at = now() WHERE id = $1`,
       [id, c.read, c.accepted, c.rejected],
     );
@@ -137,7 +155,8 @@ export class ImportJobs {
     forces: string[],
     error?: { code: string; message: string },
   ): Promise<void> {
-    await this.ds.query(
+    await this.query(
+      'system',
       `UPDATE imports SET state = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, rows_inserted = $6, rows_amended = $7,
          rows_unchanged = $8, forces = $9, error_code = $10, error = $11, updated_at = now(), finished_at = now() WHERE id = $1`,
       [
@@ -158,7 +177,8 @@ export class ImportJobs {
 
   async reject(id: string, rows: RejectedRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.ds.query(
+    await this.query(
+      'system',
       `INSERT INTO import_rejections (import_id, line, crime_reference, force_id, codes, message)
        SELECT $1, line, ref, force, string_to_array(codes, ';'), message
        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(line, ref, force, codes, message)
@@ -174,8 +194,8 @@ export class ImportJobs {
     );
   }
 
-  async get(id: string): Promise<ImportJobView | undefined> {
-    const rows: JobRow[] = await this.ds.query(`SELECT * FROM imports WHERE id = $1`, [id]);
+  async get(id: string, reader: ImportReader): Promise<ImportJobView | undefined> {
+    const rows = await this.query<JobRow[]>(reader, `SELECT * FROM imports WHERE id = $1`, [id]);
     return rows[0] ? view(rows[0]) : undefined;
   }
 
@@ -187,7 +207,8 @@ export class ImportJobs {
     before?: [string, string];
     limit: number;
   }): Promise<ImportJobView[]> {
-    const rows: JobRow[] = await this.ds.query(
+    const rows = await this.query<JobRow[]>(
+      v,
       `SELECT * FROM imports
        WHERE ($2::text[] IS NULL OR created_by = $1
               OR (NOT '*' = ANY (scope) AND scope <@ $2::text[])
@@ -209,14 +230,20 @@ export class ImportJobs {
     return rows.map(view);
   }
 
-  async rejections(id: string, afterLine: number, limit: number): Promise<RejectionView[]> {
+  async rejections(
+    id: string,
+    afterLine: number,
+    limit: number,
+    reader: ImportReader,
+  ): Promise<RejectionView[]> {
     const rows: {
       line: number;
       crime_reference: string | null;
       force_id: string | null;
       codes: string[];
       message: string;
-    }[] = await this.ds.query(
+    }[] = await this.query(
+      reader,
       `SELECT line, crime_reference, force_id, codes, message FROM import_rejections WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`,
       [id, afterLine, limit],
     );
