@@ -62,6 +62,7 @@ const EXPECTED: Record<string, number> = {
   'GET /health': 200,
   'POST /auth/login': 401,
   'POST /auth/refresh': 401,
+  'POST /auth/password': 401,
   'POST /auth/logout': 204,
   'GET /auth/me': 200,
   'POST /users': 201,
