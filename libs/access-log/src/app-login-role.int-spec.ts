@@ -134,4 +134,14 @@ describe('the app login role (real PostgreSQL)', () => {
     expect(last.user_id).toBe(`appender-${tag}`);
     expect(last.prev_hash.equals(previous.hash)).toBe(true);
   });
+
+  it('refuses, in the database too, an account holding admin with a data role (finding 6)', async () => {
+    await expect(
+      owner.query(
+        `INSERT INTO users (username, display_name, roles, all_forces, created_by, password_hash)
+         VALUES ($1, 'x', '{admin,auditor}', true, 'test', 'x')`,
+        [`both-${tag}`],
+      ),
+    ).rejects.toThrow(/ck_users_admin_alone/);
+  });
 });
