@@ -111,6 +111,20 @@ describe('cyberflag CLI', () => {
         ])
       ).code,
     ).toBe(1);
+    // Issue #18 finding 6: an administrator holds no data role, from the command line too.
+    const both = await runCaptured([
+      'user',
+      'add',
+      '--username',
+      `both.${randomUUID().slice(0, 8)}`,
+      '--role',
+      'admin',
+      '--role',
+      'auditor',
+      '--all-forces',
+    ]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/admin cannot be combined with a data role \(auditor\)/);
     expect((await run(['frobnicate'])).code).toBe(2);
   });
 
