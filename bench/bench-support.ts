@@ -1,4 +1,7 @@
 import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { appLoginRole, appLoginUrl } from '#libs/persistence';
+import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 
 // Shared by the benchmarks: a throw-away database on the local server (BENCH_PG_ADMIN_URL to change it).
 export const adminUrl =
@@ -16,6 +19,13 @@ export async function freshDatabase(name: string): Promise<string> {
   const u = new URL(adminUrl);
   u.pathname = `/${name}`;
   return u.toString();
+}
+
+// Migrations as the owner, then the app's own login role, as `npm start` does: the URL the app connects with.
+export async function prepareBenchDatabase(url: string, name: string): Promise<string> {
+  const login = { user: appLoginRole(name), password: randomBytes(18).toString('base64url') };
+  await prepareDatabase(url, () => undefined, login);
+  return appLoginUrl(url, login);
 }
 
 export async function dropDatabase(name: string): Promise<void> {

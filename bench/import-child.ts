@@ -1,6 +1,6 @@
 // The product side of bench:import, in a process of its own so that its peak memory is the import's process
 // alone (the Nest application and the import), not the benchmark's file generation: reports ru_maxrss.
-// Usage (by import.bench.ts): node dist/bench/import-child.js DATABASE_URL CSV_FILE
+// Usage (by import.bench.ts): node dist/bench/import-child.js DATABASE_APP_URL CSV_FILE (the app's login role)
 import { NestFactory } from '@nestjs/core';
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';

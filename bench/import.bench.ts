@@ -18,7 +18,6 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidV7 } from 'uuid';
 import { csvLine, generateDemoCrimes, IMPORT_COLUMNS, type ImportRowObject } from '#libs/imports';
-import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import {
   adminUrl,
   checkpoint,
@@ -27,6 +26,7 @@ import {
   median,
   printRatio,
   requireFinalLine,
+  prepareBenchDatabase,
   timed,
 } from './bench-support.js';
 
@@ -183,12 +183,12 @@ async function main(): Promise<void> {
     const peaks: number[] = [];
     for (let run = 1; run <= runs; run++) {
       const url = await freshDatabase(DB);
-      await prepareDatabase(url, () => undefined);
+      const appUrl = await prepareBenchDatabase(url, DB);
       let product = { ms: 0, peakMb: 0, baseMb: 0 };
       let copyMs = 0;
       let copyWithIdsMs = 0;
       const sides = [
-        async () => (product = await importProduct(url, files.csv)),
+        async () => (product = await importProduct(appUrl, files.csv)),
         async () => (copyMs = await rawCopy(url, files.copy, false)),
         async () => (copyWithIdsMs = await rawCopy(url, files.copyWithIds, true)),
       ];

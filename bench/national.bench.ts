@@ -17,7 +17,6 @@ import { NATIONAL_SCAN_SETTINGS, NationalReturnService } from '#libs/national';
 import { APP_DB_ROLE } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
 import { AppModule } from '../apps/api/src/app.module.js';
-import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import {
   CRIME_COPY_COLUMNS,
   dropDatabase,
@@ -25,6 +24,7 @@ import {
   median,
   printRatio,
   requireFinalLine,
+  prepareBenchDatabase,
   rng,
   timed,
 } from './bench-support.js';
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
   const url = await freshDatabase(DB);
   const c = new pg.Client({ connectionString: url });
   try {
-    await prepareDatabase(url, () => undefined);
+    const appUrl = await prepareBenchDatabase(url, DB);
     await c.connect();
     const t0 = Date.now();
     const phases = await load(url, c);
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
 
     const app = await NestFactory.createApplicationContext(
       AppModule.register({
-        databaseUrl: url,
+        databaseUrl: appUrl,
         poolSize: 4,
         auth: {
           jwtSecret: randomBytes(32).toString('hex'),

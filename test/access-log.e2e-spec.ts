@@ -3,7 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { personas, userOf, type Personas } from './factories/identity.js';
 
@@ -114,6 +114,7 @@ describe('access log (DPA 2018 s.62)', () => {
     await http().get('/crimes').set(who.derbyshireRegistrar).expect(200); // at least a few entries exist
     const saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = testDatabaseUrl();
+    process.env.DATABASE_APP_URL = testAppDatabaseUrl();
     const owner = new pg.Client({ connectionString: testDatabaseUrl() });
     await owner.connect();
     const run = async () => {

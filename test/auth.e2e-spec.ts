@@ -156,7 +156,7 @@ describe('authentication', () => {
     });
 
     it('ends the sessions of a deactivated user at once', async () => {
-      await app.get(UsersService).update(u.id, { active: false }, () => true);
+      await app.get(UsersService).update('test', u.id, { active: false }, () => true);
       await http().get('/rules').set('authorization', `Bearer ${tokens.accessToken}`).expect(401);
       await login(u.username, u.password).expect(401);
     });

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { pgQueryable, type Queryable } from '#libs/returns';
 import { insertRecords, seedReturn } from '../libs/national/src/testing/seed.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
-import { testDatabaseUrl } from './support/create-test-app.js';
+import { testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { CLI_JS, collect, runCli } from './support/cli-process.js';
 
 // `cyberflag national` and `cyberflag return` as tables. Data (written as the owner, bypassing the API's date rule, in a future
@@ -19,6 +19,7 @@ describe('CLI tables', () => {
   beforeAll(async () => {
     saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = testDatabaseUrl();
+    process.env.DATABASE_APP_URL = testAppDatabaseUrl();
     pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
     owner = pgQueryable(pool);
     await insertRecords(owner, 'cumbria', YEAR, [
@@ -41,7 +42,12 @@ describe('CLI tables', () => {
     const code = await cli(args, (l) => lines.push(l));
     return { code, lines };
   };
-  const env = () => ({ ...process.env, DATABASE_URL: testDatabaseUrl(), NO_COLOR: '1' });
+  const env = () => ({
+    ...process.env,
+    DATABASE_URL: testDatabaseUrl(),
+    DATABASE_APP_URL: testAppDatabaseUrl(),
+    NO_COLOR: '1',
+  });
 
   it('national: England and Wales, each region and every force of the year, with coverage and status', async () => {
     const { code, lines } = await run(['national', '2033-34', '--format', 'table']);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 
 const HEADER =
   'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
@@ -37,6 +37,7 @@ describe('cyberflag CLI', () => {
   beforeAll(async () => {
     saved = process.env.DATABASE_URL;
     process.env.DATABASE_URL = testDatabaseUrl();
+    process.env.DATABASE_APP_URL = testAppDatabaseUrl();
     app = await createTestApp();
   });
   afterAll(async () => {
@@ -110,6 +111,20 @@ describe('cyberflag CLI', () => {
         ])
       ).code,
     ).toBe(1);
+    // Issue #18 finding 6: an administrator holds no data role, from the command line too.
+    const both = await runCaptured([
+      'user',
+      'add',
+      '--username',
+      `both.${randomUUID().slice(0, 8)}`,
+      '--role',
+      'admin',
+      '--role',
+      'auditor',
+      '--all-forces',
+    ]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/admin cannot be combined with a data role \(auditor\)/);
     expect((await run(['frobnicate'])).code).toBe(2);
   });
 

@@ -474,7 +474,7 @@ describe('hardening (issue #18)', () => {
       expect((await loginFrom('127.0.0.1', admin.username, admin.password)).status).toBe(200); // the owner's does not
       expect((await loginFrom('127.0.0.3', admin.username, 'wrong')).status).toBe(401);
       const reset = crypto.randomBytes(16).toString('base64url');
-      await app.get(UsersService).update(admin.id, { password: reset }, () => true);
+      await app.get(UsersService).update('test', admin.id, { password: reset }, () => true);
       expect((await loginFrom('127.0.0.2', admin.username, reset)).status).toBe(200);
     });
 

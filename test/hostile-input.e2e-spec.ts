@@ -229,8 +229,7 @@ describe('hostile input: no 5xx, and no trace of a refused request (issue #18)',
 
   // The caller each route is meant for (so requests get past the guard and reach validation and the services).
   function callerFor(path: string): Headers | undefined {
-    if (path.startsWith('/auth/login') || path.startsWith('/auth/refresh') || path === '/health')
-      return undefined;
+    if (/^\/auth\/(login|refresh|password)/.test(path) || path === '/health') return undefined;
     if (path.startsWith('/users')) return as.admin;
     if (path.startsWith('/access-log') || path.startsWith('/audit')) return as.auditor;
     if (path.startsWith('/national') || path.startsWith('/publications')) return as.statistician;

@@ -8,7 +8,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { generateDemoCrimes, IMPORT_BATCH_ROWS, writeDemoCsv } from '#libs/imports';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
 const HEADER =
@@ -454,7 +454,11 @@ describe('bulk import', () => {
     };
     await writeDemoCsv(derbyshireOnly(), out);
     await new Promise((r) => out.end(r));
-    const env = { ...process.env, DATABASE_URL: testDatabaseUrl() };
+    const env = {
+      ...process.env,
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_APP_URL: testAppDatabaseUrl(),
+    };
     const cli = (args: string[]) =>
       spawn(process.execPath, ['dist/apps/api/src/cli.js', ...args], {
         env,

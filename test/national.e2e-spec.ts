@@ -9,7 +9,7 @@ import type { App } from 'supertest/types.js';
 import { pgQueryable, type Queryable } from '#libs/returns';
 import { insertRecords, seedReturn, type Rec } from '../libs/national/src/testing/seed.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
 // The national return over HTTP. Data (written as the owner; no other test uses these force-years):
@@ -362,6 +362,7 @@ describe('national return', () => {
     const saved = process.env.DATABASE_URL;
     const dir = mkdtempSync(join(tmpdir(), 'cyberflag-national-'));
     process.env.DATABASE_URL = testDatabaseUrl();
+    process.env.DATABASE_APP_URL = testAppDatabaseUrl();
     try {
       const out: string[] = [];
       expect(

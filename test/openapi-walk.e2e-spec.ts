@@ -5,6 +5,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { AuthService, ROLES, UsersService, type Role } from '#libs/auth';
+import { appLoginRole, appLoginUrl } from '#libs/persistence';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
@@ -61,6 +62,7 @@ const EXPECTED: Record<string, number> = {
   'GET /health': 200,
   'POST /auth/login': 401,
   'POST /auth/refresh': 401,
+  'POST /auth/password': 401,
   'POST /auth/logout': 204,
   'GET /auth/me': 200,
   'POST /users': 201,
@@ -234,8 +236,13 @@ describe('OpenAPI example walk', () => {
     await admin.query(`DROP DATABASE IF EXISTS ${walkDb} WITH (FORCE)`);
     await admin.query(`CREATE DATABASE ${walkDb}`);
     url.pathname = `/${walkDb}`;
-    await prepareDatabase(url.toString(), () => undefined);
-    app = await createTestApp({ databaseUrl: url.toString() });
+    // As in production: migrations as the owner, the app as its own login role (one per database).
+    const appLogin = {
+      user: appLoginRole(walkDb),
+      password: randomBytes(18).toString('base64url'),
+    };
+    await prepareDatabase(url.toString(), () => undefined, appLogin);
+    app = await createTestApp({ databaseUrl: appLoginUrl(url.toString(), appLogin) });
     // One user per role: force roles in Derbyshire (the force of the document's examples), the others national.
     for (const role of ROLES) {
       const username = `walk-${role.replace(/_/g, '-')}`;

@@ -57,6 +57,17 @@ const cases: Case[] = [
     call: () => ({ path: '/auth/refresh', body: { refreshToken: 'bad.token' } }),
   },
   {
+    route: 'POST /auth/password',
+    allowed: 'anonymous',
+    forbidden: 'anonymous',
+    status: 401,
+    okStatus: 401,
+    call: () => ({
+      path: '/auth/password',
+      body: { setupToken: 'not-a-ticket', newPassword: 'a-long-enough-password' },
+    }),
+  },
+  {
     route: 'POST /auth/logout',
     allowed: 'throwaway',
     forbidden: 'anonymous',
@@ -82,7 +93,6 @@ const cases: Case[] = [
       body: {
         username: `matrix-${Date.now()}`,
         displayName: 'M',
-        password: 'a-long-enough-password',
         roles: ['auditor'],
         allForces: true,
       },

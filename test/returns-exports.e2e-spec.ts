@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
@@ -315,7 +315,11 @@ describe('force annual return exports', () => {
 
   it('exports the same from the command line: cyberflag return FORCE YEAR --format xlsx --out FILE', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'cyberflag-return-')), 'nw.xlsx');
-    const env = { ...process.env, DATABASE_URL: testDatabaseUrl() };
+    const env = {
+      ...process.env,
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_APP_URL: testAppDatabaseUrl(),
+    };
     const child = spawn(
       process.execPath,
       [

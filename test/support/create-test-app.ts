@@ -16,6 +16,16 @@ export function testDatabaseUrl(): string {
   return url;
 }
 
+// The app's own login role (global setup provisions it): what createTestApp and spawned commands connect as.
+export function testAppDatabaseUrl(): string {
+  const url = process.env.TEST_APP_DATABASE_URL;
+  if (!url)
+    throw new Error(
+      'TEST_APP_DATABASE_URL is not set: run the tests through jest (global setup prepares the database)',
+    );
+  return url;
+}
+
 export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig {
   return {
     jwtSecret: randomBytes(32).toString('base64url'),
@@ -41,7 +51,7 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [
       AppModule.register({
-        databaseUrl: opts.databaseUrl ?? testDatabaseUrl(),
+        databaseUrl: opts.databaseUrl ?? testAppDatabaseUrl(),
         poolSize: 4,
         poolTimeoutMs: opts.poolTimeoutMs,
         auth: opts.auth ?? testAuthConfig(),

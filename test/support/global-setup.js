@@ -2,6 +2,8 @@ import pg from 'pg';
 // Jest loads global setup outside its module mapper, so this plain-JS file uses the compiled app
 // (`npm test` builds first): the same migrations and catalogue sync that `npm start` runs.
 import { startEmbeddedDatabase } from '../../dist/libs/persistence/src/embedded-database.js';
+import { appLoginRole, appLoginUrl } from '../../dist/libs/persistence/src/app-login.js';
+import { randomBytes } from 'node:crypto';
 import { prepareDatabase } from '../../dist/apps/api/src/database/prepare-database.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,6 +65,10 @@ export default async function globalSetup() {
   }
   if (!new URL(url).pathname.endsWith('_test'))
     throw new Error('refusing to run tests on a database not named *_test');
-  await prepareDatabase(url, () => undefined);
-  process.env.TEST_DATABASE_URL = url;
+  // The app under test logs in as its own unprivileged role, as in production, so row-level security is exercised.
+  // One role per test database (roles are cluster-wide): parallel runs with other TEST_DB_NAMEs keep apart.
+  const appLogin = { user: appLoginRole(TEST_DB), password: randomBytes(18).toString('base64url') };
+  await prepareDatabase(url, () => undefined, appLogin);
+  process.env.TEST_DATABASE_URL = url; // the owner: seeding and inspection by the tests
+  process.env.TEST_APP_DATABASE_URL = appLoginUrl(url, appLogin);
 }

@@ -7,7 +7,7 @@ import { AuthModule, JwtAuthGuard, type AuthConfig } from '#libs/auth';
 import { CatalogueModule } from '#libs/catalogue';
 import { ImportsModule } from '#libs/imports';
 import type { PublicationConfig } from '#libs/national';
-import { APP_DB_ROLE, ScopedDb, typeormOptions } from '#libs/persistence';
+import { LeastPrivilegeCheck, ScopedDb, typeormOptions } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { AuthController } from './auth/auth.controller.js';
@@ -37,7 +37,8 @@ export interface AppOptions {
 }
 
 // Pipes, filters and guards are providers, so the e2e app built from AppModule gets the production pipeline.
-// The app works as the non-owner role cyberflag_app, so row-level security applies to every query it makes.
+// databaseUrl is the app's own login role, a member of cyberflag_app (neither owner nor superuser), so row-level
+// security applies to every query it makes; LeastPrivilegeCheck refuses to start otherwise (issue #18 finding 7).
 @Module({})
 export class AppModule {
   static register(opts: AppOptions): DynamicModule {
@@ -49,7 +50,6 @@ export class AppModule {
             url: opts.databaseUrl,
             poolSize: opts.poolSize,
             poolTimeoutMs: opts.poolTimeoutMs ?? 5000,
-            role: APP_DB_ROLE,
           }),
           autoLoadEntities: true,
         }),
@@ -75,6 +75,7 @@ export class AppModule {
         RulesController,
       ],
       providers: [
+        LeastPrivilegeCheck,
         ScopedDb,
         GracefulShutdown,
         { provide: SHUTDOWN_TIMEOUT_MS, useValue: opts.shutdownTimeoutMs ?? 10_000 },

@@ -43,6 +43,11 @@ export function configureApp(
     '/auth/login',
     authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'),
   );
+  // Choosing a password hashes it (argon2): limited like signing in.
+  app.use(
+    '/auth/password',
+    authLimiter(opts.authRequestsPerMinute, 'too many attempts: wait a minute'),
+  );
   // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user
   // out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.
   app.use(

@@ -36,7 +36,7 @@ logger.log(
   'Database',
 );
 try {
-  await prepareDatabase(db.url, (l) => logger.log(l, 'Migrations'));
+  await prepareDatabase(db.url, (l) => logger.log(l, 'Migrations'), db.appLogin);
 } catch (e) {
   await db.stop();
   throw e;
@@ -47,7 +47,7 @@ const auth = authConfig(
 );
 const app = await NestFactory.create(
   AppModule.register({
-    databaseUrl: db.url,
+    databaseUrl: db.appUrl,
     poolSize: env.DB_POOL_SIZE,
     poolTimeoutMs: env.DB_POOL_TIMEOUT_MS,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,

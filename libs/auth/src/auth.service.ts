@@ -1,12 +1,13 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { Actor } from './actor.js';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { claimAttempt, forgetStale, succeeded, type ThrottlePolicy } from './login-throttle.js';
-import { hashPassword, verifyPassword } from './passwords.js';
-import { toActor, UsersService, type UserRow } from './users.service.js';
+import { DomainError } from '#libs/persistence';
+import { deriveHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { toActor, USER_COLUMNS, UsersService, type UserRow } from './users.service.js';
 
 export interface TokenPair {
   tokenType: 'Bearer';
@@ -31,7 +32,21 @@ export interface MeView {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+// USER_COLUMNS of the users table aliased u, for joins.
+const U_COLUMNS = USER_COLUMNS.split(',')
+  .map((c) => `u.${c.trim()}`)
+  .join(', ');
+// A signed, short-lived ticket for the one step a one-time password allows: choosing one's own password.
+interface SetupPayload {
+  sub: string; // username
+  uid: string;
+  typ: 'setup';
+  pend: string; // the one-time password's expiry: ties the ticket to that one credential, so it works once
+}
+export const SETUP_TICKET_SECONDS = 15 * 60;
 const INVALID = 'invalid username or password, or too many failed attempts: wait and try again';
+const SETUP_ENDED =
+  'this password setup has expired or was already used: sign in again with your one-time password';
 
 // Short-lived JWT access tokens bound to a server-side session, so logout and admin changes revoke them at once;
 // opaque refresh tokens rotate on use, and a reused one revokes the session (theft detection).
@@ -63,15 +78,77 @@ export class AuthService {
       claimAttempt(em, username, source, this.policy),
     );
     if (Math.random() < 0.01) await forgetStale(this.ds.manager, this.policy); // keeps the table small; any caller will do
-    const user = await this.users.byUsername(username);
-    const usable = evaluate && user !== undefined && user.active;
-    const ok = await verifyPassword(usable ? user.password_hash : await this.dummyHash, password);
-    if (!usable || !ok) throw new UnauthorizedException(INVALID);
+    // The app cannot read hashes (migration 1780000020100): it gets the stored hash's public part, derives the
+    // candidate from the typed password, and the database compares it with the secret part. The same queries and
+    // one argon2 computation whatever the outcome.
+    const [salt]: { phc: string | null; hash_chars: number | null }[] = await this.ds.query(
+      `SELECT phc, hash_chars FROM cyberflag_login_salt($1)`,
+      [username],
+    );
+    const derived =
+      evaluate && salt?.phc && salt.hash_chars
+        ? await deriveHash(salt.phc, salt.hash_chars, password)
+        : null;
+    if (derived === null) await verifyPassword(await this.dummyHash, password);
+    const [check]: { id: string | null }[] = await this.ds.query(
+      `SELECT cyberflag_login_check($1, $2) AS id`,
+      [username, derived ?? '!'],
+    );
+    const user = check?.id ? await this.users.byIdOrNull(check.id) : undefined;
+    if (!user || !user.active) throw new UnauthorizedException(INVALID);
     await this.ds.transaction((em) => succeeded(em, username, source, this.policy));
     return user;
   }
 
+  // A one-time password is right, but it opens no session: the caller gets a ticket to choose a password with
+  // (POST /auth/password, or the web page the sign-in form leads to).
+  async setupTicket(user: UserRow): Promise<string> {
+    const payload: SetupPayload = {
+      sub: user.username,
+      uid: user.id,
+      typ: 'setup',
+      pend: (user.one_time_expires_at ?? new Date(0)).toISOString(),
+    };
+    return this.jwt.signAsync(payload, { expiresIn: SETUP_TICKET_SECONDS, algorithm: 'HS256' });
+  }
+
+  // The user's own password, chosen with a setup ticket; then a session as for any sign-in.
+  async choosePassword(ticket: string, password: string, route: string): Promise<TokenPair> {
+    let t: SetupPayload;
+    try {
+      t = await this.jwt.verifyAsync<SetupPayload>(ticket);
+    } catch {
+      throw new UnauthorizedException(SETUP_ENDED);
+    }
+    if (t.typ !== 'setup' || typeof t.uid !== 'string' || typeof t.pend !== 'string')
+      throw new UnauthorizedException(SETUP_ENDED);
+    const problem = passwordProblem(password);
+    if (problem) throw new DomainError('INVALID_INPUT', problem);
+    const hash = await hashPassword(password);
+    const user = await this.ds.transaction(async (em) => {
+      const [r]: { ok: boolean | null }[] = await em.query(
+        `SELECT cyberflag_store_password($1, $2, $3) AS ok`,
+        [t.uid, hash, new Date(t.pend)],
+      );
+      if (r?.ok !== true) return null;
+      const [row]: UserRow[] = await em.query(
+        `SELECT ${USER_COLUMNS} FROM users WHERE id = $1 AND active`,
+        [t.uid],
+      );
+      if (row) await this.users.recordPasswordChosen(em, row, route);
+      return row ?? null;
+    });
+    if (!user) throw new UnauthorizedException(SETUP_ENDED);
+    return this.login(user);
+  }
+
   async login(user: UserRow): Promise<TokenPair> {
+    if (user.must_set_password)
+      throw new DomainError(
+        'PASSWORD_CHANGE_REQUIRED',
+        'this is a one-time password: choose your own password with POST /auth/password and the setupToken',
+        { setupToken: await this.setupTicket(user), expiresIn: SETUP_TICKET_SECONDS },
+      );
     const secret = randomBytes(32).toString('base64url');
     const [session]: { id: string }[] = await this.ds.query(
       `INSERT INTO auth_sessions (user_id, refresh_hash, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3)) RETURNING id`,
@@ -84,27 +161,21 @@ export class AuthService {
     const [sid, secret] = refreshToken.split('.');
     if (!sid || !secret || !/^[0-9a-f-]{36}$/.test(sid))
       throw new UnauthorizedException('invalid refresh token');
-    // The revocation on reuse must commit, so the transaction returns a verdict and the error is thrown after it.
-    const result = await this.ds.transaction(async (em) => {
-      const rows: { refresh_hash: string; username: string; valid: boolean }[] = await em.query(
-        `SELECT s.refresh_hash, u.username, (s.revoked_at IS NULL AND s.expires_at > now() AND u.active) AS valid
-         FROM auth_sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1 FOR UPDATE OF s`,
-        [sid],
-      );
-      const s = rows[0];
-      if (!s || !s.valid) return 'invalid' as const;
-      if (!timingSafeEqual(Buffer.from(sha256(secret)), Buffer.from(s.refresh_hash))) {
-        await em.query(`UPDATE auth_sessions SET revoked_at = now() WHERE id = $1`, [sid]);
-        return 'reused' as const;
-      }
-      const next = randomBytes(32).toString('base64url');
-      await em.query(`UPDATE auth_sessions SET refresh_hash = $2 WHERE id = $1`, [
+    // One call: the refresh hash stays in the database (migration 1780000020100); a reused token revokes the
+    // session, and that revocation commits before the error is thrown.
+    const next = randomBytes(32).toString('base64url');
+    const [r]: { outcome: 'rotated' | 'reused' | 'invalid'; username: string | null }[] =
+      await this.ds.query(`SELECT outcome, username FROM cyberflag_rotate_refresh($1, $2, $3)`, [
         sid,
+        sha256(secret),
         sha256(next),
       ]);
-      return { username: s.username, next };
-    });
-    if (result === 'invalid') throw new UnauthorizedException('invalid refresh token');
+    const result =
+      r?.outcome === 'rotated' && r.username
+        ? { username: r.username, next }
+        : (r?.outcome ?? 'invalid');
+    if (result === 'invalid' || result === 'rotated')
+      throw new UnauthorizedException('invalid refresh token');
     if (result === 'reused')
       throw new UnauthorizedException('refresh token reused: session revoked');
     return this.tokens(result.username, sid, result.next);
@@ -143,7 +214,7 @@ export class AuthService {
     if (payload.typ !== 'access' || typeof payload.sid !== 'string')
       throw new UnauthorizedException();
     const rows: UserRow[] = await this.ds.query(
-      `SELECT u.* FROM auth_sessions s JOIN users u ON u.id = s.user_id
+      `SELECT ${U_COLUMNS} FROM auth_sessions s JOIN users u ON u.id = s.user_id
        WHERE s.id = $1 AND u.username = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
       [payload.sid, payload.sub],
     );

@@ -8,7 +8,9 @@ export type DomainErrorCode =
   | 'FORBIDDEN_SCOPE'
   | 'INVALID_INPUT'
   // The service cannot do it now (shutting down, database unreachable): the same request may succeed later.
-  | 'UNAVAILABLE';
+  | 'UNAVAILABLE'
+  | 'ROLE_CONFLICT' // issue #18 finding 6: admin with a data role
+  | 'PASSWORD_CHANGE_REQUIRED'; // a one-time password signs in only to choose one's own
 
 export class DomainError extends Error {
   constructor(

@@ -5,6 +5,7 @@ import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { userInfo } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { appLoginRole, type AppLogin } from './app-login.js';
 import {
   advertiseEmbeddedServer,
   findRunningEmbeddedServer,
@@ -17,7 +18,10 @@ import {
 } from './embedded-server-file.js';
 
 export interface EmbeddedDatabase {
-  url: string;
+  url: string; // the owner's (postgres): migrations, and the commands below the service layer
+  // The app's own login role (issue #18 finding 7), its password generated once and kept beside the data.
+  // provisionAppLogin creates or updates the role after the migrations.
+  appLogin: AppLogin;
   // 'started': this process runs the server and stops it; 'running': the app's server, used and left running.
   source: 'started' | 'running';
   port: number;
@@ -94,9 +98,12 @@ export async function startEmbeddedDatabase(
   }
   // The password is made on first initialisation and kept beside the data: never a shared default.
   let password: string;
+  let appPassword: string | undefined;
   if (existsSync(credentialsFile)) {
-    password = (JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string })
-      .password;
+    ({ password, appPassword } = JSON.parse(await readFile(credentialsFile, 'utf8')) as {
+      password: string;
+      appPassword?: string;
+    });
   } else {
     password = randomBytes(18).toString('base64url');
   }
@@ -130,7 +137,11 @@ export async function startEmbeddedDatabase(
   if (!existsSync(join(pgdata, 'PG_VERSION'))) {
     log(`initialising embedded PostgreSQL in ${pgdata}`);
     await pg.initialise();
-    await writeFile(credentialsFile, JSON.stringify({ password }), { mode: 0o600 });
+  }
+  // The app role's password: added to the file of a data folder made before it existed.
+  if (appPassword === undefined) {
+    appPassword = randomBytes(18).toString('base64url');
+    await writeFile(credentialsFile, JSON.stringify({ password, appPassword }), { mode: 0o600 });
   }
   try {
     await pg.start();
@@ -161,6 +172,7 @@ export async function startEmbeddedDatabase(
   }
   return {
     url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
+    appLogin: { user: appLoginRole(database), password: appPassword },
     source: 'started',
     port,
     pid,
@@ -180,7 +192,11 @@ async function useRunningServer(
   credentialsFile: string,
   log: (line: string) => void,
 ): Promise<EmbeddedDatabase | null> {
-  const { password } = JSON.parse(await readFile(credentialsFile, 'utf8')) as { password: string };
+  const { password, appPassword } = JSON.parse(await readFile(credentialsFile, 'utf8')) as {
+    password: string;
+    appPassword?: string;
+  };
+  if (appPassword === undefined) return null; // a folder from before the app role: start as usual
   const found: RunningServer = await findRunningEmbeddedServer(root, pgdata, password);
   if (found.found === 'stale') {
     // Left by a crash: removed once its server has certainly ended (the app writes a new one when it starts).
@@ -197,6 +213,7 @@ async function useRunningServer(
   // Someone else's server: leave it running.
   return {
     url: found.url,
+    appLogin: { user: appLoginRole(info.database), password: appPassword },
     source: 'running',
     port: info.port,
     pid: info.pid,

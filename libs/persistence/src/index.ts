@@ -6,4 +6,5 @@ export * from './migrate.js';
 export * from './scoped-db.js';
 export * from './snake-naming.strategy.js';
 export * from './typeorm-options.js';
+export * from './app-login.js';
 export * from './keyset-cursor.js';

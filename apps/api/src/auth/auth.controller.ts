@@ -26,6 +26,21 @@ class LoginDto {
   @ApiProperty() @IsString() @MaxLength(64) username: string;
   @ApiProperty() @IsString() @MaxLength(256) password: string;
 }
+class ChoosePasswordDto {
+  @ApiProperty({
+    description: 'the setupToken of the 403 PASSWORD_CHANGE_REQUIRED answer to a one-time password',
+  })
+  @IsString()
+  @MaxLength(1000)
+  setupToken: string;
+  @ApiProperty({
+    description: 'at least 12 characters',
+    example: 'a long passphrase only you know',
+  })
+  @IsString()
+  @MaxLength(256)
+  newPassword: string;
+}
 class RefreshDto {
   @ApiProperty() @IsString() @MaxLength(200) refreshToken: string;
 }
@@ -45,6 +60,17 @@ export class AuthController {
   @ApiOkResponse({ type: TokenPairResponseDto })
   login(@Req() req: { user: UserRow }): Promise<TokenPair> {
     return this.auth.login(req.user);
+  }
+
+  // Signing in with a one-time password (a new or reset account) answers 403 PASSWORD_CHANGE_REQUIRED with a
+  // setupToken; with it the user chooses their own password here, and gets a session.
+  @Post('password')
+  @Public()
+  @HttpCode(200)
+  @ApiOperation({ summary: 'After a one-time password: choose your own password, and sign in' })
+  @ApiOkResponse({ type: TokenPairResponseDto })
+  choosePassword(@Body() dto: ChoosePasswordDto): Promise<TokenPair> {
+    return this.auth.choosePassword(dto.setupToken, dto.newPassword, 'POST /auth/password');
   }
 
   @Post('refresh')

@@ -45,7 +45,7 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
   const env = loadEnv();
   const db = await commandDatabase(env);
   try {
-    await prepareDatabase(db.url, () => undefined);
+    await prepareDatabase(db.url, () => undefined, db.appLogin);
     // No HTTP here: no passport strategies (see AuthConfig.passportStrategies).
     const auth = {
       ...authConfig(
@@ -56,7 +56,7 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
     };
     const app = await NestFactory.createApplicationContext(
       AppModule.register({
-        databaseUrl: db.url,
+        databaseUrl: db.appUrl,
         poolSize: 4,
         auth,
         publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE },

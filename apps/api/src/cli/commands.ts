@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { verifyAccessLog } from '#libs/access-log';
+import { AccessLogService, verifyAccessLog } from '#libs/access-log';
 import { ROLES, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { loadEnv } from '../config/env.js';
@@ -70,7 +70,7 @@ async function userAdd(args: string[], out: Out): Promise<number> {
   const password = generated ? randomBytes(15).toString('base64url') : await readStdinLine();
   const catalogue = new Catalogue();
   const user = await withDatabase((ds) =>
-    new UsersService(ds).create(
+    new UsersService(ds, new AccessLogService()).create(
       'cli',
       {
         username: values.username!,

@@ -206,7 +206,9 @@ class Progress {
   private readonly bar: cliProgress.SingleBar | null;
   private readonly started = Date.now();
   private done = 0;
-  private lastLine = Date.now();
+  // Set by the first update: the 5 s count from the import's start, not from the app's start-up (which grew with
+  // the app-role set-up, issue #18, and under load alone could pass 5 s).
+  private lastLine: number | null = null;
 
   constructor(
     private readonly total: number,
@@ -239,6 +241,7 @@ class Progress {
     const rate = Math.round(c.read / Math.max((Date.now() - this.started) / 1000, 0.001));
     this.bar?.update(done, { rows: c.read, rate, rejected: c.rejected });
     // Off a terminal, a line every 5 s (the first after 5 s: a short import prints only the final line).
+    this.lastLine ??= Date.now();
     if (!this.bar && Date.now() - this.lastLine > 5000) {
       this.lastLine = Date.now();
       // A pipe has no size: no percentage then.

@@ -1,8 +1,11 @@
-import { serverLogLines, startEmbeddedDatabase } from '#libs/persistence';
+import { appLoginUrl, serverLogLines, startEmbeddedDatabase } from '#libs/persistence';
 import type { Env } from './env.js';
 
 export interface ResolvedDatabase {
-  url: string;
+  url: string; // the owner's: migrations only (and commands below the service layer)
+  appUrl: string; // the app's own unprivileged login role (issue #18 finding 7)
+  // The app role to set up after the migrations: with a password when this process manages it (embedded).
+  appLogin: { user: string; password?: string };
   kind: 'external' | 'embedded';
   // For the embedded database: whether this process started the server or uses the running app's.
   source: 'started' | 'running' | null;
@@ -19,8 +22,21 @@ export async function resolveDatabase(
   use: DatabaseUse,
   log: (line: string) => void,
 ): Promise<ResolvedDatabase> {
-  if (env.DATABASE_URL)
-    return { url: env.DATABASE_URL, kind: 'external', source: null, stop: async () => undefined };
+  if (env.DATABASE_URL) {
+    if (!env.DATABASE_APP_URL)
+      throw new Error(
+        'DATABASE_URL is set but DATABASE_APP_URL is not: the app logs in as its own unprivileged role, and ' +
+          'DATABASE_URL (the owner) only runs migrations (README "A real PostgreSQL server")',
+      );
+    return {
+      url: env.DATABASE_URL,
+      appUrl: env.DATABASE_APP_URL,
+      appLogin: { user: decodeURIComponent(new URL(env.DATABASE_APP_URL).username) },
+      kind: 'external',
+      source: null,
+      stop: async () => undefined,
+    };
+  }
   const db = await startEmbeddedDatabase(
     env.DATA_DIR,
     'cyberflag',
@@ -33,5 +49,12 @@ export async function resolveDatabase(
       ).forEach(log),
     { advertise: use === 'serve', useRunning: use === 'command' },
   );
-  return { url: db.url, kind: 'embedded', source: db.source, stop: () => db.stop() };
+  return {
+    url: db.url,
+    appUrl: appLoginUrl(db.url, db.appLogin),
+    appLogin: db.appLogin,
+    kind: 'embedded',
+    source: db.source,
+    stop: () => db.stop(),
+  };
 }

@@ -14,7 +14,9 @@ import {
 
 // The one place that reads process.env (style.md §14). Boot fails fast on bad config.
 export class Env {
+  // A real server: the owner, which runs the migrations; and the app's own unprivileged login role (issue #18).
   @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsOptional() @IsString() DATABASE_APP_URL?: string;
   @Type(() => Number) @IsInt() @Min(1) @Max(65535) PORT = 3000;
   // The address to listen on: loopback unless asked (the Docker image sets 0.0.0.0), so a developer's
   // `npm start` is not reachable from the network (issue #18 finding 11).
@@ -54,5 +56,6 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     throw new Error(`invalid environment: ${msg}`);
   }
   if (env.DATABASE_URL === '') env.DATABASE_URL = undefined;
+  if (env.DATABASE_APP_URL === '') env.DATABASE_APP_URL = undefined;
   return env;
 }

@@ -1,9 +1,14 @@
 import { DataSource } from 'typeorm';
 import { Catalogue, syncCatalogue } from '#libs/catalogue';
-import { migrateDatabase, typeormOptions } from '#libs/persistence';
+import { migrateDatabase, provisionAppLogin, typeormOptions } from '#libs/persistence';
 
-// Explicit start-up step: apply pending migrations (logged), then refresh the reference catalogue.
-export async function prepareDatabase(url: string, log: (line: string) => void): Promise<void> {
+// Explicit start-up step, as the owner: apply pending migrations (logged), refresh the reference catalogue, then
+// set up the app's login role (appLogin; with a password: create or update it; without: grant it the app's rights).
+export async function prepareDatabase(
+  url: string,
+  log: (line: string) => void,
+  appLogin?: { user: string; password?: string },
+): Promise<void> {
   const ds = new DataSource(typeormOptions({ url, poolSize: 2 }));
   await ds.initialize();
   try {
@@ -13,4 +18,5 @@ export async function prepareDatabase(url: string, log: (line: string) => void):
   } finally {
     await ds.destroy();
   }
+  if (appLogin) await provisionAppLogin(url, appLogin);
 }

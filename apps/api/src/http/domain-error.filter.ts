@@ -29,7 +29,10 @@ function statusOf(code: DomainErrorCode): number {
     case 'INVALID_TRANSITION':
       return HttpStatus.CONFLICT;
     case 'FORBIDDEN_SCOPE':
+    case 'PASSWORD_CHANGE_REQUIRED':
       return HttpStatus.FORBIDDEN;
+    case 'ROLE_CONFLICT':
+      return HttpStatus.UNPROCESSABLE_ENTITY;
     case 'INVALID_INPUT':
       return HttpStatus.BAD_REQUEST;
     case 'UNAVAILABLE':

@@ -24,10 +24,11 @@ import {
   UsersService,
   type RequestContext,
   type Role,
+  type IssuedUserView,
   type UserView,
 } from '#libs/auth';
 import { ApiUuidParam } from '../http/openapi.js';
-import { UserResponseDto } from './dto/user-response.dto.js';
+import { IssuedUserResponseDto, UserResponseDto } from './dto/user-response.dto.js';
 
 class CreateUserDto {
   @ApiProperty({ example: 'jsmith.derbyshire' })
@@ -38,13 +39,6 @@ class CreateUserDto {
   @IsString()
   @MaxLength(200)
   displayName: string;
-  @ApiProperty({
-    example: 'a long passphrase only you know',
-    description: 'at least 12 characters',
-  })
-  @IsString()
-  @MaxLength(256)
-  password: string;
   @ApiProperty({ enum: ROLES, isArray: true })
   @IsArray()
   @ArrayUnique()
@@ -78,9 +72,18 @@ class UpdateUserDto {
   forceIds?: string[];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() allForces?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) password?: string;
+  @ApiPropertyOptional({
+    description:
+      'true: the password stops working and a one-time password is issued (in the response), with which the user chooses a new one',
+  })
+  @IsOptional()
+  @IsBoolean()
+  resetPassword?: boolean;
 }
 
+// Account administration (issue #18 finding 6): an admin holds no data role, never chooses or learns a user's
+// password (a new or reset account gets a one-time password that only lets its user choose one), and every change
+// is in the access log.
 @ApiTags('users')
 @Controller('users')
 @Roles('admin')
@@ -91,13 +94,12 @@ export class UsersController {
   ) {}
 
   @Post()
-  @ApiCreatedResponse({ type: UserResponseDto })
-  create(@Ctx() ctx: RequestContext, @Body() dto: CreateUserDto): Promise<UserView> {
-    const valid = (id: string) => this.catalogue.force(id)?.id === id;
-    return this.users.create(
-      ctx.actor.userId,
+  @ApiCreatedResponse({ type: IssuedUserResponseDto })
+  create(@Ctx() ctx: RequestContext, @Body() dto: CreateUserDto): Promise<IssuedUserView> {
+    return this.users.invite(
+      ctx,
       { ...dto, forceIds: dto.forceIds ?? [], allForces: dto.allForces ?? false },
-      valid,
+      this.validForce,
     );
   }
 
@@ -109,8 +111,14 @@ export class UsersController {
 
   @Patch(':id')
   @ApiUuidParam('id')
-  @ApiOkResponse({ type: UserResponseDto })
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
-    return this.users.update(id, dto, (f) => this.catalogue.force(f)?.id === f);
+  @ApiOkResponse({ type: IssuedUserResponseDto })
+  update(
+    @Ctx() ctx: RequestContext,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateUserDto,
+  ): Promise<IssuedUserView> {
+    return this.users.update(ctx, id, dto, this.validForce);
   }
+
+  private readonly validForce = (id: string) => this.catalogue.force(id)?.id === id;
 }

@@ -12,7 +12,15 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { AuthService, Public, Roles, ROLES, WebPage, WebSessions } from '#libs/auth';
+import {
+  AuthService,
+  passwordProblem,
+  Public,
+  Roles,
+  ROLES,
+  WebPage,
+  WebSessions,
+} from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { CrimeQueryService } from '#libs/crimes';
 import { WebCsrfGuard } from './web-csrf.js';
@@ -75,12 +83,22 @@ export class AuthPagesController {
     if (!username) errors.username = 'Enter your username';
     if (!password) errors.password = 'Enter your password';
     if (Object.keys(errors).length === 0) {
+      let user;
       try {
-        const user = await this.auth.checkCredentials(username, password, req.ip ?? 'unknown');
-        this.sessions.setCookies(res, await this.auth.login(user));
-        return res.redirect(303, safeNext(body.next));
+        user = await this.auth.checkCredentials(username, password, req.ip ?? 'unknown');
       } catch {
         errors.password = 'Enter a correct username and password';
+      }
+      // A one-time password (a new or reset account): no session, only the page to choose a password.
+      if (user?.must_set_password)
+        return this.renderChoosePassword(req, res, {
+          setupToken: await this.auth.setupTicket(user),
+          next: safeNext(body.next),
+          errors: {},
+        });
+      if (user) {
+        this.sessions.setCookies(res, await this.auth.login(user));
+        return res.redirect(303, safeNext(body.next));
       }
     }
     res.status(400);
@@ -90,6 +108,55 @@ export class AuthPagesController {
       username,
       errors,
       errorList: Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` })),
+    });
+  }
+
+  // The step after signing in with a one-time password: the user's own password, then a session.
+  @Post('set-password')
+  @Public()
+  @HttpCode(200)
+  async doSetPassword(
+    @Req() req: PageRequest,
+    @Res() res: Response,
+    @Body() body: Record<string, string>,
+  ): Promise<void> {
+    const setupToken = typeof body.setupToken === 'string' ? body.setupToken.slice(0, 1000) : '';
+    const password = typeof body.password === 'string' ? body.password.slice(0, 256) : '';
+    const confirm = typeof body.confirm === 'string' ? body.confirm.slice(0, 256) : '';
+    if (/\0/.test(setupToken + password + confirm))
+      throw new BadRequestException('the form must not contain NUL characters');
+    const errors: Record<string, string> = {};
+    const problem = passwordProblem(password);
+    if (problem) errors.password = `Your ${problem}`;
+    else if (password !== confirm) errors.confirm = 'Enter the same password twice';
+    if (Object.keys(errors).length === 0) {
+      try {
+        const tokens = await this.auth.choosePassword(setupToken, password, 'POST /set-password');
+        this.sessions.setCookies(res, tokens);
+        return res.redirect(303, safeNext(body.next));
+      } catch {
+        res.status(401);
+        return render(req, res, this.catalogue, 'sign-in', {
+          title: 'Sign in',
+          next: safeNext(body.next),
+          ended: 'Choosing your password took too long, or it was already chosen: sign in again.',
+          errors: {},
+        });
+      }
+    }
+    res.status(400);
+    this.renderChoosePassword(req, res, { setupToken, next: safeNext(body.next), errors });
+  }
+
+  private renderChoosePassword(
+    req: PageRequest,
+    res: Response,
+    v: { setupToken: string; next: string; errors: Record<string, string> },
+  ): void {
+    render(req, res, this.catalogue, 'set-password', {
+      title: 'Choose your password',
+      ...v,
+      errorList: Object.entries(v.errors).map(([k, text]) => ({ text, href: `#${k}` })),
     });
   }
 

@@ -533,6 +533,8 @@ function status(e: unknown): number {
       INVALID_TRANSITION: 409,
       DUPLICATE_REFERENCE: 409,
       FORBIDDEN_SCOPE: 403,
+      PASSWORD_CHANGE_REQUIRED: 403,
+      ROLE_CONFLICT: 422,
       NOT_FOUND: 404,
       INVALID_INPUT: 400,
       UNAVAILABLE: 503,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { scopeSetting, type ForceScope } from '#libs/persistence';
 import type { RejectedRow } from '../validate-batch.js';
 
 export type ImportMode = 'dry_run' | 'all_or_nothing' | 'accept_valid';
@@ -104,11 +105,28 @@ export const IMPORT_LOCK_SPACE = 0x43464931;
 export const INTERRUPTED_MESSAGE =
   'the import was interrupted: the process running it ended before it finished (killed, crashed or restarted); its transaction was rolled back, so nothing was loaded';
 
+// Who reads imports: row-level security (migration 1780000020100) shows them an import only if they created it or
+// their forces cover it. The job's own bookkeeping (progress, outcome, rejected rows) is 'system' work.
+export type ImportReader = { userId: string; forces: ForceScope } | 'system';
+
+const SYSTEM_READER_SQL = `SELECT set_config('cyberflag.forces', '*', true), set_config('cyberflag.user', '', true)`;
+
 // The import's own bookkeeping, written outside the import's transaction so progress and the report survive
 // a rolled-back (all-or-nothing) import.
 @Injectable()
 export class ImportJobs {
   constructor(private readonly ds: DataSource) {}
+
+  // One statement in a transaction whose row-level-security settings name the reader (SET LOCAL: they end with it).
+  private async query<T>(reader: ImportReader, sql: string, params: unknown[]): Promise<T> {
+    return this.ds.transaction(async (em) => {
+      await em.query(
+        `SELECT set_config('cyberflag.forces', $1, true), set_config('cyberflag.user', $2, true)`,
+        reader === 'system' ? ['*', ''] : [scopeSetting(reader.forces), reader.userId],
+      );
+      return (await em.query(sql, params)) as T;
+    });
+  }
 
   // False when the id is taken (only ever by the same user's earlier import: see importIdFor).
   async start(j: {
@@ -119,7 +137,8 @@ export class ImportJobs {
     mode: ImportMode;
     fileName: string | null;
   }): Promise<boolean> {
-    const rows: unknown[] = await this.ds.query(
+    const rows: unknown[] = await this.query(
+      'system',
       `INSERT INTO imports (id, created_by, scope, format, mode, state, file_name) VALUES ($1, $2, $3, $4, $5, 'running', $6)
        ON CONFLICT ON CONSTRAINT pk_imports DO NOTHING RETURNING id`,
       [j.id, j.createdBy, j.scope, j.format, j.mode, j.fileName],
@@ -131,7 +150,8 @@ export class ImportJobs {
     id: string,
     c: Pick<ImportCounts, 'read' | 'accepted' | 'rejected'>,
   ): Promise<void> {
-    await this.ds.query(
+    await this.query(
+      'system',
       `UPDATE imports SET rows_read = $2, rows_accepted = $3, rows_rejected = $4, updated_at = now() WHERE id = $1`,
       [id, c.read, c.accepted, c.rejected],
     );
@@ -146,23 +166,29 @@ export class ImportJobs {
     // The import's own transaction, to commit the state with the rows; otherwise a statement of its own.
     tx?: QueryRunner,
   ): Promise<void> {
-    await (tx ?? this.ds).query(
-      `UPDATE imports SET state = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, rows_inserted = $6, rows_amended = $7,
-         rows_unchanged = $8, forces = $9, error_code = $10, error = $11, updated_at = now(), finished_at = now() WHERE id = $1`,
-      [
-        id,
-        state,
-        c.read,
-        c.accepted,
-        c.rejected,
-        c.inserted,
-        c.amended,
-        c.unchanged,
-        forces,
-        error?.code ?? null,
-        error?.message ?? null,
-      ],
-    );
+    const sql = `UPDATE imports SET state = $2, rows_read = $3, rows_accepted = $4, rows_rejected = $5, rows_inserted = $6, rows_amended = $7,
+         rows_unchanged = $8, forces = $9, error_code = $10, error = $11, updated_at = now(), finished_at = now() WHERE id = $1`;
+    const params = [
+      id,
+      state,
+      c.read,
+      c.accepted,
+      c.rejected,
+      c.inserted,
+      c.amended,
+      c.unchanged,
+      forces,
+      error?.code ?? null,
+      error?.message ?? null,
+    ];
+    if (!tx) {
+      await this.query('system', sql, params);
+      return;
+    }
+    // In the import's own transaction, as its last statement before the commit: the job's bookkeeping is
+    // system work (row-level security on imports, migration 1780000020100), so widen the setting for it.
+    await tx.query(SYSTEM_READER_SQL);
+    await tx.query(sql, params);
   }
 
   // Jobs left `running` by a process that has ended: a running import holds its job's advisory lock in its
@@ -171,7 +197,8 @@ export class ImportJobs {
   // database, keep their lock and are left alone. Returns the ids marked failed.
   async sweepInterrupted(): Promise<string[]> {
     // A SELECT around the UPDATE: TypeORM answers a bare UPDATE … RETURNING with [rows, count].
-    const rows: { id: string }[] = await this.ds.query(
+    const rows: { id: string }[] = await this.query(
+      'system',
       `WITH swept AS (
          UPDATE imports SET state = 'failed', error_code = 'IMP-INTERRUPTED', error = $2, updated_at = now(),
            finished_at = now()
@@ -186,7 +213,8 @@ export class ImportJobs {
 
   async reject(id: string, rows: RejectedRow[]): Promise<void> {
     if (rows.length === 0) return;
-    await this.ds.query(
+    await this.query(
+      'system',
       `INSERT INTO import_rejections (import_id, line, crime_reference, force_id, codes, message)
        SELECT $1, line, ref, force, string_to_array(codes, ';'), message
        FROM unnest($2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) AS r(line, ref, force, codes, message)
@@ -202,8 +230,8 @@ export class ImportJobs {
     );
   }
 
-  async get(id: string): Promise<ImportJobView | undefined> {
-    const rows: JobRow[] = await this.ds.query(`SELECT * FROM imports WHERE id = $1`, [id]);
+  async get(id: string, reader: ImportReader): Promise<ImportJobView | undefined> {
+    const rows = await this.query<JobRow[]>(reader, `SELECT * FROM imports WHERE id = $1`, [id]);
     return rows[0] ? view(rows[0]) : undefined;
   }
 
@@ -215,7 +243,8 @@ export class ImportJobs {
     before?: [string, string];
     limit: number;
   }): Promise<ImportJobView[]> {
-    const rows: JobRow[] = await this.ds.query(
+    const rows = await this.query<JobRow[]>(
+      v,
       `SELECT * FROM imports
        WHERE ($2::text[] IS NULL OR created_by = $1
               OR (NOT '*' = ANY (scope) AND scope <@ $2::text[])
@@ -237,14 +266,20 @@ export class ImportJobs {
     return rows.map(view);
   }
 
-  async rejections(id: string, afterLine: number, limit: number): Promise<RejectionView[]> {
+  async rejections(
+    id: string,
+    afterLine: number,
+    limit: number,
+    reader: ImportReader,
+  ): Promise<RejectionView[]> {
     const rows: {
       line: number;
       crime_reference: string | null;
       force_id: string | null;
       codes: string[];
       message: string;
-    }[] = await this.ds.query(
+    }[] = await this.query(
+      reader,
       `SELECT line, crime_reference, force_id, codes, message FROM import_rejections WHERE import_id = $1 AND line > $2 ORDER BY line LIMIT $3`,
       [id, afterLine, limit],
     );

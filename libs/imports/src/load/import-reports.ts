@@ -39,9 +39,10 @@ export class ImportReports {
         (job.scope.includes('*') &&
           job.forces.length > 0 &&
           job.forces.every((f) => forces.includes(f))));
-    const job = await this.jobs.get(id);
+    const reader = { userId: ctx.actor.userId, forces: ctx.actor.forces };
+    const job = await this.jobs.get(id, reader);
     if (covers(job)) return job;
-    const own = await this.jobs.get(importIdFor(ctx.actor.userId, id));
+    const own = await this.jobs.get(importIdFor(ctx.actor.userId, id), reader);
     if (covers(own)) return own;
     throw new DomainError('NOT_FOUND', `import ${id} not found`);
   }
@@ -75,19 +76,25 @@ export class ImportReports {
     afterLine: number,
     limit: number,
   ): Promise<RejectionView[]> {
-    const rows = await this.jobs.rejections(job.id, afterLine, limit);
+    const rows = await this.jobs.rejections(job.id, afterLine, limit, {
+      userId: ctx.actor.userId,
+      forces: ctx.actor.forces,
+    });
     if (rows.length > 0) await this.logRead(ctx, job, 'consultation', rows.length);
     return rows;
   }
 
   async *csv(ctx: RequestContext, job: ImportJobView): AsyncGenerator<string> {
     await this.logRead(ctx, job, 'disclosure', job.counts.rejected);
-    yield* reportCsvLines(this.allRejections(job.id));
+    yield* reportCsvLines(this.allRejections(ctx, job.id));
   }
 
-  private async *allRejections(id: string): AsyncGenerator<RejectionView> {
+  private async *allRejections(ctx: RequestContext, id: string): AsyncGenerator<RejectionView> {
     for (let after = 0; ;) {
-      const page = await this.jobs.rejections(id, after, 5000);
+      const page = await this.jobs.rejections(id, after, 5000, {
+        userId: ctx.actor.userId,
+        forces: ctx.actor.forces,
+      });
       if (page.length === 0) return;
       yield* page;
       after = page[page.length - 1].line;

@@ -437,7 +437,7 @@ export class ImportService implements OnApplicationBootstrap {
   }
 
   async view(id: string): Promise<ImportJobView> {
-    const job = await this.jobs.get(id);
+    const job = await this.jobs.get(id, 'system');
     if (!job) throw new DomainError('NOT_FOUND', `import ${id} not found`);
     return job;
   }
