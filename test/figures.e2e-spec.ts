@@ -5,7 +5,7 @@ import type { App } from 'supertest/types.js';
 import { pgQueryable, type Queryable } from '#libs/returns';
 import { insertRecords } from '../libs/national/src/testing/seed.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { loginAs, type Headers } from './factories/identity.js';
 
 // The maintained aggregate (crime_figures) behind live returns: the live draft reads it, a submission is
@@ -21,6 +21,7 @@ describe('maintained figures and the signed return', () => {
   let owner: Queryable;
   let fcr: Headers;
   let saved: string | undefined;
+  let savedApp: string | undefined;
   const http = () => request(app.getHttpServer());
   const run = async (args: string[]) => {
     const lines: string[] = [];
@@ -43,7 +44,9 @@ describe('maintained figures and the signed return', () => {
 
   beforeAll(async () => {
     saved = process.env.DATABASE_URL;
+    savedApp = process.env.DATABASE_APP_URL;
     process.env.DATABASE_URL = testDatabaseUrl();
+    process.env.DATABASE_APP_URL = testAppDatabaseUrl();
     pool = new pg.Pool({ connectionString: testDatabaseUrl(), max: 2 });
     owner = pgQueryable(pool);
     app = await createTestApp();
@@ -58,6 +61,7 @@ describe('maintained figures and the signed return', () => {
       YEAR,
     ]);
     process.env.DATABASE_URL = saved;
+    process.env.DATABASE_APP_URL = savedApp;
     await app.close();
     await pool.end();
   });
