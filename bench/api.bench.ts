@@ -99,8 +99,9 @@ try {
     }),
   ]);
   if (firstError) console.log(`  first refusal: ${firstError}`);
-  const mine = created.slice(0, CONNECTIONS).map((id) => ({ id, version: 1 }));
-  let next = 0;
+  // Each amendment takes a record no other request is amending, at the version it knows, and gives it back.
+  const free = created.slice(0, CONNECTIONS * 2).map((id) => ({ id, version: 1 }));
+  type Rec = (typeof free)[number];
   results.push([
     'amend',
     await run('amend', {
@@ -109,7 +110,8 @@ try {
           method: 'PATCH',
           headers: auth,
           setupRequest: (req, ctx) => {
-            const rec = ((ctx.rec as (typeof mine)[number]) ??= mine[next++ % mine.length]!);
+            const rec = free.shift()!;
+            ctx.rec = rec;
             return {
               ...req,
               path: `/crimes/${rec.id}`,
@@ -121,7 +123,9 @@ try {
             };
           },
           onResponse: (s, _b, ctx) => {
-            if (s === 200) (ctx.rec as (typeof mine)[number]).version++;
+            const rec = ctx.rec as Rec;
+            if (s === 200) rec.version++;
+            free.push(rec);
           },
         },
       ],
