@@ -29,7 +29,7 @@ import { dropDatabase, freshDatabase } from './bench-support.js';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 50;
 const POOL = 10; // the app's default DB_POOL_SIZE
-const DB = 'cyberflag_bench_api';
+const DB = `cyberflag_bench_api_${process.pid}`; // apart from other runs on the same server
 
 const url = await freshDatabase(DB);
 try {

@@ -11,7 +11,7 @@ import { dropDatabase, freshDatabase } from './bench-support.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = 50;
-const DB = 'cyberflag_bench_load';
+const DB = `cyberflag_bench_load_${process.pid}`; // apart from other runs on the same server
 
 interface Ctx {
   id?: string;
