@@ -341,6 +341,8 @@ export function sampleWaits(url: string): { stop: () => Promise<Record<string, n
   const c = new pg.Client({ connectionString: url });
   const waits: Record<string, number> = {};
   let on = true;
+  // Sampling is best effort: a lost connection ends it, not the run.
+  c.on('error', () => (on = false));
   const done = (async () => {
     await c.connect();
     while (on) {
@@ -353,7 +355,7 @@ export function sampleWaits(url: string): { stop: () => Promise<Record<string, n
       await new Promise((r) => setTimeout(r, 50));
     }
     await c.end();
-  })();
+  })().catch(() => undefined);
   return {
     stop: async () => {
       on = false;
