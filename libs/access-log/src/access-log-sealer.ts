@@ -80,14 +80,18 @@ export class ChainSealer {
     return next;
   }
 
-  // Two statements, in this order: the sequence first, then the snapshot of transactions in flight.
+  // Two statements, in this order: the sequence first, then the transactions in flight.
   private async observe(): Promise<Observation | null> {
     const [s] = await this.ds.query(
       `SELECT last_value::text AS last, is_called FROM access_log_seq`,
     );
     if (!s.is_called) return null;
+    // Transaction ids are cluster-wide: only this database's writers can hold our seqs, so the others (other
+    // databases' long transactions) must not hold sealing back. Each writer holds a lock on its own id.
     const [x] = await this.ds.query(
-      `SELECT ARRAY(SELECT pg_snapshot_xip(pg_current_snapshot())::text) AS xids`,
+      `SELECT ARRAY(SELECT l.transactionid::text FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+           AND a.datname = current_database() AND l.pid <> pg_backend_pid()) AS xids`,
     );
     return { upTo: s.last, xids: x.xids };
   }
@@ -95,7 +99,7 @@ export class ChainSealer {
   private async ended(xids: string[]): Promise<boolean> {
     if (xids.length === 0) return true;
     const [r] = await this.ds.query(
-      `SELECT bool_and(pg_xact_status(x::xid8) IS DISTINCT FROM 'in progress') AS ended FROM unnest($1::text[]) x`,
+      `SELECT NOT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND transactionid::text = ANY ($1::text[])) AS ended`,
       [xids],
     );
     return r.ended === true;
