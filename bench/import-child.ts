@@ -21,6 +21,7 @@ const app = await NestFactory.createApplicationContext(
       maxFailedLogins: 5,
       lockoutSeconds: 900,
     },
+    accessLog: { key: randomBytes(32), checkpointDir: null },
   }),
   { logger: ['error'] },
 );

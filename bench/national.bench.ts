@@ -238,6 +238,7 @@ async function main(): Promise<void> {
           maxFailedLogins: 5,
           lockoutSeconds: 900,
         },
+        accessLog: { key: randomBytes(32), checkpointDir: null },
       }),
       { logger: ['error'] },
     );

@@ -18,6 +18,8 @@ import { SeparateUserAdministration1780000020000 } from './1780000020000-Separat
 import { LeastPrivilegeAppRole1780000020100 } from './1780000020100-LeastPrivilegeAppRole.js';
 import { ReportedIncidentsN1001780000021000 } from './1780000021000-ReportedIncidentsN100.js';
 import { CrimeIncidentReference1780000021100 } from './1780000021100-CrimeIncidentReference.js';
+import { SealedAccessLogChain1780000022000 } from './1780000022000-SealedAccessLogChain.js';
+import { AccessLogSealingUnderRls1780000022100 } from './1780000022100-AccessLogSealingUnderRls.js';
 import { MaintainedCrimeFigures1780000026000 } from './1780000026000-MaintainedCrimeFigures.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
@@ -42,5 +44,7 @@ export const ALL_MIGRATIONS = [
   LeastPrivilegeAppRole1780000020100,
   ReportedIncidentsN1001780000021000,
   CrimeIncidentReference1780000021100,
+  SealedAccessLogChain1780000022000,
+  AccessLogSealingUnderRls1780000022100,
   MaintainedCrimeFigures1780000026000,
 ];

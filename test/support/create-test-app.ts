@@ -6,6 +6,7 @@ import { AppModule } from '../../apps/api/src/app.module.js';
 import { configureApp } from '../../apps/api/src/configure-app.js';
 import type { AuthConfig } from '#libs/auth';
 import type { PublicationConfig } from '#libs/national';
+import type { AccessLogChainConfig } from '#libs/access-log';
 
 export function testDatabaseUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
@@ -24,6 +25,15 @@ export function testAppDatabaseUrl(): string {
       'TEST_APP_DATABASE_URL is not set: run the tests through jest (global setup prepares the database)',
     );
   return url;
+}
+
+// The key and checkpoint folder global setup made for this run (also in ACCESS_LOG_KEY / ACCESS_LOG_CHECKPOINT_DIR,
+// so the CLI run in-process or as a child process checks the chain with the same key).
+export function testAccessLogChain(): AccessLogChainConfig {
+  const key = process.env.ACCESS_LOG_KEY;
+  const dir = process.env.ACCESS_LOG_CHECKPOINT_DIR;
+  if (!key || !dir) throw new Error('ACCESS_LOG_KEY is not set: run the tests through jest');
+  return { key: Buffer.from(key, 'utf8'), checkpointDir: dir };
 }
 
 export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig {
@@ -46,6 +56,7 @@ export async function createTestApp(
     databaseUrl?: string;
     poolTimeoutMs?: number;
     publication?: Partial<PublicationConfig>;
+    accessLog?: AccessLogChainConfig & { sealIntervalMs?: number };
   } = {},
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule({
@@ -56,6 +67,7 @@ export async function createTestApp(
         poolTimeoutMs: opts.poolTimeoutMs,
         auth: opts.auth ?? testAuthConfig(),
         publication: opts.publication,
+        accessLog: opts.accessLog ?? testAccessLogChain(),
       }),
     ],
   }).compile();

@@ -5,6 +5,7 @@ import { startEmbeddedDatabase } from '../../dist/libs/persistence/src/embedded-
 import { appLoginRole, appLoginUrl } from '../../dist/libs/persistence/src/app-login.js';
 import { randomBytes } from 'node:crypto';
 import { prepareDatabase } from '../../dist/apps/api/src/database/prepare-database.js';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,9 @@ async function recreate(adminUrl) {
 
 export default async function globalSetup() {
   if (process.env.TEST_DATABASE_URL) return; // already prepared by the other database project in this run
+  // The access log's chain key and checkpoint folder for this run, shared by the test apps and the CLI.
+  process.env.ACCESS_LOG_KEY ??= randomBytes(32).toString('base64url');
+  process.env.ACCESS_LOG_CHECKPOINT_DIR ??= mkdtempSync(join(tmpdir(), 'cyberflag-test-log-'));
   const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   let url;
   if (await reachable(adminUrl)) {

@@ -2,7 +2,7 @@ import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AccessLogModule } from '#libs/access-log';
+import { AccessLogModule, type AccessLogChainConfig } from '#libs/access-log';
 import { AuthModule, JwtAuthGuard, type AuthConfig } from '#libs/auth';
 import { CatalogueModule } from '#libs/catalogue';
 import { ImportsModule } from '#libs/imports';
@@ -34,6 +34,8 @@ export interface AppOptions {
   shutdownTimeoutMs?: number;
   auth: AuthConfig;
   publication?: Partial<PublicationConfig>;
+  // The access log's key and checkpoint folder; sealIntervalMs 0 = no background sealer (commands).
+  accessLog: AccessLogChainConfig & { sealIntervalMs?: number };
 }
 
 // Pipes, filters and guards are providers, so the e2e app built from AppModule gets the production pipeline.
@@ -55,7 +57,7 @@ export class AppModule {
         }),
         TerminusModule,
         AuthModule.register(opts.auth),
-        AccessLogModule,
+        AccessLogModule.register(opts.accessLog),
         CatalogueModule,
         RecordingRulesModule,
         CrimesHttpModule,

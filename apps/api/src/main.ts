@@ -9,7 +9,7 @@ import { configureApp } from './configure-app.js';
 import { authConfig } from './config/auth-config.js';
 import { resolveDatabase } from './config/database-url.js';
 import { loadEnv } from './config/env.js';
-import { jwtSecret } from './config/secrets.js';
+import { accessLogChain, jwtSecret } from './config/secrets.js';
 import { hasCrimes, importDemo } from './database/demo-data.js';
 import { seedDemoUsers } from './database/demo-users.js';
 
@@ -53,6 +53,7 @@ const app = await NestFactory.create(
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     auth,
     publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE },
+    accessLog: accessLogChain(env, (m) => logger.warn(m, 'AccessLog')),
   }),
   { logger },
 );

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { ForceScope } from '#libs/persistence';
-import type {
-  AccessEntry,
-  AccessLogFilter,
-  AccessLogView,
-  ChainVerification,
-} from './access-log.types.js';
+import type { AccessEntry, AccessLogFilter, AccessLogView } from './access-log.types.js';
 
 interface Row {
   seq: string;
@@ -22,11 +17,12 @@ interface Row {
   withheld: number;
   record_count: number;
   request_id: string | null;
-  hash: string;
+  hash: string | null;
 }
 
 // Writes go in the caller's transaction, so an access is logged exactly when the work it describes commits.
-// The database sets seq, time and the hash chain (trigger) and refuses UPDATE/DELETE.
+// The database sets seq and time (trigger) and refuses DELETE and any UPDATE but sealing; the sealer chains
+// the entry shortly after it commits (access-log-sealer.ts).
 @Injectable()
 export class AccessLogService {
   async record(em: EntityManager, e: AccessEntry): Promise<void> {
@@ -117,28 +113,4 @@ export class AccessLogService {
       hash: r.hash,
     }));
   }
-}
-
-// Recomputes every hash and link. Detects edited, inserted or deleted entries (a gap or a broken link);
-// truncation of the newest entries shows as a head that differs from one recorded elsewhere.
-export async function verifyAccessLog(db: DataSource | EntityManager): Promise<ChainVerification> {
-  const broken: { seq: string; problem: string }[] = await db.query(`
-    SELECT seq::text, problem FROM (
-      SELECT seq,
-        CASE
-          WHEN seq <> COALESCE(lag(seq) OVER w, 0) + 1 THEN 'sequence gap before this entry'
-          WHEN prev_hash <> COALESCE(lag(hash) OVER w, '\\x'::bytea) THEN 'link to the previous entry is broken'
-          WHEN hash <> sha256(prev_hash || convert_to(access_log_payload(a), 'UTF8')) THEN 'entry content does not match its hash'
-        END AS problem
-      FROM access_log a WINDOW w AS (ORDER BY seq)
-    ) x WHERE problem IS NOT NULL ORDER BY seq LIMIT 1000`);
-  const [stats]: { entries: string; seq: string | null; hash: string | null }[] = await db.query(`
-    SELECT (SELECT count(*) FROM access_log)::text AS entries, seq::text, encode(hash, 'hex') AS hash
-    FROM (SELECT 1) one LEFT JOIN LATERAL (SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1) h ON true`);
-  return {
-    ok: broken.length === 0,
-    entries: Number(stats.entries),
-    head: stats.seq && stats.hash ? { seq: stats.seq, hash: stats.hash } : null,
-    broken,
-  };
 }

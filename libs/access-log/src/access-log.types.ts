@@ -36,7 +36,7 @@ export interface AccessLogView {
   recordIdsWithheld: number; // ids of records outside the reader's forces, left out of recordIds
   recordCount: number;
   requestId: string | null;
-  hash: string;
+  hash: string | null; // null until the sealer chains the entry
 }
 
 export interface AccessLogFilter {
@@ -52,7 +52,10 @@ export interface AccessLogFilter {
 
 export interface ChainVerification {
   ok: boolean;
-  entries: number;
-  head: { seq: string; hash: string } | null;
+  entries: number; // sealed entries checked
+  head: { seq: string; pos: string; hash: string } | null; // the sealed head
+  // Entries written but not chained yet (the sealer runs within a second or so of their commit).
+  unsealed: { entries: number; fromSeq: string | null; toSeq: string | null };
+  checkpoint: { pos: string; seq: string; at: string } | null; // the signed head kept outside the database
   broken: { seq: string; problem: string }[];
 }

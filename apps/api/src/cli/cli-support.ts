@@ -8,7 +8,7 @@ import { AppModule } from '../app.module.js';
 import { authConfig } from '../config/auth-config.js';
 import { resolveDatabase, type ResolvedDatabase } from '../config/database-url.js';
 import { loadEnv, type Env } from '../config/env.js';
-import { jwtSecret } from '../config/secrets.js';
+import { accessLogChain, jwtSecret } from '../config/secrets.js';
 import { prepareDatabase } from '../database/prepare-database.js';
 
 export type Out = (line: string) => void;
@@ -60,6 +60,8 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
         poolSize: 4,
         auth,
         publication: { minCoverage: env.PUBLICATION_MIN_COVERAGE },
+        // No background sealer: the app seals what the command logged when it closes.
+        accessLog: { ...accessLogChain(env, () => undefined), sealIntervalMs: 0 },
       }),
       {
         logger: ['error'],

@@ -1,10 +1,11 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { AccessLogService, verifyAccessLog } from '#libs/access-log';
+import { AccessLogService, ChainSealer, verifyAccessLog } from '#libs/access-log';
 import { ROLES, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { loadEnv } from '../config/env.js';
+import { accessLogChain } from '../config/secrets.js';
 import { prepareDatabase } from '../database/prepare-database.js';
 import { commandDatabase, withDatabase, type Command, type Out } from './cli-support.js';
 import { demoCommand, importCommand } from './import.command.js';
@@ -38,7 +39,9 @@ const USAGE = `usage: cyberflag <command> [options]
   national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-]
                           national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed;
                           a table on a terminal, else JSON
-  audit verify            recompute the access-log hash chain; exit 1 if any entry was altered, inserted or removed
+  audit verify            seal committed access-log entries, then recompute the keyed hash chain up to the sealed
+                          head and check it against the signed checkpoint; exit 1 if any entry was altered, inserted
+                          or removed (the newest included); reports the unsealed tail
   figures verify|rebuild [--force F]... [--year YYYY-YY]...
                           compare the maintained figures with a recomputation from the records (exit 1 on a difference);
                           rebuild recomputes them from the records, then verifies
@@ -90,11 +93,28 @@ async function userAdd(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
+// Seals what has committed first (as the app's sealer would within a second), then verifies up to the sealed head.
 async function auditVerify(out: Out): Promise<number> {
-  const result = await withDatabase((ds) => verifyAccessLog(ds));
+  const chain = accessLogChain(loadEnv(), () => undefined);
+  const { result, complete } = await withDatabase(async (ds) => {
+    const complete = await new ChainSealer(ds, chain).sealNow();
+    return { result: await verifyAccessLog(ds, chain), complete };
+  });
+  const h = result.head;
   out(
-    `access log: ${result.entries} entries; head ${result.head ? `#${result.head.seq} ${result.head.hash}` : '(empty)'}`,
+    `access log: ${result.entries} sealed entries; head ${h ? `#${h.seq} (position ${h.pos}) ${h.hash}` : '(empty)'}`,
   );
+  const c = result.checkpoint;
+  out(
+    c
+      ? `checkpoint outside the database: position ${c.pos} (#${c.seq}) at ${c.at}`
+      : 'checkpoint outside the database: none',
+  );
+  const u = result.unsealed;
+  if (u.entries > 0)
+    out(
+      `unsealed tail: ${u.entries} entries (#${u.fromSeq} to #${u.toSeq}) not chained yet${complete ? '' : ': transactions still in flight'}`,
+    );
   for (const b of result.broken) out(`TAMPERED at #${b.seq}: ${b.problem}`);
   out(
     result.ok ? 'access log verified: the hash chain is intact' : 'access log verification FAILED',

@@ -32,6 +32,10 @@ export class Env {
   // How long SIGTERM waits for in-flight requests after cancelling running imports, before closing connections.
   @Type(() => Number) @IsInt() @Min(0) @Max(600_000) SHUTDOWN_TIMEOUT_MS = 10_000;
   @IsOptional() @IsString() @MinLength(32) JWT_SECRET?: string;
+  // The access log's HMAC key, kept out of the database (on the embedded database a key file in DATA_DIR).
+  @IsOptional() @IsString() @MinLength(32) ACCESS_LOG_KEY?: string;
+  // Where signed checkpoints of the access log's head are written (default: DATA_DIR).
+  @IsOptional() @IsString() ACCESS_LOG_CHECKPOINT_DIR?: string;
   @Type(() => Number) @IsInt() @Min(60) @Max(3600) ACCESS_TOKEN_TTL_SECONDS = 900;
   @Type(() => Number) @IsInt() @Min(300) @Max(7 * 24 * 3600) REFRESH_TOKEN_TTL_SECONDS = 8 * 3600;
   // Create demo users per role on an empty embedded database (npm start with no DATABASE_URL).

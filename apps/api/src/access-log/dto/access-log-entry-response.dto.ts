@@ -28,7 +28,9 @@ export class AccessLogEntryResponseDto implements AccessLogView {
   @ApiProperty() recordCount: number;
   @ApiProperty(Nullable(String)) requestId: string | null;
   @ApiProperty({
-    description: 'hash chaining this entry to the one before (cyberflag audit verify)',
+    ...Nullable(String),
+    description:
+      'hash chaining this entry to the one before (cyberflag audit verify); null until the sealer chains it, within seconds of its commit',
   })
-  hash: string;
+  hash: string | null;
 }

@@ -1,10 +1,23 @@
-import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Query,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   ACCESS_ACTIONS,
+  ACCESS_LOG_CHAIN,
+  AccessLogSealer,
   AccessLogService,
   verifyAccessLog,
+  type AccessLogChainConfig,
   type AccessAction,
   type AccessLogView,
   type ChainVerification,
@@ -32,6 +45,8 @@ export class AccessLogPageController {
     private readonly db: ScopedDb,
     private readonly users: UsersService,
     private readonly crimes: CrimeQueryService,
+    private readonly sealer: AccessLogSealer,
+    @Inject(ACCESS_LOG_CHAIN) private readonly chain: AccessLogChainConfig,
   ) {}
 
   @Get()
@@ -47,7 +62,8 @@ export class AccessLogPageController {
   @Post('verify')
   @HttpCode(200)
   async verify(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    const result = await this.db.run('all', (em) => verifyAccessLog(em));
+    await this.sealer.sealNow(); // what has committed, so the check reaches the newest entries
+    const result = await this.db.run('all', (em) => verifyAccessLog(em, this.chain));
     await this.page(req, res, {}, result);
   }
 

@@ -1,0 +1,195 @@
+// bench:api (issue #21): 50 clients for BENCH_SECONDS (20) each on create, amend, list and read through the HTTP
+// API (autocannon on loopback, the app in its own process as `npm start` runs it), then the same transactions by a
+// bare pg client in the same run, and the ratio. BENCH_CPU_PROF=1 also profiles the app (--cpu-prof) and prints
+// where its CPU went. Prints figures only; asserts nothing.
+import autocannon, { type Options } from 'autocannon';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
+import {
+  accessLogAlone,
+  bare,
+  bareAmend,
+  bareCreate,
+  bareList,
+  bareRead,
+  crimeBody,
+  line,
+  load,
+  profileSummary,
+  sampleWaits,
+  startApp,
+  type Figures,
+} from './api-support.js';
+import { verifyLog } from './api-verify.js';
+import { dropDatabase, freshDatabase } from './bench-support.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONNECTIONS = 50;
+const POOL = 10; // the app's default DB_POOL_SIZE
+const DB = `cyberflag_bench_api_${process.pid}`; // apart from other runs on the same server
+
+const url = await freshDatabase(DB);
+try {
+  await prepareDatabase(url, () => undefined);
+  const profDir = process.env.BENCH_CPU_PROF
+    ? mkdtempSync(join(tmpdir(), 'cyberflag-prof-'))
+    : undefined;
+  const app = await startApp(url, { cpuProfDir: profDir });
+  const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
+  console.log(
+    `bench:api ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; load average before: ${load()}`,
+  );
+
+  const run = async (name: string, opts: Omit<Options, 'url'>): Promise<Figures> => {
+    const waits = sampleWaits(url);
+    const r = await autocannon({
+      url: app.base,
+      connections: CONNECTIONS,
+      duration: SECONDS,
+      timeout: 30,
+      ...opts,
+    });
+    const w = await waits.stop();
+    const errors: Record<string, number> = {};
+    for (const [s, { count }] of Object.entries(r.statusCodeStats ?? {}))
+      if (!s.startsWith('2')) errors[s] = count;
+    if (r.errors) errors.socket = r.errors;
+    if (r.timeouts) errors.timeout = r.timeouts;
+    const f = {
+      rate: r['2xx'] / r.duration,
+      p50: r.latency.p50,
+      p99: r.latency.p99,
+      ok: r['2xx'],
+      errors,
+    };
+    console.log(line(name, f));
+    const total = Object.values(w).reduce((a, b) => a + b, 0) || 1;
+    console.log(
+      `  db sessions (sampled): ${Object.entries(w)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 5)
+        .map(([k, n]) => `${k} ${((100 * n) / total).toFixed(0)}%`)
+        .join(', ')}; load ${load()}`,
+    );
+    return f;
+  };
+
+  const created: string[] = [];
+  let firstError = '';
+  const results: [string, Figures][] = [];
+  results.push([
+    'create',
+    await run('create', {
+      requests: [
+        {
+          method: 'POST',
+          path: '/crimes',
+          headers: auth,
+          setupRequest: (req) => ({ ...req, body: JSON.stringify(crimeBody()) }),
+          onResponse: (s, body) => {
+            if (s >= 300 && !firstError) firstError = `create ${s}: ${body.slice(0, 300)}`;
+            if (s === 201 && created.length < 5000)
+              created.push((JSON.parse(body) as { id: string }).id);
+          },
+        },
+      ],
+    }),
+  ]);
+  if (firstError) console.log(`  first refusal: ${firstError}`);
+  // Each amendment takes a record no other request is amending, at the version it knows, and gives it back.
+  const free = created.slice(0, CONNECTIONS * 2).map((id) => ({ id, version: 1 }));
+  type Rec = (typeof free)[number];
+  results.push([
+    'amend',
+    await run('amend', {
+      requests: [
+        {
+          method: 'PATCH',
+          headers: auth,
+          setupRequest: (req, ctx) => {
+            const rec = free.shift()!;
+            ctx.rec = rec;
+            return {
+              ...req,
+              path: `/crimes/${rec.id}`,
+              body: JSON.stringify({
+                version: rec.version,
+                reason: 'bench amendment',
+                victimAge: rec.version % 2 ? 13 : 14,
+              }),
+            };
+          },
+          onResponse: (s, _b, ctx) => {
+            const rec = ctx.rec as Rec;
+            if (s === 200) rec.version++;
+            free.push(rec);
+          },
+        },
+      ],
+    }),
+  ]);
+  results.push([
+    'list',
+    await run('list', { requests: [{ method: 'GET', path: '/crimes?limit=50', headers: auth }] }),
+  ]);
+  let r = 0;
+  results.push([
+    'read',
+    await run('read', {
+      requests: [
+        {
+          method: 'GET',
+          headers: auth,
+          setupRequest: (req) => ({ ...req, path: `/crimes/${created[r++ % created.length]}` }),
+        },
+      ],
+    }),
+  ]);
+  await app.stop();
+
+  // The same transactions by a bare pg client, 50 loops over a pool of the app's size.
+  const user = 'bench-bare';
+  const ids: string[] = [];
+  const bareFigures: Record<string, Figures> = {};
+  bareFigures.create = await bare(url, CONNECTIONS, SECONDS, POOL, async (c) => {
+    const { id } = await bareCreate(c, user);
+    if (ids.length < CONNECTIONS * 20) ids.push(id);
+  });
+  bareFigures.amend = await bare(url, CONNECTIONS, SECONDS, POOL, (c, w) =>
+    bareAmend(c, user, ids[w]!),
+  );
+  bareFigures.list = await bare(url, CONNECTIONS, SECONDS, POOL, (c) => bareList(c, user));
+  let b = 0;
+  bareFigures.read = await bare(url, CONNECTIONS, SECONDS, POOL, (c) =>
+    bareRead(c, user, ids[b++ % ids.length]!),
+  );
+  for (const [name, f] of results) {
+    const base = bareFigures[name]!;
+    console.log(`${line(`bare-pg ${name}`, base)}; ratio ${(f.rate / base.rate).toFixed(2)}`);
+  }
+  if (process.env.BENCH_LOG_ALONE !== '0')
+    for (const l of await accessLogAlone(url, CONNECTIONS, Math.min(SECONDS, 10))) console.log(l);
+  console.log(`load average after: ${load()}`);
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const {
+    rows: [n],
+  } = await c.query(
+    `SELECT (SELECT count(*) FROM crimes WHERE created_by <> $1)::int AS app_rows`,
+    [user],
+  );
+  await c.end();
+  console.log(
+    `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok}`,
+  );
+  console.log(await verifyLog(url, app.key, app.dataDir));
+  if (profDir) {
+    console.log(`app CPU profile (${profDir}), self time:`);
+    for (const l of profileSummary(profDir)) console.log(`  ${l}`);
+  }
+} finally {
+  await dropDatabase(DB);
+}

@@ -1,0 +1,146 @@
+// npm run load (issue #18): 50 authenticated clients creating and amending records for LOAD_SECONDS (60) through
+// the HTTP API (autocannon on loopback; each client creates a record, then amends it, in turn), then checks that
+// every acknowledged write is stored exactly once, that versions and history agree, and that the access log
+// verifies; prints writes/s, p50/p99, errors by status, and the same writes by a bare pg client in the same run.
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
+import { bare, bareAmend, bareCreate, crimeBody, line, load, startApp } from './api-support.js';
+import { verifyLog } from './api-verify.js';
+import { dropDatabase, freshDatabase } from './bench-support.js';
+
+const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
+const CONNECTIONS = 50;
+const DB = `cyberflag_bench_load_${process.pid}`; // apart from other runs on the same server
+
+interface Ctx {
+  id?: string;
+  version?: number;
+}
+
+const url = await freshDatabase(DB);
+let failed = false;
+try {
+  await prepareDatabase(url, () => undefined);
+  const app = await startApp(url);
+  const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
+  console.log(
+    `load ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; load average before: ${load()}`,
+  );
+  const acked = new Map<string, number>(); // record id -> acknowledged version
+  const r = await autocannon({
+    url: app.base,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    timeout: 30,
+    requests: [
+      {
+        method: 'POST',
+        path: '/crimes',
+        headers: auth,
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(crimeBody()) }),
+        onResponse: (s, body, context) => {
+          const ctx = context as Ctx;
+          if (s !== 201) return;
+          const c = JSON.parse(body) as { id: string; version: number };
+          if (acked.has(c.id)) throw new Error(`record ${c.id} acknowledged twice`);
+          acked.set(c.id, c.version);
+          ctx.id = c.id;
+          ctx.version = c.version;
+        },
+      },
+      {
+        method: 'PATCH',
+        headers: auth,
+        setupRequest: (req, context) => {
+          const ctx = context as Ctx;
+          return {
+            ...req,
+            path: `/crimes/${ctx.id ?? '00000000-0000-7000-8000-000000000000'}`,
+            body: JSON.stringify({
+              version: ctx.version ?? 1,
+              reason: 'load amendment',
+              victimAge: 13,
+            }),
+          };
+        },
+        onResponse: (s, body, context) => {
+          const ctx = context as Ctx;
+          if (s !== 200) return;
+          const c = JSON.parse(body) as { id: string; version: number };
+          acked.set(c.id, c.version);
+          ctx.version = c.version;
+        },
+      },
+    ],
+  });
+  await app.stop();
+  const errors: Record<string, number> = {};
+  for (const [s, { count }] of Object.entries(r.statusCodeStats ?? {}))
+    if (!s.startsWith('2')) errors[s] = count;
+  if (r.errors) errors.socket = r.errors;
+  if (r.timeouts) errors.timeout = r.timeouts;
+  const app2xx = {
+    rate: r['2xx'] / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    ok: r['2xx'],
+    errors,
+  };
+  console.log(line('writes', app2xx).replace('req/s', 'writes/s'));
+
+  // Every acknowledged write stored exactly once; versions and history agree.
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const ids = [...acked.keys()];
+  const { rows } = await c.query(
+    `SELECT c.id::text, c.version, (SELECT count(*)::int FROM crime_history h WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS history,
+       (SELECT count(DISTINCT h.version)::int FROM crime_history h WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS versions,
+       (SELECT count(*)::int FROM access_log a WHERE a.record_ids @> ARRAY[c.id] AND a.action IN ('collection', 'alteration')) AS logged
+     FROM crimes c WHERE c.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  const {
+    rows: [all],
+  } = await c.query(
+    `SELECT count(*)::int AS n, count(DISTINCT crime_reference)::int AS refs FROM crimes`,
+  );
+  await c.end();
+  const problems: string[] = [];
+  if (rows.length !== ids.length)
+    problems.push(`${ids.length - rows.length} acknowledged records missing`);
+  let ahead = 0;
+  for (const x of rows) {
+    const want = acked.get(x.id)!;
+    // A write in flight when the clients stopped may have committed unacknowledged: one version ahead at most.
+    if (x.version < want || x.version > want + 1)
+      problems.push(`${x.id} at version ${x.version}, acknowledged ${want}`);
+    if (x.version === want + 1) ahead++;
+    if (x.history !== x.version || x.versions !== x.version)
+      problems.push(`${x.id}: version ${x.version} but ${x.history} history rows`);
+    if (x.logged !== x.version)
+      problems.push(`${x.id}: version ${x.version} but ${x.logged} access-log writes`);
+  }
+  if (all.n !== all.refs)
+    problems.push(`duplicated records: ${all.n} rows, ${all.refs} references`);
+  console.log(
+    `stored: ${rows.length} of ${ids.length} acknowledged records, ${all.n - rows.length} more created unacknowledged (in flight at the end), ${ahead} amended unacknowledged; ${problems.length ? `PROBLEMS: ${problems.slice(0, 5).join('; ')}` : 'every acknowledged write stored exactly once, versions and history agree'}`,
+  );
+  const verified = await verifyLog(url, app.key, app.dataDir);
+  console.log(verified);
+  failed = problems.length > 0 || !verified.startsWith('access log verified');
+
+  const baseIds: string[] = [];
+  const base = await bare(url, CONNECTIONS, SECONDS, 10, async (cl, w) => {
+    if (baseIds[w] === undefined || Math.random() < 0.5)
+      baseIds[w] = (await bareCreate(cl, 'load-bare')).id;
+    else await bareAmend(cl, 'load-bare', baseIds[w]!);
+  });
+  console.log(
+    `${line('bare-pg writes', base).replace('req/s', 'writes/s')}; ratio ${(app2xx.rate / base.rate).toFixed(2)}`,
+  );
+  console.log(`load average after: ${load()}`);
+} finally {
+  await dropDatabase(DB);
+}
+process.exitCode = failed ? 1 : 0;
