@@ -3,11 +3,6 @@ import { canAccessForce, type Actor, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
 import { parseFlagYear } from '#libs/recording-rules';
 
-// The one thing the auditing queries need from a connection: an EntityManager or pg client fits.
-export interface Queryable {
-  query<T = unknown>(sql: string, params?: unknown[]): Promise<T[]>;
-}
-
 // Every access through the auditor workspace is for the purpose of audit (issue 7 §5), whatever header
 // the client sent: the access log then answers "what did auditors look at" with one filter.
 export const AUDIT_PURPOSE = 'audit';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Queryable } from './audit-context.js';
+import type { Queryable } from '#libs/persistence';
 import { defaultAuditingConfig } from './auditing-config.js';
 import { queryCompleteness, type CompletenessRow } from './completeness/completeness.query.js';
 import { listReviewItems, refreshReviewItems } from './review-queue/review-items.query.js';

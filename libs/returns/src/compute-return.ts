@@ -7,7 +7,8 @@ import type { ChildSexualOffencesRow } from './queries/child-sexual-offences.que
 import { queryFlagChanges } from './queries/flag-changes.query.js';
 import type { ReturnMetadataRow } from './queries/return-metadata.query.js';
 import { queryReturnTables } from './queries/return-tables.query.js';
-import type { ForceYear, Queryable } from './queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from './force-year.js';
 import {
   COUNTING_UNIT,
   TABLE_B_COUNTING_UNIT,

@@ -4,9 +4,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
-import { DomainError, scopeSetting } from '#libs/persistence';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { ImportFileError } from '../import-error.js';
 import { duplicateProblem } from '../validate-batch.js';
@@ -57,7 +57,7 @@ interface Run {
 @Injectable()
 export class ImportService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly jobs: ImportJobs,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
   ) {}
@@ -87,34 +87,74 @@ export class ImportService {
         'INVALID_INPUT',
         'X-Import-Id is already used by one of your imports: send a new UUID',
       );
-    const qr = this.ds.createQueryRunner();
-    let inFlight: Promise<void> | undefined;
     try {
-      const client = (await qr.connect()) as PoolClient;
-      await qr.startTransaction();
-      await qr.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
-      // The same statements run once per batch: JIT would compile them (and the trigger queries) afresh each time,
-      // ~15 % of the database's time in a profile, for batches that take a few hundred milliseconds.
-      await qr.query(`SET LOCAL jit = off`);
-      await qr.query(CREATE_BATCH_SQL);
-      if (opts.mode !== 'all_or_nothing') await qr.query(CREATE_STAGE_SQL);
-      await qr.query(sql.CREATE_KEYS_SQL);
-      const run: Run = {
-        id,
-        rc,
-        qr,
-        client,
-        counts,
-        forces: new Set(),
-        streaming: opts.mode === 'all_or_nothing',
-        matchedAny: false,
-      };
-      let last = 0;
-      // Parsing and validation run in a worker thread, a batch ahead of the database; duplicates across batches
-      // are found in SQL at the end, so memory does not grow with the file.
+      const outcome = await this.db.runRaw(scope, async (tx) => {
+        const { queryRunner: qr, client } = tx;
+        // The same statements run once per batch: JIT would compile them (and the trigger queries) afresh each
+        // time, ~15 % of the database's time in a profile, for batches that take a few hundred milliseconds.
+        await qr.query(`SET LOCAL jit = off`);
+        await qr.query(CREATE_BATCH_SQL);
+        if (opts.mode !== 'all_or_nothing') await qr.query(CREATE_STAGE_SQL);
+        await qr.query(sql.CREATE_KEYS_SQL);
+        const run: Run = {
+          id,
+          rc,
+          qr,
+          client,
+          counts,
+          forces: new Set(),
+          streaming: opts.mode === 'all_or_nothing',
+          matchedAny: false,
+        };
+        await this.loadBatches(run, input, opts);
+        await this.finishStaging(run);
+        opts.onProgress?.(counts);
+        if (counts.rejected > 0 && opts.mode === 'all_or_nothing') {
+          tx.rollbackOnly();
+          return { rejected: true, forces: [] };
+        }
+        counts.unchanged = counts.accepted - counts.inserted - counts.amended;
+        if (opts.mode === 'dry_run') tx.rollbackOnly();
+        return { rejected: false, forces: [...run.forces].sort() };
+      });
+      if (outcome.rejected) {
+        Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
+        await this.jobs.finish(id, 'rejected', counts, []);
+        const view = await this.view(id);
+        throw new DomainError(
+          'RULE_VIOLATION',
+          `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
+          { import: view },
+        );
+      }
+      await this.jobs.finish(id, 'completed', counts, outcome.forces);
+      return this.view(id);
+    } catch (e) {
+      if (e instanceof DomainError) throw e;
+      const error =
+        e instanceof ImportFileError
+          ? { code: e.code, message: e.message }
+          : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
+      await this.jobs.finish(id, 'failed', counts, [], error);
+      if (e instanceof ImportFileError)
+        throw new DomainError('INVALID_INPUT', e.message, {
+          code: e.code,
+          import: await this.view(id),
+        });
+      throw e;
+    }
+  }
+
+  // Parsing and validation run in a worker thread, a batch ahead of the database; duplicates across batches are
+  // found in SQL at the end, so memory does not grow with the file.
+  private async loadBatches(run: Run, input: ImportInput, opts: ImportOptions): Promise<void> {
+    const { id, counts } = run;
+    let inFlight: Promise<void> | undefined;
+    let last = 0;
+    try {
       const batches = parseInWorker(input, {
         format: opts.format,
-        scope: { forces: scope },
+        scope: { forces: run.rc.actor.forces },
         config: this.rules.config,
         batchRows: IMPORT_BATCH_ROWS,
       });
@@ -139,42 +179,10 @@ export class ImportService {
         }
       }
       await inFlight;
-      inFlight = undefined;
-      await this.finishStaging(run);
-      opts.onProgress?.(counts);
-      if (counts.rejected > 0 && opts.mode === 'all_or_nothing') {
-        await qr.rollbackTransaction();
-        Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
-        await this.jobs.finish(id, 'rejected', counts, []);
-        const view = await this.view(id);
-        throw new DomainError(
-          'RULE_VIOLATION',
-          `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
-          { import: view },
-        );
-      }
-      counts.unchanged = counts.accepted - counts.inserted - counts.amended;
-      if (opts.mode === 'dry_run') await qr.rollbackTransaction();
-      else await qr.commitTransaction();
-      await this.jobs.finish(id, 'completed', counts, [...run.forces].sort());
-      return this.view(id);
     } catch (e) {
+      // The connection is still busy with the batch in flight: let it finish before the rollback.
       await inFlight?.catch(() => undefined);
-      if (qr.isTransactionActive) await qr.rollbackTransaction();
-      if (e instanceof DomainError) throw e;
-      const error =
-        e instanceof ImportFileError
-          ? { code: e.code, message: e.message }
-          : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
-      await this.jobs.finish(id, 'failed', counts, [], error);
-      if (e instanceof ImportFileError)
-        throw new DomainError('INVALID_INPUT', e.message, {
-          code: e.code,
-          import: await this.view(id),
-        });
       throw e;
-    } finally {
-      await qr.release();
     }
   }
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { computeReturn } from '../compute-return.js';
@@ -41,7 +41,7 @@ const MAX_LISTED = 1000;
 @Injectable()
 export class ReturnLifecycleService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly log: AccessLogService,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
     @Inject(RETURNS_CLOCK) private readonly clock: Clock,
@@ -49,7 +49,7 @@ export class ReturnLifecycleService {
 
   view(ctx: RequestContext, forceId: string, year: number): Promise<ReturnView> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
       const latest = await sql.selectRevision(em, forceId, year, null);
       const changed = latest
@@ -89,7 +89,7 @@ export class ReturnLifecycleService {
   validation(ctx: RequestContext, forceId: string, year: number): Promise<ValidationView> {
     assertReturnAccess(ctx.actor, forceId, year);
     const withRecords = seesRecords(ctx.actor);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const tables = await this.compute(em, forceId, year);
       const all = await this.evaluate(em, forceId, year, tables);
       const findings = withRecords ? all : all.map((f) => ({ ...f, records: [] }));
@@ -133,7 +133,7 @@ export class ReturnLifecycleService {
     // ck_force_returns_year's upper end (the lower one, 2002, is below the flag's first year).
     if (year > 2100)
       throw new DomainError('INVALID_INPUT', 'returns are kept for the years up to 2100-01');
-    const outcome = await inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    const outcome = await inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, input.version);
       const from = head?.state ?? 'draft';
       const action = submissionAction(from);
@@ -230,7 +230,7 @@ export class ReturnLifecycleService {
     reason: string | null,
   ): Promise<TransitionResult> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, version);
       const from = head?.state ?? 'draft';
       const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged: false }, action);
