@@ -5,7 +5,7 @@ import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import { accessEntry, forcesFor, parseYear, scopeList } from '../audit-context.js';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
-import { toCsv, type CsvValue } from '../csv.js';
+import { toCsv, type CsvValue } from '#libs/csv';
 import {
   findReviewItem,
   insertManualItem,

@@ -4,7 +4,7 @@ import type { RequestContext } from '#libs/auth';
 import { ScopedDb } from '#libs/persistence';
 import { formatFinancialYear } from '#libs/recording-rules';
 import { accessEntry, parseYear } from '../audit-context.js';
-import { toCsv } from '../csv.js';
+import { toCsv } from '#libs/csv';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
 import { queryForceFlagRates, queryNationalFlagRates } from './under-use.query.js';
 import {

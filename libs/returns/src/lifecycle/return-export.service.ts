@@ -4,7 +4,7 @@ import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
-import { toCsv } from './export/csv.js';
+import { CSV_CONTENT_TYPE, toCsv } from '#libs/csv';
 import {
   exportDocument,
   exportTables,
@@ -168,10 +168,10 @@ export class ReturnExportService {
         if (one)
           return {
             fileName: `${base}-${one.file}`,
-            contentType: 'text/csv; charset=utf-8',
-            body: Buffer.from(toCsv(one), 'utf8'),
+            contentType: CSV_CONTENT_TYPE,
+            body: Buffer.from(toCsv(one.header, one.rows), 'utf8'),
           };
-        const files = tables.map((t) => ({ name: t.file, content: toCsv(t) }));
+        const files = tables.map((t) => ({ name: t.file, content: toCsv(t.header, t.rows) }));
         return {
           fileName: `${base}-csv.zip`,
           contentType: 'application/zip',
