@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ForceScope } from '#libs/persistence';
+import { canAccessForce, type Actor } from '#libs/auth';
+import { DomainError, ScopedDb, type ForceScope } from '#libs/persistence';
 import type {
   AccessEntry,
   AccessLogFilter,
+  AccessLogSearch,
   AccessLogView,
   ChainVerification,
 } from './access-log.types.js';
@@ -29,6 +31,34 @@ interface Row {
 // The database sets seq, time and the hash chain (trigger) and refuses UPDATE/DELETE.
 @Injectable()
 export class AccessLogService {
+  constructor(private readonly db: ScopedDb) {}
+
+  // The auditors' search (GET /access-log and the web page): a force outside the reader's scope is refused, not
+  // silently answered empty; several record ids are searched in one transaction, their entries one list each.
+  search(actor: Actor, q: AccessLogSearch): Promise<AccessLogView[]> {
+    if (q.forceId !== undefined && !canAccessForce(actor, q.forceId))
+      throw new DomainError('FORBIDDEN_SCOPE', `not allowed to audit force ${q.forceId}`);
+    const { recordIds, ...rest } = q;
+    const filter: AccessLogFilter = {
+      ...rest,
+      from: q.from === undefined ? undefined : new Date(q.from),
+      to: q.to === undefined ? undefined : new Date(q.to),
+      limit: q.limit ?? 100,
+    };
+    const ids = recordIds?.length ? recordIds : [q.recordId];
+    return this.db.run(actor.forces, async (em) => {
+      const lists = await Promise.all(
+        ids.map((recordId) => this.list(em, actor.forces, { ...filter, recordId })),
+      );
+      return lists.flat();
+    });
+  }
+
+  // The whole chain (hashes only, no record data), so it reads every force's entries.
+  verify(): Promise<ChainVerification> {
+    return this.db.run('all', (em) => verifyAccessLog(em));
+  }
+
   async record(em: EntityManager, e: AccessEntry): Promise<void> {
     await em.query(
       `INSERT INTO access_log (user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id)

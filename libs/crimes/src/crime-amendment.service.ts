@@ -45,7 +45,7 @@ export class CrimeAmendmentService {
     const after = { ...before, ...input.changes };
     const outcome = this.rules.checkCrime(toRuleFacts(after), [
       ...before.acknowledgedRules,
-      ...input.acknowledge,
+      ...(input.acknowledge ?? []),
     ]);
     const patch: Partial<Crime> = {
       ...input.changes,
@@ -81,7 +81,7 @@ export class CrimeAmendmentService {
       // Acknowledgements were given for the old classification: the new code must earn its own.
       const outcome = this.rules.checkCrime(
         toRuleFacts({ ...before, offenceCode: input.offenceCode }),
-        input.acknowledge,
+        input.acknowledge ?? [],
       );
       const patch: Partial<Crime> = {
         offenceCode: input.offenceCode,

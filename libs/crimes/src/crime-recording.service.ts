@@ -8,7 +8,15 @@ import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
 import { CREATED_FIELDS } from './derived-creation.js';
-import { type ConfirmCrimeInput, type CrimeView, type RecordCrimeInput } from './crime.types.js';
+import {
+  factDefaults,
+  REQUIRED_FACTS,
+  type ConfirmCrimeInput,
+  type CrimeView,
+  type NewCrimeInput,
+  type RecordCrimeInput,
+  type RecordedFacts,
+} from './crime.types.js';
 
 // Recording a crime and confirming a draft.
 @Injectable()
@@ -20,9 +28,9 @@ export class CrimeRecordingService {
     private readonly log: AccessLogService,
   ) {}
 
-  async record(ctx: RequestContext, input: RecordCrimeInput): Promise<CrimeView> {
+  async record(ctx: RequestContext, input: NewCrimeInput): Promise<CrimeView> {
     this.store.assertForce(ctx.actor, input.forceId);
-    const { acknowledge, ...fields } = input;
+    const { acknowledge, ...fields } = withDefaults(input);
     const outcome = this.rules.checkCrime(toRuleFacts({ ...fields } as Crime), acknowledge);
     const values: Partial<Crime> = {
       ...fields,
@@ -78,7 +86,7 @@ export class CrimeRecordingService {
     }
     const outcome = this.rules.checkCrime(toRuleFacts({ ...before, status: 'confirmed' }), [
       ...before.acknowledgedRules,
-      ...input.acknowledge,
+      ...(input.acknowledge ?? []),
     ]);
     const patch: Partial<Crime> = {
       status: 'confirmed',
@@ -97,4 +105,16 @@ export class CrimeRecordingService {
     await this.log.record(em, this.store.entry(ctx, 'alteration', after));
     return after;
   }
+}
+
+// The facts a caller did not state get their defaults; a required fact missing is the caller's error (400).
+function withDefaults(input: NewCrimeInput): RecordCrimeInput {
+  const missing = REQUIRED_FACTS.filter((k) => input[k] === undefined || input[k] === null);
+  if (missing.length > 0)
+    throw new DomainError('INVALID_INPUT', `${missing.join(', ')} must be given`, { missing });
+  // Absent keys only: an explicit null (unknown) is kept.
+  const given = Object.fromEntries(
+    Object.entries(input).filter(([, v]) => v !== undefined),
+  ) as NewCrimeInput & Pick<RecordedFacts, (typeof REQUIRED_FACTS)[number]>;
+  return { ...factDefaults(), acknowledge: [], ...given };
 }

@@ -69,7 +69,7 @@ export class CrimeValidationService {
       const findings = this.rules.explainCrime(toRuleFacts(after));
       return this.judge(
         findings,
-        [...before.acknowledgedRules, ...input.acknowledge],
+        [...before.acknowledgedRules, ...(input.acknowledge ?? [])],
         before.version,
       );
     });

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { ScopedDb } from '#libs/persistence';
-import { formatFinancialYear } from '#libs/recording-rules';
-import { accessEntry, forcesFor, parseYear } from '../audit-context.js';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
+import { accessEntry, forcesFor } from '../audit-context.js';
 import { toCsv, type CsvValue } from '#libs/csv';
 import {
   queryCompleteness,
@@ -125,7 +125,7 @@ export class CompletenessService {
     q: CompletenessQuery,
     action: 'consultation' | 'disclosure',
   ) {
-    const year = parseYear(q.year);
+    const year = parseFlagYear(q.year);
     const forceIds = forcesFor(ctx.actor, q.forceId);
     const rows = await this.db.run(ctx.actor.forces, async (em) => {
       const result = await queryCompleteness(em, { forceIds, year, by: q.by, monthly: q.monthly });

@@ -19,7 +19,7 @@ import {
   type ReviewStatus,
 } from '#libs/auditing';
 import { CrimeFieldsDto } from '../../crimes/dto/crime-fields.dto.js';
-import { IsForceId, IsOneOf, IsReason } from '../../http/validation.js';
+import { IsForceId, IsOneOf, IsReason, IsWholeNumber } from '../../http/validation.js';
 import { Year } from './audit-figures.dto.js';
 
 export class RefreshQueueQueryDto {
@@ -32,10 +32,7 @@ export class ReviewQueueQueryDto {
   @IsOneOf(REVIEW_STATUSES, true) status?: ReviewStatus;
   @IsOneOf(REVIEW_REASONS, true) reason?: ReviewReason;
   @Year(true) year?: string;
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })
-  limit?: string;
+  @IsWholeNumber('limit', 1, 1000, { default: 100 }) limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()

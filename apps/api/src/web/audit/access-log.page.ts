@@ -4,7 +4,6 @@ import type { Response } from 'express';
 import {
   ACCESS_ACTIONS,
   AccessLogService,
-  verifyAccessLog,
   type AccessAction,
   type AccessLogView,
   type ChainVerification,
@@ -12,7 +11,6 @@ import {
 import { canAccessForce, Roles, UsersService, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { CrimeQueryService } from '#libs/crimes';
-import { ScopedDb } from '#libs/persistence';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { render, type ErrorItem, type PageRequest } from '../web-page.js';
 import { webContext } from '../web-context.js';
@@ -29,7 +27,6 @@ export class AccessLogPageController {
   constructor(
     private readonly catalogue: Catalogue,
     private readonly log: AccessLogService,
-    private readonly db: ScopedDb,
     private readonly users: UsersService,
     private readonly crimes: CrimeQueryService,
   ) {}
@@ -47,7 +44,7 @@ export class AccessLogPageController {
   @Post('verify')
   @HttpCode(200)
   async verify(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    const result = await this.db.run('all', (em) => verifyAccessLog(em));
+    const result = await this.log.verify();
     await this.page(req, res, {}, result);
   }
 
@@ -110,14 +107,8 @@ export class AccessLogPageController {
         to,
         limit: 200,
       };
-      const lists = await this.db.run(actor.forces, (em) =>
-        Promise.all(
-          (recordIds.length ? recordIds : [undefined]).map((recordId) =>
-            this.log.list(em, actor.forces, { ...base, recordId }),
-          ),
-        ),
-      );
-      entries = lists.flat().sort((a, b) => Number(BigInt(b.seq) - BigInt(a.seq)));
+      const found = await this.log.search(actor, { ...base, recordIds });
+      entries = found.sort((a, b) => Number(BigInt(b.seq) - BigInt(a.seq)));
     }
     const errorList: ErrorItem[] = Object.entries(errors).map(([k, text]) => ({
       text,

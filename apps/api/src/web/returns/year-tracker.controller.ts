@@ -3,8 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles, WebPage, type RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { NationalReturnService, parseYearParam } from '#libs/national';
-import { formatFinancialYear } from '#libs/recording-rules';
+import { NationalReturnService } from '#libs/national';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
 import { ReturnRevisionsService, type ReturnAction } from '#libs/returns';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { webContext } from '../web-context.js';
@@ -55,7 +55,7 @@ export class YearTrackerController {
     @Query('state') stateFilter?: string,
     @Query('region') regionFilter?: string,
   ): Promise<void> {
-    const year = parseYearParam(yearText);
+    const year = parseFlagYear(yearText);
     const all = await this.trackerRows(webContext(req), year);
     const rows = all.filter(
       (r) =>
