@@ -17,7 +17,8 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { v7 as uuidV7 } from 'uuid';
-import { csvLine, generateDemoCrimes, IMPORT_COLUMNS, type ImportRowObject } from '#libs/imports';
+import { csvDataRecord } from '#libs/csv';
+import { generateDemoCrimes, IMPORT_COLUMNS, type ImportRowObject } from '#libs/imports';
 import {
   adminUrl,
   checkpoint,
@@ -104,11 +105,11 @@ async function writeFiles(dir: string): Promise<Files> {
     copyWithIds: join(dir, 'crimes-ids.copy'),
   };
   const [a, b, c] = [files.csv, files.copy, files.copyWithIds].map((f) => createWriteStream(f));
-  a.write(csvLine(IMPORT_COLUMNS));
+  a.write(csvDataRecord(IMPORT_COLUMNS));
   for (const r of generateDemoCrimes({ year: 2016, records: rows, seed: 'bench' })) {
     const line = copyLine(r);
     const ok = [
-      a.write(csvLine(IMPORT_COLUMNS.map((col) => r[col]))),
+      a.write(csvDataRecord(IMPORT_COLUMNS.map((col) => r[col]))),
       b.write(line),
       c.write(`${uuidV7()}\t${line}`),
     ];

@@ -8,11 +8,10 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import { Catalogue } from '#libs/catalogue';
-import { APP_DB_ROLE } from '#libs/persistence';
+import { APP_DB_ROLE, pgQueryable } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
 import {
   computeReturn,
-  pgQueryable,
   queryChildSexualOffences,
   queryFlagChanges,
   queryOffencesByFlag,

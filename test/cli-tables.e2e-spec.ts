@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
-import { pgQueryable, type Queryable } from '#libs/returns';
+import { pgQueryable, type Queryable } from '#libs/persistence';
 import { insertRecords, seedReturn } from '../libs/national/src/testing/seed.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
 import { testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';

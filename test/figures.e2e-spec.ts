@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
-import { pgQueryable, type Queryable } from '#libs/returns';
+import { pgQueryable, type Queryable } from '#libs/persistence';
 import { insertRecords } from '../libs/national/src/testing/seed.js';
 import { main as cli } from '../apps/api/src/cli/commands.js';
 import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';

@@ -1,13 +1,14 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { ScopedDb } from '#libs/persistence';
 import { AccessLogService } from './access-log.service.js';
 
 // The auditors' filters by record and by force run on the access log's indexes, not on a scan of every entry
 // (an import writes 10,000 record ids per entry, so a scan reads them all).
 describe('access log filters (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
-  const service = new AccessLogService();
+  const service = new AccessLogService(null as unknown as ScopedDb); // list() only: the em is given
   const em = {
     query: (sql: string, params: unknown[]) => client.query(sql, params).then((r) => r.rows),
   } as unknown as EntityManager;

@@ -1,4 +1,5 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { ScopedDb } from '#libs/persistence';
 import { ACCESS_LOG_CHAIN, type AccessLogChainConfig } from './access-log-key.js';
 import { AccessLogSealer } from './access-log-sealer.js';
 import { AccessLogService } from './access-log.service.js';
@@ -12,6 +13,7 @@ export class AccessLogModule {
       module: AccessLogModule,
       global: true,
       providers: [
+        ScopedDb,
         AccessLogService,
         { provide: ACCESS_LOG_CHAIN, useValue: chain },
         AccessLogSealer,

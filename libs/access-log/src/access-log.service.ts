@@ -1,7 +1,18 @@
 import { Injectable } from '@nestjs/common';
+import { Inject, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ForceScope } from '#libs/persistence';
-import type { AccessEntry, AccessLogFilter, AccessLogView } from './access-log.types.js';
+import { canAccessForce, type Actor } from '#libs/auth';
+import { DomainError, ScopedDb, type ForceScope } from '#libs/persistence';
+import { ACCESS_LOG_CHAIN, type AccessLogChainConfig } from './access-log-key.js';
+import { AccessLogSealer } from './access-log-sealer.js';
+import { verifyAccessLog } from './access-log-verify.js';
+import type {
+  AccessEntry,
+  AccessLogFilter,
+  AccessLogSearch,
+  AccessLogView,
+  ChainVerification,
+} from './access-log.types.js';
 
 interface Row {
   seq: string;
@@ -25,6 +36,43 @@ interface Row {
 // the entry shortly after it commits (access-log-sealer.ts).
 @Injectable()
 export class AccessLogService {
+  // The sealer and the chain's key are needed only to verify: a command that only appends (user add) passes none.
+  constructor(
+    private readonly db: ScopedDb,
+    @Optional() private readonly sealer?: AccessLogSealer,
+    @Optional() @Inject(ACCESS_LOG_CHAIN) private readonly chain?: AccessLogChainConfig,
+  ) {}
+
+  // The auditors' search (GET /access-log and the web page): a force outside the reader's scope is refused, not
+  // silently answered empty; several record ids are searched in one transaction, their entries one list each.
+  search(actor: Actor, q: AccessLogSearch): Promise<AccessLogView[]> {
+    if (q.forceId !== undefined && !canAccessForce(actor, q.forceId))
+      throw new DomainError('FORBIDDEN_SCOPE', `not allowed to audit force ${q.forceId}`);
+    const { recordIds, ...rest } = q;
+    const filter: AccessLogFilter = {
+      ...rest,
+      from: q.from === undefined ? undefined : new Date(q.from),
+      to: q.to === undefined ? undefined : new Date(q.to),
+      limit: q.limit ?? 100,
+    };
+    const ids = recordIds?.length ? recordIds : [q.recordId];
+    return this.db.run(actor.forces, async (em) => {
+      const lists = await Promise.all(
+        ids.map((recordId) => this.list(em, actor.forces, { ...filter, recordId })),
+      );
+      return lists.flat();
+    });
+  }
+
+  // The whole chain (hashes only, no record data), so it reads every force's entries. Seals what has
+  // committed first, so the check reaches the newest entries.
+  async verify(): Promise<ChainVerification> {
+    const { sealer, chain } = this;
+    if (!sealer || !chain) throw new Error('verifying the access log needs its sealer and key');
+    await sealer.sealNow();
+    return this.db.run('all', (em) => verifyAccessLog(em, chain));
+  }
+
   async record(em: EntityManager, e: AccessEntry): Promise<void> {
     await em.query(
       `INSERT INTO access_log (user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id)

@@ -50,6 +50,15 @@ export interface AccessLogFilter {
   limit: number;
 }
 
+// A search as the auditor states it: dates as Date or ISO 8601 text, the page size optional (100), and any
+// number of record ids (a crime reference can name one record in each of several forces).
+export interface AccessLogSearch extends Omit<AccessLogFilter, 'from' | 'to' | 'limit'> {
+  from?: Date | string;
+  to?: Date | string;
+  limit?: number;
+  recordIds?: string[];
+}
+
 export interface ChainVerification {
   ok: boolean;
   entries: number; // sealed entries checked

@@ -1,12 +1,6 @@
 import type { AccessAction, AccessEntry } from '#libs/access-log';
 import { canAccessForce, type Actor, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
-import { parseFlagYear } from '#libs/recording-rules';
-
-// The one thing the auditing queries need from a connection: an EntityManager or pg client fits.
-export interface Queryable {
-  query<T = unknown>(sql: string, params?: unknown[]): Promise<T[]>;
-}
 
 // Every access through the auditor workspace is for the purpose of audit (issue 7 §5), whatever header
 // the client sent: the access log then answers "what did auditors look at" with one filter.
@@ -34,9 +28,6 @@ export function forcesFor(actor: Actor, forceId: string | undefined): string[] |
 export function scopeList(scope: readonly string[] | 'all'): string[] | null {
   return scope === 'all' ? null : [...scope];
 }
-
-// A year of the auditor workspace: the shape (400), and a year with flag figures (422 before 2015-16).
-export const parseYear = parseFlagYear;
 
 export function accessEntry(
   ctx: RequestContext,

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Queryable } from './audit-context.js';
+import type { Queryable } from '#libs/persistence';
 import { defaultAuditingConfig } from './auditing-config.js';
 import {
   queryCompleteness,

@@ -1,7 +1,6 @@
 export * from './audit-context.js';
 export * from './auditing-config.js';
 export * from './auditing.module.js';
-export * from './csv.js';
 export * from './completeness/completeness.query.js';
 export * from './completeness/completeness.service.js';
 export * from './under-use/under-use.query.js';

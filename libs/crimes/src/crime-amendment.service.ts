@@ -48,7 +48,7 @@ export class CrimeAmendmentService {
     const facts = await this.incidents.facts(em, ctx, toRuleFacts(after), before);
     const outcome = this.rules.checkCrime(facts, [
       ...before.acknowledgedRules,
-      ...input.acknowledge,
+      ...(input.acknowledge ?? []),
     ]);
     const patch: Partial<Crime> = {
       ...input.changes,
@@ -88,7 +88,7 @@ export class CrimeAmendmentService {
         toRuleFacts({ ...before, offenceCode: input.offenceCode }),
         before,
       );
-      const outcome = this.rules.checkCrime(facts, input.acknowledge);
+      const outcome = this.rules.checkCrime(facts, input.acknowledge ?? []);
       const patch: Partial<Crime> = {
         offenceCode: input.offenceCode,
         ruleWarnings: outcome.warnings,

@@ -21,6 +21,8 @@ export interface HistoryEntryView {
 }
 
 // Reads, always scoped to the caller's forces (query filter and row-level security), and logged as consultations.
+const DEFAULT_PAGE = 50;
+
 @Injectable()
 export class CrimeQueryService {
   constructor(
@@ -90,15 +92,16 @@ export class CrimeQueryService {
         cId: id,
       });
     }
+    const limit = q.limit ?? DEFAULT_PAGE;
     const rows = await qb
       .orderBy('c.recorded_at', 'DESC')
       .addOrderBy('c.id', 'DESC')
-      .limit(q.limit + 1)
+      .limit(limit + 1)
       .getMany();
-    const items = rows.slice(0, q.limit);
+    const items = rows.slice(0, limit);
     const last = items.at(-1);
     const nextCursor =
-      rows.length > q.limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
+      rows.length > limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
     return { items: items.map(toView), nextCursor };
   }
 

@@ -9,7 +9,15 @@ import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
 import { CREATED_FIELDS } from './derived-creation.js';
-import { type ConfirmCrimeInput, type CrimeView, type RecordCrimeInput } from './crime.types.js';
+import {
+  factDefaults,
+  REQUIRED_FACTS,
+  type ConfirmCrimeInput,
+  type CrimeView,
+  type NewCrimeInput,
+  type RecordCrimeInput,
+  type RecordedFacts,
+} from './crime.types.js';
 
 // Recording a crime and confirming a draft.
 @Injectable()
@@ -22,9 +30,9 @@ export class CrimeRecordingService {
     private readonly incidents: CrimeIncidents,
   ) {}
 
-  async record(ctx: RequestContext, input: RecordCrimeInput): Promise<CrimeView> {
+  async record(ctx: RequestContext, input: NewCrimeInput): Promise<CrimeView> {
     this.store.assertForce(ctx.actor, input.forceId);
-    const { acknowledge, ...fields } = input;
+    const { acknowledge, ...fields } = withDefaults(input);
     // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
     return this.db
       .run(ctx.actor.forces, async (em) => {
@@ -93,7 +101,7 @@ export class CrimeRecordingService {
     );
     const outcome = this.rules.checkCrime(facts, [
       ...before.acknowledgedRules,
-      ...input.acknowledge,
+      ...(input.acknowledge ?? []),
     ]);
     const patch: Partial<Crime> = {
       status: 'confirmed',
@@ -112,4 +120,16 @@ export class CrimeRecordingService {
     await this.log.record(em, this.store.entry(ctx, 'alteration', after));
     return after;
   }
+}
+
+// The facts a caller did not state get their defaults; a required fact missing is the caller's error (400).
+function withDefaults(input: NewCrimeInput): RecordCrimeInput {
+  const missing = REQUIRED_FACTS.filter((k) => input[k] === undefined || input[k] === null);
+  if (missing.length > 0)
+    throw new DomainError('INVALID_INPUT', `${missing.join(', ')} must be given`, { missing });
+  // Absent keys only: an explicit null (unknown) is kept.
+  const given = Object.fromEntries(
+    Object.entries(input).filter(([, v]) => v !== undefined),
+  ) as NewCrimeInput & Pick<RecordedFacts, (typeof REQUIRED_FACTS)[number]>;
+  return { ...factDefaults(), acknowledge: [], ...given };
 }

@@ -6,7 +6,7 @@ import type { Crime } from './crime.entity.js';
 import { toView } from './crime.mapper.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
-import type { CrimeView, RemoveCrimeInput } from './crime.types.js';
+import type { CrimeView, RemoveCrimeInput, TransferCrimeInput } from './crime.types.js';
 
 // Cancelling or transferring a recorded crime (HOCR Section C): reason category, AVI text, decision maker.
 @Injectable()
@@ -22,8 +22,8 @@ export class CrimeRemovalService {
     return this.remove(ctx, id, input, 'cancelled');
   }
 
-  transfer(ctx: RequestContext, id: string, input: RemoveCrimeInput): Promise<CrimeView> {
-    return this.remove(ctx, id, input, 'transferred');
+  transfer(ctx: RequestContext, id: string, input: TransferCrimeInput): Promise<CrimeView> {
+    return this.remove(ctx, id, { ...input, category: input.category ?? 'C1' }, 'transferred');
   }
 
   private async remove(
@@ -41,7 +41,7 @@ export class CrimeRemovalService {
           `only a confirmed record can be ${to}; this record is ${before.status}`,
         );
       }
-      const toForceId = to === 'transferred' ? input.toForceId : null;
+      const toForceId = to === 'transferred' ? (input.toForceId ?? null) : null;
       const toAuthorityId = to === 'transferred' ? (input.toAuthorityId ?? null) : null;
       if (toForceId !== null && toForceId === before.forceId) {
         throw new DomainError('INVALID_INPUT', 'a record cannot be transferred to its own force');

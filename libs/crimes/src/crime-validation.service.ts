@@ -79,7 +79,7 @@ export class CrimeValidationService {
       );
       return this.judge(
         findings,
-        [...before.acknowledgedRules, ...input.acknowledge],
+        [...before.acknowledgedRules, ...(input.acknowledge ?? [])],
         before.version,
       );
     });

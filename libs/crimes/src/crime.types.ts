@@ -67,29 +67,47 @@ export interface RecordCrimeInput extends RecordedFacts {
   status: Extract<CrimeStatus, 'draft' | 'confirmed'>;
   acknowledge: string[]; // 'confirm'-severity rule codes the registrar accepts
 }
+// A new record as a caller states it: the facts it knows (the recording service fills in the defaults and
+// refuses a record without a required fact), and the codes it acknowledges, if any.
+export type NewCrimeInput = Partial<RecordedFacts> &
+  Pick<
+    RecordCrimeInput,
+    'forceId' | 'crimeReference' | 'offenceCode' | 'incidentReference' | 'status'
+  > & {
+    acknowledge?: string[];
+  };
+export const REQUIRED_FACTS = [
+  'reportedAt',
+  'recordedAt',
+  'offenceFrom',
+  'onlineFlag',
+  'victimSex',
+] as const satisfies readonly Exclude<keyof RecordedFacts, DefaultedFact>[];
 export interface AmendCrimeInput {
   version: number;
   reason: string;
   changes: Partial<RecordedFacts>;
-  acknowledge: string[];
+  acknowledge?: string[];
 }
 export interface ReclassifyCrimeInput {
   version: number;
   offenceCode: string;
   reason: string;
-  acknowledge: string[];
+  acknowledge?: string[];
 }
 export interface ConfirmCrimeInput {
   version: number;
-  acknowledge: string[];
+  acknowledge?: string[];
 }
 export interface RemoveCrimeInput {
   version: number;
   category: string;
   justification: string; // additional verifiable information (AVI)
-  toForceId: string | null; // transfers only: a force, or
+  toForceId?: string | null; // transfers only: a force, or
   toAuthorityId?: string | null; // an investigating authority outside the 44 forces (exactly one of the two)
 }
+// A transfer's category defaults to C1 (HOCR Section C: transferred to another force or authority).
+export type TransferCrimeInput = Omit<RemoveCrimeInput, 'category'> & { category?: string };
 export interface CrimeListQuery {
   forceId?: string;
   financialYear?: number;
@@ -98,7 +116,7 @@ export interface CrimeListQuery {
   status?: CrimeStatus;
   reference?: string; // exact crime reference
   referencePrefix?: string; // crime references starting with this
-  limit: number;
+  limit?: number; // default 50
   cursor?: string;
 }
 

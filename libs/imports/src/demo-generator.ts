@@ -10,7 +10,8 @@ import {
   londonMidnight,
   type HateStrand,
 } from '#libs/recording-rules';
-import { csvLine, writeLines } from './csv-format.js';
+import { csvDataRecord } from '#libs/csv';
+import { writeLines } from './csv-format.js';
 import {
   FORCE_WEIGHTS,
   OFFENCE_PROFILES,
@@ -282,8 +283,8 @@ function hateStrands(rng: Prng, profile: OffenceProfile): HateStrand[] {
 
 // The rows as CSV text lines (header first, CRLF line ends).
 export function* demoCsvLines(rows: Iterable<ImportRowObject>): Generator<string> {
-  yield csvLine(IMPORT_COLUMNS);
-  for (const r of rows) yield csvLine(IMPORT_COLUMNS.map((c) => r[c]));
+  yield csvDataRecord(IMPORT_COLUMNS);
+  for (const r of rows) yield csvDataRecord(IMPORT_COLUMNS.map((c) => r[c]));
 }
 
 // The rows as NDJSON lines.

@@ -6,7 +6,7 @@ export * from './parse-stream.js';
 export * from './duplicate-tracker.js';
 export * from './validate-batch.js';
 export * from './report.js';
-export { csvField, csvLine, writeLines, type CsvWriteOptions } from './csv-format.js';
+export { writeLines } from './csv-format.js';
 export {
   generateDemoCrimes,
   demoCsvLines,

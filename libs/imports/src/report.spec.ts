@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { csvField, csvLine } from './csv-format.js';
+import { csvDataRecord } from '#libs/csv';
 import { rejectedEntries, reportCsvLines, toReportEntry, writeReportCsv } from './report.js';
 import { collect } from './testing/import-fixtures.js';
 import type { RejectedRow, RowVerdict } from './validate-batch.js';
@@ -85,12 +85,7 @@ describe('rejected-row report', () => {
     expect(Buffer.concat(chunks).toString()).toMatch(/^line,.*\r\n7,DBY\/1,/s);
   });
 
-  it('quotes fields only when needed', () => {
-    expect(csvField('plain')).toBe('plain');
-    expect(csvField(' padded ')).toBe('" padded "');
-    expect(csvField('a\rb')).toBe('"a\rb"');
-    expect(csvField(null)).toBe('');
-    expect(csvLine(['a', 1, null, 'b"c'])).toBe('a,1,,"b""c"\r\n');
-    expect(csvField('=1+1')).toBe('=1+1'); // the import and demo files keep data as it is
+  it('writes the import and demo files as they are (the importer reads them back)', () => {
+    expect(csvDataRecord(['a', 1, null, 'b"c', '=1+1'])).toBe('a,1,,"b""c",=1+1\r\n');
   });
 });

@@ -1,7 +1,8 @@
 // The rejected-row report: one entry per rejected row, downloadable as CSV
 // (line, crime_reference, force_id, codes, message).
 import type { Writable } from 'node:stream';
-import { csvLine, writeLines } from './csv-format.js';
+import { csvRecord } from '#libs/csv';
+import { writeLines } from './csv-format.js';
 import type { RejectedRow, RowVerdict } from './validate-batch.js';
 
 export interface RejectedRowReport {
@@ -30,18 +31,21 @@ export function rejectedEntries(verdicts: Iterable<RowVerdict>): RejectedRowRepo
   return entries;
 }
 
-// Formula-looking text is neutralised: the report is opened in spreadsheets and echoes file content.
+// Through the export writer: the report is opened in spreadsheets and echoes file content.
 export function reportCsvLine(entry: RejectedRowReport): string {
-  return csvLine(
-    [entry.line, entry.crimeReference, entry.forceId, entry.codes.join(';'), entry.message],
-    { guardFormulas: true },
-  );
+  return csvRecord([
+    entry.line,
+    entry.crimeReference,
+    entry.forceId,
+    entry.codes.join(';'),
+    entry.message,
+  ]);
 }
 
 export async function* reportCsvLines(
   entries: Iterable<RejectedRowReport> | AsyncIterable<RejectedRowReport>,
 ): AsyncGenerator<string> {
-  yield csvLine(REPORT_COLUMNS);
+  yield csvRecord(REPORT_COLUMNS);
   for await (const entry of entries) yield reportCsvLine(entry);
 }
 

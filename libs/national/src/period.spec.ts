@@ -1,4 +1,4 @@
-import { nationalPeriod, parseYearParam, perDay } from './period.js';
+import { nationalPeriod, perDay } from './period.js';
 
 describe('national period (domain.md §9)', () => {
   it.each([
@@ -16,15 +16,5 @@ describe('national period (domain.md §9)', () => {
     expect(perDay(3650, nationalPeriod(2020).days)).toBe(10);
     expect(perDay(366, 366)).toBe(1);
     expect(perDay(null, 365)).toBeNull();
-  });
-
-  it('parses only the 2015-16 form, as a 400', () => {
-    expect(parseYearParam('2020-21')).toBe(2020);
-    expect(() => parseYearParam('2020')).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT' }),
-    );
-    expect(() => parseYearParam('2020-22')).toThrow(
-      expect.objectContaining({ code: 'INVALID_INPUT' }),
-    );
   });
 });

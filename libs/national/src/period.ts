@@ -1,11 +1,6 @@
 // The reporting period of a national return (domain.md §9): 1 April – 31 March in UK local time, with its
 // real number of days, so a per-day average over 2015-16 divides by 366 (it contains 29 February 2016).
-import {
-  financialYearPeriod,
-  formatFinancialYear,
-  londonDate,
-  parseFlagYear,
-} from '#libs/recording-rules';
+import { financialYearPeriod, formatFinancialYear, londonDate } from '#libs/recording-rules';
 
 export interface NationalPeriod {
   startYear: number; // 2015
@@ -25,9 +20,6 @@ export function nationalPeriod(startYear: number): NationalPeriod {
     days: p.days,
   };
 }
-
-// '2020-21' → 2020: the one year parser (libs/recording-rules flag-year.ts), under the name the CLI uses.
-export const parseYearParam = parseFlagYear;
 
 // Average per day over the period, 1 d.p. (the NSPCC's "about eight a day"); null when nothing is known.
 export function perDay(count: number | null, days: number): number | null {

@@ -1,4 +1,5 @@
-import type { ForceReturnTables, Queryable } from '#libs/returns';
+import type { Queryable } from '#libs/persistence';
+import type { ForceReturnTables } from '#libs/returns';
 
 // Each force's return for a year: its lifecycle state and current revision, with the snapshot's tables
 // when that revision is accepted (or locked by a publication). Only those feed the accepted basis.

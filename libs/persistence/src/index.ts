@@ -3,6 +3,7 @@ export * from './database-unavailable.js';
 export * from './embedded-database.js';
 export * from './embedded-server-file.js';
 export * from './migrate.js';
+export * from './queryable.js';
 export * from './scoped-db.js';
 export * from './snake-naming.strategy.js';
 export * from './typeorm-options.js';

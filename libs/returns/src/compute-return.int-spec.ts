@@ -2,7 +2,7 @@ import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { canonicalJson, sha256Hex } from './canonical-json.js';
 import { computeReturn } from './compute-return.js';
-import { pgQueryable, type Queryable } from './queryable.js';
+import { pgQueryable, type Queryable } from '#libs/persistence';
 import type { ForceReturnTables, TableARow, TableBRow } from './return-tables.js';
 import { insertCrime, insertHistory, type CrimeInput } from './testing/insert-records.js';
 

@@ -8,7 +8,8 @@ import { queryFlagChanges } from './queries/flag-changes.query.js';
 import type { ReturnMetadataRow } from './queries/return-metadata.query.js';
 import { queryReturnTables } from './queries/return-tables.query.js';
 import type { FiguresSource } from './queries/force-year-aggregate.query.js';
-import type { ForceYear, Queryable } from './queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from './force-year.js';
 import {
   COUNTING_UNIT,
   TABLE_B_COUNTING_UNIT,

@@ -1,4 +1,4 @@
-export * from './queryable.js';
+export * from './force-year.js';
 export * from './return-tables.js';
 export * from './compute-return.js';
 export * from './canonical-json.js';

@@ -2,7 +2,7 @@ import pg from 'pg';
 import { Catalogue } from '#libs/catalogue';
 import { defaultRulesConfig, financialYearPeriod, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from './compute-return.js';
-import { pgQueryable, type Queryable } from './queryable.js';
+import { pgQueryable, type Queryable } from '#libs/persistence';
 import type { ForceReturnTables } from './return-tables.js';
 import {
   checkNoUnknownFlags,

@@ -16,7 +16,8 @@ import {
 } from './queries/counted-records-page.query.js';
 import { queryRecordedOutsidePeriod } from './queries/recorded-outside-period.query.js';
 import { queryUnknownFlags } from './queries/unknown-flags.query.js';
-import type { ForceYear, Queryable } from './queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from './force-year.js';
 import type { ForceReturnTables } from './return-tables.js';
 import { sumChecks, type SumCheckFailure } from './sum-checks.js';
 

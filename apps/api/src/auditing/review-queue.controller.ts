@@ -90,7 +90,7 @@ export class ReviewQueueController {
       );
     return this.queue.list(ctx, {
       ...filter,
-      limit: q.limit === undefined ? 100 : Number(q.limit),
+      limit: q.limit,
       cursor: q.cursor,
     });
   }

@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { AccessLogService, ChainSealer, verifyAccessLog } from '#libs/access-log';
 import { ROLES, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
+import { ScopedDb } from '#libs/persistence';
 import { loadEnv } from '../config/env.js';
 import { accessLogChain } from '../config/secrets.js';
 import { prepareDatabase } from '../database/prepare-database.js';
@@ -73,7 +74,7 @@ async function userAdd(args: string[], out: Out): Promise<number> {
   const password = generated ? randomBytes(15).toString('base64url') : await readStdinLine();
   const catalogue = new Catalogue();
   const user = await withDatabase((ds) =>
-    new UsersService(ds, new AccessLogService()).create(
+    new UsersService(ds, new AccessLogService(new ScopedDb(ds))).create(
       'cli',
       {
         username: values.username!,

@@ -1,13 +1,11 @@
 import { parseArgs } from 'node:util';
-import { ScopedDb } from '#libs/persistence';
+import { pgQueryable, ScopedDb, type Queryable } from '#libs/persistence';
 import { parseFinancialYear } from '#libs/recording-rules';
 import {
   figuresDifferences,
   figuresForceYears,
-  pgQueryable,
   rebuildFigures,
   type FiguresScope,
-  type Queryable,
 } from '#libs/returns';
 import { withDatabase, type Out } from './cli-support.js';
 

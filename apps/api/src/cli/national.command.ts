@@ -1,12 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  exportNational,
-  NationalReturnService,
-  parseYearParam,
-  type Basis,
-  type FileFormat,
-} from '#libs/national';
+import { exportNational, NationalReturnService, type Basis, type FileFormat } from '#libs/national';
+import { parseFlagYear } from '#libs/recording-rules';
 import { cliContext, withApp, type Out } from './cli-support.js';
 import { nationalTableLines } from './national-table.js';
 import { defaultFormat, writeText } from './output-format.js';
@@ -31,7 +26,7 @@ export async function nationalCommand(args: string[], out: Out): Promise<number>
     },
   });
   if (positionals.length !== 1) throw new Error(USAGE);
-  const year = parseYearParam(positionals[0]!);
+  const year = parseFlagYear(positionals[0]!);
   const basis = (values.basis ?? 'accepted') as Basis;
   if (!BASES.includes(basis))
     throw new Error(`--basis must be one of ${BASES.join(', ')}\n${USAGE}`);

@@ -24,16 +24,12 @@ import {
   CrimeRecordingService,
   CrimeRemovalService,
   CrimeValidationService,
-  factDefaults,
   type BulkResult,
   type CrimePage,
   type CrimeView,
   type HistoryEntryView,
-  type RecordedFacts,
   type ValidationView,
 } from '#libs/crimes';
-import { parseFinancialYear } from '#libs/recording-rules';
-import { DomainError } from '#libs/persistence';
 import {
   AmendCrimeDto,
   BulkResolveDto,
@@ -73,16 +69,15 @@ export class CrimesController {
   @ApiOperation({ summary: 'Record a crime (draft or confirmed); recording rules run first' })
   @ApiCreatedResponse({ type: CrimeResponseDto })
   create(@Ctx() ctx: RequestContext, @Body() dto: CreateCrimeDto): Promise<CrimeView> {
-    const facts = factsFromDto(dto) as RecordedFacts;
+    const { forceId, crimeReference, offenceCode, status, acknowledge } = dto;
     return this.recording.record(ctx, {
-      ...factDefaults(),
-      ...facts,
-      forceId: dto.forceId,
-      crimeReference: dto.crimeReference,
-      offenceCode: dto.offenceCode,
+      ...factsFromDto(dto),
+      forceId,
+      crimeReference,
+      offenceCode,
       incidentReference: dto.incidentReference ?? null,
-      status: dto.status,
-      acknowledge: dto.acknowledge ?? [],
+      status,
+      acknowledge,
     });
   }
 
@@ -91,18 +86,15 @@ export class CrimesController {
   @ApiOperation({ summary: 'List crimes in your scope, newest recorded first (cursor pagination)' })
   @ApiOkResponse({ type: CrimePageResponseDto })
   list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
-    const limit = q.limit === undefined ? 50 : Number(q.limit);
-    if (limit < 1 || limit > 500)
-      throw new DomainError('INVALID_INPUT', 'limit must be from 1 to 500');
     return this.query.list(ctx, {
       forceId: q.force,
-      financialYear: q.year === undefined ? undefined : parseYear(q.year),
+      financialYear: q.year,
       offenceCode: q.offence,
       onlineFlag: q.flag,
       status: q.status,
       reference: q.reference,
       referencePrefix: q.referencePrefix,
-      limit,
+      limit: q.limit,
       cursor: q.cursor,
     });
   }
@@ -217,7 +209,7 @@ export class CrimesController {
       version: dto.version,
       reason: dto.reason,
       changes: factsFromDto(dto),
-      acknowledge: dto.acknowledge ?? [],
+      acknowledge: dto.acknowledge,
     });
   }
 
@@ -235,10 +227,7 @@ export class CrimesController {
     @Body() dto: ValidateAmendmentDto,
   ): Promise<ValidationView> {
     const { acknowledge, ...fields } = dto;
-    return this.validation.amendment(ctx, id, {
-      changes: factsFromDto(fields),
-      acknowledge: acknowledge ?? [],
-    });
+    return this.validation.amendment(ctx, id, { changes: factsFromDto(fields), acknowledge });
   }
 
   @Post(':id/reclassify')
@@ -251,7 +240,7 @@ export class CrimesController {
     @Id() id: string,
     @Body() dto: ReclassifyCrimeDto,
   ): Promise<CrimeView> {
-    return this.amendment.reclassify(ctx, id, { ...dto, acknowledge: dto.acknowledge ?? [] });
+    return this.amendment.reclassify(ctx, id, dto);
   }
 
   @Post(':id/confirm')
@@ -264,10 +253,7 @@ export class CrimesController {
     @Id() id: string,
     @Body() dto: ConfirmCrimeDto,
   ): Promise<CrimeView> {
-    return this.recording.confirm(ctx, id, {
-      version: dto.version,
-      acknowledge: dto.acknowledge ?? [],
-    });
+    return this.recording.confirm(ctx, id, dto);
   }
 
   @Post(':id/cancel')
@@ -284,7 +270,7 @@ export class CrimesController {
     @Id() id: string,
     @Body() dto: CancelCrimeDto,
   ): Promise<CrimeView> {
-    return this.removal.cancel(ctx, id, { ...dto, toForceId: null });
+    return this.removal.cancel(ctx, id, dto);
   }
 
   @Post(':id/transfer')
@@ -297,22 +283,6 @@ export class CrimesController {
     @Id() id: string,
     @Body() dto: TransferCrimeDto,
   ): Promise<CrimeView> {
-    return this.removal.transfer(ctx, id, {
-      ...dto,
-      toForceId: dto.toForceId ?? null,
-      toAuthorityId: dto.toAuthorityId ?? null,
-      category: dto.category ?? 'C1',
-    });
-  }
-}
-
-function parseYear(year: string): number {
-  try {
-    return parseFinancialYear(year);
-  } catch (e) {
-    throw new DomainError(
-      'INVALID_INPUT',
-      e instanceof Error ? e.message : 'invalid financial year',
-    );
+    return this.removal.transfer(ctx, id, dto);
   }
 }

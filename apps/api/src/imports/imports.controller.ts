@@ -1,3 +1,4 @@
+import { CSV_CONTENT_TYPE } from '#libs/csv';
 import {
   Controller,
   Get,
@@ -21,7 +22,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import type { Request } from 'express';
 import { Readable } from 'node:stream';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
@@ -36,6 +37,7 @@ import {
 } from '#libs/imports';
 import { DomainError } from '#libs/persistence';
 import { ApiUuidParam } from '../http/openapi.js';
+import { IsWholeNumber } from '../http/validation.js';
 import { ImportJobDetailResponseDto } from './dto/import-job-detail-response.dto.js';
 import { ImportJobResponseDto } from './dto/import-job-response.dto.js';
 import { ImportPageResponseDto } from './dto/import-page-response.dto.js';
@@ -77,7 +79,7 @@ class ListImportsQueryDto {
 class ReportQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'csv'] }) @IsOptional() @IsIn(['json', 'csv']) format?:
     'json' | 'csv';
-  @ApiPropertyOptional() @IsOptional() @Matches(/^\d{1,9}$/) after?: string;
+  @IsWholeNumber('after', 0, 999_999_999, { description: 'rows after this line' }) after?: number;
 }
 
 @ApiTags('imports')
@@ -174,9 +176,8 @@ export class ImportsController {
     @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
   ): Promise<RejectionView[] | StreamableFile> {
     const job = await this.reports.visibleJob(ctx, id);
-    if (q.format !== 'csv')
-      return this.reports.rejections(ctx, job, q.after ? Number(q.after) : 0, 1000);
-    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    if (q.format !== 'csv') return this.reports.rejections(ctx, job, q.after ?? 0, 1000);
+    res.setHeader('content-type', CSV_CONTENT_TYPE);
     res.setHeader('content-disposition', `attachment; filename="import-${id}-report.csv"`);
     return new StreamableFile(Readable.from(this.reports.csv(ctx, job)));
   }

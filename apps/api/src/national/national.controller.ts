@@ -18,7 +18,6 @@ import {
   exportNational,
   exportPublication,
   NationalReturnService,
-  parseYearParam,
   PublicationService,
   type ExportFile,
   type NationalReturn,
@@ -68,7 +67,7 @@ export class NationalController {
     @Param() p: YearParams,
     @Query() q: NationalQueryDto,
   ): Promise<NationalReturn | StreamableFile> {
-    const n = await this.national.build(ctx, parseYearParam(p.year), q.basis ?? 'accepted');
+    const n = await this.national.build(ctx, p.year, q.basis ?? 'accepted');
     return q.format === undefined || q.format === 'json'
       ? n
       : file(await exportNational(n, q.format));
@@ -88,7 +87,7 @@ export class NationalController {
     @Param() p: CompareParams,
     @Query() q: CompareQueryDto,
   ): Promise<YearComparison | StreamableFile> {
-    const c = await this.national.compare(ctx, parseYearParam(p.year), parseYearParam(p.otherYear));
+    const c = await this.national.compare(ctx, p.year, p.otherYear);
     return q.format === 'csv' ? file(exportComparison(c)) : c;
   }
 
@@ -105,7 +104,7 @@ export class NationalController {
     @Param() p: YearParams,
     @Body() dto: CreatePublicationDto,
   ): Promise<PublicationView> {
-    return this.publications.publish(ctx, parseYearParam(p.year), {
+    return this.publications.publish(ctx, p.year, {
       title: dto.title,
       disclosure: disclosure(dto),
       acknowledgeMissingForces: dto.acknowledgeMissingForces,
@@ -125,7 +124,7 @@ export class NationalController {
     @Param() p: YearParams,
     @Body() dto: CreatePublicationDto,
   ): Promise<PublicationPreview> {
-    return this.publications.preview(ctx, parseYearParam(p.year), {
+    return this.publications.preview(ctx, p.year, {
       title: dto.title,
       disclosure: disclosure(dto),
     });
@@ -136,7 +135,7 @@ export class NationalController {
   @ApiOperation({ summary: 'Publications of a year, oldest first' })
   @ApiOkResponse({ type: [PublicationSummaryResponseDto] })
   list(@Ctx() ctx: RequestContext, @Param() p: YearParams): Promise<PublicationSummaryView[]> {
-    return this.publications.list(ctx, parseYearParam(p.year));
+    return this.publications.list(ctx, p.year);
   }
 
   @Get('publications/:id')

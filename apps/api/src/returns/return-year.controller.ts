@@ -1,7 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
-import { parseFlagYear } from '#libs/recording-rules';
 import { YearTrackerService, type YearTracker } from '#libs/returns';
 import { YearParams } from './dto/return.dto.js';
 import { YearTrackerResponseDto } from './dto/year-tracker-response.dto.js';
@@ -21,6 +20,6 @@ export class ReturnYearController {
       "The year's tracker: every expected force in your scope with its return's state, version, last event and records changed since submission",
   })
   get(@Ctx() ctx: RequestContext, @Param() p: YearParams): Promise<YearTracker> {
-    return this.tracker.year(ctx, parseFlagYear(p.year));
+    return this.tracker.year(ctx, p.year);
   }
 }

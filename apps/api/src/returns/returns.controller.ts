@@ -11,7 +11,6 @@ import {
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
-import { parseFlagYear } from '#libs/recording-rules';
 import {
   ReturnExportService,
   ReturnLifecycleService,
@@ -68,16 +67,15 @@ export class ReturnsController {
     @Param() p: ReturnParams,
     @Query() q: ReturnQueryDto,
   ): Promise<ReturnView | StreamableFile> {
-    const year = parseFlagYear(p.year);
     if (q.format === undefined) {
       if (q.table !== undefined || q.revision !== undefined)
         throw new DomainError('INVALID_INPUT', 'table and revision apply to exports: add format=');
-      return this.lifecycle.view(ctx, p.force, year);
+      return this.lifecycle.view(ctx, p.force, p.year);
     }
-    const file = await this.exports.export(ctx, p.force, year, {
+    const file = await this.exports.export(ctx, p.force, p.year, {
       format: q.format,
       table: q.table,
-      revision: q.revision === undefined ? undefined : Number(q.revision),
+      revision: q.revision,
     });
     return new StreamableFile(file.body, {
       type: file.contentType,
@@ -99,7 +97,7 @@ export class ReturnsController {
     @Param() p: ReturnParams,
     @Body() dto: SubmitReturnDto,
   ): Promise<TransitionResult> {
-    return this.lifecycle.submit(ctx, p.force, parseFlagYear(p.year), dto);
+    return this.lifecycle.submit(ctx, p.force, p.year, dto);
   }
 
   @Post('accept')
@@ -112,7 +110,7 @@ export class ReturnsController {
     @Param() p: ReturnParams,
     @Body() dto: AcceptReturnDto,
   ): Promise<TransitionResult> {
-    return this.lifecycle.accept(ctx, p.force, parseFlagYear(p.year), dto);
+    return this.lifecycle.accept(ctx, p.force, p.year, dto);
   }
 
   @Post('return')
@@ -125,7 +123,7 @@ export class ReturnsController {
     @Param() p: ReturnParams,
     @Body() dto: ReturnReturnDto,
   ): Promise<TransitionResult> {
-    return this.lifecycle.returnToForce(ctx, p.force, parseFlagYear(p.year), dto);
+    return this.lifecycle.returnToForce(ctx, p.force, p.year, dto);
   }
 
   @Get('validation')
@@ -136,7 +134,7 @@ export class ReturnsController {
   })
   @ApiOkResponse({ type: ValidationResponseDto })
   validation(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<ValidationView> {
-    return this.lifecycle.validation(ctx, p.force, parseFlagYear(p.year));
+    return this.lifecycle.validation(ctx, p.force, p.year);
   }
 
   @Get('revisions')
@@ -144,7 +142,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'Submitted revisions, oldest first' })
   @ApiOkResponse({ type: RevisionListResponseDto })
   list(@Ctx() ctx: RequestContext, @Param() p: ReturnParams): Promise<RevisionList> {
-    return this.revisions.list(ctx, p.force, parseFlagYear(p.year));
+    return this.revisions.list(ctx, p.force, p.year);
   }
 
   @Get('revisions/:rev')
@@ -152,7 +150,7 @@ export class ReturnsController {
   @ApiOperation({ summary: 'One revision: the frozen tables and the check of their SHA-256' })
   @ApiOkResponse({ type: RevisionResponseDto })
   revision(@Ctx() ctx: RequestContext, @Param() p: RevisionParams): Promise<RevisionView> {
-    return this.revisions.get(ctx, p.force, parseFlagYear(p.year), Number(p.rev));
+    return this.revisions.get(ctx, p.force, p.year, p.rev);
   }
 
   @Get('revisions/:a/diff/:b')
@@ -162,6 +160,6 @@ export class ReturnsController {
   })
   @ApiOkResponse({ type: RevisionDiffResponseDto })
   diff(@Ctx() ctx: RequestContext, @Param() p: DiffParams): Promise<RevisionDiff> {
-    return this.revisions.diff(ctx, p.force, parseFlagYear(p.year), Number(p.a), Number(p.b));
+    return this.revisions.diff(ctx, p.force, p.year, p.a, p.b);
   }
 }

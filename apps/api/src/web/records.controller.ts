@@ -22,9 +22,7 @@ import {
   CrimeRecordingService,
   CrimeRemovalService,
   CrimeValidationService,
-  factDefaults,
   type CrimeView,
-  type RecordedFacts,
 } from '#libs/crimes';
 import { DomainError } from '#libs/persistence';
 import {
@@ -182,14 +180,13 @@ export class RecordsController {
       return this.renderForm(req, res, { mode: 'new', values: body, errors }, 400);
     try {
       const crime = await this.recording.record(webContext(req), {
-        ...factDefaults(),
-        ...(factsFromDto(value) as RecordedFacts),
+        ...factsFromDto(value),
         forceId: value.forceId,
         crimeReference: value.crimeReference,
         offenceCode: value.offenceCode,
         incidentReference: value.incidentReference ?? null,
         status: value.status,
-        acknowledge: value.acknowledge ?? [],
+        acknowledge: value.acknowledge,
       });
       res.redirect(303, `/records/${crime.id}?notice=recorded`);
     } catch (e) {

@@ -1,3 +1,4 @@
+import { CSV_CONTENT_TYPE } from '#libs/csv';
 import {
   Controller,
   Get,
@@ -134,7 +135,7 @@ export class UploadsController {
   ): Promise<void> {
     const ctx = webContext(req);
     const job = await this.reports.visibleJob(ctx, id);
-    res.setHeader('content-type', 'text/csv; charset=utf-8');
+    res.setHeader('content-type', CSV_CONTENT_TYPE);
     res.setHeader('content-disposition', `attachment; filename="import-${id}-report.csv"`);
     for await (const line of this.reports.csv(ctx, job)) res.write(line);
     res.end();

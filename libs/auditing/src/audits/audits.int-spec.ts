@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Queryable } from '../audit-context.js';
+import type { Queryable } from '#libs/persistence';
 import { insertCrimes } from '../testing/seed-crimes.js';
 import { closeAudit, insertAudit, insertStrataAndSample, setVerdict } from './audits.query.js';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../audit-context.js';
+import type { Queryable } from '#libs/persistence';
 
 export const VERDICTS = ['correct', 'incorrect', 'cannot_tell'] as const;
 export type Verdict = (typeof VERDICTS)[number];

@@ -4,8 +4,8 @@ import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
-import { assertFlagPeriod } from '#libs/recording-rules';
-import { accessEntry, assertForce, parseYear, scopeList } from '../audit-context.js';
+import { assertFlagPeriod, parseFlagYear } from '#libs/recording-rules';
+import { accessEntry, assertForce, scopeList } from '../audit-context.js';
 import {
   toAuditSummaryView,
   toAuditView,
@@ -54,7 +54,7 @@ export class AuditsService {
   create(ctx: RequestContext, input: CreateAuditInput): Promise<AuditView> {
     assertForce(ctx.actor, input.forceId);
     const period = auditPeriod({
-      year: input.year === undefined ? undefined : parseYear(input.year),
+      year: input.year === undefined ? undefined : parseFlagYear(input.year),
       from: input.from,
       to: input.to,
     });

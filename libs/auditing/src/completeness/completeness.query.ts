@@ -1,4 +1,4 @@
-import type { Queryable } from '../audit-context.js';
+import type { Queryable } from '#libs/persistence';
 
 // Flag and victim-age completeness for auditors (issue 7 §1; domain.md §4, R12).
 export const completenessSql = `

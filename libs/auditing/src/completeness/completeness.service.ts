@@ -2,9 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { ScopedDb } from '#libs/persistence';
-import { formatFinancialYear } from '#libs/recording-rules';
-import { accessEntry, forcesFor, parseYear } from '../audit-context.js';
-import { toCsv } from '../csv.js';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
+import { accessEntry, forcesFor } from '../audit-context.js';
+import { toCsv, type CsvValue } from '#libs/csv';
 import {
   queryCompleteness,
   queryCompletenessByForce,
@@ -47,6 +47,21 @@ const COUNTED =
 
 // Completeness of the online flag and victim age (issue 7 §1): aggregates only, but computed from
 // record-level data in the caller's scope, so each request is logged (purpose 'audit').
+export const COMPLETENESS_CSV_HEADER = [
+  'period',
+  'level',
+  'offence_group',
+  'offence_code',
+  'records',
+  'flag_yes',
+  'flag_no',
+  'flag_unknown',
+  'flag_set_share',
+  'flag_unknown_share',
+  'age_known',
+  'age_known_share',
+] as const;
+
 @Injectable()
 export class CompletenessService {
   constructor(
@@ -88,7 +103,7 @@ export class CompletenessService {
     ctx: RequestContext,
     q: { year: string; forceId?: string },
   ): Promise<{ forceId: string; view: CompletenessView }[]> {
-    const year = parseYear(q.year);
+    const year = parseFlagYear(q.year);
     const forceIds = forcesFor(ctx.actor, q.forceId);
     const rows = await this.db.run(ctx.actor.forces, async (em) => {
       const result = await queryCompletenessByForce(em, { forceIds, year });
@@ -127,37 +142,26 @@ export class CompletenessService {
 
   // The same figures as one flat table; an export is a disclosure (DPA 2018 s.62).
   async csv(ctx: RequestContext, q: CompletenessQuery): Promise<string> {
+    return toCsv(COMPLETENESS_CSV_HEADER, await this.csvRows(ctx, q));
+  }
+
+  // The rows of csv(), for an export that puts several forces' figures in one file (the web page's).
+  async csvRows(ctx: RequestContext, q: CompletenessQuery): Promise<CsvValue[][]> {
     const { year, rows } = await this.run(ctx, q, 'disclosure');
-    return toCsv(
-      [
-        'period',
-        'level',
-        'offence_group',
-        'offence_code',
-        'records',
-        'flag_yes',
-        'flag_no',
-        'flag_unknown',
-        'flag_set_share',
-        'flag_unknown_share',
-        'age_known',
-        'age_known_share',
-      ],
-      rows.map((r) => [
-        r.month ?? formatFinancialYear(year),
-        r.level,
-        r.group_name,
-        r.offence_code,
-        r.records,
-        r.flag_yes,
-        r.flag_no,
-        r.flag_unknown,
-        r.flag_set_share,
-        r.flag_unknown_share,
-        r.age_known,
-        r.age_known_share,
-      ]),
-    );
+    return rows.map((r) => [
+      r.month ?? formatFinancialYear(year),
+      r.level,
+      r.group_name,
+      r.offence_code,
+      r.records,
+      r.flag_yes,
+      r.flag_no,
+      r.flag_unknown,
+      r.flag_set_share,
+      r.flag_unknown_share,
+      r.age_known,
+      r.age_known_share,
+    ]);
   }
 
   private async run(
@@ -165,7 +169,7 @@ export class CompletenessService {
     q: CompletenessQuery,
     action: 'consultation' | 'disclosure',
   ) {
-    const year = parseYear(q.year);
+    const year = parseFlagYear(q.year);
     const forceIds = forcesFor(ctx.actor, q.forceId);
     const rows = await this.db.run(ctx.actor.forces, async (em) => {
       const result = await queryCompleteness(em, { forceIds, year, by: q.by, monthly: q.monthly });

@@ -1,5 +1,5 @@
 import { formatFinancialYear } from '#libs/recording-rules';
-import type { CsvValue } from '../csv.js';
+import type { CsvValue } from '#libs/csv';
 import type { ReviewItemRow, ReviewReason, ReviewStatus } from './review-items.query.js';
 
 export interface ReviewItemView {

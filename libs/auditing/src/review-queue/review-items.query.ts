@@ -1,4 +1,4 @@
-import type { Queryable } from '../audit-context.js';
+import type { Queryable } from '#libs/persistence';
 
 export const REVIEW_REASONS = [
   'online_without_method',

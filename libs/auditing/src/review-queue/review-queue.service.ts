@@ -3,9 +3,10 @@ import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
-import { accessEntry, forcesFor, parseYear, scopeList } from '../audit-context.js';
+import { parseFlagYear } from '#libs/recording-rules';
+import { accessEntry, forcesFor, scopeList } from '../audit-context.js';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
-import { toCsv, type CsvValue } from '../csv.js';
+import { toCsv, type CsvValue } from '#libs/csv';
 import {
   findReviewItem,
   insertManualItem,
@@ -61,7 +62,7 @@ export class ReviewQueueService {
     ctx: RequestContext,
     q: { forceId?: string; year: string },
   ): Promise<RefreshResult> {
-    const year = parseYear(q.year);
+    const year = parseFlagYear(q.year);
     const forceIds = forcesFor(ctx.actor, q.forceId);
     const lateDays = this.config.lateFlagChangeDays;
     const byReason = await this.db.run(ctx.actor.forces, async (em) => {
@@ -88,13 +89,14 @@ export class ReviewQueueService {
   // No cap on the queue: every item is reachable page by page (keyset on insertion order).
   list(
     ctx: RequestContext,
-    f: ReviewQueueFilter & { limit: number; cursor?: string },
+    f: ReviewQueueFilter & { limit?: number; cursor?: string },
   ): Promise<ReviewPage> {
     const filter = this.filter(ctx, f);
     const afterSeq = f.cursor === undefined ? null : decodeCursor(f.cursor);
     return this.db.run(ctx.actor.forces, async (em) => {
-      const rows = await listReviewItems(em, { ...filter, afterSeq, limit: f.limit + 1 });
-      const page = rows.slice(0, f.limit);
+      const limit = f.limit ?? 100;
+      const rows = await listReviewItems(em, { ...filter, afterSeq, limit: limit + 1 });
+      const page = rows.slice(0, limit);
       await this.log.record(
         em,
         accessEntry(ctx, 'consultation', filter.forceIds ?? forcesOf(page), {
@@ -105,7 +107,7 @@ export class ReviewQueueService {
       const last = page.at(-1);
       return {
         items: page.map(toReviewItemView),
-        nextCursor: rows.length > f.limit && last ? encodeCursor(last.seq) : null,
+        nextCursor: rows.length > limit && last ? encodeCursor(last.seq) : null,
       };
     });
   }
@@ -223,7 +225,7 @@ export class ReviewQueueService {
       forceIds: forcesFor(ctx.actor, f.forceId),
       status: f.status ?? null,
       reason: f.reason ?? null,
-      year: f.year === undefined ? null : parseYear(f.year),
+      year: f.year === undefined ? null : parseFlagYear(f.year),
       addedBy: f.addedBy ?? null,
     };
   }

@@ -1,6 +1,6 @@
 // Test support for the auditing integration tests: writes crimes and history straight into PostgreSQL
 // (as the owner, bypassing RLS), so each test states its dataset exactly. Not for production use.
-import type { Queryable } from '../audit-context.js';
+import type { Queryable } from '#libs/persistence';
 
 export interface CrimeBatch {
   force: string;

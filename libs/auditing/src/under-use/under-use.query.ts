@@ -1,4 +1,4 @@
-import type { Queryable } from '../audit-context.js';
+import type { Queryable } from '#libs/persistence';
 
 // Under-use of the online flag (issue 7 §2). Two queries, so that record-level scope stays with the caller:
 // the forces' own counts run in the caller's scope; the national totals run with scope 'all' but return

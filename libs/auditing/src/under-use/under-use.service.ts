@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { ScopedDb } from '#libs/persistence';
-import { formatFinancialYear } from '#libs/recording-rules';
-import { accessEntry, parseYear } from '../audit-context.js';
-import { toCsv } from '../csv.js';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
+import { accessEntry } from '../audit-context.js';
+import { toCsv } from '#libs/csv';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
 import { queryForceFlagRates, queryNationalFlagRates } from './under-use.query.js';
 import {
@@ -86,7 +86,7 @@ export class UnderUseService {
     q: { year: string; group?: string },
     action: 'consultation' | 'disclosure',
   ): Promise<UnderUseView> {
-    const year = parseYear(q.year);
+    const year = parseFlagYear(q.year);
     const group = q.group ?? null;
     const scope = ctx.actor.forces;
     // The caller's own forces, in the caller's scope (a force auditor sees only their forces' rows).

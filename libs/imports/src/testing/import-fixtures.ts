@@ -1,6 +1,6 @@
 // Test support: a valid import row (the recording-rules baseline crime, as import columns), CSV and
 // NDJSON builders, and stream helpers.
-import { csvLine } from '../csv-format.js';
+import { csvDataRecord } from '#libs/csv';
 import { IMPORT_COLUMNS, type ImportColumn, type ImportRowObject } from '../import-row.js';
 
 export function validRow(patch: Partial<ImportRowObject> = {}): ImportRowObject {
@@ -32,8 +32,8 @@ export function csvText(
   rows: Partial<ImportRowObject>[],
   columns: readonly ImportColumn[] = IMPORT_COLUMNS,
 ): string {
-  const lines = [csvLine(columns)];
-  for (const r of rows) lines.push(csvLine(columns.map((c) => r[c] ?? '')));
+  const lines = [csvDataRecord(columns)];
+  for (const r of rows) lines.push(csvDataRecord(columns.map((c) => r[c] ?? '')));
   return lines.join('');
 }
 

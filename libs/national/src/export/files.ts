@@ -1,7 +1,7 @@
-// Small file-format helpers shared by the exports: RFC 4180 CSV, a zip in memory, the file type.
+// Small file-format helpers shared by the exports: CSV (through #libs/csv), a zip in memory, the file type.
 import ExcelJS from 'exceljs';
 import { ZipArchive } from 'archiver';
-import { csvCell } from '#libs/returns';
+import { CSV_CONTENT_TYPE, toCsv as writeCsv } from '#libs/csv';
 
 export type FileFormat = 'json' | 'csv' | 'xlsx';
 export type CsvLayout = 'wide' | 'long';
@@ -12,20 +12,9 @@ export interface ExportFile {
   body: Buffer;
 }
 
-// The return exports' field writer: RFC 4180 quoting, and text a spreadsheet would run as a formula
-// (= + - @ first) gets a leading apostrophe (OWASP CSV injection); numbers are written as they are.
-const cell = (v: unknown): string =>
-  csvCell(
-    v === null || v === undefined
-      ? null
-      : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string'
-        ? v
-        : String(v),
-  );
-
-// CRLF line ends (RFC 4180); a UTF-8 byte-order mark so spreadsheet programs read the text right.
+// The national files carry a UTF-8 byte-order mark, so spreadsheet programs read the text right.
 export function toCsv(header: readonly string[], rows: readonly (readonly unknown[])[]): string {
-  return `\uFEFF${[header, ...rows].map((r) => r.map(cell).join(',')).join('\r\n')}\r\n`;
+  return writeCsv(header, rows, { bom: true });
 }
 
 export async function zipFiles(files: readonly { name: string; text: string }[]): Promise<Buffer> {
@@ -68,7 +57,7 @@ export function addSheet(
 
 export const CONTENT_TYPES = {
   json: 'application/json; charset=utf-8',
-  csv: 'text/csv; charset=utf-8',
+  csv: CSV_CONTENT_TYPE,
   zip: 'application/zip',
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 } as const;

@@ -3,7 +3,8 @@
 import pg from 'pg';
 import { Catalogue } from '#libs/catalogue';
 import { financialYearPeriod } from '#libs/recording-rules';
-import { canonicalJson, computeReturn, pgQueryable, type Queryable } from '#libs/returns';
+import { pgQueryable, type Queryable } from '#libs/persistence';
+import { canonicalJson, computeReturn } from '#libs/returns';
 import { insertRecords, type Rec } from '../testing/seed.js';
 import { queryLiveCube, queryNationalFlagChanges } from './live-cube.query.js';
 import { liveForceCounts, offenceAgeCounts } from './live-counts.js';

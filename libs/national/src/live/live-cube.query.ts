@@ -1,4 +1,4 @@
-import type { Queryable } from '#libs/returns';
+import type { Queryable } from '#libs/persistence';
 
 // The live national aggregation: ONE pass over every force's records of the year, grouped by force and
 // by just the dimensions the force-return tables need. Each group row is then folded into tables A, B

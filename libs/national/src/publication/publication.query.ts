@@ -1,4 +1,4 @@
-import type { Queryable } from '#libs/returns';
+import type { Queryable } from '#libs/persistence';
 import type { PublicationContent, ReturnUsed } from './publication.types.js';
 
 // Publications are append-only (tr_publications_append_only): inserted once, never updated.

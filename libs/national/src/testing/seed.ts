@@ -1,12 +1,7 @@
 // Test support: writes crimes and accepted returns straight into PostgreSQL as the schema owner, so a test
 // states its dataset exactly (as libs/returns' int tests do). Not for production use.
-import {
-  canonicalJson,
-  computeReturn,
-  sha256Hex,
-  type ForceReturnTables,
-  type Queryable,
-} from '#libs/returns';
+import { canonicalJson, computeReturn, sha256Hex, type ForceReturnTables } from '#libs/returns';
+import type { Queryable } from '#libs/persistence';
 
 export interface Rec {
   code: string;

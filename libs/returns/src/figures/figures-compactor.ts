@@ -5,8 +5,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ScopedDb } from '#libs/persistence';
-import { pgQueryable } from '../queryable.js';
+import { pgQueryable, ScopedDb } from '#libs/persistence';
 import { advanceCompaction, compactFigures, figuresToCompact } from './figures.query.js';
 
 // Every change to crimes appends delta rows to crime_figures; readers sum them. This folds the force-years

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { computeReturn } from '../compute-return.js';
-import { pgQueryable } from '../queryable.js';
+import { pgQueryable } from '#libs/persistence';
 import { insertCrime, type CrimeInput } from '../testing/insert-records.js';
 import { figuresDifferences } from './figures.query.js';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
 
 // The maintained aggregate's checks and repairs (migration 1780000026000): crime_figures_net (the deltas
 // summed per group) against crime_figures_from_records (the same groups computed from crimes), both read

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { pgQueryable, type Queryable } from '../queryable.js';
+import { pgQueryable, type Queryable } from '#libs/persistence';
 import { insertCrime, insertHistory } from '../testing/insert-records.js';
 import { queryChangedSince } from './changed-since.query.js';
 

@@ -1,4 +1,4 @@
-import type { Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
 
 // "Changed since submission" (issue 5 §4): records of the force-year with history written after
 // the latest revision was submitted, so the registrar knows to resubmit. One definition, written as a

@@ -17,4 +17,3 @@ export {
   type ExportTable,
 } from './export/export-document.js';
 export * from './return-actions.js';
-export { csvCell } from './export/csv.js';

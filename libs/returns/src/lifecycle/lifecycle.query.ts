@@ -1,6 +1,6 @@
 // The SQL of the return lifecycle: the head row per force-year (force_returns), the immutable
 // revisions and the append-only events (migration 1780000002000). Parameterised, force first.
-import type { Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
 import type { HighWater, ReturnEventAction, ReturnState } from './lifecycle.types.js';
 
 export interface HeadRow {

@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
-import { toCsv } from './export/csv.js';
+import { CSV_CONTENT_TYPE, toCsv } from '#libs/csv';
 import {
   exportDocument,
   exportTables,
@@ -46,7 +45,7 @@ export interface ExportFile {
 @Injectable()
 export class ReturnExportService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly log: AccessLogService,
     private readonly revisions: ReturnRevisionsService,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
@@ -104,7 +103,7 @@ export class ReturnExportService {
     ) => Promise<{ result: T; file: string | null }>,
   ): Promise<T> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       let tables;
       let source: ExportSource;
       if (revision === undefined) {
@@ -170,10 +169,10 @@ export class ReturnExportService {
         if (one)
           return {
             fileName: `${base}-${one.file}`,
-            contentType: 'text/csv; charset=utf-8',
-            body: Buffer.from(toCsv(one), 'utf8'),
+            contentType: CSV_CONTENT_TYPE,
+            body: Buffer.from(toCsv(one.header, one.rows), 'utf8'),
           };
-        const files = tables.map((t) => ({ name: t.file, content: toCsv(t) }));
+        const files = tables.map((t) => ({ name: t.file, content: toCsv(t.header, t.rows) }));
         return {
           fileName: `${base}-csv.zip`,
           contentType: 'application/zip',

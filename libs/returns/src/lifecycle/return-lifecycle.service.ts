@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import { countingRulesEditionFor, RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import { computeReturn } from '../compute-return.js';
@@ -47,7 +47,7 @@ export const FIGURES_MISMATCH_RULE = 'CF-RET-900';
 export class ReturnLifecycleService {
   private readonly logger = new Logger('ReturnLifecycle');
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly log: AccessLogService,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
     @Inject(RETURNS_CLOCK) private readonly clock: Clock,
@@ -55,7 +55,7 @@ export class ReturnLifecycleService {
 
   view(ctx: RequestContext, forceId: string, year: number): Promise<ReturnView> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
       return this.viewOf(em, ctx, forceId, year, draft);
     });
@@ -63,7 +63,7 @@ export class ReturnLifecycleService {
 
   validation(ctx: RequestContext, forceId: string, year: number): Promise<ValidationView> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const tables = await this.compute(em, forceId, year);
       return (await this.validationOf(em, ctx, forceId, year, tables)).view;
     });
@@ -77,7 +77,7 @@ export class ReturnLifecycleService {
     year: number,
   ): Promise<{ view: ReturnView; validation: ValidationView }> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const draft = await this.compute(em, forceId, year);
       const { view: validation, all } = await this.validationOf(em, ctx, forceId, year, draft);
       const view = await this.viewOf(em, ctx, forceId, year, draft, all);
@@ -176,7 +176,7 @@ export class ReturnLifecycleService {
     // ck_force_returns_year's upper end (the lower one, 2002, is below the flag's first year).
     if (year > 2100)
       throw new DomainError('INVALID_INPUT', 'returns are kept for the years up to 2100-01');
-    const outcome = await inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    const outcome = await inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, input.version);
       const from = head?.state ?? 'draft';
       const action = submissionAction(from);
@@ -273,7 +273,7 @@ export class ReturnLifecycleService {
     reason: string | null,
   ): Promise<TransitionResult> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const head = await this.lockHead(em, forceId, year, version);
       const from = head?.state ?? 'draft';
       const to = assertTransition(ctx.actor, { forceId, state: from, dataChanged: false }, action);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { DomainError, ScopedDb } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { canonicalJson, sha256Hex } from '../canonical-json.js';
 import type { ForceReturnTables } from '../return-tables.js';
@@ -28,14 +28,14 @@ import { diffTables } from './table-diff.js';
 @Injectable()
 export class ReturnRevisionsService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
     @Inject(RETURNS_CLOCK) private readonly clock: Clock,
   ) {}
 
   list(ctx: RequestContext, forceId: string, year: number): Promise<RevisionList> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => ({
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => ({
       forceId,
       year: yearLabel(year),
       status: await returnStatus(em, ctx.actor, this.rules, { forceId, year, now: this.clock() }),
@@ -45,7 +45,7 @@ export class ReturnRevisionsService {
 
   get(ctx: RequestContext, forceId: string, year: number, revision: number): Promise<RevisionView> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const row = await this.find(em, forceId, year, revision);
       const status = await returnStatus(em, ctx.actor, this.rules, {
         forceId,
@@ -70,7 +70,7 @@ export class ReturnRevisionsService {
     b: number,
   ): Promise<RevisionDiff> {
     assertReturnAccess(ctx.actor, forceId, year);
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const newer = await this.find(em, forceId, year, a);
       const older = await this.find(em, forceId, year, b);
       const status = await returnStatus(em, ctx.actor, this.rules, {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ScopedDb } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
 import { RETURNS_CLOCK, type Clock } from './return-access.js';
 import { ReturnExportService } from './return-export.service.js';
@@ -11,6 +12,7 @@ import { FiguresCompactor } from '../figures/figures-compactor.js';
 @Module({
   imports: [RecordingRulesModule],
   providers: [
+    ScopedDb,
     { provide: RETURNS_CLOCK, useValue: ((): Date => new Date()) satisfies Clock },
     ReturnLifecycleService,
     ReturnRevisionsService,

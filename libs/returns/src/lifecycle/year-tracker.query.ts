@@ -1,4 +1,4 @@
-import type { Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
 import { changesCte } from './changed-since.query.js';
 import type { ReturnEventAction, ReturnState } from './lifecycle.types.js';
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { AccessLogService } from '#libs/access-log';
 import { canAccessForce, type RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
+import { ScopedDb } from '#libs/persistence';
 import { assertFlagYear, financialYearPeriod, londonDate } from '#libs/recording-rules';
 import {
   RETURN_STATES,
@@ -21,7 +21,7 @@ import { queryYearTracker, type YearTrackerRow } from './year-tracker.query.js';
 @Injectable()
 export class YearTrackerService {
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly log: AccessLogService,
     private readonly catalogue: Catalogue,
   ) {}
@@ -32,7 +32,7 @@ export class YearTrackerService {
     const expected = this.catalogue
       .forcesValidDuring(londonDate(period.start), londonDate(new Date(period.end.getTime() - 1)))
       .filter((f) => canAccessForce(ctx.actor, f.id));
-    return inSnapshot(this.ds, ctx.actor.forces, async (em) => {
+    return inSnapshot(this.db, ctx.actor.forces, async (em) => {
       const rows = await queryYearTracker(em, { year, forceIds: expected.map((f) => f.id) });
       const forces = rows.map((r) => this.toForce(r));
       const changed = forces.reduce((n, f) => n + (f.changedSinceSubmission ?? 0), 0);

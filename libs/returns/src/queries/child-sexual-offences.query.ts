@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return table B: online-flagged child sexual offences by victim age and sex (domain.md §4.1, §15

@@ -1,5 +1,6 @@
 import type { HateStrand, OnlineFlag, VictimSex } from '#libs/recording-rules';
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 
 // Return rule CF-RET-001 reads the counted records in pages, to re-run the record rules on them.
 export const countedRecordsPageSql = `

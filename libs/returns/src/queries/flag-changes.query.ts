@@ -1,5 +1,6 @@
 import { financialYearPeriod } from '#libs/recording-rules';
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 
 // Return table C, part 2: online-flag changes made during the year (domain.md §15 "table C").
 export const flagChangesSql = `

@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return table A: recorded crimes by offence code × online flag, with a subtotal per offence group

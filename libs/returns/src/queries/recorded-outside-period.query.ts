@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 
 // Return rule CF-RET-004: counted records whose recorded date falls outside the year's period.
 export const recordedOutsidePeriodSql = `

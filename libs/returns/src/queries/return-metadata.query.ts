@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return metadata: the force and its region, and the high-water mark of the records the return

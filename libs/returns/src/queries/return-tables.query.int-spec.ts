@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { pgQueryable, type Queryable } from '../queryable.js';
+import { pgQueryable, type Queryable } from '#libs/persistence';
 import { insertCrime, type CrimeInput } from '../testing/insert-records.js';
 import { queryChildSexualOffences } from './child-sexual-offences.query.js';
 import { queryOffencesByFlag } from './offences-by-flag.query.js';

@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 import type { ChildSexualOffencesRow } from './child-sexual-offences.query.js';
 import { childSexualOffencesCte } from './child-sexual-offences.query.js';
 import { forceYearCtes, type FiguresSource } from './force-year-aggregate.query.js';

@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 import { overForceYear } from './force-year-aggregate.query.js';
 
 // Return table C, part 4: record-rule warnings still on the counted records, by rule code.

@@ -1,4 +1,5 @@
-import type { ForceYear, Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
+import type { ForceYear } from '../force-year.js';
 
 // Return rule CF-RET-002: records of the year whose online flag is still 'unknown'.
 export const unknownFlagsSql = `

@@ -1,7 +1,7 @@
 // Test support for the return integration tests: writes crimes and crime_history rows straight
 // into PostgreSQL (as crime-schema.int-spec.ts does), so each test states its dataset exactly,
 // timestamps and versions included. Not for production use.
-import type { Queryable } from '../queryable.js';
+import type { Queryable } from '#libs/persistence';
 
 export interface CrimeInput {
   force: string;

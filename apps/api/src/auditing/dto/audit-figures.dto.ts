@@ -1,16 +1,10 @@
-import { applyDecorators } from '@nestjs/common';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsForceId, IsOneOf } from '../../http/validation.js';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsFinancialYear, IsForceId, IsOneOf } from '../../http/validation.js';
 
+// The auditing services take the year as its text ('2017-18'), checked here; they refuse one before the flag.
 export const Year = (optional = false) =>
-  applyDecorators(
-    optional
-      ? ApiPropertyOptional({ example: '2017-18' })
-      : ApiProperty({ example: '2017-18', description: 'financial year' }),
-    ...(optional ? [IsOptional()] : []),
-    Matches(/^\d{4}-\d{2}$/, { message: '$property must look like 2017-18' }),
-  );
+  IsFinancialYear({ optional, as: 'text', example: '2017-18' });
 
 export class CompletenessQueryDto {
   @IsForceId(true) force?: string;

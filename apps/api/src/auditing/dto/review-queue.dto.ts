@@ -19,7 +19,7 @@ import {
   type ReviewStatus,
 } from '#libs/auditing';
 import { CrimeFieldsDto } from '../../crimes/dto/crime-fields.dto.js';
-import { IsForceId, IsOneOf, IsReason, IsUsername } from '../../http/validation.js';
+import { IsForceId, IsOneOf, IsReason, IsUsername, IsWholeNumber } from '../../http/validation.js';
 import { Year } from './audit-figures.dto.js';
 
 export class RefreshQueueQueryDto {
@@ -34,10 +34,7 @@ export class ReviewQueueQueryDto {
   @Year(true) year?: string;
   @IsUsername('only items added by this user (by hand, or by refreshing the queue)', true)
   addedBy?: string;
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Matches(/^([1-9]\d{0,2}|1000)$/, { message: 'limit must be a whole number from 1 to 1000' })
-  limit?: string;
+  @IsWholeNumber('limit', 1, 1000, { default: 100 }) limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()
   @IsString()

@@ -16,7 +16,14 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { IsForceId, IsOffenceCode, IsOneOf, IsReason } from '../../http/validation.js';
+import {
+  IsFinancialYear,
+  IsForceId,
+  IsOffenceCode,
+  IsOneOf,
+  IsReason,
+  IsWholeNumber,
+} from '../../http/validation.js';
 import { CrimeFieldsDto } from './crime-fields.dto.js';
 
 class Acknowledge {
@@ -119,18 +126,12 @@ export class TransferCrimeDto extends Versioned {
 
 export class ListCrimesQueryDto {
   @IsForceId(true) force?: string;
-  @ApiPropertyOptional({ example: '2015-16' })
-  @IsOptional()
-  @Matches(/^\d{4}-\d{2}$/, { message: 'year must look like 2015-16' })
-  year?: string;
+  @IsFinancialYear({ optional: true }) year?: number;
   @ApiPropertyOptional({ example: '19C' }) @IsOptional() @IsString() offence?: string;
   @IsOneOf(['yes', 'no', 'unknown'], true) flag?: 'yes' | 'no' | 'unknown';
   @IsOneOf(['draft', 'confirmed', 'cancelled', 'transferred'], true) status?:
     'draft' | 'confirmed' | 'cancelled' | 'transferred';
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Matches(/^\d{1,3}$/, { message: 'limit must be a whole number from 1 to 500' })
-  limit?: string;
+  @IsWholeNumber('limit', 1, 500, { default: 50 }) limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() cursor?: string;
   @ApiPropertyOptional({
     example: 'DY/2015/000123',

@@ -14,20 +14,15 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { IsOneOf } from '../../http/validation.js';
-
-const YEAR = /^\d{4}-\d{2}$/;
+import { IsFinancialYear, IsOneOf } from '../../http/validation.js';
 
 export class YearParams {
-  @ApiProperty({ example: '2020-21', description: 'financial year, 1 April to 31 March' })
-  @Matches(YEAR, { message: 'year must look like 2020-21' })
-  year: string;
+  @IsFinancialYear({ example: '2020-21' }) year: number;
 }
 
 export class CompareParams extends YearParams {
-  @ApiProperty({ example: '2019-20', description: 'the year to compare with (the base)' })
-  @Matches(YEAR, { message: 'otherYear must look like 2019-20' })
-  otherYear: string;
+  @IsFinancialYear({ example: '2019-20', description: 'the year to compare with (the base)' })
+  otherYear: number;
 }
 
 export class CompareQueryDto {

@@ -6,19 +6,14 @@ import {
   type ExportFormat,
   type ExportTableKey,
 } from '#libs/returns';
-import { IsForceId, IsReason } from '../../http/validation.js';
-
-const YEAR = /^\d{4}-\d{2}$/;
-const REVISION = /^[1-9]\d{0,5}$/;
+import { IsFinancialYear, IsForceId, IsReason, IsWholeNumber } from '../../http/validation.js';
 
 export class YearParams {
-  @ApiProperty({
-    example: '2015-16',
+  @IsFinancialYear({
     description:
       'financial year, 1 April to 31 March (2015-16 or later: the flag started on 1 April 2015)',
   })
-  @Matches(YEAR, { message: 'year must look like 2015-16' })
-  year: string;
+  year: number;
 }
 
 export class ReturnParams extends YearParams {
@@ -26,18 +21,22 @@ export class ReturnParams extends YearParams {
 }
 
 export class RevisionParams extends ReturnParams {
-  @ApiProperty({ example: '1' })
-  @Matches(REVISION, { message: 'rev must be a revision number from 1' })
-  rev: string;
+  @IsWholeNumber('rev', 1, 999_999, { example: '1', optional: false }) rev: number;
 }
 
 export class DiffParams extends ReturnParams {
-  @ApiProperty({ example: '2', description: 'the newer revision' })
-  @Matches(REVISION, { message: 'a must be a revision number' })
-  a: string;
-  @ApiProperty({ example: '1', description: 'the revision to compare with (old values)' })
-  @Matches(REVISION, { message: 'b must be a revision number' })
-  b: string;
+  @IsWholeNumber('a', 1, 999_999, {
+    example: '2',
+    description: 'the newer revision',
+    optional: false,
+  })
+  a: number;
+  @IsWholeNumber('b', 1, 999_999, {
+    example: '1',
+    description: 'the revision to compare with (old values)',
+    optional: false,
+  })
+  b: number;
 }
 
 export class ReturnQueryDto {
@@ -57,12 +56,10 @@ export class ReturnQueryDto {
   @IsIn(EXPORT_TABLE_KEYS)
   table?: ExportTableKey;
   // No example: the docs page would send it without format= (a 400).
-  @ApiPropertyOptional({
+  @IsWholeNumber('revision', 1, 999_999, {
     description: 'with format=: export a submitted revision, e.g. 1 (default: the live draft)',
   })
-  @IsOptional()
-  @Matches(REVISION, { message: 'revision must be a revision number from 1' })
-  revision?: string;
+  revision?: number;
 }
 
 class Versioned {

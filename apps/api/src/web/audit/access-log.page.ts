@@ -2,7 +2,6 @@ import {
   Controller,
   Get,
   HttpCode,
-  Inject,
   Post,
   Query,
   Req,
@@ -13,11 +12,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   ACCESS_ACTIONS,
-  ACCESS_LOG_CHAIN,
-  AccessLogSealer,
   AccessLogService,
-  verifyAccessLog,
-  type AccessLogChainConfig,
   type AccessAction,
   type AccessLogView,
   type ChainVerification,
@@ -25,7 +20,6 @@ import {
 import { canAccessForce, Roles, UsersService, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { CrimeQueryService } from '#libs/crimes';
-import { ScopedDb } from '#libs/persistence';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { render, type ErrorItem, type PageRequest } from '../web-page.js';
 import { webContext } from '../web-context.js';
@@ -42,11 +36,8 @@ export class AccessLogPageController {
   constructor(
     private readonly catalogue: Catalogue,
     private readonly log: AccessLogService,
-    private readonly db: ScopedDb,
     private readonly users: UsersService,
     private readonly crimes: CrimeQueryService,
-    private readonly sealer: AccessLogSealer,
-    @Inject(ACCESS_LOG_CHAIN) private readonly chain: AccessLogChainConfig,
   ) {}
 
   @Get()
@@ -62,8 +53,7 @@ export class AccessLogPageController {
   @Post('verify')
   @HttpCode(200)
   async verify(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
-    await this.sealer.sealNow(); // what has committed, so the check reaches the newest entries
-    const result = await this.db.run('all', (em) => verifyAccessLog(em, this.chain));
+    const result = await this.log.verify();
     await this.page(req, res, {}, result);
   }
 
@@ -126,14 +116,8 @@ export class AccessLogPageController {
         to,
         limit: 200,
       };
-      const lists = await this.db.run(actor.forces, (em) =>
-        Promise.all(
-          (recordIds.length ? recordIds : [undefined]).map((recordId) =>
-            this.log.list(em, actor.forces, { ...base, recordId }),
-          ),
-        ),
-      );
-      entries = lists.flat().sort((a, b) => Number(BigInt(b.seq) - BigInt(a.seq)));
+      const found = await this.log.search(actor, { ...base, recordIds });
+      entries = found.sort((a, b) => Number(BigInt(b.seq) - BigInt(a.seq)));
     }
     const errorList: ErrorItem[] = Object.entries(errors).map(([k, text]) => ({
       text,

@@ -3,10 +3,11 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
+import { toCsv, type CsvValue } from '#libs/csv';
 import {
+  COMPLETENESS_CSV_HEADER,
   CompletenessService,
   UnderUseService,
-  toCsv,
   type CompletenessFigures,
   type CompletenessView,
   type UnderUseRow,
@@ -191,15 +192,12 @@ export class AuditFiguresPageController {
         await this.completeness.csv(ctx, { forceId: force, year, by: 'group', monthly: true }),
       );
     }
-    const lines: string[] = [];
+    const rows: CsvValue[][] = [];
     for (const forceId of this.scopeForces(req)) {
-      const csv = (await this.completeness.csv(ctx, { forceId, year, by: 'group', monthly: false }))
-        .split('\r\n')
-        .filter(Boolean);
-      if (lines.length === 0) lines.push(`force_id,${csv[0]}`);
-      for (const line of csv.slice(1)) lines.push(`${forceId},${line}`);
+      const q = { forceId, year, by: 'group' as const, monthly: false };
+      for (const r of await this.completeness.csvRows(ctx, q)) rows.push([forceId, ...r]);
     }
-    sendCsv(res, `completeness-${year}.csv`, lines.map((l) => `${l}\r\n`).join(''));
+    sendCsv(res, `completeness-${year}.csv`, toCsv(['force_id', ...COMPLETENESS_CSV_HEADER], rows));
   }
 
   @Get('under-use')

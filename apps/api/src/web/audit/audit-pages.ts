@@ -1,3 +1,4 @@
+import { CSV_CONTENT_TYPE } from '#libs/csv';
 import type { Response } from 'express';
 import type { Catalogue } from '#libs/catalogue';
 import { DomainError } from '#libs/persistence';
@@ -65,7 +66,7 @@ export function statusOf(e: unknown): number {
 }
 
 export function sendCsv(res: Response, filename: string, body: string): void {
-  res.setHeader('content-type', 'text/csv; charset=utf-8');
+  res.setHeader('content-type', CSV_CONTENT_TYPE);
   res.setHeader(
     'content-disposition',
     `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,

@@ -4,10 +4,9 @@ import type { Response } from 'express';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { DomainError } from '#libs/persistence';
-import { formatFinancialYear } from '#libs/recording-rules';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
 import {
   NationalReturnService,
-  parseYearParam,
   type AreaAggregate,
   type Basis,
   type YearComparison,
@@ -50,9 +49,9 @@ export class NationalPagesController {
     @Query('basis') basisText?: string,
     @Query('compareWith') compareText?: string,
   ): Promise<void> {
-    const year = parseYearParam(yearText);
+    const year = parseFlagYear(yearText);
     const basis: Basis = basisText === 'live' ? 'live' : 'accepted';
-    const other = compareText ? parseYearParam(compareText) : year - 1;
+    const other = compareText ? parseFlagYear(compareText) : year - 1;
     if (other === year) throw new DomainError('INVALID_INPUT', 'compare two different years');
     const ctx = webContext(req);
     const n = await this.national.build(ctx, year, basis);

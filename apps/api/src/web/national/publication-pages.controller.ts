@@ -18,13 +18,12 @@ import { Catalogue } from '#libs/catalogue';
 import type { DisclosureConfig } from '#libs/disclosure';
 import {
   exportPublication,
-  parseYearParam,
   PublicationService,
   type PublicationContent,
   type PublishedTableEntry,
 } from '#libs/national';
 import { DomainError } from '#libs/persistence';
-import { formatFinancialYear } from '#libs/recording-rules';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { webContext } from '../web-context.js';
 import { render, type ErrorItem, type PageRequest } from '../web-page.js';
@@ -87,7 +86,7 @@ export class PublicationPagesController {
     @Res() res: Response,
     @Param('year') yearText: string,
   ): Promise<void> {
-    const year = parseYearParam(yearText);
+    const year = parseFlagYear(yearText);
     const rows = await this.publications.list(webContext(req), year);
     const label = formatFinancialYear(year);
     render(req, res, this.catalogue, 'publications/list', {
@@ -117,7 +116,7 @@ export class PublicationPagesController {
     @Param('year') yearText: string,
     @Query() q: Record<string, unknown>,
   ): Promise<void> {
-    const year = parseYearParam(yearText);
+    const year = parseFlagYear(yearText);
     const label = formatFinancialYear(year);
     const chosen = q.method !== undefined;
     const form = settingsForm(chosen ? q : {}, label);
@@ -160,7 +159,7 @@ export class PublicationPagesController {
     @Param('year') yearText: string,
     @Body() body: FormBody,
   ): Promise<void> {
-    const year = parseYearParam(yearText);
+    const year = parseFlagYear(yearText);
     const label = formatFinancialYear(year);
     const form = settingsForm(body, label);
     const { config, errors } = parseSettings(form);

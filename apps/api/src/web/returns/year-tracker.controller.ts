@@ -3,8 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Roles, WebPage, type Actor } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
-import { parseYearParam } from '#libs/national';
-import { formatFinancialYear } from '#libs/recording-rules';
+import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
 import {
   allowedActions,
   RETURN_STATES,
@@ -64,7 +63,7 @@ export class YearTrackerController {
     @Query('region') regionFilter?: string,
     @Query('changed') changedFilter?: string,
   ): Promise<void> {
-    const year = parseYearParam(yearText);
+    const year = parseFlagYear(yearText);
     const all = (await this.tracker.year(webContext(req), year)).forces.map((f) =>
       trackerRow(req.actor!, f),
     );

@@ -1,0 +1,1 @@
+export * from './csv-writer.js';

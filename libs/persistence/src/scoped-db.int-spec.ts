@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ScopedDb } from './scoped-db.js';
+
+// The one way to open a scoped transaction: the scope, the isolation level, and the raw-client variant's
+// commit, rollbackOnly and rollback on error.
+describe('ScopedDb (real PostgreSQL)', () => {
+  const ds = new DataSource({ type: 'postgres', url: process.env.TEST_DATABASE_URL });
+  const db = new ScopedDb(ds);
+  const table = `scoped_db_probe_${randomUUID().slice(0, 8)}`;
+  const rows = async () =>
+    Number((await ds.query<{ n: string }[]>(`SELECT count(*) AS n FROM ${table}`))[0].n);
+
+  beforeAll(async () => {
+    await ds.initialize();
+    await ds.query(`CREATE TABLE ${table} (v text NOT NULL)`);
+  });
+  afterAll(async () => {
+    await ds.query(`DROP TABLE IF EXISTS ${table}`);
+    await ds.destroy();
+  });
+
+  const setting = `SELECT current_setting('cyberflag.forces', true) AS forces,
+    current_setting('transaction_isolation') AS isolation`;
+
+  it('sets the force scope for the transaction only, at READ COMMITTED by default', async () => {
+    const [inside] = await db.run(['kent', 'surrey'], (em) => em.query(setting));
+    expect(inside).toEqual({ forces: 'kent,surrey', isolation: 'read committed' });
+    const [all] = await db.run('all', (em) => em.query(setting));
+    expect(all.forces).toBe('*');
+    const [after] = await ds.query(setting);
+    expect(after.forces ?? '').toBe('');
+  });
+
+  it('opens the transaction at the isolation level asked for', async () => {
+    const [r] = await db.run(['kent'], (em) => em.query(setting), {
+      isolation: 'REPEATABLE READ',
+    });
+    expect(r).toEqual({ forces: 'kent', isolation: 'repeatable read' });
+  });
+
+  it('refuses a scope holding something that is not a force id', async () => {
+    await expect(db.run(["kent','x"], () => Promise.resolve(1))).rejects.toThrow(
+      /invalid force id/,
+    );
+  });
+
+  describe('runRaw', () => {
+    it("hands over pg's own client inside the scoped transaction, and commits", async () => {
+      const before = await rows();
+      const seen = await db.runRaw(['kent'], async (tx) => {
+        await tx.client.query(`INSERT INTO ${table} VALUES ('committed')`);
+        return (await tx.client.query(setting)).rows[0] as unknown;
+      });
+      expect(seen).toEqual({ forces: 'kent', isolation: 'read committed' });
+      expect(await rows()).toBe(before + 1);
+    });
+
+    it('rolls back when the work asks for it (a dry run), and still returns its result', async () => {
+      const before = await rows();
+      const result = await db.runRaw(
+        ['kent'],
+        async (tx) => {
+          await tx.queryRunner.query(`INSERT INTO ${table} VALUES ('dry run')`);
+          tx.rollbackOnly();
+          return (await tx.em.query(setting))[0] as unknown;
+        },
+        { isolation: 'SERIALIZABLE' },
+      );
+      expect(result).toEqual({ forces: 'kent', isolation: 'serializable' });
+      expect(await rows()).toBe(before);
+    });
+
+    it('rolls back and rethrows when the work fails', async () => {
+      const before = await rows();
+      await expect(
+        db.runRaw(['kent'], async (tx) => {
+          await tx.client.query(`INSERT INTO ${table} VALUES ('failed')`);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await rows()).toBe(before);
+    });
+  });
+});
