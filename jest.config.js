@@ -16,8 +16,9 @@ const transform = {
     },
   ],
 };
-// Only the database-backed projects start and prepare the test database.
+// Only the database-backed projects prepare the template database, and give each spec file a copy of it.
 const database = {
+  setupFilesAfterEnv: ['<rootDir>/test/support/per-file-database.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };

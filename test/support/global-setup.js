@@ -6,14 +6,14 @@ import { prepareDatabase } from '../../dist/apps/api/src/database/prepare-databa
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropCopies, startSpareMaker, templateDatabaseName } from './test-databases.js';
 
-// TEST_DB_NAME lets parallel runs on one server keep apart; it must end in _test.
-const TEST_DB = process.env.TEST_DB_NAME ?? 'cyberflag_test';
-if (!/^[a-z0-9_]+_test$/.test(TEST_DB))
-  throw new Error(`TEST_DB_NAME must look like name_test, not ${TEST_DB}`);
+// TEST_DB_NAME lets parallel runs on one server keep apart; it must end in _test. It names the template that
+// each spec file's own database is copied from (test/support/per-file-database.ts).
+const TEST_DB = templateDatabaseName();
 
 // Real PostgreSQL at 127.0.0.1:5432 (or TEST_PG_ADMIN_URL); if nothing listens there, the embedded server.
-// Either way the test database is created fresh, migrated and seeded here: no test relies on leftovers.
+// Either way the template is created fresh, migrated and seeded here: no test relies on leftovers.
 async function reachable(url) {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
@@ -30,6 +30,7 @@ async function recreate(adminUrl) {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
+    await dropCopies(adminUrl); // an interrupted run's copies of the template
     await c.query(`DROP DATABASE IF EXISTS ${TEST_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEST_DB}`);
   } finally {
@@ -38,7 +39,7 @@ async function recreate(adminUrl) {
 }
 
 export default async function globalSetup() {
-  if (process.env.TEST_DATABASE_URL) return; // already prepared by the other database project in this run
+  if (process.env.TEST_TEMPLATE_URL) return; // already prepared by the other database project in this run
   const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   let url;
   if (await reachable(adminUrl)) {
@@ -64,5 +65,6 @@ export default async function globalSetup() {
   if (!new URL(url).pathname.endsWith('_test'))
     throw new Error('refusing to run tests on a database not named *_test');
   await prepareDatabase(url, () => undefined);
-  process.env.TEST_DATABASE_URL = url;
+  process.env.TEST_TEMPLATE_URL = url;
+  globalThis.__spareMaker = startSpareMaker(url);
 }

@@ -1,0 +1,13 @@
+// Each spec file gets its own database, a copy of the migrated, seeded template that global setup prepares
+// (TEST_TEMPLATE_URL). Files cannot see each other's rows, so they pass in any order and need not share out years
+// or forces. Loaded through `setupFilesAfterEnv`: top-level await sets TEST_DATABASE_URL before the spec file is
+// imported (some specs read it while jest collects their tests), and subprocesses inherit it with process.env.
+// The copies are dropped together by global teardown (one DROP per file would cost a checkpoint each).
+import { claimDatabase } from './test-databases.js';
+
+const template = process.env.TEST_TEMPLATE_URL;
+if (!template)
+  throw new Error('TEST_TEMPLATE_URL is not set: run the tests through jest (global setup)');
+const url = new URL(template);
+url.pathname = `/${await claimDatabase(template)}`;
+process.env.TEST_DATABASE_URL = url.toString();
