@@ -36,6 +36,7 @@ const common = {
 };
 export default {
   ...common,
+  testSequencer: '<rootDir>/test/support/file-order-sequencer.js',
   testTimeout: 60000,
   projects: [
     {
