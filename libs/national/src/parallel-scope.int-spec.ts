@@ -15,7 +15,7 @@ describe('row-level security in parallel workers', () => {
     const c = await pool.connect();
     try {
       await c.query('BEGIN');
-      // Records of three forces in a year nobody else uses, rolled back at the end.
+      // Records of three forces, rolled back at the end.
       await c.query(`
         INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, victim_sex,
           domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, created_by, updated_by)
