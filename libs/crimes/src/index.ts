@@ -8,3 +8,4 @@ export * from './crime-removal.service.js';
 export * from './crimes.module.js';
 export * from './crime-validation.service.js';
 export * from './crime-bulk.service.js';
+export * from './crime-fields.js';
