@@ -29,6 +29,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^#libs/([^/]+)/core$': '<rootDir>/libs/$1/src/core.ts',
+    '^#libs/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing.ts',
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
