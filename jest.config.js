@@ -16,8 +16,9 @@ const transform = {
     },
   ],
 };
-// Only the database-backed projects start and prepare the test database.
+// Only the database-backed projects prepare the template database, and give each spec file a copy of it.
 const database = {
+  setupFilesAfterEnv: ['<rootDir>/test/support/per-file-database.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.js',
   globalTeardown: '<rootDir>/test/support/global-teardown.js',
 };
@@ -28,6 +29,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^#libs/([^/]+)/core$': '<rootDir>/libs/$1/src/core.ts',
+    '^#libs/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing.ts',
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -35,6 +37,7 @@ const common = {
 };
 export default {
   ...common,
+  testSequencer: '<rootDir>/test/support/file-order-sequencer.js',
   testTimeout: 60000,
   projects: [
     {

@@ -6,7 +6,7 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, personas, userOf, type Headers, type Personas } from './factories/identity.js';
 
-// HMICFRS-style sample audits over HTTP. Data: south-wales records of 2022-23 (no other test uses them):
+// HMICFRS-style sample audits over HTTP. Data: south-wales records of 2022-23:
 // 160 blackmail records (theft offences) and 40 harassment records (violence against the person).
 const THEFT = 'theft offences';
 const VAP = 'violence against the person';

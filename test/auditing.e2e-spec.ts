@@ -6,8 +6,7 @@ import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, personas, userOf, type Headers, type Personas } from './factories/identity.js';
 
 // The auditor workspace over HTTP: completeness, under-use, the review queue and its correction path.
-// Data: gwent and dyfed-powys records of 2021-22 (no other test records there; 2017-18 is kept for the
-// int tests' exact national figures and is never written here).
+// Data: gwent and dyfed-powys records of 2021-22.
 interface Item {
   id: string;
   forceId: string;
@@ -560,7 +559,7 @@ describe('auditor workspace: figures and review queue', () => {
       expect(reg.body.items.length).toBeGreaterThanOrEqual(5);
     });
 
-    // Filtered to 2021-22 throughout: the int tests' gwent items of 2017-18 may share the database.
+    // Filtered to 2021-22 throughout.
     it('exports the whole queue as CSV, logged as a disclosure', async () => {
       const csv = await http()
         .get('/audit/review-queue')

@@ -7,7 +7,7 @@ import { testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.j
 import { CLI_JS, collect, runCli } from './support/cli-process.js';
 
 // `cyberflag national` and `cyberflag return` as tables. Data (written as the owner, bypassing the API's date rule, in a future
-// year so that no other file's records or returns share it; no other test uses 2033-34):
+// year, 2033-34):
 // cumbria and gwent accepted (revision 1), essex records but no return.
 const YEAR = 2033;
 

@@ -6,7 +6,7 @@ import { createTestApp } from './support/create-test-app.js';
 import { loginAs } from './factories/identity.js';
 
 // Issue 20: a year's records, import and return use the codes and the counting-rules edition of that year.
-// Cleveland in 2015-16 and 2018-19 is this file's force-year (no other e2e file records there).
+// Cleveland in 2015-16 and 2018-19 is this file's force-year.
 const HEADER =
   'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
 const row = (

@@ -9,6 +9,7 @@ import type { App } from 'supertest/types.js';
 import { UsersService, type Role } from '#libs/auth';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
+import { insertCrimeRow, rowsOf } from './factories/crime-row.js';
 import { loginAs, type Headers } from './factories/identity.js';
 
 const FORCE = 'cheshire';
@@ -108,26 +109,28 @@ describe('hardening (issue #18)', () => {
 
     it('a stored record dated 9999 (older data, or a rule switched off) still lists and reads', async () => {
       const ref = `HARD-LEGACY-${Date.now()}`;
-      const { rows } = await owner.query<{ id: string }>(
-        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, online_method,
-           victim_age, victim_sex, domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings, created_by, updated_by)
-         VALUES ($1, $2, '8L', '9999-12-31T20:00:00Z', '9999-12-31T23:59:59Z', '9999-12-31T10:00:00Z', 'no', NULL, 30, 'female', false, '{}', false, false,
-           'confirmed', '{}', 'test', 'test') RETURNING id`,
-        [FORCE, ref],
-      );
+      const id = await insertCrimeRow(rowsOf(owner), {
+        force_id: FORCE,
+        crime_reference: ref,
+        reported_at: '9999-12-31T20:00:00Z',
+        recorded_at: '9999-12-31T23:59:59Z',
+        offence_from: '9999-12-31T10:00:00Z',
+        victim_age: 30,
+        victim_sex: 'female',
+      });
       try {
         const list = await http()
           .get('/crimes')
           .query({ force: FORCE, limit: 200 })
           .set(registrar)
           .expect(200);
-        expect(list.body.items.find((c: { id: string }) => c.id === rows[0].id)).toMatchObject({
+        expect(list.body.items.find((c: { id: string }) => c.id === id)).toMatchObject({
           financialYear: '9999-00',
         });
-        const got = await http().get(`/crimes/${rows[0].id}`).set(registrar).expect(200);
+        const got = await http().get(`/crimes/${id}`).set(registrar).expect(200);
         expect(got.body).toMatchObject({ crimeReference: ref, financialYear: '9999-00' });
       } finally {
-        await owner.query(`DELETE FROM crimes WHERE id = $1`, [rows[0].id]);
+        await owner.query(`DELETE FROM crimes WHERE id = $1`, [id]);
       }
     });
   });

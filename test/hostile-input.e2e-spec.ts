@@ -5,7 +5,7 @@
 // request (4xx) must leave the database as it was: the row count of every table and the access log's newest seq.
 // Bookkeeping that a refusal writes by design is left out of the snapshot: login_throttle (a failed login is
 // counted; that is the throttle) and imports / import_rejections (a rejected import keeps its report).
-// Data lives in Northamptonshire, 2025-26, which no other spec uses.
+// Data lives in Northamptonshire, 2025-26.
 import type { INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import fc from 'fast-check';

@@ -13,7 +13,7 @@ import { personas, type Personas } from './factories/identity.js';
 
 const HEADER =
   'crime_reference,force_id,offence_code,reported_at,recorded_at,offence_from,offence_to,online_flag,online_method,victim_age,victim_sex,status';
-// Valid rows in Derbyshire, 2023-24 (a year no other test file uses).
+// Valid rows in Derbyshire, 2023-24.
 const row = (
   ref: string,
   o: Partial<Record<'force' | 'code' | 'flag' | 'age' | 'sex' | 'method' | 'status', string>> = {},
@@ -445,8 +445,8 @@ describe('bulk import', () => {
     const file = join(dir, 'big.csv');
     const rows = 60000;
     const out = createWriteStream(file);
-    // The demo's national rows, all moved into Derbyshire under references of their own: other files' force returns
-    // of 2024-25 (cumbria, durham, cleveland) stay untouched by this file's 60,000 records.
+    // The demo's national rows, all moved into Derbyshire under references of their own: this file's other
+    // tests work in Derbyshire only.
     let n = 0;
     const derbyshireOnly = function* () {
       for (const r of generateDemoCrimes({ year: 2024, records: rows, seed: 'kill-test' }))

@@ -8,7 +8,7 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
-// The coverage guard and corrections after publication, on 2026-27 (no other test uses that year), North West
+// The coverage guard and corrections after publication, on 2026-27, North West
 // forces: Lancashire and Merseyside accepted, Cheshire submitted, the other 41 forces not started. The tests
 // run in order: refused below coverage → published with the missing forces acknowledged → Lancashire revises
 // its locked return → a new publication supersedes the first, which stays readable and says so.

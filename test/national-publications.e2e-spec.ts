@@ -10,9 +10,8 @@ import { insertRecords, seedReturn, type Rec } from '../libs/national/src/testin
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
-// Publications over HTTP. Data: 2021-22, East of England forces (no other test uses them): essex, norfolk,
-// suffolk, hertfordshire accepted; bedfordshire submitted. Other accepted 2021-22 returns (national.e2e)
-// may join the publication, so assertions name these forces' rows.
+// Publications over HTTP. Data: 2021-22, East of England forces: essex, norfolk,
+// suffolk, hertfordshire accepted; bedfordshire submitted.
 const DATA: [string, Rec[], 'accepted' | 'submitted'][] = [
   [
     'essex',

@@ -12,7 +12,7 @@ import { main as cli } from '../apps/api/src/cli/commands.js';
 import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
-// The national return over HTTP. Data (written as the owner; no other test uses these force-years):
+// The national return over HTTP. Data (written as the owner):
 // 2020-21 accepted: avon-and-somerset, devon-and-cornwall, gloucestershire, wiltshire (South West), kent,
 // surrey (South East); dorset submitted only; hampshire returned; sussex records but no return.
 // 2021-22 accepted: avon-and-somerset, devon-and-cornwall, kent; gloucestershire submitted; wiltshire records only.

@@ -1,20 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
-import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { AuthService, ROLES, UsersService, type Role } from '#libs/auth';
-import { appLoginRole, appLoginUrl } from '#libs/persistence';
-import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
-import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { createTestApp } from './support/create-test-app.js';
 
 // The OpenAPI example walk: every operation of the published document is sent with the example that the docs
 // page (Swagger UI) builds from the document itself, by a caller holding a role the operation allows. A shape the
 // document produced must never be refused as a shape (400), and nothing may fail (5xx).
 //
-// The walk records crimes, submits and accepts a return and publishes a year with the examples, so it runs in a
-// database of its own (created, migrated and dropped here): its results are exact whatever else ran before.
+// The walk records crimes, submits and accepts a return and publishes a year with the examples; like every spec
+// file it has a database of its own, so its results are exact whatever else ran before.
 
 interface Schema {
   $ref?: string;
@@ -221,28 +218,12 @@ function bodyValidator(doc: Document): (schema: Schema) => Validate {
 describe('OpenAPI example walk', () => {
   let app: INestApplication<App>;
   let doc: Document;
-  let admin: pg.Client;
-  let walkDb: string;
   const usernames = new Map<Role, string>();
   const http = () => request(app.getHttpServer());
 
   beforeAll(async () => {
-    const url = new URL(testDatabaseUrl());
-    walkDb = `${url.pathname.slice(1).replace(/_test$/, '')}_walk_test`;
-    const adminUrl = new URL(url);
-    adminUrl.pathname = '/postgres';
-    admin = new pg.Client({ connectionString: adminUrl.toString() });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${walkDb} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${walkDb}`);
-    url.pathname = `/${walkDb}`;
-    // As in production: migrations as the owner, the app as its own login role (one per database).
-    const appLogin = {
-      user: appLoginRole(walkDb),
-      password: randomBytes(18).toString('base64url'),
-    };
-    await prepareDatabase(url.toString(), () => undefined, appLogin);
-    app = await createTestApp({ databaseUrl: appLoginUrl(url.toString(), appLogin) });
+    // The file's own database (test/support/per-file-database.ts) holds nothing but the seeded catalogue.
+    app = await createTestApp();
     // One user per role: force roles in Derbyshire (the force of the document's examples), the others national.
     for (const role of ROLES) {
       const username = `walk-${role.replace(/_/g, '-')}`;
@@ -266,8 +247,6 @@ describe('OpenAPI example walk', () => {
   });
   afterAll(async () => {
     await app?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${walkDb} WITH (FORCE)`);
-    await admin.end();
   });
 
   const operations = () =>

@@ -319,7 +319,7 @@ const cases: Case[] = [
       },
     }),
   },
-  // Returns: derbyshire years no other test records in (flag years: before 2015-16 is refused with 422). Where the allowed caller cannot get a 200 without a prior
+  // Returns: derbyshire years (flag years: before 2015-16 is refused with 422). Where the allowed caller cannot get a 200 without a prior
   // state (accept/return need a submission; a revision must exist), its status shows it got past authorisation.
   {
     route: 'GET /returns/{year}',

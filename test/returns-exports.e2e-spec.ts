@@ -14,7 +14,7 @@ import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
 // Exports of the force annual return (JSON, CSV, XLSX, CLI) on North Wales 2015-16, a leap year
-// (366 days). No other test uses North Wales.
+// (366 days).
 const BASE = '/returns/north-wales/2015-16';
 type Doc = {
   kind: string;

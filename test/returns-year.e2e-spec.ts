@@ -6,7 +6,7 @@ import { createTestApp } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
-// GET /returns/:year, the year tracker, on 2022-23 (no other test uses that year): Cleveland submitted and
+// GET /returns/:year, the year tracker, on 2022-23: Cleveland submitted and
 // then edited (2 records changed since), Durham accepted, every other force not started.
 const YEAR = '2022-23';
 const ALL_IDS = catalogueData.forces.map((f) => f.id).sort();

@@ -7,7 +7,7 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, userOf, type Headers } from './factories/identity.js';
 
-// The force annual return's lifecycle, end to end, on Gwent 2016-17 (no other test uses Gwent):
+// The force annual return's lifecycle, end to end, on Warwickshire 2016-17:
 // draft → blocked submission → submit → return → post-submission edits → resubmit → accept → locked.
 // The tests in this file run in order and share the return.
 const BASE = '/returns/warwickshire/2016-17';

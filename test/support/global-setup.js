@@ -3,20 +3,19 @@ import pg from 'pg';
 // (`npm test` builds first): the same migrations and catalogue sync that `npm start` runs.
 import { startEmbeddedDatabase } from '../../dist/libs/persistence/src/embedded-database.js';
 import { appLoginRole, appLoginUrl } from '../../dist/libs/persistence/src/app-login.js';
-import { randomBytes } from 'node:crypto';
 import { prepareDatabase } from '../../dist/apps/api/src/database/prepare-database.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dropCopies, startSpareMaker, templateDatabaseName } from './test-databases.js';
 
-// TEST_DB_NAME lets parallel runs on one server keep apart; it must end in _test.
-const TEST_DB = process.env.TEST_DB_NAME ?? 'cyberflag_test';
-if (!/^[a-z0-9_]+_test$/.test(TEST_DB))
-  throw new Error(`TEST_DB_NAME must look like name_test, not ${TEST_DB}`);
+// TEST_DB_NAME lets parallel runs on one server keep apart; it must end in _test. It names the template that
+// each spec file's own database is copied from (test/support/per-file-database.ts).
+const TEST_DB = templateDatabaseName();
 
 // Real PostgreSQL at 127.0.0.1:5432 (or TEST_PG_ADMIN_URL); if nothing listens there, the embedded server.
-// Either way the test database is created fresh, migrated and seeded here: no test relies on leftovers.
+// Either way the template is created fresh, migrated and seeded here: no test relies on leftovers.
 async function reachable(url) {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
@@ -33,6 +32,7 @@ async function recreate(adminUrl) {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
+    await dropCopies(adminUrl); // an interrupted run's copies of the template
     await c.query(`DROP DATABASE IF EXISTS ${TEST_DB} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEST_DB}`);
   } finally {
@@ -41,7 +41,7 @@ async function recreate(adminUrl) {
 }
 
 export default async function globalSetup() {
-  if (process.env.TEST_DATABASE_URL) return; // already prepared by the other database project in this run
+  if (process.env.TEST_TEMPLATE_URL) return; // already prepared by the other database project in this run
   // The access log's chain key and checkpoint folder for this run, shared by the test apps and the CLI.
   process.env.ACCESS_LOG_KEY ??= randomBytes(32).toString('base64url');
   process.env.ACCESS_LOG_CHECKPOINT_DIR ??= mkdtempSync(join(tmpdir(), 'cyberflag-test-log-'));
@@ -70,9 +70,11 @@ export default async function globalSetup() {
   if (!new URL(url).pathname.endsWith('_test'))
     throw new Error('refusing to run tests on a database not named *_test');
   // The app under test logs in as its own unprivileged role, as in production, so row-level security is exercised.
-  // One role per test database (roles are cluster-wide): parallel runs with other TEST_DB_NAMEs keep apart.
+  // One role per template (roles are cluster-wide): parallel runs with other TEST_DB_NAMEs keep apart; the
+  // per-file copies (per-file-database.ts) share their template's role, which their copied grants name.
   const appLogin = { user: appLoginRole(TEST_DB), password: randomBytes(18).toString('base64url') };
   await prepareDatabase(url, () => undefined, appLogin);
-  process.env.TEST_DATABASE_URL = url; // the owner: seeding and inspection by the tests
-  process.env.TEST_APP_DATABASE_URL = appLoginUrl(url, appLogin);
+  process.env.TEST_TEMPLATE_URL = url;
+  process.env.TEST_APP_LOGIN = JSON.stringify(appLogin);
+  globalThis.__spareMaker = startSpareMaker(url);
 }

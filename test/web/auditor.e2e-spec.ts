@@ -19,7 +19,7 @@ import {
 } from './browser.js';
 
 // Issue 17: the auditor's workspace in a real browser (Debian's Chromium), axe-core on every page visited.
-// Data: Cleveland and Northumbria harassment (8L) records in 2019-20 (no other test records these forces that year), written as the
+// Data: Cleveland and Northumbria harassment (8L) records in 2019-20, written as the
 // owner so the dataset is exact: Cleveland 44 records (4 flagged online, 36 not, 4 not known yet),
 // Northumbria 60 (30 flagged online, 30 not); and one Cleveland criminal damage record for the review queue.
 const run = chromiumPath() ? describe : describe.skip;

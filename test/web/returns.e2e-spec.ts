@@ -18,8 +18,8 @@ import {
   type AxeViolation,
 } from './browser.js';
 
-// Issue 16: the force return and the national figures in a real browser. Data: 2024-25 (no other test uses that
-// year) in Cumbria (the browser's force), Durham and Cleveland, whose 2023-24 returns are also accepted here so the
+// Issue 16: the force return and the national figures in a real browser. Data: 2024-25
+// in Cumbria (the browser's force), Durham and Cleveland, whose 2023-24 returns are also accepted here so the
 // year on year has common forces; references unique to this run.
 const run = chromiumPath() ? describe : describe.skip;
 const YEAR = '2024-25';

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
+import { insertCrimeRow, rowsOf } from '#libs/crimes/testing';
 import type { EntityManager } from 'typeorm';
 import type { ScopedDb } from '#libs/persistence';
 import { AccessLogService } from './access-log.service.js';
@@ -20,14 +21,12 @@ describe('access log filters (real PostgreSQL)', () => {
     await client.connect();
     // Two records created by an import, and the import's collection entry naming them (as the merge writes it).
     for (let i = 0; i < 2; i++) {
-      const { rows } = await client.query(
-        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, victim_sex,
-           domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, created_by, updated_by, import_id)
-         VALUES ('derbyshire', $1, '8L', '2019-01-02T10:00Z', '2019-01-02T11:00Z', '2019-01-01T10:00Z', 'no', 'male', false, '{}', false, false,
-           'confirmed', 't', 't', $2) RETURNING id`,
-        [`FILTERS-${importId.slice(0, 8)}-${i}`, importId],
+      imported.push(
+        await insertCrimeRow(rowsOf(client), {
+          crime_reference: `FILTERS-${importId.slice(0, 8)}-${i}`,
+          import_id: importId,
+        }),
       );
-      imported.push(rows[0].id);
     }
     await service.record(em, {
       userId: 'filters-import',

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
+import { insertCrimeRow, rowsOf } from '#libs/crimes/testing';
 
 // Row-level security holds even when a query forgets its force filter: the application's database role
 // sees no record-level rows without the per-transaction force setting, and only its forces with it.
@@ -13,12 +14,7 @@ describe('row-level security for the application role (real PostgreSQL)', () => 
     await owner.connect();
     await app.connect();
     for (const force of ['derbyshire', 'lincolnshire']) {
-      await owner.query(
-        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, victim_sex,
-           domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, created_by, updated_by)
-         VALUES ($1, $2, '8L', '2019-01-02T10:00Z', '2019-01-02T11:00Z', '2019-01-01T10:00Z', 'no', 'male', false, '{}', false, false, 'confirmed', 't', 't')`,
-        [force, ref],
-      );
+      await insertCrimeRow(rowsOf(owner), { force_id: force, crime_reference: ref });
     }
   });
   afterAll(async () => {

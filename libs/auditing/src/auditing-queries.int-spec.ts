@@ -12,8 +12,8 @@ import { queryForceFlagRates, queryNationalFlagRates } from './under-use/under-u
 import { underUseOutliers, underUseRows } from './under-use/under-use.js';
 
 // A hand-built 2017-18 for the four Welsh forces, with every expected figure written out below.
-// No other test records anything in 2017-18, so the national totals of that year are exactly this data
-// (keep it that way: under-use compares against them). Year 2017 = 1 Apr 2017 00:00 BST .. 1 Apr 2018.
+// The file's own database holds nothing else, so the national totals of that year are exactly this data
+// (under-use compares against them). Year 2017 = 1 Apr 2017 00:00 BST .. 1 Apr 2018.
 //
 // gwent, violence against the person (VAP):
 //   8L yes x1 (10 May, method missing: CF-FLAG-002)       8L no x29 (15 June; 20 with age, 9 without)

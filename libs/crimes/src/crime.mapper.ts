@@ -2,28 +2,11 @@ import type { CrimeFacts as RuleCrimeFacts } from '#libs/recording-rules';
 import { formatFinancialYear } from '#libs/recording-rules';
 import type { Crime } from './crime.entity.js';
 import type { CrimeView } from './crime.types.js';
+import { pickCrimeFacts } from './crime-fields.js';
 
+// The rule facts are the fields of CRIME_FIELDS (crime-fields.ts), read from the one list.
 export function toRuleFacts(c: Crime): RuleCrimeFacts {
-  return {
-    forceId: c.forceId,
-    crimeReference: c.crimeReference,
-    offenceCode: c.offenceCode,
-    reportedAt: c.reportedAt,
-    recordedAt: c.recordedAt,
-    offenceFrom: c.offenceFrom,
-    offenceTo: c.offenceTo,
-    onlineFlag: c.onlineFlag,
-    onlineMethod: c.onlineMethod,
-    onlinePlatform: c.onlinePlatform,
-    victimAge: c.victimAge,
-    victimSex: c.victimSex,
-    suspectAge: c.suspectAge,
-    domesticAbuse: c.domesticAbuse,
-    hateStrands: c.hateStrands,
-    childSexualExploitation: c.childSexualExploitation,
-    childSexualAbuse: c.childSexualAbuse,
-    status: c.status,
-  };
+  return pickCrimeFacts(c);
 }
 
 // Never return entities (style.md §8): map to the response shape here.

@@ -9,3 +9,4 @@ export * from './crimes.module.js';
 export * from './crime-validation.service.js';
 export * from './crime-bulk.service.js';
 export * from './reported-incident.service.js';
+export * from './crime-fields.js';

@@ -1,6 +1,7 @@
 // The import format: columns, and the mapping of one row to a crime (or to coded field errors).
 // docs/import-format.md documents it; libs/imports/schema/crime-import.schema.json publishes it.
 import type { RecordCrimeInput } from '#libs/crimes';
+import { CRIME_FIELDS, type CrimeFieldColumn } from '#libs/crimes/core';
 import { normaliseOffenceCode } from '#libs/catalogue/core';
 import { ALL_RULES, TEXT_LIMITS } from '#libs/recording-rules/core';
 import type { ImportError } from './import-error.js';
@@ -19,33 +20,18 @@ import {
   type Problems,
 } from './import-values.js';
 
-// Every file has these columns (values may be empty where the format allows).
-export const REQUIRED_COLUMNS = [
-  'crime_reference',
-  'force_id',
-  'offence_code',
-  'reported_at',
-  'recorded_at',
-  'offence_from',
-  'offence_to',
-  'online_flag',
-  'online_method',
-  'victim_age',
-  'victim_sex',
-  'status',
-] as const;
-// These may be left out of the file; an absent column reads as empty.
-export const OPTIONAL_COLUMNS = [
-  'online_platform',
-  'suspect_age',
-  'domestic_abuse',
-  'hate_strands',
-  'child_sexual_exploitation',
-  'child_sexual_abuse',
+// The columns come from the crime's field list (libs/crimes, crime-fields.ts), plus the import's own
+// `acknowledge`. Every file has the required columns (values may be empty where the format allows); the optional
+// ones may be left out, and an absent column reads as empty.
+export type ImportColumn = CrimeFieldColumn | 'acknowledge';
+export const REQUIRED_COLUMNS: readonly ImportColumn[] = CRIME_FIELDS.filter(
+  (c) => c.importColumn === 'required',
+).map((c) => c.column);
+export const OPTIONAL_COLUMNS: readonly ImportColumn[] = [
+  ...CRIME_FIELDS.filter((c) => c.importColumn === 'optional').map((c) => c.column),
   'acknowledge',
-] as const;
-export const IMPORT_COLUMNS = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS] as const;
-export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
+];
+export const IMPORT_COLUMNS: readonly ImportColumn[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 
 // One row as read from the file, before typing: strings from CSV, JSON values from NDJSON.
 export type RawImportRow = Partial<Record<ImportColumn, unknown>>;

@@ -1,6 +1,7 @@
 // Migration 1780000005000 marks the row-level-security predicate PARALLEL SAFE so national scans can use
 // parallel workers. Workers must see the transaction's scope exactly as the leader does.
 import pg from 'pg';
+import { insertCrimeRows, rowsOf } from '#libs/crimes/testing';
 
 describe('row-level security in parallel workers', () => {
   let pool: pg.Pool;
@@ -15,13 +16,18 @@ describe('row-level security in parallel workers', () => {
     const c = await pool.connect();
     try {
       await c.query('BEGIN');
-      // Records of three forces in a year nobody else uses, rolled back at the end.
-      await c.query(`
-        INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, victim_sex,
-          domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, created_by, updated_by)
-        SELECT (ARRAY['kent', 'surrey', 'essex'])[1 + g % 3], 'PAR/' || g, '8L', '2040-06-01T10:00:00Z', '2040-06-01T11:00:00Z',
-               '2040-05-30T10:00:00Z', 'no', 'female', false, '{}', false, false, 'confirmed', 'test', 'test'
-        FROM generate_series(1, 3000) g`);
+      // Records of three forces, rolled back at the end.
+      await insertCrimeRows(
+        rowsOf(c),
+        Array.from({ length: 3000 }, (_, i) => ({
+          force_id: ['kent', 'surrey', 'essex'][(i + 1) % 3],
+          crime_reference: `PAR/${i + 1}`,
+          reported_at: '2040-06-01T10:00:00Z',
+          recorded_at: '2040-06-01T11:00:00Z',
+          offence_from: '2040-05-30T10:00:00Z',
+          victim_sex: 'female',
+        })),
+      );
       await c.query(`SET LOCAL ROLE cyberflag_app`);
       await c.query(`SELECT set_config('cyberflag.forces', 'kent,surrey', true)`);
       for (const s of [

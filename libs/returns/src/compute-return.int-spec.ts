@@ -7,7 +7,7 @@ import type { ForceReturnTables, TableARow, TableBRow } from './return-tables.js
 import { insertCrime, insertHistory, type CrimeInput } from './testing/insert-records.js';
 
 // A hand-built force-year for Cumbria 2015-16 (a leap year: 366 days) and its neighbours, with
-// every expected count written out below. No other test uses Cumbria.
+// every expected count written out below.
 //
 // Confirmed in 2015-16 (19): CUM-001..012, 014, 019..024. Removed (4): 015, 016, 017, 026.
 // Drafts (2): 018, 025. Not in 2015-16: CUM-013 (1 April 00:00 BST = 2016-17), CUM-1415
@@ -564,7 +564,7 @@ describe('computeReturn (real PostgreSQL, hand-built dataset)', () => {
     });
   });
 
-  // Issue 20 §4, in Cumbria 2019-20 (a year no other test here uses).
+  // Issue 20 §4, in Cumbria 2019-20.
   describe('counting units', () => {
     let r2019: ForceReturnTables;
     beforeAll(async () => {

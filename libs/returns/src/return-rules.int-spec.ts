@@ -13,7 +13,7 @@ import {
 } from './return-rules.js';
 import { insertCrime, type CrimeInput } from './testing/insert-records.js';
 
-// Dorset 2016-17, used by no other test. Written straight to the database, so records can break
+// Dorset 2016-17. Written straight to the database, so records can break
 // rules the services would have refused (as a rule change or a bulk import can leave them).
 const dorset = (
   ref: string,

@@ -4,7 +4,7 @@ import { insertCrimes } from '../testing/seed-crimes.js';
 import { closeAudit, insertAudit, insertStrataAndSample, setVerdict } from './audits.query.js';
 
 // The database keeps a closed audit as it was, whoever asks (here: the owner, who bypasses RLS).
-// Records are gwent 2004-05 (November 2004, a year no other test uses): 2017-18 is kept for the exact national figures.
+// Records are gwent 2004-05 (November 2004).
 describe('audit tables (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   const db: Queryable = {

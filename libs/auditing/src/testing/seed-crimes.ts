@@ -1,5 +1,7 @@
-// Test support for the auditing integration tests: writes crimes and history straight into PostgreSQL
-// (as the owner, bypassing RLS), so each test states its dataset exactly. Not for production use.
+// Test support for the auditing integration tests: writes crimes (through the crimes lib's row factory) and
+// history straight into PostgreSQL (as the owner, bypassing RLS), so each test states its dataset exactly.
+// Not for production use.
+import { insertCrimeRows, removal } from '#libs/crimes/testing';
 import type { Queryable } from '#libs/persistence';
 
 export interface CrimeBatch {
@@ -20,41 +22,32 @@ export interface CrimeBatch {
 export async function insertCrimes(db: Queryable, b: CrimeBatch): Promise<string[]> {
   const count = b.count ?? 1;
   const status = b.status ?? 'confirmed';
-  const cancelled = status === 'cancelled';
   const method =
     b.method !== undefined
       ? b.method
       : b.flag === 'yes'
         ? 'messages through a social media app'
         : null;
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, online_method,
-       victim_age, victim_sex, domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings,
-       cancellation_category, cancellation_justification, cancelled_at, cancelled_by, created_by, updated_by)
-     SELECT $1, $2 || '-' || i, $3, $4::timestamptz - interval '1 hour', $4::timestamptz, $4::timestamptz - interval '2 days', $5, $6,
-       CASE WHEN i <= $8 THEN $7::smallint END, $9, false, '{}', false, false, $10, $11::text[],
-       CASE WHEN $12 THEN 'C2' END, CASE WHEN $12 THEN 'Additional verifiable information recorded for the test.' END,
-       CASE WHEN $12 THEN $4::timestamptz END, CASE WHEN $12 THEN 'fcr.test' END, 'test', 'test'
-     FROM generate_series(1, $13::int) AS i
-     ORDER BY i
-     RETURNING id`,
-    [
-      b.force,
-      b.ref,
-      b.code,
-      b.recordedAt,
-      b.flag,
-      method,
-      b.age === undefined ? 30 : b.age,
-      b.ageKnown ?? count,
-      b.sex ?? 'female',
+  const at = new Date(b.recordedAt).getTime();
+  const iso = (ms: number) => new Date(at + ms).toISOString();
+  return insertCrimeRows(
+    db,
+    Array.from({ length: count }, (_, n) => ({
+      force_id: b.force,
+      crime_reference: `${b.ref}-${n + 1}`,
+      offence_code: b.code,
+      reported_at: iso(-3_600_000),
+      recorded_at: b.recordedAt,
+      offence_from: iso(-2 * 86_400_000),
+      online_flag: b.flag,
+      online_method: method,
+      victim_age: n < (b.ageKnown ?? count) ? (b.age === undefined ? 30 : b.age) : null,
+      victim_sex: b.sex ?? 'female',
       status,
-      b.warnings ?? [],
-      cancelled,
-      count,
-    ],
+      rule_warnings: b.warnings ?? [],
+      ...removal(status, b.recordedAt),
+    })),
   );
-  return rows.map((r) => r.id);
 }
 
 export async function insertFlagChange(

@@ -5,32 +5,21 @@
 // One statement per staged batch also writes the access log and returns the rows that would change a
 // cancelled or transferred record or send a confirmed one back to draft (those are not merged).
 
-// The recorded facts an import may set, as [column, history key]. Status is included: a draft may be confirmed.
-export const FACTS: [string, string][] = [
-  ['offence_code', 'offenceCode'],
-  ['reported_at', 'reportedAt'],
-  ['recorded_at', 'recordedAt'],
-  ['offence_from', 'offenceFrom'],
-  ['offence_to', 'offenceTo'],
-  ['online_flag', 'onlineFlag'],
-  ['online_method', 'onlineMethod'],
-  ['online_platform', 'onlinePlatform'],
-  ['victim_age', 'victimAge'],
-  ['victim_sex', 'victimSex'],
-  ['suspect_age', 'suspectAge'],
-  ['domestic_abuse', 'domesticAbuse'],
-  ['hate_strands', 'hateStrands'],
-  ['child_sexual_exploitation', 'childSexualExploitation'],
-  ['child_sexual_abuse', 'childSexualAbuse'],
-  ['status', 'status'],
-];
-const TIMESTAMPS = new Set(['reported_at', 'recorded_at', 'offence_from', 'offence_to']);
+import { CRIME_FACT_FIELDS } from '#libs/crimes/core';
+
+// The recorded facts an import may set, as [column, history key], from the crime's field list (libs/crimes,
+// crime-fields.ts). Status is included: a draft may be confirmed.
+export const FACTS: [string, string][] = CRIME_FACT_FIELDS.map((f) => [f.column, f.key]);
+const TIMESTAMPS = new Set(
+  CRIME_FACT_FIELDS.filter((f) => f.kind === 'timestamp').map((f) => f.column),
+);
+const ARRAYS = new Set(CRIME_FACT_FIELDS.filter((f) => f.kind === 'text[]').map((f) => f.column));
 
 // History values in the same JSON shape as the API writes: ISO instants in UTC with milliseconds, sorted arrays.
 function json(expr: string, col: string): string {
   if (TIMESTAMPS.has(col))
     return `to_jsonb(to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))`;
-  if (col === 'hate_strands') return `to_jsonb(ARRAY(SELECT unnest(${expr}) ORDER BY 1))`;
+  if (ARRAYS.has(col)) return `to_jsonb(ARRAY(SELECT unnest(${expr}) ORDER BY 1))`;
   return `to_jsonb(${expr})`;
 }
 const differs = (col: string) => `c.${col} IS DISTINCT FROM s.${col}`;

@@ -9,7 +9,7 @@ import { insertRecords, type Rec } from '../testing/seed.js';
 import { queryLiveCube, queryNationalFlagChanges } from './live-cube.query.js';
 import { liveForceCounts, offenceAgeCounts } from './live-counts.js';
 
-// 2021-22, Surrey and Sussex (and Cleveland, with no records): no other test writes records there.
+// 2021-22, Surrey and Sussex (and Cleveland, with no records).
 const YEAR = 2021;
 const SURREY: Rec[] = [
   { code: '88A', flag: 'yes', age: 13, times: 3 },

@@ -2,6 +2,7 @@
 // states its dataset exactly (as libs/returns' int tests do). Not for production use.
 import { canonicalJson, computeReturn, sha256Hex, type ForceReturnTables } from '#libs/returns';
 import type { Queryable } from '#libs/persistence';
+import { insertCrimeRows, removal, type CrimeRow } from '#libs/crimes/testing';
 
 export interface Rec {
   code: string;
@@ -24,44 +25,31 @@ export async function insertRecords(
   year: number,
   recs: readonly Rec[],
 ): Promise<string[]> {
-  const ids: string[] = [];
+  const rows: CrimeRow[] = [];
   for (const r of recs) {
     for (let i = 0; i < (r.times ?? 1); i++) {
       const recorded = new Date(`${r.day ?? `${year}-10-15`}T12:00:00Z`);
       const reported = new Date(recorded.getTime() - (r.lateHours ?? 1) * 3_600_000);
       const status = r.status ?? 'confirmed';
-      const removed = status === 'cancelled' || status === 'transferred';
-      const rows = await db.query<{ id: string }>(
-        `INSERT INTO crimes (force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag, online_method,
-           victim_age, victim_sex, domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings,
-           cancellation_category, cancellation_justification, cancelled_at, cancelled_by, transferred_to_force_id, created_by, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, false, '{}', false, false, $11, $12, $13, $14, $15, $16, $17, 'test', 'test', $18)
-         RETURNING id`,
-        [
-          force,
-          `NAT/${year}/${++sequence}/${process.pid}`,
-          r.code,
-          reported.toISOString(),
-          recorded.toISOString(),
-          new Date(reported.getTime() - 86_400_000).toISOString(),
-          r.flag,
-          r.flag === 'yes' ? 'messages via a social media app' : null,
-          r.age,
-          r.sex ?? 'female',
-          status,
-          r.warnings ?? [],
-          removed ? (r.category ?? 'C2') : null,
-          removed ? 'Additional verifiable information recorded for the test.' : null,
-          removed ? recorded.toISOString() : null,
-          removed ? 'fcr.test' : null,
-          status === 'transferred' ? 'btp' : null,
-          `${year + 1}-04-10T08:00:00Z`,
-        ],
-      );
-      ids.push(rows[0]!.id);
+      rows.push({
+        force_id: force,
+        crime_reference: `NAT/${year}/${++sequence}/${process.pid}`,
+        offence_code: r.code,
+        reported_at: reported.toISOString(),
+        recorded_at: recorded.toISOString(),
+        offence_from: new Date(reported.getTime() - 86_400_000).toISOString(),
+        online_flag: r.flag,
+        online_method: r.flag === 'yes' ? 'messages via a social media app' : null,
+        victim_age: r.age,
+        victim_sex: r.sex ?? 'female',
+        status,
+        rule_warnings: r.warnings ?? [],
+        ...removal(status, recorded.toISOString(), r.category ?? 'C2', 'btp'),
+        updated_at: `${year + 1}-04-10T08:00:00Z`,
+      });
     }
   }
-  return ids;
+  return insertCrimeRows(db, rows);
 }
 
 // A return at `state` whose current revision is the force's return computed now from its records.

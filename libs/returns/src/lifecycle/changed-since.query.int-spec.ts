@@ -5,7 +5,7 @@ import { insertCrime, insertHistory } from '../testing/insert-records.js';
 import { queryChangedSince } from './changed-since.query.js';
 
 // "Changed since submission" counts records a bulk import created after the submission: an imported record has
-// no stored 'created' history row (crimes.import_id marks it). Hertfordshire 2009-10 (no other test uses it).
+// no stored 'created' history row (crimes.import_id marks it). Hertfordshire 2009-10.
 describe('queryChangedSince (real PostgreSQL)', () => {
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   let db: Queryable;

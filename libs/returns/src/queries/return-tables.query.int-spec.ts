@@ -10,7 +10,7 @@ import { queryReturnTables } from './return-tables.query.js';
 import { queryRuleWarnings } from './rule-warnings.query.js';
 
 // The one-statement query computeReturn runs and the per-table runners read the same aggregate
-// (fy) through the same table SQL: they must give the same rows. Suffolk 2017-18, used by no other test.
+// (fy) through the same table SQL: they must give the same rows. Suffolk 2017-18.
 const s = (
   ref: string,
   code: string,

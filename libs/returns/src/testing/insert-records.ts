@@ -1,6 +1,7 @@
-// Test support for the return integration tests: writes crimes and crime_history rows straight
-// into PostgreSQL (as crime-schema.int-spec.ts does), so each test states its dataset exactly,
+// Test support for the return integration tests: writes crimes (through the crimes lib's row factory) and
+// crime_history rows straight into PostgreSQL, so each test states its dataset exactly,
 // timestamps and versions included. Not for production use.
+import { insertCrimeRow, removal } from '#libs/crimes/testing';
 import type { Queryable } from '#libs/persistence';
 
 export interface CrimeInput {
@@ -28,8 +29,7 @@ export async function insertCrime(db: Queryable, c: CrimeInput): Promise<string>
   const reported = c.reportedAt ?? new Date(recorded.getTime() - 3_600_000).toISOString();
   const offenceFrom = new Date(new Date(reported).getTime() - 2 * 86_400_000).toISOString();
   const status = c.status ?? 'confirmed';
-  const removed = status === 'cancelled' || status === 'transferred';
-  const row: Record<string, unknown> = {
+  return insertCrimeRow(db, {
     force_id: c.force,
     crime_reference: c.ref,
     offence_code: c.code,
@@ -40,33 +40,15 @@ export async function insertCrime(db: Queryable, c: CrimeInput): Promise<string>
     online_method: c.flag === 'yes' ? 'messages via a social media app' : null,
     victim_age: c.age,
     victim_sex: c.sex,
-    domestic_abuse: false,
-    hate_strands: [],
-    child_sexual_exploitation: false,
-    child_sexual_abuse: false,
     status,
     rule_warnings: c.warnings ?? [],
     acknowledged_rules: c.acknowledged ?? [],
-    cancellation_category: removed ? (c.category ?? 'C2') : null,
-    cancellation_justification: removed
-      ? 'Additional verifiable information recorded for the test.'
-      : null,
-    cancelled_at: removed ? c.recordedAt : null,
-    cancelled_by: removed ? 'fcr.test' : null,
-    transferred_to_force_id: status === 'transferred' ? (c.transferredTo ?? null) : null,
+    ...removal(status, c.recordedAt, c.category ?? 'C2', c.transferredTo ?? null),
     version: c.version ?? 1,
-    created_by: 'test',
-    updated_by: 'test',
     updated_at: c.updatedAt ?? '2016-04-10T08:00:00Z',
     ...(c.importId ? { import_id: c.importId } : {}),
     ...(c.createdAt ? { created_at: c.createdAt } : {}),
-  };
-  const cols = Object.keys(row);
-  const rows = await db.query<{ id: string }>(
-    `INSERT INTO crimes (${cols.join(', ')}) VALUES (${cols.map((_, i) => `$${i + 1}`).join(', ')}) RETURNING id`,
-    Object.values(row),
-  );
-  return rows[0].id;
+  });
 }
 
 export interface HistoryInput {

@@ -1,0 +1,2 @@
+// Test support of the crimes lib (`#libs/crimes/testing`): for int and e2e specs only.
+export * from './testing/crime-rows.js';
