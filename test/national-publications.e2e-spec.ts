@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { attackPublishedTable, type PublishedTable } from '#libs/disclosure';
 import { canonicalJson, pgQueryable, sha256Hex, type Queryable } from '#libs/returns';
-import { insertRecords, seedReturn, type Rec } from '../libs/national/src/testing/seed.js';
+import { insertRecords, seedReturn, type Rec } from '#libs/national/testing';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 
