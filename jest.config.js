@@ -47,7 +47,12 @@ export default {
         '<rootDir>/scripts/**/*.spec.ts',
       ],
     },
-    { ...common, ...database, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    {
+      ...common,
+      ...database,
+      displayName: 'int',
+      testMatch: ['<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/migrations/**/*.int-spec.ts'],
+    },
     { ...common, ...database, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
   ],
 };

@@ -14,6 +14,7 @@ import { TransfersToOtherAuthorities1780000012300 } from './1780000012300-Transf
 import { ReturnCodeSets1780000012400 } from './1780000012400-ReturnCodeSets.js';
 import { RevisedReturnsAndSupersededPublications1780000012700 } from './1780000012700-RevisedReturnsAndSupersededPublications.js';
 import { LoginThrottle1780000018000 } from './1780000018000-LoginThrottle.js';
+import { CatchUpEditedMigrations1780000019000 } from './1780000019000-CatchUpEditedMigrations.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -33,4 +34,5 @@ export const ALL_MIGRATIONS = [
   ReturnCodeSets1780000012400,
   RevisedReturnsAndSupersededPublications1780000012700,
   LoginThrottle1780000018000,
+  CatchUpEditedMigrations1780000019000,
 ];
