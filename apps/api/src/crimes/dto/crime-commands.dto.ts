@@ -6,58 +6,17 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import { IsForceId, IsOffenceCode, IsOneOf, IsReason } from '../../http/validation.js';
+import { Acknowledge } from './acknowledge.dto.js';
 import { CrimeFieldsDto } from './crime-fields.dto.js';
-
-class Acknowledge {
-  @ApiPropertyOptional({
-    type: [String],
-    description: "codes of 'confirm'-severity rules the registrar accepts",
-  })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  acknowledge?: string[];
-}
-class Versioned {
-  @ApiProperty({ example: 1, minimum: 1, description: 'the version you read (optimistic locking)' })
-  @IsInt()
-  @Min(1)
-  version: number;
-}
-
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/;
-const REFERENCE_MESSAGE =
-  '$property must be 1-64 letters, digits or / _ . : -, starting with a letter or digit';
-
-export class CreateCrimeDto extends IntersectionType(CrimeFieldsDto, Acknowledge) {
-  @IsForceId() forceId: string;
-  @ApiProperty({
-    example: 'DY/2015/000123',
-    description: 'crime reference, unique within the force',
-  })
-  @IsString()
-  @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
-  crimeReference: string;
-  @IsOffenceCode() offenceCode: string;
-  @IsOneOf(['draft', 'confirmed']) status: 'draft' | 'confirmed';
-}
-
-export class AmendCrimeDto extends IntersectionType(
-  PartialType(CrimeFieldsDto),
-  Versioned,
-  Acknowledge,
-) {
-  @IsReason('why the record is amended') reason: string;
-}
+import { REFERENCE, REFERENCE_MESSAGE } from './create-crime.dto.js';
+import { Versioned } from './versioned.dto.js';
 
 export class ReclassifyCrimeDto extends IntersectionType(Versioned, Acknowledge) {
   @IsOffenceCode() offenceCode: string;
