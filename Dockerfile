@@ -7,7 +7,6 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY apps apps
 COPY libs libs
 COPY migrations migrations
-COPY bench bench
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.19-bookworm-slim

@@ -29,7 +29,7 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: {
     '^#libs/([^/]+)/core$': '<rootDir>/libs/$1/src/core.ts',
-    '^#libs/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing.ts',
+    '^#libs/([^/]+)/testing$': '<rootDir>/libs/$1/src/testing/index.ts',
     '^#libs/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
@@ -47,9 +47,15 @@ export default {
         '<rootDir>/libs/**/*.spec.ts',
         '<rootDir>/apps/**/*.spec.ts',
         '<rootDir>/bench/**/*.spec.ts',
+        '<rootDir>/scripts/**/*.spec.ts',
       ],
     },
-    { ...common, ...database, displayName: 'int', testMatch: ['<rootDir>/libs/**/*.int-spec.ts'] },
+    {
+      ...common,
+      ...database,
+      displayName: 'int',
+      testMatch: ['<rootDir>/libs/**/*.int-spec.ts', '<rootDir>/migrations/**/*.int-spec.ts'],
+    },
     { ...common, ...database, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // Fault tests that start the built app as processes (tens of seconds each): `npm run test:faults`, from .ci/run.
     ...(process.env.FAULT_TESTS === '1'

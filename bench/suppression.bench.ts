@@ -10,8 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { Catalogue } from '#libs/catalogue';
 import type { DisclosureConfig } from '#libs/disclosure';
 import { buildCoverage, buildPublication, nationalPeriod } from '#libs/national';
-import { fakeForces, fakeOffenceAges } from '../libs/national/src/testing/fake-counts.js';
-import { nationalYear } from '../libs/national/src/testing/national-year.js';
+import { fakeForces, fakeOffenceAges, nationalYear } from '#libs/national/testing';
 import { finalLine, median, requireFinalLine, timed } from './bench-support.js';
 
 requireFinalLine();

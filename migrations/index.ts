@@ -14,6 +14,7 @@ import { TransfersToOtherAuthorities1780000012300 } from './1780000012300-Transf
 import { ReturnCodeSets1780000012400 } from './1780000012400-ReturnCodeSets.js';
 import { RevisedReturnsAndSupersededPublications1780000012700 } from './1780000012700-RevisedReturnsAndSupersededPublications.js';
 import { LoginThrottle1780000018000 } from './1780000018000-LoginThrottle.js';
+import { CatchUpEditedMigrations1780000019000 } from './1780000019000-CatchUpEditedMigrations.js';
 import { SeparateUserAdministration1780000020000 } from './1780000020000-SeparateUserAdministration.js';
 import { LeastPrivilegeAppRole1780000020100 } from './1780000020100-LeastPrivilegeAppRole.js';
 import { ReportedIncidentsN1001780000021000 } from './1780000021000-ReportedIncidentsN100.js';
@@ -40,6 +41,7 @@ export const ALL_MIGRATIONS = [
   ReturnCodeSets1780000012400,
   RevisedReturnsAndSupersededPublications1780000012700,
   LoginThrottle1780000018000,
+  CatchUpEditedMigrations1780000019000,
   SeparateUserAdministration1780000020000,
   LeastPrivilegeAppRole1780000020100,
   ReportedIncidentsN1001780000021000,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { pgQueryable, type Queryable } from '#libs/persistence';
-import { insertRecords, seedReturn } from '../libs/national/src/testing/seed.js';
+import { insertRecords, seedReturn } from '#libs/national/testing';
 import { main as cli } from '../apps/api/src/cli/commands.js';
 import { testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { CLI_JS, collect, runCli } from './support/cli-process.js';

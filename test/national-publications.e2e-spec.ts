@@ -6,7 +6,7 @@ import type { App } from 'supertest/types.js';
 import { attackPublishedTable, type PublishedTable } from '#libs/disclosure';
 import { pgQueryable, type Queryable } from '#libs/persistence';
 import { canonicalJson, sha256Hex } from '#libs/returns';
-import { insertRecords, seedReturn, type Rec } from '../libs/national/src/testing/seed.js';
+import { insertRecords, seedReturn, type Rec } from '#libs/national/testing';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';
 

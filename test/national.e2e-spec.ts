@@ -7,7 +7,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { pgQueryable, type Queryable } from '#libs/persistence';
-import { insertRecords, seedReturn, type Rec } from '../libs/national/src/testing/seed.js';
+import { insertRecords, seedReturn, type Rec } from '#libs/national/testing';
 import { main as cli } from '../apps/api/src/cli/commands.js';
 import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { personas, type Personas } from './factories/identity.js';

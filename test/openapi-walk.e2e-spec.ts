@@ -153,6 +153,7 @@ function sample(doc: Document, s: Schema | undefined, depth = 0): unknown {
       return typeof s.minimum === 'number' && s.minimum > 0 ? s.minimum : 0;
     case 'boolean':
       return true;
+    case undefined: // an object schema, or one named only by its properties
     default: {
       const props = Object.entries(s.properties ?? {}).filter(([, p]) => !p.readOnly);
       return Object.fromEntries(props.map(([k, p]) => [k, sample(doc, p, depth + 1)]));

@@ -8,14 +8,20 @@ import { UsersService } from '#libs/auth';
 import { randomUUID } from 'node:crypto';
 
 type Persona = keyof Personas | 'anonymous' | 'throwaway';
-interface Case {
-  route: string; // 'METHOD /path' as in the OpenAPI document
-  allowed: Persona;
-  forbidden: Persona;
-  status: number; // what the forbidden caller gets
-  okStatus?: number;
-  call: (ids: Ids) => { path: string; body?: object | string; query?: object; type?: string };
-}
+type Call = (ids: Ids) => { path: string; body?: object | string; query?: object; type?: string };
+// A public route answers a caller without a token (okStatus, never 401); every other route has one caller who
+// may and one who may not, and answers 401 to a caller without a token.
+type Case =
+  | { route: string; public: true; okStatus?: number; call: Call }
+  | {
+      route: string; // 'METHOD /path' as in the OpenAPI document
+      public?: false;
+      allowed: Persona;
+      forbidden: Persona;
+      status: number; // what the forbidden caller gets
+      okStatus?: number;
+      call: Call;
+    };
 interface Ids {
   crime: string;
   crimeReference: string;
@@ -23,6 +29,7 @@ interface Ids {
   throwaway: Headers; // a fresh login, for routes that end or change the caller's own session
   importId: string;
   auditing: { item: string; audit: string; sampled: string }; // a review item and an audit on the crime's force
+  login: { username: string; password: string; refreshToken: string }; // a real account, for the public auth routes
 }
 
 // A one-row import file in Derbyshire, 2023-24.
@@ -33,28 +40,19 @@ const importCsv = () =>
 // The permission matrix: for EVERY route, one caller who may and one who may not. A final test checks that
 // every route in the OpenAPI document appears here, so a new route cannot ship without its row.
 const cases: Case[] = [
-  {
-    route: 'GET /health',
-    allowed: 'anonymous',
-    forbidden: 'anonymous',
-    status: 200,
-    call: () => ({ path: '/health' }),
-  },
+  { route: 'GET /health', public: true, call: () => ({ path: '/health' }) },
   {
     route: 'POST /auth/login',
-    allowed: 'anonymous',
-    forbidden: 'anonymous',
-    status: 401,
-    okStatus: 401,
-    call: () => ({ path: '/auth/login', body: { username: 'nobody-at-all', password: 'x' } }),
+    public: true,
+    call: ({ login }) => ({
+      path: '/auth/login',
+      body: { username: login.username, password: login.password },
+    }),
   },
   {
     route: 'POST /auth/refresh',
-    allowed: 'anonymous',
-    forbidden: 'anonymous',
-    status: 401,
-    okStatus: 401,
-    call: () => ({ path: '/auth/refresh', body: { refreshToken: 'bad.token' } }),
+    public: true,
+    call: ({ login }) => ({ path: '/auth/refresh', body: { refreshToken: login.refreshToken } }),
   },
   {
     route: 'POST /auth/password',
@@ -616,6 +614,17 @@ async function auditingIds(
   return { item: item.id, audit: audit.id, sampled };
 }
 
+const noLogin: Ids['login'] = { username: '', password: '', refreshToken: '' };
+const placeholderIds: Ids = {
+  crime: randomUUID(),
+  crimeReference: 'DY/NO-SUCH-REF',
+  user: randomUUID(),
+  throwaway: {},
+  importId: randomUUID(),
+  auditing: { item: randomUUID(), audit: randomUUID(), sampled: randomUUID() },
+  login: noLogin,
+};
+
 describe('permission matrix', () => {
   let app: INestApplication<App>;
   let who: Personas;
@@ -658,6 +667,9 @@ describe('permission matrix', () => {
       : { id: '' };
     const throwaway =
       route === 'POST /auth/logout' ? await loginAs(app, ['auditor'], 'all', 'throwaway') : {};
+    const login = route.startsWith('POST /auth/')
+      ? await account(route === 'POST /auth/refresh')
+      : noLogin;
     const importId = route.includes('/imports/')
       ? (
           (
@@ -681,6 +693,30 @@ describe('permission matrix', () => {
       throwaway,
       importId,
       auditing,
+      login,
+    };
+  }
+
+  // An account whose password the test knows; logged in once when the route needs a refresh token.
+  async function account(withRefreshToken: boolean): Promise<Ids['login']> {
+    const username = `matrix-login.${randomUUID().slice(0, 8)}`;
+    const password = randomUUID();
+    await app
+      .get(UsersService)
+      .create(
+        'test',
+        { username, displayName: 'L', password, roles: ['auditor'], forceIds: [], allForces: true },
+        () => true,
+      );
+    if (!withRefreshToken) return { username, password, refreshToken: '' };
+    const res = await request(app.getHttpServer())
+      .post('/auth/login')
+      .send({ username, password })
+      .expect(200);
+    return {
+      username,
+      password,
+      refreshToken: (res.body as { refreshToken: string }).refreshToken,
     };
   }
 
@@ -706,11 +742,27 @@ describe('permission matrix', () => {
   it.each(cases.map((c) => [c.route, c] as const))(
     '%s: allowed and forbidden callers',
     async (_, c) => {
+      if (c.public) {
+        // The handler's own answer, which the guard's 401 can never be.
+        const ok = await send(c, 'anonymous', await freshIds(c.route));
+        expect(ok.status).not.toBe(401);
+        expect(ok.status).toBe(c.okStatus ?? 200);
+        return;
+      }
       const ids = await freshIds(c.route);
       const denied = await send(c, c.forbidden, ids);
       expect(denied.status).toBe(c.status);
       const ok = await send(c, c.allowed, await freshIds(c.route));
       expect(ok.status).toBe(c.okStatus ?? 200);
+    },
+  );
+
+  // Deny by default: whatever the ids, the guard answers before any handler looks at them.
+  it.each(cases.filter((c) => !c.public).map((c) => [c.route, c] as const))(
+    '%s: 401 without a token',
+    async (_, c) => {
+      const res = await send(c, 'anonymous', placeholderIds);
+      expect(res.status).toBe(401);
     },
   );
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { UsersService } from '#libs/auth';
-import { insertCrimes } from '../../libs/auditing/src/testing/seed-crimes.js';
+import { insertCrimes } from '#libs/auditing/testing';
 import { createTestApp } from '../support/create-test-app.js';
 import {
   ARTIFACTS,

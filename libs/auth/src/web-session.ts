@@ -70,7 +70,7 @@ export class WebSessions {
     } catch {
       return null; // not ours
     }
-    let seen: { sid?: string; typ?: string } | null = null;
+    let seen: { sid?: string; typ?: string } | null;
     try {
       seen = await this.jwt.verifyAsync<{ sid: string; typ: string }>(cookies[SEEN_COOKIE] ?? '');
     } catch {

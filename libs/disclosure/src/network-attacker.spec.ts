@@ -10,8 +10,6 @@ import {
 } from './index.js';
 import { NetworkAttacker } from './network-attacker.js';
 
-const cell = fc.oneof(fc.constant('[c]'), fc.integer({ min: 0, max: 9 }).map(String));
-
 describe('network attacker', () => {
   it('agrees with the two-way table attacker on single tables', () => {
     fc.assert(

@@ -111,7 +111,6 @@ function solve(
   keepRelaxed: boolean,
 ): OptimalSuppression | null {
   const deadline = started + config.timeLimitSeconds * 1000;
-  const n = arcs.length;
   const x = arcs.map((a) => a.role === 'primary' || a.role === 'free');
   const isVar = (i: number) => arcs[i]!.role === 'published' && !arcs[i]!.keep;
   const vars = arcs.flatMap((_, i) => (isVar(i) ? [i] : []));

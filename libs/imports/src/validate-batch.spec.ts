@@ -1,6 +1,6 @@
 // The rule fixtures (a small catalogue and the default config) come from the recording-rules test
 // support; it is not part of that lib's barrel, hence the relative path (tests only).
-import { testContext } from '../../recording-rules/src/testing/baseline.js';
+import { testContext } from '#libs/recording-rules/testing';
 import { readImportRow, type ImportRowObject } from './import-row.js';
 import type { ParsedRow } from './parse-stream.js';
 import { validRow } from './testing/import-fixtures.js';

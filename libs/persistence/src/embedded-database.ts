@@ -148,6 +148,7 @@ export async function startEmbeddedDatabase(
   } catch (e) {
     throw new Error(
       `embedded PostgreSQL failed to start in ${pgdata}${e instanceof Error ? `: ${e.message}` : ''}`,
+      { cause: e },
     );
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');

@@ -1,6 +1,5 @@
 import type { DataSourceOptions } from 'typeorm';
 import { SnakeNamingStrategy } from './snake-naming.strategy.js';
-import { ALL_MIGRATIONS } from '../../../migrations/index.js';
 
 export interface DatabaseOptions {
   url: string;
@@ -11,6 +10,9 @@ export interface DatabaseOptions {
   logQueries?: boolean;
   // Work as this database role (SET ROLE at connect): the app runs as a non-owner so row-level security applies.
   role?: string;
+  // The schema's migrations, for the DataSource that runs them. The app passes them in (a lib never imports
+  // migrations/); connections that only query leave them out.
+  migrations?: DataSourceOptions['migrations'];
 }
 
 // The ONE TypeORM options factory (style.md §9): used by the Nest app, the CLI and the tests.
@@ -20,7 +22,7 @@ export function typeormOptions(db: DatabaseOptions): DataSourceOptions {
     type: 'postgres',
     url: db.url,
     namingStrategy: new SnakeNamingStrategy(),
-    migrations: ALL_MIGRATIONS,
+    migrations: db.migrations ?? [],
     migrationsTableName: 'schema_migrations',
     synchronize: false,
     migrationsRun: false,

@@ -31,17 +31,17 @@ import {
   type ValidationView,
 } from '#libs/crimes';
 import {
-  AmendCrimeDto,
   BulkResolveDto,
   CancelCrimeDto,
   ConfirmCrimeDto,
-  CreateCrimeDto,
   ListCrimesQueryDto,
   ReclassifyCrimeDto,
   TransferCrimeDto,
   ValidateAmendmentDto,
   ValidateCrimeDto,
 } from './dto/crime-commands.dto.js';
+import { AmendCrimeDto } from './dto/amend-crime.dto.js';
+import { CreateCrimeDto } from './dto/create-crime.dto.js';
 import { factsFromDto } from './dto/crime-fields.dto.js';
 import { CrimePageResponseDto } from './dto/crime-page-response.dto.js';
 import { CrimeResponseDto } from './dto/crime-response.dto.js';

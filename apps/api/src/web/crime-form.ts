@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { londonParts, londonWallTime, HATE_STRANDS } from '#libs/recording-rules';
-import { AmendCrimeDto, CreateCrimeDto } from '../crimes/dto/crime-commands.dto.js';
+import { AmendCrimeDto } from '../crimes/dto/amend-crime.dto.js';
+import { CreateCrimeDto } from '../crimes/dto/create-crime.dto.js';
 import type { ErrorItem } from './web-page.js';
 
 // The crime form: GOV.UK date inputs (day, month, year) plus a time, in UK local time, turned into the API's

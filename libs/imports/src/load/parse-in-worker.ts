@@ -28,7 +28,7 @@ export async function* parseInWorker(
   const source = (input as AsyncIterable<Buffer | Uint8Array | string>)[Symbol.asyncIterator]();
   const worker = new Worker(workerFile(), { workerData: data, resourceLimits: WORKER_LIMITS });
   const inbox: FromWorker[] = [];
-  let failure: unknown;
+  let failure: Error | undefined;
   let notify: (() => void) | undefined;
   const wakeUp = () => {
     notify?.();
@@ -44,7 +44,7 @@ export async function* parseInWorker(
           data: typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value,
         });
     } catch (e) {
-      failure ??= e; // the upload broke off, say
+      failure ??= e instanceof Error ? e : new Error(String(e)); // the upload broke off, say
       wakeUp();
     }
   };

@@ -7,13 +7,11 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsInt,
   IsOptional,
   IsString,
   IsUUID,
   Matches,
   Min,
-  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import {
@@ -24,66 +22,10 @@ import {
   IsReason,
   IsWholeNumber,
 } from '../../http/validation.js';
+import { Acknowledge } from './acknowledge.dto.js';
 import { CrimeFieldsDto } from './crime-fields.dto.js';
-
-class Acknowledge {
-  @ApiPropertyOptional({
-    type: [String],
-    description: "codes of 'confirm'-severity rules the registrar accepts",
-  })
-  @IsOptional()
-  @IsArray()
-  @IsString({ each: true })
-  acknowledge?: string[];
-}
-class Versioned {
-  @ApiProperty({ example: 1, minimum: 1, description: 'the version you read (optimistic locking)' })
-  @IsInt()
-  @Min(1)
-  version: number;
-}
-
-const REFERENCE = /^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/;
-// The records of one incident share its reference; the Principal Crime Rule (CF-PRINCIPAL-001) compares them.
-const IncidentReference = () =>
-  applyDecorators(
-    ApiPropertyOptional({
-      type: String,
-      example: 'INC/2018/004512',
-      nullable: true,
-      description:
-        "the force's incident reference, shared by the records entered for one incident (HOCR Section F)",
-    }),
-    ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined),
-    IsString(),
-    Matches(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,63}$/, {
-      message: '$property must be 1-64 letters, digits or / . _ -, starting with a letter or digit',
-    }),
-  );
-const REFERENCE_MESSAGE =
-  '$property must be 1-64 letters, digits or / _ . : -, starting with a letter or digit';
-
-export class CreateCrimeDto extends IntersectionType(CrimeFieldsDto, Acknowledge) {
-  @IsForceId() forceId: string;
-  @ApiProperty({
-    example: 'DY/2015/000123',
-    description: 'crime reference, unique within the force',
-  })
-  @IsString()
-  @Matches(REFERENCE, { message: REFERENCE_MESSAGE })
-  crimeReference: string;
-  @IsOffenceCode() offenceCode: string;
-  @IncidentReference() incidentReference?: string | null;
-  @IsOneOf(['draft', 'confirmed']) status: 'draft' | 'confirmed';
-}
-
-export class AmendCrimeDto extends IntersectionType(
-  PartialType(CrimeFieldsDto),
-  Versioned,
-  Acknowledge,
-) {
-  @IsReason('why the record is amended') reason: string;
-}
+import { IncidentReference, REFERENCE, REFERENCE_MESSAGE } from './create-crime.dto.js';
+import { Versioned } from './versioned.dto.js';
 
 export class ReclassifyCrimeDto extends IntersectionType(Versioned, Acknowledge) {
   @IsOffenceCode() offenceCode: string;

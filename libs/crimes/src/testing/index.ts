@@ -1,2 +1,2 @@
 // Test support of the crimes lib (`#libs/crimes/testing`): for int and e2e specs only.
-export * from './testing/crime-rows.js';
+export * from './crime-rows.js';
