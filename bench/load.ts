@@ -19,7 +19,7 @@ interface Ctx {
 }
 
 const url = await freshDatabase(DB);
-let failed = false;
+let failed: boolean;
 try {
   await prepareDatabase(url, () => undefined);
   const app = await startApp(url);

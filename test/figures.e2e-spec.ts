@@ -3,7 +3,7 @@ import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { pgQueryable, type Queryable } from '#libs/persistence';
-import { insertRecords } from '../libs/national/src/testing/seed.js';
+import { insertRecords } from '#libs/national/testing';
 import { main as cli } from '../apps/api/src/cli/commands.js';
 import { createTestApp, testAppDatabaseUrl, testDatabaseUrl } from './support/create-test-app.js';
 import { loginAs, type Headers } from './factories/identity.js';

@@ -2,7 +2,7 @@ import pg from 'pg';
 // Jest loads global setup outside its module mapper, so this plain-JS file uses the compiled app
 // (`npm test` builds first): the same migrations and catalogue sync that `npm start` runs.
 import { startEmbeddedDatabase } from '../../dist/libs/persistence/src/embedded-database.js';
-import { appLoginRole, appLoginUrl } from '../../dist/libs/persistence/src/app-login.js';
+import { appLoginRole } from '../../dist/libs/persistence/src/app-login.js';
 import { prepareDatabase } from '../../dist/apps/api/src/database/prepare-database.js';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

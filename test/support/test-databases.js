@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
+import { setTimeout } from 'node:timers';
 
 // Names of the test databases, shared by global setup/teardown (plain JS, outside jest's module mapper) and the
 // per-file setup. All derive from TEST_DB_NAME, so runs with different names on one server never touch each other:

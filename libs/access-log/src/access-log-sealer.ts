@@ -131,7 +131,7 @@ export class ChainSealer {
   private async sealBatch(qr: QueryRunner, upTo: string): Promise<number> {
     await qr.startTransaction();
     let sealed: { chainId: string; pos: string; seq: string; hash: string } | null = null;
-    let n = 0;
+    let n: number;
     try {
       await qr.query(`SELECT set_config('cyberflag.forces', '*', true)`);
       const [{ id: chainId }] = await qr.query(`SELECT id::text FROM access_log_chain`);

@@ -59,6 +59,7 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
 
   override handleRequest<T>(err: unknown, user: T): T {
     // The session could not be checked because the database is down or busy: a 503 (try again), not a sign-out.
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- passport's error, passed on as it came (the filter maps it to 503)
     if (err && unavailableReason(err)) throw err;
     if (err || !user)
       throw err instanceof UnauthorizedException

@@ -57,6 +57,7 @@ export async function provisionAppLogin(
       throw new Error(
         `cannot grant ${APP_DB_ROLE} to ${login.user} as the database owner (${e instanceof Error ? e.message : String(e)}): ` +
           `run "GRANT ${APP_DB_ROLE} TO ${login.user}" as an administrator of the server`,
+        { cause: e },
       );
     }
   } finally {

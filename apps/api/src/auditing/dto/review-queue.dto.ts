@@ -7,7 +7,6 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';

@@ -1,4 +1,3 @@
-import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType, PartialType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
@@ -11,7 +10,6 @@ import {
   IsString,
   IsUUID,
   Matches,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import {
