@@ -32,7 +32,8 @@ describe('maintained figures and the signed return', () => {
     owner.query(
       `UPDATE crime_figures SET n = n + 2
        WHERE id = (SELECT min(id) FROM crime_figures
-                   WHERE force_id = 'dorset' AND financial_year = $1 AND status = 'confirmed')`,
+                   WHERE force_id = 'dorset' AND financial_year = $1 AND status = 'confirmed'
+                     AND online_flag = 'yes')`,
       [YEAR],
     );
   const flaggedYes = async () =>
