@@ -131,7 +131,9 @@ describe('daily work through the API', () => {
       // dropped inside a transaction that is rolled back: what remains shows the condition is an index range.
       await db.query('BEGIN');
       try {
-        await db.query(`DROP INDEX ix_crimes_id, ix_crimes_force_year, ix_crimes_recorded_at`);
+        await db.query(
+          `DROP INDEX ix_crimes_id, ix_crimes_force_year, ix_crimes_recorded_at, ix_crimes_force_year_updated, ix_crimes_incident`,
+        );
         await db.query(`SET LOCAL enable_seqscan = off`);
         const plan = await db.query(
           `EXPLAIN SELECT id FROM crimes c WHERE c.force_id = ANY ($1) AND starts_with(c.crime_reference, $2)

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { IMPORT_LOCK_SPACE, ImportJobs } from '#libs/imports';
 import { loginAs, type Headers } from './factories/identity.js';
-import { createTestApp } from './support/create-test-app.js';
+import { createTestApp, testAppDatabaseUrl } from './support/create-test-app.js';
 import { ADMIN, blockedBackend, jobRow, lockCrimes, PG_URL } from './support/faults.js';
 
 // Issue #18 finding 10: faults. PostgreSQL restarting under the app, a pool with no free connection, an import
@@ -83,7 +83,8 @@ describe('faults (issue #18 finding 10)', () => {
     const target = new URL(PG_URL());
     proxy = new PgProxy({ host: target.hostname, port: Number(target.port || 5432) });
     await proxy.up();
-    const viaProxy = new URL(PG_URL());
+    // As the app's own login role (the app refuses the owner), through the proxy.
+    const viaProxy = new URL(testAppDatabaseUrl());
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     app = await createTestApp({ databaseUrl: viaProxy.toString(), poolTimeoutMs: 1000 });
     registrar = await loginAs(app, ['registrar'], ['derbyshire'], 'faults-registrar');

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { collect, freePort, MAIN_JS, waitFor } from './cli-process.js';
-import { testDatabaseUrl } from './create-test-app.js';
+import { testDatabaseUrl, testAppDatabaseUrl } from './create-test-app.js';
 
 export const PG_URL = () => testDatabaseUrl();
 export const ADMIN = () => new pg.Client({ connectionString: PG_URL() });
@@ -70,6 +70,7 @@ export async function startOnTestDb(): Promise<{
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: PG_URL(),
+    DATABASE_APP_URL: testAppDatabaseUrl(), // the app logs in as its own role (issue #18 finding 7)
     PORT: String(port),
     NO_COLOR: '1',
     LOG_FORMAT: 'text',

@@ -3,6 +3,9 @@
 // or forces. Loaded through `setupFilesAfterEnv`: top-level await sets TEST_DATABASE_URL before the spec file is
 // imported (some specs read it while jest collects their tests), and subprocesses inherit it with process.env.
 // The copies are dropped together by global teardown (one DROP per file would cost a checkpoint each).
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { claimDatabase } from './test-databases.js';
 
 const template = process.env.TEST_TEMPLATE_URL;
@@ -19,3 +22,6 @@ const appUrl = new URL(url);
 appUrl.username = user;
 appUrl.password = password;
 process.env.TEST_APP_DATABASE_URL = appUrl.toString();
+// The access log's signed checkpoints are kept per chain id, and a copy of the template has the template's chain
+// id: a folder of the file's own keeps one file's checkpoints from being compared with another copy's chain.
+process.env.ACCESS_LOG_CHECKPOINT_DIR = mkdtempSync(join(tmpdir(), 'cyberflag-test-log-'));
