@@ -18,7 +18,8 @@ interface ErrorBody {
   requestId: string;
 }
 
-function statusOf(code: DomainErrorCode): number {
+// The one mapping of domain error codes to HTTP statuses, for the API (this filter) and the web pages alike.
+export function statusOf(code: DomainErrorCode): number {
   switch (code) {
     case 'NOT_FOUND':
       return HttpStatus.NOT_FOUND;

@@ -1,3 +1,4 @@
+import { statusOf } from './audit/audit-pages.js';
 import {
   Body,
   Controller,
@@ -194,7 +195,7 @@ export class RecordsController {
         req,
         res,
         { mode: 'new', values: body, errors: {}, ...failure(e) },
-        status(e),
+        statusOf(e),
       );
     }
   }
@@ -305,7 +306,7 @@ export class RecordsController {
         req,
         res,
         { mode: 'amend', crime, values: body, errors: {}, ...failure(e) },
-        status(e),
+        statusOf(e),
       );
     }
   }
@@ -389,7 +390,7 @@ export class RecordsController {
         });
       res.redirect(303, `/records/${id}?notice=${action}`);
     } catch (e) {
-      this.renderAction(req, res, action, crime, body, failure(e), status(e));
+      this.renderAction(req, res, action, crime, body, failure(e), statusOf(e));
     }
   }
 
@@ -519,24 +520,6 @@ function fieldAnchor(field: string | undefined): string {
   return ['reportedAt', 'recordedAt', 'offenceFrom', 'offenceTo'].includes(field)
     ? `${field}-day`
     : field;
-}
-
-function status(e: unknown): number {
-  if (!(e instanceof DomainError)) return 500;
-  return (
-    {
-      RULE_VIOLATION: 422,
-      VERSION_CONFLICT: 409,
-      INVALID_TRANSITION: 409,
-      DUPLICATE_REFERENCE: 409,
-      FORBIDDEN_SCOPE: 403,
-      PASSWORD_CHANGE_REQUIRED: 403,
-      ROLE_CONFLICT: 422,
-      NOT_FOUND: 404,
-      INVALID_INPUT: 400,
-      UNAVAILABLE: 503,
-    }[e.code] ?? 400
-  );
 }
 
 const ACTIONS = new Set<string>(['reclassify', 'confirm', 'cancel', 'transfer']);

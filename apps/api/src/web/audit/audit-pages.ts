@@ -1,3 +1,4 @@
+import { statusOf as httpStatusOf } from '../../http/domain-error.filter.js';
 import { CSV_CONTENT_TYPE } from '#libs/csv';
 import type { Response } from 'express';
 import type { Catalogue } from '#libs/catalogue';
@@ -47,22 +48,9 @@ export function errorLine(e: unknown, href = '#main-content'): ErrorItem {
   return { text: `${e.code}: ${e.message}`, href };
 }
 
+// The status a page answers with when a service refused: the API's mapping (domain-error.filter.ts).
 export function statusOf(e: unknown): number {
-  if (!(e instanceof DomainError)) return 500;
-  return (
-    {
-      RULE_VIOLATION: 422,
-      VERSION_CONFLICT: 409,
-      INVALID_TRANSITION: 409,
-      DUPLICATE_REFERENCE: 409,
-      FORBIDDEN_SCOPE: 403,
-      PASSWORD_CHANGE_REQUIRED: 403,
-      ROLE_CONFLICT: 422,
-      NOT_FOUND: 404,
-      INVALID_INPUT: 400,
-      UNAVAILABLE: 503,
-    }[e.code] ?? 400
-  );
+  return e instanceof DomainError ? httpStatusOf(e.code) : 500;
 }
 
 export function sendCsv(res: Response, filename: string, body: string): void {
