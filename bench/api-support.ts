@@ -27,13 +27,18 @@ export function load(): string {
 }
 
 // The app as `npm start` runs it (production mode, the app's default pool), plus a registrar for FORCE.
-export async function startApp(url: string, opts: { cpuProfDir?: string } = {}): Promise<App> {
+// url: the owner's (user add); appUrl: the app's own login role (prepareBenchDatabase), as production runs it.
+export async function startApp(
+  url: string,
+  opts: { appUrl: string; cpuProfDir?: string },
+): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cyberflag-bench-api-'));
   const key = randomBytes(32).toString('base64url');
   const port = 3900 + Math.floor(Math.random() * 500);
   const env = {
     ...process.env,
     DATABASE_URL: url,
+    DATABASE_APP_URL: opts.appUrl,
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,

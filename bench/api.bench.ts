@@ -7,7 +7,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import {
   accessLogAlone,
   bare,
@@ -24,7 +23,15 @@ import {
   type Figures,
 } from './api-support.js';
 import { verifyLog } from './api-verify.js';
-import { dropDatabase, freshDatabase } from './bench-support.js';
+import {
+  dropDatabase,
+  freshDatabase,
+  printRatio,
+  requireFinalLine,
+  prepareBenchDatabase,
+} from './bench-support.js';
+
+requireFinalLine();
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 50;
@@ -33,11 +40,11 @@ const DB = `cyberflag_bench_api_${process.pid}`; // apart from other runs on the
 
 const url = await freshDatabase(DB);
 try {
-  await prepareDatabase(url, () => undefined);
+  const appUrl = await prepareBenchDatabase(url, DB);
   const profDir = process.env.BENCH_CPU_PROF
     ? mkdtempSync(join(tmpdir(), 'cyberflag-prof-'))
     : undefined;
-  const app = await startApp(url, { cpuProfDir: profDir });
+  const app = await startApp(url, { appUrl, cpuProfDir: profDir });
   const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
   console.log(
     `bench:api ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; load average before: ${load()}`,
@@ -190,6 +197,9 @@ try {
     console.log(`app CPU profile (${profDir}), self time:`);
     for (const l of profileSummary(profDir)) console.log(`  ${l}`);
   }
+  // Last line: creating records through the API ÷ the same transactions by bare pg (issue #21: at least 0.5).
+  const create = results.find(([name]) => name === 'create')![1];
+  printRatio(create.rate / bareFigures.create!.rate, 2);
 } finally {
   await dropDatabase(DB);
 }

@@ -4,10 +4,9 @@
 // verifies; prints writes/s, p50/p99, errors by status, and the same writes by a bare pg client in the same run.
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import { bare, bareAmend, bareCreate, crimeBody, line, load, startApp } from './api-support.js';
 import { verifyLog } from './api-verify.js';
-import { dropDatabase, freshDatabase } from './bench-support.js';
+import { dropDatabase, freshDatabase, prepareBenchDatabase } from './bench-support.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CONNECTIONS = 50;
@@ -21,8 +20,8 @@ interface Ctx {
 const url = await freshDatabase(DB);
 let failed: boolean;
 try {
-  await prepareDatabase(url, () => undefined);
-  const app = await startApp(url);
+  const appUrl = await prepareBenchDatabase(url, DB);
+  const app = await startApp(url, { appUrl });
   const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
   console.log(
     `load ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; load average before: ${load()}`,

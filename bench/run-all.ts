@@ -16,6 +16,7 @@ interface Bench {
   script: string;
   args: string[];
   quickArgs: string[];
+  quickEnv?: Record<string, string>;
   goal: string;
 }
 
@@ -41,6 +42,14 @@ const BENCHES: Bench[] = [
     args: [],
     quickArgs: ['--records', '20000'],
     goal: 'ratio ≤ 0.05 (live national time ÷ full recomputation from the records)',
+  },
+  {
+    name: 'api',
+    script: 'api.bench.js',
+    args: [],
+    quickArgs: [],
+    quickEnv: { BENCH_SECONDS: '2', BENCH_LOG_ALONE: '0' },
+    goal: 'ratio ≥ 0.5 (API creates/s ÷ bare pg creates/s, 50 clients); ≥ 1,000 creates/s, p99 < 50 ms',
   },
   {
     name: 'suppression',
@@ -77,7 +86,10 @@ async function run(bench: Bench): Promise<Result> {
       fileURLToPath(new URL(`./${bench.script}`, import.meta.url)),
       ...(quick ? bench.quickArgs : bench.args),
     ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, ...(quick ? bench.quickEnv : {}) },
+    },
   );
   const lines: string[] = [];
   let rest = '';
