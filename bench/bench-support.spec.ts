@@ -1,10 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
-// The guard must run in a process of its own (it acts on process exit), so this spawns Node on the compiled
-// module: `npm test` builds before jest.
-const support = fileURLToPath(new URL('../dist/bench/bench-support.js', import.meta.url));
+// The guard must run in a process of its own (it acts on process exit), so this transpiles final-line.ts (no
+// imports of its own) to a temporary module and spawns Node on it.
+const dir = mkdtempSync(join(tmpdir(), 'cyberflag-final-line-'));
+const support = join(dir, 'final-line.mjs');
 
 function runBench(body: string): { status: number | null; stdout: string; stderr: string } {
   const script = `import { requireFinalLine, printRatio, finalLine } from ${JSON.stringify(support)};\n${body}`;
@@ -16,8 +20,13 @@ function runBench(body: string): { status: number | null; stdout: string; stderr
 
 describe('benchmark final line', () => {
   beforeAll(() => {
-    if (!existsSync(support)) throw new Error(`${support} is missing: run npm run build first`);
+    const source = readFileSync(fileURLToPath(new URL('./final-line.ts', import.meta.url)), 'utf8');
+    const { outputText } = ts.transpileModule(source, {
+      compilerOptions: { module: ts.ModuleKind.ES2022, target: ts.ScriptTarget.ES2022 },
+    });
+    writeFileSync(support, outputText);
   });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('fails a bench that ends without its final line, even when nothing threw', () => {
     const r = runBench(`requireFinalLine(); console.log('some figures');`);
