@@ -7,11 +7,12 @@ import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 export const adminUrl =
   process.env.BENCH_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
+// A database of this name and its login role left by a crashed run go first (a run killed outright cannot clean up).
 export async function freshDatabase(name: string): Promise<string> {
+  await dropDatabase(name);
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${name}`);
   } finally {
     await c.end();
@@ -22,20 +23,41 @@ export async function freshDatabase(name: string): Promise<string> {
 }
 
 // Migrations as the owner, then the app's own login role, as `npm start` does: the URL the app connects with.
+// The role is cluster-wide and outlives the database unless dropped with it: dropDatabase does, and so does a
+// run that fails or is interrupted (Ctrl-C, SIGTERM) after this point, unless BENCH_KEEP_DB=1 keeps both.
 export async function prepareBenchDatabase(url: string, name: string): Promise<string> {
   const login = { user: appLoginRole(name), password: randomBytes(18).toString('base64url') };
+  dropOnFailure(name);
   await prepareDatabase(url, () => undefined, login);
   return appLoginUrl(url, login);
 }
 
+// The database, then its login role (a role cannot go while a database still grants it anything).
 export async function dropDatabase(name: string): Promise<void> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
     await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`DROP ROLE IF EXISTS ${c.escapeIdentifier(appLoginRole(name))}`);
   } finally {
     await c.end();
   }
+}
+
+const armed = new Set<string>();
+function dropOnFailure(name: string): void {
+  if (armed.has(name) || process.env.BENCH_KEEP_DB === '1') return;
+  armed.add(name);
+  const cleanUp = (code: number, error?: unknown) => {
+    if (error !== undefined) console.error(error);
+    dropDatabase(name)
+      .catch((e: unknown) => console.error(`could not drop ${name} and its role: ${String(e)}`))
+      .finally(() => process.exit(code));
+  };
+  process.once('SIGINT', () => cleanUp(130));
+  process.once('SIGTERM', () => cleanUp(143));
+  process.once('uncaughtException', (e) => cleanUp(1, e));
+  process.once('unhandledRejection', (e) => cleanUp(1, e));
 }
 
 // Writes out dirty buffers, so a timed run does not inherit the previous one's checkpoint.
