@@ -233,6 +233,13 @@ run('web interface: the auditor’s workspace', () => {
     const csv = await page.request.get(`${base}/auditing/under-use.csv?year=${YEAR}`);
     expect(await csv.text()).toMatch(/^force_id,offence_group,flagged,records,rate,/);
     expect(await csv.text()).toContain('cleveland,violence against the person,4,40,0.1,');
+    // The download is logged as the API's CSV export is: a disclosure, not a consultation.
+    const entries = await db.query<{ route: string; action: string }>(
+      `SELECT route, action FROM access_log WHERE user_id = $1 AND route LIKE '%under-use%' ORDER BY seq`,
+      [username],
+    );
+    expect(entries.at(-1)).toEqual({ route: 'GET /auditing/under-use.csv', action: 'disclosure' });
+    expect(entries.filter((e) => e.action === 'disclosure')).toEqual([entries.at(-1)]);
   });
 
   it('refreshes and works the review queue; a registrar corrects the item and the auditor sees it corrected', async () => {

@@ -54,10 +54,16 @@ export class UnderUseService {
     return this.view(ctx, q, 'consultation');
   }
 
+  // The figures for a file the caller takes away (this CSV, the web page's download): logged as a disclosure
+  // (DPA 2018 s.62), as completeness's CSV, not as a consultation.
+  exported(ctx: RequestContext, q: { year: string; group?: string }): Promise<UnderUseView> {
+    return this.view(ctx, q, 'disclosure');
+  }
+
   // The same figures, one row per force and group, outliers marked, through the auditors' CSV writer
-  // (formula-injection guard); an export is a disclosure (DPA 2018 s.62), as completeness's CSV.
+  // (formula-injection guard).
   async csv(ctx: RequestContext, q: { year: string; group?: string }): Promise<string> {
-    const v = await this.view(ctx, q, 'disclosure');
+    const v = await this.exported(ctx, q);
     const outliers = new Set(v.outliers);
     return toCsv(
       UNDER_USE_CSV_HEADER,

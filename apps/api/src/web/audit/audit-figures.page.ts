@@ -303,7 +303,7 @@ export class AuditFiguresPageController {
       res.redirect(303, '/auditing/under-use');
       return;
     }
-    const view = await this.underUse.compare(webContext(req), { year });
+    const view = await this.underUse.exported(webContext(req), { year }); // a download: logged as a disclosure
     sendCsv(
       res,
       `under-use-${year}.csv`,
