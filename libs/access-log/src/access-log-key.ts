@@ -38,6 +38,23 @@ const checkpointMac = (key: Buffer, c: Omit<Checkpoint, 'mac'>) =>
     .update(`cyberflag.access_log.checkpoint\n${c.chainId}\n${c.pos}\n${c.seq}\n${c.hash}\n${c.at}`)
     .digest('hex');
 
+// A checkpoint carried elsewhere (a publication, a file handed to `cyberflag audit verify --checkpoint`): its
+// signature checked with the chain key, so a copy edited without the key is refused rather than trusted.
+export function checkpointSigned(key: Buffer, c: Checkpoint): boolean {
+  if (typeof c?.mac !== 'string' || !/^[0-9a-f]{64}$/.test(c.mac)) return false;
+  const want = Buffer.from(checkpointMac(key, c), 'hex');
+  return timingSafeEqual(Buffer.from(c.mac, 'hex'), want);
+}
+
+// Only the checkpoint's own fields (a copy read from a file may carry others), as strings.
+export function asCheckpoint(x: unknown): Checkpoint | null {
+  if (!x || typeof x !== 'object') return null;
+  const o = x as Record<string, unknown>;
+  const keys = ['chainId', 'pos', 'seq', 'hash', 'at', 'mac'] as const;
+  if (!keys.every((k) => typeof o[k] === 'string')) return null;
+  return Object.fromEntries(keys.map((k) => [k, o[k]])) as unknown as Checkpoint;
+}
+
 const fileOf = (dir: string, chainId: string) => join(dir, `access-log-checkpoint-${chainId}.json`);
 
 export function readCheckpoint(

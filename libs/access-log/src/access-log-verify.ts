@@ -1,6 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { entryMac, readCheckpoint, type AccessLogChainConfig } from './access-log-key.js';
+import {
+  checkpointSigned,
+  entryMac,
+  readCheckpoint,
+  type AccessLogChainConfig,
+  type Checkpoint,
+} from './access-log-key.js';
 import type { ChainVerification } from './access-log.types.js';
 
 interface SealedRow {
@@ -24,9 +30,13 @@ const sameHex = (a: string, b: string) =>
 // keyed entries passed off as the older unkeyed kind, and a head behind or different from the signed checkpoint kept
 // outside the database (the newest entries removed, or the chain recomputed). Entries not yet sealed are reported
 // as the unsealed tail; one that sorts below the sealed head cannot have been written by the app.
+// anchors: checkpoints carried outside the data folder too (a publication's, a file): each is checked like the
+// folder's own, so truncation or a recomputed chain shows against a head anchored before it happened, even if
+// the folder's checkpoint was rolled back or removed with the entries.
 export async function verifyAccessLog(
   db: DataSource | EntityManager,
   cfg: AccessLogChainConfig,
+  anchors: readonly { source: string; checkpoint: Checkpoint }[] = [],
 ): Promise<ChainVerification> {
   const broken: { seq: string; problem: string }[] = [];
   const report = (seq: string, problem: string) => {
@@ -38,6 +48,9 @@ export async function verifyAccessLog(
   let entries = 0;
   const hashAt = new Map<string, string>();
   const { checkpoint, problem: checkpointProblem } = readCheckpoint(cfg, chainId);
+  const positions = new Set(
+    [checkpoint, ...anchors.map((a) => a.checkpoint)].flatMap((c) => (c ? [c.pos] : [])),
+  );
   for (;;) {
     const rows: SealedRow[] = await db.query(
       `SELECT pos::text, seq::text, payload_version AS v, encode(prev_hash, 'hex') AS prev, encode(hash, 'hex') AS hash,
@@ -62,7 +75,7 @@ export async function verifyAccessLog(
       )
         report(r.seq, 'entry content does not match its hash');
       if (r.v === 3) keyed = true;
-      if (checkpoint && r.pos === checkpoint.pos) hashAt.set(r.pos, r.hash);
+      if (positions.has(r.pos)) hashAt.set(r.pos, r.hash);
       last = { pos, seq, hash: r.hash };
     }
     if (rows.length < BATCH) break;
@@ -71,19 +84,32 @@ export async function verifyAccessLog(
     ? { seq: last.seq.toString(), pos: last.pos.toString(), hash: last.hash }
     : null;
   if (checkpointProblem) report(head?.seq ?? '0', checkpointProblem);
-  if (checkpoint) {
-    if (!last || last.pos < BigInt(checkpoint.pos))
+  // A head the chain must still reach, with the same hash there: else the newest entries were removed, or the
+  // chain was rebuilt (edited and recomputed forward) behind the checkpoint.
+  const against = (c: Checkpoint, where: string) => {
+    if (!last || last.pos < BigInt(c.pos))
       report(
         head?.seq ?? '0',
-        `the newest sealed entries are missing: the checkpoint outside the database names position ${checkpoint.pos} (#${checkpoint.seq}), the chain ends at ${head?.pos ?? 'nothing'}`,
+        `the newest sealed entries are missing: the checkpoint ${where} names position ${c.pos} (#${c.seq}), the chain ends at ${head?.pos ?? 'nothing'}`,
       );
-    else if (hashAt.get(checkpoint.pos) !== checkpoint.hash)
-      report(
-        checkpoint.seq,
-        'entry differs from the checkpoint kept outside the database (the chain was recomputed)',
-      );
+    else if (hashAt.get(c.pos) !== c.hash)
+      report(c.seq, `entry differs from the checkpoint ${where} (the chain was recomputed)`);
+  };
+  if (checkpoint) {
+    against(checkpoint, 'kept outside the database');
   } else if (keyed && cfg.checkpointDir && !checkpointProblem)
     report(head!.seq, 'no checkpoint outside the database for this chain');
+  for (const a of anchors) {
+    const c = a.checkpoint;
+    if (!checkpointSigned(cfg.key, c))
+      report(head?.seq ?? '0', `the checkpoint from ${a.source} is not signed with the chain key`);
+    else if (c.chainId !== chainId)
+      report(
+        head?.seq ?? '0',
+        `the checkpoint from ${a.source} is of another chain (${c.chainId}, this database's is ${chainId})`,
+      );
+    else against(c, `from ${a.source}`);
+  }
   const [tail] = await db.query(
     `SELECT count(*)::text AS n, min(seq)::text AS first, max(seq)::text AS newest FROM access_log WHERE pos IS NULL`,
   );
@@ -98,6 +124,12 @@ export async function verifyAccessLog(
     head,
     unsealed: { entries: Number(tail.n), fromSeq: tail.first, toSeq: tail.newest },
     checkpoint: checkpoint ? { pos: checkpoint.pos, seq: checkpoint.seq, at: checkpoint.at } : null,
+    anchors: anchors.map((a) => ({
+      source: a.source,
+      pos: a.checkpoint.pos,
+      seq: a.checkpoint.seq,
+      at: a.checkpoint.at,
+    })),
     broken: broken.sort((a, b) =>
       BigInt(a.seq) < BigInt(b.seq) ? -1 : BigInt(a.seq) > BigInt(b.seq) ? 1 : 0,
     ),

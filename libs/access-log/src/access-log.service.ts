@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Inject, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DomainError, ScopedDb, type ForceScope } from '#libs/persistence';
-import { ACCESS_LOG_CHAIN, type AccessLogChainConfig } from './access-log-key.js';
+import {
+  ACCESS_LOG_CHAIN,
+  readCheckpoint,
+  type AccessLogChainConfig,
+  type Checkpoint,
+} from './access-log-key.js';
 import { AccessLogSealer } from './access-log-sealer.js';
 import { verifyAccessLog } from './access-log-verify.js';
 import type {
@@ -78,6 +83,20 @@ export class AccessLogService {
     if (!sealer || !chain) throw new Error('verifying the access log needs its sealer and key');
     await sealer.sealNow();
     return this.db.run('all', (em) => verifyAccessLog(em, chain));
+  }
+
+  // The log's head, sealed now and signed (the checkpoint the sealer keeps outside the database), for a
+  // publication to carry: null when there is no checkpoint folder (or no sealer). Seals before reading, so it
+  // covers every entry committed before the call; the caller's own entries, not committed yet, come after it.
+  async checkpoint(): Promise<Checkpoint | null> {
+    const { sealer, chain } = this;
+    if (!sealer || !chain?.checkpointDir) return null;
+    await sealer.sealNow(2000);
+    const chainId = await this.db.run('all', async (em) => {
+      const [row] = await em.query(`SELECT id::text FROM access_log_chain`);
+      return (row as { id: string }).id;
+    });
+    return readCheckpoint(chain, chainId).checkpoint;
   }
 
   async record(em: EntityManager, e: AccessEntry): Promise<void> {

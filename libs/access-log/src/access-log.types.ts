@@ -66,5 +66,6 @@ export interface ChainVerification {
   // Entries written but not chained yet (the sealer runs within a second or so of their commit).
   unsealed: { entries: number; fromSeq: string | null; toSeq: string | null };
   checkpoint: { pos: string; seq: string; at: string } | null; // the signed head kept outside the database
+  anchors: { source: string; pos: string; seq: string; at: string }[]; // checkpoints given to check against too
   broken: { seq: string; problem: string }[];
 }

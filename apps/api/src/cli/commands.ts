@@ -1,7 +1,15 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { AccessLogService, ChainSealer, verifyAccessLog } from '#libs/access-log';
+import { readFileSync } from 'node:fs';
+import type { DataSource } from 'typeorm';
+import {
+  AccessLogService,
+  asCheckpoint,
+  ChainSealer,
+  verifyAccessLog,
+  type Checkpoint,
+} from '#libs/access-log';
 import { ROLES, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { ScopedDb } from '#libs/persistence';
@@ -40,9 +48,12 @@ const USAGE = `usage: cyberflag <command> [options]
   national YEAR [--basis accepted|live] [--format table|json|csv|xlsx] [--out FILE|-]
                           national return (force → region → England and Wales, coverage); statisticians' figures, unsuppressed;
                           a table on a terminal, else JSON
-  audit verify            seal committed access-log entries, then recompute the keyed hash chain up to the sealed
+  audit verify [--checkpoint FILE|PUBLICATION_ID]...
+                          seal committed access-log entries, then recompute the keyed hash chain up to the sealed
                           head and check it against the signed checkpoint; exit 1 if any entry was altered, inserted
-                          or removed (the newest included); reports the unsealed tail
+                          or removed (the newest included); reports the unsealed tail. --checkpoint also checks it
+                          against a publication's checkpoint: a file (a publication's JSON, its zip's
+                          access-log-checkpoint.json or publication.json, the XLSX cover's text) or a publication id
   figures verify|rebuild [--force F]... [--year YYYY-YY]...
                           compare the maintained figures with a recomputation from the records (exit 1 on a difference);
                           rebuild recomputes them from the records, then verifies
@@ -94,12 +105,53 @@ async function userAdd(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// A checkpoint given on the command line: a publication's id (its stored copy), or a file holding the checkpoint
+// itself or a publication (JSON download, the zip's publication.json) that carries one.
+async function anchorOf(
+  ds: DataSource,
+  arg: string,
+): Promise<{ source: string; checkpoint: Checkpoint }> {
+  if (UUID.test(arg)) {
+    const [row] = await ds.query(
+      `SELECT access_log_checkpoint AS c FROM publications WHERE id = $1`,
+      [arg],
+    );
+    if (!row) throw new Error(`publication ${arg} not found`);
+    const checkpoint = asCheckpoint(row.c);
+    if (!checkpoint) throw new Error(`publication ${arg} carries no access-log checkpoint`);
+    return { source: `publication ${arg}`, checkpoint };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(arg, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (e) {
+    throw new Error(
+      `${arg}: not a readable JSON file (${e instanceof Error ? e.message : String(e)})`,
+      { cause: e },
+    );
+  }
+  const p = parsed as { accessLogCheckpoint?: unknown; id?: unknown } | null;
+  const checkpoint = asCheckpoint(p?.accessLogCheckpoint) ?? asCheckpoint(parsed);
+  if (!checkpoint) throw new Error(`${arg} holds no access-log checkpoint`);
+  const source =
+    typeof p?.id === 'string' && p.accessLogCheckpoint ? `publication ${p.id} (${arg})` : arg;
+  return { source, checkpoint };
+}
+
 // Seals what has committed first (as the app's sealer would within a second), then verifies up to the sealed head.
-async function auditVerify(out: Out): Promise<number> {
+async function auditVerify(args: string[], out: Out): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { checkpoint: { type: 'string', multiple: true } },
+  });
   const chain = accessLogChain(loadEnv(), () => undefined);
   const { result, complete } = await withDatabase(async (ds) => {
+    const anchors = [];
+    for (const a of values.checkpoint ?? []) anchors.push(await anchorOf(ds, a));
     const complete = await new ChainSealer(ds, chain).sealNow();
-    return { result: await verifyAccessLog(ds, chain), complete };
+    return { result: await verifyAccessLog(ds, chain, anchors), complete };
   });
   const h = result.head;
   out(
@@ -111,6 +163,8 @@ async function auditVerify(out: Out): Promise<number> {
       ? `checkpoint outside the database: position ${c.pos} (#${c.seq}) at ${c.at}`
       : 'checkpoint outside the database: none',
   );
+  for (const a of result.anchors)
+    out(`checkpoint from ${a.source}: position ${a.pos} (#${a.seq}) at ${a.at}`);
   const u = result.unsealed;
   if (u.entries > 0)
     out(
@@ -142,7 +196,7 @@ export async function main(
     if (command === 'user' && sub === 'add') return await userAdd(rest, out);
     const area = AREA_COMMANDS[command ?? ''];
     if (area) return await area(argv.slice(1), out);
-    if (command === 'audit' && sub === 'verify') return await auditVerify(out);
+    if (command === 'audit' && sub === 'verify') return await auditVerify(rest, out);
   } catch (e) {
     process.stderr.write(`cyberflag: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;

@@ -161,6 +161,13 @@ export async function exportPublication(
       { name: 'tidy.csv', text: tidy },
       { name: 'publication.json', text: JSON.stringify(view, null, 2) },
     );
+    // The access log's signed head when published, on its own: `cyberflag audit verify --checkpoint` reads it
+    // (or publication.json). Stored with the publication, so the same publication still zips to the same bytes.
+    if (view.accessLogCheckpoint)
+      files.push({
+        name: 'access-log-checkpoint.json',
+        text: JSON.stringify(view.accessLogCheckpoint, null, 2),
+      });
     return { filename: `${base}.zip`, contentType: CONTENT_TYPES.zip, body: await zipFiles(files) };
   }
   const body = await publicationXlsx(view, {

@@ -58,6 +58,14 @@ const view: PublicationView = {
   status: 'current',
   supersedes: null,
   supersededBy: null,
+  accessLogCheckpoint: {
+    chainId: '99999999-2222-4333-8444-555555555555',
+    pos: '41',
+    seq: '57',
+    hash: 'b'.repeat(64),
+    at: '2021-06-01T00:00:00.000Z',
+    mac: 'c'.repeat(64),
+  },
   verified: true,
   content,
 };
@@ -162,6 +170,10 @@ describe('publication XLSX (accessible spreadsheet)', () => {
     const cover = grid(wb.getWorksheet('Cover')!);
     expect(cover.find((r) => r[0] === 'Shorthand symbols')![1]).toMatch(
       /\[c\] confidential.*\[z\] not applicable.*\[x\] not available/,
+    );
+    // The access log's signed head, as JSON text a verifier can read back exactly.
+    expect(JSON.parse(cover.find((r) => r[0] === 'Access log checkpoint')![1]!)).toEqual(
+      view.accessLogCheckpoint,
     );
     // Every table sheet says which symbols it may hold and points to its notes.
     for (const ws of tableSheets().slice(0, content.tables.length))

@@ -234,6 +234,13 @@ export async function publicationXlsx(
         : 'current',
     ],
     ['SHA-256 of the published content', view.sha256],
+    // As plain JSON text: saved as a file, it is what `cyberflag audit verify --checkpoint FILE` reads.
+    [
+      'Access log checkpoint',
+      view.accessLogCheckpoint
+        ? JSON.stringify(view.accessLogCheckpoint)
+        : 'none (no access-log checkpoint was kept when this was published)',
+    ],
     ['Contents', 'The Contents worksheet lists every table; the Notes worksheet lists every note.'],
     ...Object.entries(m.definitions).map(([k, v]): [string, string] => [`Definition: ${k}`, v]),
   ];

@@ -1,3 +1,4 @@
+import type { Checkpoint } from '#libs/access-log';
 import type { Queryable } from '#libs/persistence';
 import type { PublicationContent, ReturnUsed } from './publication.types.js';
 
@@ -5,8 +6,9 @@ import type { PublicationContent, ReturnUsed } from './publication.types.js';
 // supersedes: the year's current publication, which this one replaces (uq_publications_supersedes: at most
 // one successor each, so a concurrent second publication gets 23505, a 409).
 export const insertPublicationSql = `
-INSERT INTO publications (financial_year, title, config, tables, sha256, returns_used, published_by, supersedes)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO publications (financial_year, title, config, tables, sha256, returns_used, published_by, supersedes,
+                          access_log_checkpoint)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 RETURNING id,
           to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS published_at
 `;
@@ -32,6 +34,7 @@ const at = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH
 // A publication is superseded when a later one of its year names it (publications are append-only, so
 // this is derived, never written back).
 const columns = `p.id, p.financial_year, p.title, p.config, p.sha256, p.returns_used, p.published_by, p.supersedes,
+       p.access_log_checkpoint,
        ${at('p.published_at')} AS published_at,
        n.id AS superseded_by, ${at('n.published_at')} AS superseded_at`;
 
@@ -73,6 +76,7 @@ export interface PublicationRow {
   supersedes: string | null;
   superseded_by: string | null;
   superseded_at: string | null;
+  access_log_checkpoint: Checkpoint | null;
   tables?: PublicationContent;
 }
 
@@ -99,6 +103,7 @@ export async function insertPublication(
     content: PublicationContent;
     sha256: string;
     by: string;
+    checkpoint: Checkpoint | null;
   },
 ): Promise<{ id: string; published_at: string }> {
   const rows = await db.query<{ id: string; published_at: string }>(insertPublicationSql, [
@@ -110,6 +115,7 @@ export async function insertPublication(
     JSON.stringify(p.content.metadata.returnsUsed),
     p.by,
     p.content.metadata.supersedes?.id ?? null,
+    p.checkpoint ? JSON.stringify(p.checkpoint) : null,
   ]);
   return rows[0]!;
 }

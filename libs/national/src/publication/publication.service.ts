@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AccessLogService } from '#libs/access-log';
+import { AccessLogService, type Checkpoint } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { resolveDisclosureConfig, type DisclosureConfig } from '#libs/disclosure';
@@ -48,6 +48,10 @@ export interface PublicationSummaryView {
   status: 'current' | 'superseded';
   supersedes: string | null;
   supersededBy: { id: string; publishedAt: string } | null;
+  // The access log's signed head when the publication was made (sealed first): every copy of the publication
+  // anchors the log outside the database, for `cyberflag audit verify --checkpoint`. Not part of the hashed
+  // content (it is signed itself). Null: no checkpoint folder, or published before checkpoints were carried.
+  accessLogCheckpoint: Checkpoint | null;
 }
 
 export interface PublishRequest {
@@ -84,13 +88,15 @@ export class PublicationService {
 
   // A year may be published again (corrections after publication): the new publication supersedes the
   // year's current one, which stays as it was, readable and verifiable, and is shown as superseded.
-  publish(
+  async publish(
     ctx: RequestContext,
     year: number,
     req: PublishRequest,
     now = new Date(),
   ): Promise<PublicationView> {
     const period = this.checked(ctx, year, req.disclosure);
+    // Before the transaction: sealing waits for the transactions in flight, this one's would never end.
+    const checkpoint = await this.log.checkpoint();
     return this.db.run(ctx.actor.forces, async (em) => {
       // FOR UPDATE: no accept/return can slip in between reading the revisions and locking them.
       const { coverage, counts, ages, note } = await this.acceptedFigures(
@@ -129,6 +135,7 @@ export class PublicationService {
         content,
         sha256,
         by: ctx.actor.userId,
+        checkpoint,
       });
       await lockReturns(
         em,
@@ -149,6 +156,7 @@ export class PublicationService {
         status: 'current',
         supersedes: supersedes?.id ?? null,
         supersededBy: null,
+        accessLogCheckpoint: checkpoint,
         verified: true,
         content,
       };
@@ -349,6 +357,7 @@ function summaryView(r: PublicationRow): PublicationSummaryView {
     status: r.superseded_by ? 'superseded' : 'current',
     supersedes: r.supersedes,
     supersededBy: r.superseded_by ? { id: r.superseded_by, publishedAt: r.superseded_at! } : null,
+    accessLogCheckpoint: r.access_log_checkpoint ?? null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import type { Checkpoint } from '#libs/access-log';
 import type { PublicationSummaryView, ReturnUsed } from '#libs/national';
 import { FreeForm } from '../../http/openapi.js';
 
@@ -11,6 +12,16 @@ class ReturnUsedDto implements ReturnUsed {
 class SupersededByDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) publishedAt: string;
+}
+
+class AccessLogCheckpointDto implements Checkpoint {
+  @ApiProperty({ format: 'uuid', description: "the access log's chain" }) chainId: string;
+  @ApiProperty({ description: 'position of the sealed head in the chain' }) pos: string;
+  @ApiProperty({ description: 'its entry number (seq)' }) seq: string;
+  @ApiProperty({ description: 'its keyed hash (HMAC-SHA256, hex)' }) hash: string;
+  @ApiProperty({ format: 'date-time', description: 'when the checkpoint was signed' }) at: string;
+  @ApiProperty({ description: 'signature of the checkpoint with the chain key (HMAC-SHA256, hex)' })
+  mac: string;
 }
 
 export class PublicationSummaryResponseDto implements PublicationSummaryView {
@@ -39,4 +50,11 @@ export class PublicationSummaryResponseDto implements PublicationSummaryView {
   returnsUsed: ReturnUsedDto[];
   @ApiProperty({ format: 'date-time' }) publishedAt: string;
   @ApiProperty() publishedBy: string;
+  @ApiProperty({
+    type: AccessLogCheckpointDto,
+    nullable: true,
+    description:
+      "the access log's signed head when it was published, anchoring the log outside the database (cyberflag audit verify --checkpoint); null when none was kept",
+  })
+  accessLogCheckpoint: AccessLogCheckpointDto | null;
 }
