@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { AccessLogService, ChainSealer, verifyAccessLog } from '#libs/access-log';
-import { ROLES, UsersService, type Role } from '#libs/auth';
+import { ROLES, SessionCache, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { ScopedDb } from '#libs/persistence';
 import { loadEnv } from '../config/env.js';
@@ -74,7 +74,12 @@ async function userAdd(args: string[], out: Out): Promise<number> {
   const password = generated ? randomBytes(15).toString('base64url') : await readStdinLine();
   const catalogue = new Catalogue();
   const user = await withDatabase((ds) =>
-    new UsersService(ds, new AccessLogService(new ScopedDb(ds))).create(
+    // No session cache here (0: nothing cached, no listener): the running app hears the trigger's NOTIFY.
+    new UsersService(
+      ds,
+      new AccessLogService(new ScopedDb(ds)),
+      new SessionCache(ds, { sessionCacheMs: 0 }),
+    ).create(
       'cli',
       {
         username: values.username!,
