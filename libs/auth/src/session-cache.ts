@@ -76,15 +76,13 @@ export class SessionCache implements OnApplicationBootstrap, OnModuleDestroy {
     const e = this.entries.get(sessionId);
     if (!e) return undefined;
     const now = Date.now();
-    if (!this.live || e.username !== username || now >= e.cachedUntil) {
-      this.entries.delete(sessionId);
-      return undefined;
-    }
-    if (now >= e.sessionExpiresAt.getTime()) {
-      this.entries.delete(sessionId);
-      return undefined;
-    }
-    return e;
+    const usable =
+      this.live &&
+      e.username === username &&
+      now < e.cachedUntil &&
+      now < e.sessionExpiresAt.getTime();
+    if (!usable) this.entries.delete(sessionId);
+    return usable ? e : undefined;
   }
 
   has(sessionId: string): boolean {
