@@ -39,7 +39,7 @@ describe('session cache across processes (issue #21)', () => {
     }
   }
   // A bounded wait for the other process's listener to hear a NOTIFY (no fixed sleep).
-  async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
+  async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
     const end = Date.now() + ms;
     while (!cond()) {
       if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);

@@ -7,7 +7,7 @@ const RETRY_MIN_MS = 100;
 const RETRY_MAX_MS = 5_000;
 // A connection that stops answering (a half-open socket the kernel has not noticed) counts as lost.
 const PING_MS = 2_000;
-const PING_TIMEOUT_MS = 2_000;
+const PING_TIMEOUT_MS = 5_000;
 
 export interface ListenerEvents {
   change(payload: string): void;
@@ -97,11 +97,24 @@ export class AuthChangeListener {
   }
 
   private ping(c: pg.Client): void {
-    const timeout = setTimeout(() => this.lost(c, new Error('no answer in time')), PING_TIMEOUT_MS);
+    let answered = false;
+    // After a stalled event loop, timers run before pending socket reads: setImmediate lets an answer that has
+    // already arrived be read first, so a busy process is not mistaken for a lost connection.
+    const timeout = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (!answered) this.lost(c, new Error('no answer in time'));
+        }),
+      PING_TIMEOUT_MS,
+    );
     timeout.unref();
     c.query('SELECT 1').then(
-      () => clearTimeout(timeout),
+      () => {
+        answered = true;
+        clearTimeout(timeout);
+      },
       (e: unknown) => {
+        answered = true;
         clearTimeout(timeout);
         this.lost(c, e);
       },
