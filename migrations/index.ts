@@ -22,6 +22,7 @@ import { CrimeIncidentReference1780000021100 } from './1780000021100-CrimeIncide
 import { SealedAccessLogChain1780000022000 } from './1780000022000-SealedAccessLogChain.js';
 import { AccessLogSealingUnderRls1780000022100 } from './1780000022100-AccessLogSealingUnderRls.js';
 import { MaintainedCrimeFigures1780000026000 } from './1780000026000-MaintainedCrimeFigures.js';
+import { NotifyAuthChanges1780000027000 } from './1780000027000-NotifyAuthChanges.js';
 import { PublicationAccessLogCheckpoint1780000027400 } from './1780000027400-PublicationAccessLogCheckpoint.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
@@ -50,5 +51,6 @@ export const ALL_MIGRATIONS = [
   SealedAccessLogChain1780000022000,
   AccessLogSealingUnderRls1780000022100,
   MaintainedCrimeFigures1780000026000,
+  NotifyAuthChanges1780000027000,
   PublicationAccessLogCheckpoint1780000027400,
 ];

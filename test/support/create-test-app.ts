@@ -43,6 +43,7 @@ export function testAuthConfig(overrides: Partial<AuthConfig> = {}): AuthConfig 
     refreshTtlSeconds: 3600,
     maxFailedLogins: 5,
     lockoutSeconds: 900,
+    sessionCacheMs: 5000, // as production runs: every e2e spec goes through the session cache
     ...overrides,
   };
 }

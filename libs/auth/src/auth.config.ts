@@ -13,4 +13,7 @@ export interface AuthConfig {
   passportStrategies?: boolean;
   webIdleSeconds?: number; // a browser session ends after this long without a request (default 1800)
   secureCookies?: boolean; // Secure cookies (production: served over HTTPS)
+  // How long a checked session is trusted without the database, while the invalidation listener is live
+  // (session-cache.ts). 0 or unset: every request reads the database (commands, which serve no requests).
+  sessionCacheMs?: number;
 }

@@ -3,6 +3,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { AuthService } from './auth.service.js';
+import { SessionCache } from './session-cache.js';
 import { JwtStrategy, LocalStrategy } from './strategies.js';
 import { UsersService } from './users.service.js';
 import { WebSessions } from './web-session.js';
@@ -23,12 +24,13 @@ export class AuthModule {
       ],
       providers: [
         { provide: AUTH_CONFIG, useValue: config },
+        SessionCache,
         UsersService,
         AuthService,
         WebSessions,
         ...(config.passportStrategies === false ? [] : [LocalStrategy, JwtStrategy]),
       ],
-      exports: [AUTH_CONFIG, UsersService, AuthService, WebSessions],
+      exports: [AUTH_CONFIG, SessionCache, UsersService, AuthService, WebSessions],
     };
   }
 }

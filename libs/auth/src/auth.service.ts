@@ -7,6 +7,7 @@ import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { claimAttempt, forgetStale, succeeded, type ThrottlePolicy } from './login-throttle.js';
 import { DomainError } from '#libs/persistence';
 import { deriveHash, hashPassword, passwordProblem, verifyPassword } from './passwords.js';
+import { SessionCache } from './session-cache.js';
 import { toActor, USER_COLUMNS, UsersService, type UserRow } from './users.service.js';
 
 export interface TokenPair {
@@ -60,6 +61,7 @@ export class AuthService {
     private readonly ds: DataSource,
     private readonly users: UsersService,
     private readonly jwt: JwtService,
+    private readonly sessions: SessionCache,
     @Inject(AUTH_CONFIG) private readonly config: AuthConfig,
   ) {
     this.policy = {
@@ -176,8 +178,10 @@ export class AuthService {
         : (r?.outcome ?? 'invalid');
     if (result === 'invalid' || result === 'rotated')
       throw new UnauthorizedException('invalid refresh token');
-    if (result === 'reused')
+    if (result === 'reused') {
+      this.sessions.evictSession(sid); // revoked and committed by the function
       throw new UnauthorizedException('refresh token reused: session revoked');
+    }
     return this.tokens(result.username, sid, result.next);
   }
 
@@ -186,6 +190,8 @@ export class AuthService {
       `UPDATE auth_sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL`,
       [sessionId],
     );
+    // After the commit: this process's next request must not find it (others hear the trigger's NOTIFY).
+    this.sessions.evictSession(sessionId);
   }
 
   async me(actor: Actor & { sessionId: string; accessExpiresAt: Date | null }): Promise<MeView> {
@@ -207,23 +213,42 @@ export class AuthService {
     };
   }
 
-  // Called for every request by the JWT strategy, after the signature and expiry checks.
+  // Called for every request by the JWT strategy, after the signature and expiry checks. A session checked within
+  // the last sessionCacheMs is not read again, unless a change to it or its user was heard since (session-cache.ts).
   async actorFor(
     payload: AccessPayload,
   ): Promise<Actor & { sessionId: string; accessExpiresAt: Date | null }> {
     if (payload.typ !== 'access' || typeof payload.sid !== 'string')
       throw new UnauthorizedException();
-    const rows: UserRow[] = await this.ds.query(
-      `SELECT ${U_COLUMNS} FROM auth_sessions s JOIN users u ON u.id = s.user_id
-       WHERE s.id = $1 AND u.username = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
-      [payload.sid, payload.sub],
-    );
-    if (!rows[0]) throw new UnauthorizedException('session ended');
+    const actor =
+      this.sessions.get(payload.sid, payload.sub)?.actor ??
+      (await this.checkSession(payload.sid, payload.sub));
     return {
-      ...toActor(rows[0]),
+      ...actor,
+      // Copies: a cached actor is shared by every request of the session.
+      roles: [...actor.roles],
+      forces: actor.forces === 'all' ? 'all' : [...actor.forces],
       sessionId: payload.sid,
       accessExpiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
     };
+  }
+
+  private async checkSession(sid: string, username: string): Promise<Actor> {
+    const token = this.sessions.fillToken(); // before the read: a change heard meanwhile stops the store
+    const rows: (UserRow & { session_expires_at: Date })[] = await this.ds.query(
+      `SELECT ${U_COLUMNS}, s.expires_at AS session_expires_at FROM auth_sessions s JOIN users u ON u.id = s.user_id
+       WHERE s.id = $1 AND u.username = $2 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.active`,
+      [sid, username],
+    );
+    if (!rows[0]) throw new UnauthorizedException('session ended');
+    const actor = toActor(rows[0]);
+    this.sessions.put(token, sid, {
+      actor,
+      userId: rows[0].id,
+      username,
+      sessionExpiresAt: rows[0].session_expires_at,
+    });
+    return actor;
   }
 
   private async tokens(username: string, sid: string, secret: string): Promise<TokenPair> {

@@ -6,5 +6,6 @@ export * from './auth.service.js';
 export * from './jwt-auth.guard.js';
 export * from './passwords.js';
 export * from './request-context.js';
+export * from './session-cache.js';
 export * from './users.service.js';
 export * from './web-session.js';

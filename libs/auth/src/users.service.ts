@@ -6,6 +6,7 @@ import { DomainError } from '#libs/persistence';
 import { ROLES, type Actor, type Role } from './actor.js';
 import { hashPassword, passwordProblem } from './passwords.js';
 import type { RequestContext } from './request-context.js';
+import { SessionCache } from './session-cache.js';
 
 export interface NewUser {
   username: string;
@@ -108,6 +109,7 @@ export class UsersService {
   constructor(
     private readonly ds: DataSource,
     private readonly log: AccessLogService,
+    private readonly sessions: SessionCache,
   ) {}
 
   // Trusted code with a known password: the demo users of an embedded database, test personas, `cyberflag user
@@ -160,6 +162,23 @@ export class UsersService {
     }
     const hash = c.password !== undefined ? await hashPassword(c.password) : null;
     const oneTime = c.resetPassword ? await issueOneTime() : null;
+    try {
+      return await this.applyUpdate(by, id, c, hash, oneTime, validForce);
+    } finally {
+      // After the commit (or rollback): this process's next request reads the user afresh; other processes hear
+      // the trigger's NOTIFY.
+      this.sessions.evictUser(id);
+    }
+  }
+
+  private applyUpdate(
+    by: Author,
+    id: string,
+    c: UserChanges,
+    hash: string | null,
+    oneTime: OneTime | null,
+    validForce: (id: string) => boolean,
+  ): Promise<IssuedUserView> {
     return this.ds.transaction(async (em) => {
       const current = await this.byId(em, id);
       const roles = c.roles ?? current.roles;

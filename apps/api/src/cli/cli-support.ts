@@ -53,6 +53,7 @@ export async function withApp<T>(work: (app: INestApplicationContext) => Promise
         jwtSecret(env, db.kind === 'embedded', () => undefined),
       ),
       passportStrategies: false,
+      sessionCacheMs: 0, // serves no requests: no listener connection
     };
     const app = await NestFactory.createApplicationContext(
       AppModule.register({

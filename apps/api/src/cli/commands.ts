@@ -10,7 +10,7 @@ import {
   verifyAccessLog,
   type Checkpoint,
 } from '#libs/access-log';
-import { ROLES, UsersService, type Role } from '#libs/auth';
+import { ROLES, SessionCache, UsersService, type Role } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { ScopedDb } from '#libs/persistence';
 import { loadEnv } from '../config/env.js';
@@ -85,7 +85,12 @@ async function userAdd(args: string[], out: Out): Promise<number> {
   const password = generated ? randomBytes(15).toString('base64url') : await readStdinLine();
   const catalogue = new Catalogue();
   const user = await withDatabase((ds) =>
-    new UsersService(ds, new AccessLogService(new ScopedDb(ds))).create(
+    // No session cache here (0: nothing cached, no listener): the running app hears the trigger's NOTIFY.
+    new UsersService(
+      ds,
+      new AccessLogService(new ScopedDb(ds)),
+      new SessionCache(ds, { sessionCacheMs: 0 }),
+    ).create(
       'cli',
       {
         username: values.username!,

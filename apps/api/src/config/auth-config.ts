@@ -8,5 +8,6 @@ export function authConfig(env: Env, jwtSecret: string): AuthConfig {
     refreshTtlSeconds: env.REFRESH_TOKEN_TTL_SECONDS,
     maxFailedLogins: 5,
     lockoutSeconds: 15 * 60,
+    sessionCacheMs: env.AUTH_SESSION_CACHE_MS,
   };
 }

@@ -38,6 +38,9 @@ export class Env {
   @IsOptional() @IsString() ACCESS_LOG_CHECKPOINT_DIR?: string;
   @Type(() => Number) @IsInt() @Min(60) @Max(3600) ACCESS_TOKEN_TTL_SECONDS = 900;
   @Type(() => Number) @IsInt() @Min(300) @Max(7 * 24 * 3600) REFRESH_TOKEN_TTL_SECONDS = 8 * 3600;
+  // How long a checked session is trusted without reading the database (0 = every request reads it). Sign-out,
+  // deactivation and role changes still end it at once: every process listens for them (libs/auth session-cache.ts).
+  @Type(() => Number) @IsInt() @Min(0) @Max(60_000) AUTH_SESSION_CACHE_MS = 5000;
   // Create demo users per role on an empty embedded database (npm start with no DATABASE_URL).
   @IsIn(['true', 'false']) DEMO_USERS: 'true' | 'false' = 'true';
   // Synthetic crimes imported into an empty embedded database at start (0 = none).
