@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
-import { DomainError, scopeSetting } from '#libs/persistence';
+import { DomainError, ScopedDb, type RawScopedTransaction } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { ImportFileError } from '../import-error.js';
 import { duplicateProblem } from '../validate-batch.js';
@@ -93,7 +93,7 @@ export class ImportService implements OnApplicationBootstrap {
   >();
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly jobs: ImportJobs,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
   ) {}
@@ -142,7 +142,6 @@ export class ImportService implements OnApplicationBootstrap {
     abort: AbortController,
     register: (cancel: (reason: string) => void) => void,
   ): Promise<ImportJobView> {
-    const scope = rc.actor.forces;
     const counts: ImportCounts = {
       read: 0,
       accepted: 0,
@@ -151,13 +150,51 @@ export class ImportService implements OnApplicationBootstrap {
       amended: 0,
       unchanged: 0,
     };
-    const qr = this.ds.createQueryRunner();
-    let started = false;
+    const state = { started: false };
+    let outcome: 'rejected' | 'completed';
+    try {
+      // The import's ONE transaction, in the importer's force scope and naming them (cyberflag.user), so the job's
+      // final state can be written in it: row-level security lets a user update the import they created.
+      outcome = await this.db.runRaw(
+        rc.actor.forces,
+        (tx) => this.inTransaction(tx, id, rc, input, opts, abort, register, counts, state),
+        { user: rc.actor.userId },
+      );
+    } catch (e) {
+      if (!state.started) throw e;
+      throw await this.failed(id, e, abort, counts);
+    }
+    if (outcome === 'rejected') {
+      Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
+      await this.jobs.finish(id, 'rejected', counts, []);
+      const view = await this.view(id);
+      throw new DomainError(
+        'RULE_VIOLATION',
+        `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
+        { import: view },
+      );
+    }
+    return this.view(id);
+  }
+
+  // Everything the import does inside its transaction. 'rejected': an all-or-nothing import with a rejected row
+  // (rolled back); a dry run is rolled back too, but its job is completed here.
+  private async inTransaction(
+    tx: RawScopedTransaction,
+    id: string,
+    rc: RequestContext,
+    input: ImportInput,
+    opts: ImportOptions,
+    abort: AbortController,
+    register: (cancel: (reason: string) => void) => void,
+    counts: ImportCounts,
+    state: { started: boolean },
+  ): Promise<'rejected' | 'completed'> {
+    const { queryRunner: qr, client } = tx;
+    const scope = rc.actor.forces;
     let inFlight: Promise<void> | undefined;
     let batches: AsyncGenerator<ParsedBatch> | undefined;
     try {
-      const client = (await qr.connect()) as PoolClient;
-      await qr.startTransaction();
       // The job's lock, held by this transaction until it commits or rolls back: the start-up sweep (sweepInterrupted)
       // fails only a `running` job whose lock is free, i.e. whose importing session has ended. Taken before the job
       // row exists, so no other process ever sees a `running` job without its lock. Held already: the id is in use.
@@ -165,7 +202,7 @@ export class ImportService implements OnApplicationBootstrap {
         `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
         [IMPORT_LOCK_SPACE, id],
       );
-      started =
+      state.started =
         locked &&
         (await this.jobs.start({
           id,
@@ -175,7 +212,7 @@ export class ImportService implements OnApplicationBootstrap {
           mode: opts.mode,
           fileName: opts.fileName ?? null,
         }));
-      if (!started)
+      if (!state.started)
         throw new DomainError(
           'INVALID_INPUT',
           'X-Import-Id is already used by one of your imports: send a new UUID',
@@ -185,7 +222,6 @@ export class ImportService implements OnApplicationBootstrap {
         abort.abort(new ImportCancelled(reason));
         cancelRunningStatement(client);
       });
-      await qr.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
       // The same statements run once per batch: JIT would compile them (and the trigger queries) afresh each time,
       // ~15 % of the database's time in a profile, for batches that take a few hundred milliseconds.
       await qr.query(`SET LOCAL jit = off`);
@@ -250,65 +286,64 @@ export class ImportService implements OnApplicationBootstrap {
       await this.finishStaging(run);
       opts.onProgress?.(counts);
       if (counts.rejected > 0 && opts.mode === 'all_or_nothing') {
-        await qr.rollbackTransaction();
-        Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
-        await this.jobs.finish(id, 'rejected', counts, []);
-        const view = await this.view(id);
-        throw new DomainError(
-          'RULE_VIOLATION',
-          `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
-          { import: view },
-        );
+        tx.rollbackOnly();
+        return 'rejected';
       }
       counts.unchanged = counts.accepted - counts.inserted - counts.amended;
       abort.signal.throwIfAborted();
       if (opts.mode === 'dry_run') {
-        await qr.rollbackTransaction();
+        tx.rollbackOnly();
         await this.jobs.finish(id, 'completed', counts, [...run.forces].sort());
       } else {
         // Marked completed inside the import's transaction: the rows and the job's state commit together, so a
         // process killed around the commit never leaves loaded rows behind a job the sweep would call failed.
         await this.jobs.finish(id, 'completed', counts, [...run.forces].sort(), undefined, qr);
-        await qr.commitTransaction();
       }
-      return this.view(id);
+      return 'completed';
     } catch (e) {
-      // Stops the parse worker once its pending read settles (when the request ends, if the upload stalled).
+      // Stops the parse worker once its pending read settles (when the request ends, if the upload stalled), and
+      // lets a running load end before ScopedDb rolls the transaction back on this connection.
       void batches?.return?.(undefined).catch(() => undefined);
       await inFlight?.catch(() => undefined);
-      // A lost connection cannot roll back, and needs not: PostgreSQL rolls back a session's transaction when it ends.
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      if (!started) throw e;
-      const cancelled = abort.signal.aborted ? (abort.signal.reason as Error) : undefined;
-      if (e instanceof DomainError && !cancelled) throw e;
-      const error = cancelled
-        ? { code: 'IMP-CANCELLED', message: `${cancelled.message}; nothing was loaded` }
-        : e instanceof ImportFileError
-          ? { code: e.code, message: e.message }
-          : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
-      // If the database is gone this fails too: the job stays `running` until the next start sweeps it.
-      await this.jobs
-        .finish(id, 'failed', counts, [], error)
-        .catch((f: unknown) =>
-          this.logger.warn(
-            `import ${id} failed and could not be marked failed: ${f instanceof Error ? f.message : String(f)}`,
-          ),
-        );
-      if (cancelled)
-        throw new DomainError(
-          'UNAVAILABLE',
-          `${cancelled.message}: the import was cancelled and nothing was loaded; send the file again shortly`,
-          { import: await this.view(id).catch(() => undefined) },
-        );
-      if (e instanceof ImportFileError)
-        throw new DomainError('INVALID_INPUT', e.message, {
-          code: e.code,
-          import: await this.view(id),
-        });
       throw e;
-    } finally {
-      await qr.release();
     }
+  }
+
+  // The import failed after its job started (its transaction is rolled back): the job is marked failed, and the
+  // error the caller gets says why.
+  private async failed(
+    id: string,
+    e: unknown,
+    abort: AbortController,
+    counts: ImportCounts,
+  ): Promise<unknown> {
+    const cancelled = abort.signal.aborted ? (abort.signal.reason as Error) : undefined;
+    if (e instanceof DomainError && !cancelled) return e;
+    const error = cancelled
+      ? { code: 'IMP-CANCELLED', message: `${cancelled.message}; nothing was loaded` }
+      : e instanceof ImportFileError
+        ? { code: e.code, message: e.message }
+        : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
+    // If the database is gone this fails too: the job stays `running` until the next start sweeps it.
+    await this.jobs
+      .finish(id, 'failed', counts, [], error)
+      .catch((f: unknown) =>
+        this.logger.warn(
+          `import ${id} failed and could not be marked failed: ${f instanceof Error ? f.message : String(f)}`,
+        ),
+      );
+    if (cancelled)
+      return new DomainError(
+        'UNAVAILABLE',
+        `${cancelled.message}: the import was cancelled and nothing was loaded; send the file again shortly`,
+        { import: await this.view(id).catch(() => undefined) },
+      );
+    if (e instanceof ImportFileError)
+      return new DomainError('INVALID_INPUT', e.message, {
+        code: e.code,
+        import: await this.view(id),
+      });
+    return e;
   }
 
   // One batch: COPY into the batch table and merge it (streaming), or add it to the whole-file stage.
