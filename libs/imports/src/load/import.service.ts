@@ -24,6 +24,15 @@ import * as sql from './merge.sql.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { ParsedBatch, RowKey } from './parse-worker.protocol.js';
 import { copySql, CREATE_BATCH_SQL, CREATE_STAGE_SQL, EMPTY_BATCH_SQL } from './staging.js';
+import {
+  COPY_KEYS_SQL,
+  DIRECT_COPY_SQL,
+  LOADER_AVAILABLE_SQL,
+  LOADER_ROLE,
+  LOG_CHUNK_IDS,
+  LOG_DIRECT_SQL,
+  toDirectCopy,
+} from './direct-copy.js';
 
 export interface ImportOptions {
   clientId?: string; // a caller-chosen id, so it can poll progress while the upload runs (stored as importIdFor)
@@ -54,6 +63,11 @@ interface Run {
   matchedAny: boolean;
   // Aborted by cancelAll (the app is stopping): the import stops at its next step and rolls back.
   signal: AbortSignal;
+  // Batches still go straight into crimes (direct-copy.ts): the loader role is there, and no row so far named a
+  // record that exists, nor was rejected. The first that does sends this batch and the rest through the stage.
+  direct: boolean;
+  // The role the transaction works as, to return to after the loader's COPY.
+  role: string;
 }
 
 // Thrown inside a run when it is cancelled; becomes the job's error and a 503 (send the file again later).
@@ -228,6 +242,7 @@ export class ImportService implements OnApplicationBootstrap {
       await qr.query(CREATE_BATCH_SQL);
       if (opts.mode !== 'all_or_nothing') await qr.query(CREATE_STAGE_SQL);
       await qr.query(sql.CREATE_KEYS_SQL);
+      const [loader]: { available: boolean; role: string }[] = await qr.query(LOADER_AVAILABLE_SQL);
       const run: Run = {
         id,
         rc,
@@ -238,6 +253,8 @@ export class ImportService implements OnApplicationBootstrap {
         streaming: opts.mode === 'all_or_nothing',
         matchedAny: false,
         signal: abort.signal,
+        direct: loader.available,
+        role: loader.role,
       };
       // Rejects when the import is cancelled, so a wait for the parser (a slow upload) ends at once too.
       const cancelled = new Promise<never>((_, fail) => {
@@ -272,7 +289,7 @@ export class ImportService implements OnApplicationBootstrap {
           batch.copyData.byteOffset,
           batch.copyData.byteLength,
         );
-        inFlight = this.load(run, copyData, batch.rejectedKeys);
+        inFlight = this.load(run, copyData, batch.accepted, batch.rejectedKeys);
         inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
         if (Date.now() - last > PROGRESS_EVERY_MS) {
           last = Date.now();
@@ -346,13 +363,26 @@ export class ImportService implements OnApplicationBootstrap {
     return e;
   }
 
-  // One batch: COPY into the batch table and merge it (streaming), or add it to the whole-file stage.
-  private async load(run: Run, copyData: Buffer, rejectedKeys: readonly RowKey[]): Promise<void> {
+  // One batch: COPY it straight into crimes (all its rows new), or into the batch table and merge it (streaming),
+  // or add it to the whole-file stage.
+  private async load(
+    run: Run,
+    copyData: Buffer,
+    rows: number,
+    rejectedKeys: readonly RowKey[],
+  ): Promise<void> {
     const { qr, client } = run;
     run.signal.throwIfAborted();
+    // Direct only while nothing was rejected: a rejected row may name the same record as a later accepted one,
+    // which the duplicate check at the end then rejects too, so the later one must still be in the stage.
+    const direct =
+      run.direct &&
+      run.counts.rejected === 0 &&
+      rows > 0 &&
+      (await this.loadDirect(run, copyData, rows));
     const table = run.streaming ? 'import_batch' : 'import_stage';
-    if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
-    if (copyData.length > 0)
+    if (!direct && run.streaming) await qr.query(EMPTY_BATCH_SQL);
+    if (!direct && copyData.length > 0)
       await pipeline(Readable.from([copyData]), client.query(copyFrom(copySql(table))));
     if (rejectedKeys.length > 0) {
       await qr.query(sql.KEEP_REJECTED_KEYS_SQL, [
@@ -361,7 +391,7 @@ export class ImportService implements OnApplicationBootstrap {
         rejectedKeys.map((r) => r.line),
       ]);
     }
-    if (run.streaming && copyData.length > 0) {
+    if (!direct && run.streaming && copyData.length > 0) {
       await qr.query(sql.keepKeysSql('import_batch'));
       // Already rejected: nothing will be loaded, so only look for state conflicts (the report lists every bad row).
       if (run.counts.rejected > 0)
@@ -371,6 +401,54 @@ export class ImportService implements OnApplicationBootstrap {
         );
       else await this.merge(run);
     }
+  }
+
+  // The batch COPYed into crimes as the loader role, in a savepoint: false (and nothing of it kept) when a row names
+  // a record that exists, or that another transaction is creating (the COPY waits for it to end): then this batch
+  // and the rest of the file take the staging path, whose merge amends such records. Set-based like the merge:
+  // the aggregate by crimes' statement triggers, one access-log entry per batch, no history (a record's creation
+  // is the record itself).
+  private async loadDirect(run: Run, copyData: Buffer, rows: number): Promise<boolean> {
+    const { client, rc, id } = run;
+    const batch = toDirectCopy(copyData, rows, rc.actor.userId, id);
+    await client.query(`SAVEPOINT import_direct; SET LOCAL ROLE ${LOADER_ROLE}`);
+    try {
+      await pipeline(Readable.from([batch.data]), client.query(copyFrom(DIRECT_COPY_SQL)));
+    } catch (e) {
+      const pgError = e as { code?: string; constraint?: string };
+      // Undoes the rows and the role together.
+      const undo = client.query(
+        `ROLLBACK TO SAVEPOINT import_direct; RELEASE SAVEPOINT import_direct`,
+      );
+      if (pgError.code === '23505' && pgError.constraint === 'uq_crimes_reference') {
+        await undo;
+        run.direct = false;
+        return false;
+      }
+      // Any other failure ends the import (its transaction rolls back): its own error is the one to report.
+      await undo.catch(() => undefined);
+      throw e;
+    }
+    await client.query(
+      `SET LOCAL ROLE ${client.escapeIdentifier(run.role)}; RELEASE SAVEPOINT import_direct`,
+    );
+    run.signal.throwIfAborted();
+    for (let i = 0; i < rows; i += LOG_CHUNK_IDS) {
+      const forces = [...new Set(batch.forceIds.slice(i, i + LOG_CHUNK_IDS))].sort();
+      await client.query(LOG_DIRECT_SQL, [
+        rc.actor.userId,
+        forces,
+        rc.route,
+        rc.purpose ?? `import ${id}`,
+        id,
+        batch.ids.subarray(16 * i, 16 * Math.min(rows, i + LOG_CHUNK_IDS)),
+        rc.requestId,
+      ]);
+    }
+    await pipeline(Readable.from([batch.keys]), client.query(copyFrom(COPY_KEYS_SQL)));
+    run.counts.inserted += rows;
+    for (const f of batch.forceIds) run.forces.add(f);
+    return true;
   }
 
   private async finishStaging(run: Run): Promise<void> {
