@@ -23,6 +23,7 @@ import { SealedAccessLogChain1780000022000 } from './1780000022000-SealedAccessL
 import { AccessLogSealingUnderRls1780000022100 } from './1780000022100-AccessLogSealingUnderRls.js';
 import { MaintainedCrimeFigures1780000026000 } from './1780000026000-MaintainedCrimeFigures.js';
 import { NotifyAuthChanges1780000027000 } from './1780000027000-NotifyAuthChanges.js';
+import { ImportLoaderRole1780000027200 } from './1780000027200-ImportLoaderRole.js';
 import { PublicationAccessLogCheckpoint1780000027400 } from './1780000027400-PublicationAccessLogCheckpoint.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
@@ -52,5 +53,6 @@ export const ALL_MIGRATIONS = [
   AccessLogSealingUnderRls1780000022100,
   MaintainedCrimeFigures1780000026000,
   NotifyAuthChanges1780000027000,
+  ImportLoaderRole1780000027200,
   PublicationAccessLogCheckpoint1780000027400,
 ];

@@ -39,6 +39,17 @@ describe('ScopedDb (real PostgreSQL)', () => {
     expect(r).toEqual({ forces: 'kent', isolation: 'repeatable read' });
   });
 
+  it('names the acting user for the transaction only, when asked', async () => {
+    const user = `SELECT current_setting('cyberflag.forces', true) AS forces,
+      current_setting('cyberflag.user', true) AS user`;
+    const [inside] = await db.run(['kent'], (em) => em.query(user), { user: 'u-1' });
+    expect(inside).toEqual({ forces: 'kent', user: 'u-1' });
+    const [raw] = await db.runRaw('all', (tx) => tx.em.query(user), { user: 'u-2' });
+    expect(raw).toEqual({ forces: '*', user: 'u-2' });
+    const [after] = await ds.query(user);
+    expect(after.user ?? '').toBe('');
+  });
+
   it('refuses a scope holding something that is not a force id', async () => {
     await expect(db.run(["kent','x"], () => Promise.resolve(1))).rejects.toThrow(
       /invalid force id/,

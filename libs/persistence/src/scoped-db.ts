@@ -11,6 +11,8 @@ export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABL
 export interface ScopedRunOptions {
   // Default READ COMMITTED. REPEATABLE READ makes every query see the same moment (a return's snapshot).
   isolation?: IsolationLevel;
+  // The acting user's id in cyberflag.user, for the policies that let a user see what they created (imports).
+  user?: string;
 }
 
 // The transaction as runRaw hands it over: the query runner, its entity manager, and pg's own client for
@@ -34,7 +36,7 @@ export class ScopedDb {
     options: ScopedRunOptions = {},
   ): Promise<T> {
     const scoped = async (em: EntityManager) => {
-      await setScope(em, scope);
+      await setScope(em, scope, options.user);
       return work(em);
     };
     // The isolation level is set by BEGIN, before the first query; the scope is the first query.
@@ -54,7 +56,7 @@ export class ScopedDb {
     try {
       const client = (await qr.connect()) as PoolClient;
       await qr.startTransaction(options.isolation);
-      await setScope(qr, scope);
+      await setScope(qr, scope, options.user);
       let rollback = false;
       const result = await work({
         queryRunner: qr,
@@ -68,7 +70,9 @@ export class ScopedDb {
       else await qr.commitTransaction();
       return result;
     } catch (e) {
-      if (qr.isTransactionActive) await qr.rollbackTransaction();
+      // A lost connection cannot roll back, and needs not (PostgreSQL rolls back when the session ends): the
+      // work's own error is the one to report.
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw e;
     } finally {
       await qr.release();
@@ -76,13 +80,20 @@ export class ScopedDb {
   }
 }
 
-function setScope(db: EntityManager | QueryRunner, scope: ForceScope): Promise<unknown> {
-  return db.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
+function setScope(
+  db: EntityManager | QueryRunner,
+  scope: ForceScope,
+  user: string | undefined,
+): Promise<unknown> {
+  return user === undefined
+    ? db.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)])
+    : db.query(
+        `SELECT set_config('cyberflag.forces', $1, true), set_config('cyberflag.user', $2, true)`,
+        [scopeSetting(scope), user],
+      );
 }
 
-// Exported for the two places that set a scope on a connection they manage themselves beside ScopedDb: the
-// import's long transaction (its own advisory lock and cancellation) and the import jobs' bookkeeping.
-export function scopeSetting(scope: ForceScope): string {
+function scopeSetting(scope: ForceScope): string {
   if (scope === 'all') return '*';
   // Force ids are [a-z-] only; anything else would be a bug, so refuse rather than widen the scope.
   for (const f of scope)

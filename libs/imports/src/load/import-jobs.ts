@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { DataSource, type QueryRunner } from 'typeorm';
-import { scopeSetting, type ForceScope } from '#libs/persistence';
+import type { QueryRunner } from 'typeorm';
+import { ScopedDb, type ForceScope } from '#libs/persistence';
 import type { RejectedRow } from '../validate-batch.js';
 
 export type ImportMode = 'dry_run' | 'all_or_nothing' | 'accept_valid';
@@ -109,23 +109,19 @@ export const INTERRUPTED_MESSAGE =
 // their forces cover it. The job's own bookkeeping (progress, outcome, rejected rows) is 'system' work.
 export type ImportReader = { userId: string; forces: ForceScope } | 'system';
 
-const SYSTEM_READER_SQL = `SELECT set_config('cyberflag.forces', '*', true), set_config('cyberflag.user', '', true)`;
-
 // The import's own bookkeeping, written outside the import's transaction so progress and the report survive
 // a rolled-back (all-or-nothing) import.
 @Injectable()
 export class ImportJobs {
-  constructor(private readonly ds: DataSource) {}
+  constructor(private readonly db: ScopedDb) {}
 
   // One statement in a transaction whose row-level-security settings name the reader (SET LOCAL: they end with it).
-  private async query<T>(reader: ImportReader, sql: string, params: unknown[]): Promise<T> {
-    return this.ds.transaction(async (em) => {
-      await em.query(
-        `SELECT set_config('cyberflag.forces', $1, true), set_config('cyberflag.user', $2, true)`,
-        reader === 'system' ? ['*', ''] : [scopeSetting(reader.forces), reader.userId],
-      );
-      return (await em.query(sql, params)) as T;
-    });
+  private query<T>(reader: ImportReader, sql: string, params: unknown[]): Promise<T> {
+    return this.db.run(
+      reader === 'system' ? 'all' : reader.forces,
+      async (em) => (await em.query(sql, params)) as T,
+      { user: reader === 'system' ? '' : reader.userId },
+    );
   }
 
   // False when the id is taken (only ever by the same user's earlier import: see importIdFor).
@@ -185,9 +181,9 @@ export class ImportJobs {
       await this.query('system', sql, params);
       return;
     }
-    // In the import's own transaction, as its last statement before the commit: the job's bookkeeping is
-    // system work (row-level security on imports, migration 1780000020100), so widen the setting for it.
-    await tx.query(SYSTEM_READER_SQL);
+    // In the import's own transaction, as its last statement before the commit. That transaction names the
+    // importing user (ScopedDb's user option), whom row-level security on imports lets update the job they
+    // created (migration 1780000020100): no wider scope is needed.
     await tx.query(sql, params);
   }
 

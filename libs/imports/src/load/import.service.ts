@@ -5,9 +5,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { DataSource, type QueryRunner } from 'typeorm';
+import type { QueryRunner } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
-import { DomainError, scopeSetting } from '#libs/persistence';
+import { DomainError, ScopedDb, type RawScopedTransaction } from '#libs/persistence';
 import { RULE_CONTEXT, type RuleContext } from '#libs/recording-rules';
 import { ImportFileError } from '../import-error.js';
 import { duplicateProblem } from '../validate-batch.js';
@@ -24,6 +24,15 @@ import * as sql from './merge.sql.js';
 import { parseInWorker } from './parse-in-worker.js';
 import type { ParsedBatch, RowKey } from './parse-worker.protocol.js';
 import { copySql, CREATE_BATCH_SQL, CREATE_STAGE_SQL, EMPTY_BATCH_SQL } from './staging.js';
+import {
+  COPY_KEYS_SQL,
+  DIRECT_COPY_SQL,
+  LOADER_AVAILABLE_SQL,
+  LOADER_ROLE,
+  LOG_CHUNK_IDS,
+  LOG_DIRECT_SQL,
+  toDirectCopy,
+} from './direct-copy.js';
 
 export interface ImportOptions {
   clientId?: string; // a caller-chosen id, so it can poll progress while the upload runs (stored as importIdFor)
@@ -54,6 +63,11 @@ interface Run {
   matchedAny: boolean;
   // Aborted by cancelAll (the app is stopping): the import stops at its next step and rolls back.
   signal: AbortSignal;
+  // Batches still go straight into crimes (direct-copy.ts): the loader role is there, and no row so far named a
+  // record that exists, nor was rejected. The first that does sends this batch and the rest through the stage.
+  direct: boolean;
+  // The role the transaction works as, to return to after the loader's COPY.
+  role: string;
 }
 
 // Thrown inside a run when it is cancelled; becomes the job's error and a 503 (send the file again later).
@@ -93,7 +107,7 @@ export class ImportService implements OnApplicationBootstrap {
   >();
 
   constructor(
-    private readonly ds: DataSource,
+    private readonly db: ScopedDb,
     private readonly jobs: ImportJobs,
     @Inject(RULE_CONTEXT) private readonly rules: RuleContext,
   ) {}
@@ -142,7 +156,6 @@ export class ImportService implements OnApplicationBootstrap {
     abort: AbortController,
     register: (cancel: (reason: string) => void) => void,
   ): Promise<ImportJobView> {
-    const scope = rc.actor.forces;
     const counts: ImportCounts = {
       read: 0,
       accepted: 0,
@@ -151,13 +164,51 @@ export class ImportService implements OnApplicationBootstrap {
       amended: 0,
       unchanged: 0,
     };
-    const qr = this.ds.createQueryRunner();
-    let started = false;
+    const state = { started: false };
+    let outcome: 'rejected' | 'completed';
+    try {
+      // The import's ONE transaction, in the importer's force scope and naming them (cyberflag.user), so the job's
+      // final state can be written in it: row-level security lets a user update the import they created.
+      outcome = await this.db.runRaw(
+        rc.actor.forces,
+        (tx) => this.inTransaction(tx, id, rc, input, opts, abort, register, counts, state),
+        { user: rc.actor.userId },
+      );
+    } catch (e) {
+      if (!state.started) throw e;
+      throw await this.failed(id, e, abort, counts);
+    }
+    if (outcome === 'rejected') {
+      Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
+      await this.jobs.finish(id, 'rejected', counts, []);
+      const view = await this.view(id);
+      throw new DomainError(
+        'RULE_VIOLATION',
+        `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
+        { import: view },
+      );
+    }
+    return this.view(id);
+  }
+
+  // Everything the import does inside its transaction. 'rejected': an all-or-nothing import with a rejected row
+  // (rolled back); a dry run is rolled back too, but its job is completed here.
+  private async inTransaction(
+    tx: RawScopedTransaction,
+    id: string,
+    rc: RequestContext,
+    input: ImportInput,
+    opts: ImportOptions,
+    abort: AbortController,
+    register: (cancel: (reason: string) => void) => void,
+    counts: ImportCounts,
+    state: { started: boolean },
+  ): Promise<'rejected' | 'completed'> {
+    const { queryRunner: qr, client } = tx;
+    const scope = rc.actor.forces;
     let inFlight: Promise<void> | undefined;
     let batches: AsyncGenerator<ParsedBatch> | undefined;
     try {
-      const client = (await qr.connect()) as PoolClient;
-      await qr.startTransaction();
       // The job's lock, held by this transaction until it commits or rolls back: the start-up sweep (sweepInterrupted)
       // fails only a `running` job whose lock is free, i.e. whose importing session has ended. Taken before the job
       // row exists, so no other process ever sees a `running` job without its lock. Held already: the id is in use.
@@ -165,7 +216,7 @@ export class ImportService implements OnApplicationBootstrap {
         `SELECT pg_try_advisory_xact_lock($1, hashtext($2)) AS locked`,
         [IMPORT_LOCK_SPACE, id],
       );
-      started =
+      state.started =
         locked &&
         (await this.jobs.start({
           id,
@@ -175,7 +226,7 @@ export class ImportService implements OnApplicationBootstrap {
           mode: opts.mode,
           fileName: opts.fileName ?? null,
         }));
-      if (!started)
+      if (!state.started)
         throw new DomainError(
           'INVALID_INPUT',
           'X-Import-Id is already used by one of your imports: send a new UUID',
@@ -185,13 +236,13 @@ export class ImportService implements OnApplicationBootstrap {
         abort.abort(new ImportCancelled(reason));
         cancelRunningStatement(client);
       });
-      await qr.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)]);
       // The same statements run once per batch: JIT would compile them (and the trigger queries) afresh each time,
       // ~15 % of the database's time in a profile, for batches that take a few hundred milliseconds.
       await qr.query(`SET LOCAL jit = off`);
       await qr.query(CREATE_BATCH_SQL);
       if (opts.mode !== 'all_or_nothing') await qr.query(CREATE_STAGE_SQL);
       await qr.query(sql.CREATE_KEYS_SQL);
+      const [loader]: { available: boolean; role: string }[] = await qr.query(LOADER_AVAILABLE_SQL);
       const run: Run = {
         id,
         rc,
@@ -202,6 +253,8 @@ export class ImportService implements OnApplicationBootstrap {
         streaming: opts.mode === 'all_or_nothing',
         matchedAny: false,
         signal: abort.signal,
+        direct: loader.available,
+        role: loader.role,
       };
       // Rejects when the import is cancelled, so a wait for the parser (a slow upload) ends at once too.
       const cancelled = new Promise<never>((_, fail) => {
@@ -236,7 +289,7 @@ export class ImportService implements OnApplicationBootstrap {
           batch.copyData.byteOffset,
           batch.copyData.byteLength,
         );
-        inFlight = this.load(run, copyData, batch.rejectedKeys);
+        inFlight = this.load(run, copyData, batch.accepted, batch.rejectedKeys);
         inFlight.catch(() => undefined); // awaited on the next turn or below; not an unhandled rejection meanwhile
         if (Date.now() - last > PROGRESS_EVERY_MS) {
           last = Date.now();
@@ -250,74 +303,86 @@ export class ImportService implements OnApplicationBootstrap {
       await this.finishStaging(run);
       opts.onProgress?.(counts);
       if (counts.rejected > 0 && opts.mode === 'all_or_nothing') {
-        await qr.rollbackTransaction();
-        Object.assign(counts, { inserted: 0, amended: 0, unchanged: 0 });
-        await this.jobs.finish(id, 'rejected', counts, []);
-        const view = await this.view(id);
-        throw new DomainError(
-          'RULE_VIOLATION',
-          `import rejected: ${counts.rejected} of ${counts.read} rows failed; nothing was loaded`,
-          { import: view },
-        );
+        tx.rollbackOnly();
+        return 'rejected';
       }
       counts.unchanged = counts.accepted - counts.inserted - counts.amended;
       abort.signal.throwIfAborted();
       if (opts.mode === 'dry_run') {
-        await qr.rollbackTransaction();
+        tx.rollbackOnly();
         await this.jobs.finish(id, 'completed', counts, [...run.forces].sort());
       } else {
         // Marked completed inside the import's transaction: the rows and the job's state commit together, so a
         // process killed around the commit never leaves loaded rows behind a job the sweep would call failed.
         await this.jobs.finish(id, 'completed', counts, [...run.forces].sort(), undefined, qr);
-        await qr.commitTransaction();
       }
-      return this.view(id);
+      return 'completed';
     } catch (e) {
-      // Stops the parse worker once its pending read settles (when the request ends, if the upload stalled).
+      // Stops the parse worker once its pending read settles (when the request ends, if the upload stalled), and
+      // lets a running load end before ScopedDb rolls the transaction back on this connection.
       void batches?.return?.(undefined).catch(() => undefined);
       await inFlight?.catch(() => undefined);
-      // A lost connection cannot roll back, and needs not: PostgreSQL rolls back a session's transaction when it ends.
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      if (!started) throw e;
-      const cancelled = abort.signal.aborted ? (abort.signal.reason as Error) : undefined;
-      if (e instanceof DomainError && !cancelled) throw e;
-      const error = cancelled
-        ? { code: 'IMP-CANCELLED', message: `${cancelled.message}; nothing was loaded` }
-        : e instanceof ImportFileError
-          ? { code: e.code, message: e.message }
-          : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
-      // If the database is gone this fails too: the job stays `running` until the next start sweeps it.
-      await this.jobs
-        .finish(id, 'failed', counts, [], error)
-        .catch((f: unknown) =>
-          this.logger.warn(
-            `import ${id} failed and could not be marked failed: ${f instanceof Error ? f.message : String(f)}`,
-          ),
-        );
-      if (cancelled)
-        throw new DomainError(
-          'UNAVAILABLE',
-          `${cancelled.message}: the import was cancelled and nothing was loaded; send the file again shortly`,
-          { import: await this.view(id).catch(() => undefined) },
-        );
-      if (e instanceof ImportFileError)
-        throw new DomainError('INVALID_INPUT', e.message, {
-          code: e.code,
-          import: await this.view(id),
-        });
       throw e;
-    } finally {
-      await qr.release();
     }
   }
 
-  // One batch: COPY into the batch table and merge it (streaming), or add it to the whole-file stage.
-  private async load(run: Run, copyData: Buffer, rejectedKeys: readonly RowKey[]): Promise<void> {
+  // The import failed after its job started (its transaction is rolled back): the job is marked failed, and the
+  // error the caller gets says why.
+  private async failed(
+    id: string,
+    e: unknown,
+    abort: AbortController,
+    counts: ImportCounts,
+  ): Promise<unknown> {
+    const cancelled = abort.signal.aborted ? (abort.signal.reason as Error) : undefined;
+    if (e instanceof DomainError && !cancelled) return e;
+    const error = cancelled
+      ? { code: 'IMP-CANCELLED', message: `${cancelled.message}; nothing was loaded` }
+      : e instanceof ImportFileError
+        ? { code: e.code, message: e.message }
+        : { code: 'IMP-FAILED', message: 'the import failed; nothing was loaded' };
+    // If the database is gone this fails too: the job stays `running` until the next start sweeps it.
+    await this.jobs
+      .finish(id, 'failed', counts, [], error)
+      .catch((f: unknown) =>
+        this.logger.warn(
+          `import ${id} failed and could not be marked failed: ${f instanceof Error ? f.message : String(f)}`,
+        ),
+      );
+    if (cancelled)
+      return new DomainError(
+        'UNAVAILABLE',
+        `${cancelled.message}: the import was cancelled and nothing was loaded; send the file again shortly`,
+        { import: await this.view(id).catch(() => undefined) },
+      );
+    if (e instanceof ImportFileError)
+      return new DomainError('INVALID_INPUT', e.message, {
+        code: e.code,
+        import: await this.view(id),
+      });
+    return e;
+  }
+
+  // One batch: COPY it straight into crimes (all its rows new), or into the batch table and merge it (streaming),
+  // or add it to the whole-file stage.
+  private async load(
+    run: Run,
+    copyData: Buffer,
+    rows: number,
+    rejectedKeys: readonly RowKey[],
+  ): Promise<void> {
     const { qr, client } = run;
     run.signal.throwIfAborted();
+    // Direct only while nothing was rejected: a rejected row may name the same record as a later accepted one,
+    // which the duplicate check at the end then rejects too, so the later one must still be in the stage.
+    const direct =
+      run.direct &&
+      run.counts.rejected === 0 &&
+      rows > 0 &&
+      (await this.loadDirect(run, copyData, rows));
     const table = run.streaming ? 'import_batch' : 'import_stage';
-    if (run.streaming) await qr.query(EMPTY_BATCH_SQL);
-    if (copyData.length > 0)
+    if (!direct && run.streaming) await qr.query(EMPTY_BATCH_SQL);
+    if (!direct && copyData.length > 0)
       await pipeline(Readable.from([copyData]), client.query(copyFrom(copySql(table))));
     if (rejectedKeys.length > 0) {
       await qr.query(sql.KEEP_REJECTED_KEYS_SQL, [
@@ -326,7 +391,7 @@ export class ImportService implements OnApplicationBootstrap {
         rejectedKeys.map((r) => r.line),
       ]);
     }
-    if (run.streaming && copyData.length > 0) {
+    if (!direct && run.streaming && copyData.length > 0) {
       await qr.query(sql.keepKeysSql('import_batch'));
       // Already rejected: nothing will be loaded, so only look for state conflicts (the report lists every bad row).
       if (run.counts.rejected > 0)
@@ -336,6 +401,54 @@ export class ImportService implements OnApplicationBootstrap {
         );
       else await this.merge(run);
     }
+  }
+
+  // The batch COPYed into crimes as the loader role, in a savepoint: false (and nothing of it kept) when a row names
+  // a record that exists, or that another transaction is creating (the COPY waits for it to end): then this batch
+  // and the rest of the file take the staging path, whose merge amends such records. Set-based like the merge:
+  // the aggregate by crimes' statement triggers, one access-log entry per batch, no history (a record's creation
+  // is the record itself).
+  private async loadDirect(run: Run, copyData: Buffer, rows: number): Promise<boolean> {
+    const { client, rc, id } = run;
+    const batch = toDirectCopy(copyData, rows, rc.actor.userId, id);
+    await client.query(`SAVEPOINT import_direct; SET LOCAL ROLE ${LOADER_ROLE}`);
+    try {
+      await pipeline(Readable.from([batch.data]), client.query(copyFrom(DIRECT_COPY_SQL)));
+    } catch (e) {
+      const pgError = e as { code?: string; constraint?: string };
+      // Undoes the rows and the role together.
+      const undo = client.query(
+        `ROLLBACK TO SAVEPOINT import_direct; RELEASE SAVEPOINT import_direct`,
+      );
+      if (pgError.code === '23505' && pgError.constraint === 'uq_crimes_reference') {
+        await undo;
+        run.direct = false;
+        return false;
+      }
+      // Any other failure ends the import (its transaction rolls back): its own error is the one to report.
+      await undo.catch(() => undefined);
+      throw e;
+    }
+    await client.query(
+      `SET LOCAL ROLE ${client.escapeIdentifier(run.role)}; RELEASE SAVEPOINT import_direct`,
+    );
+    run.signal.throwIfAborted();
+    for (let i = 0; i < rows; i += LOG_CHUNK_IDS) {
+      const forces = [...new Set(batch.forceIds.slice(i, i + LOG_CHUNK_IDS))].sort();
+      await client.query(LOG_DIRECT_SQL, [
+        rc.actor.userId,
+        forces,
+        rc.route,
+        rc.purpose ?? `import ${id}`,
+        id,
+        batch.ids.subarray(16 * i, 16 * Math.min(rows, i + LOG_CHUNK_IDS)),
+        rc.requestId,
+      ]);
+    }
+    await pipeline(Readable.from([batch.keys]), client.query(copyFrom(COPY_KEYS_SQL)));
+    run.counts.inserted += rows;
+    for (const f of batch.forceIds) run.forces.add(f);
+    return true;
   }
 
   private async finishStaging(run: Run): Promise<void> {
