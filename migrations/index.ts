@@ -22,6 +22,8 @@ import { CrimeIncidentReference1780000021100 } from './1780000021100-CrimeIncide
 import { SealedAccessLogChain1780000022000 } from './1780000022000-SealedAccessLogChain.js';
 import { AccessLogSealingUnderRls1780000022100 } from './1780000022100-AccessLogSealingUnderRls.js';
 import { MaintainedCrimeFigures1780000026000 } from './1780000026000-MaintainedCrimeFigures.js';
+import { MonthlyCrimeFigures1780000027300 } from './1780000027300-MonthlyCrimeFigures.js';
+import { BackfillMonthlyCrimeFigures1780000027310 } from './1780000027310-BackfillMonthlyCrimeFigures.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -49,4 +51,6 @@ export const ALL_MIGRATIONS = [
   SealedAccessLogChain1780000022000,
   AccessLogSealingUnderRls1780000022100,
   MaintainedCrimeFigures1780000026000,
+  MonthlyCrimeFigures1780000027300,
+  BackfillMonthlyCrimeFigures1780000027310,
 ];
