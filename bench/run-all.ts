@@ -52,6 +52,13 @@ const BENCHES: Bench[] = [
     goal: 'ratio ≥ 0.5 (API creates/s ÷ bare pg creates/s, 50 clients); ≥ 1,000 creates/s, p99 < 50 ms',
   },
   {
+    name: 'figures',
+    script: 'figures.bench.js',
+    args: [],
+    quickArgs: ['--rows', '20000', '--runs', '1', '--seconds', '2'],
+    goal: 'ratio ≥ 0.85 (the worst of import rows/s and API creates/s with the aggregate maintained ÷ with its triggers off)',
+  },
+  {
     name: 'suppression',
     script: 'suppression.bench.js',
     args: [],

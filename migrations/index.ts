@@ -24,6 +24,8 @@ import { AccessLogSealingUnderRls1780000022100 } from './1780000022100-AccessLog
 import { MaintainedCrimeFigures1780000026000 } from './1780000026000-MaintainedCrimeFigures.js';
 import { NotifyAuthChanges1780000027000 } from './1780000027000-NotifyAuthChanges.js';
 import { ImportLoaderRole1780000027200 } from './1780000027200-ImportLoaderRole.js';
+import { MonthlyCrimeFigures1780000027300 } from './1780000027300-MonthlyCrimeFigures.js';
+import { BackfillMonthlyCrimeFigures1780000027310 } from './1780000027310-BackfillMonthlyCrimeFigures.js';
 import { PublicationAccessLogCheckpoint1780000027400 } from './1780000027400-PublicationAccessLogCheckpoint.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
@@ -54,5 +56,7 @@ export const ALL_MIGRATIONS = [
   MaintainedCrimeFigures1780000026000,
   NotifyAuthChanges1780000027000,
   ImportLoaderRole1780000027200,
+  MonthlyCrimeFigures1780000027300,
+  BackfillMonthlyCrimeFigures1780000027310,
   PublicationAccessLogCheckpoint1780000027400,
 ];

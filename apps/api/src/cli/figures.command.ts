@@ -11,9 +11,10 @@ import { withDatabase, type Out } from './cli-support.js';
 
 const USAGE = `usage: cyberflag figures verify|rebuild [--force F]... [--year YYYY-YY]...`;
 
-// `cyberflag figures verify`: recompute the maintained aggregate (crime_figures) from the records and report
-// every force-year that differs (exit 1 if any). `figures rebuild`: recompute those force-years' figures from
-// their records (each in its own transaction; writers of crimes wait meanwhile), then verify again.
+// `cyberflag figures verify`: recompute the maintained aggregates (crime_figures, crime_figures_monthly) from the
+// records and report every force-year that differs (exit 1 if any). `figures rebuild`: recompute those
+// force-years' figures from their records (each in its own transaction; writers of crimes wait meanwhile), then
+// verify again.
 export async function figuresCommand(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,

@@ -45,8 +45,9 @@ export interface CompletenessView {
 const COUNTED =
   'draft and confirmed records recorded in the year (cancelled and transferred records are not recorded crime); months by recorded date in UK time';
 
-// Completeness of the online flag and victim age (issue 7 §1): aggregates only, but computed from
-// record-level data in the caller's scope, so each request is logged (purpose 'audit').
+// Completeness of the online flag and victim age (issue 7 §1): aggregates only, read from the maintained
+// aggregate (crime_figures_monthly, issue #22) rather than a scan of the year's records, with the same results.
+// Still figures about record-level data in the caller's scope, so each request is logged (purpose 'audit').
 export const COMPLETENESS_CSV_HEADER = [
   'period',
   'level',
@@ -97,8 +98,8 @@ export class CompletenessService {
     return view;
   }
 
-  // The year's figures by offence group for every force in scope (or the one asked for), from one query: the
-  // national heat table. Forces with no records in the year are left out. One access-log entry for the request.
+  // The year's figures by offence group for every force in scope (or the one asked for), from one query over
+  // the maintained aggregate: the national heat table. Forces with no records in the year are left out. One access-log entry for the request.
   async byForce(
     ctx: RequestContext,
     q: { year: string; forceId?: string },

@@ -3,14 +3,22 @@ import pg from 'pg';
 import { computeReturn } from '../compute-return.js';
 import { pgQueryable } from '#libs/persistence';
 import { insertCrime, type CrimeInput } from '../testing/insert-records.js';
-import { figuresDifferences } from './figures.query.js';
+import {
+  advanceCompaction,
+  compactFigures,
+  figuresDifferences,
+  figuresToCompact,
+  rebuildFigures,
+} from './figures.query.js';
 
 // The maintained aggregate (crime_figures, kept by triggers on crimes) must equal a full recomputation from
-// the records after any sequence of writes, committed or rolled back, concurrent or not. Owner connection:
-// the triggers are what is tested, whatever path writes crimes. Years 2041-42 and 2042-43 for Kent and
-// Essex hold only this file's records.
+// the records after any sequence of writes, committed or rolled back, concurrent or not; and so must the monthly
+// completeness aggregate (crime_figures_monthly), which figuresDifferences checks with it. Owner connection:
+// the triggers are what is tested, whatever path writes crimes. Years 2041-42 to 2043-44 for Kent and
+// Essex hold only this file's records (a record of 31 March 2043 23:30 UTC is in 2043-44: 1 April, BST).
 const FORCES = ['kent', 'essex'] as const;
 const YEARS = [2041, 2042] as const;
+const ALL_YEARS = [2041, 2042, 2043];
 // Codes of every kind the tables treat differently: table-B codes for children only (17B, 19E, 21) and
 // for any age (19C), a non-sexual code with a personal victim, and one without.
 const CODES = ['17B', '19C', '19E', '21', '8L', '92A'] as const;
@@ -24,6 +32,9 @@ type Status = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
 interface Facts {
   code: (typeof CODES)[number];
   year: (typeof YEARS)[number];
+  month: number; // 0 = April .. 11 = March
+  // Recorded at 23:30 UTC on the month's last day: the next day (and month) in UK summer time.
+  edge: boolean;
   flag: 'yes' | 'no' | 'unknown';
   age: number | null;
   sex: 'female' | 'male' | 'unknown';
@@ -36,6 +47,8 @@ const factsArb: fc.Arbitrary<Facts> = fc
   .record({
     code: fc.constantFrom(...CODES),
     year: fc.constantFrom(...YEARS),
+    month: fc.integer({ min: 0, max: 11 }),
+    edge: fc.boolean(),
     flag: fc.constantFrom('yes' as const, 'no' as const, 'unknown' as const),
     age: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
     sex: fc.constantFrom('female' as const, 'male' as const, 'unknown' as const),
@@ -68,7 +81,11 @@ const batchArb = fc.record({
 });
 
 const recordedAt = (f: Facts, n: number): string =>
-  new Date(Date.UTC(f.year, 5, 1 + (n % 28), 10)).toISOString();
+  new Date(
+    f.edge
+      ? Date.UTC(f.year, 4 + f.month, 0, 23, 30)
+      : Date.UTC(f.year, 3 + f.month, 1 + (n % 28), 10),
+  ).toISOString();
 const reportedAt = (f: Facts, n: number): string =>
   new Date(new Date(recordedAt(f, n)).getTime() - (f.late ? 30 : 1) * 3_600_000).toISOString();
 
@@ -78,7 +95,7 @@ async function apply(c: pg.ClientBase, op: Op): Promise<void> {
   const existing = await c.query<{ force_id: string; id: string; version: number }>(
     `SELECT force_id, id, version FROM crimes
      WHERE force_id = ANY($1) AND financial_year = ANY($2) ORDER BY id`,
-    [FORCES, YEARS],
+    [FORCES, ALL_YEARS],
   );
   const n = ++seq;
   if (op.kind === 'insert') {
@@ -140,7 +157,7 @@ async function apply(c: pg.ClientBase, op: Op): Promise<void> {
 async function assertAggregateExact(c: pg.ClientBase): Promise<void> {
   const diffs = await figuresDifferences(pgQueryable(c), {
     forceIds: [...FORCES],
-    years: [...YEARS],
+    years: ALL_YEARS,
   });
   expect(diffs).toEqual([]);
 }
@@ -164,7 +181,7 @@ describe('maintained figures (crime_figures)', () => {
   afterAll(async () => {
     await owner.query(`DELETE FROM crimes WHERE force_id = ANY($1) AND financial_year = ANY($2)`, [
       FORCES,
-      YEARS,
+      ALL_YEARS,
     ]);
     await owner.end();
     await other.end();
@@ -172,7 +189,7 @@ describe('maintained figures (crime_figures)', () => {
   beforeEach(async () => {
     await owner.query(`DELETE FROM crimes WHERE force_id = ANY($1) AND financial_year = ANY($2)`, [
       FORCES,
-      YEARS,
+      ALL_YEARS,
     ]);
   });
 
@@ -192,7 +209,7 @@ describe('maintained figures (crime_figures)', () => {
         }
         // The tables a return is made of are the same from either source.
         for (const forceId of FORCES)
-          for (const year of YEARS) {
+          for (const year of ALL_YEARS) {
             const { records, figures } = await returnsFromBothSources(owner, forceId, year);
             expect(figures).toEqual(records);
           }
@@ -205,6 +222,8 @@ describe('maintained figures (crime_figures)', () => {
     const facts: Facts = {
       code: '19C',
       year: 2041,
+      month: 2, // June
+      edge: false,
       flag: 'yes',
       age: 14,
       sex: 'female',
@@ -242,6 +261,8 @@ describe('maintained figures (crime_figures)', () => {
     const facts: Facts = {
       code: '8L',
       year: 2042,
+      month: 2, // June
+      edge: false,
       flag: 'yes',
       age: 30,
       sex: 'male',
@@ -272,10 +293,48 @@ describe('maintained figures (crime_figures)', () => {
     expect(after.figures).toEqual(before.records);
   });
 
+  it('compacts a force-year whose change moved only its monthly figures', async () => {
+    const db = pgQueryable(owner);
+    const facts: Facts = {
+      code: '8L',
+      year: 2042,
+      month: 2, // June
+      edge: false,
+      flag: 'no',
+      age: 30,
+      sex: 'male',
+      status: 'confirmed',
+      warnings: [],
+      late: false,
+    };
+    await apply(owner, { kind: 'insert', force: 'essex', facts });
+    const first = await figuresToCompact(db);
+    for (const fy of first.forceYears) await compactFigures(db, fy.forceId, fy.year);
+    // The folded rows take new ids: move the watermark past them too, so nothing is pending.
+    await advanceCompaction(db, (await figuresToCompact(db)).through);
+    expect((await figuresToCompact(db)).forceYears).toEqual([]);
+    // Three months later, same version: every yearly figure is unchanged (no crime_figures row), the monthly
+    // ones move from June to September.
+    await owner.query(
+      `UPDATE crimes SET recorded_at = recorded_at + interval '3 months', reported_at = reported_at + interval '3 months',
+         offence_from = offence_from + interval '3 months'
+       WHERE force_id = 'essex' AND financial_year = 2042`,
+    );
+    expect((await figuresToCompact(db)).forceYears).toEqual([{ forceId: 'essex', year: 2042 }]);
+    expect(await compactFigures(db, 'essex', 2042)).toBe(2); // June +1 -1 and September +1: one row left
+    await assertAggregateExact(owner);
+    const months = await owner.query<{ recorded_month: number }>(
+      `SELECT recorded_month FROM crime_figures_monthly WHERE force_id = 'essex' AND financial_year = 2042`,
+    );
+    expect(months.rows).toEqual([{ recorded_month: 9 }]);
+  });
+
   it('verify reports a corrupted aggregate and rebuild repairs it', async () => {
     const facts: Facts = {
       code: '21',
       year: 2041,
+      month: 2, // June
+      edge: false,
       flag: 'yes',
       age: 11,
       sex: 'female',
@@ -297,5 +356,37 @@ describe('maintained figures (crime_figures)', () => {
     expect(figures).not.toEqual(records);
     await owner.query(`SELECT rebuild_crime_figures('kent', 2041::smallint)`);
     await assertAggregateExact(owner);
+  });
+
+  it('verify reports a corrupted monthly figure (with the yearly ones intact) and rebuildFigures repairs it', async () => {
+    const facts: Facts = {
+      code: '8L',
+      year: 2042,
+      month: 9, // January 2043
+      edge: false,
+      flag: 'no',
+      age: null,
+      sex: 'male',
+      status: 'draft',
+      warnings: [],
+      late: false,
+    };
+    await apply(owner, { kind: 'insert', force: 'essex', facts });
+    // The record moved to another month: only the monthly aggregate changes.
+    await owner.query(
+      `UPDATE crime_figures_monthly SET recorded_month = 2 WHERE force_id = 'essex' AND financial_year = 2042`,
+    );
+    const diffs = await figuresDifferences(pgQueryable(owner), {
+      forceIds: ['essex'],
+      years: [2042],
+    });
+    expect(diffs).toEqual([{ forceId: 'essex', year: 2042, groups: 2 }]);
+    expect(await rebuildFigures(pgQueryable(owner), 'essex', 2042)).toBe(2); // one group in each aggregate
+    await assertAggregateExact(owner);
+    const months = await owner.query<{ recorded_month: number; n: string; unknown_age: string }>(
+      `SELECT recorded_month, n, unknown_age FROM crime_figures_monthly_net
+       WHERE force_id = 'essex' AND financial_year = 2042`,
+    );
+    expect(months.rows).toEqual([{ recorded_month: 1, n: '1', unknown_age: '1' }]);
   });
 });

@@ -2,7 +2,8 @@ import type { Queryable } from '#libs/persistence';
 
 // The maintained aggregate's checks and repairs (migration 1780000026000): crime_figures_net (the deltas
 // summed per group) against crime_figures_from_records (the same groups computed from crimes), both read
-// under the caller's row-level-security scope.
+// under the caller's row-level-security scope; and the same for the monthly completeness aggregate
+// (crime_figures_monthly, migration 1780000027300), which is checked, compacted and rebuilt with it.
 
 export interface FiguresScope {
   forceIds?: readonly string[]; // default: every force in scope
@@ -25,10 +26,20 @@ WITH net AS (
 ), rec AS (
   SELECT * FROM crime_figures_from_records
   WHERE ($1::text[] IS NULL OR force_id = ANY ($1)) AND ($2::int[] IS NULL OR financial_year = ANY ($2))
+), monthly_net AS (
+  SELECT * FROM crime_figures_monthly_net
+  WHERE ($1::text[] IS NULL OR force_id = ANY ($1)) AND ($2::int[] IS NULL OR financial_year = ANY ($2))
+), monthly_rec AS (
+  SELECT * FROM crime_figures_monthly_from_records
+  WHERE ($1::text[] IS NULL OR force_id = ANY ($1)) AND ($2::int[] IS NULL OR financial_year = ANY ($2))
 ), diff AS (
-  (SELECT * FROM net EXCEPT ALL SELECT * FROM rec)
+  SELECT force_id, financial_year FROM (SELECT * FROM net EXCEPT ALL SELECT * FROM rec) d
   UNION ALL
-  (SELECT * FROM rec EXCEPT ALL SELECT * FROM net)
+  SELECT force_id, financial_year FROM (SELECT * FROM rec EXCEPT ALL SELECT * FROM net) d
+  UNION ALL
+  SELECT force_id, financial_year FROM (SELECT * FROM monthly_net EXCEPT ALL SELECT * FROM monthly_rec) d
+  UNION ALL
+  SELECT force_id, financial_year FROM (SELECT * FROM monthly_rec EXCEPT ALL SELECT * FROM monthly_net) d
 )
 SELECT force_id, financial_year::int AS year, count(*)::int AS groups
 FROM diff
@@ -57,6 +68,8 @@ export async function figuresForceYears(
        SELECT DISTINCT force_id, financial_year FROM crimes
        UNION
        SELECT DISTINCT force_id, financial_year FROM crime_figures
+       UNION
+       SELECT DISTINCT force_id, financial_year FROM crime_figures_monthly
      ) fy
      WHERE ($1::text[] IS NULL OR force_id = ANY ($1)) AND ($2::int[] IS NULL OR financial_year = ANY ($2))
      ORDER BY force_id, financial_year`,
@@ -65,41 +78,45 @@ export async function figuresForceYears(
   return rows.map((r) => ({ forceId: r.force_id, year: r.year }));
 }
 
-// Recomputes one force-year's figures from its records (writers of crimes wait meanwhile). Returns the
-// number of groups written.
+// Recomputes one force-year's figures (both aggregates) from its records (writers of crimes wait meanwhile).
+// Returns the number of groups written.
 export async function rebuildFigures(
   db: Queryable,
   forceId: string,
   year: number,
 ): Promise<number> {
   const rows = await db.query<{ n: number }>(
-    `SELECT rebuild_crime_figures($1, $2::smallint) AS n`,
+    `SELECT rebuild_crime_figures($1, $2::smallint) + rebuild_crime_figures_monthly($1, $2::smallint) AS n`,
     [forceId, year],
   );
   return rows[0].n;
 }
 
-// Folds one force-year's committed deltas into one row per group; returns how many rows it removed.
+// Folds one force-year's committed deltas (both aggregates) into one row per group; returns how many rows it
+// removed.
 export async function compactFigures(
   db: Queryable,
   forceId: string,
   year: number,
 ): Promise<number> {
   const rows = await db.query<{ n: number }>(
-    `SELECT compact_crime_figures($1, $2::smallint) AS n`,
+    `SELECT compact_crime_figures($1, $2::smallint) + compact_crime_figures_monthly($1, $2::smallint) AS n`,
     [forceId, year],
   );
   return rows[0].n;
 }
 
 // The force-years with deltas appended since the last compaction pass, and the highest id seen (the
-// watermark to record once they are compacted).
+// watermark to record once they are compacted). Both aggregates take their ids from one sequence, so one
+// watermark serves both (a change can move the monthly figures alone: a record moved to another month).
 export async function figuresToCompact(
   db: Queryable,
 ): Promise<{ through: number; forceYears: { forceId: string; year: number }[] }> {
   const rows = await db.query<{ force_id: string | null; year: number | null; through: string }>(
     `WITH w AS (SELECT compacted_through FROM crime_figures_compaction),
-          fresh AS (SELECT f.force_id, f.financial_year, f.id FROM crime_figures f, w WHERE f.id > w.compacted_through)
+          fresh AS (SELECT f.force_id, f.financial_year, f.id FROM crime_figures f, w WHERE f.id > w.compacted_through
+                    UNION ALL
+                    SELECT m.force_id, m.financial_year, m.id FROM crime_figures_monthly m, w WHERE m.id > w.compacted_through)
      SELECT d.force_id, d.financial_year::int AS year,
             (SELECT COALESCE(max(id), (SELECT compacted_through FROM w)) FROM fresh)::text AS through
      FROM (SELECT DISTINCT force_id, financial_year FROM fresh) d

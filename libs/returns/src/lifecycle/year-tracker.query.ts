@@ -7,6 +7,12 @@ import type { ReturnEventAction, ReturnState } from './lifecycle.types.js';
 // accepted (a later lock by a publication keeps the acceptance time), the last event, and the
 // number of records changed since that submission (the same definition as a return's view,
 // changed-since.query.ts, counted per force).
+// That count stays on the records (crime_history, and crimes for import creations), not the maintained
+// aggregate (issue #22): it counts distinct records with a change after a point in time, and the aggregate
+// holds only the current figures of each group, with neither record identity nor time. A record amended and
+// amended back, or two records swapping offence codes, leave every figure as it was but are changes to
+// resubmit for; so no function of the aggregate (not even of two snapshots of it) gives this count exactly.
+// It reads history through ix_crime_history_force_changed, and only for the forces that have submitted.
 export const yearTrackerSql = `
 -- One row per force of $2, in id order.
 --   $1  financial year (start year)
