@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError, type EntityManager } from 'typeorm';
-import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
@@ -26,7 +25,6 @@ export class CrimeRecordingService {
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
-    private readonly log: AccessLogService,
     private readonly incidents: CrimeIncidents,
   ) {}
 
@@ -54,8 +52,8 @@ export class CrimeRecordingService {
           values,
           ctx.actor,
           diff({} as Crime, values, CREATED_FIELDS),
+          { ctx, action: 'collection' },
         );
-        await this.log.record(em, this.store.entry(ctx, 'collection', crime));
         return toView(crime);
       })
       .catch((e: unknown) => {
@@ -116,8 +114,8 @@ export class CrimeRecordingService {
       'confirmed',
       null,
       diff(before, patch, ['status']),
+      { ctx, action: 'alteration' },
     );
-    await this.log.record(em, this.store.entry(ctx, 'alteration', after));
     return after;
   }
 }
