@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { queryScoped } from '#libs/persistence';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
 // same transactions done by a bare pg client, and the figures printed the same way.
@@ -154,6 +155,7 @@ export const line = (name: string, f: Figures) =>
 
 // The bare-pg side: the same transactions as the app (same statements, same transaction shape, same access-log
 // entries, as the application role under row-level security, the app's pool size), CLIENTS loops for SECONDS.
+// Each piece of work opens its own transaction, as the app does: inTransaction() or one scoped statement.
 export async function bare(
   url: string,
   clients: number,
@@ -176,13 +178,9 @@ export async function bare(
         const s = process.hrtime.bigint();
         const c = await pool.connect();
         try {
-          // As ScopedDb: BEGIN and the scope in one simple query (one round trip).
-          await c.query(`BEGIN; SELECT set_config('cyberflag.forces', '${FORCE}', true)`);
           await work(c, w);
-          await c.query('COMMIT');
           lat.push(Number(process.hrtime.bigint() - s) / 1e6);
         } catch (e) {
-          await c.query('ROLLBACK').catch(() => undefined);
           const k = (e as { code?: string }).code ?? 'error';
           errors[k] = (errors[k] ?? 0) + 1;
         } finally {
@@ -198,10 +196,26 @@ export async function bare(
   return { rate: lat.length / elapsed, p50: pct(0.5), p99: pct(0.99), ok: lat.length, errors };
 }
 
+// As ScopedDb.run: BEGIN and the scope in one simple query (one round trip), the work, COMMIT.
+export async function inTransaction(c: pg.ClientBase, work: () => Promise<void>): Promise<void> {
+  await c.query(`BEGIN; SELECT set_config('cyberflag.forces', '${FORCE}', true)`);
+  try {
+    await work();
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+// As ScopedDb.runStatement: the scope and one statement in one implicit transaction, one round trip.
+const scoped = (c: pg.ClientBase, sql: string, params: unknown[]) =>
+  queryScoped<Record<string, unknown>>(c, FORCE, sql, params);
+
 // The app's transactions, statement for statement (issue #21's shapes, libs/crimes crime-store.ts): a write
 // returns its whole row and appends its history row and access-log entry in the same statement; a read or a list
-// writes its entry in the same statement as the SELECT. With BEGIN + scope and COMMIT: create, read and list are
-// three round trips, amend four (the locking read first).
+// writes its entry in the same statement as the SELECT. Create, read and list are that one statement with the
+// scope in one round trip (ScopedDb.runStatement); amend is BEGIN + scope, the locking read, the write, COMMIT.
 const CRIME_COLUMNS = `force_id, crime_reference, offence_code, incident_reference, reported_at, recorded_at,
   offence_from, online_flag, online_method, online_platform, victim_age, victim_sex, suspect_age, domestic_abuse,
   hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings, acknowledged_rules, created_by,
@@ -217,9 +231,8 @@ const ALL_C = ALL.replace(/(^|\s)([a-z_]+)/g, '$1c.$2');
 
 export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: string }> {
   const b = crimeBody();
-  const {
-    rows: [{ id }],
-  } = await c.query(
+  const [{ id }] = (await scoped(
+    c,
     `WITH w AS (
        INSERT INTO crimes (${CRIME_COLUMNS}) VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, '{}',
          false, true, $13, '{}', '{}', $14, $14, 1) RETURNING ${ALL}),
@@ -244,38 +257,41 @@ export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: 
       ...historyParams('created', null, user),
       ...logParams(user, 'collection', 'POST /crimes', null),
     ],
-  );
+  )) as { id: string }[];
   return { id };
 }
 
-export async function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
-  const {
-    rows: [before],
-  } = await c.query(
-    `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2) FOR UPDATE`,
-    [id, [FORCE]],
-  );
-  await c.query(
-    `WITH w AS (
+export function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
+  return inTransaction(c, async () => {
+    const {
+      rows: [before],
+    } = await c.query(
+      `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2) FOR UPDATE`,
+      [id, [FORCE]],
+    );
+    await c.query(
+      `WITH w AS (
        UPDATE crimes SET victim_age = $3, rule_warnings = '{}', acknowledged_rules = '{}', version = $4, updated_by = $5,
          updated_at = now() WHERE force_id = $1 AND id = $2 RETURNING ${ALL}),
      h AS (${history('w', 6)}),
      l AS (${logEntry('w', 10)})
      SELECT * FROM w`,
-    [
-      FORCE,
-      id,
-      before.victim_age === 14 ? 13 : 14,
-      before.version + 1,
-      user,
-      ...historyParams('amended', 'bench amendment', user),
-      ...logParams(user, 'alteration', 'PATCH /crimes/:id', null),
-    ],
-  );
+      [
+        FORCE,
+        id,
+        before.victim_age === 14 ? 13 : 14,
+        before.version + 1,
+        user,
+        ...historyParams('amended', 'bench amendment', user),
+        ...logParams(user, 'alteration', 'PATCH /crimes/:id', null),
+      ],
+    );
+  });
 }
 
 export async function bareRead(c: pg.ClientBase, user: string, id: string): Promise<void> {
-  await c.query(
+  await scoped(
+    c,
     `WITH f AS (SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2)),
      l AS (${logEntry('f', 3)})
      SELECT * FROM f`,
@@ -284,7 +300,8 @@ export async function bareRead(c: pg.ClientBase, user: string, id: string): Prom
 }
 
 export async function bareList(c: pg.ClientBase, user: string): Promise<void> {
-  await c.query(
+  await scoped(
+    c,
     `WITH p AS (SELECT ${ALL_C} FROM crimes c WHERE c.force_id = ANY($1) ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
      i AS (SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $3),
      l AS (INSERT INTO access_log (${LOG_COLUMNS})
@@ -435,13 +452,14 @@ export async function accessLogAlone(
   );
   await c.query(`GRANT SELECT, INSERT ON access_log_locked TO cyberflag_app`);
   await c.end();
-  const entry = (table: string, then: string) => async (cl: pg.PoolClient) => {
-    await cl.query(
-      `INSERT INTO ${table} (user_id, action, force_ids, route, record_ids, record_count) VALUES ('bench', 'consultation', '{kent}', 'bench', $1, 1)`,
-      [[randomUUID()]],
-    );
-    if (then) await cl.query(then);
-  };
+  const entry = (table: string, then: string) => (cl: pg.PoolClient) =>
+    inTransaction(cl, async () => {
+      await cl.query(
+        `INSERT INTO ${table} (user_id, action, force_ids, route, record_ids, record_count) VALUES ('bench', 'consultation', '{kent}', 'bench', $1, 1)`,
+        [[randomUUID()]],
+      );
+      if (then) await cl.query(then);
+    });
   const out: string[] = [];
   for (const [name, then] of [
     ['insert only', ''],

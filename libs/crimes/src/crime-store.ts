@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Driver, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DataSource, type Driver, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import {
   accessLogInsertFrom,
@@ -17,6 +17,8 @@ import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 // in the same transaction (the caller's EntityManager).
 @Injectable()
 export class CrimeStore {
+  constructor(private readonly ds: DataSource) {}
+
   scoped(qb: SelectQueryBuilder<Crime>, actor: Actor, alias = 'c'): SelectQueryBuilder<Crime> {
     return actor.forces === 'all'
       ? qb
@@ -32,11 +34,11 @@ export class CrimeStore {
   ): Promise<Crime> {
     const params: unknown[] = [id];
     const [row] = await em.query<CrimeRow[]>(
-      `SELECT ${crimeColumns(em).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)} FOR UPDATE`,
+      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)} FOR UPDATE`,
       params,
     );
     if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
-    const crime = toCrime(em, row);
+    const crime = toCrime(em.connection, row);
     if (crime.version !== version) {
       throw new DomainError(
         'VERSION_CONFLICT',
@@ -53,34 +55,31 @@ export class CrimeStore {
   async find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
     const params: unknown[] = [id];
     const [row] = await em.query<CrimeRow[]>(
-      `SELECT ${crimeColumns(em).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)}`,
+      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)}`,
       params,
     );
     if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
-    return toCrime(em, row);
+    return toCrime(em.connection, row);
   }
 
-  // find() and its access-log entry (this.entry) in one statement: the entry is written when the record is found.
-  async findLogged(
-    em: EntityManager,
-    ctx: RequestContext,
-    action: AccessAction,
-    id: string,
-  ): Promise<Crime> {
+  // find() and its access-log entry (entry()) as one statement, for ScopedDb.runStatement: the entry is
+  // written when the record is found. Its rows go through found().
+  findLoggedStatement(ctx: RequestContext, action: AccessAction, id: string): Statement {
     const params: unknown[] = [id];
-    const found = `SELECT ${crimeColumns(em).select} FROM crimes c WHERE c.id = $1${scopeSql(ctx.actor, params)}`;
+    const found = `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(ctx.actor, params)}`;
     const log = accessLogInsertFrom(
       'f',
       this.entryFor(ctx, action),
       params,
       recordSql('f', [], params),
     );
-    const [row] = await em.query<CrimeRow[]>(
-      `WITH f AS (${found}), l AS (${log}) SELECT * FROM f`,
-      params,
-    );
-    if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
-    return toCrime(em, row);
+    return { sql: `WITH f AS (${found}), l AS (${log}) SELECT * FROM f`, params };
+  }
+
+  // The record of a statement's rows, or 404.
+  found(rows: CrimeRow[], id: string): Crime {
+    if (!rows[0]) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    return toCrime(this.ds, rows[0]);
   }
 
   entry(
@@ -125,7 +124,18 @@ export class CrimeStore {
     changes: FieldChanges,
     log: LogAs,
   ): Promise<Crime> {
-    const cols = crimeColumns(em);
+    const { sql, params } = this.insertStatement(crime, actor, changes, log);
+    return this.written(await em.query<CrimeRow[]>(sql, params));
+  }
+
+  // insert()'s statement, for ScopedDb.runStatement when nothing needs reading first; its rows go through written().
+  insertStatement(
+    crime: Partial<Crime>,
+    actor: Actor,
+    changes: FieldChanges,
+    log: LogAs,
+  ): Statement {
+    const cols = crimeColumns(this.ds);
     const values: Partial<Crime> = {
       ...crime,
       createdBy: actor.userId,
@@ -143,7 +153,7 @@ export class CrimeStore {
       placeholders.push(`$${params.length}`);
     }
     const write = `INSERT INTO crimes (${names.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${cols.returning}`;
-    return this.written(em, write, params, actor, 'created', null, changes, log);
+    return this.withHistoryAndLog(write, params, actor, 'created', null, changes, log);
   }
 
   // The change, its history row and its access-log entry in one statement; the row comes back as it now is.
@@ -157,7 +167,7 @@ export class CrimeStore {
     changes: FieldChanges,
     log: LogAs,
   ): Promise<Crime> {
-    const cols = crimeColumns(em);
+    const cols = crimeColumns(em.connection);
     const params: unknown[] = [before.forceId, before.id];
     const sets: string[] = [];
     const set: Partial<Crime> = {
@@ -173,11 +183,11 @@ export class CrimeStore {
     }
     sets.push('updated_at = now()');
     const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 RETURNING ${cols.returning}`;
-    return this.written(em, write, params, actor, action, reason, changes, log);
+    const st = this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
+    return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
   }
 
-  private async written(
-    em: EntityManager,
+  private withHistoryAndLog(
     write: string,
     params: unknown[],
     actor: Actor,
@@ -185,7 +195,7 @@ export class CrimeStore {
     reason: string | null,
     changes: FieldChanges,
     log: LogAs,
-  ): Promise<Crime> {
+  ): Statement {
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -195,13 +205,23 @@ export class CrimeStore {
     const also = log.alsoForces ?? [];
     const entry = this.entryFor(log.ctx, log.action);
     const logged = accessLogInsertFrom('w', entry, params, recordSql('w', also, params));
-    const [row] = await em.query<CrimeRow[]>(
-      `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
+    return {
+      sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
       params,
-    );
-    if (!row) throw new Error('the crime written was not returned'); // locked or just inserted: cannot happen
-    return toCrime(em, row);
+    };
   }
+
+  // The row a write statement returned (locked or just inserted, so always there).
+  written(rows: CrimeRow[]): Crime {
+    if (!rows[0]) throw new Error('the crime written was not returned');
+    return toCrime(this.ds, rows[0]);
+  }
+}
+
+// SQL and its parameters.
+export interface Statement {
+  sql: string;
+  params: unknown[];
 }
 
 // How a write is logged: entry(ctx, action, the record written, alsoForces).
@@ -237,28 +257,28 @@ interface CrimeColumns {
 // TypeORM's query builder and hydration on every request (issue #21), with the driver's own conversions both
 // ways, so values are written and read exactly as TypeORM did.
 let columns: CrimeColumns | undefined;
-function crimeColumns(em: EntityManager): CrimeColumns {
+function crimeColumns(ds: DataSource): CrimeColumns {
   if (columns) return columns;
-  const all = em.connection.getMetadata(Crime).columns;
+  const all = ds.getMetadata(Crime).columns;
   columns = {
     select: all.map((c) => `c.${c.databaseName}`).join(', '),
     returning: all.map((c) => c.databaseName).join(', '),
     all,
     insertable: new Map(all.filter((c) => c.isInsert).map((c) => [c.propertyName, c])),
     updatable: new Map(all.filter((c) => c.isUpdate).map((c) => [c.propertyName, c])),
-    driver: em.connection.driver,
+    driver: ds.driver,
   };
   return columns;
 }
 
 // Every column of crimes c, for a raw SELECT whose rows go through toCrime().
-export function crimeSelect(em: EntityManager): string {
-  return crimeColumns(em).select;
+export function crimeSelect(ds: DataSource): string {
+  return crimeColumns(ds).select;
 }
 
 // A raw row of crimes (every column, as crimeSelect() names them) as the entity, without TypeORM's hydration.
-export function toCrime(em: EntityManager, row: CrimeRow): Crime {
-  const { all, driver } = crimeColumns(em);
+export function toCrime(ds: DataSource, row: CrimeRow): Crime {
+  const { all, driver } = crimeColumns(ds);
   const crime: Record<string, unknown> = {};
   for (const c of all) crime[c.propertyName] = driver.prepareHydratedValue(row[c.databaseName], c);
   return crime as unknown as Crime;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { queryScoped } from './scoped-statement.js';
 
 export type ForceScope = readonly string[] | 'all';
 export const APP_DB_ROLE = 'cyberflag_app';
@@ -46,6 +47,22 @@ export class ScopedDb {
       // The work's error is the one to report, even if the rollback fails too (as DataSource.transaction).
       if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
       throw e;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  // One statement in a scoped transaction of its own, in one round trip (scoped-statement.ts): for a request
+  // that is a single statement (a read and its access-log entry, a write and its history and entry). Errors are
+  // TypeORM's QueryFailedError with pg's error as driverError, as from EntityManager.query.
+  async runStatement<T>(scope: ForceScope, sql: string, params: unknown[]): Promise<T[]> {
+    const setting = scopeSetting(scope);
+    const qr = this.ds.createQueryRunner();
+    try {
+      const client = (await qr.connect()) as PoolClient;
+      return await queryScoped<T>(client, setting, sql, params).catch((e: unknown) => {
+        throw new QueryFailedError(sql, params, e as Error);
+      });
     } finally {
       await qr.release();
     }
