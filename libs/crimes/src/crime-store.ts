@@ -13,8 +13,8 @@ import { DomainError } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 
-// Scoped reads and versioned writes shared by the crime use cases. Every write appends history
-// in the same transaction (the caller's EntityManager).
+// Scoped reads and versioned writes shared by the crime use cases. Every write appends history and its
+// access-log entry in the same statement (the caller's EntityManager, or a statement for ScopedDb.runStatement).
 @Injectable()
 export class CrimeStore {
   constructor(private readonly ds: DataSource) {}
@@ -256,11 +256,13 @@ interface CrimeColumns {
 // The entity's columns from TypeORM's metadata, read once per process: rows are mapped here instead of by
 // TypeORM's query builder and hydration on every request (issue #21), with the driver's own conversions both
 // ways, so values are written and read exactly as TypeORM did.
-let columns: CrimeColumns | undefined;
+// Per DataSource (a test may start several apps in one process).
+const columnsOf = new WeakMap<DataSource, CrimeColumns>();
 function crimeColumns(ds: DataSource): CrimeColumns {
-  if (columns) return columns;
+  const known = columnsOf.get(ds);
+  if (known) return known;
   const all = ds.getMetadata(Crime).columns;
-  columns = {
+  const columns: CrimeColumns = {
     select: all.map((c) => `c.${c.databaseName}`).join(', '),
     returning: all.map((c) => c.databaseName).join(', '),
     all,
@@ -268,6 +270,7 @@ function crimeColumns(ds: DataSource): CrimeColumns {
     updatable: new Map(all.filter((c) => c.isUpdate).map((c) => [c.propertyName, c])),
     driver: ds.driver,
   };
+  columnsOf.set(ds, columns);
   return columns;
 }
 
