@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { queryScoped } from '#libs/persistence';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
 // same transactions done by a bare pg client, and the figures printed the same way.
@@ -154,6 +155,7 @@ export const line = (name: string, f: Figures) =>
 
 // The bare-pg side: the same transactions as the app (same statements, same transaction shape, same access-log
 // entries, as the application role under row-level security, the app's pool size), CLIENTS loops for SECONDS.
+// Each piece of work opens its own transaction, as the app does: inTransaction() or one scoped statement.
 export async function bare(
   url: string,
   clients: number,
@@ -176,13 +178,9 @@ export async function bare(
         const s = process.hrtime.bigint();
         const c = await pool.connect();
         try {
-          await c.query('BEGIN');
-          await c.query(`SELECT set_config('cyberflag.forces', $1, true)`, [FORCE]);
           await work(c, w);
-          await c.query('COMMIT');
           lat.push(Number(process.hrtime.bigint() - s) / 1e6);
         } catch (e) {
-          await c.query('ROLLBACK').catch(() => undefined);
           const k = (e as { code?: string }).code ?? 'error';
           errors[k] = (errors[k] ?? 0) + 1;
         } finally {
@@ -198,18 +196,49 @@ export async function bare(
   return { rate: lat.length / elapsed, p50: pct(0.5), p99: pct(0.99), ok: lat.length, errors };
 }
 
-// The app's transactions, statement for statement (as TypeORM sends them, simplified to the same SQL work).
-const CRIME_COLUMNS = `force_id, crime_reference, offence_code, reported_at, recorded_at, offence_from, online_flag,
-  online_method, online_platform, victim_age, victim_sex, suspect_age, domestic_abuse, hate_strands,
-  child_sexual_exploitation, child_sexual_abuse, status, rule_warnings, acknowledged_rules, created_by, updated_by, version`;
+// As ScopedDb.run: BEGIN and the scope in one simple query (one round trip), the work, COMMIT.
+export async function inTransaction(c: pg.ClientBase, work: () => Promise<void>): Promise<void> {
+  await c.query(`BEGIN; SELECT set_config('cyberflag.forces', '${FORCE}', true)`);
+  try {
+    await work();
+    await c.query('COMMIT');
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+// As ScopedDb.runStatement: the scope and one statement in one implicit transaction, one round trip.
+const scoped = (c: pg.ClientBase, sql: string, params: unknown[]) =>
+  queryScoped<Record<string, unknown>>(c, FORCE, sql, params);
+
+// The app's transactions, statement for statement (issue #21's shapes, libs/crimes crime-store.ts): a write
+// returns its whole row and appends its history row and access-log entry in the same statement; a read or a list
+// writes its entry in the same statement as the SELECT. Create, read and list are that one statement with the
+// scope in one round trip (ScopedDb.runStatement); amend is BEGIN + scope, the locking read, the write, COMMIT.
+const CRIME_COLUMNS = `force_id, crime_reference, offence_code, incident_reference, reported_at, recorded_at,
+  offence_from, online_flag, online_method, online_platform, victim_age, victim_sex, suspect_age, domestic_abuse,
+  hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings, acknowledged_rules, created_by,
+  updated_by, version`;
+// Every column the app reads (its entity's).
+const ALL = `force_id, id, crime_reference, offence_code, incident_reference, reported_at, recorded_at, financial_year,
+  offence_from, offence_to, online_flag, online_method, online_platform, victim_age, victim_sex, suspect_age,
+  domestic_abuse, hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings,
+  acknowledged_rules, cancellation_category, cancellation_justification, cancelled_at, cancelled_by,
+  transferred_to_force_id, transferred_to_authority_id, version, created_at, created_by, updated_at, updated_by,
+  import_id`;
+const ALL_C = ALL.replace(/(^|\s)([a-z_]+)/g, '$1c.$2');
 
 export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: string }> {
   const b = crimeBody();
-  const {
-    rows: [{ id }],
-  } = await c.query(
-    `INSERT INTO crimes (${CRIME_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, '{}', false, true,
-       $13, '{}', '{}', $14, $14, 1) RETURNING id`,
+  const [{ id }] = (await scoped(
+    c,
+    `WITH w AS (
+       INSERT INTO crimes (${CRIME_COLUMNS}) VALUES ($1, $2, $3, NULL, $4, $5, $6, $7, $8, $9, $10, $11, $12, false, '{}',
+         false, true, $13, '{}', '{}', $14, $14, 1) RETURNING ${ALL}),
+     h AS (${history('w', 15)}),
+     l AS (${logEntry('w', 19)})
+     SELECT * FROM w`,
     [
       b.forceId,
       b.crimeReference,
@@ -225,84 +254,103 @@ export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: 
       b.suspectAge,
       b.status,
       user,
+      ...historyParams('created', null, user),
+      ...logParams(user, 'collection', 'POST /crimes', null),
     ],
-  );
-  await c.query(`SELECT * FROM crimes WHERE force_id = $1 AND id = $2`, [FORCE, id]);
-  await history(c, id, 1, 'created', null, user);
-  await logEntry(c, user, 'collection', 'POST /crimes', [id], 1, null);
+  )) as { id: string }[];
   return { id };
 }
 
-export async function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
-  const {
-    rows: [before],
-  } = await c.query(`SELECT * FROM crimes WHERE id = $1 AND force_id = ANY($2) FOR UPDATE`, [
-    id,
-    [FORCE],
-  ]);
-  await c.query(
-    `UPDATE crimes SET victim_age = $3, version = $4, updated_by = $5, updated_at = now() WHERE force_id = $1 AND id = $2`,
-    [FORCE, id, before.victim_age === 14 ? 13 : 14, before.version + 1, user],
-  );
-  await c.query(`SELECT * FROM crimes WHERE force_id = $1 AND id = $2`, [FORCE, id]);
-  await history(c, id, before.version + 1, 'amended', 'bench amendment', user);
-  await logEntry(c, user, 'alteration', 'PATCH /crimes/:id', [id], 1, null);
-}
-
-export async function bareRead(c: pg.ClientBase, user: string, id: string): Promise<void> {
-  await c.query(`SELECT * FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2)`, [id, [FORCE]]);
-  await logEntry(c, user, 'consultation', 'GET /crimes/:id', [id], 1, null);
-}
-
-export async function bareList(c: pg.ClientBase, user: string): Promise<void> {
-  const { rows } = await c.query(
-    `SELECT * FROM crimes c WHERE c.force_id = ANY($1) ORDER BY c.recorded_at DESC, c.id DESC LIMIT 51`,
-    [[FORCE]],
-  );
-  await logEntry(c, user, 'consultation', 'GET /crimes', [], Math.min(50, rows.length), {
-    limit: 50,
-    page: 'first',
+export function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
+  return inTransaction(c, async () => {
+    const {
+      rows: [before],
+    } = await c.query(
+      `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2) FOR UPDATE`,
+      [id, [FORCE]],
+    );
+    await c.query(
+      `WITH w AS (
+       UPDATE crimes SET victim_age = $3, rule_warnings = '{}', acknowledged_rules = '{}', version = $4, updated_by = $5,
+         updated_at = now() WHERE force_id = $1 AND id = $2 RETURNING ${ALL}),
+     h AS (${history('w', 6)}),
+     l AS (${logEntry('w', 10)})
+     SELECT * FROM w`,
+      [
+        FORCE,
+        id,
+        before.victim_age === 14 ? 13 : 14,
+        before.version + 1,
+        user,
+        ...historyParams('amended', 'bench amendment', user),
+        ...logParams(user, 'alteration', 'PATCH /crimes/:id', null),
+      ],
+    );
   });
 }
 
-const history = (
-  c: pg.ClientBase,
-  id: string,
-  version: number,
-  action: string,
-  reason: string | null,
-  user: string,
-) =>
-  c.query(
-    `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [FORCE, id, version, action, reason, JSON.stringify({ victimAge: { from: 14, to: 13 } }), user],
+export async function bareRead(c: pg.ClientBase, user: string, id: string): Promise<void> {
+  await scoped(
+    c,
+    `WITH f AS (SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2)),
+     l AS (${logEntry('f', 3)})
+     SELECT * FROM f`,
+    [id, [FORCE], ...logParams(user, 'consultation', 'GET /crimes/:id', null)],
   );
+}
 
-const logEntry = (
-  c: pg.ClientBase,
-  user: string,
-  action: string,
-  route: string,
-  ids: string[],
-  count: number,
-  query: Record<string, unknown> | null,
-) =>
-  c.query(
-    `INSERT INTO access_log (user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+export async function bareList(c: pg.ClientBase, user: string): Promise<void> {
+  await scoped(
+    c,
+    `WITH p AS (SELECT ${ALL_C} FROM crimes c WHERE c.force_id = ANY($1) ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
+     i AS (SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $3),
+     l AS (INSERT INTO access_log (${LOG_COLUMNS})
+       SELECT $4::text, $5::text, $6::text[], $7::text, $8::text, $9::text, $10::jsonb, $11::uuid[], s.n, $12::text
+       FROM (SELECT count(*)::int AS n FROM i) s)
+     SELECT * FROM p ORDER BY recorded_at DESC, id DESC`,
     [
+      [FORCE],
+      51,
+      50,
       user,
-      action,
+      'consultation',
       [FORCE],
       null,
       null,
-      route,
-      query ? JSON.stringify(query) : null,
-      ids,
-      count,
+      'GET /crimes',
+      JSON.stringify({ limit: 50, page: 'first' }),
+      [],
       randomUUID(),
     ],
   );
+}
+
+// The history row of the statement's written row `rel`, its parameters from $first.
+const history = (rel: string, first: number) =>
+  `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
+   SELECT force_id, id, version, $${first}::text, $${first + 1}::text, $${first + 2}::jsonb, $${first + 3}::text FROM ${rel}`;
+const historyParams = (action: string, reason: string | null, user: string) => [
+  action,
+  reason,
+  JSON.stringify({ victimAge: { old: 14, new: 13 } }),
+  user,
+];
+
+const LOG_COLUMNS =
+  'user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id';
+// The access-log entry of the statement's record `rel` (its force and id from the row), parameters from $first.
+const logEntry = (rel: string, first: number) => {
+  const p = (i: number, type: string) => `$${first + i}::${type}`;
+  return `INSERT INTO access_log (${LOG_COLUMNS})
+    SELECT ${p(0, 'text')}, ${p(1, 'text')}, ARRAY[${rel}.force_id], ${p(2, 'text')}, ${p(3, 'text')}, ${p(4, 'text')},
+      ${p(5, 'jsonb')}, ARRAY[${rel}.id], 1, ${p(6, 'text')} FROM ${rel}`;
+};
+const logParams = (
+  user: string,
+  action: string,
+  route: string,
+  query: Record<string, unknown> | null,
+) => [user, action, null, null, route, query ? JSON.stringify(query) : null, randomUUID()];
 
 // Where the time went in the app's CPU profile: self time by package (or app file), the top entries.
 export function profileSummary(dir: string, top = 12): string[] {
@@ -404,13 +452,14 @@ export async function accessLogAlone(
   );
   await c.query(`GRANT SELECT, INSERT ON access_log_locked TO cyberflag_app`);
   await c.end();
-  const entry = (table: string, then: string) => async (cl: pg.PoolClient) => {
-    await cl.query(
-      `INSERT INTO ${table} (user_id, action, force_ids, route, record_ids, record_count) VALUES ('bench', 'consultation', '{kent}', 'bench', $1, 1)`,
-      [[randomUUID()]],
-    );
-    if (then) await cl.query(then);
-  };
+  const entry = (table: string, then: string) => (cl: pg.PoolClient) =>
+    inTransaction(cl, async () => {
+      await cl.query(
+        `INSERT INTO ${table} (user_id, action, force_ids, route, record_ids, record_count) VALUES ('bench', 'consultation', '{kent}', 'bench', $1, 1)`,
+        [[randomUUID()]],
+      );
+      if (then) await cl.query(then);
+    });
   const out: string[] = [];
   for (const [name, then] of [
     ['insert only', ''],

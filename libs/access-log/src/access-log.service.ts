@@ -35,6 +35,64 @@ interface Row {
   hash: string | null;
 }
 
+const COLUMNS =
+  'user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id';
+const TYPES = ['text', 'text', 'text[]', 'text', 'text', 'text', 'jsonb', 'uuid[]', 'int', 'text'];
+
+// An entry's column values, in COLUMNS' order: its forces de-duplicated and sorted, absent values null.
+function entryValues(e: AccessEntry): unknown[] {
+  return [
+    e.userId,
+    e.action,
+    [...new Set(e.forceIds)].sort(),
+    e.purpose ?? null,
+    e.justification ?? null,
+    e.route,
+    e.query ? JSON.stringify(e.query) : null,
+    e.recordIds ?? [],
+    e.recordCount,
+    e.requestId ?? null,
+  ];
+}
+
+// SQL standing in for an entry's values where they come from the statement's own rows (a new record's id).
+export interface AccessEntrySql {
+  forceIds?: string;
+  recordIds?: string;
+  recordCount?: string;
+}
+
+// The entry as an INSERT … SELECT over `from`, a relation of the caller's statement, for a data-modifying CTE:
+// the write or read and its entry take one round trip (issue #21), and there is one entry per row of `from`
+// (none when the record was not found). The same entry record() writes; values are appended to params, and
+// those named in `sql` are taken from the statement instead (an expression over `from`).
+export function accessLogInsertFrom(
+  from: string,
+  e: AccessEntry,
+  params: unknown[],
+  sql: AccessEntrySql = {},
+): string {
+  const values = entryValues(e);
+  const given: (string | undefined)[] = [
+    undefined,
+    undefined,
+    sql.forceIds,
+    undefined,
+    undefined,
+    undefined,
+    undefined,
+    sql.recordIds,
+    sql.recordCount,
+    undefined,
+  ];
+  const list = values.map((v, i) => {
+    if (given[i] !== undefined) return given[i];
+    params.push(v);
+    return `$${params.length}::${TYPES[i]}`;
+  });
+  return `INSERT INTO access_log (${COLUMNS}) SELECT ${list.join(', ')} FROM ${from}`;
+}
+
 // Writes go in the caller's transaction, so an access is logged exactly when the work it describes commits.
 // The database sets seq and time (trigger) and refuses DELETE and any UPDATE but sealing; the sealer chains
 // the entry shortly after it commits (access-log-sealer.ts).
@@ -101,20 +159,8 @@ export class AccessLogService {
 
   async record(em: EntityManager, e: AccessEntry): Promise<void> {
     await em.query(
-      `INSERT INTO access_log (user_id, action, force_ids, purpose, justification, route, query, record_ids, record_count, request_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-      [
-        e.userId,
-        e.action,
-        [...new Set(e.forceIds)].sort(),
-        e.purpose ?? null,
-        e.justification ?? null,
-        e.route,
-        e.query ? JSON.stringify(e.query) : null,
-        e.recordIds ?? [],
-        e.recordCount,
-        e.requestId ?? null,
-      ],
+      `INSERT INTO access_log (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      entryValues(e),
     );
   }
 

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
@@ -22,7 +21,6 @@ export class CrimeAmendmentService {
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
-    private readonly log: AccessLogService,
     private readonly incidents: CrimeIncidents,
   ) {}
 
@@ -63,8 +61,8 @@ export class CrimeAmendmentService {
       'amended',
       input.reason,
       changes,
+      { ctx, action: 'alteration' },
     );
-    await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
     return saved;
   }
 
@@ -102,8 +100,8 @@ export class CrimeAmendmentService {
         'reclassified',
         input.reason,
         diff(before, patch, ['offenceCode']),
+        { ctx, action: 'alteration' },
       );
-      await this.log.record(em, this.store.entry(ctx, 'alteration', saved));
       return toView(saved);
     });
   }

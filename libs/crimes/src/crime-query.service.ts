@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import { AccessLogService } from '#libs/access-log';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AccessLogService, accessLogInsertFrom, type AccessEntry } from '#libs/access-log';
 import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
-import { CrimeStore } from './crime-store.js';
+import { CrimeStore, crimeSelect, toCrime } from './crime-store.js';
 import { derivedCreationChanges } from './derived-creation.js';
 import type { CrimeListQuery, CrimePage, CrimeView } from './crime.types.js';
 
@@ -29,80 +29,92 @@ export class CrimeQueryService {
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly log: AccessLogService,
+    private readonly ds: DataSource,
   ) {}
 
-  get(ctx: RequestContext, id: string): Promise<CrimeView> {
-    return this.db.run(ctx.actor.forces, async (em) => {
-      const crime = await this.find(em, ctx.actor, id);
-      await this.log.record(em, this.store.entry(ctx, 'consultation', crime));
-      return toView(crime);
-    });
+  // The read and its access-log entry: one statement in one round trip (issue #21). The view is built after the
+  // commit; toView only copies fields and its formatter is total (issue #18).
+  async get(ctx: RequestContext, id: string): Promise<CrimeView> {
+    const { sql, params } = this.store.findLoggedStatement(ctx, 'consultation', id);
+    const rows = await this.db.runStatement<Record<string, unknown>>(ctx.actor.forces, sql, params);
+    return toView(this.store.found(rows, id));
   }
 
-  list(ctx: RequestContext, q: CrimeListQuery): Promise<CrimePage> {
+  async list(ctx: RequestContext, q: CrimeListQuery): Promise<CrimePage> {
     const actor = ctx.actor;
     if (q.forceId !== undefined && !canAccessForce(actor, q.forceId)) {
       throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read crimes of force ${q.forceId}`);
     }
-    return this.db.run(actor.forces, async (em) => {
-      const page = await this.page(em, actor, q);
-      // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation).
-      const { cursor: _cursor, ...filters } = q;
-      await this.log.record(em, {
-        userId: actor.userId,
-        action: 'consultation',
-        forceIds: q.forceId
-          ? [q.forceId]
-          : actor.forces === 'all'
-            ? [...new Set(page.items.map((c) => c.forceId))]
-            : actor.forces,
-        route: ctx.route,
-        purpose: ctx.purpose,
-        query: { ...filters, page: q.cursor ? 'next' : 'first' },
-        recordCount: page.items.length,
-        requestId: ctx.requestId,
-      });
-      return page;
-    });
-  }
-
-  private async page(em: EntityManager, actor: Actor, q: CrimeListQuery): Promise<CrimePage> {
-    const qb = this.store.scoped(em.getRepository(Crime).createQueryBuilder('c'), actor);
-    if (q.forceId !== undefined) qb.andWhere('c.force_id = :forceId', { forceId: q.forceId });
-    if (q.financialYear !== undefined)
-      qb.andWhere('c.financial_year = :fy', { fy: q.financialYear });
-    if (q.offenceCode !== undefined) qb.andWhere('c.offence_code = :code', { code: q.offenceCode });
-    if (q.onlineFlag !== undefined) qb.andWhere('c.online_flag = :flag', { flag: q.onlineFlag });
-    if (q.status !== undefined) qb.andWhere('c.status = :status', { status: q.status });
-    if (q.reference !== undefined) qb.andWhere('c.crime_reference = :ref', { ref: q.reference });
-    if (q.referencePrefix !== undefined) {
-      qb.andWhere('starts_with(c.crime_reference, :prefix)', { prefix: q.referencePrefix });
-      // Where text sorts by code point, the prefix is one range of uq_crimes_reference (force_id, crime_reference):
-      // an index range scan. Under a linguistic collation it is not a contiguous range, so only the exact filter runs.
-      if (await this.codePointOrder(em)) {
-        qb.andWhere('c.crime_reference >= :prefix AND c.crime_reference < :prefixEnd', {
-          prefixEnd: prefixEnd(q.referencePrefix),
-        });
-      }
-    }
-    if (q.cursor !== undefined) {
-      const [recordedAt, id] = decodeKeysetCursor(q.cursor);
-      qb.andWhere('(c.recorded_at, c.id) < (:cRecordedAt, :cId)', {
-        cRecordedAt: recordedAt,
-        cId: id,
-      });
-    }
     const limit = q.limit ?? DEFAULT_PAGE;
-    const rows = await qb
-      .orderBy('c.recorded_at', 'DESC')
-      .addOrderBy('c.id', 'DESC')
-      .limit(limit + 1)
-      .getMany();
-    const items = rows.slice(0, limit);
+    const params: unknown[] = [];
+    const where = await this.filters(actor, q, params);
+    params.push(limit + 1);
+    const page = `SELECT ${crimeSelect(this.ds)} FROM crimes c ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY c.recorded_at DESC, c.id DESC LIMIT $${params.length}`;
+    // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation), in the
+    // page's own statement (issue #21). Its size and, for a national reader, its forces are the shown page's.
+    params.push(limit);
+    const shown = `SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $${params.length}`;
+    const size = `(SELECT count(*)::int AS n, ARRAY(SELECT DISTINCT force_id COLLATE "C" FROM i ORDER BY 1) AS forces
+      FROM i) s`;
+    const { cursor: _cursor, ...filters } = q;
+    const entry: AccessEntry = {
+      userId: actor.userId,
+      action: 'consultation',
+      forceIds: q.forceId ? [q.forceId] : actor.forces === 'all' ? [] : actor.forces,
+      route: ctx.route,
+      purpose: ctx.purpose,
+      query: { ...filters, page: q.cursor ? 'next' : 'first' },
+      recordCount: 0,
+      requestId: ctx.requestId,
+    };
+    const log = accessLogInsertFrom(size, entry, params, {
+      recordCount: 's.n',
+      ...(!q.forceId && actor.forces === 'all' ? { forceIds: 's.forces' } : {}),
+    });
+    // One statement in one round trip; the view is built after the commit (toView is total: issue #18).
+    const rows = await this.db.runStatement<Record<string, unknown>>(
+      actor.forces,
+      `WITH p AS (${page}), i AS (${shown}), l AS (${log}) SELECT * FROM p ORDER BY recorded_at DESC, id DESC`,
+      params,
+    );
+    const items = rows.slice(0, limit).map((r) => toCrime(this.ds, r));
     const last = items.at(-1);
     const nextCursor =
       rows.length > limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
     return { items: items.map(toView), nextCursor };
+  }
+
+  // The list's filters, as SQL over crimes c (values appended to params).
+  private async filters(actor: Actor, q: CrimeListQuery, params: unknown[]): Promise<string[]> {
+    const where: string[] = [];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (actor.forces !== 'all') where.push(`c.force_id = ANY(${p(actor.forces)})`);
+    if (q.forceId !== undefined) where.push(`c.force_id = ${p(q.forceId)}`);
+    if (q.financialYear !== undefined) where.push(`c.financial_year = ${p(q.financialYear)}`);
+    if (q.offenceCode !== undefined) where.push(`c.offence_code = ${p(q.offenceCode)}`);
+    if (q.onlineFlag !== undefined) where.push(`c.online_flag = ${p(q.onlineFlag)}`);
+    if (q.status !== undefined) where.push(`c.status = ${p(q.status)}`);
+    if (q.reference !== undefined) where.push(`c.crime_reference = ${p(q.reference)}`);
+    if (q.referencePrefix !== undefined) {
+      const prefix = p(q.referencePrefix);
+      where.push(`starts_with(c.crime_reference, ${prefix})`);
+      // Where text sorts by code point, the prefix is one range of uq_crimes_reference (force_id, crime_reference):
+      // an index range scan. Under a linguistic collation it is not a contiguous range, so only the exact filter runs.
+      if (await this.codePointOrder()) {
+        where.push(
+          `c.crime_reference >= ${prefix} AND c.crime_reference < ${p(prefixEnd(q.referencePrefix))}`,
+        );
+      }
+    }
+    if (q.cursor !== undefined) {
+      const [recordedAt, id] = decodeKeysetCursor(q.cursor);
+      where.push(`(c.recorded_at, c.id) < (${p(recordedAt)}, ${p(id)})`);
+    }
+    return where;
   }
 
   // GET /crimes/by-reference/:force/:reference: the record, or 404. Asking about a force outside the caller's
@@ -141,8 +153,8 @@ export class CrimeQueryService {
   }
 
   private collation?: Promise<boolean>;
-  private codePointOrder(em: EntityManager): Promise<boolean> {
-    this.collation ??= em
+  private codePointOrder(): Promise<boolean> {
+    this.collation ??= this.ds
       .query(
         `SELECT datcollate, datlocprovider FROM pg_database WHERE datname = current_database()`,
       )

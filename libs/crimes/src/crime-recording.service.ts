@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { QueryFailedError, type EntityManager } from 'typeorm';
-import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
+import type { CrimeFacts } from '#libs/recording-rules';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
@@ -26,50 +26,63 @@ export class CrimeRecordingService {
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
-    private readonly log: AccessLogService,
     private readonly incidents: CrimeIncidents,
   ) {}
 
   async record(ctx: RequestContext, input: NewCrimeInput): Promise<CrimeView> {
     this.store.assertForce(ctx.actor, input.forceId);
     const { acknowledge, ...fields } = withDefaults(input);
-    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
-    return this.db
-      .run(ctx.actor.forces, async (em) => {
-        // The rules see the other records of the same incident (CF-PRINCIPAL-001), read in this transaction.
-        const facts = await this.incidents.facts(
-          em,
-          ctx,
-          toRuleFacts({ ...fields } as Crime),
-          fields,
-        );
-        const outcome = this.rules.checkCrime(facts, acknowledge);
-        const values: Partial<Crime> = {
-          ...fields,
-          ruleWarnings: outcome.warnings,
-          acknowledgedRules: outcome.acknowledged,
-        };
-        const crime = await this.store.insert(
-          em,
-          values,
-          ctx.actor,
-          diff({} as Crime, values, CREATED_FIELDS),
-        );
-        await this.log.record(em, this.store.entry(ctx, 'collection', crime));
-        return toView(crime);
-      })
-      .catch((e: unknown) => {
-        if (
-          e instanceof QueryFailedError &&
-          (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference'
-        ) {
-          throw new DomainError(
-            'DUPLICATE_REFERENCE',
-            `crime reference ${input.crimeReference} already exists in ${input.forceId}`,
+    const log = { ctx, action: 'collection' } as const;
+    const decide = (facts: CrimeFacts) => {
+      const outcome = this.rules.checkCrime(facts, acknowledge);
+      const values: Partial<Crime> = {
+        ...fields,
+        ruleWarnings: outcome.warnings,
+        acknowledgedRules: outcome.acknowledged,
+      };
+      return { values, changes: diff({} as Crime, values, CREATED_FIELDS) };
+    };
+    const saved = fields.incidentReference
+      ? // The rules see the other records of the same incident (CF-PRINCIPAL-001), read in this transaction;
+        // the view is built inside it: if it could not be built, nothing is committed (issue #18).
+        this.db.run(ctx.actor.forces, async (em) => {
+          const facts = await this.incidents.facts(
+            em,
+            ctx,
+            toRuleFacts({ ...fields } as Crime),
+            fields,
           );
-        }
-        throw e;
-      });
+          const { values, changes } = decide(facts);
+          return toView(await this.store.insert(em, values, ctx.actor, changes, log));
+        })
+      : // Nothing to read first (no incident: the rules' incident is null, as CrimeIncidents.facts gives it): the
+        // record, its history row and its access-log entry are one statement in one round trip (issue #21). The
+        // view is built after the commit; toView only copies fields and its formatter is total (issue #18).
+        (async () => {
+          const { values, changes } = decide({
+            ...toRuleFacts({ ...fields } as Crime),
+            incident: null,
+          });
+          const st = this.store.insertStatement(values, ctx.actor, changes, log);
+          const rows = await this.db.runStatement<Record<string, unknown>>(
+            ctx.actor.forces,
+            st.sql,
+            st.params,
+          );
+          return toView(this.store.written(rows));
+        })();
+    return saved.catch((e: unknown) => {
+      if (
+        e instanceof QueryFailedError &&
+        (e.driverError as { constraint?: string }).constraint === 'uq_crimes_reference'
+      ) {
+        throw new DomainError(
+          'DUPLICATE_REFERENCE',
+          `crime reference ${input.crimeReference} already exists in ${input.forceId}`,
+        );
+      }
+      throw e;
+    });
   }
 
   async confirm(ctx: RequestContext, id: string, input: ConfirmCrimeInput): Promise<CrimeView> {
@@ -116,8 +129,8 @@ export class CrimeRecordingService {
       'confirmed',
       null,
       diff(before, patch, ['status']),
+      { ctx, action: 'alteration' },
     );
-    await this.log.record(em, this.store.entry(ctx, 'alteration', after));
     return after;
   }
 }

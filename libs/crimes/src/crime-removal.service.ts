@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { AccessLogService } from '#libs/access-log';
 import type { RequestContext } from '#libs/auth';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
@@ -15,7 +14,6 @@ export class CrimeRemovalService {
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
-    private readonly log: AccessLogService,
   ) {}
 
   cancel(ctx: RequestContext, id: string, input: RemoveCrimeInput): Promise<CrimeView> {
@@ -77,10 +75,7 @@ export class CrimeRemovalService {
         to,
         input.justification,
         changes,
-      );
-      await this.log.record(
-        em,
-        this.store.entry(ctx, 'alteration', after, toForceId ? [toForceId] : []),
+        { ctx, action: 'alteration', alsoForces: toForceId ? [toForceId] : [] },
       );
       return toView(after);
     });

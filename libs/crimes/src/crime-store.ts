@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
-import type { AccessAction, AccessEntry } from '#libs/access-log';
+import { DataSource, type Driver, type EntityManager, type SelectQueryBuilder } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
+import {
+  accessLogInsertFrom,
+  type AccessAction,
+  type AccessEntry,
+  type AccessEntrySql,
+} from '#libs/access-log';
 import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
 import { DomainError } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 
-// Scoped reads and versioned writes shared by the crime use cases. Every write appends history
-// in the same transaction (the caller's EntityManager).
+// Scoped reads and versioned writes shared by the crime use cases. Every write appends history and its
+// access-log entry in the same statement (the caller's EntityManager, or a statement for ScopedDb.runStatement).
 @Injectable()
 export class CrimeStore {
+  constructor(private readonly ds: DataSource) {}
+
   scoped(qb: SelectQueryBuilder<Crime>, actor: Actor, alias = 'c'): SelectQueryBuilder<Crime> {
     return actor.forces === 'all'
       ? qb
@@ -24,13 +32,13 @@ export class CrimeStore {
     id: string,
     version: number,
   ): Promise<Crime> {
-    const qb = em
-      .getRepository(Crime)
-      .createQueryBuilder('c')
-      .where('c.id = :id', { id })
-      .setLock('pessimistic_write');
-    const crime = await this.scoped(qb, actor).getOne();
-    if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    const params: unknown[] = [id];
+    const [row] = await em.query<CrimeRow[]>(
+      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)} FOR UPDATE`,
+      params,
+    );
+    if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    const crime = toCrime(em.connection, row);
     if (crime.version !== version) {
       throw new DomainError(
         'VERSION_CONFLICT',
@@ -45,10 +53,33 @@ export class CrimeStore {
 
   // A scoped read by id; another force's record answers 404.
   async find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
-    const qb = em.getRepository(Crime).createQueryBuilder('c').where('c.id = :id', { id });
-    const crime = await this.scoped(qb, actor).getOne();
-    if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
-    return crime;
+    const params: unknown[] = [id];
+    const [row] = await em.query<CrimeRow[]>(
+      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)}`,
+      params,
+    );
+    if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    return toCrime(em.connection, row);
+  }
+
+  // find() and its access-log entry (entry()) as one statement, for ScopedDb.runStatement: the entry is
+  // written when the record is found. Its rows go through found().
+  findLoggedStatement(ctx: RequestContext, action: AccessAction, id: string): Statement {
+    const params: unknown[] = [id];
+    const found = `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(ctx.actor, params)}`;
+    const log = accessLogInsertFrom(
+      'f',
+      this.entryFor(ctx, action),
+      params,
+      recordSql('f', [], params),
+    );
+    return { sql: `WITH f AS (${found}), l AS (${log}) SELECT * FROM f`, params };
+  }
+
+  // The record of a statement's rows, or 404.
+  found(rows: CrimeRow[], id: string): Crime {
+    if (!rows[0]) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    return toCrime(this.ds, rows[0]);
   }
 
   entry(
@@ -58,12 +89,21 @@ export class CrimeStore {
     alsoForces: string[] = [],
   ): AccessEntry {
     return {
+      ...this.entryFor(ctx, action),
+      forceIds: [crime.forceId, ...alsoForces],
+      recordIds: [crime.id],
+    };
+  }
+
+  // entry() before the record is known: its force and id are then taken from the statement's row (recordSql).
+  private entryFor(ctx: RequestContext, action: AccessAction): AccessEntry {
+    return {
       userId: ctx.actor.userId,
       action,
-      forceIds: [crime.forceId, ...alsoForces],
+      forceIds: [],
       route: ctx.route,
       purpose: ctx.purpose,
-      recordIds: [crime.id],
+      recordIds: [],
       recordCount: 1,
       requestId: ctx.requestId,
     };
@@ -75,25 +115,48 @@ export class CrimeStore {
     }
   }
 
+  // The record, its 'created' history row and its access-log entry (entry()) in one statement (issue #21: one
+  // round trip instead of four, and the row comes back whole instead of being read again).
   async insert(
     em: EntityManager,
     crime: Partial<Crime>,
     actor: Actor,
     changes: FieldChanges,
+    log: LogAs,
   ): Promise<Crime> {
-    const rows = await em
-      .createQueryBuilder()
-      .insert()
-      .into(Crime)
-      .values({ ...crime, createdBy: actor.userId, updatedBy: actor.userId, version: 1 })
-      .returning('id')
-      .execute();
-    const id = (rows.raw as { id: string }[])[0].id;
-    const saved = await em.getRepository(Crime).findOneByOrFail({ forceId: crime.forceId, id });
-    await this.appendHistory(em, saved, actor, 'created', null, changes);
-    return saved;
+    const { sql, params } = this.insertStatement(crime, actor, changes, log);
+    return this.written(await em.query<CrimeRow[]>(sql, params));
   }
 
+  // insert()'s statement, for ScopedDb.runStatement when nothing needs reading first; its rows go through written().
+  insertStatement(
+    crime: Partial<Crime>,
+    actor: Actor,
+    changes: FieldChanges,
+    log: LogAs,
+  ): Statement {
+    const cols = crimeColumns(this.ds);
+    const values: Partial<Crime> = {
+      ...crime,
+      createdBy: actor.userId,
+      updatedBy: actor.userId,
+      version: 1,
+    };
+    const params: unknown[] = [];
+    const names: string[] = [];
+    const placeholders: string[] = [];
+    for (const [property, value] of Object.entries(values)) {
+      const column = cols.insertable.get(property);
+      if (column === undefined || value === undefined) continue; // as TypeORM: not a column, or the default
+      params.push(cols.driver.preparePersistentValue(value, column));
+      names.push(column.databaseName);
+      placeholders.push(`$${params.length}`);
+    }
+    const write = `INSERT INTO crimes (${names.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${cols.returning}`;
+    return this.withHistoryAndLog(write, params, actor, 'created', null, changes, log);
+  }
+
+  // The change, its history row and its access-log entry in one statement; the row comes back as it now is.
   async update(
     em: EntityManager,
     before: Crime,
@@ -102,47 +165,133 @@ export class CrimeStore {
     action: HistoryAction,
     reason: string | null,
     changes: FieldChanges,
+    log: LogAs,
   ): Promise<Crime> {
-    await em
-      .createQueryBuilder()
-      .update(Crime)
-      .set({
-        ...patch,
-        version: before.version + 1,
-        updatedBy: actor.userId,
-        updatedAt: () => 'now()',
-      })
-      .where('force_id = :forceId AND id = :id', { forceId: before.forceId, id: before.id })
-      .execute();
-    const after = await em
-      .getRepository(Crime)
-      .findOneByOrFail({ forceId: before.forceId, id: before.id });
-    await this.appendHistory(em, after, actor, action, reason, changes);
-    return after;
+    const cols = crimeColumns(em.connection);
+    const params: unknown[] = [before.forceId, before.id];
+    const sets: string[] = [];
+    const set: Partial<Crime> = {
+      ...patch,
+      version: before.version + 1,
+      updatedBy: actor.userId,
+    };
+    for (const [property, value] of Object.entries(set)) {
+      const column = cols.updatable.get(property);
+      if (column === undefined || value === undefined) continue; // as TypeORM: not a column, or left alone
+      params.push(cols.driver.preparePersistentValue(value, column));
+      sets.push(`${column.databaseName} = $${params.length}`);
+    }
+    sets.push('updated_at = now()');
+    const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 RETURNING ${cols.returning}`;
+    const st = this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
+    return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
   }
 
-  private async appendHistory(
-    em: EntityManager,
-    crime: Crime,
+  private withHistoryAndLog(
+    write: string,
+    params: unknown[],
     actor: Actor,
     action: HistoryAction,
     reason: string | null,
     changes: FieldChanges,
-  ): Promise<void> {
-    await em.query(
-      `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        crime.forceId,
-        crime.id,
-        crime.version,
-        action,
-        reason,
-        JSON.stringify(changes),
-        actor.userId,
-      ],
-    );
+    log: LogAs,
+  ): Statement {
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const history = `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
+      SELECT force_id, id, version, ${p(action)}::text, ${p(reason)}::text, ${p(JSON.stringify(changes))}::jsonb, ${p(actor.userId)}::text FROM w`;
+    const also = log.alsoForces ?? [];
+    const entry = this.entryFor(log.ctx, log.action);
+    const logged = accessLogInsertFrom('w', entry, params, recordSql('w', also, params));
+    return {
+      sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
+      params,
+    };
   }
+
+  // The row a write statement returned (locked or just inserted, so always there).
+  written(rows: CrimeRow[]): Crime {
+    if (!rows[0]) throw new Error('the crime written was not returned');
+    return toCrime(this.ds, rows[0]);
+  }
+}
+
+// SQL and its parameters.
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
+// How a write is logged: entry(ctx, action, the record written, alsoForces).
+export interface LogAs {
+  ctx: RequestContext;
+  action: AccessAction;
+  alsoForces?: string[];
+}
+
+// entry()'s forces and record id where they come from the statement's row `rel` (the record's force first,
+// then alsoForces, de-duplicated and sorted as AccessLogService.record() sorts them: code-point order).
+function recordSql(rel: string, alsoForces: string[], params: unknown[]): AccessEntrySql {
+  let forceIds = `ARRAY[${rel}.force_id]`;
+  if (alsoForces.length > 0) {
+    params.push(alsoForces);
+    forceIds = `ARRAY(SELECT DISTINCT f COLLATE "C" FROM unnest(${rel}.force_id || $${params.length}::text[]) f ORDER BY 1)`;
+  }
+  return { forceIds, recordIds: `ARRAY[${rel}.id]` };
+}
+
+type CrimeRow = Record<string, unknown>;
+
+interface CrimeColumns {
+  select: string; // c.force_id, c.id, … (every entity column)
+  returning: string;
+  all: ColumnMetadata[];
+  insertable: Map<string, ColumnMetadata>; // by property
+  updatable: Map<string, ColumnMetadata>;
+  driver: Driver;
+}
+
+// The entity's columns from TypeORM's metadata, read once per process: rows are mapped here instead of by
+// TypeORM's query builder and hydration on every request (issue #21), with the driver's own conversions both
+// ways, so values are written and read exactly as TypeORM did.
+// Per DataSource (a test may start several apps in one process).
+const columnsOf = new WeakMap<DataSource, CrimeColumns>();
+function crimeColumns(ds: DataSource): CrimeColumns {
+  const known = columnsOf.get(ds);
+  if (known) return known;
+  const all = ds.getMetadata(Crime).columns;
+  const columns: CrimeColumns = {
+    select: all.map((c) => `c.${c.databaseName}`).join(', '),
+    returning: all.map((c) => c.databaseName).join(', '),
+    all,
+    insertable: new Map(all.filter((c) => c.isInsert).map((c) => [c.propertyName, c])),
+    updatable: new Map(all.filter((c) => c.isUpdate).map((c) => [c.propertyName, c])),
+    driver: ds.driver,
+  };
+  columnsOf.set(ds, columns);
+  return columns;
+}
+
+// Every column of crimes c, for a raw SELECT whose rows go through toCrime().
+export function crimeSelect(ds: DataSource): string {
+  return crimeColumns(ds).select;
+}
+
+// A raw row of crimes (every column, as crimeSelect() names them) as the entity, without TypeORM's hydration.
+export function toCrime(ds: DataSource, row: CrimeRow): Crime {
+  const { all, driver } = crimeColumns(ds);
+  const crime: Record<string, unknown> = {};
+  for (const c of all) crime[c.propertyName] = driver.prepareHydratedValue(row[c.databaseName], c);
+  return crime as unknown as Crime;
+}
+
+// The caller's forces, as CrimeStore.scoped() adds them (row-level security says the same).
+function scopeSql(actor: Actor, params: unknown[]): string {
+  if (actor.forces === 'all') return '';
+  params.push(actor.forces);
+  return ` AND c.force_id = ANY($${params.length})`;
 }
 
 // old -> new for every field whose value differs (dates and arrays compared by value).

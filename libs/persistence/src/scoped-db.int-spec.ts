@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
 import { ScopedDb } from './scoped-db.js';
 
 // The one way to open a scoped transaction: the scope, the isolation level, and the raw-client variant's
@@ -92,5 +92,68 @@ describe('ScopedDb (real PostgreSQL)', () => {
       ).rejects.toThrow('boom');
       expect(await rows()).toBe(before);
     });
+  });
+
+  describe('runStatement (one round trip)', () => {
+    it('runs the statement inside the scope, which ends with it', async () => {
+      const [r] = await db.runStatement<{ forces: string; isolation: string }>(
+        ['kent', 'surrey'],
+        setting,
+        [],
+      );
+      expect(r).toEqual({ forces: 'kent,surrey', isolation: 'read committed' });
+      const [after] = await ds.query(setting);
+      expect(after.forces ?? '').toBe('');
+    });
+
+    it('returns the rows of a statement with parameters, and commits what it wrote', async () => {
+      const before = await rows();
+      const out = await db.runStatement<{ v: string }>(
+        'all',
+        `WITH w AS (INSERT INTO ${table} VALUES ($1), ($2) RETURNING v) SELECT v FROM w ORDER BY v`,
+        ['a', 'b'],
+      );
+      expect(out).toEqual([{ v: 'a' }, { v: 'b' }]);
+      expect(await rows()).toBe(before + 2);
+    });
+
+    it('is one transaction: a failure leaves nothing written, as a QueryFailedError, and the pool works on', async () => {
+      const before = await rows();
+      const failing = db.runStatement(
+        ['kent'],
+        `WITH w AS (INSERT INTO ${table} VALUES ('lost') RETURNING v) SELECT v::int FROM w`,
+        [],
+      );
+      await expect(failing).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(failing).rejects.toMatchObject({ driverError: { code: '22P02' } });
+      expect(await rows()).toBe(before);
+      // Every pooled connection is still usable and outside any transaction.
+      const states = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          db.runStatement<{ forces: string }>(['surrey'], setting, []),
+        ),
+      );
+      expect(states.every(([r]) => r.forces === 'surrey')).toBe(true);
+    });
+
+    it('refuses a scope holding something that is not a force id', async () => {
+      await expect(db.runStatement(["kent','x"], 'SELECT 1', [])).rejects.toThrow(
+        /invalid force id/,
+      );
+    });
+  });
+
+  it('keeps nested transactions (savepoints) working inside run', async () => {
+    const before = await rows();
+    await db.run(['kent'], async (em) => {
+      await em.query(`INSERT INTO ${table} VALUES ('outer')`);
+      await em
+        .transaction(async (inner) => {
+          await inner.query(`INSERT INTO ${table} VALUES ('inner')`);
+          throw new Error('inner fails');
+        })
+        .catch(() => undefined);
+    });
+    expect(await rows()).toBe(before + 1);
   });
 });

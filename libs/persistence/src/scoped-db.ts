@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { queryScoped } from './scoped-statement.js';
 
 export type ForceScope = readonly string[] | 'all';
 export const APP_DB_ROLE = 'cyberflag_app';
@@ -30,19 +31,43 @@ export interface RawScopedTransaction {
 export class ScopedDb {
   constructor(private readonly ds: DataSource) {}
 
-  run<T>(
+  // As DataSource.transaction, but BEGIN and the scope go in one round trip (issue #21: each statement is a
+  // socket write and a wake-up on both sides, and most requests are only three or four statements).
+  async run<T>(
     scope: ForceScope,
     work: (em: EntityManager) => Promise<T>,
     options: ScopedRunOptions = {},
   ): Promise<T> {
-    const scoped = async (em: EntityManager) => {
-      await setScope(em, scope, options.user);
-      return work(em);
-    };
-    // The isolation level is set by BEGIN, before the first query; the scope is the first query.
-    return options.isolation
-      ? this.ds.transaction(options.isolation, scoped)
-      : this.ds.transaction(scoped);
+    const setting = scopeSetting(scope);
+    const qr = this.ds.createQueryRunner();
+    try {
+      await begin(qr, setting, options.isolation, options.user);
+      const result = await work(qr.manager);
+      await qr.commitTransaction();
+      return result;
+    } catch (e) {
+      // The work's error is the one to report, even if the rollback fails too (as DataSource.transaction).
+      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+      throw e;
+    } finally {
+      await qr.release();
+    }
+  }
+
+  // One statement in a scoped transaction of its own, in one round trip (scoped-statement.ts): for a request
+  // that is a single statement (a read and its access-log entry, a write and its history and entry). Errors are
+  // TypeORM's QueryFailedError with pg's error as driverError, as from EntityManager.query.
+  async runStatement<T>(scope: ForceScope, sql: string, params: unknown[]): Promise<T[]> {
+    const setting = scopeSetting(scope);
+    const qr = this.ds.createQueryRunner();
+    try {
+      const client = (await qr.connect()) as PoolClient;
+      return await queryScoped<T>(client, setting, sql, params).catch((e: unknown) => {
+        throw new QueryFailedError(sql, params, e as Error);
+      });
+    } finally {
+      await qr.release();
+    }
   }
 
   // The same transaction on one raw connection, for work that needs pg itself (COPY streams) or decides
@@ -54,9 +79,9 @@ export class ScopedDb {
   ): Promise<T> {
     const qr = this.ds.createQueryRunner();
     try {
+      const setting = scopeSetting(scope);
       const client = (await qr.connect()) as PoolClient;
-      await qr.startTransaction(options.isolation);
-      await setScope(qr, scope, options.user);
+      await begin(qr, setting, options.isolation, options.user);
       let rollback = false;
       const result = await work({
         queryRunner: qr,
@@ -80,17 +105,35 @@ export class ScopedDb {
   }
 }
 
-function setScope(
-  db: EntityManager | QueryRunner,
-  scope: ForceScope,
+const ISOLATION_LEVELS: readonly string[] = ['READ COMMITTED', 'REPEATABLE READ', 'SERIALIZABLE'];
+
+// START TRANSACTION and SET LOCAL of the scope as one simple query (one round trip; no parameters in that
+// protocol, so the setting is written as a literal: scopeSetting() lets only [a-z,-] or '*' through, and the
+// check below repeats it where the text meets the SQL). The query runner is then told what its own
+// startTransaction would have recorded, so that commit, rollback and nested transactions (savepoints) work
+// as before. (TypeORM's Before/AfterTransactionStart events are not broadcast; the app has no subscribers.)
+async function begin(
+  qr: QueryRunner,
+  setting: string,
+  isolation: IsolationLevel | undefined,
   user: string | undefined,
-): Promise<unknown> {
-  return user === undefined
-    ? db.query(`SELECT set_config('cyberflag.forces', $1, true)`, [scopeSetting(scope)])
-    : db.query(
-        `SELECT set_config('cyberflag.forces', $1, true), set_config('cyberflag.user', $2, true)`,
-        [scopeSetting(scope), user],
-      );
+): Promise<void> {
+  if (!/^(\*|[a-z,-]*)$/.test(setting)) throw new Error(`invalid scope setting: ${setting}`);
+  if (isolation !== undefined && !ISOLATION_LEVELS.includes(isolation))
+    throw new Error(`invalid isolation level: ${String(isolation)}`);
+  try {
+    await qr.query(
+      `START TRANSACTION${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}; ` +
+        `SELECT set_config('cyberflag.forces', '${setting}', true)`,
+    );
+  } catch (e) {
+    // Had BEGIN gone through, the connection must not go back to the pool inside a failed transaction.
+    await qr.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+  Object.assign(qr, { isTransactionActive: true, transactionDepth: 1 });
+  // The acting user is free text, so it goes as a parameter, in a round trip of its own (imports only).
+  if (user !== undefined) await qr.query(`SELECT set_config('cyberflag.user', $1, true)`, [user]);
 }
 
 function scopeSetting(scope: ForceScope): string {
