@@ -4,18 +4,20 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { UsersService } from '#libs/auth';
 import { insertCrimes } from '#libs/auditing/testing';
 import { createTestApp } from '../support/create-test-app.js';
 import {
   ARTIFACTS,
   axe,
   chromiumPath,
+  createWebUser,
   hasText,
   launch,
   listen,
   screenshot,
+  signIn,
   type AxeViolation,
+  type WebUser,
 } from './browser.js';
 
 // Issue 17: the auditor's workspace in a real browser (Debian's Chromium), axe-core on every page visited.
@@ -33,7 +35,7 @@ run('web interface: the auditor’s workspace', () => {
   let page: Page;
   const tag = randomUUID().slice(0, 6).toUpperCase();
   const username = `web.aud.${tag.toLowerCase()}`;
-  const password = randomUUID();
+  let registrar: WebUser;
   const visited: { page: string; title: string; violations: AxeViolation[] }[] = [];
   const client = new pg.Client({ connectionString: process.env.TEST_DATABASE_URL });
   const db = {
@@ -106,38 +108,21 @@ run('web interface: the auditor’s workspace', () => {
       flag: 'no',
       count: 30,
     });
-    await app.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName: 'Alex Auditor',
-        password,
-        roles: ['auditor'],
-        forceIds: [],
-        allForces: true,
-      },
-      () => true,
-    );
-    await app.get(UsersService).create(
-      'test',
-      {
-        username: `${username}.reg`,
-        displayName: 'Robin Registrar',
-        password,
-        roles: ['registrar'],
-        forceIds: ['cleveland'],
-        allForces: false,
-      },
-      () => true,
-    );
+    const auditor = await createWebUser(app, {
+      username,
+      displayName: 'Alex Auditor',
+      roles: ['auditor'],
+      forces: 'all',
+    });
+    registrar = await createWebUser(app, {
+      username: `${username}.reg`,
+      displayName: 'Robin Registrar',
+      roles: ['registrar'],
+      forces: ['cleveland'],
+    });
     browser = await launch();
     context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
-    page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/`);
+    page = await signIn(await context.newPage(), base, auditor);
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -274,12 +259,7 @@ run('web interface: the auditor’s workspace', () => {
 
     // the force's registrar corrects the referred item through the amendment path
     const regContext = await browser.newContext({ bypassCSP: true });
-    const reg = await regContext.newPage();
-    await reg.goto(`${base}/sign-in`);
-    await reg.fill('#username', `${username}.reg`);
-    await reg.fill('#password', password);
-    await reg.click('button:has-text("Sign in")');
-    await reg.waitForURL(`${base}/`);
+    const reg = await signIn(await regContext.newPage(), base, registrar);
     await reg.click('a.govuk-service-navigation__link:has-text("Review queue")');
     await visit('registrar-review-queue', undefined, reg);
     await reg.goto(itemUrl);
