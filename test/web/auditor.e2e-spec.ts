@@ -216,8 +216,14 @@ run('web interface: the auditor’s workspace', () => {
     const nb = ranked.locator('tr', { hasText: 'Northumbria' });
     await hasText(nb, '50.0%');
     const csv = await page.request.get(`${base}/auditing/under-use.csv?year=${YEAR}`);
-    expect(await csv.text()).toMatch(/^force_id,offence_group,flagged,records,rate,/);
-    expect(await csv.text()).toContain('cleveland,violence against the person,4,40,0.1,');
+    // the API's under-use CSV (one writer), logged as a disclosure like it
+    expect(await csv.text()).toMatch(/^year,force_id,group,flagged,total,rate,/);
+    expect(await csv.text()).toContain(`${YEAR},cleveland,violence against the person,4,40,0.1,`);
+    const disclosed = await db.query<{ route: string }>(
+      `SELECT route FROM access_log WHERE user_id = $1 AND action = 'disclosure' ORDER BY seq DESC LIMIT 1`,
+      [username],
+    );
+    expect(disclosed).toEqual([{ route: 'GET /auditing/under-use.csv' }]);
   });
 
   it('refreshes and works the review queue; a registrar corrects the item and the auditor sees it corrected', async () => {
