@@ -1,5 +1,9 @@
+import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { randomBytes } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { appLoginRole, appLoginUrl } from '#libs/persistence';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 
@@ -109,6 +113,131 @@ export const CRIME_COPY_COLUMNS = [
   'updated_by',
   'updated_at',
 ];
+
+// One generated crime, in the fields the benches vary; the rest (the flags they do not study, version 1, who
+// wrote it) are fixed by crimeCopyLine.
+export interface BenchCrime {
+  forceId: string;
+  id: string;
+  reference: string;
+  offenceCode: string;
+  // timestamps, already in a form COPY reads
+  reportedAt: string;
+  recordedAt: string;
+  offenceFrom: string;
+  onlineFlag: 'yes' | 'no' | 'unknown';
+  victimAge: number | null;
+  victimSex: string;
+  status: 'confirmed' | 'draft' | 'cancelled' | 'transferred';
+  ruleWarning: boolean;
+  cancellationCategory: string | null; // read only for a removed record
+  transferredTo: string; // read only for a transferred record
+}
+
+const NULL = '\\N';
+
+// The crime as a COPY text line in CRIME_COPY_COLUMNS order. A removed record was removed when it was recorded.
+export function crimeCopyLine(c: BenchCrime): string {
+  const removed = c.status === 'cancelled' || c.status === 'transferred';
+  return (
+    [
+      c.forceId,
+      c.id,
+      c.reference,
+      c.offenceCode,
+      c.reportedAt,
+      c.recordedAt,
+      c.offenceFrom,
+      c.onlineFlag,
+      c.onlineFlag === 'yes' ? 'messages via a social media app' : NULL,
+      c.victimAge === null ? NULL : String(c.victimAge),
+      c.victimSex,
+      'f',
+      '{}',
+      'f',
+      'f',
+      c.status,
+      c.ruleWarning ? '{CF-TIME-001}' : '{}',
+      removed ? (c.cancellationCategory ?? NULL) : NULL,
+      removed ? 'Additional verifiable information (bench).' : NULL,
+      removed ? c.recordedAt : NULL,
+      removed ? 'bench' : NULL,
+      c.status === 'transferred' ? c.transferredTo : NULL,
+      '1',
+      'bench',
+      'bench',
+      c.recordedAt,
+    ].join('\t') + '\n'
+  );
+}
+
+// COPY lines into crimes, in batches of 10,000 lines (one write each, not one per line).
+export async function copyCrimes(c: pg.ClientBase, lines: Iterable<string>): Promise<void> {
+  const batched = async function* () {
+    let buf: string[] = [];
+    for (const line of lines) {
+      buf.push(line);
+      if (buf.length === 10_000) {
+        yield buf.join('');
+        buf = [];
+      }
+    }
+    if (buf.length) yield buf.join('');
+  };
+  await pipeline(
+    Readable.from(batched()),
+    c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)),
+  );
+}
+
+// A hand-written baseline in the product's session: one transaction, the app role (row-level security on;
+// null: the table owner, no RLS), the forces in scope ('*' for all), and the settings the product's query sets.
+export async function inProductSession<T>(
+  c: pg.ClientBase,
+  session: {
+    role: string | null;
+    forces: string;
+    isolation?: 'REPEATABLE READ';
+    settings?: readonly string[];
+  },
+  work: () => Promise<T>,
+): Promise<T> {
+  await c.query(session.isolation ? `BEGIN ISOLATION LEVEL ${session.isolation}` : 'BEGIN');
+  try {
+    if (session.role) await c.query(`SET LOCAL ROLE ${session.role}`);
+    await c.query(`SELECT set_config('cyberflag.forces', $1, true)`, [session.forces]);
+    for (const setting of session.settings ?? []) await c.query(setting);
+    return await work();
+  } finally {
+    await c.query('COMMIT');
+  }
+}
+
+// The application without HTTP, connected as databaseUrl (the app's login role), with throw-away secrets.
+// Imported when called, so the benches that never start the app do not load it.
+export async function benchAppContext(databaseUrl: string): Promise<INestApplicationContext> {
+  const { NestFactory } = await import('@nestjs/core');
+  const { AppModule } = await import('../apps/api/src/app.module.js');
+  return NestFactory.createApplicationContext(
+    AppModule.register({
+      databaseUrl,
+      poolSize: 4,
+      auth: {
+        jwtSecret: randomBytes(32).toString('hex'),
+        accessTtlSeconds: 900,
+        refreshTtlSeconds: 3600,
+        maxFailedLogins: 5,
+        lockoutSeconds: 900,
+      },
+      accessLog: { key: randomBytes(32), checkpointDir: null },
+    }),
+    { logger: ['error'] },
+  );
+}
+
+// Run times and their median, for a bench's figures.
+export const showTimes = (xs: number[]): string =>
+  `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
 
 // A deterministic generator (mulberry32), so every run measures the same data.
 export function rng(seed: number): () => number {

@@ -1,30 +1,13 @@
 // The product side of bench:import, in a process of its own so that its peak memory is the import's process
 // alone (the Nest application and the import), not the benchmark's file generation: reports ru_maxrss.
 // Usage (by import.bench.ts): node dist/bench/import-child.js DATABASE_APP_URL CSV_FILE (the app's login role)
-import { NestFactory } from '@nestjs/core';
-import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { systemContext } from '#libs/auth';
 import { ImportService } from '#libs/imports';
-import { AppModule } from '../apps/api/src/app.module.js';
-import { checkpoint, timed } from './bench-support.js';
+import { benchAppContext, checkpoint, timed } from './bench-support.js';
 
 const [url, file] = process.argv.slice(2);
-const app = await NestFactory.createApplicationContext(
-  AppModule.register({
-    databaseUrl: url,
-    poolSize: 4,
-    auth: {
-      jwtSecret: randomBytes(32).toString('hex'),
-      accessTtlSeconds: 900,
-      refreshTtlSeconds: 3600,
-      maxFailedLogins: 5,
-      lockoutSeconds: 900,
-    },
-    accessLog: { key: randomBytes(32), checkpointDir: null },
-  }),
-  { logger: ['error'] },
-);
+const app = await benchAppContext(url!);
 try {
   const ctx = systemContext(
     { userId: 'bench', displayName: 'bench', roles: ['force_crime_registrar'], forces: 'all' },

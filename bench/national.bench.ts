@@ -4,28 +4,26 @@
 // → England and Wales, the access-log entry) against a hand-written GROUP BY producing the same aggregates, in
 // the same run and the same session setup (app role, row-level security, national scope).
 // Last line: `ratio <product time ÷ GROUP BY time>`.
-import { NestFactory } from '@nestjs/core';
-import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { systemContext } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { NATIONAL_SCAN_SETTINGS, NationalReturnService } from '#libs/national';
 import { APP_DB_ROLE } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
-import { AppModule } from '../apps/api/src/app.module.js';
 import {
-  CRIME_COPY_COLUMNS,
+  benchAppContext,
+  copyCrimes,
+  crimeCopyLine,
   dropDatabase,
   freshDatabase,
   median,
   printRatio,
   requireFinalLine,
   prepareBenchDatabase,
+  inProductSession,
   rng,
+  showTimes,
   timed,
 } from './bench-support.js';
 
@@ -90,40 +88,29 @@ function* rows(part: number, parts: number, n: number): Generator<string> {
           ? 'yes'
           : 'no';
     const removed = status === 'cancelled' || status === 'transferred';
-    const age =
+    // The generator's draws in the order they always were, so the data stays the same from run to run.
+    const victimAge =
       r() < 0.05
-        ? '\\N'
-        : String(o.sexualOffence && r() < 0.6 ? Math.floor(r() * 18) : Math.floor(r() * 90));
-    yield (
-      [
-        force,
-        `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-        `B/${i}`,
-        o.code,
-        iso(reported),
-        iso(recorded),
-        iso(reported - 86_400_000),
-        flag,
-        flag === 'yes' ? 'messages via a social media app' : '\\N',
-        age,
-        ['female', 'male', 'unknown'][Math.floor(r() * 3)],
-        'f',
-        '{}',
-        'f',
-        'f',
-        status,
-        r() < 0.05 ? '{CF-TIME-001}' : '{}',
-        removed ? `C${1 + Math.floor(r() * 5)}` : '\\N',
-        removed ? 'Additional verifiable information (bench).' : '\\N',
-        removed ? iso(recorded) : '\\N',
-        removed ? 'bench' : '\\N',
-        status === 'transferred' ? 'btp' : '\\N',
-        '1',
-        'bench',
-        'bench',
-        iso(recorded),
-      ].join('\t') + '\n'
-    );
+        ? null
+        : o.sexualOffence && r() < 0.6
+          ? Math.floor(r() * 18)
+          : Math.floor(r() * 90);
+    yield crimeCopyLine({
+      forceId: force,
+      id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      reference: `B/${i}`,
+      offenceCode: o.code,
+      reportedAt: iso(reported),
+      recordedAt: iso(recorded),
+      offenceFrom: iso(reported - 86_400_000),
+      onlineFlag: flag,
+      victimAge,
+      victimSex: ['female', 'male', 'unknown'][Math.floor(r() * 3)]!,
+      status,
+      ruleWarning: r() < 0.05,
+      cancellationCategory: removed ? `C${1 + Math.floor(r() * 5)}` : null,
+      transferredTo: 'btp',
+    });
   }
 }
 
@@ -131,21 +118,7 @@ async function copyPart(url: string, part: number, parts: number): Promise<void>
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    const batched = async function* () {
-      let buf: string[] = [];
-      for (const line of rows(part, parts, records)) {
-        buf.push(line);
-        if (buf.length === 10_000) {
-          yield buf.join('');
-          buf = [];
-        }
-      }
-      if (buf.length) yield buf.join('');
-    };
-    await pipeline(
-      Readable.from(batched()),
-      c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)),
-    );
+    await copyCrimes(c, rows(part, parts, records));
   } finally {
     await c.end();
   }
@@ -227,21 +200,7 @@ async function main(): Promise<void> {
       `data: ${counts.crimes} records of ${YEAR}-${(YEAR + 1) % 100} over 44 forces, ${counts.history} history rows; loaded in ${((loaded - t0) / 1000).toFixed(1)} s (${phases}), VACUUM ANALYZE ${((Date.now() - loaded) / 1000).toFixed(1)} s`,
     );
 
-    const app = await NestFactory.createApplicationContext(
-      AppModule.register({
-        databaseUrl: appUrl,
-        poolSize: 4,
-        auth: {
-          jwtSecret: randomBytes(32).toString('hex'),
-          accessTtlSeconds: 900,
-          refreshTtlSeconds: 3600,
-          maxFailedLogins: 5,
-          lockoutSeconds: 900,
-        },
-        accessLog: { key: randomBytes(32), checkpointDir: null },
-      }),
-      { logger: ['error'] },
-    );
+    const app = await benchAppContext(appUrl);
     try {
       const service = app.get(NationalReturnService);
       const ctx = systemContext(
@@ -251,19 +210,12 @@ async function main(): Promise<void> {
       const product = () => service.build(ctx, YEAR, 'live');
       const period = financialYearPeriod(YEAR);
       // The product's session for the baseline: the app role (RLS on), national scope, the same work_mem.
-      const baseline = (role: string | null) => async () => {
-        await c.query('BEGIN');
-        try {
-          if (role) await c.query(`SET LOCAL ROLE ${role}`);
-          await c.query(`SELECT set_config('cyberflag.forces', '*', true)`);
-          for (const setting of NATIONAL_SCAN_SETTINGS) await c.query(setting);
+      const baseline = (role: string | null) => () =>
+        inProductSession(c, { role, forces: '*', settings: NATIONAL_SCAN_SETTINGS }, async () => {
           const groups = await c.query(baselineSql, [YEAR]);
           await c.query(baselineHistorySql, [period.start.toISOString(), period.end.toISOString()]);
           return groups.rows as { status: string; n: number }[];
-        } finally {
-          await c.query('COMMIT');
-        }
-      };
+        });
       const times = { product: [] as number[], baseline: [] as number[] };
       for (let i = 0; i < RUNS; i++) {
         // Interleaved, so a cache or autovacuum effect falls on both.
@@ -283,13 +235,11 @@ async function main(): Promise<void> {
           `check: ${b.value.length} groups; ${p.value.metadata.coverage.text}; counted ${confirmed}; child sexual offences ${p.value.national.tableB.summary.total}`,
         );
       }
-      const show = (xs: number[]) =>
-        `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
       console.log(
-        `national return, live basis (the service: app role, RLS, fold, regions, access log): ${show(times.product)}`,
+        `national return, live basis (the service: app role, RLS, fold, regions, access log): ${showTimes(times.product)}`,
       );
       console.log(
-        `hand-written GROUP BY, same session (app role, RLS, work_mem):                      ${show(times.baseline)}`,
+        `hand-written GROUP BY, same session (app role, RLS, work_mem):                      ${showTimes(times.baseline)}`,
       );
       // --owner: the same GROUP BY as the table owner (no row-level security), to see what RLS costs.
       if (values.owner)

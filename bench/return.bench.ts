@@ -4,9 +4,6 @@
 // Last line: `ratio <product time ÷ GROUP BY time>`.
 import { cpus, loadavg } from 'node:os';
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
 import { Catalogue } from '#libs/catalogue';
 import { APP_DB_ROLE, pgQueryable } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
@@ -22,13 +19,16 @@ import {
 } from '#libs/returns';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 import {
-  CRIME_COPY_COLUMNS,
+  copyCrimes,
+  crimeCopyLine,
   dropDatabase,
   freshDatabase,
   median,
   printRatio,
   requireFinalLine,
+  inProductSession,
   rng,
+  showTimes,
   timed,
 } from './bench-support.js';
 
@@ -57,63 +57,26 @@ function* rows(force: string, year: number, n: number, seed: number): Generator<
     const flag = status === 'draft' && r() < 0.5 ? 'unknown' : r() < 0.2 ? 'yes' : 'no';
     const removed = status === 'cancelled' || status === 'transferred';
     const iso = (ms: number) => new Date(ms).toISOString();
-    yield (
-      [
-        // Ascending ids (time-ordered, like UUIDv7) keep the uuid indexes' inserts at the right edge: loading
-        // a million random UUIDs costs minutes of random index I/O, and the timings do not depend on it.
-        force,
-        `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-        `${force.slice(0, 3).toUpperCase()}/${year}/${seed}/${i}`,
-        codes[Math.floor(r() * codes.length)],
-        iso(reported),
-        iso(recorded),
-        iso(reported - 86_400_000),
-        flag,
-        flag === 'yes' ? 'messages via a social media app' : '\\N',
-        r() < 0.05 ? '\\N' : String(Math.floor(r() * 90)),
-        ['female', 'male', 'unknown'][Math.floor(r() * 3)],
-        'f',
-        '{}',
-        'f',
-        'f',
-        status,
-        r() < 0.05 ? '{CF-TIME-001}' : '{}',
-        removed ? `C${1 + Math.floor(r() * 5)}` : '\\N',
-        removed ? 'Additional verifiable information (bench).' : '\\N',
-        removed ? iso(recorded) : '\\N',
-        removed ? 'bench' : '\\N',
-        status === 'transferred' ? 'staffordshire' : '\\N',
-        '1',
-        'bench',
-        'bench',
-        iso(recorded),
-      ].join('\t') + '\n'
-    );
+    // The fields in the order the generator always drew them, so the data stays the same from run to run.
+    yield crimeCopyLine({
+      forceId: force,
+      // Ascending ids (time-ordered, like UUIDv7) keep the uuid indexes' inserts at the right edge: loading
+      // a million random UUIDs costs minutes of random index I/O, and the timings do not depend on it.
+      id: `${seed.toString(16).padStart(8, '0')}-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
+      reference: `${force.slice(0, 3).toUpperCase()}/${year}/${seed}/${i}`,
+      offenceCode: codes[Math.floor(r() * codes.length)]!,
+      reportedAt: iso(reported),
+      recordedAt: iso(recorded),
+      offenceFrom: iso(reported - 86_400_000),
+      onlineFlag: flag,
+      victimAge: r() < 0.05 ? null : Math.floor(r() * 90),
+      victimSex: ['female', 'male', 'unknown'][Math.floor(r() * 3)]!,
+      status,
+      ruleWarning: r() < 0.05,
+      cancellationCategory: removed ? `C${1 + Math.floor(r() * 5)}` : null,
+      transferredTo: 'staffordshire',
+    });
   }
-}
-
-async function load(
-  c: pg.Client,
-  force: string,
-  year: number,
-  n: number,
-  seed: number,
-): Promise<void> {
-  const batched = async function* () {
-    let buf: string[] = [];
-    for (const line of rows(force, year, n, seed)) {
-      buf.push(line);
-      if (buf.length === 5000) {
-        yield buf.join('');
-        buf = [];
-      }
-    }
-    if (buf.length) yield buf.join('');
-  };
-  await pipeline(
-    Readable.from(batched()),
-    c.query(copyFrom(`COPY crimes (${CRIME_COPY_COLUMNS.join(', ')}) FROM STDIN`)),
-  );
 }
 
 // What a competent analyst writes for the same information: ONE pass over the force-year grouped by every
@@ -132,20 +95,8 @@ WHERE force_id = $1 AND changed_at >= $2 AND changed_at < $3 AND (changes -> 'on
 GROUP BY 1, 2`;
 
 // The product's session: the app role (row-level security on), the force in scope, one REPEATABLE READ transaction.
-async function inProductSession<T>(
-  c: pg.Client,
-  role: string | null,
-  work: () => Promise<T>,
-): Promise<T> {
-  await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
-  try {
-    if (role) await c.query(`SET LOCAL ROLE ${role}`);
-    await c.query(`SELECT set_config('cyberflag.forces', $1, true)`, [FORCE]);
-    return await work();
-  } finally {
-    await c.query('COMMIT');
-  }
-}
+const session = (role: string | null) =>
+  ({ role, forces: FORCE, isolation: 'REPEATABLE READ' }) as const;
 
 async function main(): Promise<void> {
   const url = await freshDatabase(DB);
@@ -162,10 +113,10 @@ async function main(): Promise<void> {
       `SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE tablename IN ('crimes', 'crime_history') AND indexname LIKE 'ix\\_%'`,
     );
     for (const ix of indexes) await c.query(`DROP INDEX ${ix.name}`);
-    await load(c, FORCE, YEAR, records, 1);
+    await copyCrimes(c, rows(FORCE, YEAR, records, 1));
     // Other data the scans must skip: the same force's previous year and another force's same year.
-    await load(c, FORCE, YEAR - 1, Math.ceil(records / 10), 2);
-    await load(c, 'staffordshire', YEAR, Math.ceil(records / 10), 3);
+    await copyCrimes(c, rows(FORCE, YEAR - 1, Math.ceil(records / 10), 2));
+    await copyCrimes(c, rows('staffordshire', YEAR, Math.ceil(records / 10), 3));
     const copied = Date.now();
     // History: a 'created' entry per record, and a flag change (no -> yes, at version 2) for 5 % of them.
     await c.query(`INSERT INTO crime_history (force_id, crime_id, version, action, changes, changed_at, changed_by)
@@ -190,11 +141,11 @@ async function main(): Promise<void> {
     const p = { forceId: FORCE, year: YEAR };
     const period = financialYearPeriod(YEAR);
     const product = () =>
-      inProductSession(c, APP_DB_ROLE, () =>
+      inProductSession(c, session(APP_DB_ROLE), () =>
         computeReturn(db, { ...p, countingRulesVersion: 'bench', generatedAt: new Date() }),
       );
     const baseline = (role: string | null) => () =>
-      inProductSession(c, role, async () => {
+      inProductSession(c, session(role), async () => {
         const groups = await c.query(baselineSql, [FORCE, YEAR]);
         await c.query(baselineHistorySql, [
           FORCE,
@@ -205,7 +156,7 @@ async function main(): Promise<void> {
       });
     // For reference: the per-table runners one by one, each reading the force-year through the same aggregate.
     const perTable = () =>
-      inProductSession(c, APP_DB_ROLE, async () => {
+      inProductSession(c, session(APP_DB_ROLE), async () => {
         for (const q of [
           queryReturnMetadata,
           queryOffencesByFlag,
@@ -249,19 +200,17 @@ async function main(): Promise<void> {
           ' ',
         )}; PostgreSQL ${(await c.query('SHOW server_version')).rows[0].server_version}, work_mem ${(await c.query('SHOW work_mem')).rows[0].work_mem}`,
     );
-    const show = (xs: number[]) =>
-      `${xs.map((x) => x.toFixed(0)).join(', ')} ms; median ${median(xs).toFixed(0)} ms`;
     console.log(
-      `computeReturn (as in the product: app role, RLS, REPEATABLE READ): ${show(times.product)}`,
+      `computeReturn (as in the product: app role, RLS, REPEATABLE READ): ${showTimes(times.product)}`,
     );
     console.log(
-      `GROUP BY baseline, same session (app role, RLS):                 ${show(times.baseline)}`,
+      `GROUP BY baseline, same session (app role, RLS):                 ${showTimes(times.baseline)}`,
     );
     console.log(
-      `GROUP BY baseline as the table owner (no RLS), for reference:    ${show(times.owner)}`,
+      `GROUP BY baseline as the table owner (no RLS), for reference:    ${showTimes(times.owner)}`,
     );
     console.log(
-      `per-table runners one by one (a read each), for reference:       ${show(times.perTable)}`,
+      `per-table runners one by one (a read each), for reference:       ${showTimes(times.perTable)}`,
     );
     console.log(
       `product ÷ owner baseline: ${(median(times.product) / median(times.owner)).toFixed(2)}`,

@@ -253,7 +253,11 @@ describe('auditor workspace: figures and review queue', () => {
           .query({ year: '2021-22' })
           .set(gwentAuditor)
           .expect(200)
-      ).body as { rows: Record<string, unknown>[]; outliers: { forceId: string; group: string }[] };
+      ).body as {
+        rows: Record<string, unknown>[];
+        outliers: { forceId: string; group: string }[];
+        thresholds: { minRecords: number };
+      };
       const csv = await http()
         .get('/audit/under-use')
         .query({ year: '2021-22', format: 'csv' })
@@ -263,7 +267,7 @@ describe('auditor workspace: figures and review queue', () => {
       expect(csv.headers['content-disposition']).toContain('under-use-2021-22.csv');
       const lines = csv.text.split('\r\n');
       expect(lines[0]).toBe(
-        'year,force_id,group,flagged,total,rate,rest_flagged,rest_total,rest_rate,national_rate,z,p_value,ranked,outlier,reading',
+        'year,force_id,group,flagged,total,rate,rest_flagged,rest_total,rest_rate,national_rate,z,p_value,ranked,not_ranked_because,outlier,reading',
       );
       const text = (v: unknown) =>
         v === null
@@ -288,6 +292,11 @@ describe('auditor workspace: figures and review queue', () => {
           r.z,
           r.pValue,
           r.ranked,
+          r.ranked
+            ? null
+            : r.z === null
+              ? 'no records in the rest of England and Wales'
+              : `fewer than ${json.thresholds.minRecords} records`,
           outlier,
           r.reading,
         ]

@@ -1,9 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { UsersService, type Role } from '#libs/auth';
 
 // Browser tests drive Debian's Chromium through playwright-core (never a downloaded browser). They run when the
 // binary is there (CI installs it: .ci/run); elsewhere their describe blocks are skipped with a note.
@@ -32,6 +34,56 @@ export async function listen(app: INestApplication): Promise<string> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as AddressInfo;
   return `http://127.0.0.1:${port}`;
+}
+
+export interface WebUser {
+  username: string;
+  password: string;
+}
+
+// A person who signs in at the web interface, created through UsersService (as the API specs' loginAs does).
+export async function createWebUser(
+  app: INestApplication,
+  user: {
+    username: string;
+    displayName: string;
+    roles: Role[];
+    forces: string[] | 'all';
+    password?: string;
+  },
+): Promise<WebUser> {
+  const password = user.password ?? randomUUID();
+  await app.get(UsersService).create(
+    'test',
+    {
+      username: user.username,
+      displayName: user.displayName,
+      password,
+      roles: user.roles,
+      forceIds: user.forces === 'all' ? [] : user.forces,
+      allForces: user.forces === 'all',
+    },
+    () => true,
+  );
+  return { username: user.username, password };
+}
+
+// Signs in through the form and waits for the home page. `from` is where the browser starts: any page that
+// needs a session must lead a signed-out browser to the form, which this checks.
+export async function signIn(
+  page: Page,
+  base: string,
+  user: WebUser,
+  from = '/sign-in',
+): Promise<Page> {
+  await page.goto(`${base}${from}`);
+  const at = new URL(page.url()).pathname;
+  if (at !== '/sign-in') throw new Error(`${from} led to ${at}, not to the sign-in form`);
+  await page.fill('#username', user.username);
+  await page.fill('#password', user.password);
+  await page.click('button:has-text("Sign in")');
+  await page.waitForURL(`${base}/`);
+  return page;
 }
 
 const AXE = readFileSync(join(process.cwd(), 'node_modules/axe-core/axe.min.js'), 'utf8');

@@ -2,17 +2,18 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import request from 'supertest';
-import { UsersService } from '#libs/auth';
 import { createTestApp } from '../support/create-test-app.js';
 import { crimeBody } from '../factories/crime.factory.js';
 import { loginAs } from '../factories/identity.js';
 import {
   axe,
   chromiumPath,
+  createWebUser,
   hasText,
   launch,
   listen,
   screenshot,
+  signIn,
   type AxeViolation,
 } from './browser.js';
 
@@ -27,8 +28,6 @@ run('web interface: N100 reports for the force crime registrar', () => {
   let browser: Browser;
   let page: Page;
   const tag = randomUUID().slice(0, 6).toUpperCase();
-  const username = `web.fcr.${tag.toLowerCase()}`;
-  const password = randomUUID();
   const visited: { page: string; violations: AxeViolation[] }[] = [];
   const held: { id: string; ref: string }[] = [];
   const crimeRef = `NY/WEB/${tag}`;
@@ -36,18 +35,12 @@ run('web interface: N100 reports for the force crime registrar', () => {
   beforeAll(async () => {
     app = await createTestApp();
     base = await listen(app);
-    await app.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName: 'Fran Registrar',
-        password,
-        roles: ['force_crime_registrar'],
-        forceIds: [FORCE],
-        allForces: false,
-      },
-      () => true,
-    );
+    const fcr = await createWebUser(app, {
+      username: `web.fcr.${tag.toLowerCase()}`,
+      displayName: 'Fran Registrar',
+      roles: ['force_crime_registrar'],
+      forces: [FORCE],
+    });
     const registrar = await loginAs(app, ['registrar'], [FORCE], 'reg-web-nyorks');
     const http = () => request(app.getHttpServer());
     for (const days of [12, 3]) {
@@ -85,12 +78,7 @@ run('web interface: N100 reports for the force crime registrar', () => {
       )
       .expect(201);
     browser = await launch();
-    page = await (await browser.newContext({ bypassCSP: true })).newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/`);
+    page = await signIn(await (await browser.newContext({ bypassCSP: true })).newPage(), base, fcr);
   }, 180_000);
   afterAll(async () => {
     await browser?.close();

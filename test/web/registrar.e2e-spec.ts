@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { UsersService } from '#libs/auth';
 import { createTestApp } from '../support/create-test-app.js';
 import { crimeBody } from '../factories/crime.factory.js';
 import { loginAs } from '../factories/identity.js';
@@ -10,6 +9,7 @@ import {
   axe,
   axeHtml,
   chromiumPath,
+  createWebUser,
   hasCount,
   hasText,
   launch,
@@ -17,7 +17,9 @@ import {
   loadTime,
   recordTiming,
   screenshot,
+  signIn as signInAt,
   type AxeViolation,
+  type WebUser,
 } from './browser.js';
 
 // Issue 15: the registrar's day in a real browser (Debian's Chromium), with axe-core on every page visited.
@@ -29,25 +31,18 @@ run('web interface: the registrar’s day', () => {
   let base: string;
   let browser: Browser;
   const tag = randomUUID().slice(0, 6).toUpperCase();
-  const username = `web.reg.${tag.toLowerCase()}`;
-  const password = randomUUID();
+  let registrar: WebUser;
   const visited: { page: string; title: string; violations: AxeViolation[] }[] = [];
 
   beforeAll(async () => {
     app = await createTestApp();
     base = await listen(app);
-    await app.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName: 'Sam Registrar',
-        password,
-        roles: ['registrar', 'force_crime_registrar'],
-        forceIds: ['staffordshire'],
-        allForces: false,
-      },
-      () => true,
-    );
+    registrar = await createWebUser(app, {
+      username: `web.reg.${tag.toLowerCase()}`,
+      displayName: 'Sam Registrar',
+      roles: ['registrar', 'force_crime_registrar'],
+      forces: ['staffordshire'],
+    });
     browser = await launch();
   }, 60_000);
   afterAll(async () => {
@@ -66,15 +61,9 @@ run('web interface: the registrar’s day', () => {
     await screenshot(page, name);
   }
 
+  // From the home page, which sends a signed-out browser to the sign-in form.
   async function signIn(context: BrowserContext): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${base}/`);
-    expect(new URL(page.url()).pathname).toBe('/sign-in');
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/`);
-    return page;
+    return signInAt(await context.newPage(), base, registrar, '/');
   }
 
   async function fillCrime(page: Page, ref: string, victimAge: string): Promise<void> {

@@ -3,19 +3,21 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import request from 'supertest';
-import { UsersService, type Role } from '#libs/auth';
 import { createTestApp } from '../support/create-test-app.js';
 import { crimeBody } from '../factories/crime.factory.js';
 import { loginAs, type Headers } from '../factories/identity.js';
 import {
   axe,
   chromiumPath,
+  createWebUser,
   hasCount,
   hasText,
   launch,
   listen,
   screenshot,
+  signIn as signInAt,
   type AxeViolation,
+  type WebUser,
 } from './browser.js';
 
 // Issue 16: the force return and the national figures in a real browser. Data: 2024-25
@@ -34,9 +36,8 @@ run('web interface: the force return and the national figures', () => {
   let api: Headers;
   let statApi: Headers;
   const tag = randomUUID().slice(0, 6).toUpperCase();
-  const password = randomUUID();
-  const fcrUser = `web.fcr.${tag.toLowerCase()}`;
-  const statUser = `web.stat.${tag.toLowerCase()}`;
+  let fcrUser: WebUser;
+  let statUser: WebUser;
   const visited: { page: string; violations: AxeViolation[] }[] = [];
   const http = () => request(app.getHttpServer());
   let amendable: { id: string; version: number };
@@ -96,31 +97,21 @@ run('web interface: the force return and the national figures', () => {
       .expect(200);
   }
 
-  async function user(
-    username: string,
-    displayName: string,
-    roles: Role[],
-    forces: string[] | 'all',
-  ): Promise<void> {
-    await app.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName,
-        password,
-        roles,
-        forceIds: forces === 'all' ? [] : forces,
-        allForces: forces === 'all',
-      },
-      () => true,
-    );
-  }
-
   beforeAll(async () => {
     app = await createTestApp();
     base = await listen(app);
-    await user(fcrUser, 'Robin Registrar', ['registrar', 'force_crime_registrar'], [F1]);
-    await user(statUser, 'Alex Statistician', ['statistician'], 'all');
+    fcrUser = await createWebUser(app, {
+      username: `web.fcr.${tag.toLowerCase()}`,
+      displayName: 'Robin Registrar',
+      roles: ['registrar', 'force_crime_registrar'],
+      forces: [F1],
+    });
+    statUser = await createWebUser(app, {
+      username: `web.stat.${tag.toLowerCase()}`,
+      displayName: 'Alex Statistician',
+      roles: ['statistician'],
+      forces: 'all',
+    });
     api = await loginAs(
       app,
       ['registrar', 'force_crime_registrar'],
@@ -186,14 +177,21 @@ run('web interface: the force return and the national figures', () => {
     await screenshot(page, name);
   }
 
-  async function signIn(context: BrowserContext, username: string): Promise<Page> {
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/`);
-    return page;
+  async function signIn(context: BrowserContext, user: WebUser): Promise<Page> {
+    return signInAt(await context.newPage(), base, user);
+  }
+
+  // GOV.UK tables: a table's title is its caption, not said again by a heading above it. Each caption's
+  // label ("Table 2:") must appear once in the page's main content.
+  async function tableTitlesOnce(page: Page, tables: string): Promise<void> {
+    const main = await page.locator('main').innerText();
+    const captions = await page.locator(`${tables} caption`).allInnerTexts();
+    expect(captions.length).toBeGreaterThan(0);
+    for (const caption of captions) {
+      const label = /^Table \w+:/.exec(caption.trim())?.[0];
+      expect(label).toBeDefined();
+      expect([label, main.split(label!).length - 1]).toEqual([label, 1]);
+    }
   }
 
   // The MOJ badge's CSS capitalises it, so read its text, not what is painted.
@@ -217,6 +215,7 @@ run('web interface: the force return and the national figures', () => {
     await hasCount(fcr.locator('#finding-CF-RET-002 li a'), 2);
     await hasCount(fcr.locator('a:has-text("Submit the return")'), 0);
     await hasText(fcr.locator('table:has(caption:has-text("Table A"))'), 'All offences');
+    await tableTitlesOnce(fcr, 'table:is(#table-a, #table-b, #table-c)');
     await visit(fcr, 'return-blocked');
 
     // Bulk resolution: both drafts become "not online" and are confirmed.
@@ -357,8 +356,12 @@ run('web interface: the force return and the national figures', () => {
   }, 480_000);
 
   it('statistician previews a publication with [c] cells, confirms the forces left out, publishes and sees the earlier one superseded; a registrar revises the published return with a reason', async () => {
-    const durhamUser = `web.fcr.durham.${tag.toLowerCase()}`;
-    await user(durhamUser, 'Dana Durham', ['registrar', 'force_crime_registrar'], ['durham']);
+    const durhamUser = await createWebUser(app, {
+      username: `web.fcr.durham.${tag.toLowerCase()}`,
+      displayName: 'Dana Durham',
+      roles: ['registrar', 'force_crime_registrar'],
+      forces: ['durham'],
+    });
     // An earlier publication of the year through the API, acknowledging every force left out (the coverage
     // guard names them): the one made in the browser supersedes it.
     const refused = await http()
@@ -412,6 +415,7 @@ run('web interface: the force return and the national figures', () => {
     ).toBe('[c]');
     await hasText(forces.locator('tr:has(th:has-text("Kent Police"))'), '[x]');
     await hasText(stat.locator('#symbols'), 'Confidential');
+    await tableTitlesOnce(stat, '.cf-publication-table');
     await visit(stat, 'publication-preview');
     await screenshot(stat, 'publication-preview');
 

@@ -2,9 +2,16 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import request from 'supertest';
-import { UsersService } from '#libs/auth';
 import { createTestApp, testAuthConfig } from '../support/create-test-app.js';
-import { chromiumPath, hasText, launch, listen } from './browser.js';
+import {
+  chromiumPath,
+  createWebUser,
+  hasText,
+  launch,
+  listen,
+  signIn,
+  type WebUser,
+} from './browser.js';
 
 // Issue 15 §2 and §5: an idle browser session ends (server side too), and the service works from the keyboard alone.
 const run = chromiumPath() ? describe : describe.skip;
@@ -13,24 +20,17 @@ run('web interface: sessions and keyboard use', () => {
   let app: INestApplication;
   let base: string;
   let browser: Browser;
-  const username = `web.idle.${randomUUID().slice(0, 6)}`;
-  const password = randomUUID();
+  let user: WebUser;
 
   beforeAll(async () => {
     app = await createTestApp({ auth: testAuthConfig({ webIdleSeconds: 3 }) });
     base = await listen(app);
-    await app.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName: 'Idle Tester',
-        password,
-        roles: ['registrar'],
-        forceIds: ['humberside'],
-        allForces: false,
-      },
-      () => true,
-    );
+    user = await createWebUser(app, {
+      username: `web.idle.${randomUUID().slice(0, 6)}`,
+      displayName: 'Idle Tester',
+      roles: ['registrar'],
+      forces: ['humberside'],
+    });
     browser = await launch();
   }, 60_000);
   afterAll(async () => {
@@ -43,9 +43,9 @@ run('web interface: sessions and keyboard use', () => {
     const page = await context.newPage();
     await page.goto(`${base}/sign-in`);
     await page.focus('#username');
-    await page.keyboard.type(username);
+    await page.keyboard.type(user.username);
     await page.keyboard.press('Tab');
-    await page.keyboard.type(password);
+    await page.keyboard.type(user.password);
     await page.keyboard.press('Enter');
     await page.waitForURL(`${base}/`);
     // Tab through the page until the "Crime records" navigation link has focus, then follow it.
@@ -64,12 +64,7 @@ run('web interface: sessions and keyboard use', () => {
 
   it('ends a session left idle longer than the timeout, and the old cookies cannot revive it', async () => {
     const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(`${base}/sign-in`);
-    await page.fill('#username', username);
-    await page.fill('#password', password);
-    await page.click('button:has-text("Sign in")');
-    await page.waitForURL(`${base}/`);
+    const page = await signIn(await context.newPage(), base, user);
     await page.goto(`${base}/records`); // active: still signed in
     expect(new URL(page.url()).pathname).toBe('/records');
     const cookies = await context.cookies();

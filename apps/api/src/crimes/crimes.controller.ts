@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   Get,
@@ -16,7 +17,7 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, Roles, type RequestContext } from '#libs/auth';
+import { Ctx, Roles, type RequestContext, type Role } from '#libs/auth';
 import {
   CrimeAmendmentService,
   CrimeBulkService,
@@ -51,6 +52,17 @@ import { BulkResultResponseDto } from './dto/bulk-result-response.dto.js';
 import { CrimeValidationResponseDto } from './dto/validation-response.dto.js';
 
 const Id = () => Param('id', new ParseUUIDPipe({ version: undefined }));
+
+// A command on one record (POST :id/<action>): 200 with the record as it now is. Listed in the order the
+// stacked decorators were applied (bottom up), so the OpenAPI document keeps its order.
+const RecordCommand = (action: string, ...roles: Role[]) =>
+  applyDecorators(
+    ApiOkResponse({ type: CrimeResponseDto }),
+    ApiUuidParam('id'),
+    Roles(...roles),
+    HttpCode(200),
+    Post(`:id/${action}`),
+  );
 
 @ApiTags('crimes')
 @Controller('crimes')
@@ -230,11 +242,7 @@ export class CrimesController {
     return this.validation.amendment(ctx, id, { changes: factsFromDto(fields), acknowledge });
   }
 
-  @Post(':id/reclassify')
-  @HttpCode(200)
-  @Roles('registrar', 'force_crime_registrar')
-  @ApiUuidParam('id')
-  @ApiOkResponse({ type: CrimeResponseDto })
+  @RecordCommand('reclassify', 'registrar', 'force_crime_registrar')
   reclassify(
     @Ctx() ctx: RequestContext,
     @Id() id: string,
@@ -243,11 +251,7 @@ export class CrimesController {
     return this.amendment.reclassify(ctx, id, dto);
   }
 
-  @Post(':id/confirm')
-  @HttpCode(200)
-  @Roles('force_crime_registrar')
-  @ApiUuidParam('id')
-  @ApiOkResponse({ type: CrimeResponseDto })
+  @RecordCommand('confirm', 'force_crime_registrar')
   confirm(
     @Ctx() ctx: RequestContext,
     @Id() id: string,
@@ -256,15 +260,11 @@ export class CrimesController {
     return this.recording.confirm(ctx, id, dto);
   }
 
-  @Post(':id/cancel')
-  @HttpCode(200)
-  @Roles('force_crime_registrar')
+  @RecordCommand('cancel', 'force_crime_registrar')
   @ApiOperation({
     summary:
       'Cancel a recorded crime (HOCR Section C): category + additional verifiable information',
   })
-  @ApiUuidParam('id')
-  @ApiOkResponse({ type: CrimeResponseDto })
   cancel(
     @Ctx() ctx: RequestContext,
     @Id() id: string,
@@ -273,11 +273,7 @@ export class CrimesController {
     return this.removal.cancel(ctx, id, dto);
   }
 
-  @Post(':id/transfer')
-  @HttpCode(200)
-  @Roles('force_crime_registrar')
-  @ApiUuidParam('id')
-  @ApiOkResponse({ type: CrimeResponseDto })
+  @RecordCommand('transfer', 'force_crime_registrar')
   transfer(
     @Ctx() ctx: RequestContext,
     @Id() id: string,

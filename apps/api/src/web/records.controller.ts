@@ -1,4 +1,4 @@
-import { statusOf } from './audit/audit-pages.js';
+import { forceItems, statusOf } from './audit/audit-pages.js';
 import {
   Body,
   Controller,
@@ -135,7 +135,7 @@ export class RecordsController {
       items: page.items.map((c) => this.row(c, filters.purpose)),
       nextUrl: page.nextCursor ? `/records?${params.toString()}` : null,
       firstPage: !q.cursor,
-      forces: this.forceOptions(req, filters.force),
+      forces: forceItems(req, this.catalogue, filters.force),
       purposes: PURPOSES,
     });
   }
@@ -160,7 +160,7 @@ export class RecordsController {
   @Get('records/new')
   @Roles(...WRITERS)
   newForm(@Req() req: PageRequest, @Res() res: Response): void {
-    const forces = this.forceOptions(req, '');
+    const forces = forceItems(req, this.catalogue, '');
     this.renderForm(req, res, {
       mode: 'new',
       values: { status: 'draft', forceId: forces.length === 1 ? forces[0].value : '' },
@@ -410,7 +410,7 @@ export class RecordsController {
       title: o.mode === 'new' ? 'Record a crime' : `Amend crime ${o.crime?.crimeReference ?? ''}`,
       ...o,
       errorList: [...errorList(o.errors), ...(o.errorList ?? [])],
-      forces: this.forceOptions(req, str(o.values.forceId)),
+      forces: forceItems(req, this.catalogue, str(o.values.forceId)),
       findings: o.findings ?? [],
       confirmable: (o.findings ?? []).filter((f) => f.severity === 'confirm'),
       acknowledged: acknowledged(o.values),
@@ -443,18 +443,6 @@ export class RecordsController {
         .map((f) => ({ value: f.id, text: f.name })),
       ...extra,
     });
-  }
-
-  private forceOptions(
-    req: PageRequest,
-    selected: string,
-  ): { value: string; text: string; selected: boolean }[] {
-    const forces = req.actor!.forces;
-    const all =
-      forces === 'all'
-        ? this.catalogue.forces()
-        : forces.flatMap((f) => this.catalogue.force(f) ?? []);
-    return all.map((f) => ({ value: f.id, text: f.name, selected: f.id === selected }));
   }
 
   private row(c: CrimeView, purpose: string) {

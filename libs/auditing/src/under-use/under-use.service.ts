@@ -8,6 +8,7 @@ import { toCsv } from '#libs/csv';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing-config.js';
 import { queryForceFlagRates, queryNationalFlagRates } from './under-use.query.js';
 import {
+  notRankedBecause,
   underUseOutliers,
   underUseRows,
   type UnderUseRow,
@@ -28,6 +29,7 @@ export const UNDER_USE_CSV_HEADER = [
   'z',
   'p_value',
   'ranked',
+  'not_ranked_because',
   'outlier',
   'reading',
 ] as const;
@@ -61,7 +63,8 @@ export class UnderUseService {
   }
 
   // The same figures, one row per force and group, outliers marked, through the auditors' CSV writer
-  // (formula-injection guard).
+  // (formula-injection guard); an export is a disclosure (DPA 2018 s.62), as completeness's CSV. The API's
+  // export and the auditor's page's download are this one CSV.
   async csv(ctx: RequestContext, q: { year: string; group?: string }): Promise<string> {
     const v = await this.exported(ctx, q);
     const outliers = new Set(v.outliers);
@@ -81,6 +84,7 @@ export class UnderUseService {
         r.z,
         r.pValue,
         r.ranked,
+        notRankedBecause(r, v.thresholds),
         outliers.has(r),
         r.reading,
       ]),

@@ -1,4 +1,4 @@
-import { underUseOutliers, underUseRows } from './under-use.js';
+import { notRankedBecause, underUseOutliers, underUseRows } from './under-use.js';
 
 const t = { minRecords: 30, zThreshold: -1.96 };
 
@@ -16,6 +16,7 @@ describe('underUseRows', () => {
       rest: { flagged: 0, total: 0, rate: null },
     });
     expect(row.reading).toBe('flags 3% of robbery online against 3% nationally');
+    expect(notRankedBecause(row, t)).toBe('no records in the rest of England and Wales');
     expect(underUseOutliers([row], t)).toEqual([]);
   });
 
@@ -36,5 +37,18 @@ describe('underUseRows', () => {
       t,
     );
     expect(underUseOutliers(rows, t).map((r) => r.forceId)).toEqual(['b', 'c']);
+  });
+
+  it('says why a row is not ranked: too few records on either side; a ranked row has no reason', () => {
+    const [small, ranked] = underUseRows(
+      [
+        { force_id: 'a', group_name: 'g', flagged: 2, total: 29 },
+        { force_id: 'b', group_name: 'g', flagged: 30, total: 100 },
+      ],
+      [{ group_name: 'g', flagged: 300, total: 1000 }],
+      t,
+    );
+    expect(notRankedBecause(small, t)).toBe('fewer than 30 records');
+    expect(notRankedBecause(ranked, t)).toBeNull();
   });
 });

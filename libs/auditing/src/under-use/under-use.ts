@@ -61,6 +61,14 @@ export function underUseRows(
   });
 }
 
+// Why a row is not ranked (null when it is): read on the auditor's page and in the CSV export.
+export function notRankedBecause(r: UnderUseRow, t: UnderUseThresholds): string | null {
+  if (r.ranked) return null;
+  return r.z === null
+    ? 'no records in the rest of England and Wales'
+    : `fewer than ${t.minRecords} records`;
+}
+
 // Outliers: ranked rows whose z is at or below the threshold, most negative first (ties: force, group).
 export function underUseOutliers(
   rows: readonly UnderUseRow[],

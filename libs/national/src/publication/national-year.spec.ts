@@ -4,18 +4,17 @@
 // the national headline figures published, and no suppressed figure narrowed to within its protection
 // interval by the exact attacker working from the published strings of all linked tables at once.
 import { Catalogue } from '#libs/catalogue';
+import { resolveDisclosureConfig, SUPPRESSED, type DisclosureConfig } from '#libs/disclosure';
 import {
-  intervalOfPublished,
-  NetworkAttacker,
-  resolveDisclosureConfig,
-  SUPPRESSED,
-  type DisclosureConfig,
-  type Interval,
-} from '#libs/disclosure';
+  fakeForces,
+  fakeOffenceAges,
+  nationalYear,
+  publishedReader,
+  publishedText,
+  trueCount,
+} from '#libs/national/testing';
 import { buildCoverage } from '../coverage.js';
 import { nationalPeriod } from '../period.js';
-import { fakeForces, fakeOffenceAges } from '../testing/fake-counts.js';
-import { nationalYear } from '../testing/national-year.js';
 import { buildPublication } from './build-publication.js';
 import { buildCountTables, linkedModel } from './count-tables.js';
 import type { PublicationContent, PublishedTableEntry } from './publication.types.js';
@@ -102,47 +101,9 @@ describe.each<[string, DisclosureConfig]>([
 
   it('lets the exact attacker narrow no suppressed figure to within its protection interval, across all linked tables', () => {
     const model = linkedModel(count);
-    const byId = new Map(p.tables.map((t) => [t.id, t]));
-    const text = (k: (typeof model.arcs)[number]['entries'][number]) => {
-      const t = byId.get(k.table as PublishedTableEntry['id'])!.table;
-      const e = k.entry;
-      return e.kind === 'cell'
-        ? t.cells[e.row]![e.column]!
-        : e.kind === 'row-total'
-          ? t.rowTotals[e.row]!
-          : e.kind === 'column-total'
-            ? t.columnTotals[e.column]!
-            : t.grandTotal;
-    };
-    const intervals = model.arcs.map((a): Interval =>
-      a.entries.length === 0
-        ? { lo: 0, hi: Infinity }
-        : intervalOfPublished(
-            text(a.entries[0]!),
-            cfg,
-            a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals,
-          ),
-    );
-    const reader = NetworkAttacker.fromPublished(
-      model.nodeCount,
-      model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })),
-    );
-    const truthOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
-      const t =
-        k.table === 'force-by-flag'
-          ? count.forceFlag
-          : k.table === 'csa-band-by-sex'
-            ? count.bandSex
-            : count.offenceBand!;
-      const e = k.entry;
-      return e.kind === 'cell'
-        ? t.counts[e.row]![e.column]!
-        : e.kind === 'row-total'
-          ? t.rowTotals[e.row]!
-          : e.kind === 'column-total'
-            ? t.columnTotals[e.column]!
-            : t.grandTotal;
-    };
+    const text = publishedText(p.tables);
+    const truthOf = trueCount(count);
+    const reader = publishedReader(model, text, cfg);
     let checked = 0;
     model.arcs.forEach((a, i) => {
       if (a.entries.length === 0 || text(a.entries[0]!) !== SUPPRESSED) return;

@@ -6,15 +6,20 @@ import fc from 'fast-check';
 import { Catalogue } from '#libs/catalogue';
 import {
   attackPublishedTable,
-  intervalOfPublished,
-  NetworkAttacker,
   resolveDisclosureConfig,
   type DisclosureConfig,
-  type Interval,
 } from '#libs/disclosure';
+import {
+  fakeForces,
+  fakeOffenceAges,
+  publishedReader,
+  publishedText,
+  trueCount,
+  type FakeRow,
+  type LinkedEntry,
+} from '#libs/national/testing';
 import { buildCoverage } from '../coverage.js';
 import { nationalPeriod } from '../period.js';
-import { fakeForces, fakeOffenceAges, type FakeRow } from '../testing/fake-counts.js';
 import { buildPublication } from './build-publication.js';
 import { buildCountTables, linkedModel } from './count-tables.js';
 import type { PublishedTableEntry } from './publication.types.js';
@@ -128,48 +133,13 @@ describe('national publication (property)', () => {
         const counts = buildCountTables(catalogue, Y, forces, ages);
         const model = linkedModel(counts);
         const byId = new Map(p.tables.map((t) => [t.id, t]));
-        const textOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
-          const t = byId.get(k.table as PublishedTableEntry['id'])!.table;
-          const e = k.entry;
-          return e.kind === 'cell'
-            ? t.cells[e.row]![e.column]!
-            : e.kind === 'row-total'
-              ? t.rowTotals[e.row]!
-              : e.kind === 'column-total'
-                ? t.columnTotals[e.column]!
-                : t.grandTotal;
-        };
-        const intervals = model.arcs.map((a): Interval => {
-          const shown = a.entries.map(textOf);
-          if (shown.length === 0) return { lo: 0, hi: Infinity };
-          expect(new Set(shown).size).toBe(1); // a shared figure reads the same in every table
-          return intervalOfPublished(
-            shown[0]!,
-            cfg,
-            a.entries[0]!.entry.kind === 'cell' || cfg.suppressSmallTotals,
-          );
-        });
-        const reader = NetworkAttacker.fromPublished(
-          model.nodeCount,
-          model.arcs.map((a, i) => ({ u: a.u, v: a.v, interval: intervals[i]! })),
-        );
-        const truthOf = (k: (typeof model.arcs)[number]['entries'][number]) => {
-          const t =
-            k.table === 'force-by-flag'
-              ? counts.forceFlag
-              : k.table === 'csa-band-by-sex'
-                ? counts.bandSex
-                : counts.offenceBand!;
-          const e = k.entry;
-          return e.kind === 'cell'
-            ? t.counts[e.row]![e.column]!
-            : e.kind === 'row-total'
-              ? t.rowTotals[e.row]!
-              : e.kind === 'column-total'
-                ? t.columnTotals[e.column]!
-                : t.grandTotal;
-        };
-        const primary = (k: (typeof model.arcs)[number]['entries'][number]) =>
+        const textOf = publishedText(p.tables);
+        // a shared figure reads the same in every table
+        for (const a of model.arcs)
+          expect(new Set(a.entries.map(textOf)).size).toBeLessThanOrEqual(1);
+        const reader = publishedReader(model, textOf, cfg);
+        const truthOf = trueCount(counts);
+        const primary = (k: LinkedEntry) =>
           byId
             .get(k.table as PublishedTableEntry['id'])!
             .suppressed.some(

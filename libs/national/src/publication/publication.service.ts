@@ -17,7 +17,7 @@ import {
 import type { CoverageRow, ForceCounts } from '../national.types.js';
 import { nationalPeriod, type NationalPeriod } from '../period.js';
 import { queryReturnHeads } from '../return-heads.query.js';
-import { buildPublication } from './build-publication.js';
+import { buildPublication, type PublicationInput } from './build-publication.js';
 import { PUBLICATION_CONFIG, type PublicationConfig } from './publication-config.js';
 import {
   getPublicationSql,
@@ -99,13 +99,8 @@ export class PublicationService {
     const checkpoint = await this.log.checkpoint();
     return this.db.run(ctx.actor.forces, async (em) => {
       // FOR UPDATE: no accept/return can slip in between reading the revisions and locking them.
-      const { coverage, counts, ages, note } = await this.acceptedFigures(
-        em,
-        ctx,
-        period,
-        year,
-        true,
-      );
+      const figures = await this.acceptedFigures(em, ctx, period, year, true);
+      const { coverage, counts } = figures;
       const missingForcesAcknowledged = this.coverageGuard(
         period,
         coverage,
@@ -113,17 +108,7 @@ export class PublicationService {
       );
       const previous = await queryCurrentPublication(em, year);
       const supersedes = previous ? supersededRef(previous, coverage) : null;
-      const content = buildPublication({
-        title: req.title,
-        period,
-        disclosure: req.disclosure,
-        catalogue: this.catalogue,
-        coverage,
-        forces: counts,
-        offenceAges: ages,
-        offenceAgesNote: note,
-        definitions: { ...NATIONAL_DEFINITIONS },
-        generatedAt: now,
+      const content = this.content(period, figures, req, now, {
         supersedes,
         missingForcesAcknowledged,
       });
@@ -199,6 +184,29 @@ export class PublicationService {
     return { coverage, counts, ages, note };
   }
 
+  // The publication's tables from the accepted figures: what publish() stores and preview() shows.
+  private content(
+    period: NationalPeriod,
+    figures: Awaited<ReturnType<PublicationService['acceptedFigures']>>,
+    req: { title: string; disclosure: DisclosureConfig },
+    now: Date,
+    lineage: Pick<PublicationInput, 'supersedes' | 'missingForcesAcknowledged'> = {},
+  ): PublicationContent {
+    return buildPublication({
+      title: req.title,
+      period,
+      disclosure: req.disclosure,
+      catalogue: this.catalogue,
+      coverage: figures.coverage,
+      forces: figures.counts,
+      offenceAges: figures.ages,
+      offenceAgesNote: figures.note,
+      definitions: { ...NATIONAL_DEFINITIONS },
+      generatedAt: now,
+      ...lineage,
+    });
+  }
+
   // Publishing with fewer than config.minCoverage of the expected forces accepted needs every missing force
   // acknowledged by id: 422 CF-PUB-002 names them. Returns the acknowledged missing forces (recorded in the
   // publication, hashed with it). An id that is not an expected force is a typo: 400.
@@ -256,25 +264,8 @@ export class PublicationService {
   ): Promise<PublicationPreview> {
     const period = this.checked(ctx, year, req.disclosure);
     return this.db.run(ctx.actor.forces, async (em) => {
-      const { coverage, counts, ages, note } = await this.acceptedFigures(
-        em,
-        ctx,
-        period,
-        year,
-        false,
-      );
-      const content = buildPublication({
-        title: req.title,
-        period,
-        disclosure: req.disclosure,
-        catalogue: this.catalogue,
-        coverage,
-        forces: counts,
-        offenceAges: ages,
-        offenceAgesNote: note,
-        definitions: { ...NATIONAL_DEFINITIONS },
-        generatedAt: now,
-      });
+      const figures = await this.acceptedFigures(em, ctx, period, year, false);
+      const content = this.content(period, figures, req, now);
       return { year: period.label, title: req.title, config: { ...req.disclosure }, content };
     });
   }

@@ -8,6 +8,7 @@ import {
   COMPLETENESS_CSV_HEADER,
   CompletenessService,
   UnderUseService,
+  notRankedBecause,
   type CompletenessFigures,
   type CompletenessView,
   type UnderUseRow,
@@ -260,11 +261,7 @@ export class AuditFiguresPageController {
         highlight: r.forceId === force,
         limits95: `${pct(l95.lower)} to ${pct(l95.upper)}`,
         limits998: `${pct(l998.lower)} to ${pct(l998.upper)}`,
-        why: r.ranked
-          ? ''
-          : r.z === null
-            ? 'No records in the rest of England and Wales'
-            : `Fewer than ${view.thresholds.minRecords} records`,
+        why: notRankedBecause(r, view.thresholds) ?? '', // after "Not ranked:"
         outlier: view.outliers.includes(r),
       };
     };
@@ -303,49 +300,7 @@ export class AuditFiguresPageController {
       res.redirect(303, '/auditing/under-use');
       return;
     }
-    const view = await this.underUse.exported(webContext(req), { year }); // a download: logged as a disclosure
-    sendCsv(
-      res,
-      `under-use-${year}.csv`,
-      toCsv(
-        [
-          'force_id',
-          'offence_group',
-          'flagged',
-          'records',
-          'rate',
-          'rest_flagged',
-          'rest_records',
-          'rest_rate',
-          'national_rate',
-          'z',
-          'p_value',
-          'ranked',
-          'not_ranked_because',
-          'outlier',
-        ],
-        view.rows.map((r) => [
-          r.forceId,
-          r.group,
-          r.flagged,
-          r.total,
-          r.rate,
-          r.rest.flagged,
-          r.rest.total,
-          r.rest.rate,
-          r.nationalRate,
-          r.z,
-          r.pValue,
-          r.ranked,
-          r.ranked
-            ? null
-            : r.z === null
-              ? 'no records in the rest of England and Wales'
-              : `fewer than ${view.thresholds.minRecords} records`,
-          view.outliers.includes(r),
-        ]),
-      ),
-    );
+    sendCsv(res, `under-use-${year}.csv`, await this.underUse.csv(webContext(req), { year }));
   }
 
   private scopeForces(req: PageRequest): string[] {

@@ -31,6 +31,7 @@ import {
   type ReturnFinding,
   type ReturnView,
 } from '#libs/returns';
+import { forceItems, forceName } from '../audit/audit-pages.js';
 import { WebCsrfGuard } from '../web-csrf.js';
 import { webContext } from '../web-context.js';
 import { render, type ErrorItem, type PageRequest } from '../web-page.js';
@@ -82,7 +83,7 @@ export class ReturnPagesController {
       title: 'Annual returns',
       errors,
       errorList: Object.entries(errors).map(([k, text]) => ({ text, href: `#${k}` })),
-      forces: this.forceOptions(req, str(force)),
+      forces: forceItems(req, this.catalogue, str(force)),
       years: yearOptions(str(year)),
     });
   }
@@ -110,7 +111,7 @@ export class ReturnPagesController {
       title: `Annual return ${ret.year}`,
       ret,
       roles: req.actor!.roles,
-      force: this.forceName(force),
+      force: forceName(this.catalogue, force),
       base: base(force, ret.year),
       state: stateTag(ret.state),
       findings: validation.findings,
@@ -380,7 +381,7 @@ export class ReturnPagesController {
     render(req, res, this.catalogue, 'returns/diff', {
       title: `Revision ${to} against revision ${from}`,
       d,
-      force: this.forceName(force),
+      force: forceName(this.catalogue, force),
       base: base(force, d.year),
       tables: rev.tables,
       changed: changeIndex(d.changes),
@@ -410,7 +411,7 @@ export class ReturnPagesController {
     res.status(code);
     render(req, res, this.catalogue, 'returns/resolve', {
       title: 'Resolve drafts with an unknown online flag',
-      force: this.forceName(force),
+      force: forceName(this.catalogue, force),
       base: base(force, formatFinancialYear(year)),
       year: formatFinancialYear(year),
       records: page.items.map((c: CrimeView) => ({
@@ -454,7 +455,7 @@ export class ReturnPagesController {
       correction,
       published: ret.state === 'locked',
       ret,
-      force: this.forceName(ret.forceId),
+      force: forceName(this.catalogue, ret.forceId),
       base: base(ret.forceId, ret.year),
       values,
       errorList,
@@ -485,22 +486,6 @@ export class ReturnPagesController {
             return: { href: `${b}/return`, text: 'Return to the force', secondary: true },
           })[a],
       );
-  }
-
-  private forceOptions(
-    req: PageRequest,
-    selected: string,
-  ): { value: string; text: string; selected: boolean }[] {
-    const forces = req.actor!.forces;
-    const all =
-      forces === 'all'
-        ? this.catalogue.forces()
-        : forces.flatMap((f) => this.catalogue.force(f) ?? []);
-    return all.map((f) => ({ value: f.id, text: f.name, selected: f.id === selected }));
-  }
-
-  private forceName(id: string): string {
-    return this.catalogue.force(id)?.name ?? id;
   }
 }
 
