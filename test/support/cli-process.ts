@@ -75,7 +75,10 @@ export function freePort(): Promise<number> {
 }
 
 // `npm start` (built) on the embedded database; resolves once it listens.
-export async function startApp(dataDir: string): Promise<{
+export async function startApp(
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Promise<{
   child: ChildProcess;
   port: number;
   output: () => Finished;
@@ -83,7 +86,7 @@ export async function startApp(dataDir: string): Promise<{
 }> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: embeddedEnv(dataDir, { PORT: String(port) }),
+    env: embeddedEnv(dataDir, { PORT: String(port), ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { output, exited } = collect(child);
