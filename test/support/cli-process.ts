@@ -78,6 +78,7 @@ export function freePort(): Promise<number> {
 export async function startApp(
   dataDir: string,
   extra: Record<string, string> = {},
+  timeoutMs?: number,
 ): Promise<{
   child: ChildProcess;
   port: number;
@@ -90,10 +91,14 @@ export async function startApp(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { output, exited } = collect(child);
-  await waitFor('the app to listen', () => {
-    if (child.exitCode !== null)
-      throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
-    return new RegExp(`listening on http://[^ ]*:${port} `).test(output().stdout);
-  });
+  await waitFor(
+    'the app to listen',
+    () => {
+      if (child.exitCode !== null)
+        throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
+      return new RegExp(`listening on http://[^ ]*:${port} `).test(output().stdout);
+    },
+    timeoutMs,
+  );
   return { child, port, output, exited };
 }

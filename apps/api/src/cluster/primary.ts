@@ -2,14 +2,9 @@ import type { ConsoleLogger } from '@nestjs/common';
 import cluster, { type Worker } from 'node:cluster';
 import type { Env } from '../config/env.js';
 import { listeningLine } from '../serve.js';
+import { QUICK_DEATH_MS, restartDelayMs } from './restart-delay.js';
 import { serveSharedRateLimits } from './shared-rate-limit.js';
 import { isReady, type WorkerStart, type WorkerStop } from './worker.js';
-
-// A worker that dies within this long of its start counts as a quick death: each one in a row doubles the wait
-// before the next start (250 ms, 500 ms … 30 s), so a worker that cannot start does not spin the machine.
-const QUICK_DEATH_MS = 30_000;
-const FIRST_RESTART_MS = 250;
-const MAX_RESTART_MS = 30_000;
 
 export interface PrimaryOptions {
   env: Env;
@@ -80,7 +75,7 @@ export function runPrimary(o: PrimaryOptions): void {
         return;
       }
       s.quickDeaths = Date.now() - s.startedAt < QUICK_DEATH_MS ? s.quickDeaths + 1 : 0;
-      const wait = Math.min(MAX_RESTART_MS, FIRST_RESTART_MS * 2 ** Math.min(s.quickDeaths, 10));
+      const wait = restartDelayMs(s.quickDeaths);
       logger.warn(
         `worker ${slot} (pid ${worker.process.pid}) ended (${how}): a new one starts in ${wait} ms`,
         'Cluster',
