@@ -125,6 +125,10 @@ describe('WORKERS=2 on the embedded database (issue #21)', () => {
     const out = () => app.output().stdout;
     expect(out()).toMatch(/starting 2 workers/);
     expect(out().match(/migration applied: CreateCatalogueAndCrimes/g)).toHaveLength(1);
+    // As with one process, the port answers once the start-up work (demo users, by worker 1) is done.
+    expect(out()).toMatch(
+      /demo users created[\s\S]*worker 1 \(pid \d+\) is serving[\s\S]*worker 2 \(pid \d+\) is serving/,
+    );
     const workers = workersOf(primary);
     expect(workers).toHaveLength(2);
     // The embedded server is the primary's: started once, and the CLI connection file names the primary.

@@ -28,6 +28,7 @@ export interface ServeOptions {
   // Demo users and records on a new embedded database: once, by the first process to serve.
   demoData: boolean;
   rateLimitStore?: (name: string) => Store;
+  beforeListen?: () => Promise<void>;
 }
 
 // The Nest app of one serving process (the app alone, or one worker of several), listening on PORT once ready.
@@ -72,6 +73,7 @@ export async function serve(
     );
     logger.log(`demo import ${job.id}: ${job.counts.inserted} crimes loaded`, 'Demo');
   }
+  await opts.beforeListen?.();
   await app.listen(env.PORT, env.HOST);
   return app;
 }

@@ -11,7 +11,7 @@ export interface PrimaryOptions {
   logger: ConsoleLogger;
   count: number;
   // What a worker in this slot needs; first: the slot's first worker since the app started.
-  settings: (slot: number, first: boolean) => Omit<WorkerStart, 'tag' | 'slot'>;
+  settings: (slot: number, first: boolean) => Omit<WorkerStart, 'tag' | 'slot' | 'holdListen'>;
   // After the last worker has ended: the embedded server stops (a no-op on DATABASE_URL).
   stopDatabase: () => Promise<void>;
 }
@@ -38,6 +38,10 @@ export function runPrimary(o: PrimaryOptions): void {
   let exitCode = 0;
 
   const live = () => [...slots.values()].flatMap((s) => (s.worker ? [s.worker] : []));
+  // As with one process, the port answers only once slot 1 has done the start-up work (demo users and records): the
+  // other workers start meanwhile but listen only when released. Holding: those told to wait.
+  let released = false;
+  const holding = new Set<Worker>();
 
   const fork = (slot: number, first: boolean) => {
     const s = slots.get(slot)!;
@@ -45,13 +49,22 @@ export function runPrimary(o: PrimaryOptions): void {
     s.worker = worker;
     s.startedAt = Date.now();
     worker.on('message', (m: unknown) => {
-      if ((m as { tag?: string } | null)?.tag === 'cyberflag:hello')
+      if ((m as { tag?: string } | null)?.tag === 'cyberflag:hello') {
+        const holdListen = !released && slot !== 1;
+        if (holdListen) holding.add(worker);
         worker.send({
           tag: 'cyberflag:start',
           slot,
+          holdListen,
           ...o.settings(slot, first),
         } satisfies WorkerStart);
+      }
       if (!isReady(m)) return;
+      if (slot === 1 && !released) {
+        released = true;
+        for (const w of holding) if (w.isConnected()) w.send({ tag: 'cyberflag:listen' });
+        holding.clear();
+      }
       ready.add(slot);
       logger.log(`worker ${slot} (pid ${worker.process.pid}) is serving`, 'Cluster');
       if (!started && ready.size === o.count) {

@@ -15,6 +15,7 @@ export interface WorkerStart {
   checkpointDir: string | null;
   backgroundJobs: boolean;
   demoData: boolean;
+  holdListen: boolean; // listen only on the primary's 'cyberflag:listen' (once slot 1 has done the start-up work)
 }
 export interface WorkerStop {
   tag: 'cyberflag:stop';
@@ -53,6 +54,12 @@ export async function runWorker(env: Env, logger: ConsoleLogger): Promise<void> 
   process.on('message', (m) => {
     if (isStop(m)) stop(m.signal);
   });
+  // Listened for before the hello, so the primary's release cannot arrive unheard.
+  const released = new Promise<void>((resolve) =>
+    process.on('message', (m) => {
+      if ((m as { tag?: string } | null)?.tag === 'cyberflag:listen') resolve();
+    }),
+  );
   const cfg = await new Promise<WorkerStart>((resolve) => {
     const on = (m: unknown) => {
       if (!isStart(m)) return;
@@ -71,6 +78,7 @@ export async function runWorker(env: Env, logger: ConsoleLogger): Promise<void> 
     backgroundJobs: cfg.backgroundJobs,
     demoData: cfg.demoData,
     rateLimitStore: (name) => new PrimaryRateLimitStore(name),
+    beforeListen: cfg.holdListen ? () => released : undefined,
   });
   process.send!({ tag: 'cyberflag:ready' } satisfies WorkerReady);
 }
