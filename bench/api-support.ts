@@ -1,7 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { queryScoped } from '#libs/persistence';
@@ -20,6 +20,9 @@ export interface App {
   dataDir: string;
   stop: () => Promise<void>;
 }
+
+// The app's worker processes (its WORKERS): BENCH_WORKERS, default one per core, as production runs it.
+export const BENCH_WORKERS = process.env.BENCH_WORKERS ?? String(availableParallelism());
 
 export function load(): string {
   return loadavg()
@@ -48,6 +51,7 @@ export async function startApp(
     DEMO_USERS: 'false',
     DEMO_RECORDS: '0',
     NODE_ENV: 'production',
+    WORKERS: BENCH_WORKERS,
   };
   const password = randomBytes(12).toString('base64url');
   const add = spawnSync(
@@ -79,11 +83,13 @@ export async function startApp(
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`the app exited: ${output}`);
+    // With several workers /health answers once the first serves: the line says all of them are.
     if (
-      await fetch(`${base}/health`).then(
+      /listening on http/.test(output) &&
+      (await fetch(`${base}/health`).then(
         (r) => r.ok,
         () => false,
-      )
+      ))
     )
       break;
     if (i > 600) throw new Error(`the app did not start: ${output}`);

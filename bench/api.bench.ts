@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import {
   accessLogAlone,
+  BENCH_WORKERS,
   bare,
   bareAmend,
   bareCreate,
@@ -47,7 +48,7 @@ try {
   const app = await startApp(url, { appUrl, cpuProfDir: profDir });
   const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
   console.log(
-    `bench:api ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; load average before: ${load()}`,
+    `bench:api ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; app workers ${BENCH_WORKERS}; load average before: ${load()}`,
   );
 
   const run = async (name: string, opts: Omit<Options, 'url'>): Promise<Figures> => {
@@ -106,6 +107,16 @@ try {
     }),
   ]);
   if (firstError) console.log(`  first refusal: ${firstError}`);
+  // A short run (BENCH_SECONDS=3 on a busy machine) may create fewer records than the amend scenario hands out.
+  while (created.length < CONNECTIONS * 2) {
+    const res = await fetch(`${app.base}/crimes`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify(crimeBody()),
+    });
+    if (res.status !== 201) throw new Error(`create: ${res.status} ${await res.text()}`);
+    created.push(((await res.json()) as { id: string }).id);
+  }
   // Each amendment takes a record no other request is amending, at the version it knows, and gives it back.
   const free = created.slice(0, CONNECTIONS * 2).map((id) => ({ id, version: 1 }));
   type Rec = (typeof free)[number];

@@ -4,7 +4,16 @@
 // verifies; prints writes/s, p50/p99, errors by status, and the same writes by a bare pg client in the same run.
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { bare, bareAmend, bareCreate, crimeBody, line, load, startApp } from './api-support.js';
+import {
+  BENCH_WORKERS,
+  bare,
+  bareAmend,
+  bareCreate,
+  crimeBody,
+  line,
+  load,
+  startApp,
+} from './api-support.js';
 import { verifyLog } from './api-verify.js';
 import { dropDatabase, freshDatabase, prepareBenchDatabase } from './bench-support.js';
 
@@ -24,7 +33,7 @@ try {
   const app = await startApp(url, { appUrl });
   const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
   console.log(
-    `load ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; load average before: ${load()}`,
+    `load ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; app workers ${BENCH_WORKERS}; load average before: ${load()}`,
   );
   const acked = new Map<string, number>(); // record id -> acknowledged version
   const r = await autocannon({

@@ -75,7 +75,11 @@ export function freePort(): Promise<number> {
 }
 
 // `npm start` (built) on the embedded database; resolves once it listens.
-export async function startApp(dataDir: string): Promise<{
+export async function startApp(
+  dataDir: string,
+  extra: Record<string, string> = {},
+  timeoutMs?: number,
+): Promise<{
   child: ChildProcess;
   port: number;
   output: () => Finished;
@@ -83,14 +87,18 @@ export async function startApp(dataDir: string): Promise<{
 }> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: embeddedEnv(dataDir, { PORT: String(port) }),
+    env: embeddedEnv(dataDir, { PORT: String(port), ...extra }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const { output, exited } = collect(child);
-  await waitFor('the app to listen', () => {
-    if (child.exitCode !== null)
-      throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
-    return new RegExp(`listening on http://[^ ]*:${port} `).test(output().stdout);
-  });
+  await waitFor(
+    'the app to listen',
+    () => {
+      if (child.exitCode !== null)
+        throw new Error(`the app exited (${child.exitCode}): ${output().stdout}${output().stderr}`);
+      return new RegExp(`listening on http://[^ ]*:${port} `).test(output().stdout);
+    },
+    timeoutMs,
+  );
   return { child, port, output, exited };
 }

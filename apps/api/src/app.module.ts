@@ -9,6 +9,7 @@ import { ImportsModule } from '#libs/imports';
 import type { PublicationConfig } from '#libs/national';
 import { LeastPrivilegeCheck, ScopedDb, typeormOptions } from '#libs/persistence';
 import { RecordingRulesModule } from '#libs/recording-rules';
+import { FIGURES_COMPACTION } from '#libs/returns';
 import { AccessLogController } from './access-log/access-log.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { CatalogueController } from './catalogue/catalogue.controller.js';
@@ -36,6 +37,22 @@ export interface AppOptions {
   publication?: Partial<PublicationConfig>;
   // The access log's key and checkpoint folder; sealIntervalMs 0 = no background sealer (commands).
   accessLog: AccessLogChainConfig & { sealIntervalMs?: number };
+  // The polling background jobs (access-log sealer, figures compactor); default on. With several workers only one
+  // process runs them (main.ts); their advisory locks still keep an overlap safe.
+  backgroundJobs?: boolean;
+}
+
+// Global, so the libraries' job services (FiguresCompactor) see it wherever they are provided.
+@Module({})
+class BackgroundJobsModule {
+  static register(on: boolean): DynamicModule {
+    return {
+      module: BackgroundJobsModule,
+      global: true,
+      providers: [{ provide: FIGURES_COMPACTION, useValue: on }],
+      exports: [FIGURES_COMPACTION],
+    };
+  }
 }
 
 // Pipes, filters and guards are providers, so the e2e app built from AppModule gets the production pipeline.
@@ -57,7 +74,10 @@ export class AppModule {
         }),
         TerminusModule,
         AuthModule.register(opts.auth),
-        AccessLogModule.register(opts.accessLog),
+        BackgroundJobsModule.register(opts.backgroundJobs ?? true),
+        AccessLogModule.register(
+          opts.backgroundJobs === false ? { ...opts.accessLog, sealIntervalMs: 0 } : opts.accessLog,
+        ),
         CatalogueModule,
         RecordingRulesModule,
         CrimesHttpModule,

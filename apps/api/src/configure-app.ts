@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { rateLimit } from 'express-rate-limit';
+import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
 import { randomBytes } from 'node:crypto';
 import { configureWeb } from './web/configure-web.js';
@@ -10,6 +10,9 @@ import { GracefulShutdown } from './http/graceful-shutdown.js';
 // What cannot be a provider; shared by main.ts and the e2e tests so both run the same app.
 export interface HttpOptions {
   authRequestsPerMinute: number; // per client address, for /auth/login (six times this for /auth/refresh)
+  // Where the limiters count (default: in this process). Workers of a cluster count in the primary, so a client's
+  // allowance is the same with one process or several (cluster/shared-rate-limit.ts).
+  rateLimitStore?: (name: string) => Store;
 }
 
 export function configureApp(
@@ -39,20 +42,14 @@ export function configureApp(
   );
   configureWeb(app);
   // Slows password guessing from one client; the login throttle (libs/auth login-throttle.ts) stops it across clients.
-  app.use(
-    '/auth/login',
-    authLimiter(opts.authRequestsPerMinute, 'too many login attempts: wait a minute'),
-  );
+  app.use('/auth/login', authLimiter(opts, 'login', 1, 'too many login attempts: wait a minute'));
   // Choosing a password hashes it (argon2): limited like signing in.
-  app.use(
-    '/auth/password',
-    authLimiter(opts.authRequestsPerMinute, 'too many attempts: wait a minute'),
-  );
+  app.use('/auth/password', authLimiter(opts, 'password', 1, 'too many attempts: wait a minute'));
   // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user
   // out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.
   app.use(
     '/auth/refresh',
-    authLimiter(opts.authRequestsPerMinute * 6, 'too many token refreshes: wait a minute'),
+    authLimiter(opts, 'refresh', 6, 'too many token refreshes: wait a minute'),
   );
   const doc = new DocumentBuilder()
     .setTitle('Cyberflag')
@@ -68,10 +65,11 @@ export function configureApp(
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
 }
 
-function authLimiter(perMinute: number, message: string) {
+function authLimiter(opts: HttpOptions, name: string, times: number, message: string) {
   return rateLimit({
     windowMs: 60_000,
-    limit: perMinute,
+    limit: opts.authRequestsPerMinute * times,
+    ...(opts.rateLimitStore ? { store: opts.rateLimitStore(name) } : {}),
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => {

@@ -1,5 +1,6 @@
 import 'reflect-metadata';
-import { loadEnv } from './env.js';
+import { availableParallelism } from 'node:os';
+import { loadEnv, workerCount } from './env.js';
 
 describe('loadEnv', () => {
   it('listens on loopback unless HOST says otherwise (issue #18 finding 11)', () => {
@@ -13,5 +14,13 @@ describe('loadEnv', () => {
       /HOST must be an IP address or host name/,
     );
     expect(() => loadEnv({ HOST: '' })).toThrow(/HOST/);
+  });
+
+  it('runs one process unless WORKERS asks for more: a number, or auto for one per core', () => {
+    expect(workerCount(loadEnv({}))).toBe(1);
+    expect(workerCount(loadEnv({ WORKERS: '3' }))).toBe(3);
+    expect(workerCount(loadEnv({ WORKERS: 'auto' }))).toBe(availableParallelism());
+    for (const bad of ['0', '-1', 'all', '100', ''])
+      expect(() => loadEnv({ WORKERS: bad })).toThrow(/WORKERS must be auto or a number/);
   });
 });

@@ -11,6 +11,7 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { availableParallelism } from 'node:os';
 
 // The one place that reads process.env (style.md §14). Boot fails fast on bad config.
 export class Env {
@@ -48,9 +49,17 @@ export class Env {
   // Share of a year's expected forces (0 to 1) that must be accepted to publish without acknowledging
   // each missing force (POST /national/:year/publications acknowledgeMissingForces). 1 = all of them.
   @Type(() => Number) @IsNumber() @Min(0) @Max(1) PUBLICATION_MIN_COVERAGE = 1;
+  // Processes serving requests: a number, or `auto` (one per core). 1 (the default): the app is one process. More:
+  // a primary starts the database and runs the migrations once, then forks that many workers sharing PORT.
+  @Matches(/^(auto|[1-9][0-9]?)$/, { message: 'WORKERS must be auto or a number from 1 to 99' })
+  WORKERS = '1';
   @IsIn(['json', 'text']) LOG_FORMAT: 'json' | 'text' = 'text';
   @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' =
     'development';
+}
+
+export function workerCount(env: Env): number {
+  return env.WORKERS === 'auto' ? availableParallelism() : Number(env.WORKERS);
 }
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {

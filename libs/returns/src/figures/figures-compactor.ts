@@ -1,6 +1,8 @@
 import {
+  Inject,
   Injectable,
   Logger,
+  Optional,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -14,6 +16,9 @@ import { advanceCompaction, compactFigures, figuresToCompact } from './figures.q
 // are exact with or without compaction.
 export const FIGURES_COMPACT_EVERY_MS = 60_000;
 const LOCK_KEY = 0x63666967; // 'cfig'
+// Whether this process runs the background passes (default yes). With several workers (WORKERS) only one does, so
+// the others do not poll for nothing; the lock stays, as a worker being replaced may briefly overlap its successor.
+export const FIGURES_COMPACTION = Symbol('FIGURES_COMPACTION');
 
 @Injectable()
 export class FiguresCompactor implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -21,9 +26,13 @@ export class FiguresCompactor implements OnApplicationBootstrap, OnApplicationSh
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
 
-  constructor(private readonly ds: DataSource) {}
+  constructor(
+    private readonly ds: DataSource,
+    @Optional() @Inject(FIGURES_COMPACTION) private readonly background: boolean = true,
+  ) {}
 
   onApplicationBootstrap(): void {
+    if (!this.background) return;
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.compactOnce()
