@@ -4,7 +4,9 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { Catalogue } from '#libs/catalogue';
 import { appLoginRole, appLoginUrl } from '#libs/persistence';
+import { financialYearPeriod } from '#libs/recording-rules';
 import { prepareDatabase } from '../apps/api/src/database/prepare-database.js';
 
 // Shared by the benchmarks: a throw-away database on the local server (BENCH_PG_ADMIN_URL to change it).
@@ -135,6 +137,47 @@ export interface BenchCrime {
 }
 
 const NULL = '\\N';
+
+// One generated crime of a force (its id and reference given) and offence; the rest drawn here in the order the benches have always drawn them (so a bench's data stays the same from run to run):
+// recorded in the period, reported up to 48 hours before; 96 % confirmed, 1 % drafts, 3 % removed (transfers go
+// to BTP); online for ~40 % of sexual offences and ~20 % of the others (half the drafts unknown); 5 % unknown
+// ages, child victims on 60 % of sexual offences; the victim's sex, a 5 % stored warning, a removal's category.
+function drawCrime(
+  r: () => number,
+  key: Pick<BenchCrime, 'forceId' | 'id' | 'reference'>,
+  o: { code: string; sexualOffence: boolean },
+  period: { start: number; span: number },
+  iso: (ms: number) => string,
+): BenchCrime {
+  const recorded = period.start + Math.floor(r() * period.span);
+  const reported = recorded - Math.floor(r() * 48 * 3_600_000);
+  const s = r();
+  const status =
+    s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
+  const onlineFlag =
+    status === 'draft' && r() < 0.5
+      ? 'unknown'
+      : r() < (o.sexualOffence ? 0.4 : 0.2)
+        ? 'yes'
+        : 'no';
+  const removed = status === 'cancelled' || status === 'transferred';
+  const victimAge =
+    r() < 0.05 ? null : o.sexualOffence && r() < 0.6 ? Math.floor(r() * 18) : Math.floor(r() * 90);
+  return {
+    ...key,
+    offenceCode: o.code,
+    reportedAt: iso(reported),
+    recordedAt: iso(recorded),
+    offenceFrom: iso(reported - 86_400_000),
+    onlineFlag,
+    victimAge,
+    victimSex: ['female', 'male', 'unknown'][Math.floor(r() * 3)]!,
+    status,
+    ruleWarning: r() < 0.05,
+    cancellationCategory: removed ? `C${1 + Math.floor(r() * 5)}` : null,
+    transferredTo: 'btp',
+  };
+}
 
 // The crime as a COPY text line in CRIME_COPY_COLUMNS order. A removed record was removed when it was recorded.
 export function crimeCopyLine(c: BenchCrime): string {
@@ -277,4 +320,29 @@ export async function buildFigures(c: pg.ClientBase, amendEvery = 200): Promise<
     `SELECT count(*)::int AS n FROM crime_figures`,
   );
   return `aggregate: ${rows.length} force-years rebuilt in ${((t1 - t0) / 1000).toFixed(1)} s; ${amended.rowCount} records then amended with the triggers on (${((Date.now() - t1) / 1000).toFixed(1)} s); ${deltas[0].n} rows in crime_figures`;
+}
+
+// The generators' source for the crimes of a financial year: every force, and line(), one crime's COPY line with
+// its police-recorded offence (in force at the year's start) drawn from r, then the rest (drawCrime).
+export function crimeGenerator(
+  year: number,
+  r: () => number,
+  iso: (ms: number) => string,
+): { forces: string[]; line: (forceId: string, id: string, reference: string) => string } {
+  const cat = new Catalogue();
+  const offences = cat
+    .offences()
+    .filter((o) => o.recordedBy === 'police' && o.validFrom <= `${year}-04-01`);
+  const period = financialYearPeriod(year);
+  const bounds = {
+    start: period.start.getTime(),
+    span: period.end.getTime() - period.start.getTime(),
+  };
+  return {
+    forces: cat.forces().map((f) => f.id),
+    line: (forceId, id, reference) => {
+      const o = offences[Math.floor(r() * offences.length)]!;
+      return crimeCopyLine(drawCrime(r, { forceId, id, reference }, o, bounds, iso));
+    },
+  };
 }

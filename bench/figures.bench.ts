@@ -22,13 +22,12 @@ import {
   queryCompletenessByForce,
   type CompletenessSource,
 } from '#libs/auditing';
-import { Catalogue } from '#libs/catalogue';
 import { APP_DB_ROLE, pgQueryable } from '#libs/persistence';
-import { financialYearPeriod } from '#libs/recording-rules';
-import { bareCreate, FORCE, type Figures } from './api-support.js';
+import { bare, bareCreate, FORCE, type Figures } from './api-support.js';
 import {
   checkpoint,
   CRIME_COPY_COLUMNS,
+  crimeGenerator,
   dropDatabase,
   freshDatabase,
   median,
@@ -73,65 +72,14 @@ const load = (): string =>
 // warning), force after force as a force's files come (so a batch holds one or two forces' records, and the
 // aggregate's delta rows per batch are what an import makes), in batches of BATCH. Ids ascend, like UUID v7.
 function batches(): string[] {
-  const r = rng(22);
-  const cat = new Catalogue();
-  const forces = cat.forces().map((f) => f.id);
-  const offences = cat
-    .offences()
-    .filter((o) => o.recordedBy === 'police' && o.validFrom <= `${YEAR}-04-01`);
-  const period = financialYearPeriod(YEAR);
-  const span = period.end.getTime() - period.start.getTime();
   const iso = (ms: number) => new Date(ms).toISOString();
+  const { forces, line } = crimeGenerator(YEAR, rng(22), iso);
   const out: string[] = [];
   let buf: string[] = [];
   for (let i = 0; i < ROWS; i++) {
     const force = forces[Math.floor((i * forces.length) / ROWS)]!;
-    const o = offences[Math.floor(r() * offences.length)]!;
-    const recorded = period.start.getTime() + Math.floor(r() * span);
-    const reported = recorded - Math.floor(r() * 48 * 3_600_000);
-    const s = r();
-    const status =
-      s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
-    const flag =
-      status === 'draft' && r() < 0.5
-        ? 'unknown'
-        : r() < (o.sexualOffence ? 0.4 : 0.2)
-          ? 'yes'
-          : 'no';
-    const removed = status === 'cancelled' || status === 'transferred';
-    const age =
-      r() < 0.05
-        ? '\\N'
-        : String(o.sexualOffence && r() < 0.6 ? Math.floor(r() * 18) : Math.floor(r() * 90));
     buf.push(
-      [
-        force,
-        `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`,
-        `FIG/${i}`,
-        o.code,
-        iso(reported),
-        iso(recorded),
-        iso(reported - 86_400_000),
-        flag,
-        flag === 'yes' ? 'messages via a social media app' : '\\N',
-        age,
-        ['female', 'male', 'unknown'][Math.floor(r() * 3)],
-        'f',
-        '{}',
-        'f',
-        'f',
-        status,
-        r() < 0.05 ? '{CF-TIME-001}' : '{}',
-        removed ? `C${1 + Math.floor(r() * 5)}` : '\\N',
-        removed ? 'Additional verifiable information (bench).' : '\\N',
-        removed ? iso(recorded) : '\\N',
-        removed ? 'bench' : '\\N',
-        status === 'transferred' ? 'btp' : '\\N',
-        '1',
-        'bench',
-        'bench',
-        iso(recorded),
-      ].join('\t') + '\n',
+      line(force, `00000000-0000-7000-8000-${i.toString(16).padStart(12, '0')}`, `FIG/${i}`),
     );
     if (buf.length === BATCH) {
       out.push(buf.join(''));
@@ -244,7 +192,6 @@ const medianOf = <T>(xs: T[], k: (t: T) => number) => median(xs.map(k));
 // session's first call of a trigger function compiles and plans it (~0.1 s here), once per connection of a
 // long-lived pool in production, and it would otherwise weigh on a run of a few seconds.
 async function creates(url: string): Promise<Figures> {
-  const pool = new pg.Pool({ connectionString: url, max: POOL, options: `-c role=${APP_DB_ROLE}` });
   const once = async (c: pg.PoolClient) => {
     await c.query('BEGIN');
     try {
@@ -256,45 +203,7 @@ async function creates(url: string): Promise<Figures> {
       throw e;
     }
   };
-  try {
-    const held = await Promise.all(Array.from({ length: POOL }, () => pool.connect()));
-    for (const c of held) {
-      await once(c);
-      await once(c);
-      c.release();
-    }
-    const lat: number[] = [];
-    const errors: Record<string, number> = {};
-    const t0 = Date.now();
-    const until = t0 + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: CLIENTS }, async () => {
-        while (Date.now() < until) {
-          const s = process.hrtime.bigint();
-          const c = await pool.connect();
-          try {
-            await once(c);
-            lat.push(Number(process.hrtime.bigint() - s) / 1e6);
-          } catch (e) {
-            const k = (e as { code?: string }).code ?? 'error';
-            errors[k] = (errors[k] ?? 0) + 1;
-          } finally {
-            c.release();
-          }
-        }
-      }),
-    );
-    const elapsed = (Date.now() - t0) / 1000;
-    return {
-      rate: lat.length / elapsed,
-      p50: pct(lat, 0.5),
-      p99: pct(lat, 0.99),
-      ok: lat.length,
-      errors,
-    };
-  } finally {
-    await pool.end();
-  }
+  return bare(url, CLIENTS, SECONDS, POOL, once, 2);
 }
 
 async function liveFigures(owner: pg.Client): Promise<void> {

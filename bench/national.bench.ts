@@ -8,7 +8,6 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { systemContext } from '#libs/auth';
-import { Catalogue } from '#libs/catalogue';
 import { NATIONAL_SCAN_SETTINGS, NationalReturnService } from '#libs/national';
 import { APP_DB_ROLE } from '#libs/persistence';
 import { financialYearPeriod } from '#libs/recording-rules';
@@ -16,7 +15,7 @@ import {
   benchAppContext,
   buildFigures,
   copyCrimes,
-  crimeCopyLine,
+  crimeGenerator,
   dropDatabase,
   freshDatabase,
   median,
@@ -44,24 +43,6 @@ const YEAR = 2019; // 2019-20: 366 days
 // 5 % with a stored rule warning. Ids ascend (like UUIDv7), so the uuid indexes grow at their right edge.
 function* rows(part: number, parts: number, n: number): Generator<string> {
   const r = rng(1000 + part);
-  const cat = new Catalogue();
-  const forces = cat.forces().map((f) => f.id);
-  const weights = forces.map((f) =>
-    f === 'metropolitan'
-      ? 10
-      : f === 'city-of-london' || f === 'btp'
-        ? 0.5
-        : 1 + ((f.length * 7) % 5) / 2,
-  );
-  const cumulative = weights.map(
-    (_, i) =>
-      weights.slice(0, i + 1).reduce((s, w) => s + w, 0) / weights.reduce((s, w) => s + w, 0),
-  );
-  const offences = cat
-    .offences()
-    .filter((o) => o.recordedBy === 'police' && o.validFrom <= `${YEAR}-04-01`);
-  const period = financialYearPeriod(YEAR);
-  const span = period.end.getTime() - period.start.getTime();
   // Date#toISOString was most of the generator's time: days are cached, the time of day is arithmetic.
   const two = Array.from({ length: 60 }, (_, k) => String(k).padStart(2, '0'));
   const days = new Map<number, string>();
@@ -73,46 +54,23 @@ function* rows(part: number, parts: number, n: number): Generator<string> {
     const sec = Math.floor((ms - day * 86_400_000) / 1000);
     return `${date} ${two[Math.floor(sec / 3600)]}:${two[Math.floor(sec / 60) % 60]}:${two[sec % 60]}+00`;
   };
+  const { forces, line } = crimeGenerator(YEAR, r, iso);
+  const weights = forces.map((f) =>
+    f === 'metropolitan'
+      ? 10
+      : f === 'city-of-london' || f === 'btp'
+        ? 0.5
+        : 1 + ((f.length * 7) % 5) / 2,
+  );
+  const cumulative = weights.map(
+    (_, i) =>
+      weights.slice(0, i + 1).reduce((s, w) => s + w, 0) / weights.reduce((s, w) => s + w, 0),
+  );
   for (let i = part; i < n; i += parts) {
     const x = r();
     const force =
       i < forces.length ? forces[i]! : (forces[cumulative.findIndex((c) => x <= c)] ?? forces[0]!);
-    const o = offences[Math.floor(r() * offences.length)]!;
-    const recorded = period.start.getTime() + Math.floor(r() * span);
-    const reported = recorded - Math.floor(r() * 48 * 3_600_000);
-    const s = r();
-    const status =
-      s < 0.96 ? 'confirmed' : s < 0.97 ? 'draft' : s < 0.99 ? 'cancelled' : 'transferred';
-    const flag =
-      status === 'draft' && r() < 0.5
-        ? 'unknown'
-        : r() < (o.sexualOffence ? 0.4 : 0.2)
-          ? 'yes'
-          : 'no';
-    const removed = status === 'cancelled' || status === 'transferred';
-    // The generator's draws in the order they always were, so the data stays the same from run to run.
-    const victimAge =
-      r() < 0.05
-        ? null
-        : o.sexualOffence && r() < 0.6
-          ? Math.floor(r() * 18)
-          : Math.floor(r() * 90);
-    yield crimeCopyLine({
-      forceId: force,
-      id: `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`,
-      reference: `B/${i}`,
-      offenceCode: o.code,
-      reportedAt: iso(reported),
-      recordedAt: iso(recorded),
-      offenceFrom: iso(reported - 86_400_000),
-      onlineFlag: flag,
-      victimAge,
-      victimSex: ['female', 'male', 'unknown'][Math.floor(r() * 3)]!,
-      status,
-      ruleWarning: r() < 0.05,
-      cancellationCategory: removed ? `C${1 + Math.floor(r() * 5)}` : null,
-      transferredTo: 'btp',
-    });
+    yield line(force, `00000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, `B/${i}`);
   }
 }
 

@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { UsersService } from '#libs/auth';
 import { createTestApp, testAuthConfig } from './support/create-test-app.js';
+import { createUser } from './factories/identity.js';
 
 // Captures everything the app logs, to prove no secret ever reaches the log.
 class CapturingLogger implements LoggerService {
@@ -35,23 +36,8 @@ describe('authentication', () => {
   let app: INestApplication<App>;
   const http = () => request(app.getHttpServer());
 
-  async function newUser(roles: ('registrar' | 'admin')[] = ['registrar']) {
-    const username = `auth-${randomUUID().slice(0, 8)}`;
-    const password = randomBytes(16).toString('base64url');
-    const user = await app.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName: username,
-        password,
-        roles,
-        forceIds: roles.includes('registrar') ? ['derbyshire'] : [],
-        allForces: false,
-      },
-      () => true,
-    );
-    return { id: user.id, username, password };
-  }
+  const newUser = (roles: ('registrar' | 'admin')[] = ['registrar']) =>
+    createUser(app, 'auth', roles);
   const login = (username: string, password: string) =>
     http().post('/auth/login').send({ username, password });
 

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { CRIME_FIELDS } from '#libs/crimes';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
-import { crimeBody } from './factories/crime.factory.js';
+import { crimeBody, crimesCsv } from './factories/crime.factory.js';
 import { loginAs, type Headers } from './factories/identity.js';
 
 // The contract between the two ways in (issue #14 item 5): the same crime recorded through POST /crimes and
@@ -38,19 +38,6 @@ const facts = (reference: string, o: Record<string, unknown> = {}) =>
     ...o,
   });
 
-// One CSV line in the import format, column by column from CRIME_FIELDS.
-function csvValue(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.join(';');
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const csv = (rows: Record<string, unknown>[]) =>
-  [
-    CRIME_FIELDS.map((f) => f.column).join(','),
-    ...rows.map((r) => CRIME_FIELDS.map((f) => csvValue(r[f.key])).join(',')),
-  ].join('\r\n') + '\r\n';
-
 describe('a crime recorded through the API and through an import', () => {
   let app: INestApplication<App>;
   let registrar: Headers;
@@ -65,7 +52,7 @@ describe('a crime recorded through the API and through an import', () => {
       .post('/imports')
       .set(registrar)
       .set('content-type', 'text/csv')
-      .send(csv(rows))
+      .send(crimesCsv(rows))
       .expect(201);
     expect(res.body).toMatchObject({ state: 'completed', counts: { rejected: 0 } });
   };

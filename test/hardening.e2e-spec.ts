@@ -10,7 +10,7 @@ import { UsersService, type Role } from '#libs/auth';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
 import { insertCrimeRow, rowsOf } from './factories/crime-row.js';
-import { loginAs, type Headers } from './factories/identity.js';
+import { createUser, loginAs, type Headers } from './factories/identity.js';
 
 const FORCE = 'cheshire';
 const at = (iso: string) => ({
@@ -412,23 +412,8 @@ describe('hardening (issue #18)', () => {
         req.on('error', reject);
         req.end(payload);
       });
-    const newUser = async (roles: Role[] = ['registrar']) => {
-      const username = `hard-login-${crypto.randomUUID().slice(0, 8)}`;
-      const password = crypto.randomBytes(16).toString('base64url');
-      const user = await app.get(UsersService).create(
-        'test',
-        {
-          username,
-          displayName: username,
-          password,
-          roles,
-          forceIds: roles.includes('admin') ? [] : [FORCE],
-          allForces: false,
-        },
-        () => true,
-      );
-      return { id: user.id, username, password };
-    };
+    const newUser = (roles: Role[] = ['registrar']) =>
+      createUser(app, 'hard-login', roles, roles.includes('admin') ? [] : [FORCE]);
     const failuresCounted = async (username: string, source: string) =>
       Number(
         (

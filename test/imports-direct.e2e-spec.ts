@@ -3,10 +3,9 @@ import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
-import { CRIME_FIELDS } from '#libs/crimes';
 import { ImportService } from '#libs/imports';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
-import { crimeBody } from './factories/crime.factory.js';
+import { crimeBody, crimesCsv } from './factories/crime.factory.js';
 import { loginAs, type Headers } from './factories/identity.js';
 
 // Issue #22 item 4: a file of new records is COPYed straight into crimes as the loader role; a file that names
@@ -15,18 +14,6 @@ import { loginAs, type Headers } from './factories/identity.js';
 const FORCE_A = 'derbyshire';
 const FORCE_B = 'nottinghamshire';
 const FORCE_C = 'leicestershire';
-
-function csvValue(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (Array.isArray(v)) return v.join(';');
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-const csv = (rows: Record<string, unknown>[]) =>
-  [
-    CRIME_FIELDS.map((f) => f.column).join(','),
-    ...rows.map((r) => CRIME_FIELDS.map((f) => csvValue(r[f.key])).join(',')),
-  ].join('\r\n') + '\r\n';
 
 // n varied rows of one force: statuses, ages and flags differ, so the figures have several groups.
 const rowsOf = (force: string, prefix: string, n: number, o: Record<string, unknown> = {}) =>
@@ -50,7 +37,7 @@ describe('imports: the direct COPY path and the staging path', () => {
   const http = () => request(app.getHttpServer());
 
   const importCsv = (rows: Record<string, unknown>[]) =>
-    http().post('/imports').set(registrar).set('content-type', 'text/csv').send(csv(rows));
+    http().post('/imports').set(registrar).set('content-type', 'text/csv').send(crimesCsv(rows));
 
   beforeAll(async () => {
     app = await createTestApp();

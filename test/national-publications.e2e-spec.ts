@@ -8,6 +8,7 @@ import { pgQueryable, type Queryable } from '#libs/persistence';
 import { canonicalJson, sha256Hex } from '#libs/returns';
 import { insertRecords, seedReturn, type Rec } from '#libs/national/testing';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+import { downloadPublication } from './support/downloads.js';
 import { personas, type Personas } from './factories/identity.js';
 
 // Publications over HTTP. Data: 2021-22, East of England forces: essex, norfolk,
@@ -72,11 +73,6 @@ interface View {
   returnsUsed: { forceId: string; revision: number }[];
   content: { tables: Entry[]; notes: string[]; metadata: { coverage: { text: string } } };
 }
-const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void) => {
-  const c: Buffer[] = [];
-  res.on('data', (x: Buffer) => c.push(x));
-  res.on('end', () => cb(null, Buffer.concat(c)));
-};
 
 describe('national publications', () => {
   let app: INestApplication<App>;
@@ -229,22 +225,10 @@ describe('national publications', () => {
     expect(lines.find((l) => l.startsWith('force-by-flag,bedfordshire,'))).toMatch(
       /,\[x\],false,"received, not accepted",/,
     );
-    const zip = await http()
-      .get(`/publications/${first.id}`)
-      .query({ format: 'csv' })
-      .set(who.statistician)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const zip = await downloadPublication(app, first.id, 'csv', who.statistician);
     expect(zip.headers['content-type']).toBe('application/zip');
     expect((zip.body as Buffer).subarray(0, 2).toString()).toBe('PK');
-    const xlsx = await http()
-      .get(`/publications/${first.id}`)
-      .query({ format: 'xlsx' })
-      .set(who.statistician)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const xlsx = await downloadPublication(app, first.id, 'xlsx', who.statistician);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
     // The accessible-spreadsheet layout (its unit test checks the rules; here the real publication's figures).

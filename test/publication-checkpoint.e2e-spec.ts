@@ -25,6 +25,7 @@ import {
   testAppDatabaseUrl,
   testDatabaseUrl,
 } from './support/create-test-app.js';
+import { downloadPublication } from './support/downloads.js';
 import { personas, type Personas } from './factories/identity.js';
 
 // Issue #18 finding 8: every publication carries the access log's signed head (checkpoint) taken when it was made,
@@ -55,11 +56,6 @@ function unzip(zip: Buffer): Map<string, string> {
   }
   return files;
 }
-const binary = (res: NodeJS.ReadableStream, cb: (e: Error | null, b: Buffer) => void) => {
-  const c: Buffer[] = [];
-  res.on('data', (x: Buffer) => c.push(x));
-  res.on('end', () => cb(null, Buffer.concat(c)));
-};
 
 describe('publications carry the access log checkpoint', () => {
   let app: INestApplication<App>;
@@ -116,13 +112,7 @@ describe('publications carry the access log checkpoint', () => {
         .send({ title: 'Checkpointed', disclosure: { method: 'threshold' } })
         .expect(201)
     ).body;
-    const zip = await http()
-      .get(`/publications/${published.id}`)
-      .query({ format: 'csv' })
-      .set(who.nationalAuditor)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const zip = await downloadPublication(app, published.id, 'csv', who.nationalAuditor);
     zipped = unzip(zip.body as Buffer);
     writeFileSync(copy, zipped.get('publication.json')!);
     process.env.DATABASE_URL = testDatabaseUrl();
@@ -164,13 +154,7 @@ describe('publications carry the access log checkpoint', () => {
     expect(list.body[0].accessLogCheckpoint).toEqual(c);
     expect(JSON.parse(zipped.get('access-log-checkpoint.json')!)).toEqual(c);
     expect(JSON.parse(zipped.get('publication.json')!).accessLogCheckpoint).toEqual(c);
-    const xlsx = await http()
-      .get(`/publications/${published.id}`)
-      .query({ format: 'xlsx' })
-      .set(who.statistician)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const xlsx = await downloadPublication(app, published.id, 'xlsx', who.statistician);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(xlsx.body as unknown as ArrayBuffer);
     const cover = wb.getWorksheet('Cover')!.getRows(1, 60)!;
@@ -179,13 +163,7 @@ describe('publications carry the access log checkpoint', () => {
       .getCell(2).value;
     expect(JSON.parse(String(text))).toEqual(c);
     // The same publication downloads to the same bytes (the checkpoint is stored, not taken again).
-    const again = await http()
-      .get(`/publications/${published.id}`)
-      .query({ format: 'csv' })
-      .set(who.statistician)
-      .buffer(true)
-      .parse(binary as never)
-      .expect(200);
+    const again = await downloadPublication(app, published.id, 'csv', who.statistician);
     expect(unzip(again.body as Buffer)).toEqual(zipped);
   });
 

@@ -1,12 +1,12 @@
 import { jest } from '@jest/globals';
 import { UnauthorizedException, type INestApplication } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { randomBytes, randomUUID } from 'node:crypto';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { AuthService, SessionCache, UsersService, type AccessPayload, type Role } from '#libs/auth';
 import { createTestApp, testAuthConfig, testDatabaseUrl } from './support/create-test-app.js';
+import { createUser } from './factories/identity.js';
 
 // Issue #21 deliver 3: sessions checked from a per-process cache, revocation still at once. Two apps on one database
 // stand for two processes, each with its own pool, listener connection and cache. Passport's strategies are
@@ -47,20 +47,7 @@ describe('session cache across processes (issue #21)', () => {
     }
   }
   async function signIn(roles: Role[] = ['registrar']) {
-    const username = `sc-${randomUUID().slice(0, 8)}`;
-    const password = randomBytes(16).toString('base64url');
-    const user = await a.get(UsersService).create(
-      'test',
-      {
-        username,
-        displayName: username,
-        password,
-        roles,
-        forceIds: roles.includes('registrar') ? ['derbyshire'] : [],
-        allForces: false,
-      },
-      () => true,
-    );
+    const { id, username, password } = await createUser(a, 'sc', roles);
     // Storing the password is an UPDATE of users, announced to every listener. A check that overlaps a change it
     // hears is not cached (the change may be newer than what it read): let both hear it first.
     expect([await cache(a).sync(), await cache(b).sync()]).toEqual([true, true]);
@@ -70,7 +57,7 @@ describe('session cache across processes (issue #21)', () => {
       .expect(200);
     const body = res.body as { accessToken: string; refreshToken: string };
     return {
-      id: user.id,
+      id,
       token: body.accessToken,
       refreshToken: body.refreshToken,
       sid: body.refreshToken.split('.')[0]!,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CRIME_FIELDS } from '#libs/crimes';
 
 // A valid, confirmed, online-flagged child sexual offence: the baseline each test mutates.
 export function crimeBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -20,3 +21,16 @@ export function crimeBody(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   };
 }
+
+// Crime bodies as an import file: CSV in the import format, column by column from CRIME_FIELDS.
+function csvValue(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (Array.isArray(v)) return v.join(';');
+  const s = String(v);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+export const crimesCsv = (rows: Record<string, unknown>[]): string =>
+  [
+    CRIME_FIELDS.map((f) => f.column).join(','),
+    ...rows.map((r) => CRIME_FIELDS.map((f) => csvValue(r[f.key])).join(',')),
+  ].join('\r\n') + '\r\n';

@@ -35,6 +35,31 @@ export async function loginAs(
   };
 }
 
+// A real user with a fresh name and password, for tests that log in themselves (by default registrars in
+// Derbyshire).
+export async function createUser(
+  app: INestApplication,
+  prefix: string,
+  roles: Role[] = ['registrar'],
+  forceIds: string[] = roles.includes('registrar') ? ['derbyshire'] : [],
+): Promise<{ id: string; username: string; password: string }> {
+  const username = `${prefix}-${randomUUID().slice(0, 8)}`;
+  const password = randomBytes(16).toString('base64url');
+  const user = await app.get(UsersService).create(
+    'test',
+    {
+      username,
+      displayName: username,
+      password,
+      roles,
+      forceIds,
+      allForces: false,
+    },
+    () => true,
+  );
+  return { id: user.id, username, password };
+}
+
 export interface Personas {
   derbyshireRegistrar: Headers;
   derbyshireFcr: Headers;

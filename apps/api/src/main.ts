@@ -8,7 +8,7 @@ import { resolveDatabase } from './config/database-url.js';
 import { loadEnv, workerCount } from './config/env.js';
 import { accessLogChain, jwtSecret } from './config/secrets.js';
 import { prepareDatabase } from './database/prepare-database.js';
-import { closeApp, dropSignalHooks, listeningLine, serve } from './serve.js';
+import { closeApp, dropSignalHooks, listeningLine, serve, stopDatabaseAndExit } from './serve.js';
 
 const env = loadEnv();
 const logger = new ConsoleLogger('Cyberflag', { json: env.LOG_FORMAT === 'json' });
@@ -90,18 +90,9 @@ async function start(): Promise<void> {
       }
       stopping = true;
       logger.log(`${signal}: shutting down`);
-      void closeApp(app, signal, logger).then(async (closed) => {
-        let code = closed ? 0 : 1;
-        try {
-          await db.stop();
-        } catch (e) {
-          code = 1;
-          logger.error(
-            `stopping the embedded database failed: ${e instanceof Error ? e.message : String(e)}`,
-          );
-        }
-        process.exit(code);
-      });
+      void closeApp(app, signal, logger).then((closed) =>
+        stopDatabaseAndExit(() => db.stop(), closed ? 0 : 1, logger),
+      );
     });
   }
 }

@@ -103,3 +103,21 @@ export function closeApp(
     },
   );
 }
+
+// The last step of a shutdown (single process or cluster primary): stop the embedded database, if any, then exit
+// with `code`, or with 1 if the database did not stop.
+export async function stopDatabaseAndExit(
+  stopDatabase: () => Promise<void>,
+  code: number,
+  logger: ConsoleLogger,
+): Promise<never> {
+  try {
+    await stopDatabase();
+  } catch (e) {
+    code = 1;
+    logger.error(
+      `stopping the embedded database failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  process.exit(code);
+}

@@ -40,18 +40,10 @@ export class ScopedDb {
   ): Promise<T> {
     const setting = scopeSetting(scope);
     const qr = this.ds.createQueryRunner();
-    try {
+    return settle(qr, async () => {
       await begin(qr, setting, options.isolation, options.user);
-      const result = await work(qr.manager);
-      await qr.commitTransaction();
-      return result;
-    } catch (e) {
-      // The work's error is the one to report, even if the rollback fails too (as DataSource.transaction).
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw e;
-    } finally {
-      await qr.release();
-    }
+      return { result: await work(qr.manager), rollback: false };
+    });
   }
 
   // One statement in a scoped transaction of its own, in one round trip (scoped-statement.ts): for a request
@@ -78,7 +70,7 @@ export class ScopedDb {
     options: ScopedRunOptions = {},
   ): Promise<T> {
     const qr = this.ds.createQueryRunner();
-    try {
+    return settle(qr, async () => {
       const setting = scopeSetting(scope);
       const client = (await qr.connect()) as PoolClient;
       await begin(qr, setting, options.isolation, options.user);
@@ -91,17 +83,29 @@ export class ScopedDb {
           rollback = true;
         },
       });
-      if (rollback) await qr.rollbackTransaction();
-      else await qr.commitTransaction();
-      return result;
-    } catch (e) {
-      // A lost connection cannot roll back, and needs not (PostgreSQL rolls back when the session ends): the
-      // work's own error is the one to report.
-      if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
-      throw e;
-    } finally {
-      await qr.release();
-    }
+      return { result, rollback };
+    });
+  }
+}
+
+// The end of run's and runRaw's transaction: commit (or roll back when the work asked to), roll back on an
+// error and always give the connection back. The work's error is the one to report, even if the rollback fails
+// too (as DataSource.transaction): a lost connection cannot roll back, and needs not (PostgreSQL rolls back
+// when the session ends).
+async function settle<T>(
+  qr: QueryRunner,
+  body: () => Promise<{ result: T; rollback: boolean }>,
+): Promise<T> {
+  try {
+    const { result, rollback } = await body();
+    if (rollback) await qr.rollbackTransaction();
+    else await qr.commitTransaction();
+    return result;
+  } catch (e) {
+    if (qr.isTransactionActive) await qr.rollbackTransaction().catch(() => undefined);
+    throw e;
+  } finally {
+    await qr.release();
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ConsoleLogger } from '@nestjs/common';
 import cluster, { type Worker } from 'node:cluster';
 import type { Env } from '../config/env.js';
-import { dropSignalHooks, listeningLine } from '../serve.js';
+import { dropSignalHooks, listeningLine, stopDatabaseAndExit } from '../serve.js';
 import { QUICK_DEATH_MS, restartDelayMs } from './restart-delay.js';
 import { serveSharedRateLimits } from './shared-rate-limit.js';
 import { isReady, type WorkerStart, type WorkerStop } from './worker.js';
@@ -97,17 +97,8 @@ export function runPrimary(o: PrimaryOptions): void {
     });
   };
 
-  const finish = async () => {
-    try {
-      await o.stopDatabase();
-    } catch (e) {
-      exitCode = 1;
-      logger.error(
-        `stopping the embedded database failed: ${e instanceof Error ? e.message : String(e)}`,
-      );
-    }
-    process.exit(exitCode);
-  };
+  // Called once every worker has ended, so exitCode is final.
+  const finish = () => stopDatabaseAndExit(o.stopDatabase, exitCode, logger);
 
   const stop = (signal: string) => {
     stopping = true;

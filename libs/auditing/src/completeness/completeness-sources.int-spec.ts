@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import pg from 'pg';
+import type { CrimeStatus } from '#libs/recording-rules';
 import { insertCrimeRows, removal, rowsOf } from '#libs/crimes/testing';
 import type { Queryable } from '#libs/persistence';
+import { testAppUrl, testOwnerUrl } from '#libs/persistence/testing';
 import {
   queryCompleteness,
   queryCompletenessByForce,
@@ -19,18 +21,6 @@ const YEARS = [2016, 2017, 2018] as const;
 // Codes of five offence groups; two codes in some groups, so the code breakdown differs from the group one.
 const CODES = ['8L', '8Q', '88A', '19C', '35', '58A', '92A'] as const;
 
-const ownerUrl = (): string => {
-  const u = process.env.TEST_DATABASE_URL;
-  if (!u) throw new Error('TEST_DATABASE_URL is not set');
-  return u;
-};
-const appUrl = (): string => {
-  const u = process.env.TEST_APP_DATABASE_URL;
-  if (!u) throw new Error('TEST_APP_DATABASE_URL is not set');
-  return u;
-};
-
-type Status = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
 interface Facts {
   code: (typeof CODES)[number];
   year: (typeof YEARS)[number];
@@ -40,7 +30,7 @@ interface Facts {
   day: number;
   flag: 'yes' | 'no' | 'unknown';
   age: number | null;
-  status: Status;
+  status: CrimeStatus;
 }
 
 const factsArb: fc.Arbitrary<Facts> = fc
@@ -52,7 +42,13 @@ const factsArb: fc.Arbitrary<Facts> = fc
     day: fc.integer({ min: 1, max: 28 }),
     flag: fc.constantFrom('yes' as const, 'no' as const, 'unknown' as const),
     age: fc.option(fc.integer({ min: 0, max: 90 }), { nil: null }),
-    status: fc.constantFrom<Status>('draft', 'confirmed', 'confirmed', 'cancelled', 'transferred'),
+    status: fc.constantFrom<CrimeStatus>(
+      'draft',
+      'confirmed',
+      'confirmed',
+      'cancelled',
+      'transferred',
+    ),
   })
   // ck_crimes_flag_known: 'unknown' only on drafts.
   .map((f) => (f.flag === 'unknown' && f.status !== 'draft' ? { ...f, status: 'draft' } : f));
@@ -143,8 +139,8 @@ const queryable = (c: pg.ClientBase): Queryable => ({
 });
 
 describe('completeness from the maintained aggregate', () => {
-  const owner = new pg.Client({ connectionString: ownerUrl() });
-  const app = new pg.Client({ connectionString: appUrl() });
+  const owner = new pg.Client({ connectionString: testOwnerUrl() });
+  const app = new pg.Client({ connectionString: testAppUrl() });
   const SCOPE = ['gwent', 'north-wales'];
 
   beforeAll(async () => {

@@ -47,6 +47,17 @@ const PROGRESS_EVERY_MS = 500;
 // batch being validated and the batch being merged stay a few MB each.
 export const IMPORT_BATCH_ROWS = 10_000;
 
+// One import as run() starts it: its job id, who runs it, the file and options, the controller that cancels it and
+// the callback that registers its cancel with this process (for cancelAll).
+interface ImportJob {
+  id: string;
+  rc: RequestContext;
+  input: ImportInput;
+  opts: ImportOptions;
+  abort: AbortController;
+  register: (cancel: (reason: string) => void) => void;
+}
+
 interface Run {
   id: string;
   rc: RequestContext;
@@ -138,24 +149,19 @@ export class ImportService implements OnApplicationBootstrap {
     const settled = new Promise<void>((done) => (settle = done));
     let entry: { cancel(reason: string): void; settled: Promise<void> } | undefined;
     try {
-      return await this.runJob(id, rc, input, opts, abort, (cancel) => {
+      const register = (cancel: (reason: string) => void) => {
         entry = { cancel, settled };
         this.active.set(id, entry);
-      });
+      };
+      return await this.runJob({ id, rc, input, opts, abort, register });
     } finally {
       if (entry && this.active.get(id) === entry) this.active.delete(id);
       settle();
     }
   }
 
-  private async runJob(
-    id: string,
-    rc: RequestContext,
-    input: ImportInput,
-    opts: ImportOptions,
-    abort: AbortController,
-    register: (cancel: (reason: string) => void) => void,
-  ): Promise<ImportJobView> {
+  private async runJob(job: ImportJob): Promise<ImportJobView> {
+    const { id, rc, abort } = job;
     const counts: ImportCounts = {
       read: 0,
       accepted: 0,
@@ -171,7 +177,7 @@ export class ImportService implements OnApplicationBootstrap {
       // final state can be written in it: row-level security lets a user update the import they created.
       outcome = await this.db.runRaw(
         rc.actor.forces,
-        (tx) => this.inTransaction(tx, id, rc, input, opts, abort, register, counts, state),
+        (tx) => this.inTransaction(tx, job, counts, state),
         { user: rc.actor.userId },
       );
     } catch (e) {
@@ -195,15 +201,11 @@ export class ImportService implements OnApplicationBootstrap {
   // (rolled back); a dry run is rolled back too, but its job is completed here.
   private async inTransaction(
     tx: RawScopedTransaction,
-    id: string,
-    rc: RequestContext,
-    input: ImportInput,
-    opts: ImportOptions,
-    abort: AbortController,
-    register: (cancel: (reason: string) => void) => void,
+    job: ImportJob,
     counts: ImportCounts,
     state: { started: boolean },
   ): Promise<'rejected' | 'completed'> {
+    const { id, rc, input, opts, abort, register } = job;
     const { queryRunner: qr, client } = tx;
     const scope = rc.actor.forces;
     let inFlight: Promise<void> | undefined;

@@ -1,7 +1,9 @@
 import fc from 'fast-check';
 import pg from 'pg';
+import type { CrimeStatus } from '#libs/recording-rules';
 import { computeReturn } from '../compute-return.js';
 import { pgQueryable } from '#libs/persistence';
+import { testOwnerUrl } from '#libs/persistence/testing';
 import { insertCrime, type CrimeInput } from '../testing/insert-records.js';
 import {
   advanceCompaction,
@@ -22,13 +24,7 @@ const ALL_YEARS = [2041, 2042, 2043];
 // Codes of every kind the tables treat differently: table-B codes for children only (17B, 19E, 21) and
 // for any age (19C), a non-sexual code with a personal victim, and one without.
 const CODES = ['17B', '19C', '19E', '21', '8L', '92A'] as const;
-const url = (): string => {
-  const u = process.env.TEST_DATABASE_URL;
-  if (!u) throw new Error('TEST_DATABASE_URL is not set');
-  return u;
-};
 
-type Status = 'draft' | 'confirmed' | 'cancelled' | 'transferred';
 interface Facts {
   code: (typeof CODES)[number];
   year: (typeof YEARS)[number];
@@ -38,7 +34,7 @@ interface Facts {
   flag: 'yes' | 'no' | 'unknown';
   age: number | null;
   sex: 'female' | 'male' | 'unknown';
-  status: Status;
+  status: CrimeStatus;
   warnings: string[];
   late: boolean; // recorded more than 24 hours after the report
 }
@@ -52,7 +48,7 @@ const factsArb: fc.Arbitrary<Facts> = fc
     flag: fc.constantFrom('yes' as const, 'no' as const, 'unknown' as const),
     age: fc.option(fc.integer({ min: 0, max: 40 }), { nil: null }),
     sex: fc.constantFrom('female' as const, 'male' as const, 'unknown' as const),
-    status: fc.constantFrom<Status>('draft', 'confirmed', 'cancelled', 'transferred'),
+    status: fc.constantFrom<CrimeStatus>('draft', 'confirmed', 'cancelled', 'transferred'),
     warnings: fc.subarray(['CF-R10', 'CF-R14']),
     late: fc.boolean(),
   })
@@ -171,8 +167,8 @@ async function returnsFromBothSources(c: pg.ClientBase, forceId: string, year: n
 }
 
 describe('maintained figures (crime_figures)', () => {
-  const owner = new pg.Client({ connectionString: url() });
-  const other = new pg.Client({ connectionString: url() });
+  const owner = new pg.Client({ connectionString: testOwnerUrl() });
+  const other = new pg.Client({ connectionString: testOwnerUrl() });
 
   beforeAll(async () => {
     await owner.connect();
@@ -238,7 +234,7 @@ describe('maintained figures (crime_figures)', () => {
     await apply(other, { kind: 'insert', force: 'kent', facts: { ...facts, flag: 'no' } });
     await apply(other, { kind: 'update', pick: 0, facts: { ...facts, code: '17B', age: 11 } });
     // A compaction while both are in flight folds only committed rows.
-    const third = new pg.Client({ connectionString: url() });
+    const third = new pg.Client({ connectionString: testOwnerUrl() });
     await third.connect();
     try {
       await third.query(`SELECT compact_crime_figures('kent', 2041::smallint)`);
