@@ -124,7 +124,7 @@ async function postgresVersion(): Promise<string> {
   const c = new pg.Client({ connectionString: adminUrl });
   await c.connect();
   try {
-    const r = await c.query<{ v: string }>('SHOW server_version');
+    const r = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     return r.rows[0].v;
   } finally {
     await c.end();
