@@ -3,7 +3,8 @@ import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createTestApp } from './support/create-test-app.js';
 import { crimeBody } from './factories/crime.factory.js';
-import { personas, userOf, type Headers, type Personas } from './factories/identity.js';
+import { randomUUID } from 'node:crypto';
+import { loginAs, personas, userOf, type Headers, type Personas } from './factories/identity.js';
 
 describe('crimes API', () => {
   let app: INestApplication<App>;
@@ -35,6 +36,8 @@ describe('crimes API', () => {
       id: string;
       version: number;
       crimeReference: string;
+      forceId: string;
+      recordedAt: string;
       [k: string]: unknown;
     };
   }
@@ -425,6 +428,90 @@ describe('crimes API', () => {
         refs[0],
       ]);
       expect(page2.body.nextCursor).toBeNull();
+    });
+
+    // A reader of two forces gets both forces' records merged newest first, page by page (each force's page is read
+    // from its own index range), and a year is its UK-time span: 1 April 00:30 BST is the new year, 31 March
+    // 23:30 BST the old one.
+    it('merges the pages of a two-force reader and keeps the year to UK time', async () => {
+      const both = await loginAs(app, ['registrar'], ['derbyshire', 'lincolnshire'], 'reg-two');
+      const prefix = `TWO${randomUUID().slice(0, 8)}-`;
+      const at = [
+        ['derbyshire', '2016-03-31T22:30:00Z'], // 23:30 BST on 31 March: 2015-16, not listed
+        ['lincolnshire', '2016-03-31T23:30:00Z'], // 00:30 BST on 1 April: 2016-17
+        ['derbyshire', '2016-05-02T10:00:00Z'],
+        ['lincolnshire', '2016-06-03T10:00:00Z'],
+        ['derbyshire', '2016-07-04T10:00:00Z'],
+        ['lincolnshire', '2016-07-04T10:00:00Z'], // same time as the one before: the id orders them
+        ['derbyshire', '2017-03-31T22:59:00Z'], // 23:59 BST on 31 March: still 2016-17
+        ['lincolnshire', '2017-03-31T23:00:00Z'], // midnight BST: 2017-18, not listed
+      ] as const;
+      const made: { id: string; forceId: string; crimeReference: string; recordedAt: string }[] =
+        [];
+      for (const [i, [forceId, recordedAt]] of at.entries()) {
+        const t = Date.parse(recordedAt);
+        made.push(
+          await record(
+            {
+              forceId,
+              crimeReference: `${prefix}${i}`,
+              offenceCode: '35',
+              victimAge: 40,
+              suspectAge: null,
+              onlineMethod: 'email demand',
+              offenceFrom: new Date(t - 7_200_000).toISOString(),
+              offenceTo: null,
+              reportedAt: new Date(t - 3_600_000).toISOString(),
+              recordedAt,
+            },
+            both,
+          ),
+        );
+      }
+      const expected = made
+        .slice(1, 7)
+        .sort((a, b) =>
+          a.recordedAt === b.recordedAt
+            ? a.id < b.id
+              ? 1
+              : -1
+            : Date.parse(b.recordedAt) - Date.parse(a.recordedAt),
+        )
+        .map((c) => c.crimeReference);
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const res = await http()
+          .get('/crimes')
+          .query({
+            year: '2016-17',
+            referencePrefix: prefix,
+            limit: 2,
+            ...(cursor ? { cursor } : {}),
+          })
+          .set(both)
+          .expect(200);
+        seen.push(...res.body.items.map((c: { crimeReference: string }) => c.crimeReference));
+        cursor = res.body.nextCursor ?? undefined;
+      } while (cursor);
+      expect(seen).toEqual(expected);
+      // One force of the two, and all forces for a national reader, give the same records in the same order.
+      const one = await http()
+        .get('/crimes')
+        .query({ force: 'lincolnshire', year: '2016-17', referencePrefix: prefix })
+        .set(both)
+        .expect(200);
+      expect(one.body.items.map((c: { crimeReference: string }) => c.crimeReference)).toEqual(
+        expected.filter((r) => made.find((c) => c.crimeReference === r)!.forceId !== 'derbyshire'),
+      );
+      const all = await http()
+        .get('/crimes')
+        .query({ year: '2016-17', referencePrefix: prefix })
+        .set(nationalAuditor)
+        .expect(200);
+      expect(all.body.items.map((c: { crimeReference: string }) => c.crimeReference)).toEqual(
+        expected,
+      );
     });
 
     it.each([
