@@ -13,6 +13,7 @@ export const FORCE = 'kent';
 const YEAR_START = Date.UTC(2017, 3, 10); // 2017-18: no other data in the bench's own database
 
 export interface App {
+  pid: number;
   base: string;
   token: string;
   userId: string;
@@ -109,6 +110,7 @@ export async function startApp(
     userId?: string;
   };
   return {
+    pid: child.pid!,
     base,
     token,
     userId: me.userId ?? me.id ?? 'unknown',
@@ -149,6 +151,7 @@ export interface Figures {
   p99: number;
   ok: number;
   errors: Record<string, number>;
+  cpu?: string; // sampleCpu()'s line, for bare()
 }
 
 export const line = (name: string, f: Figures) =>
@@ -186,6 +189,7 @@ export async function bare(
   }
   const lat: number[] = [];
   const errors: Record<string, number> = {};
+  const cpu = sampleCpu();
   const until = Date.now() + seconds * 1000;
   const t0 = Date.now();
   await Promise.all(
@@ -206,10 +210,18 @@ export async function bare(
     }),
   );
   const elapsed = (Date.now() - t0) / 1000;
+  const cpuLine = cpu.stop(); // before the pool's backends exit and take their CPU time with them
   await pool.end();
   lat.sort((a, b) => a - b);
   const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0;
-  return { rate: lat.length / elapsed, p50: pct(0.5), p99: pct(0.99), ok: lat.length, errors };
+  return {
+    rate: lat.length / elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    ok: lat.length,
+    errors,
+    cpu: cpuLine,
+  };
 }
 
 // As ScopedDb.run: BEGIN and the scope in one simple query (one round trip), the work, COMMIT.
@@ -316,16 +328,18 @@ export async function bareRead(c: pg.ClientBase, user: string, id: string): Prom
 }
 
 export async function bareList(c: pg.ClientBase, user: string): Promise<void> {
+  // As the app lists one force's page (libs/crimes crime-query.service.ts): the force as one value, so the page is
+  // a range of ix_crimes_force_recorded.
   await scoped(
     c,
-    `WITH p AS (SELECT ${ALL_C} FROM crimes c WHERE c.force_id = ANY($1) ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
+    `WITH p AS (SELECT ${ALL_C} FROM crimes c WHERE c.force_id = $1 ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
      i AS (SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $3),
      l AS (INSERT INTO access_log (${LOG_COLUMNS})
        SELECT $4::text, $5::text, $6::text[], $7::text, $8::text, $9::text, $10::jsonb, $11::uuid[], s.n, $12::text
        FROM (SELECT count(*)::int AS n FROM i) s)
      SELECT * FROM p ORDER BY recorded_at DESC, id DESC`,
     [
-      [FORCE],
+      FORCE,
       51,
       50,
       user,
@@ -403,6 +417,60 @@ export function profileSummary(dir: string, top = 12): string[] {
     .sort((a, b) => b[1] - a[1])
     .slice(0, top)
     .map(([k, us]) => `${((100 * us) / total).toFixed(1)}% ${k}`);
+}
+
+// Where the machine's CPU went while a scenario ran: the app's processes (appPid and its workers), PostgreSQL's,
+// this bench process (autocannon, or the bare-pg client) and the rest, each as a share of all cores' time
+// (/proc/*/stat utime + stime; Linux only, empty elsewhere).
+export function sampleCpu(appPid?: number): { stop: () => string } {
+  const read = () => {
+    const byPid = new Map<number, { ppid: number; comm: string; ticks: number }>();
+    let names: string[];
+    try {
+      names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+    } catch {
+      return byPid; // not Linux
+    }
+    for (const n of names) {
+      try {
+        const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+        const close = stat.lastIndexOf(')');
+        const comm = stat.slice(stat.indexOf('(') + 1, close);
+        const f = stat.slice(close + 2).split(' ');
+        byPid.set(Number(n), { ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) });
+      } catch {
+        // the process ended while we read
+      }
+    }
+    return byPid;
+  };
+  const kind = (pid: number, procs: ReturnType<typeof read>): string => {
+    const p = procs.get(pid)!;
+    if (pid === process.pid) return 'bench';
+    if (p.comm === 'postgres') return 'postgres';
+    for (let q: number | undefined = pid; q && q > 1; q = procs.get(q)?.ppid)
+      if (q === appPid) return 'app';
+    return 'other';
+  };
+  const before = read();
+  const t0 = process.hrtime.bigint();
+  const clock = 100; // USER_HZ on Linux
+  return {
+    stop: () => {
+      const after = read();
+      const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+      const used: Record<string, number> = {};
+      for (const [pid, p] of after) {
+        const d = p.ticks - (before.get(pid)?.ticks ?? 0);
+        if (d > 0) used[kind(pid, after)] = (used[kind(pid, after)] ?? 0) + d / clock;
+      }
+      const capacity = seconds * availableParallelism();
+      if (!after.size || capacity <= 0) return 'cpu: not measured';
+      const share = (k: string) => `${k} ${((100 * (used[k] ?? 0)) / capacity).toFixed(0)}%`;
+      const idle = 100 - (100 * Object.values(used).reduce((a, b) => a + b, 0)) / capacity;
+      return `cpu (of ${availableParallelism()} cores): ${['app', 'postgres', 'bench', 'other'].map(share).join(', ')}, idle ${Math.max(0, idle).toFixed(0)}%`;
+    },
+  };
 }
 
 // Lock and other waits of the database's sessions, sampled while a scenario runs.
