@@ -27,7 +27,7 @@ import { ImportLoaderRole1780000027200 } from './1780000027200-ImportLoaderRole.
 import { MonthlyCrimeFigures1780000027300 } from './1780000027300-MonthlyCrimeFigures.js';
 import { BackfillMonthlyCrimeFigures1780000027310 } from './1780000027310-BackfillMonthlyCrimeFigures.js';
 import { PublicationAccessLogCheckpoint1780000027400 } from './1780000027400-PublicationAccessLogCheckpoint.js';
-import { CrimesListIndex1780000027500 } from './1780000027500-CrimesListIndex.js';
+import { CrimesReadIndexes1780000027500 } from './1780000027500-CrimesReadIndexes.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -60,5 +60,5 @@ export const ALL_MIGRATIONS = [
   MonthlyCrimeFigures1780000027300,
   BackfillMonthlyCrimeFigures1780000027310,
   PublicationAccessLogCheckpoint1780000027400,
-  CrimesListIndex1780000027500,
+  CrimesReadIndexes1780000027500,
 ];

@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { createTestApp } from './support/create-test-app.js';
+import { CrimeQueryService } from '#libs/crimes';
 import { crimeBody } from './factories/crime.factory.js';
-import { randomUUID } from 'node:crypto';
 import { loginAs, personas, userOf, type Headers, type Personas } from './factories/identity.js';
 
 describe('crimes API', () => {
@@ -512,6 +513,40 @@ describe('crimes API', () => {
       expect(all.body.items.map((c: { crimeReference: string }) => c.crimeReference)).toEqual(
         expected,
       );
+    });
+
+    // The home page's "your recent work": the caller's own records in its forces, last changed first (one force is
+    // read from ix_crimes_force_updater in order; several are the user's rows of each, sorted).
+    it("lists a user's recent work, last changed first, and nobody else's", async () => {
+      const recentOf = (h: Headers, forces: string[]) =>
+        app
+          .get(CrimeQueryService)
+          .recentWork(
+            {
+              actor: { userId: userOf(h), displayName: userOf(h), roles: ['registrar'], forces },
+              requestId: null,
+              route: 'GET /',
+              purpose: null,
+            },
+            3,
+          )
+          .then((rows) => rows.map((c) => c.id));
+      const me = await loginAs(app, ['registrar'], ['derbyshire', 'lincolnshire'], 'reg-recent');
+      const [a, b, c, d] = [
+        await record({}, me),
+        await record({ forceId: 'lincolnshire' }, me),
+        await record({}, me),
+        await record({}, me),
+      ];
+      await record({}, derbyshireRegistrar); // someone else's, changed later
+      await http()
+        .patch(`/crimes/${a!.id}`)
+        .set(me)
+        .send({ version: 1, reason: 'age checked', victimAge: 13 })
+        .expect(200);
+      expect(await recentOf(me, ['derbyshire'])).toEqual([a!.id, d!.id, c!.id]);
+      expect(await recentOf(me, ['derbyshire', 'lincolnshire'])).toEqual([a!.id, d!.id, c!.id]);
+      expect(await recentOf(me, ['lincolnshire'])).toEqual([b!.id]);
     });
 
     it.each([

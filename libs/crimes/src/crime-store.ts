@@ -19,9 +19,12 @@ import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 export class CrimeStore {
   constructor(private readonly ds: DataSource) {}
 
+  // One force as one value, so that an index led by force_id gives its rows in the index's order (a home page's
+  // recent work reads ix_crimes_force_updater newest first instead of sorting all the user's records).
   scoped(qb: SelectQueryBuilder<Crime>, actor: Actor, alias = 'c'): SelectQueryBuilder<Crime> {
-    return actor.forces === 'all'
-      ? qb
+    if (actor.forces === 'all') return qb;
+    return actor.forces.length === 1
+      ? qb.andWhere(`${alias}.force_id = :scopeForce`, { scopeForce: actor.forces[0] })
       : qb.andWhere(`${alias}.force_id = ANY(:scopeForces)`, { scopeForces: actor.forces });
   }
 
