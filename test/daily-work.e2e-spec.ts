@@ -132,7 +132,7 @@ describe('daily work through the API', () => {
       await db.query('BEGIN');
       try {
         await db.query(
-          `DROP INDEX ix_crimes_id, ix_crimes_force_year, ix_crimes_recorded_at, ix_crimes_force_year_updated, ix_crimes_incident, ix_crimes_force_recorded`,
+          `DROP INDEX ix_crimes_id, ix_crimes_force_year, ix_crimes_recorded_at, ix_crimes_force_year_updated, ix_crimes_incident, ix_crimes_force_recorded, ix_crimes_force_updater`,
         );
         await db.query(`SET LOCAL enable_seqscan = off`);
         const plan = await db.query(

@@ -93,6 +93,37 @@ export function accessLogInsertFrom(
   return `INSERT INTO access_log (${COLUMNS}) SELECT ${list.join(', ')} FROM ${from}`;
 }
 
+// accessLogInsertFrom for a statement that writes several rows for several requests (a batch of creates, issue
+// #21): each row of `from` gets the entry of the request it belongs to, found by the row's key columns. Rows whose
+// key matches no entry get none.
+export function accessLogInsertJoined(
+  from: string,
+  keys: readonly { column: string; type: string }[],
+  rows: readonly { key: readonly unknown[]; entry: AccessEntry }[],
+  params: unknown[],
+  sql: AccessEntrySql = {},
+): string {
+  const p = (v: unknown, type: string) => {
+    params.push(v);
+    return `$${params.length}::${type}`;
+  };
+  const tuples = rows.map(
+    ({ key, entry }) =>
+      `(${[...key.map((k, i) => p(k, keys[i]!.type)), ...entryValues(entry).map((v, i) => p(v, TYPES[i]!))].join(', ')})`,
+  );
+  const names = COLUMNS.split(', ');
+  const given: Record<string, string | undefined> = {
+    force_ids: sql.forceIds,
+    record_ids: sql.recordIds,
+    record_count: sql.recordCount,
+  };
+  const list = names.map((n) => given[n] ?? `e.${n}`);
+  const alias = [...keys.map((k) => k.column), ...names].join(', ');
+  const on = keys.map((k) => `${from}.${k.column} = e.${k.column}`).join(' AND ');
+  return `INSERT INTO access_log (${COLUMNS}) SELECT ${list.join(', ')}
+    FROM ${from} JOIN (VALUES ${tuples.join(', ')}) AS e(${alias}) ON ${on}`;
+}
+
 // Writes go in the caller's transaction, so an access is logged exactly when the work it describes commits.
 // The database sets seq and time (trigger) and refuses DELETE and any UPDATE but sealing; the sealer chains
 // the entry shortly after it commits (access-log-sealer.ts).

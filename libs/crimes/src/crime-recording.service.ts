@@ -5,6 +5,7 @@ import type { CrimeFacts } from '#libs/recording-rules';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
+import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeStore, diff } from './crime-store.js';
@@ -27,6 +28,7 @@ export class CrimeRecordingService {
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
     private readonly incidents: CrimeIncidents,
+    private readonly batcher: CrimeCreateBatcher,
   ) {}
 
   async record(ctx: RequestContext, input: NewCrimeInput): Promise<CrimeView> {
@@ -56,20 +58,21 @@ export class CrimeRecordingService {
           return toView(await this.store.insert(em, values, ctx.actor, changes, log));
         })
       : // Nothing to read first (no incident: the rules' incident is null, as CrimeIncidents.facts gives it): the
-        // record, its history row and its access-log entry are one statement in one round trip (issue #21). The
-        // view is built after the commit; toView only copies fields and its formatter is total (issue #18).
+        // record, its history row and its access-log entry are one statement in one round trip, written together
+        // with other requests' creates that arrive meanwhile (CrimeCreateBatcher, issue #21). The view is built
+        // after the commit; toView only copies fields and its formatter is total (issue #18).
         (async () => {
           const { values, changes } = decide({
             ...toRuleFacts({ ...fields } as Crime),
             incident: null,
           });
-          const st = this.store.insertStatement(values, ctx.actor, changes, log);
-          const rows = await this.db.runStatement<Record<string, unknown>>(
-            ctx.actor.forces,
-            st.sql,
-            st.params,
-          );
-          return toView(this.store.written(rows));
+          const crime = await this.batcher.create(ctx.actor.forces, {
+            crime: { ...values, forceId: input.forceId, crimeReference: input.crimeReference },
+            actor: ctx.actor,
+            changes,
+            log,
+          });
+          return toView(crime);
         })();
     return saved.catch((e: unknown) => {
       if (

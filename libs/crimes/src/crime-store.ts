@@ -3,6 +3,7 @@ import { DataSource, type Driver, type EntityManager, type SelectQueryBuilder } 
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import {
   accessLogInsertFrom,
+  accessLogInsertJoined,
   type AccessAction,
   type AccessEntry,
   type AccessEntrySql,
@@ -138,6 +139,71 @@ export class CrimeStore {
     changes: FieldChanges,
     log: LogAs,
   ): Statement {
+    const params: unknown[] = [];
+    const row = this.insertRow(crime, actor);
+    const placeholders = [...row.values()].map((v) => {
+      params.push(v);
+      return `$${params.length}`;
+    });
+    const write = `INSERT INTO crimes (${[...row.keys()].join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${crimeColumns(this.ds).returning}`;
+    return this.withHistoryAndLog(write, params, actor, 'created', null, changes, log);
+  }
+
+  // Several new records, each with its 'created' history row and its own request's access-log entry, in one
+  // statement: a batch of creates from concurrent requests (CrimeCreateBatcher, issue #21). A column some records
+  // leave out takes its default. Rows come back in no particular order: writtenEach() matches them to the records.
+  insertManyStatement(records: readonly NewRecord[]): Statement {
+    const params: unknown[] = [];
+    const p = (v: unknown, type = '') => {
+      params.push(v);
+      return `$${params.length}${type}`;
+    };
+    const rows = records.map((r) => this.insertRow(r.crime, r.actor));
+    const names = [...new Set(rows.flatMap((r) => [...r.keys()]))];
+    const tuples = rows.map(
+      (r) => `(${names.map((n) => (r.has(n) ? p(r.get(n)) : 'DEFAULT')).join(', ')})`,
+    );
+    const write = `INSERT INTO crimes (${names.join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${crimeColumns(this.ds).returning}`;
+    const meta = records.map(
+      (r) =>
+        `(${p(r.crime.forceId, '::text')}, ${p(r.crime.crimeReference, '::text')}, ${p(JSON.stringify(r.changes), '::jsonb')}, ${p(r.actor.userId, '::text')})`,
+    );
+    const history = `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
+      SELECT w.force_id, w.id, w.version, 'created', NULL, m.changes, m.changed_by
+      FROM w JOIN (VALUES ${meta.join(', ')}) AS m(force_id, crime_reference, changes, changed_by)
+        ON w.force_id = m.force_id AND w.crime_reference = m.crime_reference`;
+    const logged = accessLogInsertJoined(
+      'w',
+      [
+        { column: 'force_id', type: 'text' },
+        { column: 'crime_reference', type: 'text' },
+      ],
+      records.map((r) => ({
+        key: [r.crime.forceId, r.crime.crimeReference],
+        entry: this.entryFor(r.log.ctx, r.log.action),
+      })),
+      params,
+      recordSql('w', [], params),
+    );
+    return {
+      sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
+      params,
+    };
+  }
+
+  // insertManyStatement()'s rows, as each record's entity in the records' order.
+  writtenEach(rows: CrimeRow[], records: readonly NewRecord[]): Crime[] {
+    const byKey = new Map(
+      rows.map((r) => [`${String(r.force_id)} ${String(r.crime_reference)}`, r]),
+    );
+    return records.map((r) =>
+      this.written([byKey.get(`${r.crime.forceId} ${r.crime.crimeReference}`)!].filter(Boolean)),
+    );
+  }
+
+  // A new record's columns and values as its INSERT takes them (TypeORM's conversions; an undefined value is
+  // left to the column's default, as TypeORM leaves it).
+  private insertRow(crime: Partial<Crime>, actor: Actor): Map<string, unknown> {
     const cols = crimeColumns(this.ds);
     const values: Partial<Crime> = {
       ...crime,
@@ -145,18 +211,13 @@ export class CrimeStore {
       updatedBy: actor.userId,
       version: 1,
     };
-    const params: unknown[] = [];
-    const names: string[] = [];
-    const placeholders: string[] = [];
+    const row = new Map<string, unknown>();
     for (const [property, value] of Object.entries(values)) {
       const column = cols.insertable.get(property);
-      if (column === undefined || value === undefined) continue; // as TypeORM: not a column, or the default
-      params.push(cols.driver.preparePersistentValue(value, column));
-      names.push(column.databaseName);
-      placeholders.push(`$${params.length}`);
+      if (column === undefined || value === undefined) continue;
+      row.set(column.databaseName, cols.driver.preparePersistentValue(value, column));
     }
-    const write = `INSERT INTO crimes (${names.join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${cols.returning}`;
-    return this.withHistoryAndLog(write, params, actor, 'created', null, changes, log);
+    return row;
   }
 
   // The change, its history row and its access-log entry in one statement; the row comes back as it now is.
@@ -225,6 +286,15 @@ export class CrimeStore {
 export interface Statement {
   sql: string;
   params: unknown[];
+}
+
+// A record to create, as insertManyStatement() takes it: its values, who creates it, its history's changes and
+// how its request is logged (creates log no other force).
+export interface NewRecord {
+  crime: Partial<Crime> & Pick<Crime, 'forceId' | 'crimeReference'>;
+  actor: Actor;
+  changes: FieldChanges;
+  log: LogAs;
 }
 
 // How a write is logged: entry(ctx, action, the record written, alsoForces).

@@ -6,6 +6,7 @@ import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { CrimeAmendmentService } from './crime-amendment.service.js';
 import { CrimeQueryService } from './crime-query.service.js';
+import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -22,6 +23,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeStore,
     CrimeRuleChecker,
     CrimeIncidents,
+    CrimeCreateBatcher,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,
@@ -31,6 +33,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     ReportedIncidentService,
   ],
   exports: [
+    CrimeCreateBatcher,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,

@@ -1,0 +1,201 @@
+import { jest } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Actor, RequestContext } from '#libs/auth';
+import { CrimeRecordingService, type CrimeView, type NewCrimeInput } from '#libs/crimes';
+import { DomainError, ScopedDb } from '#libs/persistence';
+import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+
+// Creates from concurrent requests are written together (CrimeCreateBatcher, issue #21): each must come out as if
+// written alone: its record, one 'created' history row by its user, one access-log entry with its request's id;
+// a failing statement must give each create its own answer and leave nothing half-written.
+describe('creates written together', () => {
+  let app: INestApplication;
+  let db: pg.Client;
+  let recording: CrimeRecordingService;
+  let spy: jest.SpiedFunction<ScopedDb['runStatement']>;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    recording = app.get(CrimeRecordingService);
+    db = new pg.Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    spy = jest.spyOn(ScopedDb.prototype, 'runStatement'); // calls through
+  });
+  beforeEach(() => spy.mockClear());
+  // The statements that created records since the last mockClear(), in the order they were sent.
+  const statements = () =>
+    spy.mock.calls
+      .filter(([, sql]) => sql.includes('INSERT INTO crimes'))
+      .map(([scope, sql, params]) => ({ scope, sql, params }));
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await db.end();
+    await app.close();
+  });
+
+  const actor = (forces: string[]): Actor => ({
+    userId: `batch-${randomUUID().slice(0, 8)}`,
+    displayName: 'Batch test',
+    roles: ['registrar'],
+    forces,
+  });
+  const ctx = (a: Actor): RequestContext => ({
+    actor: a,
+    requestId: randomUUID(),
+    route: 'POST /crimes',
+    purpose: null,
+  });
+  const input = (forceId: string, crimeReference: string): NewCrimeInput => ({
+    forceId,
+    crimeReference,
+    offenceCode: '71/17',
+    incidentReference: null,
+    status: 'confirmed',
+    reportedAt: new Date('2018-05-01T10:00:00Z'),
+    recordedAt: new Date('2018-05-01T12:00:00Z'),
+    offenceFrom: new Date('2018-04-20T18:00:00Z'),
+    offenceTo: new Date('2018-04-28T18:00:00Z'),
+    onlineFlag: 'yes',
+    onlineMethod: 'messages sent through a social media app',
+    onlinePlatform: 'synthetic-chat-app',
+    victimAge: 14,
+    victimSex: 'female',
+    suspectAge: 30,
+  });
+  const settled = (ps: Promise<CrimeView>[]) => Promise.allSettled(ps);
+  // How many creates each statement wrote: each one's reference is a parameter three times (record, history, entry).
+  const sizes = (tag: string) =>
+    statements().map(
+      (s) => s.params.filter((p) => typeof p === 'string' && p.includes(tag)).length / 3,
+    );
+
+  // What was written for these references: records, their history and their access-log entries.
+  async function stored(forceId: string, refs: string[]) {
+    const { rows } = await db.query<{
+      id: string;
+      crime_reference: string;
+      created_by: string;
+      history: { action: string; changed_by: string; version: number }[];
+      entries: { user_id: string; action: string; request_id: string; force_ids: string[] }[];
+    }>(
+      `SELECT c.id, c.crime_reference, c.created_by,
+         (SELECT json_agg(json_build_object('action', h.action, 'changed_by', h.changed_by, 'version', h.version))
+            FROM crime_history h WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS history,
+         (SELECT json_agg(json_build_object('user_id', a.user_id, 'action', a.action, 'request_id', a.request_id,
+              'force_ids', a.force_ids))
+            FROM access_log a WHERE c.id = ANY(a.record_ids)) AS entries
+       FROM crimes c WHERE c.force_id = $1 AND c.crime_reference = ANY($2)`,
+      [forceId, refs],
+    );
+    return new Map(rows.map((r) => [r.crime_reference, r]));
+  }
+
+  it('writes creates that arrive together in fewer statements, each as if alone', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const requests = Array.from({ length: 10 }, (_, i) => ({
+      ctx: ctx(actor(['derbyshire'])),
+      ref: `BATCH-${tag}-${i}`,
+    }));
+    const results = await settled(
+      requests.map((r) => recording.record(r.ctx, input('derbyshire', r.ref))),
+    );
+    expect(results.map((r) => r.status)).toEqual(requests.map(() => 'fulfilled'));
+    // Two statements start at once (one create each); the eight that arrived meanwhile go in the next one.
+    expect(sizes(tag)).toEqual([1, 1, 8]);
+    const rows = await stored(
+      'derbyshire',
+      requests.map((r) => r.ref),
+    );
+    requests.forEach((r, i) => {
+      const view = (results[i] as PromiseFulfilledResult<CrimeView>).value;
+      const row = rows.get(r.ref)!;
+      expect(view).toMatchObject({ id: row.id, crimeReference: r.ref, version: 1 });
+      expect(row.created_by).toBe(r.ctx.actor.userId);
+      expect(row.history).toEqual([
+        { action: 'created', changed_by: r.ctx.actor.userId, version: 1 },
+      ]);
+      expect(row.entries).toEqual([
+        {
+          user_id: r.ctx.actor.userId,
+          action: 'collection',
+          request_id: r.ctx.requestId,
+          force_ids: ['derbyshire'],
+        },
+      ]);
+    });
+  });
+
+  it('gives each create of a failed statement its own answer and writes nothing of the failure', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const a = actor(['derbyshire']);
+    await recording.record(ctx(a), input('derbyshire', `TAKEN-${tag}`));
+    spy.mockClear();
+    // Two fill the statements in flight; the next six go together: one reference already exists, two are the same.
+    const refs = [
+      `A-${tag}`,
+      `B-${tag}`,
+      `C-${tag}`,
+      `TAKEN-${tag}`,
+      `D-${tag}`,
+      `SAME-${tag}`,
+      `SAME-${tag}`,
+      `E-${tag}`,
+    ];
+    const results = await settled(
+      refs.map((ref) => recording.record(ctx(a), input('derbyshire', ref))),
+    );
+    const outcome = results.map((r) =>
+      r.status === 'fulfilled' ? 'created' : (r.reason as DomainError).code,
+    );
+    expect(outcome).toEqual([
+      'created',
+      'created',
+      'created',
+      'DUPLICATE_REFERENCE',
+      'created',
+      'created',
+      'DUPLICATE_REFERENCE',
+      'created',
+    ]);
+    // The batch of six failed as a whole, then each went alone.
+    expect(sizes(tag)).toEqual([1, 1, 6, 1, 1, 1, 1, 1, 1]);
+    const rows = await stored('derbyshire', [...new Set(refs)]);
+    expect([...rows.keys()].sort()).toEqual([...new Set(refs)].sort());
+    for (const row of rows.values()) {
+      expect(row.history).toHaveLength(1);
+      expect(row.entries).toHaveLength(1);
+    }
+  });
+
+  it('never puts creates of different scopes in one statement', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const derby = actor(['derbyshire']);
+    const lincs = actor(['lincolnshire']);
+    const both = actor(['lincolnshire', 'derbyshire']);
+    // Five creates each, from three scopes: each scope's first two go at once, its other three together.
+    const made = [derby, lincs, both].flatMap((who) =>
+      Array.from(
+        { length: 5 },
+        (_, i) =>
+          [who, who === lincs || (who === both && i % 2) ? 'lincolnshire' : 'derbyshire'] as const,
+      ),
+    );
+    const results = await settled(
+      made.map(([who, force], i) => recording.record(ctx(who), input(force, `SCOPE-${tag}-${i}`))),
+    );
+    expect(results.every((r) => r.status === 'fulfilled')).toBe(true);
+    expect(sizes(tag).sort()).toEqual([1, 1, 1, 1, 1, 1, 3, 3, 3]);
+    for (const s of statements()) {
+      const refs = s.params.filter((p) => typeof p === 'string' && p.startsWith(`SCOPE-${tag}`));
+      const who = new Set(
+        refs.map((ref) =>
+          (made[Number(String(ref).split('-').pop())]![0].forces as string[]).join(','),
+        ),
+      );
+      expect(who.size).toBe(1);
+      expect((s.scope as string[]).join(',')).toBe([...who][0]);
+    }
+  });
+});
