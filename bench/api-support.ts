@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { CREATE_BATCH } from '#libs/crimes';
 import { queryScoped } from '#libs/persistence';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
@@ -289,32 +290,151 @@ export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: 
   return { id };
 }
 
-export function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
-  return inTransaction(c, async () => {
-    const {
-      rows: [before],
-    } = await c.query(
-      `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2) FOR UPDATE`,
-      [id, [FORCE]],
-    );
-    await c.query(
-      `WITH w AS (
-       UPDATE crimes SET victim_age = $3, rule_warnings = '{}', acknowledged_rules = '{}', version = $4, updated_by = $5,
-         updated_at = now() WHERE force_id = $1 AND id = $2 RETURNING ${ALL}),
-     h AS (${history('w', 6)}),
-     l AS (${logEntry('w', 10)})
+// The app's batched create (libs/crimes crime-create-batcher.ts, crime-store.ts insertManyStatement): k records,
+// their history rows and their own access-log entries in one statement, in the same shape.
+export async function bareCreateMany(c: pg.ClientBase, user: string, k: number): Promise<void> {
+  const params: unknown[] = [];
+  const p = (v: unknown, type = '') => {
+    params.push(v);
+    return `$${params.length}${type}`;
+  };
+  const bodies = Array.from({ length: k }, () => crimeBody());
+  const rows = bodies.map(
+    (b) =>
+      `(${[b.forceId, b.crimeReference, b.offenceCode, null, b.reportedAt, b.recordedAt, b.offenceFrom, b.onlineFlag, b.onlineMethod, b.onlinePlatform, b.victimAge, b.victimSex, b.suspectAge, false, [], false, true, b.status, [], [], user, user, 1].map((v) => p(v)).join(', ')})`,
+  );
+  const meta = bodies.map(
+    (b) =>
+      `(${p(b.forceId, '::text')}, ${p(b.crimeReference, '::text')}, ${p(JSON.stringify({ victimAge: { old: null, new: 14 } }), '::jsonb')}, ${p(user, '::text')})`,
+  );
+  const entries = bodies.map(
+    (b) =>
+      `(${p(b.forceId, '::text')}, ${p(b.crimeReference, '::text')}, ${p(user, '::text')}, ${p('collection', '::text')}, ${p([], '::text[]')}, ${p(null, '::text')}, ${p(null, '::text')}, ${p('POST /crimes', '::text')}, ${p(null, '::jsonb')}, ${p([], '::uuid[]')}, ${p(1, '::int')}, ${p(randomUUID(), '::text')})`,
+  );
+  await scoped(
+    c,
+    `WITH w AS (INSERT INTO crimes (${CRIME_COLUMNS}) VALUES ${rows.join(', ')} RETURNING ${ALL}),
+     h AS (INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
+       SELECT w.force_id, w.id, w.version, 'created', NULL, m.changes, m.changed_by
+       FROM w JOIN (VALUES ${meta.join(', ')}) AS m(force_id, crime_reference, changes, changed_by)
+         ON w.force_id = m.force_id AND w.crime_reference = m.crime_reference),
+     l AS (INSERT INTO access_log (${LOG_COLUMNS})
+       SELECT e.user_id, e.action, ARRAY[w.force_id], e.purpose, e.justification, e.route, e.query, ARRAY[w.id],
+         e.record_count, e.request_id
+       FROM w JOIN (VALUES ${entries.join(', ')}) AS e(force_id, crime_reference, ${LOG_COLUMNS})
+         ON w.force_id = e.force_id AND w.crime_reference = e.crime_reference)
      SELECT * FROM w`,
-      [
-        FORCE,
-        id,
-        before.victim_age === 14 ? 13 : 14,
-        before.version + 1,
-        user,
-        ...historyParams('amended', 'bench amendment', user),
-        ...logParams(user, 'alteration', 'PATCH /crimes/:id', null),
-      ],
-    );
+    params,
+  );
+}
+
+// Creates by CLIENTS loops for SECONDS, batched as the app batches them: a create waits while inFlight statements
+// run and then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords). inFlight: the
+// app's CREATE_BATCH.inFlight times its workers. Latency is each create's, from its arrival to its statement's commit.
+export async function bareBatchedCreates(
+  url: string,
+  clients: number,
+  seconds: number,
+  poolSize: number,
+  inFlight: number,
+  user: string,
+): Promise<Figures & { statements: number }> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    options: '-c role=cyberflag_app',
   });
+  type Waiter = { resolve: () => void; reject: (e: unknown) => void };
+  const waiting: Waiter[] = [];
+  let running = 0;
+  let statements = 0;
+  const pump = () => {
+    while (running < inFlight && waiting.length > 0) {
+      const batch = waiting.splice(0, CREATE_BATCH.maxRecords);
+      running++;
+      statements++;
+      void (async () => {
+        const c = await pool.connect();
+        try {
+          await bareCreateMany(c, user, batch.length);
+          batch.forEach((w) => w.resolve());
+        } catch (e) {
+          batch.forEach((w) => w.reject(e));
+        } finally {
+          c.release();
+          running--;
+          pump();
+        }
+      })();
+    }
+  };
+  const cpu = sampleCpu();
+  const lat: number[] = [];
+  const errors: Record<string, number> = {};
+  const until = Date.now() + seconds * 1000;
+  const t0 = Date.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < until) {
+        const s = process.hrtime.bigint();
+        try {
+          await new Promise<void>((resolve, reject) => {
+            waiting.push({ resolve, reject });
+            pump();
+          });
+          lat.push(Number(process.hrtime.bigint() - s) / 1e6);
+        } catch (e) {
+          const k = (e as { code?: string }).code ?? 'error';
+          errors[k] = (errors[k] ?? 0) + 1;
+        }
+      }
+    }),
+  );
+  const elapsed = (Date.now() - t0) / 1000;
+  const cpuLine = cpu.stop();
+  await pool.end();
+  lat.sort((a, b) => a - b);
+  const pct = (q: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? 0;
+  return {
+    rate: lat.length / elapsed,
+    p50: pct(0.5),
+    p99: pct(0.99),
+    ok: lat.length,
+    errors,
+    cpu: cpuLine,
+    statements,
+  };
+}
+
+// As the app amends a record of no incident (crime-amendment.service.ts): the scoped read, then the change with its
+// history row and entry, written only while the record is at the version read; two statements, each its own
+// transaction, no lock held in between.
+export async function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
+  const [before] = (await scoped(
+    c,
+    `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2)`,
+    [id, [FORCE]],
+  )) as { victim_age: number; version: number }[];
+  const written = await scoped(
+    c,
+    `WITH w AS (
+       UPDATE crimes SET victim_age = $4, rule_warnings = '{}', acknowledged_rules = '{}', version = $5, updated_by = $6,
+         updated_at = now() WHERE force_id = $1 AND id = $2 AND version = $3 RETURNING ${ALL}),
+     h AS (${history('w', 7)}),
+     l AS (${logEntry('w', 11)})
+     SELECT * FROM w`,
+    [
+      FORCE,
+      id,
+      before!.version,
+      before!.victim_age === 14 ? 13 : 14,
+      before!.version + 1,
+      user,
+      ...historyParams('amended', 'bench amendment', user),
+      ...logParams(user, 'alteration', 'PATCH /crimes/:id', null),
+    ],
+  );
+  if (written.length !== 1) throw Object.assign(new Error('version conflict'), { code: '409' });
 }
 
 export async function bareRead(c: pg.ClientBase, user: string, id: string): Promise<void> {

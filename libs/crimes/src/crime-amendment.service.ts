@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '#libs/auth';
+import type { CrimeFacts } from '#libs/recording-rules';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
-import { CrimeStore, diff } from './crime-store.js';
+import { assertVersion, CrimeStore, diff } from './crime-store.js';
+import type { FieldChanges } from './crime-history.entity.js';
 import {
   AMENDABLE_FIELDS,
   type AmendCrimeInput,
@@ -24,11 +26,62 @@ export class CrimeAmendmentService {
     private readonly incidents: CrimeIncidents,
   ) {}
 
+  // A record of no incident (the usual case) is amended in two round trips and no open transaction (issue #21):
+  // read it, decide (version, rules), then write only if it is still at that version. A record changed in between
+  // is not written (the statement finds no row) and answers 409, as a stale version does; each statement is its own
+  // transaction, and nothing is logged or kept of an amendment that did not happen. The view is built after the
+  // commit; toView only copies fields and its formatter is total (issue #18). A record of an incident is read
+  // with the others of that incident (the Principal Crime Rule) in one transaction, under a lock, as before.
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
-    // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
-    return this.db.run(ctx.actor.forces, async (em) =>
-      toView(await this.amendIn(em, ctx, id, input)),
+    const read = this.store.findStatement(ctx.actor, id);
+    const before = this.store.found(
+      await this.db.runStatement<Record<string, unknown>>(ctx.actor.forces, read.sql, read.params),
+      id,
     );
+    if (before.incidentReference) {
+      // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
+      return this.db.run(ctx.actor.forces, async (em) =>
+        toView(await this.amendIn(em, ctx, id, input)),
+      );
+    }
+    assertVersion(before, input.version);
+    assertLive(before);
+    const change = this.decide(before, input, {
+      ...toRuleFacts({ ...before, ...input.changes }),
+      incident: null,
+    });
+    if (!change) return toView(before); // nothing changed: no new version
+    const st = this.store.updateStatement(
+      before,
+      change.patch,
+      ctx.actor,
+      'amended',
+      input.reason,
+      change.changes,
+      { ctx, action: 'alteration' },
+    );
+    const rows = await this.db.runStatement<Record<string, unknown>>(
+      ctx.actor.forces,
+      st.sql,
+      st.params,
+    );
+    if (rows.length === 0) {
+      // Changed since it was read: answered as a stale version, with the version it is at now.
+      const now = this.store.found(
+        await this.db.runStatement<Record<string, unknown>>(
+          ctx.actor.forces,
+          read.sql,
+          read.params,
+        ),
+        id,
+      );
+      assertVersion(now, input.version);
+      throw new DomainError(
+        'VERSION_CONFLICT',
+        `crime ${id} changed while it was being amended: reload and retry`,
+      );
+    }
+    return toView(this.store.written(rows));
   }
 
   // The amendment inside the caller's transaction (bulk resolution runs many in one).
@@ -40,30 +93,47 @@ export class CrimeAmendmentService {
   ): Promise<Crime> {
     const before = await this.store.lockForChange(em, ctx.actor, id, input.version);
     assertLive(before);
+    // Nothing changed: no new version, and the incident's other records are not read.
+    if (Object.keys(diff(before, input.changes, AMENDABLE_FIELDS)).length === 0) return before;
+    const facts = await this.incidents.facts(
+      em,
+      ctx,
+      toRuleFacts({ ...before, ...input.changes }),
+      before,
+    );
+    const change = this.decide(before, input, facts)!;
+    return this.store.update(
+      em,
+      before,
+      change.patch,
+      ctx.actor,
+      'amended',
+      input.reason,
+      change.changes,
+      { ctx, action: 'alteration' },
+    );
+  }
+
+  // What an amendment changes (none: nothing), with the rules re-run on the amended record.
+  private decide(
+    before: Crime,
+    input: AmendCrimeInput,
+    facts: CrimeFacts,
+  ): { patch: Partial<Crime>; changes: FieldChanges } | null {
     const changes = diff(before, input.changes, AMENDABLE_FIELDS);
-    if (Object.keys(changes).length === 0) return before; // nothing changed: no new version
-    const after = { ...before, ...input.changes };
-    const facts = await this.incidents.facts(em, ctx, toRuleFacts(after), before);
+    if (Object.keys(changes).length === 0) return null;
     const outcome = this.rules.checkCrime(facts, [
       ...before.acknowledgedRules,
       ...(input.acknowledge ?? []),
     ]);
-    const patch: Partial<Crime> = {
-      ...input.changes,
-      ruleWarnings: outcome.warnings,
-      acknowledgedRules: outcome.acknowledged,
-    };
-    const saved = await this.store.update(
-      em,
-      before,
-      patch,
-      ctx.actor,
-      'amended',
-      input.reason,
+    return {
+      patch: {
+        ...input.changes,
+        ruleWarnings: outcome.warnings,
+        acknowledgedRules: outcome.acknowledged,
+      },
       changes,
-      { ctx, action: 'alteration' },
-    );
-    return saved;
+    };
   }
 
   async reclassify(

@@ -15,8 +15,9 @@ import { CrimeStore, type NewRecord } from './crime-store.js';
 // statement is one transaction: if it fails, nothing of it is written and each of its creates is written again
 // on its own, so each gets the answer it would have had alone (a duplicate reference: only that request's 409).
 // Creates are batched only with creates of the same row-level-security scope (the same forces).
-const IN_FLIGHT = 2;
-const MAX_RECORDS = 32;
+export const CREATE_BATCH = { inFlight: 2, maxRecords: 32 } as const;
+const IN_FLIGHT = CREATE_BATCH.inFlight;
+const MAX_RECORDS = CREATE_BATCH.maxRecords;
 
 interface Waiting {
   record: NewRecord;

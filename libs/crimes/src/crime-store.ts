@@ -43,16 +43,18 @@ export class CrimeStore {
     );
     if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
     const crime = toCrime(em.connection, row);
-    if (crime.version !== version) {
-      throw new DomainError(
-        'VERSION_CONFLICT',
-        `crime ${id} is at version ${crime.version}, not ${version}: reload and retry`,
-        {
-          currentVersion: crime.version,
-        },
-      );
-    }
+    assertVersion(crime, version);
     return crime;
+  }
+
+  // find()'s statement, for ScopedDb.runStatement (a read that is part of a change, so not logged itself); its rows
+  // go through found().
+  findStatement(actor: Actor, id: string): Statement {
+    const params: unknown[] = [id];
+    return {
+      sql: `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)}`,
+      params,
+    };
   }
 
   // A scoped read by id; another force's record answers 404.
@@ -231,8 +233,24 @@ export class CrimeStore {
     changes: FieldChanges,
     log: LogAs,
   ): Promise<Crime> {
-    const cols = crimeColumns(em.connection);
-    const params: unknown[] = [before.forceId, before.id];
+    const st = this.updateStatement(before, patch, actor, action, reason, changes, log);
+    return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
+  }
+
+  // update()'s statement. It changes the record only while it is still at the version `before` was read at, so
+  // that it can also run without a lock taken first (CrimeAmendmentService.amend): no row then means the record
+  // changed meanwhile, and nothing is written (no history row, no access-log entry).
+  updateStatement(
+    before: Crime,
+    patch: Partial<Crime>,
+    actor: Actor,
+    action: HistoryAction,
+    reason: string | null,
+    changes: FieldChanges,
+    log: LogAs,
+  ): Statement {
+    const cols = crimeColumns(this.ds);
+    const params: unknown[] = [before.forceId, before.id, before.version];
     const sets: string[] = [];
     const set: Partial<Crime> = {
       ...patch,
@@ -246,9 +264,8 @@ export class CrimeStore {
       sets.push(`${column.databaseName} = $${params.length}`);
     }
     sets.push('updated_at = now()');
-    const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 RETURNING ${cols.returning}`;
-    const st = this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
-    return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
+    const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 AND version = $3 RETURNING ${cols.returning}`;
+    return this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
   }
 
   private withHistoryAndLog(
@@ -279,6 +296,17 @@ export class CrimeStore {
   written(rows: CrimeRow[]): Crime {
     if (!rows[0]) throw new Error('the crime written was not returned');
     return toCrime(this.ds, rows[0]);
+  }
+}
+
+// A change asks for the version its caller last saw: any other answers 409 with the current one.
+export function assertVersion(crime: Crime, version: number): void {
+  if (crime.version !== version) {
+    throw new DomainError(
+      'VERSION_CONFLICT',
+      `crime ${crime.id} is at version ${crime.version}, not ${version}: reload and retry`,
+      { currentVersion: crime.version },
+    );
   }
 }
 

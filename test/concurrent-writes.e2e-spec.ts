@@ -3,14 +3,22 @@ import type { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Actor, RequestContext } from '#libs/auth';
-import { CrimeRecordingService, type CrimeView, type NewCrimeInput } from '#libs/crimes';
+import {
+  CrimeAmendmentService,
+  CrimeRecordingService,
+  type CrimeView,
+  type NewCrimeInput,
+} from '#libs/crimes';
 import { DomainError, ScopedDb } from '#libs/persistence';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
-// Creates from concurrent requests are written together (CrimeCreateBatcher, issue #21): each must come out as if
-// written alone: its record, one 'created' history row by its user, one access-log entry with its request's id;
-// a failing statement must give each create its own answer and leave nothing half-written.
-describe('creates written together', () => {
+// Issue #21's cheaper writes must behave as the old ones under concurrency.
+// Creates from concurrent requests are written together (CrimeCreateBatcher): each must come out as if written
+// alone: its record, one 'created' history row by its user, one access-log entry with its request's id; a failing
+// statement must give each create its own answer and leave nothing half-written.
+// An amendment reads without a lock and writes only if the record is still at that version: one changed in between
+// must answer 409 and write nothing.
+describe('concurrent writes', () => {
   let app: INestApplication;
   let db: pg.Client;
   let recording: CrimeRecordingService;
@@ -197,5 +205,60 @@ describe('creates written together', () => {
       expect(who.size).toBe(1);
       expect((s.scope as string[]).join(',')).toBe([...who][0]);
     }
+  });
+  it('answers 409 and writes nothing when the record changes between the read and the write', async () => {
+    const amendments = app.get(CrimeAmendmentService);
+    const registrar = actor(['derbyshire']);
+    const other = actor(['derbyshire']);
+    const { id } = await recording.record(
+      ctx(registrar),
+      input('derbyshire', `RACE-${randomUUID().slice(0, 8)}`),
+    );
+    // The other amendment commits after this one has read the record and before it writes.
+    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its own `this`
+    const original = spy.getMockImplementation() ?? ScopedDb.prototype.runStatement;
+    let raced = false;
+    spy.mockImplementation(async function (this: ScopedDb, scope, sql, params) {
+      if (!raced && sql.startsWith('WITH w AS (UPDATE')) {
+        raced = true;
+        await amendments.amend(ctx(other), id, {
+          version: 1,
+          reason: 'corrected by a colleague',
+          changes: { victimAge: 15 },
+        });
+      }
+      return original.call(this, scope, sql, params);
+    } as typeof original);
+    try {
+      const lost = await amendments
+        .amend(ctx(registrar), id, { version: 1, reason: 'race', changes: { victimAge: 13 } })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(raced).toBe(true);
+      expect(lost).toBeInstanceOf(DomainError);
+      expect(lost).toMatchObject({ code: 'VERSION_CONFLICT', details: { currentVersion: 2 } });
+    } finally {
+      spy.mockRestore();
+      spy = jest.spyOn(ScopedDb.prototype, 'runStatement');
+    }
+    const { rows } = await db.query(
+      `SELECT c.version, c.victim_age, c.updated_by,
+         (SELECT array_agg(h.action || ':' || h.changed_by ORDER BY h.version) FROM crime_history h
+           WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS history,
+         (SELECT count(*)::int FROM access_log a WHERE c.id = ANY(a.record_ids) AND a.action = 'alteration') AS altered
+       FROM crimes c WHERE c.force_id = 'derbyshire' AND c.id = $1`,
+      [id],
+    );
+    expect(rows).toEqual([
+      {
+        version: 2,
+        victim_age: 15,
+        updated_by: other.userId,
+        history: [`created:${registrar.userId}`, `amended:${other.userId}`],
+        altered: 1,
+      },
+    ]);
   });
 });
