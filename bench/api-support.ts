@@ -213,16 +213,19 @@ export async function bare(
   const elapsed = (Date.now() - t0) / 1000;
   const cpuLine = cpu.stop(); // before the pool's backends exit and take their CPU time with them
   await pool.end();
+  return figures(lat, elapsed, errors, cpuLine);
+}
+
+// A run's figures from its latencies (ms, any order) and how long it took (s).
+function figures(
+  lat: number[],
+  elapsed: number,
+  errors: Record<string, number>,
+  cpu: string,
+): Figures {
   lat.sort((a, b) => a - b);
-  const pct = (p: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * p))] ?? 0;
-  return {
-    rate: lat.length / elapsed,
-    p50: pct(0.5),
-    p99: pct(0.99),
-    ok: lat.length,
-    errors,
-    cpu: cpuLine,
-  };
+  const pct = (q: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? 0;
+  return { rate: lat.length / elapsed, p50: pct(0.5), p99: pct(0.99), ok: lat.length, errors, cpu };
 }
 
 // As ScopedDb.run: BEGIN and the scope in one simple query (one round trip), the work, COMMIT.
@@ -393,17 +396,7 @@ export async function bareBatchedCreates(
   const elapsed = (Date.now() - t0) / 1000;
   const cpuLine = cpu.stop();
   await pool.end();
-  lat.sort((a, b) => a - b);
-  const pct = (q: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? 0;
-  return {
-    rate: lat.length / elapsed,
-    p50: pct(0.5),
-    p99: pct(0.99),
-    ok: lat.length,
-    errors,
-    cpu: cpuLine,
-    statements,
-  };
+  return { ...figures(lat, elapsed, errors, cpuLine), statements };
 }
 
 // As the app amends a record of no incident (crime-amendment.service.ts): the scoped read, then the change with its

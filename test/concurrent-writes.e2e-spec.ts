@@ -10,6 +10,7 @@ import {
   type NewCrimeInput,
 } from '#libs/crimes';
 import { DomainError, ScopedDb } from '#libs/persistence';
+import { crimeBody } from './factories/crime.factory.js';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
 // Issue #21's cheaper writes must behave as the old ones under concurrency.
@@ -55,23 +56,19 @@ describe('concurrent writes', () => {
     route: 'POST /crimes',
     purpose: null,
   });
-  const input = (forceId: string, crimeReference: string): NewCrimeInput => ({
-    forceId,
-    crimeReference,
-    offenceCode: '71/17',
-    incidentReference: null,
-    status: 'confirmed',
-    reportedAt: new Date('2018-05-01T10:00:00Z'),
-    recordedAt: new Date('2018-05-01T12:00:00Z'),
-    offenceFrom: new Date('2018-04-20T18:00:00Z'),
-    offenceTo: new Date('2018-04-28T18:00:00Z'),
-    onlineFlag: 'yes',
-    onlineMethod: 'messages sent through a social media app',
-    onlinePlatform: 'synthetic-chat-app',
-    victimAge: 14,
-    victimSex: 'female',
-    suspectAge: 30,
-  });
+  // The tests' usual record (crime.factory.ts), as the service takes it.
+  const input = (forceId: string, crimeReference: string): NewCrimeInput => {
+    const body = crimeBody({ forceId, crimeReference });
+    const date = (k: string) => new Date(String(body[k]));
+    return {
+      ...(body as unknown as NewCrimeInput),
+      incidentReference: null,
+      reportedAt: date('reportedAt'),
+      recordedAt: date('recordedAt'),
+      offenceFrom: date('offenceFrom'),
+      offenceTo: date('offenceTo'),
+    };
+  };
   const settled = (ps: Promise<CrimeView>[]) => Promise.allSettled(ps);
   // How many creates each statement wrote: each one's reference is a parameter three times (record, history, entry).
   const sizes = (tag: string) =>

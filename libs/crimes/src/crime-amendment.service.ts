@@ -51,15 +51,7 @@ export class CrimeAmendmentService {
       incident: null,
     });
     if (!change) return toView(before); // nothing changed: no new version
-    const st = this.store.updateStatement(
-      before,
-      change.patch,
-      ctx.actor,
-      'amended',
-      input.reason,
-      change.changes,
-      { ctx, action: 'alteration' },
-    );
+    const st = this.store.updateStatement(...amended(ctx, before, input, change));
     const rows = await this.db.runStatement<Record<string, unknown>>(
       ctx.actor.forces,
       st.sql,
@@ -101,16 +93,9 @@ export class CrimeAmendmentService {
       toRuleFacts({ ...before, ...input.changes }),
       before,
     );
-    const change = this.decide(before, input, facts)!;
     return this.store.update(
       em,
-      before,
-      change.patch,
-      ctx.actor,
-      'amended',
-      input.reason,
-      change.changes,
-      { ctx, action: 'alteration' },
+      ...amended(ctx, before, input, this.decide(before, input, facts)!),
     );
   }
 
@@ -175,6 +160,24 @@ export class CrimeAmendmentService {
       return toView(saved);
     });
   }
+}
+
+// The write of an amendment decided on (CrimeStore.updateStatement's arguments).
+function amended(
+  ctx: RequestContext,
+  before: Crime,
+  input: AmendCrimeInput,
+  change: { patch: Partial<Crime>; changes: FieldChanges },
+): Parameters<CrimeStore['updateStatement']> {
+  return [
+    before,
+    change.patch,
+    ctx.actor,
+    'amended',
+    input.reason,
+    change.changes,
+    { ctx, action: 'alteration' },
+  ];
 }
 
 export function assertLive(crime: Crime): void {

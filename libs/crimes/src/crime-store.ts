@@ -225,15 +225,9 @@ export class CrimeStore {
   // The change, its history row and its access-log entry in one statement; the row comes back as it now is.
   async update(
     em: EntityManager,
-    before: Crime,
-    patch: Partial<Crime>,
-    actor: Actor,
-    action: HistoryAction,
-    reason: string | null,
-    changes: FieldChanges,
-    log: LogAs,
+    ...change: Parameters<CrimeStore['updateStatement']>
   ): Promise<Crime> {
-    const st = this.updateStatement(before, patch, actor, action, reason, changes, log);
+    const st = this.updateStatement(...change);
     return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
   }
 
