@@ -38,6 +38,22 @@ describe('concurrent writes', () => {
     spy.mock.calls
       .filter(([, sql]) => sql.includes('INSERT INTO crimes'))
       .map(([scope, sql, params]) => ({ scope, sql, params }));
+  // Runs `before` ahead of every scoped statement (it may throw instead), while `body` runs.
+  async function intercepting<T>(
+    before: (sql: string) => Promise<void> | void,
+    body: () => Promise<T>,
+  ): Promise<T> {
+    const through = spy.getMockImplementation()!; // spyOn's own: the real runStatement
+    spy.mockImplementation(async function (this: ScopedDb, scope, sql, params) {
+      await before(sql);
+      return through.call(this, scope, sql, params);
+    } as typeof through);
+    try {
+      return await body();
+    } finally {
+      spy.mockImplementation(through);
+    }
+  }
   afterAll(async () => {
     jest.restoreAllMocks();
     await db.end();
@@ -174,6 +190,27 @@ describe('concurrent writes', () => {
     }
   });
 
+  it('answers every create of a batch at once when the database cannot take it, without retrying each', async () => {
+    const tag = randomUUID().slice(0, 8);
+    const a = actor(['derbyshire']);
+    const refs = Array.from({ length: 6 }, (_, i) => `DOWN-${tag}-${i}`);
+    let n = 0;
+    const results = await intercepting(
+      (sql) => {
+        if (sql.includes('INSERT INTO crimes') && ++n === 3)
+          throw new Error('timeout exceeded when trying to connect'); // as pg-pool says it
+      },
+      () => settled(refs.map((ref) => recording.record(ctx(a), input('derbyshire', ref)))),
+    );
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'created' : String(r.reason)))).toEqual([
+      'created',
+      'created',
+      ...refs.slice(2).map(() => 'Error: timeout exceeded when trying to connect'),
+    ]);
+    expect(sizes(tag)).toEqual([1, 1, 4]); // no statement per create after the failure
+    expect([...(await stored('derbyshire', refs)).keys()].sort()).toEqual(refs.slice(0, 2));
+  });
+
   it('never puts creates of different scopes in one statement', async () => {
     const tag = randomUUID().slice(0, 8);
     const derby = actor(['derbyshire']);
@@ -212,34 +249,28 @@ describe('concurrent writes', () => {
       input('derbyshire', `RACE-${randomUUID().slice(0, 8)}`),
     );
     // The other amendment commits after this one has read the record and before it writes.
-    // eslint-disable-next-line @typescript-eslint/unbound-method -- called below with its own `this`
-    const original = spy.getMockImplementation() ?? ScopedDb.prototype.runStatement;
     let raced = false;
-    spy.mockImplementation(async function (this: ScopedDb, scope, sql, params) {
-      if (!raced && sql.startsWith('WITH w AS (UPDATE')) {
+    const lost = await intercepting(
+      async (sql) => {
+        if (raced || !sql.startsWith('WITH w AS (UPDATE')) return;
         raced = true;
         await amendments.amend(ctx(other), id, {
           version: 1,
           reason: 'corrected by a colleague',
           changes: { victimAge: 15 },
         });
-      }
-      return original.call(this, scope, sql, params);
-    } as typeof original);
-    try {
-      const lost = await amendments
-        .amend(ctx(registrar), id, { version: 1, reason: 'race', changes: { victimAge: 13 } })
-        .then(
-          () => null,
-          (e: unknown) => e,
-        );
-      expect(raced).toBe(true);
-      expect(lost).toBeInstanceOf(DomainError);
-      expect(lost).toMatchObject({ code: 'VERSION_CONFLICT', details: { currentVersion: 2 } });
-    } finally {
-      spy.mockRestore();
-      spy = jest.spyOn(ScopedDb.prototype, 'runStatement');
-    }
+      },
+      () =>
+        amendments
+          .amend(ctx(registrar), id, { version: 1, reason: 'race', changes: { victimAge: 13 } })
+          .then(
+            () => null,
+            (e: unknown) => e,
+          ),
+    );
+    expect(raced).toBe(true);
+    expect(lost).toBeInstanceOf(DomainError);
+    expect(lost).toMatchObject({ code: 'VERSION_CONFLICT', details: { currentVersion: 2 } });
     const { rows } = await db.query(
       `SELECT c.version, c.victim_age, c.updated_by,
          (SELECT array_agg(h.action || ':' || h.changed_by ORDER BY h.version) FROM crime_history h

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { QueryFailedError } from 'typeorm';
 import { ScopedDb, type ForceScope } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type NewRecord } from './crime-store.js';
@@ -29,6 +30,16 @@ interface Queue {
   scope: ForceScope;
   waiting: Waiting[];
   running: number;
+}
+
+// An error one record of a statement can cause: a constraint (class 23: a duplicate reference), bad data (22),
+// row-level security or a refused reference (42), a trigger's own exception (P0), a deadlock or serialization
+// failure (40). Not: the connection (08), resources (53), an operator or a timeout (57), the server (58, XX), or no
+// SQLSTATE at all (a pool that gave no connection).
+function causedByARecord(e: unknown): boolean {
+  if (!(e instanceof QueryFailedError)) return false;
+  const code = (e.driverError as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && ['22', '23', '40', '42', 'P0'].includes(code.slice(0, 2));
 }
 
 @Injectable()
@@ -77,9 +88,14 @@ export class CrimeCreateBatcher {
         records,
       );
     } catch (e) {
-      if (batch.length === 1) return batch[0]!.reject(e);
-      // Rolled back as a whole: each again on its own, for its own answer (one after another, so that a failed
-      // batch never takes more than its one connection).
+      if (batch.length === 1 || !causedByARecord(e)) {
+        // Alone, or the database was unreachable, busy or stopping: the same answer for each, at once (a pool
+        // that is exhausted answers 503 fast, never once per waiting create).
+        for (const w of batch) w.reject(e);
+        return;
+      }
+      // Rolled back as a whole because of what one record holds: each again on its own, for its own answer (one
+      // after another, so that a failed batch never takes more than its one connection).
       for (const w of batch) await this.write(scope, [w]);
       return;
     }
