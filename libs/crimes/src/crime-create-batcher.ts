@@ -13,8 +13,9 @@ import { CrimeStore, type NewRecord } from './crime-store.js';
 // connection.
 //
 // Nothing is acknowledged before its statement commits, so a create answered 201 is as durable as before. One
-// statement is one transaction: if it fails, nothing of it is written and each of its creates is written again
-// on its own, so each gets the answer it would have had alone (a duplicate reference: only that request's 409).
+// statement is one transaction: if it fails, nothing of it is written. If what one record holds made it fail,
+// each of its creates is written again on its own, so each gets the answer it would have had alone (a duplicate
+// reference: only that request's 409); if the database could not take it at all, each gets that error at once.
 // Creates are batched only with creates of the same row-level-security scope (the same forces).
 export const CREATE_BATCH = { inFlight: 2, maxRecords: 32 } as const;
 const IN_FLIGHT = CREATE_BATCH.inFlight;
