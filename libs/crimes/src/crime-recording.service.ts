@@ -8,7 +8,8 @@ import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
-import { CrimeStore, diff } from './crime-store.js';
+import { CrimeStore, diff, type NewRecord } from './crime-store.js';
+import type { FieldChanges } from './crime-history.entity.js';
 import { CREATED_FIELDS } from './derived-creation.js';
 import {
   factDefaults,
@@ -34,7 +35,12 @@ export class CrimeRecordingService {
   async record(ctx: RequestContext, input: NewCrimeInput): Promise<CrimeView> {
     this.store.assertForce(ctx.actor, input.forceId);
     const { acknowledge, ...fields } = withDefaults(input);
-    const log = { ctx, action: 'collection' } as const;
+    const record = (values: Partial<Crime>, changes: FieldChanges): NewRecord => ({
+      crime: { ...values, forceId: input.forceId, crimeReference: input.crimeReference },
+      actor: ctx.actor,
+      changes,
+      log: { ctx, action: 'collection' },
+    });
     const decide = (facts: CrimeFacts) => {
       const outcome = this.rules.checkCrime(facts, acknowledge);
       const values: Partial<Crime> = {
@@ -55,7 +61,7 @@ export class CrimeRecordingService {
             fields,
           );
           const { values, changes } = decide(facts);
-          return toView(await this.store.insert(em, values, ctx.actor, changes, log));
+          return toView(await this.store.insert(em, record(values, changes)));
         })
       : // Nothing to read first (no incident: the rules' incident is null, as CrimeIncidents.facts gives it): the
         // record, its history row and its access-log entry are one statement in one round trip, written together
@@ -66,13 +72,7 @@ export class CrimeRecordingService {
             ...toRuleFacts({ ...fields } as Crime),
             incident: null,
           });
-          const crime = await this.batcher.create(ctx.actor.forces, {
-            crime: { ...values, forceId: input.forceId, crimeReference: input.crimeReference },
-            actor: ctx.actor,
-            changes,
-            log,
-          });
-          return toView(crime);
+          return toView(await this.batcher.create(ctx.actor.forces, record(values, changes)));
         })();
     return saved.catch((e: unknown) => {
       if (

@@ -121,34 +121,11 @@ export class CrimeStore {
     }
   }
 
-  // The record, its 'created' history row and its access-log entry (entry()) in one statement (issue #21: one
-  // round trip instead of four, and the row comes back whole instead of being read again).
-  async insert(
-    em: EntityManager,
-    crime: Partial<Crime>,
-    actor: Actor,
-    changes: FieldChanges,
-    log: LogAs,
-  ): Promise<Crime> {
-    const { sql, params } = this.insertStatement(crime, actor, changes, log);
-    return this.written(await em.query<CrimeRow[]>(sql, params));
-  }
-
-  // insert()'s statement, for ScopedDb.runStatement when nothing needs reading first; its rows go through written().
-  insertStatement(
-    crime: Partial<Crime>,
-    actor: Actor,
-    changes: FieldChanges,
-    log: LogAs,
-  ): Statement {
-    const params: unknown[] = [];
-    const row = this.insertRow(crime, actor);
-    const placeholders = [...row.values()].map((v) => {
-      params.push(v);
-      return `$${params.length}`;
-    });
-    const write = `INSERT INTO crimes (${[...row.keys()].join(', ')}) VALUES (${placeholders.join(', ')}) RETURNING ${crimeColumns(this.ds).returning}`;
-    return this.withHistoryAndLog(write, params, actor, 'created', null, changes, log);
+  // The record, its 'created' history row and its access-log entry (entry()) in one statement, in the caller's
+  // transaction (issue #21: one round trip instead of four, and the row comes back whole instead of being read again).
+  async insert(em: EntityManager, record: NewRecord): Promise<Crime> {
+    const { sql, params } = this.insertManyStatement([record]);
+    return this.writtenEach(await em.query<CrimeRow[]>(sql, params), [record])[0]!;
   }
 
   // Several new records, each with its 'created' history row and its own request's access-log entry, in one
@@ -195,11 +172,12 @@ export class CrimeStore {
 
   // insertManyStatement()'s rows, as each record's entity in the records' order.
   writtenEach(rows: CrimeRow[], records: readonly NewRecord[]): Crime[] {
-    const byKey = new Map(
-      rows.map((r) => [`${String(r.force_id)} ${String(r.crime_reference)}`, r]),
-    );
+    const key = (forceId: unknown, reference: unknown) => `${String(forceId)} ${String(reference)}`;
+    const byKey = new Map(rows.map((r) => [key(r.force_id, r.crime_reference), r]));
     return records.map((r) =>
-      this.written([byKey.get(`${r.crime.forceId} ${r.crime.crimeReference}`)!].filter(Boolean)),
+      this.written(
+        [byKey.get(key(r.crime.forceId, r.crime.crimeReference))].filter((x) => x !== undefined),
+      ),
     );
   }
 
