@@ -35,7 +35,9 @@ export class CrimeAmendmentService {
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
     const read = this.store.findStatement(ctx.actor, id);
     const before = this.store.found(
-      await this.db.runStatement<Record<string, unknown>>(ctx.actor.forces, read.sql, read.params),
+      await this.db.runStatement<Record<string, unknown>>(ctx.actor.forces, read.sql, read.params, {
+        prepare: true,
+      }),
       id,
     );
     if (before.incidentReference) {
@@ -56,6 +58,7 @@ export class CrimeAmendmentService {
       ctx.actor.forces,
       st.sql,
       st.params,
+      { prepare: true },
     );
     if (rows.length === 0) {
       // Changed since it was read: answered as a stale version, with the version it is at now.

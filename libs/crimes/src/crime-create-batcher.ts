@@ -85,7 +85,9 @@ export class CrimeCreateBatcher {
     try {
       const st = this.store.insertManyStatement(records);
       crimes = this.store.writtenEach(
-        await this.db.runStatement<Record<string, unknown>>(scope, st.sql, st.params),
+        await this.db.runStatement<Record<string, unknown>>(scope, st.sql, st.params, {
+          prepare: true,
+        }),
         records,
       );
     } catch (e) {

@@ -36,7 +36,14 @@ export class CrimeQueryService {
   // commit; toView only copies fields and its formatter is total (issue #18).
   async get(ctx: RequestContext, id: string): Promise<CrimeView> {
     const { sql, params } = this.store.findLoggedStatement(ctx, 'consultation', id);
-    const rows = await this.db.runStatement<Record<string, unknown>>(ctx.actor.forces, sql, params);
+    const rows = await this.db.runStatement<Record<string, unknown>>(
+      ctx.actor.forces,
+      sql,
+      params,
+      {
+        prepare: true,
+      },
+    );
     return toView(this.store.found(rows, id));
   }
 

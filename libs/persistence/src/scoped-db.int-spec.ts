@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { ScopedDb } from './scoped-db.js';
+import { MAX_PREPARED_PARAMS, MAX_PREPARED_PER_CONNECTION } from './scoped-statement.js';
 
 // The one way to open a scoped transaction: the scope, the isolation level, and the raw-client variant's
 // commit, rollbackOnly and rollback on error.
@@ -140,6 +141,82 @@ describe('ScopedDb (real PostgreSQL)', () => {
       await expect(db.runStatement(["kent','x"], 'SELECT 1', [])).rejects.toThrow(
         /invalid force id/,
       );
+    });
+
+    // One pooled connection, so that every statement meets the same connection's prepared statements.
+    describe('prepared', () => {
+      const one = new DataSource({
+        type: 'postgres',
+        url: process.env.TEST_DATABASE_URL,
+        poolSize: 1,
+      });
+      const single = new ScopedDb(one);
+      const prepared = async () =>
+        (
+          await single.runStatement<{ statement: string }>(
+            'all',
+            'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time',
+            [],
+          )
+        ).map((r) => r.statement);
+      const insert = `WITH w AS (INSERT INTO ${table} VALUES ($1) RETURNING v) SELECT v, current_setting('cyberflag.forces') AS forces FROM w`;
+      beforeAll(() => one.initialize());
+      afterAll(() => one.destroy());
+
+      it('is parsed once per connection, then run again by name, in the scope of each run', async () => {
+        const before = await rows();
+        const a = await single.runStatement(['kent'], insert, ['p1'], { prepare: true });
+        const b = await single.runStatement(['surrey'], insert, ['p2'], { prepare: true });
+        expect([a, b]).toEqual([[{ v: 'p1', forces: 'kent' }], [{ v: 'p2', forces: 'surrey' }]]);
+        expect((await prepared()).filter((s) => s === insert)).toHaveLength(1);
+        expect(await rows()).toBe(before + 2);
+        // Not asked for: unnamed, as before.
+        await single.runStatement(['kent'], `${insert} `, ['p3']);
+        expect(await prepared()).not.toContain(`${insert} `);
+      });
+
+      it('stays usable after its run fails, and after a statement that failed to parse', async () => {
+        const strict = `WITH w AS (INSERT INTO ${table} VALUES ($1) RETURNING v) SELECT v::int AS n FROM w`;
+        await expect(
+          single.runStatement(['kent'], strict, ['not a number'], { prepare: true }),
+        ).rejects.toMatchObject({ driverError: { code: '22P02' } });
+        expect(await single.runStatement(['kent'], strict, ['7'], { prepare: true })).toEqual([
+          { n: 7 },
+        ]);
+        const broken = `SELECT v FROM ${table} WHERE v = $1 AND no_such_column`;
+        for (let i = 0; i < 2; i++)
+          await expect(
+            single.runStatement(['kent'], broken, ['x'], { prepare: true }),
+          ).rejects.toMatchObject({ driverError: { code: '42703' } });
+        expect(await prepared()).not.toContain(broken);
+        expect(await single.runStatement(['kent'], strict, ['8'], { prepare: true })).toEqual([
+          { n: 8 },
+        ]);
+      });
+
+      it(`keeps none with more than ${MAX_PREPARED_PARAMS} values`, async () => {
+        const values = Array.from({ length: MAX_PREPARED_PARAMS + 1 }, (_, i) => `w${i}`);
+        const many = `SELECT count(*)::int AS n FROM (VALUES ${values.map((_, i) => `($${i + 1}::text)`).join(', ')}) AS x(v)`;
+        expect(await single.runStatement(['kent'], many, values, { prepare: true })).toEqual([
+          { n: MAX_PREPARED_PARAMS + 1 },
+        ]);
+        expect(await prepared()).not.toContain(many);
+      });
+
+      it(`keeps at most ${MAX_PREPARED_PER_CONNECTION} on a connection, then runs statements unnamed`, async () => {
+        for (let i = 0; i < MAX_PREPARED_PER_CONNECTION + 3; i++)
+          expect(
+            await single.runStatement<{ i: number }>(
+              ['kent'],
+              `SELECT ${i} AS i, $1::int AS j`,
+              [i],
+              {
+                prepare: true,
+              },
+            ),
+          ).toEqual([{ i, j: i }]);
+        expect((await prepared()).length).toBe(MAX_PREPARED_PER_CONNECTION);
+      });
     });
   });
 

@@ -49,14 +49,23 @@ export class ScopedDb {
   // One statement in a scoped transaction of its own, in one round trip (scoped-statement.ts): for a request
   // that is a single statement (a read and its access-log entry, a write and its history and entry). Errors are
   // TypeORM's QueryFailedError with pg's error as driverError, as from EntityManager.query.
-  async runStatement<T>(scope: ForceScope, sql: string, params: unknown[]): Promise<T[]> {
+  // prepare: keep it prepared on its connection (scoped-statement.ts), for a statement whose best plan does not
+  // depend on its values (a write, a read by id); not for searches and lists.
+  async runStatement<T>(
+    scope: ForceScope,
+    sql: string,
+    params: unknown[],
+    options: { prepare?: boolean } = {},
+  ): Promise<T[]> {
     const setting = scopeSetting(scope);
     const qr = this.ds.createQueryRunner();
     try {
       const client = (await qr.connect()) as PoolClient;
-      return await queryScoped<T>(client, setting, sql, params).catch((e: unknown) => {
-        throw new QueryFailedError(sql, params, e as Error);
-      });
+      return await queryScoped<T>(client, setting, sql, params, options.prepare).catch(
+        (e: unknown) => {
+          throw new QueryFailedError(sql, params, e as Error);
+        },
+      );
     } finally {
       await qr.release();
     }
