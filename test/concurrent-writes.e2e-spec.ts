@@ -240,6 +240,132 @@ describe('concurrent writes', () => {
       expect((s.scope as string[]).join(',')).toBe([...who][0]);
     }
   });
+  // Amendments from concurrent requests are written together too (CrimeAmendBatcher).
+  describe('amendments that arrive together', () => {
+    const updates = () =>
+      spy.mock.calls
+        .filter(([, sql]) => sql.startsWith('WITH w AS (UPDATE'))
+        .map(([, , params]) => params);
+    // How many of these records each statement amended: each id is a parameter three times (update, history, entry).
+    const amended = (ids: string[]) =>
+      updates().map((params) => params.filter((p) => ids.includes(p as string)).length / 3);
+    async function records(n: number, tag: string) {
+      const a = actor(['derbyshire']);
+      const made: CrimeView[] = [];
+      for (let i = 0; i < n; i++)
+        made.push(await recording.record(ctx(a), input('derbyshire', `AM-${tag}-${i}`)));
+      spy.mockClear();
+      return made.map((c) => c.id);
+    }
+    async function written(ids: string[]) {
+      const { rows } = await db.query<{
+        id: string;
+        version: number;
+        victim_age: number | null;
+        online_method: string | null;
+        updated_by: string;
+        history: { action: string; changed_by: string; version: number }[];
+        entries: { user_id: string; request_id: string }[];
+      }>(
+        `SELECT c.id, c.version, c.victim_age, c.online_method, c.updated_by,
+           (SELECT json_agg(json_build_object('action', h.action, 'changed_by', h.changed_by, 'version', h.version)
+              ORDER BY h.version) FROM crime_history h WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS history,
+           (SELECT json_agg(json_build_object('user_id', a.user_id, 'request_id', a.request_id))
+              FROM access_log a WHERE c.id = ANY(a.record_ids) AND a.action = 'alteration') AS entries
+         FROM crimes c WHERE c.force_id = 'derbyshire' AND c.id = ANY($1)`,
+        [ids],
+      );
+      return new Map(rows.map((r) => [r.id, r]));
+    }
+
+    it('writes them in fewer statements, each as if alone', async () => {
+      const amendments = app.get(CrimeAmendmentService);
+      const ids = await records(10, randomUUID().slice(0, 8));
+      const requests = ids.map((id, i) => ({ id, ctx: ctx(actor(['derbyshire'])), age: 3 + i }));
+      const results = await Promise.all(
+        requests.map((r) =>
+          amendments.amend(r.ctx, r.id, {
+            version: 1,
+            reason: `age ${r.age}`,
+            changes: { victimAge: r.age },
+          }),
+        ),
+      );
+      // Two statements start at once (one amendment each); the eight that arrived meanwhile go in the next one.
+      expect(amended(ids)).toEqual([1, 1, 8]);
+      const rows = await written(ids);
+      requests.forEach((r, i) => {
+        expect(results[i]).toMatchObject({ id: r.id, version: 2, victimAge: r.age });
+        expect(rows.get(r.id)).toMatchObject({
+          version: 2,
+          victim_age: r.age,
+          updated_by: r.ctx.actor.userId,
+          history: [
+            { action: 'created', version: 1 },
+            { action: 'amended', changed_by: r.ctx.actor.userId, version: 2 },
+          ],
+          entries: [{ user_id: r.ctx.actor.userId, request_id: r.ctx.requestId }],
+        });
+      });
+    });
+
+    it('never writes two amendments of one record in one statement: the second meets the new version', async () => {
+      const amendments = app.get(CrimeAmendmentService);
+      const [a, b, c] = await records(3, randomUUID().slice(0, 8));
+      const first = ctx(actor(['derbyshire']));
+      const second = ctx(actor(['derbyshire']));
+      const amend = (id: string, who: RequestContext, age: number) =>
+        amendments.amend(who, id, { version: 1, reason: 'both', changes: { victimAge: age } }).then(
+          (v) => v.version,
+          (e: unknown) => (e as DomainError).code,
+        );
+      // a and b fill the statements in flight; both amendments of c, read at version 1, arrive meanwhile.
+      const results = await Promise.all([
+        amend(a!, first, 5),
+        amend(b!, first, 5),
+        amend(c!, first, 6),
+        amend(c!, second, 7),
+      ]);
+      // Whichever of c's two reached the statement first is written; the other meets version 2 and answers 409.
+      expect(results.slice(0, 2)).toEqual([2, 2]);
+      expect([...results.slice(2)].sort()).toEqual([2, 'VERSION_CONFLICT']);
+      const [winner, age] = results[2] === 2 ? [first, 6] : [second, 7];
+      // a's and b's statements, then the first of c's (the batch of both, the other left out), then the other
+      // in a statement of its own, where it found no row at version 1.
+      expect(amended([c!])).toEqual([0, 0, 1, 1]);
+      expect((await written([c!])).get(c!)).toMatchObject({
+        version: 2,
+        victim_age: age,
+        history: [{ action: 'created' }, { action: 'amended', changed_by: winner.actor.userId }],
+        entries: [{ user_id: winner.actor.userId, request_id: winner.requestId }],
+      });
+    });
+
+    it('puts only amendments that change the same fields in one statement', async () => {
+      const amendments = app.get(CrimeAmendmentService);
+      const ids = await records(6, randomUUID().slice(0, 8));
+      const who = ctx(actor(['derbyshire']));
+      const results = await Promise.all(
+        ids.map((id, i) =>
+          amendments.amend(who, id, {
+            version: 1,
+            reason: 'mixed',
+            changes: i % 2 ? { victimAge: 9 } : { onlineMethod: 'social media' },
+          }),
+        ),
+      );
+      expect(results.map((r) => r.version)).toEqual(ids.map(() => 2));
+      // Each kind has its own two statements in flight, so its third goes alone too (together: 1, 1 and 4).
+      expect(amended(ids).sort()).toEqual([1, 1, 1, 1, 1, 1]);
+      const rows = await written(ids);
+      ids.forEach((id, i) =>
+        expect(rows.get(id)).toMatchObject(
+          i % 2 ? { victim_age: 9 } : { online_method: 'social media' },
+        ),
+      );
+    });
+  });
+
   it('answers 409 and writes nothing when the record changes between the read and the write', async () => {
     const amendments = app.get(CrimeAmendmentService);
     const registrar = actor(['derbyshire']);

@@ -7,6 +7,7 @@ import type { Crime } from './crime.entity.js';
 import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
+import { CrimeAmendBatcher } from './crime-amend-batcher.js';
 import { assertVersion, CrimeStore, diff } from './crime-store.js';
 import type { FieldChanges } from './crime-history.entity.js';
 import {
@@ -24,12 +25,13 @@ export class CrimeAmendmentService {
     private readonly store: CrimeStore,
     private readonly rules: CrimeRuleChecker,
     private readonly incidents: CrimeIncidents,
+    private readonly amends: CrimeAmendBatcher,
   ) {}
 
   // A record of no incident (the usual case) is amended in two round trips and no open transaction (issue #21):
-  // read it, decide (version, rules), then write only if it is still at that version. A record changed in between
-  // is not written (the statement finds no row) and answers 409, as a stale version does; each statement is its own
-  // transaction, and nothing is logged or kept of an amendment that did not happen. The view is built after the
+  // read it, decide (version, rules), then write only if it is still at that version, in one statement with other
+  // requests' amendments arriving meanwhile (CrimeAmendBatcher). A record changed in between is not written (the
+  // statement finds no row) and answers 409, as a stale version does; each statement is its own transaction, and nothing is logged or kept of an amendment that did not happen. The view is built after the
   // commit; toView only copies fields and its formatter is total (issue #18). A record of an incident is read
   // with the others of that incident (the Principal Crime Rule) in one transaction, under a lock, as before.
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
@@ -53,14 +55,8 @@ export class CrimeAmendmentService {
       incident: null,
     });
     if (!change) return toView(before); // nothing changed: no new version
-    const st = this.store.updateStatement(...amended(ctx, before, input, change));
-    const rows = await this.db.runStatement<Record<string, unknown>>(
-      ctx.actor.forces,
-      st.sql,
-      st.params,
-      { prepare: true },
-    );
-    if (rows.length === 0) {
+    const written = await this.amends.update(ctx.actor.forces, amended(ctx, before, input, change));
+    if (!written) {
       // Changed since it was read: answered as a stale version, with the version it is at now.
       const now = this.store.found(
         await this.db.runStatement<Record<string, unknown>>(
@@ -76,7 +72,7 @@ export class CrimeAmendmentService {
         `crime ${id} changed while it was being amended: reload and retry`,
       );
     }
-    return toView(this.store.written(rows));
+    return toView(written);
   }
 
   // The amendment inside the caller's transaction (bulk resolution runs many in one).

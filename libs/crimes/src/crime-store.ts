@@ -221,23 +221,99 @@ export class CrimeStore {
     changes: FieldChanges,
     log: LogAs,
   ): Statement {
-    const cols = crimeColumns(this.ds);
     const params: unknown[] = [before.forceId, before.id, before.version];
-    const sets: string[] = [];
-    const set: Partial<Crime> = {
-      ...patch,
-      version: before.version + 1,
-      updatedBy: actor.userId,
+    const sets = this.updateSet(before, patch, actor).map(([column, value]) => {
+      params.push(value);
+      return `${column.databaseName} = $${params.length}`;
+    });
+    sets.push('updated_at = now()');
+    const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 AND version = $3 RETURNING ${crimeColumns(this.ds).returning}`;
+    return this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
+  }
+
+  // The columns an update sets, as a key: amendments that set the same ones can share a statement.
+  updateShape([before, patch, actor]: CrimeUpdate): string {
+    return this.updateSet(before, patch, actor)
+      .map(([c]) => c.databaseName)
+      .join(',');
+  }
+
+  // Amendments of different records, each with its history row and its own request's access-log entry, in one
+  // statement (CrimeAmendBatcher, issue #21); all set the same columns (updateShape). As updateStatement, each
+  // changes its record only while it is still at the version it was read at: a record changed meanwhile comes
+  // back as no row, with no history row and no entry. Rows come back in no particular order.
+  updateManyStatement(updates: readonly CrimeUpdate[]): Statement {
+    const params: unknown[] = [];
+    const p = (v: unknown, type: string) => {
+      params.push(v);
+      return `$${params.length}::${type}`;
     };
+    const sets = updates.map(([before, patch, actor]) => this.updateSet(before, patch, actor));
+    const columns = sets[0]!.map(([c]) => c);
+    const shape = (set: [ColumnMetadata, unknown][]) => set.map(([c]) => c.databaseName).join(',');
+    const tuples = updates.map(([before], i) => {
+      if (shape(sets[i]!) !== shape(sets[0]!))
+        throw new Error('the updates of one statement must set the same columns');
+      return `(${[
+        p(before.forceId, 'text'),
+        p(before.id, 'uuid'),
+        p(before.version, 'integer'),
+        ...sets[i]!.map(([c, v]) => p(v, `${String(c.type)}${c.isArray ? '[]' : ''}`)),
+      ].join(', ')})`;
+    });
+    const write = `UPDATE crimes SET ${columns.map((c, i) => `${c.databaseName} = v.s${i}`).join(', ')}, updated_at = now()
+      FROM (VALUES ${tuples.join(', ')}) AS v(k_force, k_id, k_version, ${columns.map((_, i) => `s${i}`).join(', ')})
+      WHERE force_id = v.k_force AND id = v.k_id AND version = v.k_version
+      RETURNING ${crimeColumns(this.ds).returning}`;
+    const meta = updates.map(
+      ([before, , actor, action, reason, changes]) =>
+        `(${[
+          p(before.forceId, 'text'),
+          p(before.id, 'uuid'),
+          p(action, 'text'),
+          p(reason, 'text'),
+          p(JSON.stringify(changes), 'jsonb'),
+          p(actor.userId, 'text'),
+        ].join(', ')})`,
+    );
+    const history = `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
+      SELECT w.force_id, w.id, w.version, m.action, m.reason, m.changes, m.changed_by
+      FROM w JOIN (VALUES ${meta.join(', ')}) AS m(force_id, id, action, reason, changes, changed_by)
+        ON w.force_id = m.force_id AND w.id = m.id`;
+    const logged = accessLogInsertJoined(
+      'w',
+      [
+        { column: 'force_id', type: 'text' },
+        { column: 'id', type: 'uuid' },
+      ],
+      updates.map(([before, , , , , , log]) => {
+        if (log.alsoForces?.length) throw new Error('a batched update logs its own force only');
+        return { key: [before.forceId, before.id], entry: this.entryFor(log.ctx, log.action) };
+      }),
+      params,
+      recordSql('w', [], params),
+    );
+    return {
+      sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
+      params,
+    };
+  }
+
+  // The columns an update sets and their values as the driver writes them: the patch, the next version and who.
+  private updateSet(
+    before: Crime,
+    patch: Partial<Crime>,
+    actor: Actor,
+  ): [ColumnMetadata, unknown][] {
+    const cols = crimeColumns(this.ds);
+    const set: Partial<Crime> = { ...patch, version: before.version + 1, updatedBy: actor.userId };
+    const out: [ColumnMetadata, unknown][] = [];
     for (const [property, value] of Object.entries(set)) {
       const column = cols.updatable.get(property);
       if (column === undefined || value === undefined) continue; // as TypeORM: not a column, or left alone
-      params.push(cols.driver.preparePersistentValue(value, column));
-      sets.push(`${column.databaseName} = $${params.length}`);
+      out.push([column, cols.driver.preparePersistentValue(value, column)]);
     }
-    sets.push('updated_at = now()');
-    const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 AND version = $3 RETURNING ${cols.returning}`;
-    return this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
+    return out;
   }
 
   private withHistoryAndLog(
@@ -281,6 +357,9 @@ export function assertVersion(crime: Crime, version: number): void {
     );
   }
 }
+
+// An update's arguments: updateStatement's, and each of updateManyStatement's.
+export type CrimeUpdate = Parameters<CrimeStore['updateStatement']>;
 
 // SQL and its parameters.
 export interface Statement {

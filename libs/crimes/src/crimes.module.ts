@@ -7,6 +7,7 @@ import { CrimeHistory } from './crime-history.entity.js';
 import { CrimeAmendmentService } from './crime-amendment.service.js';
 import { CrimeQueryService } from './crime-query.service.js';
 import { CrimeCreateBatcher } from './crime-create-batcher.js';
+import { CrimeAmendBatcher } from './crime-amend-batcher.js';
 import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -24,6 +25,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeRuleChecker,
     CrimeIncidents,
     CrimeCreateBatcher,
+    CrimeAmendBatcher,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,
