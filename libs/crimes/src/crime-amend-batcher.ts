@@ -1,25 +1,43 @@
 import { Injectable } from '@nestjs/common';
-import { ScopedDb, type ForceScope } from '#libs/persistence';
+import { DomainError, ScopedDb, type ForceScope } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type CrimeUpdate } from './crime-store.js';
-import { WriteBatches } from './write-batches.js';
+import { StatementBatches } from './statement-batches.js';
 
 // Not written: another amendment of the same record was in the statement; it goes in the next one.
 const AGAIN = Symbol('again');
 
-// Amendments from concurrent requests written together (write-batches.ts): one multi-row UPDATE of the records,
+// Amendments from concurrent requests written together (statement-batches.ts): one multi-row UPDATE of the records,
 // each at the version its request read, with each one's history row and access-log entry. Only amendments that
-// set the same columns share a statement.
+// set the same columns share a statement. The reads before them go together too: one SELECT of their ids.
 @Injectable()
 export class CrimeAmendBatcher {
-  private readonly batches = new WriteBatches<CrimeUpdate, Crime | null | typeof AGAIN>(
+  private readonly batches = new StatementBatches<CrimeUpdate, Crime | null | typeof AGAIN>(
     (scope, updates) => this.updateAll(scope, updates),
   );
+  private readonly reads = new StatementBatches<string, Crime | null>(async (scope, ids) => {
+    const st = this.store.findManyStatement(scope, ids);
+    const rows = await this.db.runStatement<Record<string, unknown>>(scope, st.sql, st.params, {
+      prepare: true,
+    });
+    const byId = new Map(rows.map((r) => [String(r.id), r]));
+    return ids.map((id) => {
+      const row = byId.get(id);
+      return row ? this.store.written([row]) : null;
+    });
+  });
 
   constructor(
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
   ) {}
+
+  // The record to amend as it is now, in the caller's forces (another force's answers 404, as find()).
+  async read(scope: ForceScope, id: string): Promise<Crime> {
+    const crime = await this.reads.submit(scope, id);
+    if (!crime) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
+    return crime;
+  }
 
   // The record as amended, or null if it is no longer at the version it was read at (nothing was written).
   async update(scope: ForceScope, update: CrimeUpdate): Promise<Crime | null> {

@@ -29,19 +29,14 @@ export class CrimeAmendmentService {
   ) {}
 
   // A record of no incident (the usual case) is amended in two round trips and no open transaction (issue #21):
-  // read it, decide (version, rules), then write only if it is still at that version, in one statement with other
-  // requests' amendments arriving meanwhile (CrimeAmendBatcher). A record changed in between is not written (the
-  // statement finds no row) and answers 409, as a stale version does; each statement is its own transaction, and nothing is logged or kept of an amendment that did not happen. The view is built after the
-  // commit; toView only copies fields and its formatter is total (issue #18). A record of an incident is read
+  // read it, decide (version, rules), then write only if it is still at that version; the read and the write each
+  // go in one statement with other requests' arriving meanwhile (CrimeAmendBatcher). A record changed in between
+  // is not written (the statement finds no row) and answers 409, as a stale version does; each statement is its
+  // own transaction, and nothing is logged or kept of an amendment that did not happen. The view is built after
+  // the commit; toView only copies fields and its formatter is total (issue #18). A record of an incident is read
   // with the others of that incident (the Principal Crime Rule) in one transaction, under a lock, as before.
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
-    const read = this.store.findStatement(ctx.actor, id);
-    const before = this.store.found(
-      await this.db.runStatement<Record<string, unknown>>(ctx.actor.forces, read.sql, read.params, {
-        prepare: true,
-      }),
-      id,
-    );
+    const before = await this.amends.read(ctx.actor.forces, id);
     if (before.incidentReference) {
       // The view is built inside the transaction: if it could not be built, nothing is committed (issue #18).
       return this.db.run(ctx.actor.forces, async (em) =>
@@ -58,14 +53,7 @@ export class CrimeAmendmentService {
     const written = await this.amends.update(ctx.actor.forces, amended(ctx, before, input, change));
     if (!written) {
       // Changed since it was read: answered as a stale version, with the version it is at now.
-      const now = this.store.found(
-        await this.db.runStatement<Record<string, unknown>>(
-          ctx.actor.forces,
-          read.sql,
-          read.params,
-        ),
-        id,
-      );
+      const now = await this.amends.read(ctx.actor.forces, id);
       assertVersion(now, input.version);
       throw new DomainError(
         'VERSION_CONFLICT',

@@ -2,15 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { ScopedDb, type ForceScope } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type NewRecord } from './crime-store.js';
-import { WriteBatches } from './write-batches.js';
+import { StatementBatches } from './statement-batches.js';
 
-export { CREATE_BATCH } from './write-batches.js';
+export { CREATE_BATCH } from './statement-batches.js';
 
-// Creates from concurrent requests written together (write-batches.ts): each create is one multi-row INSERT with
+// Creates from concurrent requests written together (statement-batches.ts): each create is one multi-row INSERT with
 // its history row and access-log entry. Creates of different columns go together too (a missing value is DEFAULT).
 @Injectable()
 export class CrimeCreateBatcher {
-  private readonly batches = new WriteBatches<NewRecord, Crime>(async (scope, records) => {
+  private readonly batches = new StatementBatches<NewRecord, Crime>(async (scope, records) => {
     const st = this.store.insertManyStatement(records);
     return this.store.writtenEach(
       await this.db.runStatement<Record<string, unknown>>(scope, st.sql, st.params, {

@@ -10,7 +10,7 @@ import {
 } from '#libs/access-log';
 import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
-import { DomainError } from '#libs/persistence';
+import { DomainError, type ForceScope } from '#libs/persistence';
 import { Crime } from './crime.entity.js';
 import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 
@@ -38,7 +38,7 @@ export class CrimeStore {
   ): Promise<Crime> {
     const params: unknown[] = [id];
     const [row] = await em.query<CrimeRow[]>(
-      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)} FOR UPDATE`,
+      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor.forces, params)} FOR UPDATE`,
       params,
     );
     if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
@@ -47,12 +47,13 @@ export class CrimeStore {
     return crime;
   }
 
-  // find()'s statement, for ScopedDb.runStatement (a read that is part of a change, so not logged itself); its rows
-  // go through found().
-  findStatement(actor: Actor, id: string): Statement {
-    const params: unknown[] = [id];
+  // find() of several records in one statement, for ScopedDb.runStatement (reads that are part of a change, so not
+  // logged themselves: CrimeAmendBatcher); its rows go through toCrime(). The ids are one parameter, so that it is
+  // one statement whatever their number.
+  findManyStatement(forces: ForceScope, ids: readonly string[]): Statement {
+    const params: unknown[] = [ids];
     return {
-      sql: `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)}`,
+      sql: `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = ANY($1::uuid[])${scopeSql(forces, params)}`,
       params,
     };
   }
@@ -61,7 +62,7 @@ export class CrimeStore {
   async find(em: EntityManager, actor: Actor, id: string): Promise<Crime> {
     const params: unknown[] = [id];
     const [row] = await em.query<CrimeRow[]>(
-      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor, params)}`,
+      `SELECT ${crimeColumns(em.connection).select} FROM crimes c WHERE c.id = $1${scopeSql(actor.forces, params)}`,
       params,
     );
     if (!row) throw new DomainError('NOT_FOUND', `crime ${id} not found`);
@@ -72,7 +73,7 @@ export class CrimeStore {
   // written when the record is found. Its rows go through found().
   findLoggedStatement(ctx: RequestContext, action: AccessAction, id: string): Statement {
     const params: unknown[] = [id];
-    const found = `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(ctx.actor, params)}`;
+    const found = `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(ctx.actor.forces, params)}`;
     const log = accessLogInsertFrom(
       'f',
       this.entryFor(ctx, action),
@@ -440,9 +441,9 @@ export function toCrime(ds: DataSource, row: CrimeRow): Crime {
 }
 
 // The caller's forces, as CrimeStore.scoped() adds them (row-level security says the same).
-function scopeSql(actor: Actor, params: unknown[]): string {
-  if (actor.forces === 'all') return '';
-  params.push(actor.forces);
+function scopeSql(forces: ForceScope, params: unknown[]): string {
+  if (forces === 'all') return '';
+  params.push(forces);
   return ` AND c.force_id = ANY($${params.length})`;
 }
 

@@ -40,7 +40,7 @@ function causedByARecord(e: unknown): boolean {
 }
 
 // writeAll writes its items in one statement and gives each one's outcome, in the items' order.
-export class WriteBatches<I, O> {
+export class StatementBatches<I, O> {
   private readonly queues = new Map<string, Queue<I, O>>();
 
   constructor(private readonly writeAll: (scope: ForceScope, items: I[]) => Promise<O[]>) {}
