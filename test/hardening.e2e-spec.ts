@@ -532,4 +532,23 @@ describe('hardening (issue #18)', () => {
       expect(shallow.body.code).toBe('BAD_REQUEST'); // class-validator: property x should not exist
     });
   });
+
+  describe('record data is never stored by a browser or a proxy', () => {
+    it('answers the API and the pages with no-store and no ETag; static assets keep their caching', async () => {
+      const created = await http().post('/crimes').set(registrar).send(body()).expect(201);
+      const id = (created.body as { id: string }).id;
+      for (const res of [
+        created,
+        await http().get(`/crimes/${id}`).set(registrar).expect(200),
+        await http().get('/crimes?limit=5').set(registrar).expect(200),
+        await http().get('/sign-in').expect(200),
+      ]) {
+        expect(res.headers['cache-control']).toBe('no-store');
+        expect(res.headers.etag).toBeUndefined();
+      }
+      const asset = await http().get('/assets/govuk/all.bundle.js').expect(200);
+      expect(asset.headers['cache-control']).toMatch(/max-age=604800/);
+      expect(asset.headers.etag).toBeDefined();
+    });
+  });
 });

@@ -41,6 +41,19 @@ export function configureApp(
     }),
   );
   configureWeb(app);
+  // Record data, and the pages built from it, are personal data: no browser or proxy may keep a copy (OWASP ASVS
+  // V8.2.1). Static assets are answered before this (configureWeb) and keep their own caching. So an ETag would
+  // never be used: Express's SHA-1 of every body (3 % of a list's CPU, issue #21) is not computed.
+  app.use(
+    (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
+      res.setHeader('cache-control', 'no-store');
+      next();
+    },
+  );
+  (app.getHttpAdapter().getInstance() as { set(setting: string, value: unknown): void }).set(
+    'etag',
+    false,
+  );
   // Slows password guessing from one client; the login throttle (libs/auth login-throttle.ts) stops it across clients.
   app.use('/auth/login', authLimiter(opts, 'login', 1, 'too many login attempts: wait a minute'));
   // Choosing a password hashes it (argon2): limited like signing in.
