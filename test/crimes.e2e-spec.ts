@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
-import { createTestApp } from './support/create-test-app.js';
+import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { CrimeQueryService } from '#libs/crimes';
 import { crimeBody } from './factories/crime.factory.js';
 import { loginAs, personas, userOf, type Headers, type Personas } from './factories/identity.js';
@@ -377,6 +378,18 @@ describe('crimes API', () => {
         transferredToForceId: 'nottinghamshire',
         cancellationCategory: 'C1',
       });
+      // Its access-log entry names both forces, so that the receiving force's auditors see it too.
+      const db = new pg.Client({ connectionString: testDatabaseUrl() });
+      await db.connect();
+      try {
+        const { rows } = await db.query(
+          `SELECT force_ids FROM access_log WHERE $1 = ANY(record_ids) AND action = 'alteration'`,
+          [crime.id],
+        );
+        expect(rows).toEqual([{ force_ids: ['derbyshire', 'nottinghamshire'] }]);
+      } finally {
+        await db.end();
+      }
     });
   });
 

@@ -8,7 +8,7 @@ import { toRuleFacts, toView } from './crime.mapper.js';
 import { CrimeIncidents } from './crime-incident.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
 import { CrimeAmendBatcher } from './crime-amend-batcher.js';
-import { assertVersion, CrimeStore, diff } from './crime-store.js';
+import { assertVersion, CrimeStore, diff, type CrimeUpdate } from './crime-store.js';
 import type { FieldChanges } from './crime-history.entity.js';
 import {
   AMENDABLE_FIELDS,
@@ -149,13 +149,13 @@ export class CrimeAmendmentService {
   }
 }
 
-// The write of an amendment decided on (CrimeStore.updateStatement's arguments).
+// The write of an amendment decided on (CrimeStore.update's arguments).
 function amended(
   ctx: RequestContext,
   before: Crime,
   input: AmendCrimeInput,
   change: { patch: Partial<Crime>; changes: FieldChanges },
-): Parameters<CrimeStore['updateStatement']> {
+): CrimeUpdate {
   return [
     before,
     change.patch,

@@ -202,34 +202,9 @@ export class CrimeStore {
   }
 
   // The change, its history row and its access-log entry in one statement; the row comes back as it now is.
-  async update(
-    em: EntityManager,
-    ...change: Parameters<CrimeStore['updateStatement']>
-  ): Promise<Crime> {
-    const st = this.updateStatement(...change);
+  async update(em: EntityManager, ...change: CrimeUpdate): Promise<Crime> {
+    const st = this.updateManyStatement([change]);
     return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
-  }
-
-  // update()'s statement. It changes the record only while it is still at the version `before` was read at, so
-  // that it can also run without a lock taken first (CrimeAmendmentService.amend): no row then means the record
-  // changed meanwhile, and nothing is written (no history row, no access-log entry).
-  updateStatement(
-    before: Crime,
-    patch: Partial<Crime>,
-    actor: Actor,
-    action: HistoryAction,
-    reason: string | null,
-    changes: FieldChanges,
-    log: LogAs,
-  ): Statement {
-    const params: unknown[] = [before.forceId, before.id, before.version];
-    const sets = this.updateSet(before, patch, actor).map(([column, value]) => {
-      params.push(value);
-      return `${column.databaseName} = $${params.length}`;
-    });
-    sets.push('updated_at = now()');
-    const write = `UPDATE crimes SET ${sets.join(', ')} WHERE force_id = $1 AND id = $2 AND version = $3 RETURNING ${crimeColumns(this.ds).returning}`;
-    return this.withHistoryAndLog(write, params, actor, action, reason, changes, log);
   }
 
   // The columns an update sets, as a key: amendments that set the same ones can share a statement.
@@ -239,10 +214,11 @@ export class CrimeStore {
       .join(',');
   }
 
-  // Amendments of different records, each with its history row and its own request's access-log entry, in one
-  // statement (CrimeAmendBatcher, issue #21); all set the same columns (updateShape). As updateStatement, each
-  // changes its record only while it is still at the version it was read at: a record changed meanwhile comes
-  // back as no row, with no history row and no entry. Rows come back in no particular order.
+  // Changes of one or more records (a batch of amendments, CrimeAmendBatcher, issue #21), each with its history row
+  // and its own request's access-log entry, in one statement; all set the same columns (updateShape) and log the
+  // same other forces. Each changes its record only while it is still at the version `before` was read at, so that
+  // it can also run without a lock taken first (CrimeAmendmentService.amend): a record changed meanwhile comes back
+  // as no row, with no history row and no entry. Rows come back in no particular order.
   updateManyStatement(updates: readonly CrimeUpdate[]): Statement {
     const params: unknown[] = [];
     const p = (v: unknown, type: string) => {
@@ -251,10 +227,15 @@ export class CrimeStore {
     };
     const sets = updates.map(([before, patch, actor]) => this.updateSet(before, patch, actor));
     const columns = sets[0]!.map(([c]) => c);
-    const shape = (set: [ColumnMetadata, unknown][]) => set.map(([c]) => c.databaseName).join(',');
-    const tuples = updates.map(([before], i) => {
-      if (shape(sets[i]!) !== shape(sets[0]!))
-        throw new Error('the updates of one statement must set the same columns');
+    const also = updates[0]![6].alsoForces ?? [];
+    const key = (set: [ColumnMetadata, unknown][], alsoForces: string[] = []) =>
+      `${set.map(([c]) => c.databaseName).join(',')} ${alsoForces.join(',')}`;
+    const first = key(sets[0]!, also);
+    const tuples = updates.map(([before, , , , , , log], i) => {
+      if (key(sets[i]!, log.alsoForces) !== first)
+        throw new Error(
+          'the updates of one statement must set the same columns and log the same forces',
+        );
       return `(${[
         p(before.forceId, 'text'),
         p(before.id, 'uuid'),
@@ -287,12 +268,12 @@ export class CrimeStore {
         { column: 'force_id', type: 'text' },
         { column: 'id', type: 'uuid' },
       ],
-      updates.map(([before, , , , , , log]) => {
-        if (log.alsoForces?.length) throw new Error('a batched update logs its own force only');
-        return { key: [before.forceId, before.id], entry: this.entryFor(log.ctx, log.action) };
-      }),
+      updates.map(([before, , , , , , log]) => ({
+        key: [before.forceId, before.id],
+        entry: this.entryFor(log.ctx, log.action),
+      })),
       params,
-      recordSql('w', [], params),
+      recordSql('w', also, params),
     );
     return {
       sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
@@ -317,30 +298,6 @@ export class CrimeStore {
     return out;
   }
 
-  private withHistoryAndLog(
-    write: string,
-    params: unknown[],
-    actor: Actor,
-    action: HistoryAction,
-    reason: string | null,
-    changes: FieldChanges,
-    log: LogAs,
-  ): Statement {
-    const p = (v: unknown) => {
-      params.push(v);
-      return `$${params.length}`;
-    };
-    const history = `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
-      SELECT force_id, id, version, ${p(action)}::text, ${p(reason)}::text, ${p(JSON.stringify(changes))}::jsonb, ${p(actor.userId)}::text FROM w`;
-    const also = log.alsoForces ?? [];
-    const entry = this.entryFor(log.ctx, log.action);
-    const logged = accessLogInsertFrom('w', entry, params, recordSql('w', also, params));
-    return {
-      sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
-      params,
-    };
-  }
-
   // The row a write statement returned (locked or just inserted, so always there).
   written(rows: CrimeRow[]): Crime {
     if (!rows[0]) throw new Error('the crime written was not returned');
@@ -359,8 +316,17 @@ export function assertVersion(crime: Crime, version: number): void {
   }
 }
 
-// An update's arguments: updateStatement's, and each of updateManyStatement's.
-export type CrimeUpdate = Parameters<CrimeStore['updateStatement']>;
+// A change of a record, as update() and updateManyStatement() take it: the record as read, the new values, who,
+// the history's action, reason and old -> new, and how it is logged.
+export type CrimeUpdate = [
+  before: Crime,
+  patch: Partial<Crime>,
+  actor: Actor,
+  action: HistoryAction,
+  reason: string | null,
+  changes: FieldChanges,
+  log: LogAs,
+];
 
 // SQL and its parameters.
 export interface Statement {
