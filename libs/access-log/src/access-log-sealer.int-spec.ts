@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, type EntityManager } from 'typeorm';
 import { typeormOptions } from '#libs/persistence';
-import { ChainSealer } from './access-log-sealer.js';
+import { ChainSealer, SEAL_SETTINGS, SEAL_UPDATE } from './access-log-sealer.js';
 import { verifyAccessLog } from './access-log-verify.js';
 import type { AccessLogChainConfig } from './access-log-key.js';
 
@@ -139,6 +139,64 @@ describe('access log sealer (real PostgreSQL)', () => {
     } finally {
       await slow.query('ROLLBACK').catch(() => undefined);
       await Promise.all([slow.end(), quick.end()]);
+    }
+  });
+
+  // Row-level security's filter makes the planner expect about one row of access_log; left to itself it chose a
+  // nested loop over the whole log, rescanning the batch for every entry (seconds a batch under load, issue #21).
+  it('plans a batch over its own span of the log, without a nested loop, as the app role sees it', async () => {
+    const app = new pg.Client({ connectionString: url, options: '-c role=cyberflag_app' });
+    await app.connect();
+    try {
+      // A log larger than a batch, with a batch's worth unsealed at the end: what the sealer meets under load.
+      await owner.query(
+        `INSERT INTO access_log (user_id, action, force_ids, route, record_ids, record_count)
+         SELECT 'sealer-${run}-plan-' || i, 'consultation', '{derbyshire}', 'sealer spec', '{}', 0
+         FROM generate_series(1, 6000) i`,
+      );
+      expect(await sealer.sealNow()).toBe(true);
+      const batch = (
+        await owner.query(
+          `WITH b AS (INSERT INTO access_log (user_id, action, force_ids, route, record_ids, record_count)
+             SELECT 'sealer-${run}-batch-' || i, 'consultation', '{derbyshire}', 'sealer spec', '{}', 0
+             FROM generate_series(1, 2000) i RETURNING seq)
+           SELECT seq::text FROM b ORDER BY seq`,
+        )
+      ).rows.map((r) => r.seq as string);
+      await app.query('BEGIN');
+      await app.query(SEAL_SETTINGS);
+      const [{ 'QUERY PLAN': plan }] = (
+        await app.query(`EXPLAIN (FORMAT JSON) ${SEAL_UPDATE}`, [
+          batch,
+          batch.map((_, i) => String(i + 1)),
+          batch.map(() => ''),
+          batch.map(() => ''),
+          batch[0],
+          batch.at(-1),
+        ])
+      ).rows;
+      await app.query('ROLLBACK');
+      const nodes: { 'Node Type': string; 'Relation Name'?: string }[] = [];
+      const walk = (n: { Plans?: unknown[] }) => {
+        nodes.push(n as (typeof nodes)[number]);
+        for (const c of n.Plans ?? []) walk(c as { Plans?: unknown[] });
+      };
+      walk(plan[0].Plan);
+      const types = nodes.map((n) => n['Node Type']);
+      expect(types).not.toContain('Nested Loop');
+      expect(
+        nodes.filter((n) => n['Relation Name'] === 'access_log').map((n) => n['Node Type']),
+      ).toEqual(expect.arrayContaining([expect.stringMatching(/Index/)]));
+      expect(
+        nodes.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'access_log'),
+      ).toBe(false);
+      expect(await sealer.sealNow()).toBe(true);
+      const v = await verifyAccessLog(ds, chain);
+      expect(v.ok).toBe(true);
+      expect(v.unsealed.entries).toBe(0);
+    } finally {
+      await app.query('ROLLBACK').catch(() => undefined);
+      await app.end();
     }
   });
 
