@@ -102,10 +102,15 @@ try {
   await c.connect();
   const ids = [...acked.keys()];
   const { rows } = await c.query(
-    `SELECT c.id::text, c.version, (SELECT count(*)::int FROM crime_history h WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS history,
-       (SELECT count(DISTINCT h.version)::int FROM crime_history h WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS versions,
-       (SELECT count(*)::int FROM access_log a WHERE a.record_ids @> ARRAY[c.id] AND a.action IN ('collection', 'alteration')) AS logged
-     FROM crimes c WHERE c.id = ANY($1::uuid[])`,
+    // Set-based (the run's database holds only its own data): one look-up of the log per record took minutes.
+    `WITH h AS (SELECT force_id, crime_id, count(*)::int AS n, count(DISTINCT version)::int AS versions
+         FROM crime_history GROUP BY force_id, crime_id),
+       l AS (SELECT r AS id, count(*)::int AS n FROM access_log a CROSS JOIN unnest(a.record_ids) AS r
+         WHERE a.action IN ('collection', 'alteration') GROUP BY r)
+     SELECT c.id::text, c.version, COALESCE(h.n, 0) AS history, COALESCE(h.versions, 0) AS versions,
+       COALESCE(l.n, 0) AS logged
+     FROM crimes c LEFT JOIN h ON h.force_id = c.force_id AND h.crime_id = c.id LEFT JOIN l ON l.id = c.id
+     WHERE c.id = ANY($1::uuid[])`,
     [ids],
   );
   const {
