@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -32,6 +33,18 @@ export function load(): string {
     .join(' ');
 }
 
+// A port nothing listens on now: the system's pick for a throw-away listener.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
 // The app as `npm start` runs it (production mode, the app's default pool), plus a registrar for FORCE.
 // url: the owner's (user add); appUrl: the app's own login role (prepareBenchDatabase), as production runs it.
 export async function startApp(
@@ -40,7 +53,7 @@ export async function startApp(
 ): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cyberflag-bench-api-'));
   const key = randomBytes(32).toString('base64url');
-  const port = 3900 + Math.floor(Math.random() * 500);
+  const port = await freePort(); // a random one once hit NATS's 4222 on this machine
   const env = {
     ...process.env,
     DATABASE_URL: url,
