@@ -12,6 +12,7 @@ import {
   crimeBody,
   line,
   load,
+  sampleCpu,
   startApp,
 } from './api-support.js';
 import { verifyLog } from './api-verify.js';
@@ -36,6 +37,7 @@ try {
     `load ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; app workers ${BENCH_WORKERS}; load average before: ${load()}`,
   );
   const acked = new Map<string, number>(); // record id -> acknowledged version
+  const cpu = sampleCpu(app.pid);
   const r = await autocannon({
     url: app.base,
     connections: CONNECTIONS,
@@ -82,6 +84,7 @@ try {
       },
     ],
   });
+  const cpuLine = cpu.stop();
   await app.stop();
   const errors: Record<string, number> = {};
   for (const [s, { count }] of Object.entries(r.statusCodeStats ?? {}))
@@ -96,6 +99,7 @@ try {
     errors,
   };
   console.log(line('writes', app2xx).replace('req/s', 'writes/s'));
+  console.log(`  ${cpuLine}`);
 
   // Every acknowledged write stored exactly once; versions and history agree.
   const c = new pg.Client({ connectionString: url });
