@@ -148,18 +148,19 @@ describe('access log sealer (real PostgreSQL)', () => {
     const app = new pg.Client({ connectionString: url, options: '-c role=cyberflag_app' });
     await app.connect();
     try {
-      // A log larger than a batch, with a batch's worth unsealed at the end: what the sealer meets under load.
+      // A log much larger than a batch, with a batch unsealed at the end: what the sealer meets under load. (A
+      // batch that is a large share of the log may fairly be read by a scan of the whole table.)
       await owner.query(
         `INSERT INTO access_log (user_id, action, force_ids, route, record_ids, record_count)
          SELECT 'sealer-${run}-plan-' || i, 'consultation', '{derbyshire}', 'sealer spec', '{}', 0
-         FROM generate_series(1, 6000) i`,
+         FROM generate_series(1, 3000) i`,
       );
       expect(await sealer.sealNow()).toBe(true);
       const batch = (
         await owner.query(
           `WITH b AS (INSERT INTO access_log (user_id, action, force_ids, route, record_ids, record_count)
              SELECT 'sealer-${run}-batch-' || i, 'consultation', '{derbyshire}', 'sealer spec', '{}', 0
-             FROM generate_series(1, 2000) i RETURNING seq)
+             FROM generate_series(1, 100) i RETURNING seq)
            SELECT seq::text FROM b ORDER BY seq`,
         )
       ).rows.map((r) => r.seq as string);
@@ -182,11 +183,8 @@ describe('access log sealer (real PostgreSQL)', () => {
         for (const c of n.Plans ?? []) walk(c as { Plans?: unknown[] });
       };
       walk(plan[0].Plan);
-      const types = nodes.map((n) => n['Node Type']);
-      expect(types).not.toContain('Nested Loop');
-      expect(
-        nodes.filter((n) => n['Relation Name'] === 'access_log').map((n) => n['Node Type']),
-      ).toEqual(expect.arrayContaining([expect.stringMatching(/Index/)]));
+      // Whatever reads the batch's entries (an index or bitmap scan), never the whole log, and never per entry.
+      expect(nodes.map((n) => n['Node Type'])).not.toContain('Nested Loop');
       expect(
         nodes.some((n) => n['Node Type'] === 'Seq Scan' && n['Relation Name'] === 'access_log'),
       ).toBe(false);
