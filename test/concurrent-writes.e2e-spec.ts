@@ -360,6 +360,46 @@ describe('concurrent writes', () => {
       });
     });
 
+    it('puts amendments whose entries name different forces in different statements', async () => {
+      const batcher = app.get(CrimeAmendBatcher);
+      const [a, b, c, d] = await Promise.all(
+        (await records(4, randomUUID().slice(0, 8))).map((id) => batcher.read(['derbyshire'], id)),
+      );
+      spy.mockClear();
+      const who = ctx(actor(['derbyshire']));
+      const update = (before: Crime, alsoForces: string[]) =>
+        batcher
+          .update(
+            ['derbyshire'],
+            [
+              before,
+              { victimAge: 8 },
+              who.actor,
+              'amended',
+              'forces',
+              { victimAge: { old: before.victimAge, new: 8 } },
+              { ctx: who, action: 'alteration', alsoForces },
+            ],
+          )
+          .then((v) => v?.version);
+      // a and b fill the statements in flight; c and d arrive meanwhile, alike but for the forces their entries name.
+      expect(
+        await Promise.all([update(a!, []), update(b!, []), update(c!, []), update(d!, ['kent'])]),
+      ).toEqual([2, 2, 2, 2]);
+      expect(amended([c!.id, d!.id])).toEqual([0, 0, 1, 1]);
+      const { rows } = await db.query<{ id: string; force_ids: string[] }>(
+        `SELECT c.id, a.force_ids FROM crimes c JOIN access_log a ON c.id = ANY(a.record_ids) AND a.action = 'alteration'
+         WHERE c.force_id = 'derbyshire' AND c.id = ANY($1)`,
+        [[c!.id, d!.id]],
+      );
+      expect(new Map(rows.map((r) => [r.id, r.force_ids]))).toEqual(
+        new Map([
+          [c!.id, ['derbyshire']],
+          [d!.id, ['derbyshire', 'kent']],
+        ]),
+      );
+    });
+
     it('puts only amendments that change the same fields in one statement', async () => {
       const amendments = app.get(CrimeAmendmentService);
       const ids = await records(6, randomUUID().slice(0, 8));

@@ -61,8 +61,9 @@ export class CrimeAmendBatcher {
       prepare: true,
     });
     const byId = new Map(rows.map((r) => [String(r.id), r]));
+    const written = new Set(now);
     return updates.map((u) => {
-      if (!now.includes(u)) return AGAIN;
+      if (!written.has(u)) return AGAIN;
       const row = byId.get(u[0].id);
       return row ? this.store.written([row]) : null;
     });

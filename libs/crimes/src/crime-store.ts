@@ -207,11 +207,10 @@ export class CrimeStore {
     return this.written(await em.query<CrimeRow[]>(st.sql, st.params));
   }
 
-  // The columns an update sets, as a key: amendments that set the same ones can share a statement.
-  updateShape([before, patch, actor]: CrimeUpdate): string {
-    return this.updateSet(before, patch, actor)
-      .map(([c]) => c.databaseName)
-      .join(',');
+  // What updates must share to go in one statement (updateManyStatement): the columns they set and the other
+  // forces their entries name. The batcher keys by it, so it never groups what the statement refuses.
+  updateShape([before, patch, actor, , , , log]: CrimeUpdate): string {
+    return shapeOf(this.updateSet(before, patch, actor), log.alsoForces);
   }
 
   // Changes of one or more records (a batch of amendments, CrimeAmendBatcher, issue #21), each with its history row
@@ -228,11 +227,9 @@ export class CrimeStore {
     const sets = updates.map(([before, patch, actor]) => this.updateSet(before, patch, actor));
     const columns = sets[0]!.map(([c]) => c);
     const also = updates[0]![6].alsoForces ?? [];
-    const key = (set: [ColumnMetadata, unknown][], alsoForces: string[] = []) =>
-      `${set.map(([c]) => c.databaseName).join(',')} ${alsoForces.join(',')}`;
-    const first = key(sets[0]!, also);
+    const first = shapeOf(sets[0]!, also);
     const tuples = updates.map(([before, , , , , , log], i) => {
-      if (key(sets[i]!, log.alsoForces) !== first)
+      if (shapeOf(sets[i]!, log.alsoForces) !== first)
         throw new Error(
           'the updates of one statement must set the same columns and log the same forces',
         );
@@ -314,6 +311,11 @@ export function assertVersion(crime: Crime, version: number): void {
       { currentVersion: crime.version },
     );
   }
+}
+
+// An update's shape (CrimeStore.updateShape): its columns, then the other forces its entry names.
+function shapeOf(set: [ColumnMetadata, unknown][], alsoForces: string[] = []): string {
+  return `${set.map(([c]) => c.databaseName).join(',')} ${alsoForces.join(',')}`;
 }
 
 // A change of a record, as update() and updateManyStatement() take it: the record as read, the new values, who,
