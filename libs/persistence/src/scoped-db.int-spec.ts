@@ -163,6 +163,44 @@ describe('ScopedDb (real PostgreSQL)', () => {
       beforeAll(() => one.initialize());
       afterAll(() => one.destroy());
 
+      // pg-pool gives out the client released last first, and a terminated backend's socket end may come after
+      // the release: without dropping that client, the next statement meets the dead connection.
+      it('drops a connection the server ended, so the next statement on the pool is served', async () => {
+        const [{ pid }] = await single.runStatement<{ pid: number }>(
+          'all',
+          'SELECT pg_backend_pid() AS pid',
+          [],
+        );
+        const sleeping = single.runStatement('all', 'SELECT pg_sleep(30)', []);
+        for (let i = 0; ; i++) {
+          const [w] = await ds.query<{ n: string }[]>(
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE pid = $1 AND query LIKE '%pg_sleep%'`,
+            [pid],
+          );
+          if (Number(w.n) === 1) break;
+          if (i > 200) throw new Error('the statement did not start');
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await ds.query('SELECT pg_terminate_backend($1)', [pid]);
+        // The next statement starts as soon as the first has failed, before anything else can run.
+        const next = await sleeping.then(
+          () => {
+            throw new Error('the terminated statement succeeded');
+          },
+          (e: unknown) => {
+            expect(e).toBeInstanceOf(QueryFailedError);
+            expect((e as QueryFailedError).driverError).toMatchObject({ code: '57P01' });
+            return single.runStatement<{ pid: number }>(
+              'all',
+              'SELECT pg_backend_pid() AS pid',
+              [],
+            );
+          },
+        );
+        expect(next).toHaveLength(1);
+        expect(next[0]!.pid).not.toBe(pid);
+      });
+
       it('is parsed once per connection, then run again by name, in the scope of each run', async () => {
         const before = await rows();
         const a = await single.runStatement(['kent'], insert, ['p1'], { prepare: true });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
+import { unavailableReason } from './database-unavailable.js';
 import { queryScoped } from './scoped-statement.js';
 
 export type ForceScope = readonly string[] | 'all';
@@ -63,6 +64,10 @@ export class ScopedDb {
       const client = (await qr.connect()) as PoolClient;
       return await queryScoped<T>(client, setting, sql, params, options.prepare).catch(
         (e: unknown) => {
+          // A connection the server ended (57P01 at a restart, a terminated backend) is given back as ending, so
+          // the pool drops it: its socket's end can arrive after the release, and the pool hands out the client
+          // released last first, so the next request would meet the dead connection (a 503 for nothing).
+          if (unavailableReason(e) === 'down') void client.end().catch(() => undefined);
           throw new QueryFailedError(sql, params, e as Error);
         },
       );
