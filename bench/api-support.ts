@@ -34,7 +34,7 @@ export function load(): string {
 }
 
 // A port nothing listens on now: the system's pick for a throw-away listener.
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);
@@ -309,12 +309,24 @@ export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: 
 // The app's batched create (libs/crimes crime-create-batcher.ts, crime-store.ts insertManyStatement): k records,
 // their history rows and their own access-log entries in one statement, in the same shape.
 export async function bareCreateMany(c: pg.ClientBase, user: string, k: number): Promise<void> {
+  await bareCreateRows(
+    c,
+    user,
+    Array.from({ length: k }, () => crimeBody()),
+  );
+}
+
+// bareCreateMany() of these bodies (crimeBody()'s fields), the records' rows in the bodies' order.
+export async function bareCreateRows(
+  c: pg.ClientBase,
+  user: string,
+  bodies: Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
   const params: unknown[] = [];
   const p = (v: unknown, type = '') => {
     params.push(v);
     return `$${params.length}${type}`;
   };
-  const bodies = Array.from({ length: k }, () => crimeBody());
   const rows = bodies.map(
     (b) =>
       `(${[b.forceId, b.crimeReference, b.offenceCode, null, b.reportedAt, b.recordedAt, b.offenceFrom, b.onlineFlag, b.onlineMethod, b.onlinePlatform, b.victimAge, b.victimSex, b.suspectAge, false, [], false, true, b.status, [], [], user, user, 1].map((v) => p(v)).join(', ')})`,
@@ -327,7 +339,7 @@ export async function bareCreateMany(c: pg.ClientBase, user: string, k: number):
     (b) =>
       `(${p(b.forceId, '::text')}, ${p(b.crimeReference, '::text')}, ${p(user, '::text')}, ${p('collection', '::text')}, ${p([], '::text[]')}, ${p(null, '::text')}, ${p(null, '::text')}, ${p('POST /crimes', '::text')}, ${p(null, '::jsonb')}, ${p([], '::uuid[]')}, ${p(1, '::int')}, ${p(randomUUID(), '::text')})`,
   );
-  await scoped(
+  const written = await scoped(
     c,
     `WITH w AS (INSERT INTO crimes (${CRIME_COLUMNS}) VALUES ${rows.join(', ')} RETURNING ${ALL}),
      h AS (INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
@@ -342,6 +354,8 @@ export async function bareCreateMany(c: pg.ClientBase, user: string, k: number):
      SELECT * FROM w`,
     params,
   );
+  const byRef = new Map(written.map((r) => [r.crime_reference, r]));
+  return bodies.map((b) => byRef.get(b.crimeReference)!);
 }
 
 // Creates by CLIENTS loops for SECONDS, batched as the app batches them: a create waits while inFlight statements
