@@ -2,8 +2,8 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { rateLimit, type Store } from 'express-rate-limit';
 import helmet from 'helmet';
-import { randomBytes } from 'node:crypto';
 import { configureWeb } from './web/configure-web.js';
+import { cspNonce } from './http/csp-nonce.js';
 import { requestId } from './http/request-id.middleware.js';
 import { GracefulShutdown } from './http/graceful-shutdown.js';
 
@@ -24,7 +24,7 @@ export function configureApp(
   app.use(app.get(GracefulShutdown).middleware);
   // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
   app.use((_req: unknown, res: { locals: Record<string, unknown> }, next: () => void) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64');
+    res.locals.cspNonce = cspNonce();
     next();
   });
   app.use(
