@@ -6,7 +6,7 @@ import { financialYearPeriod } from '#libs/recording-rules';
 import { pgQueryable, type Queryable } from '#libs/persistence';
 import { canonicalJson, computeReturn } from '#libs/returns';
 import { insertRecords, type Rec } from '../testing/seed.js';
-import { queryLiveCube, queryNationalFlagChanges } from './live-cube.query.js';
+import { liveCubeFiguresSql, queryLiveCube, queryNationalFlagChanges } from './live-cube.query.js';
 import { liveForceCounts, offenceAgeCounts } from './live-counts.js';
 
 // 2021-22, Surrey and Sussex (and Cleveland, with no records).
@@ -39,6 +39,12 @@ const SUSSEX: Rec[] = [
   { code: '20B', flag: 'yes', age: 4 },
   { code: '35', flag: 'yes', age: 19, sex: 'male', warnings: ['CF-TIME-001'] },
 ];
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Loops': number;
+  Plans?: PlanNode[];
+}
 
 describe('live national aggregation', () => {
   let pool: pg.Pool;
@@ -95,6 +101,30 @@ describe('live national aggregation', () => {
       { direction: 'yes-to-no', changes: 1, records: 1 },
     ]);
     expect(live[2]!.tableA.rows).toEqual([expect.objectContaining({ level: 'total', total: 0 })]); // no records: zeros
+  });
+
+  it("reads each force's latest save once, not once per row of the aggregate", async () => {
+    // A year of its own with more groups than there are forces: child victims of every age and sex.
+    const YEAR_OF_GROUPS = 2019;
+    const recs: Rec[] = [];
+    for (let age = 0; age < 18; age++)
+      for (const sex of ['female', 'male', 'unknown'] as const)
+        recs.push({ code: '88A', flag: 'yes', age, sex });
+    await insertRecords(db, 'kent', YEAR_OF_GROUPS, recs);
+    const [{ n: forces }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM forces');
+    expect((await queryLiveCube(db, YEAR_OF_GROUPS)).length).toBeGreaterThan(forces);
+    const [{ 'QUERY PLAN': plan }] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${liveCubeFiguresSql}`,
+      [YEAR_OF_GROUPS],
+    );
+    const crimeScans: PlanNode[] = [];
+    const walk = (n: PlanNode) => {
+      if (n['Relation Name'] === 'crimes') crimeScans.push(n);
+      n.Plans?.forEach(walk);
+    };
+    walk(plan[0].Plan);
+    expect(crimeScans.length).toBeGreaterThan(0);
+    for (const scan of crimeScans) expect(scan['Actual Loops']).toBeLessThanOrEqual(forces);
   });
 
   it('keeps offence × age detail for table B records only', async () => {

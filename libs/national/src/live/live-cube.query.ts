@@ -45,11 +45,13 @@ GROUP BY c.force_id, c.offence_code, c.status, c.online_flag, 5, 6, c.cancellati
 // The same cube from the maintained aggregate (crime_figures, migration 1780000026000): its groups are
 // finer (raw child age and sex, before the catalogue's table-B test), so they are folded here with the
 // catalogue joined at read time, exactly as the scan applies it. The latest save per force comes from
-// crimes' index (ix_crimes_force_year_updated), one probe per force.
+// crimes' index (ix_crimes_force_year_updated), one probe per force: MATERIALIZED, because PostgreSQL otherwise
+// inlines the CTE and runs its subquery once per aggregate row joined and again per group (303,156 probes for
+// 2 M records, a third of the statement's time; bench/README.md, sixth session).
 export const liveCubeFiguresSql = `
 -- National live cube from the aggregate.
 --   $1  financial year (start year)
-WITH latest AS (
+WITH latest AS MATERIALIZED (
   SELECT fo.id AS force_id,
          (SELECT max(c.updated_at) FROM crimes c
            WHERE c.force_id = fo.id AND c.financial_year = $1) AS max_updated_at
