@@ -4,6 +4,8 @@
 //   JSON.parse of the body, the app's batched create statement (bareCreateRows: the same records, history rows and
 //   access-log entries, as the app's login role under row-level security, the app's pool size and batching), and
 //   JSON.stringify of the row back. No authentication, no validation, no recording rules, no framework;
+// - **minimal nest on express / on fastify create**: one NestJS route on each HTTP platform with a token guard, the
+//   ValidationPipe and the app's CreateCrimeDto, and the same statement (api-floor-nest.ts): the framework's cost;
 // - **app create**: POST /crimes on the app as `npm start` runs it, same clients, same bodies;
 // - **app authenticated GET, no database**: GET /catalogue/forces (the JWT, the cached session, the guard, the
 //   middleware, 44 forces as JSON): what the app's stack costs a request before any of its own work;
@@ -27,13 +29,22 @@ import {
   type Figures,
 } from './api-support.js';
 import { dropDatabase, freshDatabase, prepareBenchDatabase } from './bench-support.js';
+import { floorToken, serveNestFloor } from './api-floor-nest.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15);
 const CONNECTIONS = 50;
 const POOL = 10; // the app's default DB_POOL_SIZE
 
+type FloorKind = 'http' | 'express' | 'fastify';
 if (cluster.isPrimary) await measure();
-else serveFloor(process.env.FLOOR_DB_URL!, Number(process.env.FLOOR_PORT));
+else if (process.env.FLOOR_KIND === 'http')
+  serveFloor(process.env.FLOOR_DB_URL!, Number(process.env.FLOOR_PORT));
+else
+  await serveNestFloor(
+    process.env.FLOOR_KIND as 'express' | 'fastify',
+    process.env.FLOOR_DB_URL!,
+    Number(process.env.FLOOR_PORT),
+  );
 
 async function measure(): Promise<void> {
   const DB = `cyberflag_bench_floor_${process.pid}`;
@@ -73,18 +84,25 @@ async function measure(): Promise<void> {
       return f;
     };
 
-    // The floor: its processes are this one's children (sampleCpu counts them as "app").
-    const port = await freePort();
-    const workers = Array.from({ length: Number(BENCH_WORKERS) }, () =>
-      cluster.fork({ FLOOR_DB_URL: appUrl, FLOOR_PORT: String(port) }),
-    );
-    await Promise.all(workers.map((w) => new Promise((r) => w.once('listening', r))));
-    const floor = await run('http floor create', `http://127.0.0.1:${port}`, process.pid, {
-      ...create,
-      headers: { 'content-type': 'application/json' },
-    });
-    for (const w of workers) w.kill();
-
+    // The floors: their processes are this one's children (sampleCpu counts them as "app").
+    const floorRun = async (kind: FloorKind, name: string, headers: Record<string, string>) => {
+      const port = await freePort();
+      const workers = Array.from({ length: Number(BENCH_WORKERS) }, () =>
+        cluster.fork({ FLOOR_DB_URL: appUrl, FLOOR_PORT: String(port), FLOOR_KIND: kind }),
+      );
+      await Promise.all(workers.map((w) => new Promise((r) => w.once('listening', r))));
+      const f = await run(name, `http://127.0.0.1:${port}`, process.pid, { ...create, headers });
+      await Promise.all(
+        workers.map((w) => {
+          const exited = new Promise((r) => w.once('exit', r));
+          w.kill();
+          return exited;
+        }),
+      );
+      return f;
+    };
+    // The app first: its sealer chains every access-log entry not yet sealed, so after the floors it would also
+    // seal theirs (about 100,000) while it is being measured.
     const app = await startApp(url, { appUrl });
     const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
     const appCreate = await run('app create', app.base, app.pid, { ...create, headers: auth });
@@ -94,6 +112,11 @@ async function measure(): Promise<void> {
       headers: auth,
     });
     await app.stop();
+    const json = { 'content-type': 'application/json' };
+    const bearer = { ...json, authorization: `Bearer ${floorToken()}` };
+    const floor = await floorRun('http', 'http floor create', json);
+    const nestExpress = await floorRun('express', 'minimal nest on express create', bearer);
+    const nestFastify = await floorRun('fastify', 'minimal nest on fastify create', bearer);
 
     const batched = await bareBatchedCreates(
       url,
@@ -108,8 +131,10 @@ async function measure(): Promise<void> {
     );
     console.log(`  ${batched.cpu}`);
     console.log(`load average after: ${load()}`);
+    const r = (a: Figures, b: Figures) => (a.rate / b.rate).toFixed(2);
     console.log(
-      `app create ÷ http floor create ${(appCreate.rate / floor.rate).toFixed(2)}; http floor ÷ bare-pg batched ${(floor.rate / batched.rate).toFixed(2)}`,
+      `app create ÷ minimal nest on express ${r(appCreate, nestExpress)}; minimal nest on fastify ÷ on express ${r(nestFastify, nestExpress)}; ` +
+        `minimal nest on express ÷ http floor ${r(nestExpress, floor)}; http floor ÷ bare-pg batched ${r(floor, batched)}`,
     );
   } finally {
     await dropDatabase(DB);
