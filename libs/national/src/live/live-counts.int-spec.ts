@@ -104,27 +104,37 @@ describe('live national aggregation', () => {
   });
 
   it("reads each force's latest save once, not once per row of the aggregate", async () => {
-    // A year of its own with more groups than there are forces: child victims of every age and sex.
-    const YEAR_OF_GROUPS = 2019;
-    const recs: Rec[] = [];
-    for (let age = 0; age < 18; age++)
-      for (const sex of ['female', 'male', 'unknown'] as const)
-        recs.push({ code: '88A', flag: 'yes', age, sex });
-    await insertRecords(db, 'kent', YEAR_OF_GROUPS, recs);
-    const [{ n: forces }] = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM forces');
-    expect((await queryLiveCube(db, YEAR_OF_GROUPS)).length).toBeGreaterThan(forces);
-    const [{ 'QUERY PLAN': plan }] = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${liveCubeFiguresSql}`,
-      [YEAR_OF_GROUPS],
-    );
-    const crimeScans: PlanNode[] = [];
-    const walk = (n: PlanNode) => {
-      if (n['Relation Name'] === 'crimes') crimeScans.push(n);
-      n.Plans?.forEach(walk);
-    };
-    walk(plan[0].Plan);
-    expect(crimeScans.length).toBeGreaterThan(0);
-    for (const scan of crimeScans) expect(scan['Actual Loops']).toBeLessThanOrEqual(forces);
+    // More groups than there are forces (child victims of every age and sex), in a transaction rolled back after:
+    // no other test sees them.
+    const client = await pool.connect();
+    try {
+      await client.query('BEGIN');
+      const tx = pgQueryable(client);
+      const recs: Rec[] = [];
+      for (let age = 0; age < 18; age++)
+        for (const sex of ['female', 'male', 'unknown'] as const)
+          recs.push({ code: '88A', flag: 'yes', age, sex });
+      await insertRecords(tx, 'kent', YEAR, recs);
+      const [{ n: forces }] = await tx.query<{ n: number }>(
+        'SELECT count(*)::int AS n FROM forces',
+      );
+      expect((await queryLiveCube(tx, YEAR)).length).toBeGreaterThan(forces);
+      const [{ 'QUERY PLAN': plan }] = await tx.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        `EXPLAIN (ANALYZE, FORMAT JSON) ${liveCubeFiguresSql}`,
+        [YEAR],
+      );
+      const crimeScans: PlanNode[] = [];
+      const walk = (n: PlanNode) => {
+        if (n['Relation Name'] === 'crimes') crimeScans.push(n);
+        n.Plans?.forEach(walk);
+      };
+      walk(plan[0].Plan);
+      expect(crimeScans.length).toBeGreaterThan(0);
+      for (const scan of crimeScans) expect(scan['Actual Loops']).toBeLessThanOrEqual(forces);
+    } finally {
+      await client.query('ROLLBACK');
+      client.release();
+    }
   });
 
   it('keeps offence × age detail for table B records only', async () => {

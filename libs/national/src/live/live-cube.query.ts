@@ -47,7 +47,7 @@ GROUP BY c.force_id, c.offence_code, c.status, c.online_flag, 5, 6, c.cancellati
 // catalogue joined at read time, exactly as the scan applies it. The latest save per force comes from
 // crimes' index (ix_crimes_force_year_updated), one probe per force: MATERIALIZED, because PostgreSQL otherwise
 // inlines the CTE and runs its subquery once per aggregate row joined and again per group (303,156 probes for
-// 2 M records, a third of the statement's time; bench/README.md, sixth session).
+// 2 M records: the live national figures took 2.6 s instead of 1.4 s; bench/README.md, sixth session).
 export const liveCubeFiguresSql = `
 -- National live cube from the aggregate.
 --   $1  financial year (start year)
