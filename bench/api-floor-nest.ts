@@ -22,9 +22,8 @@ import { JwtService } from '@nestjs/jwt';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import pg from 'pg';
-import { CREATE_BATCH } from '#libs/crimes';
 import { CreateCrimeDto } from '../apps/api/src/crimes/dto/create-crime.dto.js';
-import { bareCreateRows } from './api-support.js';
+import { createBatcher } from './api-support.js';
 
 export const FLOOR_JWT_SECRET = 'bench-floor-secret-not-a-secret-0123456789';
 // A KeyObject made once, as the app's JwtStrategy does: given a string, jsonwebtoken tries a public key first (which
@@ -52,54 +51,12 @@ class TokenGuard implements CanActivate {
   }
 }
 
-// The app's batching (CrimeCreateBatcher) around bareCreateRows, per process.
-function batcher(
-  dbUrl: string,
-): (body: Record<string, unknown>) => Promise<Record<string, unknown>> {
-  const pool = new pg.Pool({ connectionString: dbUrl, max: 10 });
-  type Waiter = {
-    body: Record<string, unknown>;
-    resolve: (row: Record<string, unknown>) => void;
-    reject: (e: unknown) => void;
-  };
-  const waiting: Waiter[] = [];
-  let running = 0;
-  const pump = () => {
-    while (running < CREATE_BATCH.inFlight && waiting.length > 0) {
-      const batch = waiting.splice(0, CREATE_BATCH.maxRecords);
-      running++;
-      void (async () => {
-        const c = await pool.connect();
-        try {
-          const rows = await bareCreateRows(
-            c,
-            'bench-floor',
-            batch.map((w) => w.body),
-          );
-          batch.forEach((w, i) => w.resolve(rows[i]!));
-        } catch (e) {
-          batch.forEach((w) => w.reject(e));
-        } finally {
-          c.release();
-          running--;
-          pump();
-        }
-      })();
-    }
-  };
-  return (body) =>
-    new Promise((resolve, reject) => {
-      waiting.push({ body, resolve, reject });
-      pump();
-    });
-}
-
 export async function serveNestFloor(
   platform: 'express' | 'fastify',
   dbUrl: string,
   port: number,
 ): Promise<void> {
-  const write = batcher(dbUrl);
+  const { write } = createBatcher(new pg.Pool({ connectionString: dbUrl, max: 10 }), 'bench-floor');
 
   @Controller('crimes')
   class FloorCrimes {

@@ -18,7 +18,7 @@ import pg from 'pg';
 import { CREATE_BATCH } from '#libs/crimes';
 import {
   bareBatchedCreates,
-  bareCreateRows,
+  createBatcher,
   BENCH_WORKERS,
   crimeBody,
   freePort,
@@ -141,40 +141,12 @@ async function measure(): Promise<void> {
   }
 }
 
-// One floor process: the app's batching (CrimeCreateBatcher: a create waits while CREATE_BATCH.inFlight statements
-// run, then goes with every create that arrived meanwhile, up to CREATE_BATCH.maxRecords) around bareCreateRows.
+// One floor process: the app's batching around its statement (createBatcher), under node:http alone.
 function serveFloor(dbUrl: string, port: number): void {
-  const pool = new pg.Pool({ connectionString: dbUrl, max: POOL });
-  type Waiter = {
-    body: Record<string, unknown>;
-    resolve: (row: Record<string, unknown>) => void;
-    reject: (e: unknown) => void;
-  };
-  const waiting: Waiter[] = [];
-  let running = 0;
-  const pump = () => {
-    while (running < CREATE_BATCH.inFlight && waiting.length > 0) {
-      const batch = waiting.splice(0, CREATE_BATCH.maxRecords);
-      running++;
-      void (async () => {
-        const c = await pool.connect();
-        try {
-          const rows = await bareCreateRows(
-            c,
-            'bench-floor',
-            batch.map((w) => w.body),
-          );
-          batch.forEach((w, i) => w.resolve(rows[i]!));
-        } catch (e) {
-          batch.forEach((w) => w.reject(e));
-        } finally {
-          c.release();
-          running--;
-          pump();
-        }
-      })();
-    }
-  };
+  const { write } = createBatcher(
+    new pg.Pool({ connectionString: dbUrl, max: POOL }),
+    'bench-floor',
+  );
   createServer((req, res) => {
     let data = '';
     req.setEncoding('utf8');
@@ -183,10 +155,7 @@ function serveFloor(dbUrl: string, port: number): void {
       void (async () => {
         try {
           const body = JSON.parse(data) as Record<string, unknown>;
-          const row = await new Promise<Record<string, unknown>>((resolve, reject) => {
-            waiting.push({ body, resolve, reject });
-            pump();
-          });
+          const row = await write(body);
           res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify(row));
         } catch (e) {
           res.writeHead(500, { 'content-type': 'text/plain' }).end(String(e));

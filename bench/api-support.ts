@@ -306,17 +306,9 @@ export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: 
   return { id };
 }
 
-// The app's batched create (libs/crimes crime-create-batcher.ts, crime-store.ts insertManyStatement): k records,
-// their history rows and their own access-log entries in one statement, in the same shape.
-export async function bareCreateMany(c: pg.ClientBase, user: string, k: number): Promise<void> {
-  await bareCreateRows(
-    c,
-    user,
-    Array.from({ length: k }, () => crimeBody()),
-  );
-}
-
-// bareCreateMany() of these bodies (crimeBody()'s fields), the records' rows in the bodies' order.
+// The app's batched create (libs/crimes crime-create-batcher.ts, crime-store.ts insertManyStatement): these
+// records (crimeBody()'s fields), their history rows and their own access-log entries in one statement, in the same
+// shape; the records' rows in the bodies' order.
 export async function bareCreateRows(
   c: pg.ClientBase,
   user: string,
@@ -358,6 +350,58 @@ export async function bareCreateRows(
   return bodies.map((b) => byRef.get(b.crimeReference)!);
 }
 
+// The app's batching of creates (CrimeCreateBatcher) around bareCreateRows: a create waits while inFlight
+// statements run, then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords).
+export function createBatcher(
+  pool: pg.Pool,
+  user: string,
+  inFlight: number = CREATE_BATCH.inFlight,
+): {
+  write: (body: Record<string, unknown>) => Promise<Record<string, unknown>>;
+  statements: () => number;
+} {
+  type Waiter = {
+    body: Record<string, unknown>;
+    resolve: (row: Record<string, unknown>) => void;
+    reject: (e: unknown) => void;
+  };
+  const waiting: Waiter[] = [];
+  let running = 0;
+  let statements = 0;
+  const pump = () => {
+    while (running < inFlight && waiting.length > 0) {
+      const batch = waiting.splice(0, CREATE_BATCH.maxRecords);
+      running++;
+      statements++;
+      void (async () => {
+        const c = await pool.connect();
+        try {
+          const rows = await bareCreateRows(
+            c,
+            user,
+            batch.map((w) => w.body),
+          );
+          batch.forEach((w, i) => w.resolve(rows[i]!));
+        } catch (e) {
+          batch.forEach((w) => w.reject(e));
+        } finally {
+          c.release();
+          running--;
+          pump();
+        }
+      })();
+    }
+  };
+  return {
+    write: (body) =>
+      new Promise((resolve, reject) => {
+        waiting.push({ body, resolve, reject });
+        pump();
+      }),
+    statements: () => statements,
+  };
+}
+
 // Creates by CLIENTS loops for SECONDS, batched as the app batches them: a create waits while inFlight statements
 // run and then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords). inFlight: the
 // app's CREATE_BATCH.inFlight times its workers. Latency is each create's, from its arrival to its statement's commit.
@@ -374,30 +418,7 @@ export async function bareBatchedCreates(
     max: poolSize,
     options: '-c role=cyberflag_app',
   });
-  type Waiter = { resolve: () => void; reject: (e: unknown) => void };
-  const waiting: Waiter[] = [];
-  let running = 0;
-  let statements = 0;
-  const pump = () => {
-    while (running < inFlight && waiting.length > 0) {
-      const batch = waiting.splice(0, CREATE_BATCH.maxRecords);
-      running++;
-      statements++;
-      void (async () => {
-        const c = await pool.connect();
-        try {
-          await bareCreateMany(c, user, batch.length);
-          batch.forEach((w) => w.resolve());
-        } catch (e) {
-          batch.forEach((w) => w.reject(e));
-        } finally {
-          c.release();
-          running--;
-          pump();
-        }
-      })();
-    }
-  };
+  const batcher = createBatcher(pool, user, inFlight);
   const cpu = sampleCpu();
   const lat: number[] = [];
   const errors: Record<string, number> = {};
@@ -408,10 +429,7 @@ export async function bareBatchedCreates(
       while (Date.now() < until) {
         const s = process.hrtime.bigint();
         try {
-          await new Promise<void>((resolve, reject) => {
-            waiting.push({ resolve, reject });
-            pump();
-          });
+          await batcher.write(crimeBody());
           lat.push(Number(process.hrtime.bigint() - s) / 1e6);
         } catch (e) {
           const k = (e as { code?: string }).code ?? 'error';
@@ -423,7 +441,7 @@ export async function bareBatchedCreates(
   const elapsed = (Date.now() - t0) / 1000;
   const cpuLine = cpu.stop();
   await pool.end();
-  return { ...figures(lat, elapsed, errors, cpuLine), statements };
+  return { ...figures(lat, elapsed, errors, cpuLine), statements: batcher.statements() };
 }
 
 // As the app amends a record of no incident (crime-amendment.service.ts): the scoped read, then the change with its
