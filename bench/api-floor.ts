@@ -15,7 +15,6 @@ import cluster from 'node:cluster';
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { CREATE_BATCH } from '#libs/crimes';
 import {
   bareBatchedCreates,
   createBatcher,
@@ -118,14 +117,7 @@ async function measure(): Promise<void> {
     const nestExpress = await floorRun('express', 'minimal nest on express create', bearer);
     const nestFastify = await floorRun('fastify', 'minimal nest on fastify create', bearer);
 
-    const batched = await bareBatchedCreates(
-      url,
-      CONNECTIONS,
-      SECONDS,
-      POOL,
-      CREATE_BATCH.inFlight * Number(BENCH_WORKERS),
-      'bench-floor-bare',
-    );
+    const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, 'bench-floor-bare');
     console.log(
       `${line('bare-pg create batched as the app', batched)}; ${(batched.ok / batched.statements).toFixed(1)} creates a statement`,
     );

@@ -403,15 +403,16 @@ export function createBatcher(
 }
 
 // Creates by CLIENTS loops for SECONDS, batched as the app batches them: a create waits while inFlight statements
-// run and then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords). inFlight: the
-// app's CREATE_BATCH.inFlight times its workers. Latency is each create's, from its arrival to its statement's commit.
+// run and then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords). By default the
+// app's pool (10) and in flight its CREATE_BATCH.inFlight times its workers. Latency is each create's, from its
+// arrival to its statement's commit.
 export async function bareBatchedCreates(
   url: string,
   clients: number,
   seconds: number,
-  poolSize: number,
-  inFlight: number,
   user: string,
+  poolSize = 10,
+  inFlight = CREATE_BATCH.inFlight * Number(BENCH_WORKERS),
 ): Promise<Figures & { statements: number }> {
   const pool = new pg.Pool({
     connectionString: url,

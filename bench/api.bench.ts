@@ -26,7 +26,6 @@ import {
   type Figures,
 } from './api-support.js';
 import { verifyLog } from './api-verify.js';
-import { CREATE_BATCH } from '#libs/crimes';
 import {
   dropDatabase,
   freshDatabase,
@@ -193,14 +192,7 @@ try {
     if (ids.length < CONNECTIONS * 20) ids.push(id);
   });
   // The app writes creates that arrive together in one statement (CrimeCreateBatcher): the same, bare.
-  const batched = await bareBatchedCreates(
-    url,
-    CONNECTIONS,
-    SECONDS,
-    POOL,
-    CREATE_BATCH.inFlight * Number(BENCH_WORKERS),
-    user,
-  );
+  const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, user);
   await analyze(url);
   bareFigures.amend = await bare(url, CONNECTIONS, SECONDS, POOL, (c, w) =>
     bareAmend(c, user, ids[w]!),
