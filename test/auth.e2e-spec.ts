@@ -86,6 +86,15 @@ describe('authentication', () => {
       tokens = (await login(u.username, u.password).expect(200)).body;
     });
 
+    it('reads the token from Authorization: Bearer, the scheme in any case (RFC 7235), and no other scheme', async () => {
+      const t = tokens.accessToken;
+      await http().get('/rules').set('authorization', `Bearer ${t}`).expect(200);
+      await http().get('/rules').set('authorization', `bearer ${t}`).expect(200);
+      const refused = await http().get('/rules').set('authorization', `Token ${t}`).expect(401);
+      expect(refused.body.message).toBe('a valid access token is required');
+      await http().get('/rules').set('authorization', t).expect(401);
+    });
+
     it('rejects an expired token', async () => {
       const jwt = new JwtService({ secret: config.jwtSecret });
       const expired = jwt.sign({

@@ -9,7 +9,7 @@ export interface AuthConfig {
   accountFailureAllowance?: number; // failures per account from all sources before delays start (default 10 x maxFailedLogins)
   throttleBaseSeconds?: number; // the first delay, doubled by each further failure (default 30)
   // Passport keeps strategies in a process-wide registry: a second application in the same process (a CLI command
-  // run from a test, say) would replace the HTTP app's strategy. Apps without HTTP set this to false.
+  // run from a test, say) would replace the HTTP app's sign-in strategy. Apps without HTTP set this to false.
   passportStrategies?: boolean;
   webIdleSeconds?: number; // a browser session ends after this long without a request (default 1800)
   secureCookies?: boolean; // Secure cookies (production: served over HTTPS)

@@ -4,7 +4,7 @@ import { PassportModule } from '@nestjs/passport';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { AuthService } from './auth.service.js';
 import { SessionCache } from './session-cache.js';
-import { JwtStrategy, LocalStrategy } from './strategies.js';
+import { LocalStrategy } from './strategies.js';
 import { UsersService } from './users.service.js';
 import { WebSessions } from './web-session.js';
 
@@ -28,7 +28,7 @@ export class AuthModule {
         UsersService,
         AuthService,
         WebSessions,
-        ...(config.passportStrategies === false ? [] : [LocalStrategy, JwtStrategy]),
+        ...(config.passportStrategies === false ? [] : [LocalStrategy]),
       ],
       exports: [AUTH_CONFIG, SessionCache, UsersService, AuthService, WebSessions],
     };

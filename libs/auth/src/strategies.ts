@@ -1,10 +1,7 @@
-import { createSecretKey } from 'node:crypto';
-import { BadRequestException, Inject, Injectable } from '@nestjs/common';
+import { BadRequestException, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { ExtractJwt, Strategy as JwtStrategyBase } from 'passport-jwt';
 import { Strategy as LocalStrategyBase } from 'passport-local';
-import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
-import { AuthService, type AccessPayload } from './auth.service.js';
+import { AuthService } from './auth.service.js';
 import type { UserRow } from './users.service.js';
 
 @Injectable()
@@ -28,25 +25,3 @@ export class LocalStrategy extends PassportStrategy(LocalStrategyBase, 'local') 
 
 const isField = (value: unknown, maxLength: number): value is string =>
   typeof value === 'string' && value.length <= maxLength && !value.includes('\0');
-
-// HS256 only: tokens signed with another algorithm (including 'none') are refused by passport-jwt.
-@Injectable()
-export class JwtStrategy extends PassportStrategy(JwtStrategyBase, 'jwt') {
-  constructor(
-    private readonly auth: AuthService,
-    @Inject(AUTH_CONFIG) config: AuthConfig,
-  ) {
-    super({
-      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      // A KeyObject made once: given a string, jsonwebtoken tries createPublicKey (which throws) and then
-      // createSecretKey on every request, 5.6% of the app's CPU under load (bench/README.md, API).
-      secretOrKey: createSecretKey(Buffer.from(config.jwtSecret, 'utf8')) as unknown as Buffer, // typed string | Buffer; jsonwebtoken takes a KeyObject
-      algorithms: ['HS256'],
-      ignoreExpiration: false,
-    });
-  }
-
-  validate(payload: AccessPayload) {
-    return this.auth.actorFor(payload);
-  }
-}
