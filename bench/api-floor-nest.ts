@@ -26,8 +26,8 @@ import { CreateCrimeDto } from '../apps/api/src/crimes/dto/create-crime.dto.js';
 import { createBatcher } from './api-support.js';
 
 export const FLOOR_JWT_SECRET = 'bench-floor-secret-not-a-secret-0123456789';
-// A KeyObject made once, as the app's JwtStrategy does: given a string, jsonwebtoken tries a public key first (which
-// throws) on every verification.
+// A KeyObject made once, as AuthService.verifyAccessToken does: given a string, jsonwebtoken tries a public key
+// first (which throws) on every verification.
 const jwt = new JwtService({
   secret: createSecretKey(Buffer.from(FLOOR_JWT_SECRET, 'utf8')) as unknown as Buffer,
   verifyOptions: { algorithms: ['HS256'] },
