@@ -273,6 +273,28 @@ const ALL = `force_id, id, crime_reference, offence_code, incident_reference, re
   transferred_to_force_id, transferred_to_authority_id, version, created_at, created_by, updated_at, updated_by,
   import_id`;
 const ALL_C = ALL.replace(/(^|\s)([a-z_]+)/g, '$1c.$2');
+// A record of crimes c as the JSON of its view, as a list's page is written (crimeViewJson in libs/crimes
+// crime-store.ts: the same expressions; its keys there follow toView's order).
+const TIMESTAMPS = new Set([
+  'reported_at',
+  'recorded_at',
+  'offence_from',
+  'offence_to',
+  'cancelled_at',
+  'created_at',
+  'updated_at',
+]);
+const VIEW_JSON = `(SELECT row_to_json(v)::text FROM (SELECT ${ALL.split(',')
+  .map((s) => s.trim())
+  .map((col) => {
+    const key = col.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
+    if (col === 'financial_year')
+      return `c.financial_year || '-' || lpad((((c.financial_year + 1) % 100 + 100) % 100)::text, 2, '0') AS "${key}"`;
+    if (TIMESTAMPS.has(col))
+      return `to_char(c.${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${key}"`;
+    return `c.${col} AS "${key}"`;
+  })
+  .join(', ')}) v)`;
 
 export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: string }> {
   const b = crimeBody();
@@ -491,12 +513,13 @@ export async function bareList(c: pg.ClientBase, user: string): Promise<void> {
   // a range of ix_crimes_force_recorded.
   await scoped(
     c,
-    `WITH p AS (SELECT ${ALL_C} FROM crimes c WHERE c.force_id = $1 ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
+    `WITH p AS (SELECT c.force_id, c.recorded_at, c.id, ${VIEW_JSON} AS view FROM crimes c WHERE c.force_id = $1
+       ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
      i AS (SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $3),
      l AS (INSERT INTO access_log (${LOG_COLUMNS})
        SELECT $4::text, $5::text, $6::text[], $7::text, $8::text, $9::text, $10::jsonb, $11::uuid[], s.n, $12::text
        FROM (SELECT count(*)::int AS n FROM i) s)
-     SELECT * FROM p ORDER BY recorded_at DESC, id DESC`,
+     SELECT p.recorded_at, p.id, p.view FROM p ORDER BY recorded_at DESC, id DESC`,
     [
       FORCE,
       51,

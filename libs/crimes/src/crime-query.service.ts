@@ -7,7 +7,7 @@ import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#
 import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
-import { CrimeStore, crimeSelect, toCrime } from './crime-store.js';
+import { CrimeStore, crimeSelect, crimeViewJson, toCrime } from './crime-store.js';
 import { derivedCreationChanges } from './derived-creation.js';
 import type { CrimeListQuery, CrimePage, CrimeView } from './crime.types.js';
 
@@ -48,6 +48,37 @@ export class CrimeQueryService {
   }
 
   async list(ctx: RequestContext, q: CrimeListQuery): Promise<CrimePage> {
+    const { rows, limit } = await this.page(ctx, q, 'records');
+    const items = rows.slice(0, limit).map((r) => toCrime(this.ds, r));
+    const last = items.at(-1);
+    const nextCursor =
+      rows.length > limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
+    return { items: items.map(toView), nextCursor };
+  }
+
+  // list()'s page as the JSON text that serialising list()'s answer gives, its records written by the database
+  // (crimeViewJson): for the API, which sends it as it is (issue #21). The same statement, filters, scope and
+  // access-log entry.
+  async listJson(ctx: RequestContext, q: CrimeListQuery): Promise<string> {
+    const { rows, limit } = await this.page<{ recorded_at: Date; id: string; view: string }>(
+      ctx,
+      q,
+      'json',
+    );
+    const shown = rows.slice(0, limit);
+    const last = shown.at(-1);
+    const nextCursor =
+      rows.length > limit && last ? encodeKeysetCursor(last.recorded_at, last.id) : null;
+    return `{"items":[${shown.map((r) => r.view).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+  }
+
+  // One page of the list (limit + 1 rows, to tell whether another follows): every column of each record, or its
+  // view as JSON text with the keys of its order.
+  private async page<R = Record<string, unknown>>(
+    ctx: RequestContext,
+    q: CrimeListQuery,
+    shape: 'records' | 'json',
+  ): Promise<{ rows: R[]; limit: number }> {
     const actor = ctx.actor;
     if (q.forceId !== undefined && !canAccessForce(actor, q.forceId)) {
       throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read crimes of force ${q.forceId}`);
@@ -61,7 +92,11 @@ export class CrimeQueryService {
       params.push(v);
       return `$${params.length}`;
     };
-    const cols = crimeSelect(this.ds);
+    // The page's own columns: every column, or the view and what the page and its log entry need besides.
+    const cols =
+      shape === 'records'
+        ? crimeSelect(this.ds)
+        : `c.force_id, c.recorded_at, c.id, ${crimeViewJson(this.ds)} AS view`;
     const and = (extra: string[]) => {
       const all = [...extra, ...where];
       return all.length ? `WHERE ${all.join(' AND ')}` : '';
@@ -102,17 +137,15 @@ export class CrimeQueryService {
       recordCount: 's.n',
       ...(!q.forceId && actor.forces === 'all' ? { forceIds: 's.forces' } : {}),
     });
-    // One statement in one round trip; the view is built after the commit (toView is total: issue #18).
-    const rows = await this.db.runStatement<Record<string, unknown>>(
+    // One statement in one round trip; the answer is built after the commit, and building it cannot fail
+    // (toView is total, and the JSON is only joined: issue #18).
+    const out = shape === 'records' ? 'p.*' : 'p.recorded_at, p.id, p.view';
+    const rows = await this.db.runStatement<R>(
       actor.forces,
-      `WITH p AS (${page}), i AS (${shown}), l AS (${log}) SELECT * FROM p ORDER BY recorded_at DESC, id DESC`,
+      `WITH p AS (${page}), i AS (${shown}), l AS (${log}) SELECT ${out} FROM p ORDER BY recorded_at DESC, id DESC`,
       params,
     );
-    const items = rows.slice(0, limit).map((r) => toCrime(this.ds, r));
-    const last = items.at(-1);
-    const nextCursor =
-      rows.length > limit && last ? encodeKeysetCursor(last.recordedAt, last.id) : null;
-    return { items: items.map(toView), nextCursor };
+    return { rows, limit };
   }
 
   // The list's filters other than the force, as SQL over crimes c (values appended to params).

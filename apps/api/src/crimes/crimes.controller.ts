@@ -3,6 +3,7 @@ import {
   Body,
   Controller,
   Get,
+  Header,
   HttpCode,
   Param,
   ParseUUIDPipe,
@@ -26,7 +27,6 @@ import {
   CrimeRemovalService,
   CrimeValidationService,
   type BulkResult,
-  type CrimePage,
   type CrimeView,
   type HistoryEntryView,
   type ValidationView,
@@ -97,8 +97,10 @@ export class CrimesController {
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiOperation({ summary: 'List crimes in your scope, newest recorded first (cursor pagination)' })
   @ApiOkResponse({ type: CrimePageResponseDto })
-  list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<CrimePage> {
-    return this.query.list(ctx, {
+  // The page comes as JSON text, written by the database (CrimeQueryService.listJson: issue #21), and is sent as is.
+  @Header('content-type', 'application/json; charset=utf-8')
+  list(@Ctx() ctx: RequestContext, @Query() q: ListCrimesQueryDto): Promise<string> {
+    return this.query.listJson(ctx, {
       forceId: q.force,
       financialYear: q.year,
       offenceCode: q.offence,
