@@ -1,9 +1,11 @@
+import { jest } from '@jest/globals';
 import type { INestApplication } from '@nestjs/common';
 import pg from 'pg';
 import request from 'supertest';
 import type { App } from 'supertest/types.js';
 import { CrimeQueryService, type CrimeListQuery } from '#libs/crimes';
 import type { RequestContext } from '#libs/auth';
+import { ScopedDb } from '#libs/persistence';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 import { insertCrimeRows, removal, type CrimeRow } from './factories/crime-row.js';
 import { loginAs } from './factories/identity.js';
@@ -174,6 +176,23 @@ describe('a list page written by the database', () => {
       { reference: 'LJ/none' },
     ];
     for (const q of queries) await same(ctx(['cumbria', 'dorset']), q);
+  });
+
+  it('is prepared when browsing (the scope and a cursor at most), and planned for its values when searching', async () => {
+    const run = jest.spyOn(ScopedDb.prototype, 'runStatement');
+    try {
+      const first = await query.listJson(ctx(['dorset']), { limit: 5 });
+      await query.listJson(ctx(['cumbria', 'dorset']), {
+        limit: 5,
+        cursor: (JSON.parse(first) as { nextCursor: string }).nextCursor,
+      });
+      await query.listJson(ctx('all'), { limit: 5 });
+      await query.listJson(ctx(['dorset']), { limit: 5, onlineFlag: 'yes' });
+      await query.listJson(ctx(['dorset']), { referencePrefix: 'LJ/bulk/1' });
+      expect(run.mock.calls.map((c) => c[3]?.prepare)).toEqual([true, true, true, false, false]);
+    } finally {
+      run.mockRestore();
+    }
   });
 
   it('is what GET /crimes answers, as JSON', async () => {

@@ -140,10 +140,15 @@ export class CrimeQueryService {
     // One statement in one round trip; the answer is built after the commit, and building it cannot fail
     // (toView is total, and the JSON is only joined: issue #18).
     const out = shape === 'records' ? 'p.*' : 'p.recorded_at, p.id, p.view';
+    // Browsing (no filter but the scope and the cursor) is prepared: its plan is the same range of an index
+    // whatever the values, and it is what a registrar's list does most, so parsing and planning it for every page
+    // was PostgreSQL's work for nothing (issue #21; bench/README.md). Searches keep a plan made for their values.
+    const browsing = where.length === (q.cursor === undefined ? 0 : 1);
     const rows = await this.db.runStatement<R>(
       actor.forces,
       `WITH p AS (${page}), i AS (${shown}), l AS (${log}) SELECT ${out} FROM p ORDER BY recorded_at DESC, id DESC`,
       params,
+      { prepare: browsing },
     );
     return { rows, limit };
   }
