@@ -404,11 +404,12 @@ export function crimeSelect(ds: DataSource): string {
 // toView() of a row of crimes c, as a SQL expression giving its JSON text (issue #21). A list's page is sent as the
 // database wrote it: parsing the columns of 50 records into objects and serialising them again was most of a list's
 // CPU in the app, and most of its garbage. The keys are toView()'s, in its order, read off toView() itself; each
-// is the entity column of that property, with timestamps written as Date.toJSON() writes them (UTC, milliseconds,
-// both truncated) and the financial year as formatFinancialYear() writes it. A key that toView() gains without
-// a column of that name throws here, so the two cannot drift apart unnoticed; crime-view-json.int-spec.ts holds
-// their output equal. row_to_json over a subquery: PostgreSQL 15's json_build_object looks up the output function
-// of every argument on every call (measured: four times the cost for 50 records).
+// is the entity column of that property, with timestamps written as Date.toJSON() writes them (UTC, milliseconds
+// truncated; years up to 9999, as the recording rules' date range allows) and the financial year as
+// formatFinancialYear() writes it. A key that toView() gains without a column of that name throws here, so the two
+// cannot drift apart unnoticed; test/crime-list-json.e2e-spec.ts holds their output equal byte for byte.
+// row_to_json over a subquery: PostgreSQL 15's json_build_object looks up the output function of every argument on
+// every call (measured: 1.9 ms for 51 records against 0.66 ms).
 const viewJsonOf = new WeakMap<DataSource, string>();
 export function crimeViewJson(ds: DataSource): string {
   const known = viewJsonOf.get(ds);
