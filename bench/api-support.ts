@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { CREATE_BATCH } from '#libs/crimes';
+import { CREATE_BATCH, viewJsonSql } from '#libs/crimes';
 import { queryScoped } from '#libs/persistence';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
@@ -273,8 +273,8 @@ const ALL = `force_id, id, crime_reference, offence_code, incident_reference, re
   transferred_to_force_id, transferred_to_authority_id, version, created_at, created_by, updated_at, updated_by,
   import_id`;
 const ALL_C = ALL.replace(/(^|\s)([a-z_]+)/g, '$1c.$2');
-// A record of crimes c as the JSON of its view, as a list's page is written (crimeViewJson in libs/crimes
-// crime-store.ts: the same expressions; its keys there follow toView's order).
+// A record of crimes c as the JSON of its view, as a list's page is written (viewJsonSql, as crimeViewJson uses
+// it; the keys there follow toView's order).
 const TIMESTAMPS = new Set([
   'reported_at',
   'recorded_at',
@@ -284,17 +284,20 @@ const TIMESTAMPS = new Set([
   'created_at',
   'updated_at',
 ]);
-const VIEW_JSON = `(SELECT row_to_json(v)::text FROM (SELECT ${ALL.split(',')
-  .map((s) => s.trim())
-  .map((col) => {
-    const key = col.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-    if (col === 'financial_year')
-      return `c.financial_year || '-' || lpad((((c.financial_year + 1) % 100 + 100) % 100)::text, 2, '0') AS "${key}"`;
-    if (TIMESTAMPS.has(col))
-      return `to_char(c.${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "${key}"`;
-    return `c.${col} AS "${key}"`;
-  })
-  .join(', ')}) v)`;
+const VIEW_JSON = viewJsonSql(
+  ALL.split(',')
+    .map((s) => s.trim())
+    .map((column) => ({
+      key: column.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase()),
+      column,
+      kind:
+        column === 'financial_year'
+          ? ('financialYear' as const)
+          : TIMESTAMPS.has(column)
+            ? ('timestamp' as const)
+            : ('value' as const),
+    })),
+);
 
 export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: string }> {
   const b = crimeBody();

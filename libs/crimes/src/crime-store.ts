@@ -415,20 +415,41 @@ export function crimeViewJson(ds: DataSource): string {
   const known = viewJsonOf.get(ds);
   if (known) return known;
   const byProperty = new Map(crimeColumns(ds).all.map((c) => [c.propertyName, c]));
-  const fields = Object.keys(toView({} as Crime)).map((key) => {
-    if (key === 'financialYear')
-      return `c.financial_year || '-' || lpad((((c.financial_year + 1) % 100 + 100) % 100)::text, 2, '0') AS "financialYear"`;
-    const column = byProperty.get(key);
-    if (!column) throw new Error(`crimeViewJson: the view's ${key} has no column`);
-    const value =
-      column.type === 'timestamptz'
-        ? `to_char(c.${column.databaseName} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-        : `c.${column.databaseName}`;
-    return `${value} AS "${key}"`;
-  });
-  const sql = `(SELECT row_to_json(v)::text FROM (SELECT ${fields.join(', ')}) v)`;
+  const sql = viewJsonSql(
+    Object.keys(toView({} as Crime)).map((key) => {
+      const column = byProperty.get(key);
+      if (!column) throw new Error(`crimeViewJson: the view's ${key} has no column`);
+      const kind =
+        key === 'financialYear'
+          ? 'financialYear'
+          : column.type === 'timestamptz'
+            ? 'timestamp'
+            : 'value';
+      return { key, column: column.databaseName, kind };
+    }),
+  );
   viewJsonOf.set(ds, sql);
   return sql;
+}
+
+// A column of crimes c in a view's JSON: as it is, a timestamp as Date.toJSON() writes it, or the financial year's
+// start as formatFinancialYear() writes the year.
+export interface ViewJsonField {
+  key: string;
+  column: string;
+  kind: 'value' | 'timestamp' | 'financialYear';
+}
+
+// The JSON text of these fields of a row of crimes c, as a SQL expression: crimeViewJson's, and the bench's
+// bare-pg list (bench/api-support.ts) writes the same.
+export function viewJsonSql(fields: readonly ViewJsonField[]): string {
+  const value = ({ column, kind }: ViewJsonField) =>
+    kind === 'timestamp'
+      ? `to_char(c.${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+      : kind === 'financialYear'
+        ? `c.${column} || '-' || lpad((((c.${column} + 1) % 100 + 100) % 100)::text, 2, '0')`
+        : `c.${column}`;
+  return `(SELECT row_to_json(v)::text FROM (SELECT ${fields.map((f) => `${value(f)} AS "${f.key}"`).join(', ')}) v)`;
 }
 
 // A raw row of crimes (every column, as crimeSelect() names them) as the entity, without TypeORM's hydration.

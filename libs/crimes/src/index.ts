@@ -12,3 +12,4 @@ export * from './crime-validation.service.js';
 export * from './crime-bulk.service.js';
 export * from './reported-incident.service.js';
 export * from './crime-fields.js';
+export { viewJsonSql, type ViewJsonField } from './crime-store.js';
