@@ -28,6 +28,7 @@ import { MonthlyCrimeFigures1780000027300 } from './1780000027300-MonthlyCrimeFi
 import { BackfillMonthlyCrimeFigures1780000027310 } from './1780000027310-BackfillMonthlyCrimeFigures.js';
 import { PublicationAccessLogCheckpoint1780000027400 } from './1780000027400-PublicationAccessLogCheckpoint.js';
 import { CrimesReadIndexes1780000027500 } from './1780000027500-CrimesReadIndexes.js';
+import { CheaperSealGuard1780000027600 } from './1780000027600-CheaperSealGuard.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -61,4 +62,5 @@ export const ALL_MIGRATIONS = [
   BackfillMonthlyCrimeFigures1780000027310,
   PublicationAccessLogCheckpoint1780000027400,
   CrimesReadIndexes1780000027500,
+  CheaperSealGuard1780000027600,
 ];

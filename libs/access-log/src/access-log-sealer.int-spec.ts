@@ -218,6 +218,59 @@ describe('access log sealer (real PostgreSQL)', () => {
     );
   });
 
+  // The guard compares the columns themselves (migration 1780000027600): every column but the seal's, so one added
+  // to the table later must be added to the guard too, or this fails.
+  it('refuses a seal that changes any other column of the entry', async () => {
+    const columns: string[] = (
+      await owner.query(
+        `SELECT column_name::text AS c FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = 'access_log' ORDER BY ordinal_position`,
+      )
+    ).rows.map((r: { c: string }) => r.c);
+    const others = columns.filter((c) => !['pos', 'prev_hash', 'hash'].includes(c));
+    expect(others.length).toBeGreaterThanOrEqual(13);
+    const seq = await insert(owner, `sealer-${run}-columns`);
+    // A value of each column's type that differs from the inserted entry's.
+    const changed: Record<string, string> = {
+      seq: 'seq + 1000000000',
+      at: `at + interval '1 second'`,
+      user_id: `'x'`,
+      action: `'disclosure'`,
+      force_ids: `'{kent}'`,
+      purpose: `'other'`,
+      justification: `'other'`,
+      route: `'other'`,
+      query: `'{"a":1}'::jsonb`,
+      record_ids: `'{}'::uuid[]`,
+      record_count: 'record_count + 1',
+      request_id: `'other'`,
+      payload_version: '2',
+    };
+    for (const c of others) {
+      expect(changed[c]).toBeDefined();
+      await expect(
+        owner.query(
+          `UPDATE access_log SET ${c} = ${changed[c]}, pos = 999999999, prev_hash = '\\x00', hash = '\\x00'
+           WHERE seq = $1`,
+          [seq],
+        ),
+      ).rejects.toThrow(/append-only/);
+    }
+    // Sealing alone is allowed (and then never again).
+    await owner.query('BEGIN');
+    try {
+      await owner.query(
+        `UPDATE access_log SET pos = 999999999, prev_hash = '\\x00', hash = '\\x00' WHERE seq = $1`,
+        [seq],
+      );
+      await expect(
+        owner.query(`UPDATE access_log SET pos = 999999998 WHERE seq = $1`, [seq]),
+      ).rejects.toThrow(/append-only/);
+    } finally {
+      await owner.query('ROLLBACK');
+    }
+  });
+
   describe('detects tampering by someone who can write to the database but has not the key', () => {
     // Each attack runs in a transaction as a superuser with the triggers off, is verified, then rolled back.
     const attack = async (work: (c: pg.ClientBase) => Promise<void>) => {
