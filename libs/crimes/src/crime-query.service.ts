@@ -7,6 +7,7 @@ import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#
 import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
+import { CrimeReadBatcher } from './crime-read-batcher.js';
 import { CrimeStore, crimeSelect, crimeViewJson, toCrime } from './crime-store.js';
 import { derivedCreationChanges } from './derived-creation.js';
 import type { CrimeListQuery, CrimePage, CrimeView } from './crime.types.js';
@@ -30,21 +31,15 @@ export class CrimeQueryService {
     private readonly store: CrimeStore,
     private readonly log: AccessLogService,
     private readonly ds: DataSource,
+    private readonly reads: CrimeReadBatcher,
   ) {}
 
-  // The read and its access-log entry: one statement in one round trip (issue #21). The view is built after the
-  // commit; toView only copies fields and its formatter is total (issue #18).
+  // The read and its access-log entry: one statement in one round trip, with the reads of other requests that
+  // arrive meanwhile (CrimeReadBatcher, issue #21). The view is built after the commit; toView only copies fields
+  // and its formatter is total (issue #18).
   async get(ctx: RequestContext, id: string): Promise<CrimeView> {
-    const { sql, params } = this.store.findLoggedStatement(ctx, 'consultation', id);
-    const rows = await this.db.runStatement<Record<string, unknown>>(
-      ctx.actor.forces,
-      sql,
-      params,
-      {
-        prepare: true,
-      },
-    );
-    return toView(this.store.found(rows, id));
+    const row = await this.reads.read(ctx.actor.forces, { ctx, action: 'consultation', id });
+    return toView(this.store.found(row ? [row] : [], id));
   }
 
   async list(ctx: RequestContext, q: CrimeListQuery): Promise<CrimePage> {

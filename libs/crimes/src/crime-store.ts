@@ -70,14 +70,17 @@ export class CrimeStore {
     return toCrime(em.connection, row);
   }
 
-  // find() and its access-log entry (entry()) as one statement, for ScopedDb.runStatement: the entry is
-  // written when the record is found. Its rows go through found().
-  findLoggedStatement(ctx: RequestContext, action: AccessAction, id: string): Statement {
-    const params: unknown[] = [id];
-    const found = `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = $1${scopeSql(ctx.actor.forces, params)}`;
-    const log = accessLogInsertFrom(
+  // Reads by id and their access-log entries in one statement, for ScopedDb.runStatement: reads from concurrent
+  // requests (CrimeReadBatcher, issue #21). One SELECT of their ids, and for each request whose record was found its
+  // own entry (entry(): its user, route and request id), so one commit for all of them; two requests for one record
+  // each get theirs. Rows come back in no particular order, one per record found; each goes through found().
+  findLoggedManyStatement(forces: ForceScope, reads: readonly LoggedRead[]): Statement {
+    const params: unknown[] = [reads.map((r) => r.id)];
+    const found = `SELECT ${crimeColumns(this.ds).select} FROM crimes c WHERE c.id = ANY($1::uuid[])${scopeSql(forces, params)}`;
+    const log = accessLogInsertJoined(
       'f',
-      this.entryFor(ctx, action),
+      [{ column: 'id', type: 'uuid' }],
+      reads.map((r) => ({ key: [r.id], entry: this.entryFor(r.ctx, r.action) })),
       params,
       recordSql('f', [], params),
     );
@@ -344,6 +347,13 @@ export interface NewRecord {
   actor: Actor;
   changes: FieldChanges;
   log: LogAs;
+}
+
+// A read by id and how its request is logged, as findLoggedManyStatement() takes it.
+export interface LoggedRead {
+  ctx: RequestContext;
+  action: AccessAction;
+  id: string;
 }
 
 // How a write is logged: entry(ctx, action, the record written, alsoForces).

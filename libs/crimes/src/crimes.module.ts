@@ -8,6 +8,7 @@ import { CrimeAmendmentService } from './crime-amendment.service.js';
 import { CrimeQueryService } from './crime-query.service.js';
 import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeAmendBatcher } from './crime-amend-batcher.js';
+import { CrimeReadBatcher } from './crime-read-batcher.js';
 import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -26,6 +27,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeIncidents,
     CrimeCreateBatcher,
     CrimeAmendBatcher,
+    CrimeReadBatcher,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,

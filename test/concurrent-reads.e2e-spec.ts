@@ -1,0 +1,170 @@
+import { jest } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import type { Actor, RequestContext } from '#libs/auth';
+import {
+  CrimeQueryService,
+  CrimeRecordingService,
+  type CrimeView,
+  type NewCrimeInput,
+} from '#libs/crimes';
+import { DomainError, ScopedDb } from '#libs/persistence';
+import { crimeBody } from './factories/crime.factory.js';
+import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
+
+// Reads by id from concurrent requests are made together (CrimeReadBatcher, issue #21): each must come out as if
+// made alone: its record, or 404 for one it may not see or that does not exist, and exactly one access-log entry
+// of its own (its user, its request id, the record) for each record it was given, none otherwise.
+describe('concurrent reads', () => {
+  let app: INestApplication;
+  let db: pg.Client;
+  let recording: CrimeRecordingService;
+  let query: CrimeQueryService;
+  let spy: jest.SpiedFunction<ScopedDb['runStatement']>;
+
+  beforeAll(async () => {
+    app = await createTestApp();
+    recording = app.get(CrimeRecordingService);
+    query = app.get(CrimeQueryService);
+    db = new pg.Client({ connectionString: testDatabaseUrl() });
+    await db.connect();
+    spy = jest.spyOn(ScopedDb.prototype, 'runStatement'); // calls through
+  });
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await db.end();
+    await app.close();
+  });
+
+  const actor = (forces: string[]): Actor => ({
+    userId: `reader-${randomUUID().slice(0, 8)}`,
+    displayName: 'Read test',
+    roles: ['registrar'],
+    forces,
+  });
+  const ctx = (a: Actor): RequestContext => ({
+    actor: a,
+    requestId: randomUUID(),
+    route: 'GET /crimes/:id',
+    purpose: null,
+  });
+  async function record(forceId: string): Promise<string> {
+    const body = crimeBody({ forceId });
+    const date = (k: string) => new Date(String(body[k]));
+    const view = await recording.record(ctx(actor([forceId])), {
+      ...(body as unknown as NewCrimeInput),
+      incidentReference: null,
+      reportedAt: date('reportedAt'),
+      recordedAt: date('recordedAt'),
+      offenceFrom: date('offenceFrom'),
+      offenceTo: date('offenceTo'),
+    });
+    return view.id;
+  }
+  // How many reads each logged read statement since the last mockClear() held (its first parameter is their ids).
+  const sizes = () =>
+    spy.mock.calls
+      .filter(([, sql]) => sql.includes('c.id = ANY($1::uuid[])') && sql.includes('access_log'))
+      .map(([, , params]) => (params[0] as string[]).length);
+  // The access-log entries of these requests, by request id.
+  async function entries(requestIds: (string | null)[]) {
+    const { rows } = await db.query<{
+      request_id: string;
+      user_id: string;
+      action: string;
+      route: string;
+      force_ids: string[];
+      record_ids: string[];
+      record_count: number;
+    }>(
+      `SELECT request_id, user_id, action, route, force_ids, record_ids, record_count FROM access_log
+       WHERE request_id = ANY($1)`,
+      [requestIds],
+    );
+    return rows;
+  }
+  const outcome = (r: PromiseSettledResult<CrimeView>) =>
+    r.status === 'fulfilled' ? r.value.id : (r.reason as DomainError).code;
+
+  it('makes reads that arrive together in fewer statements, each logged as if alone', async () => {
+    const [a, b, c] = [
+      await record('derbyshire'),
+      await record('derbyshire'),
+      await record('derbyshire'),
+    ];
+    const kents = await record('kent');
+    const missing = randomUUID();
+    // Ten readers of Derbyshire: two reads of one record, one asked in capitals, one of another force's record and
+    // one of no record.
+    const ids = [a, b, c, a, b.toUpperCase(), kents, missing, c, a, b];
+    const requests = ids.map((id) => ({ id, ctx: ctx(actor(['derbyshire'])) }));
+    spy.mockClear();
+    const results = await Promise.allSettled(requests.map((r) => query.get(r.ctx, r.id)));
+    // Two statements start at once (one read each); the eight that arrived meanwhile go in the next one.
+    expect(sizes()).toEqual([1, 1, 8]);
+    expect(results.map(outcome)).toEqual(
+      ids.map((id) => (id === kents || id === missing ? 'NOT_FOUND' : id.toLowerCase())),
+    );
+    const logged = await entries(requests.map((r) => r.ctx.requestId));
+    const found = requests.filter((r) => r.id !== kents && r.id !== missing);
+    expect(logged).toHaveLength(found.length);
+    for (const r of found)
+      expect(logged.filter((e) => e.request_id === r.ctx.requestId)).toEqual([
+        {
+          request_id: r.ctx.requestId,
+          user_id: r.ctx.actor.userId,
+          action: 'consultation',
+          route: 'GET /crimes/:id',
+          force_ids: ['derbyshire'],
+          record_ids: [r.id.toLowerCase()],
+          record_count: 1,
+        },
+      ]);
+  });
+
+  it('never puts reads of different scopes in one statement', async () => {
+    const d = await record('derbyshire');
+    const k = await record('kent');
+    const derby = actor(['derbyshire']);
+    const kent = actor(['kent']);
+    const reads = Array.from({ length: 8 }, (_, i) =>
+      i % 2 ? { who: kent, id: k } : { who: derby, id: d },
+    );
+    spy.mockClear();
+    const results = await Promise.allSettled(reads.map((r) => query.get(ctx(r.who), r.id)));
+    expect(results.map(outcome)).toEqual(reads.map((r) => r.id));
+    // Each scope's first two go at once, its other two together.
+    expect(sizes().sort()).toEqual([1, 1, 1, 1, 2, 2]);
+    for (const [scope, , params] of spy.mock.calls)
+      expect(params[0]).toEqual(
+        (params[0] as string[]).map(() => ((scope as string[])[0] === 'kent' ? k : d)),
+      );
+  });
+
+  it('gives each read of a failed statement its own answer and logs only those that were answered', async () => {
+    const a = await record('derbyshire');
+    const b = await record('derbyshire');
+    // The web pages pass an id as it came: one that is no uuid fails the whole statement (22P02), then each read
+    // goes alone.
+    const ids = [a, b, a, 'not-a-uuid', b];
+    const requests = ids.map((id) => ({ id, ctx: ctx(actor(['derbyshire'])) }));
+    spy.mockClear();
+    const results = await Promise.allSettled(requests.map((r) => query.get(r.ctx, r.id)));
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(sizes()).toEqual([1, 1, 3, 1, 1, 1]);
+    const logged = await entries(requests.map((r) => r.ctx.requestId));
+    expect(logged.map((e) => e.request_id).sort()).toEqual(
+      requests
+        .filter((r) => r.id !== 'not-a-uuid')
+        .map((r) => r.ctx.requestId)
+        .sort(),
+    );
+  });
+});
