@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type Driver, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import {
-  accessLogInsertFrom,
   accessLogInsertJoined,
   type AccessAction,
   type AccessEntry,
