@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, ScopedDb, type ForceScope } from '#libs/persistence';
+import { DomainError, ScopedDb, type ForceScope, StatementBatches } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type CrimeUpdate } from './crime-store.js';
-import { StatementBatches } from './statement-batches.js';
 
 // Not written: another amendment of the same record was in the statement; it goes in the next one.
 const AGAIN = Symbol('again');

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { ScopedDb, type ForceScope } from '#libs/persistence';
+import { ScopedDb, type ForceScope, StatementBatches } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type NewRecord } from './crime-store.js';
-import { StatementBatches } from './statement-batches.js';
 
-export { CREATE_BATCH } from './statement-batches.js';
+export { CREATE_BATCH } from '#libs/persistence';
 
 // Creates from concurrent requests written together (statement-batches.ts): each create is one multi-row INSERT with
 // its history row and access-log entry. Creates of different columns go together too (a missing value is DEFAULT).

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { ScopedDb, type ForceScope } from '#libs/persistence';
+import { ScopedDb, type ForceScope, StatementBatches } from '#libs/persistence';
 import { CrimeStore, type LoggedRead } from './crime-store.js';
-import { StatementBatches } from './statement-batches.js';
 
 type Row = Record<string, unknown>;
 

@@ -6,6 +6,7 @@ export * from './migrate.js';
 export * from './queryable.js';
 export * from './scoped-db.js';
 export * from './scoped-statement.js';
+export * from './statement-batches.js';
 export * from './snake-naming.strategy.js';
 export * from './typeorm-options.js';
 export * from './app-login.js';
