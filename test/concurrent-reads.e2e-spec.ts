@@ -6,6 +6,7 @@ import type { Actor, RequestContext } from '#libs/auth';
 import {
   CrimeQueryService,
   CrimeRecordingService,
+  type CrimeListQuery,
   type CrimeView,
   type NewCrimeInput,
 } from '#libs/crimes';
@@ -15,7 +16,8 @@ import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
 // Reads by id from concurrent requests are made together (CrimeReadBatcher, issue #21): each must come out as if
 // made alone: its record, or 404 for one it may not see or that does not exist, and exactly one access-log entry
-// of its own (its user, its request id, the record) for each record it was given, none otherwise.
+// of its own (its user, its request id, the record) for each record it was given, none otherwise. A list's entry
+// is appended after its page with those of other lists (AccessLogService.append): one each, as if alone.
 describe('concurrent reads', () => {
   let app: INestApplication;
   let db: pg.Client;
@@ -37,7 +39,7 @@ describe('concurrent reads', () => {
     await app.close();
   });
 
-  const actor = (forces: string[]): Actor => ({
+  const actor = (forces: string[] | 'all'): Actor => ({
     userId: `reader-${randomUUID().slice(0, 8)}`,
     displayName: 'Read test',
     roles: ['registrar'],
@@ -77,8 +79,9 @@ describe('concurrent reads', () => {
       force_ids: string[];
       record_ids: string[];
       record_count: number;
+      query: Record<string, unknown> | null;
     }>(
-      `SELECT request_id, user_id, action, route, force_ids, record_ids, record_count FROM access_log
+      `SELECT request_id, user_id, action, route, force_ids, record_ids, record_count, query FROM access_log
        WHERE request_id = ANY($1)`,
       [requestIds],
     );
@@ -119,6 +122,7 @@ describe('concurrent reads', () => {
           force_ids: ['derbyshire'],
           record_ids: [r.id.toLowerCase()],
           record_count: 1,
+          query: null,
         },
       ]);
   });
@@ -166,5 +170,76 @@ describe('concurrent reads', () => {
         .map((r) => r.ctx.requestId)
         .sort(),
     );
+  });
+
+  // The statements that appended list entries since the last mockClear(), as their numbers of entries.
+  const appends = () =>
+    spy.mock.calls
+      .filter(([, sql]) => sql.startsWith('INSERT INTO access_log') && sql.includes('VALUES'))
+      .map(([, , params]) => params.length / 10);
+
+  it('logs each list after its page as its query and size, with the entries of lists that arrive together', async () => {
+    await record('derbyshire');
+    await record('derbyshire');
+    await record('kent');
+    const lists: { who: Actor; q: CrimeListQuery; c?: RequestContext }[] = [
+      { who: actor('all'), q: { limit: 2 } },
+      { who: actor(['derbyshire']), q: { limit: 50, onlineFlag: 'no' } },
+      { who: actor('all'), q: { limit: 5, reference: 'NO/SUCH/REF' } },
+      { who: actor(['kent', 'derbyshire']), q: { limit: 3 } },
+      { who: actor(['kent']), q: { limit: 1 } },
+      { who: actor(['derbyshire']), q: { limit: 4 } },
+    ];
+    for (const l of lists) l.c = { ...ctx(l.who), route: 'GET /crimes' };
+    spy.mockClear();
+    const pages = await Promise.all(lists.map((l) => query.list(l.c!, l.q)));
+    // Two appends start at once; the four that arrived meanwhile go in the next one.
+    expect(appends()).toEqual([1, 1, 4]);
+    const logged = await entries(lists.map((l) => l.c!.requestId));
+    lists.forEach((l, i) => {
+      const shown = pages[i]!.items;
+      const forces =
+        l.who.forces === 'all'
+          ? [...new Set(shown.map((v) => v.forceId))].sort()
+          : [...l.who.forces].sort();
+      expect(logged.filter((e) => e.request_id === l.c!.requestId)).toEqual([
+        {
+          request_id: l.c!.requestId,
+          user_id: l.who.userId,
+          action: 'consultation',
+          route: 'GET /crimes',
+          force_ids: forces,
+          record_ids: [],
+          record_count: shown.length,
+          query: { ...l.q, page: 'first' },
+        },
+      ]);
+    });
+    // The national pages named the forces they showed, and the empty one none.
+    expect(pages[0]!.items).toHaveLength(2);
+    expect(pages[2]!.items).toHaveLength(0);
+    expect(logged.find((e) => e.request_id === lists[2]!.c!.requestId)!.force_ids).toEqual([]);
+  });
+
+  it('answers no list whose entry could not be written, and logs nothing for it', async () => {
+    await record('derbyshire');
+    const c = { ...ctx(actor(['derbyshire'])), route: 'GET /crimes' };
+    const through = spy.getMockImplementation()!;
+    spy.mockImplementation(async function (this: ScopedDb, scope, sql, params, options) {
+      if (sql.startsWith('INSERT INTO access_log'))
+        throw new Error('Connection terminated unexpectedly');
+      return through.call(this, scope, sql, params, options);
+    } as typeof through);
+    try {
+      await expect(query.list(c, { limit: 5 })).rejects.toThrow(
+        'Connection terminated unexpectedly',
+      );
+      await expect(query.listJson(c, { limit: 5 })).rejects.toThrow(
+        'Connection terminated unexpectedly',
+      );
+    } finally {
+      spy.mockImplementation(through);
+    }
+    expect(await entries([c.requestId])).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Inject, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { DomainError, ScopedDb, type ForceScope } from '#libs/persistence';
+import { DomainError, ScopedDb, StatementBatches, type ForceScope } from '#libs/persistence';
 import {
   ACCESS_LOG_CHAIN,
   readCheckpoint,
@@ -62,40 +62,25 @@ export interface AccessEntrySql {
   recordCount?: string;
 }
 
-// The entry as an INSERT … SELECT over `from`, a relation of the caller's statement, for a data-modifying CTE:
-// the write or read and its entry take one round trip (issue #21), and there is one entry per row of `from`
-// (none when the record was not found). The same entry record() writes; values are appended to params, and
-// those named in `sql` are taken from the statement instead (an expression over `from`).
-export function accessLogInsertFrom(
-  from: string,
-  e: AccessEntry,
-  params: unknown[],
-  sql: AccessEntrySql = {},
-): string {
-  const values = entryValues(e);
-  const given: (string | undefined)[] = [
-    undefined,
-    undefined,
-    sql.forceIds,
-    undefined,
-    undefined,
-    undefined,
-    undefined,
-    sql.recordIds,
-    sql.recordCount,
-    undefined,
-  ];
-  const list = values.map((v, i) => {
-    if (given[i] !== undefined) return given[i];
-    params.push(v);
-    return `$${params.length}::${TYPES[i]}`;
-  });
-  return `INSERT INTO access_log (${COLUMNS}) SELECT ${list.join(', ')} FROM ${from}`;
+// Entries as one INSERT … VALUES (AccessLogService.append; the bench's bare-pg list), values appended to params.
+export function accessLogInsertValues(entries: readonly AccessEntry[], params: unknown[]): string {
+  const tuples = entries.map(
+    (e) =>
+      `(${entryValues(e)
+        .map((v, i) => {
+          params.push(v);
+          return `$${params.length}::${TYPES[i]}`;
+        })
+        .join(', ')})`,
+  );
+  return `INSERT INTO access_log (${COLUMNS}) VALUES ${tuples.join(', ')}`;
 }
 
-// accessLogInsertFrom for a statement that writes several rows for several requests (a batch of creates, issue
-// #21): each row of `from` gets the entry of the request it belongs to, found by the row's key columns. Rows whose
-// key matches no entry get none.
+// An entry as an INSERT … SELECT over `from`, a relation of the caller's statement, for a data-modifying CTE: the
+// write or read and its entry take one round trip (issue #21). For a statement that writes or reads several rows
+// for several requests (a batch of creates, amendments or reads): each row of `from` gets the entry of every
+// request it belongs to, found by the row's key columns; a row whose key matches no entry gets none. Values are
+// appended to params, and those named in `sql` are taken from the statement instead (an expression over `from`).
 export function accessLogInsertJoined(
   from: string,
   keys: readonly { column: string; type: string }[],
@@ -187,6 +172,22 @@ export class AccessLogService {
     });
     return readCheckpoint(chain, chainId).checkpoint;
   }
+
+  // An entry in a transaction of its own, for a read that wrote nothing itself (a list's page, issue #21): written
+  // with the entries of other requests that arrive meanwhile, in one statement and one commit. Resolves once it is
+  // committed, so that the caller answers only after its entry is stored; rejects if it could not be written.
+  append(e: AccessEntry): Promise<void> {
+    return this.appends.submit([], e);
+  }
+
+  private readonly appends = new StatementBatches<AccessEntry, void>(async (scope, entries) => {
+    const params: unknown[] = [];
+    // Appending needs no force's visibility (p_access_log_append), so every entry shares one queue.
+    await this.db.runStatement(scope, accessLogInsertValues(entries, params), params, {
+      prepare: true,
+    });
+    return entries.map(() => undefined);
+  });
 
   async record(em: EntityManager, e: AccessEntry): Promise<void> {
     await em.query(

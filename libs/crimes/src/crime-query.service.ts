@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AccessLogService, accessLogInsertFrom, type AccessEntry } from '#libs/access-log';
+import { AccessLogService } from '#libs/access-log';
 import type { Actor, RequestContext } from '#libs/auth';
 import { canAccessForce } from '#libs/auth';
 import { decodeKeysetCursor, DomainError, encodeKeysetCursor, ScopedDb } from '#libs/persistence';
@@ -111,40 +111,34 @@ export class CrimeQueryService {
         SELECT ${cols} FROM crimes c ${and(['c.force_id = s.force_id'])} ${order} LIMIT ${n}) x
         ORDER BY x.recorded_at DESC, x.id DESC LIMIT ${n}`;
     }
-    // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation), in the
-    // page's own statement (issue #21). Its size and, for a national reader, its forces are the shown page's.
-    params.push(limit);
-    const shown = `SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $${params.length}`;
-    const size = `(SELECT count(*)::int AS n, ARRAY(SELECT DISTINCT force_id COLLATE "C" FROM i ORDER BY 1) AS forces
-      FROM i) s`;
-    const { cursor: _cursor, ...filters } = q;
-    const entry: AccessEntry = {
-      userId: actor.userId,
-      action: 'consultation',
-      forceIds: q.forceId ? [q.forceId] : actor.forces === 'all' ? [] : actor.forces,
-      route: ctx.route,
-      purpose: ctx.purpose,
-      query: { ...filters, page: q.cursor ? 'next' : 'first' },
-      recordCount: 0,
-      requestId: ctx.requestId,
-    };
-    const log = accessLogInsertFrom(size, entry, params, {
-      recordCount: 's.n',
-      ...(!q.forceId && actor.forces === 'all' ? { forceIds: 's.forces' } : {}),
-    });
-    // One statement in one round trip; the answer is built after the commit, and building it cannot fail
-    // (toView is total, and the JSON is only joined: issue #18).
-    const out = shape === 'records' ? 'p.*' : 'p.recorded_at, p.id, p.view';
     // Browsing (no filter but the scope and the cursor) is prepared: its plan is the same range of an index
     // whatever the values, and it is what a registrar's list does most, so parsing and planning it for every page
     // was PostgreSQL's work for nothing (issue #21; bench/README.md). Searches keep a plan made for their values.
     const browsing = where.length === (q.cursor === undefined ? 0 : 1);
-    const rows = await this.db.runStatement<R>(
-      actor.forces,
-      `WITH p AS (${page}), i AS (${shown}), l AS (${log}) SELECT ${out} FROM p ORDER BY recorded_at DESC, id DESC`,
-      params,
-      { prepare: browsing },
-    );
+    const rows = await this.db.runStatement<R & { force_id: string }>(actor.forces, page, params, {
+      prepare: browsing,
+    });
+    // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation); its size
+    // and, for a national reader, its forces are the shown page's. The page is read in a transaction that writes
+    // nothing; its entry is written after it with the entries of other requests (AccessLogService.append, one
+    // commit for many: issue #21), and the page is answered only once its entry is stored. The answer is built
+    // after that and building it cannot fail (toView is total, and the JSON is only joined: issue #18).
+    const shown = rows.slice(0, limit);
+    const { cursor: _cursor, ...filters } = q;
+    await this.log.append({
+      userId: actor.userId,
+      action: 'consultation',
+      forceIds: q.forceId
+        ? [q.forceId]
+        : actor.forces === 'all'
+          ? shown.map((r) => r.force_id)
+          : actor.forces,
+      route: ctx.route,
+      purpose: ctx.purpose,
+      query: { ...filters, page: q.cursor ? 'next' : 'first' },
+      recordCount: shown.length,
+      requestId: ctx.requestId,
+    });
     return { rows, limit };
   }
 
