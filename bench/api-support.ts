@@ -5,8 +5,9 @@ import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { accessLogInsertJoined, accessLogInsertValues, type AccessEntry } from '#libs/access-log';
 import { CREATE_BATCH, viewJsonSql } from '#libs/crimes';
-import { queryScoped } from '#libs/persistence';
+import { queryScoped, StatementBatches } from '#libs/persistence';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
 // same transactions done by a bare pg client, and the figures printed the same way.
@@ -179,7 +180,7 @@ export const line = (name: string, f: Figures) =>
 // The bare-pg side: the same transactions as the app (same statements, same transaction shape, same access-log
 // entries, as the application role under row-level security, the app's pool size), CLIENTS loops for SECONDS.
 // Each piece of work opens its own transaction, as the app does: inTransaction() or one scoped statement.
-export async function bare(
+export function bare(
   url: string,
   clients: number,
   seconds: number,
@@ -187,20 +188,43 @@ export async function bare(
   work: (c: pg.PoolClient, worker: number) => Promise<void>,
   warmUp = 0,
 ): Promise<Figures> {
+  return bareLoops(url, clients, seconds, poolSize, async (pool) => {
+    // Untimed: every pooled connection first does the work warmUp times (a session's first call of a trigger
+    // function compiles and plans it, once per connection of a long-lived pool).
+    if (warmUp > 0) {
+      const held = await Promise.all(Array.from({ length: poolSize }, () => pool.connect()));
+      for (const c of held) {
+        for (let k = 0; k < warmUp; k++) await work(c, 0);
+        c.release();
+      }
+    }
+    return async (w) => {
+      const c = await pool.connect();
+      try {
+        await work(c, w);
+      } finally {
+        c.release();
+      }
+    };
+  });
+}
+
+// CLIENTS loops for SECONDS over a pool of poolSize connections as the app's login role, each doing what setUp
+// gives (which takes its connections itself: a batched statement takes its own, as in the app); latency is each
+// call's, connections included.
+export async function bareLoops(
+  url: string,
+  clients: number,
+  seconds: number,
+  poolSize: number,
+  setUp: (pool: pg.Pool) => Promise<(worker: number) => Promise<void>>,
+): Promise<Figures> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     options: '-c role=cyberflag_app',
   });
-  // Untimed: every pooled connection first does the work warmUp times (a session's first call of a trigger
-  // function compiles and plans it, once per connection of a long-lived pool).
-  if (warmUp > 0) {
-    const held = await Promise.all(Array.from({ length: poolSize }, () => pool.connect()));
-    for (const c of held) {
-      for (let k = 0; k < warmUp; k++) await work(c, 0);
-      c.release();
-    }
-  }
+  const work = await setUp(pool);
   const lat: number[] = [];
   const errors: Record<string, number> = {};
   const cpu = sampleCpu();
@@ -210,15 +234,12 @@ export async function bare(
     Array.from({ length: clients }, async (_, w) => {
       while (Date.now() < until) {
         const s = process.hrtime.bigint();
-        const c = await pool.connect();
         try {
-          await work(c, w);
+          await work(w);
           lat.push(Number(process.hrtime.bigint() - s) / 1e6);
         } catch (e) {
           const k = (e as { code?: string }).code ?? 'error';
           errors[k] = (errors[k] ?? 0) + 1;
-        } finally {
-          c.release();
         }
       }
     }),
@@ -227,6 +248,29 @@ export async function bare(
   const cpuLine = cpu.stop(); // before the pool's backends exit and take their CPU time with them
   await pool.end();
   return figures(lat, elapsed, errors, cpuLine);
+}
+
+// The app's batching of concurrent statements (StatementBatches, one set per app worker process: loop w is in
+// worker w % BENCH_WORKERS) around a bare statement on a connection of the pool.
+function batchedAsTheApp<I>(
+  pool: pg.Pool,
+  writeAll: (c: pg.PoolClient, items: I[]) => Promise<void>,
+): (worker: number, item: I) => Promise<void> {
+  const workers = Number(BENCH_WORKERS);
+  const batches = Array.from(
+    { length: workers },
+    () =>
+      new StatementBatches<I, void>(async (_scope, items) => {
+        const c = await pool.connect();
+        try {
+          await writeAll(c, items);
+        } finally {
+          c.release();
+        }
+        return items.map(() => undefined);
+      }),
+  );
+  return (worker, item) => batches[worker % workers]!.submit([FORCE], item);
 }
 
 // A run's figures from its latencies (ms, any order) and how long it took (s).
@@ -258,9 +302,11 @@ const scoped = (c: pg.ClientBase, sql: string, params: unknown[]) =>
   queryScoped<Record<string, unknown>>(c, FORCE, sql, params);
 
 // The app's transactions, statement for statement (issue #21's shapes, libs/crimes crime-store.ts): a write
-// returns its whole row and appends its history row and access-log entry in the same statement; a read or a list
-// writes its entry in the same statement as the SELECT. Create, read and list are that one statement with the
-// scope in one round trip (ScopedDb.runStatement); amend is BEGIN + scope, the locking read, the write, COMMIT.
+// returns its whole row and appends its history row and access-log entry in the same statement; a read by id
+// writes its entry in the same statement as the SELECT; a list reads its page, then appends its entry with those
+// of other lists. Each statement goes with its scope in one round trip (ScopedDb.runStatement); bareAmend's shape
+// is described there. The app batches creates, amendments, reads by id and list entries (bareBatchedCreates,
+// bareReadsBatched, bareLists); bareCreate and bareRead are one a transaction.
 const CRIME_COLUMNS = `force_id, crime_reference, offence_code, incident_reference, reported_at, recorded_at,
   offence_from, online_flag, online_method, online_platform, victim_age, victim_sex, suspect_age, domestic_abuse,
   hate_strands, child_sexual_exploitation, child_sexual_abuse, status, rule_warnings, acknowledged_rules, created_by,
@@ -511,33 +557,74 @@ export async function bareRead(c: pg.ClientBase, user: string, id: string): Prom
   );
 }
 
-export async function bareList(c: pg.ClientBase, user: string): Promise<void> {
-  // As the app lists one force's page (libs/crimes crime-query.service.ts): the force as one value, so the page is
-  // a range of ix_crimes_force_recorded.
-  await scoped(
-    c,
-    `WITH p AS (SELECT c.force_id, c.recorded_at, c.id, ${VIEW_JSON} AS view FROM crimes c WHERE c.force_id = $1
-       ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2),
-     i AS (SELECT force_id FROM p ORDER BY recorded_at DESC, id DESC LIMIT $3),
-     l AS (INSERT INTO access_log (${LOG_COLUMNS})
-       SELECT $4::text, $5::text, $6::text[], $7::text, $8::text, $9::text, $10::jsonb, $11::uuid[], s.n, $12::text
-       FROM (SELECT count(*)::int AS n FROM i) s)
-     SELECT p.recorded_at, p.id, p.view FROM p ORDER BY recorded_at DESC, id DESC`,
-    [
-      FORCE,
-      51,
-      50,
-      user,
-      'consultation',
-      [FORCE],
-      null,
-      null,
-      'GET /crimes',
-      JSON.stringify({ limit: 50, page: 'first' }),
-      [],
-      randomUUID(),
-    ],
-  );
+// As the app reads records by id (libs/crimes crime-read-batcher.ts): the reads that arrive together in one
+// statement, each with its own access-log entry (accessLogInsertJoined, as the app builds it).
+export function bareReadsBatched(
+  pool: pg.Pool,
+  user: string,
+): (worker: number, id: string) => Promise<void> {
+  return batchedAsTheApp<string>(pool, async (c, ids) => {
+    const params: unknown[] = [ids, [FORCE]];
+    const log = accessLogInsertJoined(
+      'f',
+      [{ column: 'id', type: 'uuid' }],
+      ids.map((id) => ({
+        key: [id],
+        entry: {
+          userId: user,
+          action: 'consultation',
+          forceIds: [],
+          route: 'GET /crimes/:id',
+          purpose: null,
+          recordIds: [],
+          recordCount: 1,
+          requestId: randomUUID(),
+        },
+      })),
+      params,
+      { forceIds: 'ARRAY[f.force_id]', recordIds: 'ARRAY[f.id]' },
+    );
+    await scoped(
+      c,
+      `WITH f AS (SELECT ${ALL_C} FROM crimes c WHERE c.id = ANY($1::uuid[]) AND c.force_id = ANY($2)),
+       l AS (${log}) SELECT * FROM f`,
+      params,
+    );
+  });
+}
+
+// As the app lists one force's page (libs/crimes crime-query.service.ts): the page in a statement that writes
+// nothing, the force as one value, so the page is a range of ix_crimes_force_recorded; then its access-log entry,
+// written with those of the lists that arrive together (AccessLogService.append: accessLogInsertValues).
+export function bareLists(pool: pg.Pool, user: string): (worker: number) => Promise<void> {
+  const append = batchedAsTheApp<AccessEntry>(pool, async (c, entries) => {
+    const params: unknown[] = [];
+    await queryScoped(c, '', accessLogInsertValues(entries, params), params);
+  });
+  return async (worker) => {
+    const c = await pool.connect();
+    let rows: unknown[];
+    try {
+      rows = await scoped(
+        c,
+        `SELECT c.force_id, c.recorded_at, c.id, ${VIEW_JSON} AS view FROM crimes c WHERE c.force_id = $1
+         ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2`,
+        [FORCE, 51],
+      );
+    } finally {
+      c.release();
+    }
+    await append(worker, {
+      userId: user,
+      action: 'consultation',
+      forceIds: [FORCE],
+      route: 'GET /crimes',
+      purpose: null,
+      query: { limit: 50, page: 'first' },
+      recordCount: Math.min(rows.length, 50),
+      requestId: randomUUID(),
+    });
+  };
 }
 
 // The history row of the statement's written row `rel`, its parameters from $first.

@@ -14,8 +14,10 @@ import {
   bareAmend,
   bareBatchedCreates,
   bareCreate,
-  bareList,
+  bareLists,
+  bareLoops,
   bareRead,
+  bareReadsBatched,
   crimeBody,
   line,
   load,
@@ -197,11 +199,18 @@ try {
   bareFigures.amend = await bare(url, CONNECTIONS, SECONDS, POOL, (c, w) =>
     bareAmend(c, user, ids[w]!),
   );
-  bareFigures.list = await bare(url, CONNECTIONS, SECONDS, POOL, (c) => bareList(c, user));
+  bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
+    bareLists(pool, user),
+  );
   let b = 0;
   bareFigures.read = await bare(url, CONNECTIONS, SECONDS, POOL, (c) =>
     bareRead(c, user, ids[b++ % ids.length]!),
   );
+  // The app reads records that are asked for together in one statement (CrimeReadBatcher): the same, bare.
+  const readsBatched = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) => {
+    const read = bareReadsBatched(pool, user);
+    return (w) => read(w, ids[b++ % ids.length]!);
+  });
   for (const [name, f] of results) {
     const base = bareFigures[name]!;
     console.log(`${line(`bare-pg ${name}`, base)}; ratio ${(f.rate / base.rate).toFixed(2)}`);
@@ -211,6 +220,12 @@ try {
         `${line('bare-pg create batched as the app', batched)}; ${(batched.ok / batched.statements).toFixed(1)} creates a statement; ratio ${(f.rate / batched.rate).toFixed(2)}`,
       );
       if (batched.cpu) console.log(`  ${batched.cpu}`);
+    }
+    if (name === 'read') {
+      console.log(
+        `${line('bare-pg read batched as the app', readsBatched)}; ratio ${(f.rate / readsBatched.rate).toFixed(2)}`,
+      );
+      if (readsBatched.cpu) console.log(`  ${readsBatched.cpu}`);
     }
   }
   if (process.env.BENCH_LOG_ALONE !== '0')
