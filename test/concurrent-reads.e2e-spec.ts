@@ -8,11 +8,11 @@ import {
   CrimeRecordingService,
   type CrimeListQuery,
   type CrimeView,
-  type NewCrimeInput,
 } from '#libs/crimes';
 import { AccessLogService } from '#libs/access-log';
 import { DomainError, ScopedDb } from '#libs/persistence';
-import { crimeBody } from './factories/crime.factory.js';
+import { crimeInput } from './factories/crime.factory.js';
+import { serviceActor, serviceContext } from './factories/identity.js';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
 // Reads by id from concurrent requests are made together (CrimeReadBatcher, issue #21): each must come out as if
@@ -40,31 +40,10 @@ describe('concurrent reads', () => {
     await app.close();
   });
 
-  const actor = (forces: string[] | 'all'): Actor => ({
-    userId: `reader-${randomUUID().slice(0, 8)}`,
-    displayName: 'Read test',
-    roles: ['registrar'],
-    forces,
-  });
-  const ctx = (a: Actor): RequestContext => ({
-    actor: a,
-    requestId: randomUUID(),
-    route: 'GET /crimes/:id',
-    purpose: null,
-  });
-  async function record(forceId: string): Promise<string> {
-    const body = crimeBody({ forceId });
-    const date = (k: string) => new Date(String(body[k]));
-    const view = await recording.record(ctx(actor([forceId])), {
-      ...(body as unknown as NewCrimeInput),
-      incidentReference: null,
-      reportedAt: date('reportedAt'),
-      recordedAt: date('recordedAt'),
-      offenceFrom: date('offenceFrom'),
-      offenceTo: date('offenceTo'),
-    });
-    return view.id;
-  }
+  const actor = (forces: string[] | 'all'): Actor => serviceActor('reader', forces);
+  const ctx = (a: Actor): RequestContext => serviceContext(a, 'GET /crimes/:id');
+  const record = async (forceId: string): Promise<string> =>
+    (await recording.record(ctx(actor([forceId])), crimeInput({ forceId }))).id;
   // How many reads each logged read statement since the last mockClear() held (its first parameter is their ids).
   const sizes = () =>
     spy.mock.calls

@@ -12,7 +12,8 @@ import {
   type NewCrimeInput,
 } from '#libs/crimes';
 import { DomainError, ScopedDb } from '#libs/persistence';
-import { crimeBody } from './factories/crime.factory.js';
+import { crimeInput } from './factories/crime.factory.js';
+import { serviceActor, serviceContext } from './factories/identity.js';
 import { createTestApp, testDatabaseUrl } from './support/create-test-app.js';
 
 // Issue #21's cheaper writes must behave as the old ones under concurrency.
@@ -62,31 +63,11 @@ describe('concurrent writes', () => {
     await app.close();
   });
 
-  const actor = (forces: string[]): Actor => ({
-    userId: `batch-${randomUUID().slice(0, 8)}`,
-    displayName: 'Batch test',
-    roles: ['registrar'],
-    forces,
-  });
-  const ctx = (a: Actor): RequestContext => ({
-    actor: a,
-    requestId: randomUUID(),
-    route: 'POST /crimes',
-    purpose: null,
-  });
+  const actor = (forces: string[]): Actor => serviceActor('batch', forces);
+  const ctx = (a: Actor): RequestContext => serviceContext(a, 'POST /crimes');
   // The tests' usual record (crime.factory.ts), as the service takes it.
-  const input = (forceId: string, crimeReference: string): NewCrimeInput => {
-    const body = crimeBody({ forceId, crimeReference });
-    const date = (k: string) => new Date(String(body[k]));
-    return {
-      ...(body as unknown as NewCrimeInput),
-      incidentReference: null,
-      reportedAt: date('reportedAt'),
-      recordedAt: date('recordedAt'),
-      offenceFrom: date('offenceFrom'),
-      offenceTo: date('offenceTo'),
-    };
-  };
+  const input = (forceId: string, crimeReference: string): NewCrimeInput =>
+    crimeInput({ forceId, crimeReference });
   const settled = (ps: Promise<CrimeView>[]) => Promise.allSettled(ps);
   // How many creates each statement wrote: each one's reference is a parameter three times (record, history, entry).
   const sizes = (tag: string) =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CRIME_FIELDS } from '#libs/crimes';
+import { CRIME_FIELDS, type NewCrimeInput } from '#libs/crimes';
 
 // A valid, confirmed, online-flagged child sexual offence: the baseline each test mutates.
 export function crimeBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -34,3 +34,17 @@ export const crimesCsv = (rows: Record<string, unknown>[]): string =>
     CRIME_FIELDS.map((f) => f.column).join(','),
     ...rows.map((r) => CRIME_FIELDS.map((f) => csvValue(r[f.key])).join(',')),
   ].join('\r\n') + '\r\n';
+
+// crimeBody() as the recording service takes it (dates as Dates), for specs that call the service directly.
+export function crimeInput(overrides: Record<string, unknown> = {}): NewCrimeInput {
+  const body = crimeBody(overrides);
+  const date = (k: string) => new Date(String(body[k]));
+  return {
+    ...(body as unknown as NewCrimeInput),
+    incidentReference: null,
+    reportedAt: date('reportedAt'),
+    recordedAt: date('recordedAt'),
+    offenceFrom: date('offenceFrom'),
+    offenceTo: date('offenceTo'),
+  };
+}

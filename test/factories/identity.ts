@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { UsersService, type Role } from '#libs/auth';
+import { UsersService, type Actor, type RequestContext, type Role } from '#libs/auth';
 
 export type Headers = Record<string, string>;
 
@@ -90,3 +90,18 @@ export async function personas(app: INestApplication): Promise<Personas> {
 }
 
 export const userOf = (h: Headers): string => h['x-test-user'];
+
+// A user of the given forces and the context of one request of theirs, for specs that call services directly
+// (no sign-in): a fresh user id and request id each time.
+export const serviceActor = (prefix: string, forces: string[] | 'all'): Actor => ({
+  userId: `${prefix}-${randomUUID().slice(0, 8)}`,
+  displayName: `${prefix} test`,
+  roles: ['registrar'],
+  forces,
+});
+export const serviceContext = (actor: Actor, route: string): RequestContext => ({
+  actor,
+  requestId: randomUUID(),
+  route,
+  purpose: null,
+});
