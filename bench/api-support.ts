@@ -89,9 +89,11 @@ export async function startApp(
     { env, input: `${password}\n`, encoding: 'utf8' },
   );
   if (add.status !== 0) throw new Error(`user add failed: ${add.stderr}`);
+  // BENCH_NODE_ARGS: Node options for the app (its workers inherit them), to measure flags such as V8's heap sizes.
+  const nodeArgs = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : [];
   const args = opts.cpuProfDir
-    ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, 'dist/apps/api/src/main.js']
-    : ['dist/apps/api/src/main.js'];
+    ? [...nodeArgs, '--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir, 'dist/apps/api/src/main.js']
+    : [...nodeArgs, 'dist/apps/api/src/main.js'];
   const child: ChildProcess = spawn('node', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -1,7 +1,7 @@
 // bench:api (issue #21): 50 clients for BENCH_SECONDS (20) each on create, amend, list and read through the HTTP
 // API (autocannon on loopback, the app in its own process as `npm start` runs it), then the same transactions by a
 // bare pg client in the same run, and the ratio. BENCH_CPU_PROF=1 also profiles the app (--cpu-prof) and prints
-// where its CPU went. Prints figures only; asserts nothing.
+// where its CPU went; BENCH_APP_ONLY=1 leaves out the bare-pg half. Prints figures only; asserts nothing.
 import autocannon, { type Options } from 'autocannon';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ import { verifyLog } from './api-verify.js';
 import {
   dropDatabase,
   freshDatabase,
+  finalLine,
   printRatio,
   requireFinalLine,
   prepareBenchDatabase,
@@ -48,8 +49,11 @@ async function analyze(url: string): Promise<void> {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 50;
 const POOL = 10; // the app's default DB_POOL_SIZE
+// BENCH_APP_ONLY=1: the app's four scenarios only, to compare changes to the app back to back.
+const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
 const DB = `cyberflag_bench_api_${process.pid}`; // apart from other runs on the same server
 
+const started = Date.now();
 const url = await freshDatabase(DB);
 try {
   const appUrl = await prepareBenchDatabase(url, DB);
@@ -185,73 +189,91 @@ try {
   ]);
   await app.stop();
 
-  // The same transactions by a bare pg client, 50 loops over a pool of the app's size.
-  const user = 'bench-bare';
-  const ids: string[] = [];
-  const bareFigures: Record<string, Figures> = {};
-  bareFigures.create = await bare(url, CONNECTIONS, SECONDS, POOL, async (c) => {
-    const { id } = await bareCreate(c, user);
-    if (ids.length < CONNECTIONS * 20) ids.push(id);
-  });
-  // The app writes creates that arrive together in one statement (CrimeCreateBatcher): the same, bare.
-  const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, user);
-  await analyze(url);
-  bareFigures.amend = await bare(url, CONNECTIONS, SECONDS, POOL, (c, w) =>
-    bareAmend(c, user, ids[w]!),
-  );
-  bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
-    bareLists(pool, user),
-  );
-  let b = 0;
-  bareFigures.read = await bare(url, CONNECTIONS, SECONDS, POOL, (c) =>
-    bareRead(c, user, ids[b++ % ids.length]!),
-  );
-  // The app reads records that are asked for together in one statement (CrimeReadBatcher): the same, bare.
-  const readsBatched = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) => {
-    const read = bareReadsBatched(pool, user);
-    return (w) => read(w, ids[b++ % ids.length]!);
-  });
-  for (const [name, f] of results) {
-    const base = bareFigures[name]!;
-    console.log(`${line(`bare-pg ${name}`, base)}; ratio ${(f.rate / base.rate).toFixed(2)}`);
-    if (base.cpu) console.log(`  ${base.cpu}`);
-    if (name === 'create') {
-      console.log(
-        `${line('bare-pg create batched as the app', batched)}; ${(batched.ok / batched.statements).toFixed(1)} creates a statement; ratio ${(f.rate / batched.rate).toFixed(2)}`,
-      );
-      if (batched.cpu) console.log(`  ${batched.cpu}`);
+  if (APP_ONLY) {
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const {
+      rows: [n],
+    } = await c.query(`SELECT count(*)::int AS app_rows FROM crimes`);
+    await c.end();
+    console.log(
+      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok}`,
+    );
+    console.log(await verifyLog(url, app.key, app.dataDir));
+    if (profDir) {
+      console.log(`app CPU profile (${profDir}), self time:`);
+      for (const l of profileSummary(profDir)) console.log(`  ${l}`);
     }
-    if (name === 'read') {
-      console.log(
-        `${line('bare-pg read batched as the app', readsBatched)}; ratio ${(f.rate / readsBatched.rate).toFixed(2)}`,
-      );
-      if (readsBatched.cpu) console.log(`  ${readsBatched.cpu}`);
+    finalLine('seconds', (Date.now() - started) / 1000, 0); // no baseline without the bare-pg half
+  } else {
+    // The same transactions by a bare pg client, 50 loops over a pool of the app's size.
+    const user = 'bench-bare';
+    const ids: string[] = [];
+    const bareFigures: Record<string, Figures> = {};
+    bareFigures.create = await bare(url, CONNECTIONS, SECONDS, POOL, async (c) => {
+      const { id } = await bareCreate(c, user);
+      if (ids.length < CONNECTIONS * 20) ids.push(id);
+    });
+    // The app writes creates that arrive together in one statement (CrimeCreateBatcher): the same, bare.
+    const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, user);
+    await analyze(url);
+    bareFigures.amend = await bare(url, CONNECTIONS, SECONDS, POOL, (c, w) =>
+      bareAmend(c, user, ids[w]!),
+    );
+    bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
+      bareLists(pool, user),
+    );
+    let b = 0;
+    bareFigures.read = await bare(url, CONNECTIONS, SECONDS, POOL, (c) =>
+      bareRead(c, user, ids[b++ % ids.length]!),
+    );
+    // The app reads records that are asked for together in one statement (CrimeReadBatcher): the same, bare.
+    const readsBatched = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) => {
+      const read = bareReadsBatched(pool, user);
+      return (w) => read(w, ids[b++ % ids.length]!);
+    });
+    for (const [name, f] of results) {
+      const base = bareFigures[name]!;
+      console.log(`${line(`bare-pg ${name}`, base)}; ratio ${(f.rate / base.rate).toFixed(2)}`);
+      if (base.cpu) console.log(`  ${base.cpu}`);
+      if (name === 'create') {
+        console.log(
+          `${line('bare-pg create batched as the app', batched)}; ${(batched.ok / batched.statements).toFixed(1)} creates a statement; ratio ${(f.rate / batched.rate).toFixed(2)}`,
+        );
+        if (batched.cpu) console.log(`  ${batched.cpu}`);
+      }
+      if (name === 'read') {
+        console.log(
+          `${line('bare-pg read batched as the app', readsBatched)}; ratio ${(f.rate / readsBatched.rate).toFixed(2)}`,
+        );
+        if (readsBatched.cpu) console.log(`  ${readsBatched.cpu}`);
+      }
     }
+    if (process.env.BENCH_LOG_ALONE !== '0')
+      for (const l of await accessLogAlone(url, CONNECTIONS, Math.min(SECONDS, 10))) console.log(l);
+    console.log(`load average after: ${load()}`);
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    const {
+      rows: [n],
+    } = await c.query(
+      `SELECT (SELECT count(*) FROM crimes WHERE created_by <> $1)::int AS app_rows`,
+      [user],
+    );
+    await c.end();
+    console.log(
+      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok}`,
+    );
+    console.log(await verifyLog(url, app.key, app.dataDir));
+    if (profDir) {
+      console.log(`app CPU profile (${profDir}), self time:`);
+      for (const l of profileSummary(profDir)) console.log(`  ${l}`);
+    }
+    // Last line: creating records through the API ÷ the same transactions by bare pg (issue #21: at least 0.5): the
+    // app batches its creates, so the same transactions are the batched ones.
+    const create = results.find(([name]) => name === 'create')![1];
+    printRatio(create.rate / batched.rate, 2);
   }
-  if (process.env.BENCH_LOG_ALONE !== '0')
-    for (const l of await accessLogAlone(url, CONNECTIONS, Math.min(SECONDS, 10))) console.log(l);
-  console.log(`load average after: ${load()}`);
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  const {
-    rows: [n],
-  } = await c.query(
-    `SELECT (SELECT count(*) FROM crimes WHERE created_by <> $1)::int AS app_rows`,
-    [user],
-  );
-  await c.end();
-  console.log(
-    `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok}`,
-  );
-  console.log(await verifyLog(url, app.key, app.dataDir));
-  if (profDir) {
-    console.log(`app CPU profile (${profDir}), self time:`);
-    for (const l of profileSummary(profDir)) console.log(`  ${l}`);
-  }
-  // Last line: creating records through the API ÷ the same transactions by bare pg (issue #21: at least 0.5): the
-  // app batches its creates, so the same transactions are the batched ones.
-  const create = results.find(([name]) => name === 'create')![1];
-  printRatio(create.rate / batched.rate, 2);
 } finally {
   await dropDatabase(DB);
 }
