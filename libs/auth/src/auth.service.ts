@@ -1,6 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { DataSource } from 'typeorm';
 import type { Actor } from './actor.js';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
@@ -32,6 +33,9 @@ export interface MeView {
   session: { id: string; accessTokenExpiresAt: Date | null; refreshExpiresAt: Date };
 }
 
+// Access tokens kept as verified, at most (about 0.5 KB each): more than the sessions active within one token's life.
+export const VERIFIED_TOKENS = 10_000;
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 // USER_COLUMNS of the users table aliased u, for joins.
 const U_COLUMNS = USER_COLUMNS.split(',')
@@ -59,6 +63,13 @@ export class AuthService {
   // A KeyObject made once: given a string, jsonwebtoken tries createPublicKey (which throws) and then
   // createSecretKey on every request, 5.6% of the app's CPU under load (bench/README.md, API).
   private readonly accessKey: KeyObject;
+  // Access tokens that verified, by their whole text. A token is verified once, not on every request (its HMAC,
+  // base64 and JSON: about 7 % of a create's CPU under load, bench/README.md "Tenth session"). That gives the same
+  // answer: the text holds the signature, the key does not change while the process runs, and the only check that
+  // depends on the time, the expiry, is made again on every use. Tokens that fail are never kept.
+  private readonly verified = new LRUCache<string, Readonly<AccessPayload>>({
+    max: VERIFIED_TOKENS,
+  });
 
   constructor(
     private readonly ds: DataSource,
@@ -220,10 +231,18 @@ export class AuthService {
   // An access token's claims once its signature (HS256 only: 'none' and every other algorithm are refused) and its
   // expiry hold; throws otherwise. Called for every request by JwtAuthGuard, before actorFor.
   verifyAccessToken(token: string): AccessPayload {
-    return this.jwt.verify<AccessPayload>(token, {
+    const known = this.verified.get(token);
+    // As jsonwebtoken checks expiry: expired from the second `exp` names (no clock tolerance).
+    if (known && Math.floor(Date.now() / 1000) < known.exp!) return known;
+    if (known) this.verified.delete(token); // expired: jsonwebtoken below says so
+    const payload = this.jwt.verify<AccessPayload>(token, {
       secret: this.accessKey as unknown as Buffer, // typed string | Buffer; jsonwebtoken takes a KeyObject
       algorithms: ['HS256'],
     });
+    // Only a token whose validity ends at a known time, and starts at none (no `nbf`), can be kept.
+    if (typeof payload.exp === 'number' && !('nbf' in payload))
+      this.verified.set(token, Object.freeze(payload));
+    return payload;
   }
 
   // Called for every request by JwtAuthGuard, after verifyAccessToken. A session checked within the last
