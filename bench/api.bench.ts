@@ -51,6 +51,9 @@ const CONNECTIONS = 50;
 const POOL = 10; // the app's default DB_POOL_SIZE
 // BENCH_APP_ONLY=1: the app's four scenarios only, to compare changes to the app back to back.
 const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
+// Seconds of the same requests before each app scenario is timed, and work per connection before a bare one.
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+const BARE_WARMUP = WARMUP > 0 ? 20 : 0;
 const DB = `cyberflag_bench_api_${process.pid}`; // apart from other runs on the same server
 
 const started = Date.now();
@@ -63,10 +66,23 @@ try {
   const app = await startApp(url, { appUrl, cpuProfDir: profDir });
   const auth = { authorization: `Bearer ${app.token}`, 'content-type': 'application/json' };
   console.log(
-    `bench:api ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s; app workers ${BENCH_WORKERS}; load average before: ${load()}`,
+    `bench:api ${new Date().toISOString()} ${CONNECTIONS} clients x ${SECONDS} s after ${WARMUP} s of warm-up; app workers ${BENCH_WORKERS}; load average before: ${load()}`,
   );
 
+  const warmAcknowledged: Record<string, number> = {};
   const run = async (name: string, opts: Omit<Options, 'url'>): Promise<Figures> => {
+    // Untimed first, the same requests: the service runs warm (V8's compiled code, the pool's connections and
+    // their plans), and a cold start is not what the figures are about (bench/README.md, "Tenth session").
+    if (WARMUP > 0) {
+      const w = await autocannon({
+        url: app.base,
+        connections: CONNECTIONS,
+        duration: WARMUP,
+        timeout: 30,
+        ...opts,
+      });
+      warmAcknowledged[name] = w['2xx'];
+    }
     const waits = sampleWaits(url);
     const cpu = sampleCpu(app.pid);
     const r = await autocannon({
@@ -126,7 +142,9 @@ try {
   ]);
   if (firstError) console.log(`  first refusal: ${firstError}`);
   // A short run (BENCH_SECONDS=3 on a busy machine) may create fewer records than the amend scenario hands out.
-  while (created.length < CONNECTIONS * 2) {
+  // Four per client: an amendment in flight when the warm-up ends never gives its record back.
+  let extraCreates = 0;
+  while (created.length < CONNECTIONS * 4) {
     const res = await fetch(`${app.base}/crimes`, {
       method: 'POST',
       headers: auth,
@@ -134,12 +152,13 @@ try {
     });
     if (res.status !== 201) throw new Error(`create: ${res.status} ${await res.text()}`);
     created.push(((await res.json()) as { id: string }).id);
+    extraCreates++;
   }
   // Statistics as autovacuum would have them on a live database: the table was empty a few seconds ago, and a
   // plan chosen for an empty table (read the force's every record, then sort) is not what production runs.
   await analyze(url);
   // Each amendment takes a record no other request is amending, at the version it knows, and gives it back.
-  const free = created.slice(0, CONNECTIONS * 2).map((id) => ({ id, version: 1 }));
+  const free = created.slice(0, CONNECTIONS * 4).map((id) => ({ id, version: 1 }));
   type Rec = (typeof free)[number];
   results.push([
     'amend',
@@ -197,7 +216,7 @@ try {
     } = await c.query(`SELECT count(*)::int AS app_rows FROM crimes`);
     await c.end();
     console.log(
-      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok}`,
+      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok + (warmAcknowledged.create ?? 0) + extraCreates}`,
     );
     console.log(await verifyLog(url, app.key, app.dataDir));
     if (profDir) {
@@ -210,22 +229,39 @@ try {
     const user = 'bench-bare';
     const ids: string[] = [];
     const bareFigures: Record<string, Figures> = {};
-    bareFigures.create = await bare(url, CONNECTIONS, SECONDS, POOL, async (c) => {
-      const { id } = await bareCreate(c, user);
-      if (ids.length < CONNECTIONS * 20) ids.push(id);
-    });
+    bareFigures.create = await bare(
+      url,
+      CONNECTIONS,
+      SECONDS,
+      POOL,
+      async (c) => {
+        const { id } = await bareCreate(c, user);
+        if (ids.length < CONNECTIONS * 20) ids.push(id);
+      },
+      BARE_WARMUP,
+    );
     // The app writes creates that arrive together in one statement (CrimeCreateBatcher): the same, bare.
     const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, user);
     await analyze(url);
-    bareFigures.amend = await bare(url, CONNECTIONS, SECONDS, POOL, (c, w) =>
-      bareAmend(c, user, ids[w]!),
+    bareFigures.amend = await bare(
+      url,
+      CONNECTIONS,
+      SECONDS,
+      POOL,
+      (c, w) => bareAmend(c, user, ids[w]!),
+      BARE_WARMUP,
     );
     bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
       bareLists(pool, user),
     );
     let b = 0;
-    bareFigures.read = await bare(url, CONNECTIONS, SECONDS, POOL, (c) =>
-      bareRead(c, user, ids[b++ % ids.length]!),
+    bareFigures.read = await bare(
+      url,
+      CONNECTIONS,
+      SECONDS,
+      POOL,
+      (c) => bareRead(c, user, ids[b++ % ids.length]!),
+      BARE_WARMUP,
     );
     // The app reads records that are asked for together in one statement (CrimeReadBatcher): the same, bare.
     const readsBatched = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) => {
@@ -262,7 +298,7 @@ try {
     );
     await c.end();
     console.log(
-      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok}`,
+      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok + (warmAcknowledged.create ?? 0) + extraCreates}`,
     );
     console.log(await verifyLog(url, app.key, app.dataDir));
     if (profDir) {
