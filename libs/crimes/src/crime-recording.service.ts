@@ -18,7 +18,6 @@ import {
   type CrimeView,
   type NewCrimeInput,
   type RecordCrimeInput,
-  type RecordedFacts,
 } from './crime.types.js';
 
 // Recording a crime and confirming a draft.
@@ -143,9 +142,12 @@ function withDefaults(input: NewCrimeInput): RecordCrimeInput {
   const missing = REQUIRED_FACTS.filter((k) => input[k] === undefined || input[k] === null);
   if (missing.length > 0)
     throw new DomainError('INVALID_INPUT', `${missing.join(', ')} must be given`, { missing });
-  // Absent keys only: an explicit null (unknown) is kept.
-  const given = Object.fromEntries(
-    Object.entries(input).filter(([, v]) => v !== undefined),
-  ) as NewCrimeInput & Pick<RecordedFacts, (typeof REQUIRED_FACTS)[number]>;
-  return { ...factDefaults(), acknowledge: [], ...given };
+  // Absent keys only: an explicit null (unknown) is kept. (A loop: entries, filter and fromEntries were 2 % of a
+  // create's CPU.)
+  const out: Record<string, unknown> = { ...factDefaults(), acknowledge: [] };
+  for (const k of Object.keys(input)) {
+    const v = input[k as keyof NewCrimeInput];
+    if (v !== undefined) out[k] = v;
+  }
+  return out as unknown as RecordCrimeInput;
 }

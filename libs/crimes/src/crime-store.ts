@@ -487,7 +487,14 @@ export function diff<T extends object>(
     if (!(f in after)) continue;
     const o = normalise(before[f]);
     const n = normalise(after[f]);
-    if (JSON.stringify(o) !== JSON.stringify(n)) out[String(f)] = { old: o, new: n };
+    // Scalars compare as they are; only arrays (and any object) need their JSON compared.
+    const same =
+      typeof o === 'object' && o !== null
+        ? JSON.stringify(o) === JSON.stringify(n)
+        : typeof n === 'object' && n !== null
+          ? false
+          : o === n;
+    if (!same) out[String(f)] = { old: o, new: n };
   }
   return out;
 }
