@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import cookieParser from 'cookie-parser';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import nunjucks from 'nunjucks';
 import { join } from 'node:path';
 import { WEB_PATHS } from './web-paths.js';
@@ -18,7 +18,12 @@ export function configureWeb(app: INestApplication): void {
   });
   registerFilters(env);
   express_.setViewEngine('njk');
-  express_.use(cookieParser());
+  // Only requests that carry cookies (browsers) are parsed: an API client's request then gets no req.cookies, which
+  // every reader takes as none (web-session.ts, web-csrf.ts), instead of two empty objects each time.
+  const parseCookies = cookieParser();
+  express_.use((req: Request, res: Response, next: NextFunction) =>
+    req.headers.cookie === undefined ? next() : parseCookies(req, res, next),
+  );
   const immutable = { maxAge: '7d', fallthrough: false, index: false };
   // govuk-frontend's CSS asks for its fonts and images at /assets/fonts and /assets/images.
   express_.use('/assets/govuk', express.static(join(WEB_PATHS.govuk, 'govuk'), immutable));
