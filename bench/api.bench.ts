@@ -49,6 +49,7 @@ async function analyze(url: string): Promise<void> {
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const CONNECTIONS = 50;
 const POOL = 10; // the app's default DB_POOL_SIZE
+const BARE_USER = 'bench-bare'; // created_by of the bare-pg side's records
 // BENCH_APP_ONLY=1: the app's four scenarios only, to compare changes to the app back to back.
 const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
 // Seconds of the same requests before each app scenario is timed, and work per connection before a bare one.
@@ -208,12 +209,16 @@ try {
   ]);
   await app.stop();
 
-  if (APP_ONLY) {
+  // The app's records stored against its acknowledged creates, the access log verified, and the profile.
+  const report = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url });
     await c.connect();
     const {
       rows: [n],
-    } = await c.query(`SELECT count(*)::int AS app_rows FROM crimes`);
+    } = await c.query(
+      `SELECT (SELECT count(*) FROM crimes WHERE created_by <> $1)::int AS app_rows`,
+      [BARE_USER],
+    );
     await c.end();
     console.log(
       `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok + (warmAcknowledged.create ?? 0) + extraCreates}`,
@@ -223,10 +228,14 @@ try {
       console.log(`app CPU profile (${profDir}), self time:`);
       for (const l of profileSummary(profDir)) console.log(`  ${l}`);
     }
+  };
+
+  if (APP_ONLY) {
+    await report();
     finalLine('seconds', (Date.now() - started) / 1000, 0); // no baseline without the bare-pg half
   } else {
     // The same transactions by a bare pg client, 50 loops over a pool of the app's size.
-    const user = 'bench-bare';
+    const user = BARE_USER;
     const ids: string[] = [];
     const bareFigures: Record<string, Figures> = {};
     bareFigures.create = await bare(
@@ -288,23 +297,7 @@ try {
     if (process.env.BENCH_LOG_ALONE !== '0')
       for (const l of await accessLogAlone(url, CONNECTIONS, Math.min(SECONDS, 10))) console.log(l);
     console.log(`load average after: ${load()}`);
-    const c = new pg.Client({ connectionString: url });
-    await c.connect();
-    const {
-      rows: [n],
-    } = await c.query(
-      `SELECT (SELECT count(*) FROM crimes WHERE created_by <> $1)::int AS app_rows`,
-      [user],
-    );
-    await c.end();
-    console.log(
-      `app-created records stored: ${n.app_rows}; acknowledged creates: ${results[0]![1].ok + (warmAcknowledged.create ?? 0) + extraCreates}`,
-    );
-    console.log(await verifyLog(url, app.key, app.dataDir));
-    if (profDir) {
-      console.log(`app CPU profile (${profDir}), self time:`);
-      for (const l of profileSummary(profDir)) console.log(`  ${l}`);
-    }
+    await report();
     // Last line: creating records through the API ÷ the same transactions by bare pg (issue #21: at least 0.5): the
     // app batches its creates, so the same transactions are the batched ones.
     const create = results.find(([name]) => name === 'create')![1];
