@@ -153,7 +153,7 @@ try {
   if (all.n !== all.refs)
     problems.push(`duplicated records: ${all.n} rows, ${all.refs} references`);
   console.log(
-    `stored: ${rows.length} of ${ids.length} acknowledged records, ${all.n - rows.length} more created unacknowledged (in flight at the end), ${ahead} amended unacknowledged; ${problems.length ? `PROBLEMS: ${problems.slice(0, 5).join('; ')}` : 'every acknowledged write stored exactly once, versions and history agree'}`,
+    `stored: ${rows.length} of ${ids.length} acknowledged records, ${all.n - rows.length} more created unacknowledged (in flight when the warm-up or the run ended), ${ahead} amended unacknowledged; ${problems.length ? `PROBLEMS: ${problems.slice(0, 5).join('; ')}` : 'every acknowledged write stored exactly once, versions and history agree'}`,
   );
   const verified = await verifyLog(url, app.key, app.dataDir);
   console.log(verified);
