@@ -29,6 +29,7 @@ import { BackfillMonthlyCrimeFigures1780000027310 } from './1780000027310-Backfi
 import { PublicationAccessLogCheckpoint1780000027400 } from './1780000027400-PublicationAccessLogCheckpoint.js';
 import { CrimesReadIndexes1780000027500 } from './1780000027500-CrimesReadIndexes.js';
 import { CheaperSealGuard1780000027600 } from './1780000027600-CheaperSealGuard.js';
+import { CrimeVersionAdvances1780000027700 } from './1780000027700-CrimeVersionAdvances.js';
 
 // Every migration, in order. Listed explicitly (no glob) so ESM builds, jest and the CLI load the same set.
 export const ALL_MIGRATIONS = [
@@ -63,4 +64,5 @@ export const ALL_MIGRATIONS = [
   PublicationAccessLogCheckpoint1780000027400,
   CrimesReadIndexes1780000027500,
   CheaperSealGuard1780000027600,
+  CrimeVersionAdvances1780000027700,
 ];

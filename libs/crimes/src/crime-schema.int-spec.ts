@@ -209,6 +209,22 @@ describe('crimes schema constraints (real PostgreSQL)', () => {
     ).rejects.toThrow(/append-only/);
   });
 
+  // Migration 1780000027700: a version names one content, so a change made outside the app (an operator's SQL)
+  // advances it too, and a client still at the old version is answered 409.
+  it('advances the version of any change that leaves it alone, and of no other update', async () => {
+    const { id } = await insert(base());
+    const version = async () =>
+      (await client.query<{ version: number }>(`SELECT version FROM crimes WHERE id = $1`, [id]))
+        .rows[0]!.version;
+    expect(await version()).toBe(1);
+    await client.query(`UPDATE crimes SET victim_age = 31 WHERE id = $1`, [id]);
+    expect(await version()).toBe(2);
+    await client.query(`UPDATE crimes SET victim_age = 31 WHERE id = $1`, [id]); // changes nothing
+    expect(await version()).toBe(2);
+    await client.query(`UPDATE crimes SET victim_age = 32, version = 5 WHERE id = $1`, [id]);
+    expect(await version()).toBe(5); // a write that sets its version keeps it
+  });
+
   it('refuses history for a crime of another force (force_id is part of the key)', async () => {
     const crime = await insert(base());
     await expect(

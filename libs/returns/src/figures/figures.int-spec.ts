@@ -304,25 +304,39 @@ describe('maintained figures (crime_figures)', () => {
       late: false,
     };
     await apply(owner, { kind: 'insert', force: 'essex', facts });
+    await apply(owner, { kind: 'insert', force: 'essex', facts });
+    const [moved, other] = (
+      await owner.query<{ id: string }>(
+        `SELECT id FROM crimes WHERE force_id = 'essex' AND financial_year = 2042 ORDER BY id`,
+      )
+    ).rows.map((r) => r.id);
+    await owner.query(`UPDATE crimes SET version = 2 WHERE force_id = 'essex' AND id = $1`, [
+      other,
+    ]);
     const first = await figuresToCompact(db);
     for (const fy of first.forceYears) await compactFigures(db, fy.forceId, fy.year);
     // The folded rows take new ids: move the watermark past them too, so nothing is pending.
     await advanceCompaction(db, (await figuresToCompact(db)).through);
     expect((await figuresToCompact(db)).forceYears).toEqual([]);
-    // Three months later, same version: every yearly figure is unchanged (no crime_figures row), the monthly
-    // ones move from June to September.
+    // One record three months later and a version up, the other a version down, in one statement: every yearly
+    // figure (records, sum of versions) is unchanged, so no crime_figures row; the monthly ones move one record
+    // from June to September. (Every change advances a version (migration 1780000027700), so a change that moves
+    // only monthly figures takes two records.)
+    const later = (column: string) =>
+      `${column} = CASE WHEN id = $1 THEN ${column} + interval '3 months' ELSE ${column} END`;
     await owner.query(
-      `UPDATE crimes SET recorded_at = recorded_at + interval '3 months', reported_at = reported_at + interval '3 months',
-         offence_from = offence_from + interval '3 months'
-       WHERE force_id = 'essex' AND financial_year = 2042`,
+      `UPDATE crimes SET ${['recorded_at', 'reported_at', 'offence_from'].map(later).join(', ')},
+         version = CASE WHEN id = $1 THEN 2 ELSE 1 END
+       WHERE force_id = 'essex' AND id IN ($1, $2)`,
+      [moved, other],
     );
     expect((await figuresToCompact(db)).forceYears).toEqual([{ forceId: 'essex', year: 2042 }]);
-    expect(await compactFigures(db, 'essex', 2042)).toBe(2); // June +1 -1 and September +1: one row left
+    expect(await compactFigures(db, 'essex', 2042)).toBe(1); // June +2 -1 folded into one row, September +1
     await assertAggregateExact(owner);
     const months = await owner.query<{ recorded_month: number }>(
       `SELECT recorded_month FROM crime_figures_monthly WHERE force_id = 'essex' AND financial_year = 2042`,
     );
-    expect(months.rows).toEqual([{ recorded_month: 9 }]);
+    expect(months.rows.map((r) => r.recorded_month).sort((a, b) => a - b)).toEqual([6, 9]);
   });
 
   it('verify reports a corrupted aggregate and rebuild repairs it', async () => {
