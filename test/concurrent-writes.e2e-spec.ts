@@ -7,10 +7,14 @@ import {
   CrimeAmendBatcher,
   CrimeAmendmentService,
   CrimeRecordingService,
+  RecentCrimes,
   type Crime,
   type CrimeView,
   type NewCrimeInput,
+  type AmendCrimeInput,
 } from '#libs/crimes';
+
+type AmendCrimeChanges = AmendCrimeInput['changes'];
 import { DomainError, ScopedDb } from '#libs/persistence';
 import { crimeInput } from './factories/crime.factory.js';
 import { serviceActor, serviceContext } from './factories/identity.js';
@@ -236,6 +240,7 @@ describe('concurrent writes', () => {
       const made: CrimeView[] = [];
       for (let i = 0; i < n; i++)
         made.push(await recording.record(ctx(a), input('derbyshire', `AM-${tag}-${i}`)));
+      app.get(RecentCrimes).forget(); // these amendments read their records (a kept one is not read: below)
       spy.mockClear();
       return made.map((c) => c.id);
     }
@@ -409,6 +414,113 @@ describe('concurrent writes', () => {
           i % 2 ? { victim_age: 9 } : { online_method: 'social media' },
         ),
       );
+    });
+  });
+
+  // RecentCrimes: a record this process wrote is amended at that version without being read again; anything but
+  // success is answered from a fresh read, as if it had not been kept.
+  describe('amendments of a record this process just wrote', () => {
+    const reads = (id: string) =>
+      spy.mock.calls.filter(
+        ([, sql, params]) =>
+          sql.startsWith('SELECT') && (params[0] as unknown[] | undefined)?.includes?.(id),
+      ).length;
+    const writes = (id: string) =>
+      spy.mock.calls.filter(
+        ([, sql, params]) => sql.startsWith('WITH w AS (UPDATE') && params.includes(id),
+      ).length;
+    async function stored(id: string) {
+      const { rows } = await db.query(
+        `SELECT c.version, c.victim_age, c.online_method,
+           (SELECT array_agg(h.action || ':' || h.version ORDER BY h.version) FROM crime_history h
+             WHERE h.force_id = c.force_id AND h.crime_id = c.id) AS history,
+           (SELECT array_agg(a.request_id) FROM access_log a WHERE c.id = ANY(a.record_ids) AND a.action = 'alteration') AS altered
+         FROM crimes c WHERE c.force_id = 'derbyshire' AND c.id = $1`,
+        [id],
+      );
+      return rows[0] as Record<string, unknown>;
+    }
+    const made = async (who: RequestContext) => {
+      const c = await recording.record(
+        who,
+        input('derbyshire', `KEPT-${randomUUID().slice(0, 8)}`),
+      );
+      spy.mockClear();
+      return c;
+    };
+
+    it('writes the amendment without reading the record, as if it had read it', async () => {
+      const amendments = app.get(CrimeAmendmentService);
+      const who = ctx(actor(['derbyshire']));
+      const { id } = await made(who);
+      const first = await amendments.amend(who, id, {
+        version: 1,
+        reason: 'age',
+        changes: { victimAge: 12 },
+      });
+      expect(first).toMatchObject({ id, version: 2, victimAge: 12 });
+      // The amended record is kept in turn: the next amendment at its version is not read either.
+      const second = ctx(actor(['derbyshire']));
+      expect(
+        await amendments.amend(second, id, {
+          version: 2,
+          reason: 'method',
+          changes: { onlineMethod: 'a game chat' },
+        }),
+      ).toMatchObject({ version: 3, victimAge: 12, onlineMethod: 'a game chat' });
+      expect([reads(id), writes(id)]).toEqual([0, 2]);
+      expect(await stored(id)).toEqual({
+        version: 3,
+        victim_age: 12,
+        online_method: 'a game chat',
+        history: ['created:1', 'amended:2', 'amended:3'],
+        altered: [who.requestId, second.requestId],
+      });
+    });
+
+    it('answers 409 and writes nothing when the kept version was changed elsewhere', async () => {
+      const amendments = app.get(CrimeAmendmentService);
+      const who = ctx(actor(['derbyshire']));
+      const { id } = await made(who);
+      // An operator's correction in SQL: the database advances the version (migration 1780000027700).
+      await db.query(
+        `UPDATE crimes SET online_method = 'corrected' WHERE force_id = 'derbyshire' AND id = $1`,
+        [id],
+      );
+      const answer = (changes: AmendCrimeChanges) =>
+        amendments.amend(who, id, { version: 1, reason: 'stale', changes }).then(
+          () => null,
+          (e: unknown) => e,
+        );
+      // A change the rules allow (the write at version 1 finds nothing), and one they refuse on the kept record
+      // (CF-AGE-002): both are answered from the record as it is, at version 2.
+      for (const changes of [{ victimAge: 12 }, { victimAge: 17 }]) {
+        expect(await answer(changes)).toMatchObject({
+          code: 'VERSION_CONFLICT',
+          details: { currentVersion: 2 },
+        });
+      }
+      expect(reads(id)).toBeGreaterThanOrEqual(2);
+      expect(await stored(id)).toEqual({
+        version: 2,
+        victim_age: 14,
+        online_method: 'corrected',
+        history: ['created:1'],
+        altered: null,
+      });
+    });
+
+    it('reads a kept record of a force the caller may not see, and answers 404', async () => {
+      const amendments = app.get(CrimeAmendmentService);
+      const { id } = await made(ctx(actor(['derbyshire'])));
+      await expect(
+        amendments.amend(ctx(actor(['kent'])), id, {
+          version: 1,
+          reason: 'not mine',
+          changes: { victimAge: 12 },
+        }),
+      ).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      expect([reads(id), writes(id)]).toEqual([1, 0]);
     });
   });
 

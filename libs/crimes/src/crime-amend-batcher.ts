@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError, ScopedDb, type ForceScope, StatementBatches } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type CrimeUpdate } from './crime-store.js';
+import { RecentCrimes } from './crime-recent.js';
 
 // Not written: another amendment of the same record was in the statement; it goes in the next one.
 const AGAIN = Symbol('again');
@@ -29,6 +30,7 @@ export class CrimeAmendBatcher {
   constructor(
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
+    private readonly recent: RecentCrimes,
   ) {}
 
   // The record to amend as it is now, in the caller's forces (another force's answers 404, as find()).
@@ -64,7 +66,10 @@ export class CrimeAmendBatcher {
     return updates.map((u) => {
       if (!written.has(u)) return AGAIN;
       const row = byId.get(u[0].id);
-      return row ? this.store.written([row]) : null;
+      if (!row) return null;
+      const crime = this.store.written([row]);
+      this.recent.remember(crime);
+      return crime;
     });
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ScopedDb, type ForceScope, StatementBatches } from '#libs/persistence';
 import type { Crime } from './crime.entity.js';
 import { CrimeStore, type NewRecord } from './crime-store.js';
+import { RecentCrimes } from './crime-recent.js';
 
 export { CREATE_BATCH } from '#libs/persistence';
 
@@ -11,17 +12,20 @@ export { CREATE_BATCH } from '#libs/persistence';
 export class CrimeCreateBatcher {
   private readonly batches = new StatementBatches<NewRecord, Crime>(async (scope, records) => {
     const st = this.store.insertManyStatement(records);
-    return this.store.writtenEach(
+    const crimes = this.store.writtenEach(
       await this.db.runStatement<Record<string, unknown>>(scope, st.sql, st.params, {
         prepare: true,
       }),
       records,
     );
+    for (const crime of crimes) this.recent.remember(crime);
+    return crimes;
   });
 
   constructor(
     private readonly db: ScopedDb,
     private readonly store: CrimeStore,
+    private readonly recent: RecentCrimes,
   ) {}
 
   create(scope: ForceScope, record: NewRecord): Promise<Crime> {

@@ -9,6 +9,7 @@ import { CrimeQueryService } from './crime-query.service.js';
 import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeAmendBatcher } from './crime-amend-batcher.js';
 import { CrimeReadBatcher } from './crime-read-batcher.js';
+import { RecentCrimes } from './crime-recent.js';
 import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -28,6 +29,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeCreateBatcher,
     CrimeAmendBatcher,
     CrimeReadBatcher,
+    RecentCrimes,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,
