@@ -347,7 +347,19 @@ const VIEW_JSON = viewJsonSql(
     })),
 );
 
-export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: string }> {
+// A record as its writer knows it from what the statement returned: enough to amend it without reading it.
+export interface BareKnown {
+  id: string;
+  version: number;
+  victim_age: number;
+}
+const knownOf = (row: Record<string, unknown>): BareKnown => ({
+  id: String(row.id),
+  version: Number(row.version),
+  victim_age: Number(row.victim_age),
+});
+
+export async function bareCreate(c: pg.ClientBase, user: string): Promise<BareKnown> {
   const b = crimeBody();
   const [{ id }] = (await scoped(
     c,
@@ -376,7 +388,7 @@ export async function bareCreate(c: pg.ClientBase, user: string): Promise<{ id: 
       ...logParams(user, 'collection', 'POST /crimes', null),
     ],
   )) as { id: string }[];
-  return { id };
+  return { id, version: 1, victim_age: b.victimAge as number };
 }
 
 // The app's batched create (libs/crimes crime-create-batcher.ts, crime-store.ts insertManyStatement): these
@@ -520,13 +532,24 @@ export async function bareBatchedCreates(
 
 // As the app amends a record of no incident (crime-amendment.service.ts): the scoped read, then the change with its
 // history row and entry, written only while the record is at the version read; two statements, each its own
-// transaction, no lock held in between.
-export async function bareAmend(c: pg.ClientBase, user: string, id: string): Promise<void> {
-  const [before] = (await scoped(
-    c,
-    `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2)`,
-    [id, [FORCE]],
-  )) as { victim_age: number; version: number }[];
+// transaction, no lock held in between. Given the record as this client last wrote it, the change alone, as the
+// app amends a record it wrote (libs/crimes crime-recent.ts).
+export async function bareAmend(
+  c: pg.ClientBase,
+  user: string,
+  id: string,
+  known?: BareKnown,
+): Promise<BareKnown> {
+  const [before] =
+    known !== undefined
+      ? [known]
+      : (
+          await scoped(
+            c,
+            `SELECT ${ALL_C} FROM crimes c WHERE c.id = $1 AND c.force_id = ANY($2)`,
+            [id, [FORCE]],
+          )
+        ).map(knownOf);
   const written = await scoped(
     c,
     `WITH w AS (
@@ -547,6 +570,7 @@ export async function bareAmend(c: pg.ClientBase, user: string, id: string): Pro
     ],
   );
   if (written.length !== 1) throw Object.assign(new Error('version conflict'), { code: '409' });
+  return knownOf(written[0]!);
 }
 
 export async function bareRead(c: pg.ClientBase, user: string, id: string): Promise<void> {

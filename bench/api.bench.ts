@@ -257,7 +257,9 @@ try {
       CONNECTIONS,
       SECONDS,
       POOL,
-      (c, w) => bareAmend(c, user, ids[w]!),
+      async (c, w) => {
+        await bareAmend(c, user, ids[w]!);
+      },
       BARE_WARMUP,
     );
     bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
