@@ -225,6 +225,80 @@ describe('concurrent reads', () => {
     );
   });
 
+  // CrimePageReader: the lists that ask for the same page while it is being read share the next read of it.
+  describe('lists of the same page', () => {
+    // The page statements since the last mockClear(), as their scopes and values.
+    const pageReads = () =>
+      spy.mock.calls
+        .filter(
+          ([, sql]) => sql.includes('FROM crimes c') && sql.includes('ORDER BY c.recorded_at DESC'),
+        )
+        .map(([scope, , params]) => ({ scope, params }));
+    const listCtx = (who: Actor) => ({ ...ctx(who), route: 'GET /crimes' });
+
+    it('reads a page once for the lists that ask for it together, each answered and logged as if alone', async () => {
+      await record('derbyshire');
+      const alone = await query.listJson(listCtx(actor(['derbyshire'])), { limit: 3 });
+      const lists = Array.from({ length: 6 }, () => listCtx(actor(['derbyshire'])));
+      spy.mockClear();
+      const pages = await Promise.all(lists.map((c) => query.listJson(c, { limit: 3 })));
+      // The first is read at once; the five that arrived meanwhile share the next read.
+      expect(pageReads()).toHaveLength(2);
+      for (const page of pages) expect(page).toBe(alone); // nothing was recorded in Derbyshire meanwhile
+      const logged = await entries(lists.map((c) => c.requestId));
+      expect(logged.map((e) => [e.request_id, e.user_id, e.record_count]).sort()).toEqual(
+        lists.map((c) => [c.requestId, c.actor.userId, 3]).sort(),
+      );
+    });
+
+    it('never shares a page between scopes or between queries', async () => {
+      await record('kent');
+      const lists: [Actor, CrimeListQuery][] = [
+        [actor(['derbyshire']), { limit: 2 }],
+        [actor(['derbyshire']), { limit: 2 }],
+        [actor(['kent', 'derbyshire']), { limit: 2 }],
+        [actor(['kent', 'derbyshire']), { limit: 2 }],
+        [actor(['derbyshire']), { limit: 3 }],
+        [actor(['derbyshire']), { limit: 3 }],
+        [actor(['derbyshire']), { limit: 2, onlineFlag: 'no' }],
+      ];
+      spy.mockClear();
+      const pages = await Promise.all(lists.map(([who, q]) => query.list(listCtx(who), q)));
+      // Each of the four pages asked for is read at once for its first list; the second of each pair goes in the
+      // next read of its own page.
+      const reads = pageReads().map((r) => JSON.stringify(r));
+      expect(reads).toHaveLength(7);
+      expect(new Set(reads).size).toBe(4);
+      for (const [i, [who]] of lists.entries())
+        for (const item of pages[i]!.items) expect(who.forces).toContain(item.forceId);
+    });
+
+    it('makes a list that arrives while its page is being read wait for the next read, which sees what was recorded before it arrived', async () => {
+      const reader = actor(['derbyshire']);
+      const through = spy.getMockImplementation()!;
+      let later: Promise<string> | undefined;
+      let made: string | undefined;
+      spy.mockImplementation(async function (this: ScopedDb, scope, sql, params, options) {
+        const rows = await through.call(this, scope, sql, params, options);
+        if (later === undefined && sql.includes('ORDER BY c.recorded_at DESC')) {
+          // The first page has been read, not yet answered: a record is made, then the second list arrives.
+          made = await record('derbyshire');
+          later = query.listJson(listCtx(reader), { limit: 1 });
+        }
+        return rows;
+      } as typeof through);
+      let first: string;
+      try {
+        first = await query.listJson(listCtx(reader), { limit: 1 });
+      } finally {
+        spy.mockImplementation(through);
+      }
+      const second = (JSON.parse(await later!) as { items: CrimeView[] }).items;
+      expect((JSON.parse(first) as { items: CrimeView[] }).items[0]!.id).not.toBe(made);
+      expect(second.map((v) => v.id)).toEqual([made]);
+    });
+  });
+
   it('answers no list whose entry could not be written, and logs nothing for it', async () => {
     await record('derbyshire');
     const c = { ...ctx(actor(['derbyshire'])), route: 'GET /crimes' };

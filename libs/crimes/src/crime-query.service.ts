@@ -8,6 +8,7 @@ import { Crime } from './crime.entity.js';
 import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
 import { CrimeReadBatcher } from './crime-read-batcher.js';
+import { CrimePageReader } from './crime-page-reader.js';
 import { CrimeStore, crimeSelect, crimeViewJson, toCrime } from './crime-store.js';
 import { derivedCreationChanges } from './derived-creation.js';
 import type { CrimeListQuery, CrimePage, CrimeView } from './crime.types.js';
@@ -21,6 +22,9 @@ export interface HistoryEntryView {
   changedBy: string;
 }
 
+// A shared page's items as JSON text, made once for the requests that share it (listJson).
+const joinedViews = new WeakMap<readonly unknown[], string>();
+
 // Reads, always scoped to the caller's forces (query filter and row-level security), and logged as consultations.
 const DEFAULT_PAGE = 50;
 
@@ -32,6 +36,7 @@ export class CrimeQueryService {
     private readonly log: AccessLogService,
     private readonly ds: DataSource,
     private readonly reads: CrimeReadBatcher,
+    private readonly pages: CrimePageReader,
   ) {}
 
   // The read and its access-log entry: one statement in one round trip, with the reads of other requests that
@@ -60,11 +65,19 @@ export class CrimeQueryService {
       q,
       'json',
     );
-    const shown = rows.slice(0, limit);
-    const last = shown.at(-1);
+    const last = rows[Math.min(rows.length, limit) - 1];
     const nextCursor =
       rows.length > limit && last ? encodeKeysetCursor(last.recorded_at, last.id) : null;
-    return `{"items":[${shown.map((r) => r.view).join(',')}],"nextCursor":${JSON.stringify(nextCursor)}}`;
+    // The requests that shared the page share its items' text too (CrimePageReader).
+    let items = joinedViews.get(rows);
+    if (items === undefined) {
+      items = rows
+        .slice(0, limit)
+        .map((r) => r.view)
+        .join(',');
+      joinedViews.set(rows, items);
+    }
+    return `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
   // One page of the list (limit + 1 rows, to tell whether another follows): every column of each record, or its
@@ -73,7 +86,7 @@ export class CrimeQueryService {
     ctx: RequestContext,
     q: CrimeListQuery,
     shape: 'records' | 'json',
-  ): Promise<{ rows: R[]; limit: number }> {
+  ): Promise<{ rows: readonly R[]; limit: number }> {
     const actor = ctx.actor;
     if (q.forceId !== undefined && !canAccessForce(actor, q.forceId)) {
       throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read crimes of force ${q.forceId}`);
@@ -115,7 +128,10 @@ export class CrimeQueryService {
     // whatever the values, and it is what a registrar's list does most, so parsing and planning it for every page
     // was PostgreSQL's work for nothing (issue #21; bench/README.md). Searches keep a plan made for their values.
     const browsing = where.length === (q.cursor === undefined ? 0 : 1);
-    const rows = await this.db.runStatement<R & { force_id: string }>(actor.forces, page, params, {
+    // Read once for the requests that ask for the same page together (CrimePageReader).
+    const rows = await this.pages.read<R & { force_id: string }>(actor.forces, {
+      sql: page,
+      params,
       prepare: browsing,
     });
     // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation); its size

@@ -10,6 +10,7 @@ import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeAmendBatcher } from './crime-amend-batcher.js';
 import { CrimeReadBatcher } from './crime-read-batcher.js';
 import { RecentCrimes } from './crime-recent.js';
+import { CrimePageReader } from './crime-page-reader.js';
 import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -30,6 +31,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeAmendBatcher,
     CrimeReadBatcher,
     RecentCrimes,
+    CrimePageReader,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,
