@@ -30,7 +30,8 @@ export class CrimeAmendmentService {
     private readonly recent: RecentCrimes,
   ) {}
 
-  // A record of no incident (the usual case) is amended in two round trips and no open transaction (issue #21):
+  // A record of no incident (the usual case) is amended in two round trips and no open transaction (issue #21), or
+  // one if this process has just written it at the version asked for (amendKnown):
   // read it, decide (version, rules), then write only if it is still at that version; the read and the write each
   // go in one statement with other requests' arriving meanwhile (CrimeAmendBatcher). A record changed in between
   // is not written (the statement finds no row) and answers 409, as a stale version does; each statement is its
