@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,6 +53,8 @@ export async function startApp(
   opts: { appUrl: string; cpuProfDir?: string },
 ): Promise<App> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cyberflag-bench-api-'));
+  // Kept after the app stops (the log is verified with its checkpoint), removed when the bench ends.
+  process.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
   const key = randomBytes(32).toString('base64url');
   const port = await freePort(); // a random one once hit NATS's 4222 on this machine
   const env = {

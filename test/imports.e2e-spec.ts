@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -439,9 +439,14 @@ describe('bulk import', () => {
     await http().get(`/imports/${res.body.id}`).set(who.nationalAuditor).expect(200);
   });
 
+  let killDir: string | undefined; // the killed import's file (60,000 rows), removed after the file's tests
+  afterAll(() => {
+    if (killDir) rmSync(killDir, { recursive: true, force: true });
+  });
+
   it('leaves no partial rows when the import process is killed, and a re-run completes it', async () => {
     const KILL_TAG = randomUUID().slice(0, 8);
-    const dir = mkdtempSync(join(tmpdir(), 'cyberflag-kill-'));
+    const dir = (killDir = mkdtempSync(join(tmpdir(), 'cyberflag-kill-')));
     const file = join(dir, 'big.csv');
     const rows = 60000;
     const out = createWriteStream(file);

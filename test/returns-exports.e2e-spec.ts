@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -313,8 +313,14 @@ describe('force annual return exports', () => {
     ).toEqual(['csv', 'csv', 'json', 'json', 'json', 'xlsx']);
   });
 
+  let outDir: string | undefined; // the command's output, removed after the file's tests
+  afterAll(() => {
+    if (outDir) rmSync(outDir, { recursive: true, force: true });
+  });
+
   it('exports the same from the command line: cyberflag return FORCE YEAR --format xlsx --out FILE', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'cyberflag-return-')), 'nw.xlsx');
+    outDir = mkdtempSync(join(tmpdir(), 'cyberflag-return-'));
+    const file = join(outDir, 'nw.xlsx');
     const env = {
       ...process.env,
       DATABASE_URL: testDatabaseUrl(),

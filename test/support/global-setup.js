@@ -44,7 +44,13 @@ export default async function globalSetup() {
   if (process.env.TEST_TEMPLATE_URL) return; // already prepared by the other database project in this run
   // The access log's chain key and checkpoint folder for this run, shared by the test apps and the CLI.
   process.env.ACCESS_LOG_KEY ??= randomBytes(32).toString('base64url');
-  process.env.ACCESS_LOG_CHECKPOINT_DIR ??= mkdtempSync(join(tmpdir(), 'cyberflag-test-log-'));
+  // Each spec file's own checkpoint folder is made inside it (per-file-database.ts); global teardown removes the
+  // folder this made, with them.
+  if (process.env.ACCESS_LOG_CHECKPOINT_DIR === undefined) {
+    process.env.ACCESS_LOG_CHECKPOINT_DIR = mkdtempSync(join(tmpdir(), 'cyberflag-test-log-'));
+    globalThis.__checkpointRoot = process.env.ACCESS_LOG_CHECKPOINT_DIR;
+  }
+  process.env.TEST_CHECKPOINT_ROOT ??= process.env.ACCESS_LOG_CHECKPOINT_DIR;
   const adminUrl = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   let url;
   if (await reachable(adminUrl)) {

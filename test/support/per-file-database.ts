@@ -24,4 +24,7 @@ appUrl.password = password;
 process.env.TEST_APP_DATABASE_URL = appUrl.toString();
 // The access log's signed checkpoints are kept per chain id, and a copy of the template has the template's chain
 // id: a folder of the file's own keeps one file's checkpoints from being compared with another copy's chain.
-process.env.ACCESS_LOG_CHECKPOINT_DIR = mkdtempSync(join(tmpdir(), 'cyberflag-test-log-'));
+// It is made inside the run's folder (global setup's), which global teardown removes.
+process.env.ACCESS_LOG_CHECKPOINT_DIR = mkdtempSync(
+  join(process.env.TEST_CHECKPOINT_ROOT ?? tmpdir(), 'cyberflag-test-log-'),
+);

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -43,6 +43,7 @@ describe('access log sealer (real PostgreSQL)', () => {
   afterAll(async () => {
     await owner.end();
     await ds.destroy();
+    if (chain.checkpointDir) rmSync(chain.checkpointDir, { recursive: true, force: true });
   });
 
   it('leaves a complete chain with no gap and no rolled-back entry after concurrent transactions', async () => {
