@@ -3,10 +3,11 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 // Every change of a record advances its version, whoever makes it (issue #21). The app's writes always set the next
 // version (CrimeStore.update, the import's merge); this makes it true of any other UPDATE too, such as an operator's
 // correction in SQL: the version goes up by one, so a registrar's form or a client still at the old version answers
-// 409 instead of writing over the correction unseen, and a version always names one content, which lets a process
-// amend a record it wrote without reading it again (RecentCrimes). The WHEN clause is evaluated by the executor:
-// the function runs only for an update that left the version alone, never for the app's own; an update that
-// changes nothing keeps its version.
+// 409 instead of writing over the correction unseen, and a version names one content, which lets a process amend
+// a record it wrote without reading it again (RecentCrimes). (An update that sets the version itself keeps what it
+// set: only one that sets an earlier version on purpose could give a version two contents.) The WHEN clause is
+// evaluated by the executor: the function runs only for an update that left the version alone, never for the
+// app's own; an update that changes nothing keeps its version.
 export class CrimeVersionAdvances1780000027700 implements MigrationInterface {
   name = 'CrimeVersionAdvances1780000027700';
 

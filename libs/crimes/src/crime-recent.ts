@@ -11,9 +11,10 @@ export const RECENT_CRIMES = 2_048;
 
 // The records this process wrote most recently, each as its statement returned it, by id (issue #21: an amendment
 // of one of them at that version need not read it first; CrimeAmendmentService.amend). Sound because a version
-// never holds two contents: every change of a record advances its version, which the database enforces
-// (migration 1780000027700), so a record kept at version v is the record at version v, wherever it is changed
-// later. A kept record only ever goes stale (an older version), and a write at a stale version changes nothing.
+// holds one content: every change of a record advances its version (the app's writes set the next one, and the
+// database advances it for any other update that leaves it alone: migration 1780000027700), so a record kept at
+// version v is the record at version v, wherever it is changed later. A kept record only ever goes stale (an older
+// version), and a write at a stale version changes nothing.
 @Injectable()
 export class RecentCrimes {
   private readonly kept = new LRUCache<string, Crime>({ max: RECENT_CRIMES });
