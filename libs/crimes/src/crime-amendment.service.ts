@@ -50,10 +50,7 @@ export class CrimeAmendmentService {
     }
     assertVersion(before, input.version);
     assertLive(before);
-    const change = this.decide(before, input, {
-      ...toRuleFacts({ ...before, ...input.changes }),
-      incident: null,
-    });
+    const change = this.decideAlone(before, input);
     if (!change) return toView(before); // nothing changed: no new version
     const written = await this.amends.update(ctx.actor.forces, amended(ctx, before, input, change));
     if (!written) {
@@ -84,10 +81,7 @@ export class CrimeAmendmentService {
     if (!before || before.incidentReference || isClosed(before)) return undefined;
     let change: ReturnType<CrimeAmendmentService['decide']>;
     try {
-      change = this.decide(before, input, {
-        ...toRuleFacts({ ...before, ...input.changes }),
-        incident: null,
-      });
+      change = this.decideAlone(before, input);
     } catch {
       return undefined; // refused on the kept record: answered from a fresh one
     }
@@ -117,6 +111,14 @@ export class CrimeAmendmentService {
       em,
       ...amended(ctx, before, input, this.decide(before, input, facts)!),
     );
+  }
+
+  // decide() for a record of no incident: the rules see no other record (incident null, as CrimeIncidents gives it).
+  private decideAlone(before: Crime, input: AmendCrimeInput) {
+    return this.decide(before, input, {
+      ...toRuleFacts({ ...before, ...input.changes }),
+      incident: null,
+    });
   }
 
   // What an amendment changes (none: nothing), with the rules re-run on the amended record.
