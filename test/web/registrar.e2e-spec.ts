@@ -136,13 +136,19 @@ run('web interface: the registrar’s day', () => {
     await page.click('a:has-text("Amend")');
     await visit(page, 'registrar-amend');
     await page.fill('#victimAge', '13');
+    await page.check('input[name="flags"][value="childSexualAbuse"]');
     await page.fill('#reason', 'Victim age confirmed from the school record');
     await page.click('button:has-text("Save the amendment")');
     await page.waitForURL(`${recordUrl}?notice=amended`);
     const timeline = page.locator('.moj-timeline');
     await hasText(timeline, 'Amended (version 2)');
     await hasText(timeline, 'Victim age confirmed from the school record');
-    await hasText(timeline, 'victimAge: 14 → 13');
+    await hasText(timeline, 'Victim age: 14 → 13');
+    await hasText(timeline, 'Child sexual abuse: No → Yes');
+    await hasText(
+      page.locator('.govuk-summary-list__row', { hasText: 'Child sexual abuse' }),
+      'Yes',
+    );
     await visit(page, 'registrar-record-timeline');
 
     // Sign out: the old cookies no longer open anything.

@@ -28,6 +28,18 @@ export function ukDateTime(value: unknown, withTime = true): string {
   return `${date} at ${h12}:${String(p.minute).padStart(2, '0')}${p.hour < 12 ? 'am' : 'pm'}`;
 }
 
+// How the pages name the online flag's and the victim's sex's stored values (the record form's own wording).
+export const FLAG_LABELS: Readonly<Record<string, string>> = {
+  yes: 'Online',
+  no: 'Not online',
+  unknown: 'Not known yet',
+};
+export const SEX_LABELS: Readonly<Record<string, string>> = {
+  female: 'Female',
+  male: 'Male',
+  unknown: 'Not known',
+};
+
 export function escapeHtml(s: string): string {
   return s.replace(
     /[&<>"']/g,
@@ -38,11 +50,8 @@ export function escapeHtml(s: string): string {
 export function registerFilters(env: Environment): void {
   env.addFilter('ukDateTime', (v: unknown) => ukDateTime(v));
   env.addFilter('ukDate', (v: unknown) => ukDateTime(v, false));
-  env.addFilter(
-    'flagLabel',
-    (v: unknown) =>
-      ({ yes: 'Online', no: 'Not online', unknown: 'Not known yet' })[String(v)] ?? String(v),
-  );
+  env.addFilter('flagLabel', (v: unknown) => FLAG_LABELS[String(v)] ?? String(v));
+  env.addFilter('sexLabel', (v: unknown) => SEX_LABELS[String(v)] ?? String(v));
   env.addFilter('yesNo', (v: unknown) => (v === true ? 'Yes' : v === false ? 'No' : ''));
   // The MOJ timeline's date filter, in UK time (MOJ's own uses moment in the server's time zone).
   env.addFilter('mojDate', (v: unknown, type: unknown) => {
