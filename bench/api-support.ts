@@ -302,8 +302,8 @@ export async function inTransaction(c: pg.ClientBase, work: () => Promise<void>)
 }
 
 // As ScopedDb.runStatement: the scope and one statement in one implicit transaction, one round trip.
-const scoped = (c: pg.ClientBase, sql: string, params: unknown[]) =>
-  queryScoped<Record<string, unknown>>(c, FORCE, sql, params);
+const scoped = <R = Record<string, unknown>>(c: pg.ClientBase, sql: string, params: unknown[]) =>
+  queryScoped<R>(c, FORCE, sql, params);
 
 // The app's transactions, statement for statement (issue #21's shapes, libs/crimes crime-store.ts): a write
 // returns its whole row and appends its history row and access-log entry in the same statement; a read by id
@@ -629,16 +629,31 @@ export function bareLists(pool: pg.Pool, user: string): (worker: number) => Prom
     const params: unknown[] = [];
     await queryScoped(c, '', accessLogInsertValues(entries, params), params);
   });
+  // As the app's list does since the twelfth session (CrimeViews): the page's keys, then the views of the records
+  // not kept yet, kept by id and version.
+  const views = new Map<string, string>();
   return async (worker) => {
     const c = await pool.connect();
-    let rows: unknown[];
+    let rows: { force_id: string; id: string; version: number }[];
     try {
-      rows = await scoped(
+      rows = await scoped<{ force_id: string; id: string; version: number }>(
         c,
-        `SELECT c.force_id, c.recorded_at, c.id, ${VIEW_JSON} AS view FROM crimes c WHERE c.force_id = $1
+        `SELECT c.force_id, c.recorded_at, c.id, c.version FROM crimes c WHERE c.force_id = $1
          ORDER BY c.recorded_at DESC, c.id DESC LIMIT $2`,
         [FORCE, 51],
       );
+      const shown = rows.slice(0, 50);
+      const missing = shown.filter((r) => !views.has(`${r.id}:${r.version}`));
+      if (missing.length > 0) {
+        const read = await scoped<{ id: string; version: number; view: string }>(
+          c,
+          `SELECT c.id, c.version, ${VIEW_JSON} AS view FROM crimes c
+            WHERE (c.force_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`,
+          [missing.map((r) => r.force_id), missing.map((r) => r.id)],
+        );
+        for (const r of read) views.set(`${r.id}:${r.version}`, r.view);
+      }
+      void shown.map((r) => views.get(`${r.id}:${r.version}`)).join(',');
     } finally {
       c.release();
     }

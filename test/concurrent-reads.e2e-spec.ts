@@ -299,6 +299,97 @@ describe('concurrent reads', () => {
     });
   });
 
+  // CrimeViews: the API's list reads each record's view once per version, and the rest of the time only the page's
+  // keys. A page answered from kept views must equal a page read whole, whatever changed in between.
+  describe('views kept by version', () => {
+    const listCtx = (who: Actor) => ({ ...ctx(who), route: 'GET /crimes' });
+    // The statements since the last mockClear() that read views by id, as the ids they read.
+    const viewReads = () =>
+      spy.mock.calls
+        .filter(([, sql]) => sql.includes('unnest($1::text[], $2::uuid[])'))
+        .map(([, , params]) => params[1] as string[]);
+    const wholePageReads = () =>
+      spy.mock.calls.filter(
+        ([, sql]) => sql.includes('ORDER BY c.recorded_at DESC') && sql.includes('row_to_json'),
+      ).length;
+    // The page as list() answers it (records mapped and serialised in the app): what listJson must equal.
+    const asList = async (who: Actor, q: CrimeListQuery) =>
+      JSON.stringify(await query.list(listCtx(who), q));
+
+    it('reads a view once for each version of its record', async () => {
+      const reader = actor(['northumbria']);
+      const [a, b] = [await record('northumbria'), await record('northumbria')];
+      spy.mockClear();
+      const first = await query.listJson(listCtx(reader), { limit: 2 });
+      expect(viewReads()).toEqual([[b, a]]); // newest first, neither kept yet
+      expect(first).toBe(await asList(reader, { limit: 2 }));
+
+      spy.mockClear();
+      expect(await query.listJson(listCtx(reader), { limit: 2 })).toBe(first);
+      expect(viewReads()).toEqual([]);
+
+      // Changed in SQL: the database advances its version, so its kept view is not used.
+      await db.query(`UPDATE crimes SET online_method = 'changed in SQL' WHERE id = $1`, [a]);
+      spy.mockClear();
+      const after = await query.listJson(listCtx(reader), { limit: 2 });
+      expect(viewReads()).toEqual([[a]]);
+      expect(after).toBe(await asList(reader, { limit: 2 }));
+      const shown = (JSON.parse(after) as { items: CrimeView[] }).items.find((v) => v.id === a)!;
+      expect([shown.onlineMethod, shown.version]).toEqual(['changed in SQL', 2]);
+    });
+
+    it('reads the page whole when a record changes between its page and its views', async () => {
+      const reader = actor(['cumbria']);
+      const a = await record('cumbria');
+      const c = listCtx(reader);
+      const through = spy.getMockImplementation()!;
+      let changed = false;
+      spy.mockImplementation(async function (this: ScopedDb, scope, sql, params, options) {
+        const rows = await through.call(this, scope, sql, params, options);
+        if (!changed && sql.includes('c.version FROM crimes c')) {
+          // The page's keys have been read; the record changes before its view is.
+          changed = true;
+          await db.query(`UPDATE crimes SET online_platform = 'changed between' WHERE id = $1`, [
+            a,
+          ]);
+        }
+        return rows;
+      } as typeof through);
+      spy.mockClear();
+      let page: string;
+      try {
+        page = await query.listJson(c, { limit: 1 });
+      } finally {
+        spy.mockImplementation(through);
+      }
+      expect(changed).toBe(true);
+      expect(viewReads()).toEqual([[a]]);
+      expect(wholePageReads()).toBe(1);
+      expect(page).toBe(await asList(reader, { limit: 1 }));
+      expect((JSON.parse(page) as { items: CrimeView[] }).items[0]!.onlinePlatform).toBe(
+        'changed between',
+      );
+      expect((await entries([c.requestId])).map((e) => e.record_count)).toEqual([1]);
+    });
+
+    it('shows a kept view only to a reader whose page holds its record', async () => {
+      const d = await record('durham');
+      const k = await record('kent');
+      // A national reader's page keeps both views; a reader of Durham then sees only Durham's record.
+      const national = await query.listJson(listCtx(actor('all')), { limit: 50 });
+      const ids = (JSON.parse(national) as { items: CrimeView[] }).items.map((v) => v.id);
+      expect(ids).toEqual(expect.arrayContaining([d, k]));
+      spy.mockClear();
+      const durham = JSON.parse(
+        await query.listJson(listCtx(actor(['durham'])), { limit: 50 }),
+      ) as {
+        items: CrimeView[];
+      };
+      expect(durham.items.map((v) => v.forceId)).toEqual(durham.items.map(() => 'durham'));
+      expect(durham.items.map((v) => v.id)).toContain(d);
+    });
+  });
+
   it('answers no list whose entry could not be written, and logs nothing for it', async () => {
     await record('derbyshire');
     const c = { ...ctx(actor(['derbyshire'])), route: 'GET /crimes' };

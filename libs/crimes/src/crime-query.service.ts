@@ -9,6 +9,7 @@ import { CrimeHistory } from './crime-history.entity.js';
 import { toView } from './crime.mapper.js';
 import { CrimeReadBatcher } from './crime-read-batcher.js';
 import { CrimePageReader } from './crime-page-reader.js';
+import { CrimeViews, type PageKey } from './crime-views.js';
 import { CrimeStore, crimeSelect, crimeViewJson, toCrime } from './crime-store.js';
 import { derivedCreationChanges } from './derived-creation.js';
 import type { CrimeListQuery, CrimePage, CrimeView } from './crime.types.js';
@@ -23,7 +24,7 @@ export interface HistoryEntryView {
 }
 
 // A shared page's items as JSON text, made once for the requests that share it (listJson).
-const joinedViews = new WeakMap<readonly unknown[], string>();
+const joinedViews = new WeakMap<readonly unknown[], Promise<string | undefined>>();
 
 // Reads, always scoped to the caller's forces (query filter and row-level security), and logged as consultations.
 const DEFAULT_PAGE = 50;
@@ -37,6 +38,7 @@ export class CrimeQueryService {
     private readonly ds: DataSource,
     private readonly reads: CrimeReadBatcher,
     private readonly pages: CrimePageReader,
+    private readonly views: CrimeViews,
   ) {}
 
   // The read and its access-log entry: one statement in one round trip, with the reads of other requests that
@@ -48,7 +50,7 @@ export class CrimeQueryService {
   }
 
   async list(ctx: RequestContext, q: CrimeListQuery): Promise<CrimePage> {
-    const { rows, limit } = await this.page(ctx, q, 'records');
+    const { rows, limit } = await this.page(ctx, q);
     const items = rows.slice(0, limit).map((r) => toCrime(this.ds, r));
     const last = items.at(-1);
     const nextCursor =
@@ -57,36 +59,61 @@ export class CrimeQueryService {
   }
 
   // list()'s page as the JSON text that serialising list()'s answer gives, its records written by the database
-  // (crimeViewJson): for the API, which sends it as it is (issue #21). The same statement, filters, scope and
-  // access-log entry.
+  // (crimeViewJson): for the API, which sends it as it is (issue #21). The same filters, scope and access-log entry.
+  // The page's statement reads each record's keys, and the views come from CrimeViews (read only for records not
+  // kept there); if a record changed between the two, the page is read again with its views, in one statement.
   async listJson(ctx: RequestContext, q: CrimeListQuery): Promise<string> {
-    const { rows, limit } = await this.page<{ recorded_at: Date; id: string; view: string }>(
-      ctx,
-      q,
-      'json',
-    );
-    const last = rows[Math.min(rows.length, limit) - 1];
-    const nextCursor =
-      rows.length > limit && last ? encodeKeysetCursor(last.recorded_at, last.id) : null;
-    // The requests that shared the page share its items' text too (CrimePageReader).
-    let items = joinedViews.get(rows);
+    type Keyed = PageKey & { recorded_at: Date };
+    let { rows, limit } = await this.readPage<Keyed>(ctx, q, 'keys');
+    let items = await this.joinedViews(ctx, rows, limit);
     if (items === undefined) {
-      items = rows
+      const again = await this.readPage<Keyed & { view: string }>(ctx, q, 'json');
+      rows = again.rows;
+      items = again.rows
         .slice(0, limit)
         .map((r) => r.view)
         .join(',');
-      joinedViews.set(rows, items);
     }
+    await this.logPage(ctx, q, rows.slice(0, limit));
+    const last = rows[Math.min(rows.length, limit) - 1];
+    const nextCursor =
+      rows.length > limit && last ? encodeKeysetCursor(last.recorded_at, last.id) : null;
     return `{"items":[${items}],"nextCursor":${JSON.stringify(nextCursor)}}`;
   }
 
-  // One page of the list (limit + 1 rows, to tell whether another follows): every column of each record, or its
-  // view as JSON text with the keys of its order.
+  // The shown records' views joined, once for the requests that share the page (CrimePageReader); undefined when
+  // one of them changed after the page was read.
+  private joinedViews(
+    ctx: RequestContext,
+    rows: readonly PageKey[],
+    limit: number,
+  ): Promise<string | undefined> {
+    let joined = joinedViews.get(rows);
+    if (joined === undefined) {
+      joined = this.views
+        .of(ctx.actor.forces, rows.slice(0, limit))
+        .then((views) => views?.join(','));
+      joinedViews.set(rows, joined);
+    }
+    return joined;
+  }
+
   private async page<R = Record<string, unknown>>(
     ctx: RequestContext,
     q: CrimeListQuery,
-    shape: 'records' | 'json',
   ): Promise<{ rows: readonly R[]; limit: number }> {
+    const { rows, limit } = await this.readPage<R>(ctx, q, 'records');
+    await this.logPage(ctx, q, rows.slice(0, limit));
+    return { rows, limit };
+  }
+
+  // One page of the list (limit + 1 rows, to tell whether another follows): every column of each record, its
+  // keys, or its view as JSON text with the keys of its order.
+  private async readPage<R = Record<string, unknown>>(
+    ctx: RequestContext,
+    q: CrimeListQuery,
+    shape: 'records' | 'keys' | 'json',
+  ): Promise<{ rows: readonly (R & { force_id: string })[]; limit: number }> {
     const actor = ctx.actor;
     if (q.forceId !== undefined && !canAccessForce(actor, q.forceId)) {
       throw new DomainError('FORBIDDEN_SCOPE', `not allowed to read crimes of force ${q.forceId}`);
@@ -104,7 +131,9 @@ export class CrimeQueryService {
     const cols =
       shape === 'records'
         ? crimeSelect(this.ds)
-        : `c.force_id, c.recorded_at, c.id, ${crimeViewJson(this.ds)} AS view`;
+        : shape === 'keys'
+          ? 'c.force_id, c.recorded_at, c.id, c.version'
+          : `c.force_id, c.recorded_at, c.id, ${crimeViewJson(this.ds)} AS view`;
     const and = (extra: string[]) => {
       const all = [...extra, ...where];
       return all.length ? `WHERE ${all.join(' AND ')}` : '';
@@ -134,12 +163,20 @@ export class CrimeQueryService {
       params,
       prepare: browsing,
     });
-    // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation); its size
-    // and, for a national reader, its forces are the shown page's. The page is read in a transaction that writes
-    // nothing; its entry is written after it with the entries of other requests (AccessLogService.append, one
-    // commit for many: issue #21), and the page is answered only once its entry is stored. The answer is built
-    // after that and building it cannot fail (toView is total, and the JSON is only joined: issue #18).
-    const shown = rows.slice(0, limit);
+    return { rows, limit };
+  }
+
+  // A list query is logged as the query and its size, not row by row (DPA 2018 s.62 consultation); its size
+  // and, for a national reader, its forces are the shown page's. The page is read in a transaction that writes
+  // nothing; its entry is written after it with the entries of other requests (AccessLogService.append, one
+  // commit for many: issue #21), and the page is answered only once its entry is stored. The answer is built
+  // after that and building it cannot fail (toView is total, and the JSON is only joined: issue #18).
+  private async logPage(
+    ctx: RequestContext,
+    q: CrimeListQuery,
+    shown: readonly { force_id: string }[],
+  ): Promise<void> {
+    const actor = ctx.actor;
     const { cursor: _cursor, ...filters } = q;
     await this.log.append({
       userId: actor.userId,
@@ -155,7 +192,6 @@ export class CrimeQueryService {
       recordCount: shown.length,
       requestId: ctx.requestId,
     });
-    return { rows, limit };
   }
 
   // The list's filters other than the force, as SQL over crimes c (values appended to params).

@@ -11,6 +11,7 @@ import { CrimeAmendBatcher } from './crime-amend-batcher.js';
 import { CrimeReadBatcher } from './crime-read-batcher.js';
 import { RecentCrimes } from './crime-recent.js';
 import { CrimePageReader } from './crime-page-reader.js';
+import { CrimeViews } from './crime-views.js';
 import { CrimeRecordingService } from './crime-recording.service.js';
 import { CrimeRemovalService } from './crime-removal.service.js';
 import { CrimeRuleChecker } from './crime-rule-checker.js';
@@ -32,6 +33,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeReadBatcher,
     RecentCrimes,
     CrimePageReader,
+    CrimeViews,
     CrimeRecordingService,
     CrimeAmendmentService,
     CrimeRemovalService,

@@ -8,6 +8,7 @@ export * from './crime-amend-batcher.js';
 export * from './crime-read-batcher.js';
 export * from './crime-recent.js';
 export * from './crime-page-reader.js';
+export * from './crime-views.js';
 export * from './crime-amendment.service.js';
 export * from './crime-removal.service.js';
 export * from './crimes.module.js';
