@@ -179,6 +179,12 @@ run('web interface: the auditor’s workspace', () => {
     await visit('auditor-records-behind');
     const refs = await page.locator('table tbody tr td:first-child a').allInnerTexts();
     expect(refs.sort()).toEqual([1, 2, 3, 4].map((i) => `CL/${tag}/U-${i}`).sort());
+    // Filtered to one force, the rows need no force column; over all forces they do.
+    expect(await page.locator('table thead th', { hasText: 'Force' }).count()).toBe(0);
+    const behind = page.url();
+    await page.goto(`${base}/records?year=${YEAR}`);
+    expect(await page.locator('table thead th', { hasText: 'Force' }).count()).toBe(1);
+    await page.goto(behind);
     await page.click(`a:has-text("CL/${tag}/U-1")`);
     await hasText(page.locator('h1'), `CL/${tag}/U-1`);
     const logged = await db.query<{ purpose: string }>(

@@ -127,6 +127,7 @@ export class RecordsController {
       Object.entries(filters).filter(([, v]) => v) as [string, string][],
     );
     if (page.nextCursor) params.set('cursor', page.nextCursor);
+    const forces = forceItems(req, this.catalogue, filters.force);
     render(req, res, this.catalogue, 'records/list', {
       title: 'Crime records',
       filters,
@@ -135,7 +136,10 @@ export class RecordsController {
       items: page.items.map((c) => this.row(c, filters.purpose)),
       nextUrl: page.nextCursor ? `/records?${params.toString()}` : null,
       firstPage: !q.cursor,
-      forces: forceItems(req, this.catalogue, filters.force),
+      forces,
+      // Every row of one force says nothing the page does not: the column goes, and the online flag and status fit
+      // beside the filter without scrolling.
+      showForce: forces.length > 1 && !filters.force,
       purposes: PURPOSES,
     });
   }
