@@ -70,7 +70,15 @@ export default defineConfig(
     },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
+      // Fastify's reply is thenable (it can be awaited until sent), but calling its methods awaits nothing.
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafePromises: [
+            { from: 'package', name: 'FastifyReply', package: 'fastify' },
+          ],
+        },
+      ],
       '@typescript-eslint/no-misused-promises': 'error',
       // A default does not make a switch over a union exhaustive: a new member must be handled where it is switched on.
       '@typescript-eslint/switch-exhaustiveness-check': [
@@ -111,7 +119,7 @@ export default defineConfig(
   ...libTestBlocks,
   {
     // Plain JavaScript (configs, the jest global setup, scripts): no type information.
-    files: ['**/*.js', '**/*.mjs'],
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       globals: {
@@ -119,6 +127,9 @@ export default defineConfig(
         console: 'readonly',
         URL: 'readonly',
         globalThis: 'readonly',
+        require: 'readonly', // CommonJS (.cjs)
+        module: 'writable',
+        __dirname: 'readonly',
       },
     },
   },

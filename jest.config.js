@@ -34,6 +34,7 @@ const common = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform,
+  resolver: '<rootDir>/test/support/esm-only-resolver.cjs',
 };
 export default {
   ...common,

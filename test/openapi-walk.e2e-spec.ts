@@ -75,7 +75,7 @@ const EXPECTED: Record<string, number> = {
   'GET /rules/cancellation-categories': 200,
   'POST /crimes': 201, // the example crime is recorded (a draft)
   'GET /crimes': 200,
-  'GET /crimes/by-reference/{force}/{reference}': 200, // the POST /crimes example recorded DY/2015/000123
+  'GET /crimes/by-reference/{force}/{path}': 200, // the POST /crimes example recorded DY/2015/000123
   'POST /crimes/validate': 200,
   'POST /crimes/bulk': 404, // the example's record id names nothing
   'GET /crimes/{id}': 404,

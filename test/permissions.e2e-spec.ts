@@ -230,7 +230,7 @@ const cases: Case[] = [
     }),
   },
   {
-    route: 'GET /crimes/by-reference/{force}/{reference}',
+    route: 'GET /crimes/by-reference/{force}/{path}',
     allowed: 'derbyshireAuditor',
     forbidden: 'lincolnshireRegistrar',
     status: 403,

@@ -1,9 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { randomBytes } from 'node:crypto';
 import type { LoggerService } from '@nestjs/common';
 import { AppModule } from '../../apps/api/src/app.module.js';
-import { configureApp } from '../../apps/api/src/configure-app.js';
+import { configureApp, httpAdapter } from '../../apps/api/src/configure-app.js';
 import type { AuthConfig } from '#libs/auth';
 import type { PublicationConfig } from '#libs/national';
 import type { AccessLogChainConfig } from '#libs/access-log';
@@ -72,9 +73,12 @@ export async function createTestApp(
       }),
     ],
   }).compile();
-  const app = moduleRef.createNestApplication({ logger: opts.logger ?? ['error'] });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(), {
+    logger: opts.logger ?? ['error'],
+  });
   // Tests log many personas in from one address; the limiter itself has its own test.
   configureApp(app, { authRequestsPerMinute: opts.authRequestsPerMinute ?? 1000 });
   await app.init();
+  await app.getHttpAdapter().getInstance().ready(); // supertest calls the server without listen()
   return app;
 }

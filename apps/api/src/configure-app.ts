@@ -1,10 +1,16 @@
-import type { INestApplication } from '@nestjs/common';
+import fastifyCookie from '@fastify/cookie';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { rateLimit, type Store } from 'express-rate-limit';
+import type { Store } from 'express-rate-limit';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { configureWeb } from './web/configure-web.js';
 import { cspNonce } from './http/csp-nonce.js';
+import { authLimiter, limiterHook } from './http/auth-limiter.js';
 import { requestId } from './http/request-id.middleware.js';
+import { readUnparsedBody } from './http/unread-body.js';
 import { GracefulShutdown } from './http/graceful-shutdown.js';
 
 // What cannot be a provider; shared by main.ts and the e2e tests so both run the same app.
@@ -15,55 +21,74 @@ export interface HttpOptions {
   rateLimitStore?: (name: string) => Store;
 }
 
+// Express's JSON and form body parsers refused bodies over 100 kB; the API keeps that limit. Imports are streamed
+// and not subject to it (their bytes never go through a body parser).
+export const BODY_LIMIT_BYTES = 100 * 1024;
+
+// The HTTP platform: NestJS on Fastify (issue #21: on Express the platform itself was the largest part of a request's
+// CPU; bench/README.md, "Thirteenth session"). Used by main.ts and the e2e tests alike.
+export function httpAdapter(): FastifyAdapter {
+  return new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Express matched /crimes/ as /crimes; a path parameter may be a long crime reference.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1000 },
+    // Nest logs errors once, in the filter; Fastify logs nothing of its own.
+    logger: false,
+    // The app has no Express-style middleware (its per-request work is Fastify hooks), so no @fastify/middie.
+    skipMiddie: true,
+  });
+}
+
+const NONCES = new WeakMap<ServerResponse, string>();
+
 export function configureApp(
-  app: INestApplication,
+  app: NestFastifyApplication,
   opts: HttpOptions = { authRequestsPerMinute: 10 },
 ): void {
-  app.use(requestId);
-  // Counts requests in flight, and answers 503 once the app is stopping (SIGTERM).
-  app.use(app.get(GracefulShutdown).middleware);
-  // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
-  app.use((_req: unknown, res: { locals: Record<string, unknown> }, next: () => void) => {
-    res.locals.cspNonce = cspNonce();
-    next();
-  });
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          scriptSrc: [
-            "'self'",
-            (_req, res) =>
-              `'nonce-${String((res as unknown as { locals: Record<string, unknown> }).locals.cspNonce)}'`,
-          ],
-        },
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.decorateReply('locals', null as never); // set per request below
+  // Import files are read as they arrive (imports/import-upload.ts): any type but JSON and forms is left unread.
+  // (Fastify's own text/plain parser would read a plain-text upload before the import could.)
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
+  const shutdown = app.get(GracefulShutdown);
+  // helmet sets its headers on Node's response; its CSP gets this response's nonce.
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        scriptSrc: [
+          "'self'",
+          (_req: IncomingMessage, res: ServerResponse) => `'nonce-${NONCES.get(res) ?? ''}'`,
+        ],
       },
-    }),
-  );
-  configureWeb(app);
-  // Record data, and the pages built from it, are personal data: no browser or proxy may keep a copy (OWASP ASVS
-  // V8.2.1). Static assets are answered before this (configureWeb) and keep their own caching. So an ETag would
-  // never be used: Express's SHA-1 of every body (3 % of a list's CPU, issue #21) is not computed.
-  app.use(
-    (_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
-      res.setHeader('cache-control', 'no-store');
-      next();
     },
-  );
-  (app.getHttpAdapter().getInstance() as { set(setting: string, value: unknown): void }).set(
-    'etag',
-    false,
-  );
+  });
+  fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done) => {
+    requestId(req, reply);
+    // Counts requests in flight, and answers 503 once the app is stopping (SIGTERM).
+    if (!shutdown.admit(req, reply)) return;
+    // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
+    const nonce = cspNonce();
+    reply.locals = { cspNonce: nonce };
+    NONCES.set(reply.raw, nonce);
+    // Record data, and the pages built from it, are personal data: no browser or proxy may keep a copy (OWASP ASVS
+    // V8.2.1). Static assets keep their own caching.
+    if (!req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+  });
+  void fastify.register(fastifyCookie);
+  configureWeb(app);
   // Slows password guessing from one client; the login throttle (libs/auth login-throttle.ts) stops it across clients.
-  app.use('/auth/login', authLimiter(opts, 'login', 1, 'too many login attempts: wait a minute'));
-  // Choosing a password hashes it (argon2): limited like signing in.
-  app.use('/auth/password', authLimiter(opts, 'password', 1, 'too many attempts: wait a minute'));
-  // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its user
-  // out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.
-  app.use(
-    '/auth/refresh',
-    authLimiter(opts, 'refresh', 6, 'too many token refreshes: wait a minute'),
-  );
+  const limiters = new Map([
+    ['/auth/login', authLimiter(opts, 'login', 1, 'too many login attempts: wait a minute')],
+    // Choosing a password hashes it (argon2): limited like signing in.
+    ['/auth/password', authLimiter(opts, 'password', 1, 'too many attempts: wait a minute')],
+    // Refreshing is not guessing a password: a limiter of its own (so a busy browser tab's refreshes never lock its
+    // user out of signing in), generous enough for every tab of a client, tight enough to stop a refresh-token spray.
+    ['/auth/refresh', authLimiter(opts, 'refresh', 6, 'too many token refreshes: wait a minute')],
+  ]);
+  fastify.addHook('onRequest', limiterHook(limiters));
+  fastify.addHook('onRequest', readUnparsedBody(BODY_LIMIT_BYTES));
   const doc = new DocumentBuilder()
     .setTitle('Cyberflag')
     .setDescription('Recording and returns for the police online crime flag (England and Wales)')
@@ -76,17 +101,4 @@ export function configureApp(
     })
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, doc));
-}
-
-function authLimiter(opts: HttpOptions, name: string, times: number, message: string) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: opts.authRequestsPerMinute * times,
-    ...(opts.rateLimitStore ? { store: opts.rateLimitStore(name) } : {}),
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, res) => {
-      res.status(429).json({ statusCode: 429, code: 'TOO_MANY_REQUESTS', message });
-    },
-  });
 }

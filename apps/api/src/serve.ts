@@ -1,12 +1,13 @@
 import type { ConsoleLogger, INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Store } from 'express-rate-limit';
 import type { AccessLogChainConfig } from '#libs/access-log';
 import { systemContext, UsersService, type Actor, type AuthConfig } from '#libs/auth';
 import { ImportService } from '#libs/imports';
 import { ScopedDb } from '#libs/persistence';
 import { AppModule } from './app.module.js';
-import { configureApp } from './configure-app.js';
+import { configureApp, httpAdapter } from './configure-app.js';
 import type { Env } from './config/env.js';
 import { hasCrimes, importDemo } from './database/demo-data.js';
 import { seedDemoUsers } from './database/demo-users.js';
@@ -37,7 +38,7 @@ export async function serve(
   logger: ConsoleLogger,
   opts: ServeOptions,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(
+  const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register({
       databaseUrl: opts.appUrl,
       poolSize: env.DB_POOL_SIZE,
@@ -48,6 +49,7 @@ export async function serve(
       accessLog: opts.accessLog,
       backgroundJobs: opts.backgroundJobs,
     }),
+    httpAdapter(),
     { logger },
   );
   configureApp(app, { authRequestsPerMinute: 10, rateLimitStore: opts.rateLimitStore });

@@ -9,3 +9,4 @@ export * from './request-context.js';
 export * from './session-cache.js';
 export * from './users.service.js';
 export * from './web-session.js';
+export * from './http-types.js';

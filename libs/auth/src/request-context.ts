@@ -1,6 +1,6 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
 import type { Actor } from './actor.js';
+import { pathOf, type HttpRequest } from './http-types.js';
 
 // Who is asking, and why: what services need to scope a query and to log the access (DPA 2018 s.62).
 export interface RequestContext {
@@ -11,17 +11,22 @@ export interface RequestContext {
 }
 
 export const Ctx = createParamDecorator((_: unknown, ctx: ExecutionContext): RequestContext => {
-  const req = ctx.switchToHttp().getRequest<Request & { actor?: Actor }>();
+  const req = ctx.switchToHttp().getRequest<HttpRequest>();
   if (!req.actor) throw new Error('no authenticated actor on a non-public route');
-  const route = (req.route as { path?: string } | undefined)?.path ?? req.path;
-  const purpose = req.header('x-access-purpose');
+  const route = req.routeOptions.url ?? pathOf(req);
+  const purpose = header(req, 'x-access-purpose');
   return {
     actor: req.actor,
-    requestId: req.header('x-request-id') ?? null,
+    requestId: header(req, 'x-request-id'),
     route: `${req.method} ${route}`,
     purpose: purpose ? purpose.slice(0, 200) : null,
   };
 });
+
+const header = (req: HttpRequest, name: string): string | null => {
+  const v = req.headers[name];
+  return typeof v === 'string' ? v : null;
+};
 
 // For work started outside HTTP (CLI, jobs).
 export function systemContext(

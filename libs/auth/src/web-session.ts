@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { Request, Response } from 'express';
 import { AUTH_CONFIG, type AuthConfig } from './auth.config.js';
 import { AuthService, type AccessPayload, type TokenPair } from './auth.service.js';
+import type { HttpReply, HttpRequest } from './http-types.js';
 
 export const WEB_PAGE_KEY = 'cyberflag:web-page';
 export const ACCESS_COOKIE = 'cf_access';
@@ -34,34 +34,34 @@ export class WebSessions {
     };
   }
 
-  setCookies(res: Response, tokens: TokenPair): void {
+  setCookies(res: HttpReply, tokens: TokenPair): void {
     // The access cookie outlives its token by the idle allowance, so an expired token can still be refreshed.
     res.cookie(ACCESS_COOKIE, tokens.accessToken, {
       ...this.cookieBase,
-      maxAge: (tokens.expiresIn + this.idleSeconds) * 1000,
+      maxAge: tokens.expiresIn + this.idleSeconds, // seconds (@fastify/cookie)
     });
     res.cookie(REFRESH_COOKIE, tokens.refreshToken, {
       ...this.cookieBase,
-      maxAge: this.config.refreshTtlSeconds * 1000,
+      maxAge: this.config.refreshTtlSeconds,
     });
     this.seen(res, tokens.refreshToken.split('.')[0]);
   }
 
-  clearCookies(res: Response): void {
+  clearCookies(res: HttpReply): void {
     for (const name of [ACCESS_COOKIE, REFRESH_COOKIE, SEEN_COOKIE])
       res.clearCookie(name, this.cookieBase);
   }
 
-  private seen(res: Response, sid: string): void {
+  private seen(res: HttpReply, sid: string): void {
     const token = this.jwt.sign({ sid, typ: 'seen' }, { expiresIn: this.idleSeconds });
-    res.cookie(SEEN_COOKIE, token, { ...this.cookieBase, maxAge: this.idleSeconds * 1000 });
+    res.cookie(SEEN_COOKIE, token, { ...this.cookieBase, maxAge: this.idleSeconds });
   }
 
   // The access token a web request should be judged by: the cookie's, refreshed (rotating the refresh token)
   // when it has expired within the idle allowance. Null when there is no usable session.
-  async accessToken(req: Request, res: Response): Promise<string | null> {
-    const cookies = (req as { cookies?: Record<string, string | undefined> }).cookies ?? {};
-    (res.locals as Record<string, unknown>).idleSeconds = this.idleSeconds; // the page script warns before it runs out
+  async accessToken(req: HttpRequest, res: HttpReply): Promise<string | null> {
+    const cookies: Record<string, string | undefined> = req.cookies ?? {};
+    res.locals.idleSeconds = this.idleSeconds; // the page script warns before it runs out
     const access = cookies[ACCESS_COOKIE];
     if (!access) return null;
     let payload: AccessPayload;

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
   CompletenessService,
@@ -34,7 +34,7 @@ export class AuditFiguresController {
   async getCompleteness(
     @Ctx() ctx: RequestContext,
     @Query() q: CompletenessQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<CompletenessView | string> {
     const query = {
       forceId: q.force,
@@ -62,7 +62,7 @@ export class AuditFiguresController {
   async getUnderUse(
     @Ctx() ctx: RequestContext,
     @Query() q: UnderUseQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<UnderUseView | string> {
     const query = { year: q.year, group: q.group };
     if (q.format === 'csv')

@@ -11,7 +11,7 @@ import {
   Res,
 } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
   ReviewCorrectionService,
@@ -73,7 +73,7 @@ export class ReviewQueueController {
   async list(
     @Ctx() ctx: RequestContext,
     @Query() q: ReviewQueueQueryDto,
-    @Res({ passthrough: true }) res: Response,
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<ReviewPage | string> {
     const filter = {
       forceId: q.force,

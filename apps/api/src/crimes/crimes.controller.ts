@@ -113,13 +113,15 @@ export class CrimesController {
     });
   }
 
-  @Get('by-reference/:force/*reference')
+  // Fastify's wildcard (the rest of the path, slashes included) is the parameter named '*'.
+  @Get('by-reference/:force/*')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   @ApiParam({ name: 'force', example: 'derbyshire' })
+  // The OpenAPI document names a wildcard `path` (@nestjs/swagger): it is the reference.
   @ApiParam({
-    name: 'reference',
+    name: 'path',
     example: 'DY/2015/000123',
-    description: 'the crime reference, as it is or URL-encoded',
+    description: 'the crime reference (the rest of the path), as it is or URL-encoded',
   })
   @ApiOkResponse({ type: CrimeResponseDto })
   @ApiOperation({
@@ -129,14 +131,10 @@ export class CrimesController {
   byReference(
     @Ctx() ctx: RequestContext,
     @Param('force') force: string,
-    @Param('reference') reference: string | string[],
+    @Param('*') reference: string,
   ): Promise<CrimeView> {
-    // Express 5 gives a wildcard as its path segments; a reference sent URL-encoded (%2F) arrives as one.
-    return this.query.byReference(
-      ctx,
-      force,
-      Array.isArray(reference) ? reference.join('/') : reference,
-    );
+    // Sent with its slashes as they are, or URL-encoded (%2F): either way it arrives decoded, as one string.
+    return this.query.byReference(ctx, force, reference);
   }
 
   @Post('validate')

@@ -2,7 +2,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { DomainErrorFilter } from './domain-error.filter.js';
 
-// What the filter answers, through a stand-in for Express's request and response.
+// What the filter answers, through a stand-in for Fastify's request and reply.
 function answer(err: unknown): {
   status: number;
   body: Record<string, unknown>;
@@ -14,13 +14,18 @@ function answer(err: unknown): {
     headers: {} as Record<string, string>,
   };
   const res = {
-    setHeader: (k: string, v: string) => ((sent.headers[k] = v), res),
+    header: (k: string, v: string) => ((sent.headers[k] = v), res),
     status: (s: number) => ((sent.status = s), res),
-    json: (b: Record<string, unknown>) => ((sent.body = b), res),
+    send: (b: Record<string, unknown>) => ((sent.body = b), res),
   };
   const host = {
     switchToHttp: () => ({
-      getRequest: () => ({ headers: { 'x-request-id': 'r1' }, method: 'POST', path: '/x' }),
+      getRequest: () => ({
+        headers: { 'x-request-id': 'r1' },
+        method: 'POST',
+        url: '/x',
+        routeOptions: { url: '/x' },
+      }),
       getResponse: () => res,
     }),
   };
@@ -67,7 +72,7 @@ describe('DomainErrorFilter', () => {
       message: 'the database is unavailable: try again shortly',
       requestId: 'r1',
     });
-    expect(headers['Retry-After']).toBe('5');
+    expect(headers['retry-after']).toBe('5');
   });
 
   it.each([
@@ -82,7 +87,7 @@ describe('DomainErrorFilter', () => {
     const { status, body, headers } = answer(new Error('timeout exceeded when trying to connect'));
     expect(status).toBe(503);
     expect(body.message).toMatch(/busy/);
-    expect(headers['Retry-After']).toBe('5');
+    expect(headers['retry-after']).toBe('5');
   });
 
   it('still answers an unknown error with 500', () => {

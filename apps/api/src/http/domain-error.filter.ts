@@ -6,7 +6,9 @@ import {
   Logger,
   type ExceptionFilter,
 } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pathOf } from '#libs/auth';
+import { sendView } from '../web/web-page.js';
 import { QueryFailedError } from 'typeorm';
 import { DomainError, unavailableReason, type DomainErrorCode } from '#libs/persistence';
 
@@ -66,10 +68,10 @@ function healthResult(r: unknown): object | undefined {
 }
 
 // A browser page: marked by the guard, or (for a route that does not exist) a browser asking for HTML.
-function isPage(req: Request): boolean {
-  if ((req as { webPage?: boolean }).webPage) return true;
+function isPage(req: FastifyRequest): boolean {
+  if (req.webPage) return true;
   return (
-    (req as { route?: unknown }).route === undefined &&
+    req.routeOptions.url === undefined &&
     req.method === 'GET' &&
     (req.headers.accept ?? '').includes('text/html')
   );
@@ -82,37 +84,40 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
+    const req = http.getRequest<FastifyRequest>();
+    const res = http.getResponse<FastifyReply>();
     const requestId = String(req.headers['x-request-id'] ?? '');
     // /health's 503 keeps Terminus's body (which indicator is down), as its OpenAPI entry says.
     const health = err instanceof HttpException ? healthResult(err.getResponse()) : undefined;
     if (health) {
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      res.status(HttpStatus.SERVICE_UNAVAILABLE).json(health);
+      void res
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .status(HttpStatus.SERVICE_UNAVAILABLE)
+        .send(health);
       return;
     }
     const body = this.toBody(err, requestId);
     if (body.statusCode === 503) {
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      res.header('retry-after', String(RETRY_AFTER_SECONDS));
       // Expected while the database restarts or the app stops: one line, no stack per request.
-      this.logger.warn(`${req.method} ${req.path} answered 503 [${requestId}]: ${body.message}`);
+      this.logger.warn(`${req.method} ${pathOf(req)} answered 503 [${requestId}]: ${body.message}`);
     } else if (body.statusCode >= 500) {
       this.logger.error(
-        `${req.method} ${req.path} failed [${requestId}]`,
+        `${req.method} ${pathOf(req)} failed [${requestId}]`,
         err instanceof Error ? err.stack : String(err),
       );
     }
     if (isPage(req)) return this.page(req, res, body);
-    res.status(body.statusCode).json(body);
+    void res.status(body.statusCode).send(body);
   }
 
   // Browser pages get pages: a sign-in redirect when the session is missing or ended, otherwise an error page
   // with the same code and message the API would give.
-  private page(req: Request, res: Response, body: ErrorBody): void {
+  private page(req: FastifyRequest, res: FastifyReply, body: ErrorBody): void {
     if (body.statusCode === 401) {
       const next = req.method === 'GET' ? `&next=${encodeURIComponent(req.originalUrl)}` : '';
-      return res.redirect(303, `/sign-in?ended=required${next}`);
+      void res.redirect(`/sign-in?ended=required${next}`, 303);
+      return;
     }
     const heading =
       { 403: 'You cannot do that', 404: 'Page not found', 409: 'Someone else changed this first' }[
@@ -121,8 +126,9 @@ export class DomainErrorFilter implements ExceptionFilter {
       (body.statusCode >= 500
         ? 'Sorry, there is a problem with the service'
         : 'There is a problem');
-    const actor = (req as { actor?: unknown }).actor;
-    res.status(body.statusCode).render('error', {
+    const actor = req.actor;
+    res.status(body.statusCode);
+    sendView(res, 'error', {
       title: heading,
       heading,
       message: body.statusCode >= 500 ? 'Try again later.' : body.message,
@@ -130,7 +136,7 @@ export class DomainErrorFilter implements ExceptionFilter {
       requestId: body.requestId,
       user: undefined,
       signedIn: actor !== undefined,
-      cspNonce: (res.locals as Record<string, unknown>).cspNonce,
+      cspNonce: res.locals?.cspNonce,
     });
   }
 
@@ -181,8 +187,9 @@ export class DomainErrorFilter implements ExceptionFilter {
           requestId,
         };
     }
-    // body-parser and similar middleware errors carry their own 4xx status.
-    const status = (err as { status?: unknown })?.status;
+    // Fastify's own errors (a body too large, malformed JSON) carry their own 4xx status.
+    const status =
+      (err as { statusCode?: unknown })?.statusCode ?? (err as { status?: unknown })?.status;
     if (typeof status === 'number' && status >= 400 && status < 500) {
       return {
         statusCode: status,

@@ -6,7 +6,7 @@ import {
   type BeforeApplicationShutdown,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Server } from 'node:http';
 import { ImportService } from '#libs/imports';
 import { RETRY_AFTER_SECONDS } from './domain-error.filter.js';
@@ -32,18 +32,21 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
     @Optional() @Inject(SHUTDOWN_TIMEOUT_MS) private readonly timeoutMs: number = 10_000,
   ) {}
 
-  // Express middleware (configureApp): counts requests in flight and refuses new ones while stopping.
-  readonly middleware = (req: Request, res: Response, next: NextFunction): void => {
+  // In configureApp's request hook: counts requests in flight, and refuses new ones (503, answered here) while
+  // stopping. False when it answered.
+  admit(req: FastifyRequest, reply: FastifyReply): boolean {
     if (this.draining) {
-      res.setHeader('Connection', 'close');
-      res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-      res.status(503).json({
-        statusCode: 503,
-        code: 'UNAVAILABLE',
-        message: 'the server is shutting down: try again shortly',
-        requestId: String(req.headers['x-request-id'] ?? ''),
-      });
-      return;
+      void reply
+        .header('connection', 'close')
+        .header('retry-after', String(RETRY_AFTER_SECONDS))
+        .code(503)
+        .send({
+          statusCode: 503,
+          code: 'UNAVAILABLE',
+          message: 'the server is shutting down: try again shortly',
+          requestId: String(req.headers['x-request-id'] ?? ''),
+        });
+      return false;
     }
     this.inFlight++;
     let ended = false;
@@ -53,10 +56,10 @@ export class GracefulShutdown implements BeforeApplicationShutdown {
       this.inFlight--;
       if (this.inFlight === 0) this.idle?.();
     };
-    res.once('finish', end);
-    res.once('close', end);
-    next();
-  };
+    reply.raw.once('finish', end);
+    reply.raw.once('close', end);
+    return true;
+  }
 
   async beforeApplicationShutdown(signal?: string): Promise<void> {
     this.draining = true;

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 
 // A request id on every request and response, so a log line can be matched to a user's error report.
-export function requestId(req: Request, res: Response, next: NextFunction): void {
+export function requestId(req: FastifyRequest, reply: FastifyReply): void {
   const given = req.headers['x-request-id'];
   const id = typeof given === 'string' && /^[\w-]{1,64}$/.test(given) ? given : randomUUID();
   req.headers['x-request-id'] = id;
-  res.setHeader('x-request-id', id);
-  next();
+  reply.header('x-request-id', id);
 }

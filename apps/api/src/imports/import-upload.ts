@@ -1,5 +1,5 @@
 import busboy from 'busboy';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 import { DomainError } from '#libs/persistence';
 
@@ -26,7 +26,7 @@ const mediaType = (header: string | undefined) => (header ?? '').split(';')[0].t
 // The import file of a POST /imports: the raw body (text/csv, application/x-ndjson, or a generic type with
 // ?format=), or the "file" part of a multipart/form-data body (the docs page's upload), streamed as it arrives.
 export async function importUpload(
-  req: Request,
+  req: FastifyRequest,
   format: UploadFormat | undefined,
 ): Promise<Upload> {
   const type = mediaType(req.headers['content-type']);
@@ -39,9 +39,9 @@ export async function importUpload(
     };
   }
   return {
-    body: req,
+    body: req.raw, // left unread by the body parsers (configureApp)
     format: decide(type, format, 'the body'),
-    fileName: req.header('x-file-name') ?? null,
+    fileName: typeof req.headers['x-file-name'] === 'string' ? req.headers['x-file-name'] : null,
   };
 }
 
@@ -68,7 +68,7 @@ function decide(type: string, format: UploadFormat | undefined, what: string): U
 
 // Resolves on the first part named "file", handing over its stream; other parts are drained and ignored.
 function filePart(
-  req: Request,
+  req: FastifyRequest,
 ): Promise<{ stream: Readable; type: string; fileName: string | null }> {
   return new Promise((resolve, reject) => {
     let bb: busboy.Busboy;
@@ -106,6 +106,6 @@ function filePart(
       if (!found)
         reject(new DomainError('INVALID_INPUT', `multipart body has no "${FILE_FIELD}" part`));
     });
-    req.pipe(bb);
+    req.raw.pipe(bb);
   });
 }

@@ -23,7 +23,7 @@ import {
 } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import type { Request } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import { Ctx, Roles, type RequestContext } from '#libs/auth';
 import {
@@ -109,10 +109,10 @@ export class ImportsController {
   })
   async start(
     @Ctx() ctx: RequestContext,
-    @Req() req: Request,
+    @Req() req: FastifyRequest,
     @Query() q: StartImportQueryDto,
   ): Promise<ImportJobView> {
-    const id = req.header('x-import-id');
+    const id = req.headers['x-import-id'] as string | undefined; // Node joins repeated headers into one
     if (
       id !== undefined &&
       !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
@@ -173,12 +173,12 @@ export class ImportsController {
     @Ctx() ctx: RequestContext,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() q: ReportQueryDto,
-    @Res({ passthrough: true }) res: { setHeader(k: string, v: string): void },
+    @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<RejectionView[] | StreamableFile> {
     const job = await this.reports.visibleJob(ctx, id);
     if (q.format !== 'csv') return this.reports.rejections(ctx, job, q.after ?? 0, 1000);
-    res.setHeader('content-type', CSV_CONTENT_TYPE);
-    res.setHeader('content-disposition', `attachment; filename="import-${id}-report.csv"`);
+    res.header('content-type', CSV_CONTENT_TYPE);
+    res.header('content-disposition', `attachment; filename="import-${id}-report.csv"`);
     return new StreamableFile(Readable.from(this.reports.csv(ctx, job)));
   }
 }

@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   AuthService,
   passwordProblem,
@@ -54,11 +54,11 @@ export class AuthPagesController {
   @Public()
   signIn(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('next') next?: string,
     @Query('ended') ended?: string,
   ): void {
-    if (req.actor) return res.redirect(303, safeNext(next));
+    if (req.actor) return void res.redirect(safeNext(next), 303);
     render(req, res, this.catalogue, 'sign-in', {
       title: 'Sign in',
       next: safeNext(next),
@@ -72,7 +72,7 @@ export class AuthPagesController {
   @HttpCode(200)
   async doSignIn(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Body() body: Record<string, string>,
   ): Promise<void> {
     const username = typeof body.username === 'string' ? body.username.trim().slice(0, 64) : '';
@@ -98,7 +98,7 @@ export class AuthPagesController {
         });
       if (user) {
         this.sessions.setCookies(res, await this.auth.login(user));
-        return res.redirect(303, safeNext(body.next));
+        return void res.redirect(safeNext(body.next), 303);
       }
     }
     res.status(400);
@@ -117,7 +117,7 @@ export class AuthPagesController {
   @HttpCode(200)
   async doSetPassword(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Body() body: Record<string, string>,
   ): Promise<void> {
     const setupToken = typeof body.setupToken === 'string' ? body.setupToken.slice(0, 1000) : '';
@@ -133,7 +133,7 @@ export class AuthPagesController {
       try {
         const tokens = await this.auth.choosePassword(setupToken, password, 'POST /set-password');
         this.sessions.setCookies(res, tokens);
-        return res.redirect(303, safeNext(body.next));
+        return void res.redirect(safeNext(body.next), 303);
       } catch {
         res.status(401);
         return render(req, res, this.catalogue, 'sign-in', {
@@ -150,7 +150,7 @@ export class AuthPagesController {
 
   private renderChoosePassword(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     v: { setupToken: string; next: string; errors: Record<string, string> },
   ): void {
     render(req, res, this.catalogue, 'set-password', {
@@ -162,15 +162,15 @@ export class AuthPagesController {
 
   @Post('sign-out')
   @Roles(...ROLES)
-  async signOut(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  async signOut(@Req() req: PageRequest, @Res() res: FastifyReply): Promise<void> {
     if (req.actor?.sessionId) await this.auth.logout(req.actor.sessionId);
     this.sessions.clearCookies(res);
-    res.redirect(303, '/sign-in?ended=signed-out');
+    res.redirect('/sign-in?ended=signed-out', 303);
   }
 
   @Get()
   @Roles(...ROLES)
-  async home(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  async home(@Req() req: PageRequest, @Res() res: FastifyReply): Promise<void> {
     const actor = req.actor!;
     const forces =
       actor.forces === 'all'

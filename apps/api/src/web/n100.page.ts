@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { CrimeQueryService, ReportedIncidentService } from '#libs/crimes';
@@ -38,7 +38,7 @@ export class N100PageController {
   @Roles('force_crime_registrar', 'auditor')
   async list(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     await this.show(req, res, str(q.force), str(q.notice));
@@ -50,7 +50,7 @@ export class N100PageController {
   @HttpCode(200)
   async link(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
     @Body() body: Record<string, unknown>,
   ): Promise<void> {
@@ -75,7 +75,7 @@ export class N100PageController {
         version: Number(str(body.version)),
         crimeId: found.items[0].id,
       });
-      res.redirect(303, '/n100-reports?notice=linked');
+      res.redirect('/n100-reports?notice=linked', 303);
     } catch (e) {
       return this.show(req, res, '', '', statusOf(e), [errorLine(e, field)]);
     }
@@ -83,7 +83,7 @@ export class N100PageController {
 
   private async show(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     force: string,
     notice: string,
     code = 200,

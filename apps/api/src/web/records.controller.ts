@@ -14,7 +14,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import {
@@ -83,7 +83,7 @@ export class RecordsController {
   @Roles(...READERS)
   async list(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const filters = {
@@ -149,21 +149,21 @@ export class RecordsController {
   @Roles(...READERS)
   async find(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('reference') reference?: string,
   ): Promise<void> {
     const ref = str(reference);
-    if (!ref) return res.redirect(303, '/records');
+    if (!ref) return void res.redirect('/records', 303);
     if (/^[A-Za-z0-9][A-Za-z0-9/_.:-]{0,63}$/.test(ref)) {
       const exact = await this.query.list(webContext(req), { reference: ref, limit: 2 });
-      if (exact.items.length === 1) return res.redirect(303, `/records/${exact.items[0].id}`);
+      if (exact.items.length === 1) return void res.redirect(`/records/${exact.items[0].id}`, 303);
     }
-    res.redirect(303, `/records?reference=${encodeURIComponent(ref)}`);
+    res.redirect(`/records?reference=${encodeURIComponent(ref)}`, 303);
   }
 
   @Get('records/new')
   @Roles(...WRITERS)
-  newForm(@Req() req: PageRequest, @Res() res: Response): void {
+  newForm(@Req() req: PageRequest, @Res() res: FastifyReply): void {
     const forces = forceItems(req, this.catalogue, '');
     this.renderForm(req, res, {
       mode: 'new',
@@ -177,7 +177,7 @@ export class RecordsController {
   @HttpCode(200)
   async create(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Body() body: FormBody,
   ): Promise<void> {
     const { value, errors } = parseCreateForm(body);
@@ -193,7 +193,7 @@ export class RecordsController {
         status: value.status,
         acknowledge: value.acknowledge,
       });
-      res.redirect(303, `/records/${crime.id}?notice=recorded`);
+      res.redirect(`/records/${crime.id}?notice=recorded`, 303);
     } catch (e) {
       this.renderForm(
         req,
@@ -241,7 +241,7 @@ export class RecordsController {
   @Roles(...READERS)
   async view(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Id() id: string,
     @Query('notice') notice?: string,
   ): Promise<void> {
@@ -273,7 +273,11 @@ export class RecordsController {
 
   @Get('records/:id/amend')
   @Roles(...WRITERS)
-  async amendForm(@Req() req: PageRequest, @Res() res: Response, @Id() id: string): Promise<void> {
+  async amendForm(
+    @Req() req: PageRequest,
+    @Res() res: FastifyReply,
+    @Id() id: string,
+  ): Promise<void> {
     const crime = await this.query.get(webContext(req), id);
     this.renderForm(req, res, {
       mode: 'amend',
@@ -288,7 +292,7 @@ export class RecordsController {
   @HttpCode(200)
   async amend(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Id() id: string,
     @Body() body: FormBody,
   ): Promise<void> {
@@ -304,7 +308,7 @@ export class RecordsController {
         changes: factsFromDto(fields),
         acknowledge: acknowledge ?? [],
       });
-      res.redirect(303, `/records/${id}?notice=amended`);
+      res.redirect(`/records/${id}?notice=amended`, 303);
     } catch (e) {
       this.renderForm(
         req,
@@ -319,7 +323,7 @@ export class RecordsController {
   @Roles(...WRITERS)
   async actionForm(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Id() id: string,
     @Param('action') name: string,
   ): Promise<void> {
@@ -333,7 +337,7 @@ export class RecordsController {
   @HttpCode(200)
   async act(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Id() id: string,
     @Param('action') name: string,
     @Body() body: FormBody,
@@ -392,7 +396,7 @@ export class RecordsController {
           justification: str(body.justification),
           toForceId: str(body.toForceId),
         });
-      res.redirect(303, `/records/${id}?notice=${action}`);
+      res.redirect(`/records/${id}?notice=${action}`, 303);
     } catch (e) {
       this.renderAction(req, res, action, crime, body, failure(e), statusOf(e));
     }
@@ -400,7 +404,7 @@ export class RecordsController {
 
   private renderForm(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     o: {
       mode: 'new' | 'amend';
       crime?: CrimeView;
@@ -423,7 +427,7 @@ export class RecordsController {
 
   private renderAction(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     action: Action,
     crime: CrimeView,
     values: FormBody,

@@ -14,9 +14,9 @@ import {
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import busboy from 'busboy';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import {
@@ -53,7 +53,7 @@ export class UploadsController {
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   async page(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('cursor') cursor?: string,
   ): Promise<void> {
     const list = await this.reports.list(webContext(req), {
@@ -76,7 +76,7 @@ export class UploadsController {
   @Post()
   @Roles('registrar', 'force_crime_registrar')
   @HttpCode(200)
-  async upload(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  async upload(@Req() req: PageRequest, @Res() res: FastifyReply): Promise<void> {
     const job = await this.receive(req).catch((e: unknown) => {
       if (e instanceof DomainError && e.code === 'INVALID_INPUT') return e;
       throw e;
@@ -93,14 +93,14 @@ export class UploadsController {
         errorList: [{ text: job.message, href: '#file' }],
       });
     }
-    res.redirect(303, `/uploads/${job.id}`);
+    res.redirect(`/uploads/${job.id}`, 303);
   }
 
   @Get(':id')
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   async report(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
     const ctx = webContext(req);
@@ -130,15 +130,14 @@ export class UploadsController {
   @Roles('registrar', 'force_crime_registrar', 'auditor')
   async csv(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('id', ParseUUIDPipe) id: string,
   ): Promise<void> {
     const ctx = webContext(req);
     const job = await this.reports.visibleJob(ctx, id);
-    res.setHeader('content-type', CSV_CONTENT_TYPE);
-    res.setHeader('content-disposition', `attachment; filename="import-${id}-report.csv"`);
-    for await (const line of this.reports.csv(ctx, job)) res.write(line);
-    res.end();
+    res.header('content-type', CSV_CONTENT_TYPE);
+    res.header('content-disposition', `attachment; filename="import-${id}-report.csv"`);
+    void res.send(Readable.from(this.reports.csv(ctx, job)));
   }
 
   // The multipart body: the fields before the file (mode, importId), then the file streamed into the import.
@@ -191,7 +190,7 @@ export class UploadsController {
       parser.on('error', () =>
         reject(new DomainError('INVALID_INPUT', 'The upload could not be read: try again')),
       );
-      req.pipe(parser);
+      req.raw.pipe(parser);
     });
   }
 }

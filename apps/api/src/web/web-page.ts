@@ -1,9 +1,11 @@
-import type { Request, Response } from 'express';
-import type { Actor, Role } from '#libs/auth';
+import { pathOf, type HttpReply, type HttpRequest, type Role } from '#libs/auth';
 import type { Catalogue } from '#libs/catalogue';
 import { csrfToken } from './web-csrf.js';
+import { views } from './views.js';
 
-export type PageRequest = Request & { actor?: Actor & { sessionId?: string }; webPage?: boolean };
+// A page's query string values are strings (or arrays of them when repeated), as Express's were.
+export type PageRequest = HttpRequest & { query: Record<string, string | string[] | undefined> };
+export type PageReply = HttpReply;
 
 const ROLE_LABELS: Record<Role, string> = {
   registrar: 'Registrar',
@@ -56,12 +58,12 @@ export interface ErrorItem {
 // its forms, the CSP nonce for its one module script, and the idle timeout the script warns about.
 export function pageLocals(
   req: PageRequest,
-  res: Response,
+  res: HttpReply,
   catalogue: Catalogue,
   extra: Record<string, unknown>,
 ): Record<string, unknown> {
   const actor = req.actor;
-  const path = req.path;
+  const path = pathOf(req);
   const user = actor && {
     displayName: actor.displayName,
     roleLabels: actor.roles.map((r) => ROLE_LABELS[r]).join(', '),
@@ -90,18 +92,23 @@ export function pageLocals(
     user,
     nav,
     csrfToken: csrfToken(req, res),
-    cspNonce: res.locals.cspNonce as string | undefined,
-    idleSeconds: res.locals.idleSeconds as number | undefined,
+    cspNonce: res.locals.cspNonce,
+    idleSeconds: res.locals.idleSeconds,
     ...extra,
   };
 }
 
 export function render(
   req: PageRequest,
-  res: Response,
+  res: HttpReply,
   catalogue: Catalogue,
   view: string,
   locals: Record<string, unknown>,
 ): void {
-  res.render(view, pageLocals(req, res, catalogue, locals));
+  sendView(res, view, pageLocals(req, res, catalogue, locals));
+}
+
+// A Nunjucks view as the response's HTML (what Express's res.render did).
+export function sendView(res: HttpReply, view: string, locals: Record<string, unknown>): void {
+  void res.type('text/html; charset=utf-8').send(views().render(`${view}.njk`, locals));
 }

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import {
   ACCESS_ACTIONS,
   AccessLogService,
@@ -34,7 +34,7 @@ export class AccessLogPageController {
   @Get()
   async search(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     await this.page(req, res, q, null);
@@ -43,14 +43,14 @@ export class AccessLogPageController {
   // Verifying reads the whole chain (hashes only, no record data), so it is a POST the auditor asks for.
   @Post('verify')
   @HttpCode(200)
-  async verify(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  async verify(@Req() req: PageRequest, @Res() res: FastifyReply): Promise<void> {
     const result = await this.log.verify();
     await this.page(req, res, {}, result);
   }
 
   private async page(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     q: Record<string, string>,
     verification: ChainVerification | null,
   ): Promise<void> {

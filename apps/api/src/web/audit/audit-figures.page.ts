@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { toCsv, type CsvValue } from '#libs/csv';
@@ -51,7 +51,7 @@ export class AuditFiguresPageController {
   @Get('completeness')
   async completenessPage(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const { year, error } = yearField(q.year);
@@ -176,12 +176,12 @@ export class AuditFiguresPageController {
   @Get('completeness.csv')
   async completenessCsv(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const { year } = yearField(q.year);
     if (!year) {
-      res.redirect(303, '/auditing/completeness');
+      res.redirect('/auditing/completeness', 303);
       return;
     }
     const force = str(q.force);
@@ -204,7 +204,7 @@ export class AuditFiguresPageController {
   @Get('under-use')
   async underUsePage(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const { year, error } = yearField(q.year);
@@ -292,12 +292,12 @@ export class AuditFiguresPageController {
   @Get('under-use.csv')
   async underUseCsv(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const { year } = yearField(q.year);
     if (!year) {
-      res.redirect(303, '/auditing/under-use');
+      res.redirect('/auditing/under-use', 303);
       return;
     }
     sendCsv(res, `under-use-${year}.csv`, await this.underUse.csv(webContext(req), { year }));

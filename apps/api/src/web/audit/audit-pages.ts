@@ -1,6 +1,6 @@
 import { statusOf as httpStatusOf } from '../../http/domain-error.filter.js';
 import { CSV_CONTENT_TYPE } from '#libs/csv';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { Catalogue } from '#libs/catalogue';
 import { DomainError } from '#libs/persistence';
 import { parseFinancialYear, formatFinancialYear } from '#libs/recording-rules';
@@ -53,13 +53,10 @@ export function statusOf(e: unknown): number {
   return e instanceof DomainError ? httpStatusOf(e.code) : 500;
 }
 
-export function sendCsv(res: Response, filename: string, body: string): void {
-  res.setHeader('content-type', CSV_CONTENT_TYPE);
-  res.setHeader(
-    'content-disposition',
-    `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`,
-  );
-  res.setHeader('cache-control', 'no-store');
+export function sendCsv(res: FastifyReply, filename: string, body: string): void {
+  res.header('content-type', CSV_CONTENT_TYPE);
+  res.header('content-disposition', `attachment; filename="${filename.replace(/[^\w.-]/g, '_')}"`);
+  res.header('cache-control', 'no-store');
   res.send(body);
 }
 

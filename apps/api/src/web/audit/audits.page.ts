@@ -11,7 +11,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import {
@@ -62,7 +62,7 @@ export class AuditsPageController {
   ) {}
 
   @Get()
-  async list(@Req() req: PageRequest, @Res() res: Response): Promise<void> {
+  async list(@Req() req: PageRequest, @Res() res: FastifyReply): Promise<void> {
     const items = await this.audits.list(webContext(req), { limit: 200 });
     render(req, res, this.catalogue, 'audit/audits', {
       title: 'Sample audits',
@@ -76,7 +76,7 @@ export class AuditsPageController {
   }
 
   @Get('new')
-  newForm(@Req() req: PageRequest, @Res() res: Response): void {
+  newForm(@Req() req: PageRequest, @Res() res: FastifyReply): void {
     this.renderNew(req, res, {}, {});
   }
 
@@ -84,7 +84,7 @@ export class AuditsPageController {
   @HttpCode(200)
   async create(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Body() body: FormBody,
   ): Promise<void> {
     const errors: Record<string, string> = {};
@@ -120,14 +120,18 @@ export class AuditsPageController {
         size: basis === 'sampleSize' ? { sampleSize } : { targetMargin: margin },
         seed: str(body.seed) || undefined,
       });
-      res.redirect(303, `/auditing/audits/${audit.id}?notice=created`);
+      res.redirect(`/auditing/audits/${audit.id}?notice=created`, 303);
     } catch (e) {
       this.renderNew(req, res, body, {}, statusOf(e), [errorLine(e)]);
     }
   }
 
   @Get(':id')
-  async view(@Req() req: PageRequest, @Res() res: Response, @Uuid('id') id: string): Promise<void> {
+  async view(
+    @Req() req: PageRequest,
+    @Res() res: FastifyReply,
+    @Uuid('id') id: string,
+  ): Promise<void> {
     const audit = await this.audits.get(webContext(req), id);
     const notice = {
       created: 'Audit created: the sample is drawn',
@@ -141,7 +145,7 @@ export class AuditsPageController {
   @Get(':id/records/:crimeId')
   async verdictForm(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Uuid('id') id: string,
     @Uuid('crimeId') crimeId: string,
   ): Promise<void> {
@@ -152,7 +156,7 @@ export class AuditsPageController {
   @HttpCode(200)
   async verdict(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Uuid('id') id: string,
     @Uuid('crimeId') crimeId: string,
     @Body() body: FormBody,
@@ -181,17 +185,17 @@ export class AuditsPageController {
       (s) => s.verdict === null,
     );
     res.redirect(
-      303,
       next
         ? `/auditing/audits/${id}/records/${next.crimeId}`
         : `/auditing/audits/${id}?notice=complete`,
+      303,
     );
   }
 
   @Get(':id/close')
   async closeForm(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Uuid('id') id: string,
   ): Promise<void> {
     const audit = await this.audits.get(webContext(req), id);
@@ -205,12 +209,12 @@ export class AuditsPageController {
   @HttpCode(200)
   async close(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Uuid('id') id: string,
   ): Promise<void> {
     try {
       await this.audits.close(webContext(req), id);
-      res.redirect(303, `/auditing/audits/${id}?notice=closed`);
+      res.redirect(`/auditing/audits/${id}?notice=closed`, 303);
     } catch (e) {
       const audit = await this.audits.get(webContext(req), id);
       res.status(statusOf(e));
@@ -290,7 +294,7 @@ export class AuditsPageController {
 
   private async renderVerdict(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     id: string,
     crimeId: string,
     values: FormBody,
@@ -332,7 +336,7 @@ export class AuditsPageController {
 
   private renderNew(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     values: FormBody,
     errors: Record<string, string>,
     code = 200,

@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import {
@@ -77,7 +77,7 @@ export class ReviewQueuePageController {
   @Roles(...READERS)
   async listPage(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     await this.list(req, res, q);
@@ -85,7 +85,7 @@ export class ReviewQueuePageController {
 
   private async list(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     q: Record<string, string>,
     extra: { errorList?: ErrorItem[]; notice?: string; code?: number } = {},
   ): Promise<void> {
@@ -183,7 +183,7 @@ export class ReviewQueuePageController {
   @Roles(...READERS)
   async csv(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query() q: Record<string, string>,
   ): Promise<void> {
     const { year } = yearField(q.year);
@@ -213,7 +213,7 @@ export class ReviewQueuePageController {
   @HttpCode(200)
   async refresh(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Body() body: FormBody,
   ): Promise<void> {
     const { year, error } = yearField(body.year);
@@ -243,7 +243,11 @@ export class ReviewQueuePageController {
   @Post('add')
   @Roles('auditor')
   @HttpCode(200)
-  async add(@Req() req: PageRequest, @Res() res: Response, @Body() body: FormBody): Promise<void> {
+  async add(
+    @Req() req: PageRequest,
+    @Res() res: FastifyReply,
+    @Body() body: FormBody,
+  ): Promise<void> {
     const reference = str(body.reference);
     const note = str(body.note);
     const problems: ErrorItem[] = [];
@@ -285,7 +289,7 @@ export class ReviewQueuePageController {
           },
         );
       const item = await this.queue.add(ctx, { crimeId: found.items[0].id, note });
-      res.redirect(303, `/auditing/review/${item.id}?notice=added`);
+      res.redirect(`/auditing/review/${item.id}?notice=added`, 303);
     } catch (e) {
       return this.list(
         req,
@@ -298,7 +302,7 @@ export class ReviewQueuePageController {
 
   @Get(':id')
   @Roles(...READERS)
-  async item(@Req() req: PageRequest, @Res() res: Response, @Id() id: string): Promise<void> {
+  async item(@Req() req: PageRequest, @Res() res: FastifyReply, @Id() id: string): Promise<void> {
     await this.renderItem(req, res, id, {}, {});
   }
 
@@ -307,7 +311,7 @@ export class ReviewQueuePageController {
   @HttpCode(200)
   async verdict(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Id() id: string,
     @Body() body: FormBody,
   ): Promise<void> {
@@ -324,7 +328,7 @@ export class ReviewQueuePageController {
         status,
         note,
       });
-      res.redirect(303, `/auditing/review/${id}?notice=reviewed`);
+      res.redirect(`/auditing/review/${id}?notice=reviewed`, 303);
     } catch (e) {
       await this.renderItem(req, res, id, body, {}, statusOf(e), [errorLine(e)]);
     }
@@ -335,7 +339,7 @@ export class ReviewQueuePageController {
   @HttpCode(200)
   async correct(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Id() id: string,
     @Body() body: FormBody,
   ): Promise<void> {
@@ -360,7 +364,7 @@ export class ReviewQueuePageController {
           onlineMethod: flag === 'yes' ? method || null : null,
         },
       });
-      res.redirect(303, `/auditing/review/${id}?notice=corrected`);
+      res.redirect(`/auditing/review/${id}?notice=corrected`, 303);
     } catch (e) {
       const list =
         e instanceof DomainError && e.code === 'RULE_VIOLATION'
@@ -381,7 +385,7 @@ export class ReviewQueuePageController {
 
   private async renderItem(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     id: string,
     values: FormBody,
     errors: Record<string, string>,

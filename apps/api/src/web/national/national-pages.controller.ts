@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { DomainError } from '#libs/persistence';
@@ -31,12 +31,12 @@ export class NationalPagesController {
 
   @Get()
   @Roles('statistician')
-  picker(@Res() res: Response, @Query('year') year?: string): void {
+  picker(@Res() res: FastifyReply, @Query('year') year?: string): void {
     const now = new Date();
     const current = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
     res.redirect(
-      303,
       `/national-figures/${year && /^\d{4}-\d{2}$/.test(year) ? year : formatFinancialYear(current - 1)}`,
+      303,
     );
   }
 
@@ -44,7 +44,7 @@ export class NationalPagesController {
   @Roles('statistician')
   async view(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('year') yearText: string,
     @Query('basis') basisText?: string,
     @Query('compareWith') compareText?: string,

@@ -12,7 +12,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import type { DisclosureConfig } from '#libs/disclosure';
@@ -72,10 +72,10 @@ export class PublicationPagesController {
 
   @Get()
   @Roles('statistician')
-  picker(@Res() res: Response): void {
+  picker(@Res() res: FastifyReply): void {
     const now = new Date();
     const current = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-    res.redirect(303, `/national-publications/year/${formatFinancialYear(current - 1)}`);
+    res.redirect(`/national-publications/year/${formatFinancialYear(current - 1)}`, 303);
   }
 
   // The year's publications, oldest first, each current or superseded (by which one, when).
@@ -83,7 +83,7 @@ export class PublicationPagesController {
   @Roles('statistician')
   async year(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('year') yearText: string,
   ): Promise<void> {
     const year = parseFlagYear(yearText);
@@ -112,7 +112,7 @@ export class PublicationPagesController {
   @Roles('statistician')
   async preview(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('year') yearText: string,
     @Query() q: Record<string, unknown>,
   ): Promise<void> {
@@ -155,7 +155,7 @@ export class PublicationPagesController {
   @HttpCode(200)
   async publish(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('year') yearText: string,
     @Body() body: FormBody,
   ): Promise<void> {
@@ -184,7 +184,7 @@ export class PublicationPagesController {
         disclosure: config,
         acknowledgeMissingForces: acknowledge,
       });
-      res.redirect(303, `/national-publications/${p.id}?notice=published`);
+      res.redirect(`/national-publications/${p.id}?notice=published`, 303);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const d = e.details as
@@ -236,7 +236,7 @@ export class PublicationPagesController {
   @Roles('statistician')
   async view(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
     @Query('notice') notice?: string,
   ): Promise<void> {
@@ -259,7 +259,7 @@ export class PublicationPagesController {
   @Roles('statistician')
   async download(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('id', new ParseUUIDPipe({ version: undefined })) id: string,
     @Param('format') format: string,
   ): Promise<void> {
@@ -271,8 +271,8 @@ export class PublicationPagesController {
       format === 'csv-long' ? 'csv' : (format as 'csv' | 'xlsx' | 'json'),
       format === 'csv-long' ? 'long' : 'wide',
     );
-    res.setHeader('content-type', file.contentType);
-    res.setHeader('content-disposition', `attachment; filename="${file.filename}"`);
+    res.header('content-type', file.contentType);
+    res.header('content-disposition', `attachment; filename="${file.filename}"`);
     res.send(file.body);
   }
 }

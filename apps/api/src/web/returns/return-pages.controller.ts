@@ -11,8 +11,8 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { Roles, WebPage } from '#libs/auth';
+import type { FastifyReply } from 'fastify';
+import { pathOf, Roles, WebPage } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import {
   CrimeBulkService,
@@ -63,7 +63,7 @@ export class ReturnPagesController {
   @Roles(...READERS)
   picker(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Query('force') force?: string,
     @Query('year') year?: string,
   ): void {
@@ -76,7 +76,10 @@ export class ReturnPagesController {
         errors.year = 'Select a financial year';
       }
       if (Object.keys(errors).length === 0)
-        return res.redirect(303, `/annual-returns/${encodeURIComponent(str(force))}/${str(year)}`);
+        return void res.redirect(
+          `/annual-returns/${encodeURIComponent(str(force))}/${str(year)}`,
+          303,
+        );
       res.status(400);
     }
     render(req, res, this.catalogue, 'returns/picker', {
@@ -92,7 +95,7 @@ export class ReturnPagesController {
   @Roles(...READERS)
   async view(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
     @Query('notice') notice?: string,
@@ -131,7 +134,7 @@ export class ReturnPagesController {
   @Roles(...READERS)
   async download(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
     @Param('format') format: string,
@@ -146,8 +149,8 @@ export class ReturnPagesController {
       format: format as ExportFormat,
       revision: rev,
     });
-    res.setHeader('content-type', file.contentType);
-    res.setHeader('content-disposition', `attachment; filename="${file.fileName}"`);
+    res.header('content-type', file.contentType);
+    res.header('content-disposition', `attachment; filename="${file.fileName}"`);
     res.send(file.body);
   }
 
@@ -156,7 +159,7 @@ export class ReturnPagesController {
   @Roles('force_crime_registrar')
   async resolveForm(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
   ): Promise<void> {
@@ -169,7 +172,7 @@ export class ReturnPagesController {
   @HttpCode(200)
   async resolve(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
     @Body() body: FormBody,
@@ -202,7 +205,7 @@ export class ReturnPagesController {
     }));
     try {
       const result = await this.bulk.resolve(webContext(req), 'all_or_nothing', items);
-      res.redirect(303, `${base(force, formatFinancialYear(year))}?notice=resolved-${result.done}`);
+      res.redirect(`${base(force, formatFinancialYear(year))}?notice=resolved-${result.done}`, 303);
     } catch (e) {
       if (!(e instanceof DomainError)) throw e;
       const results =
@@ -241,7 +244,7 @@ export class ReturnPagesController {
   @Roles('force_crime_registrar')
   async submitForm(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
   ): Promise<void> {
@@ -254,7 +257,7 @@ export class ReturnPagesController {
   @HttpCode(200)
   async submit(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
     @Body() body: FormBody,
@@ -297,7 +300,7 @@ export class ReturnPagesController {
         reason: reason || undefined,
       });
       const notice = correction ? 'revised' : 'submitted';
-      res.redirect(303, `${base(force, r.year)}?notice=${notice}-${r.currentRevision}`);
+      res.redirect(`${base(force, r.year)}?notice=${notice}-${r.currentRevision}`, 303);
     } catch (e) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
       this.renderDecision(req, res, ret, 'submit', body, failure(e, ret), statusOf(e));
@@ -309,7 +312,7 @@ export class ReturnPagesController {
   @Roles('statistician')
   async decisionForm(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
   ): Promise<void> {
@@ -323,7 +326,7 @@ export class ReturnPagesController {
   @HttpCode(200)
   async decide(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
     @Body() body: FormBody,
@@ -353,8 +356,8 @@ export class ReturnPagesController {
             })
           : await this.lifecycle.returnToForce(webContext(req), force, year, { version, reason });
       res.redirect(
-        303,
         `${base(force, r.year)}?notice=${decision === 'accept' ? 'accepted' : 'returned'}`,
+        303,
       );
     } catch (e) {
       const ret = await this.lifecycle.view(webContext(req), force, year);
@@ -367,7 +370,7 @@ export class ReturnPagesController {
   @Roles(...READERS)
   async diff(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('force') force: string,
     @Param('year') yearText: string,
     @Param('a') a: string,
@@ -391,7 +394,7 @@ export class ReturnPagesController {
 
   private async renderResolve(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     force: string,
     year: number,
     values: FormBody,
@@ -428,7 +431,7 @@ export class ReturnPagesController {
 
   private renderDecision(
     req: PageRequest,
-    res: Response,
+    res: FastifyReply,
     ret: ReturnView,
     decision: 'submit' | 'accept' | 'return',
     values: FormBody,
@@ -519,7 +522,7 @@ function parseYear(text: string): number {
 }
 
 function decisionOf(req: PageRequest): 'accept' | 'return' {
-  return req.path.endsWith('/accept') ? 'accept' : 'return';
+  return pathOf(req).endsWith('/accept') ? 'accept' : 'return';
 }
 
 function revisionNumber(text: string): number {

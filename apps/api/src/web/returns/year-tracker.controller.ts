@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Roles, WebPage, type Actor } from '#libs/auth';
 import { Catalogue } from '#libs/catalogue';
 import { formatFinancialYear, parseFlagYear } from '#libs/recording-rules';
@@ -47,17 +47,17 @@ export class YearTrackerController {
 
   @Get()
   @Roles('statistician')
-  picker(@Res() res: Response): void {
+  picker(@Res() res: FastifyReply): void {
     const now = new Date();
     const current = now.getUTCMonth() >= 3 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
-    res.redirect(303, `/year-tracker/${formatFinancialYear(current - 1)}`);
+    res.redirect(`/year-tracker/${formatFinancialYear(current - 1)}`, 303);
   }
 
   @Get(':year')
   @Roles('statistician')
   async view(
     @Req() req: PageRequest,
-    @Res() res: Response,
+    @Res() res: FastifyReply,
     @Param('year') yearText: string,
     @Query('state') stateFilter?: string,
     @Query('region') regionFilter?: string,
