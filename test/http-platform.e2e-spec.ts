@@ -57,6 +57,11 @@ describe('the HTTP platform', () => {
     expect(small.status).toBe(400); // read, then refused for its shape
   });
 
+  it('takes an empty body sent as JSON as an empty object, as Express did', async () => {
+    const who = await loginAs(app, ['force_crime_registrar'], ['cumbria'], 'platform-empty');
+    await http().post('/auth/logout').set(who).set('content-type', 'application/json').expect(204);
+  });
+
   it('matches a path with a trailing slash as the path without it', async () => {
     const res = await http().get('/catalogue/forces/').set(registrar).expect(200);
     expect(res.body.length).toBe(44);

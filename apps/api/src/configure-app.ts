@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Store } from 'express-rate-limit';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { configureWeb } from './web/configure-web.js';
@@ -47,6 +47,17 @@ export function configureApp(
 ): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.decorateReply('locals', null as never); // set per request below
+  // JSON bodies as Express's parser took them: an empty one (a client that sets the type on every request) is {},
+  // not a 400. Prototype keys are refused (400), Fastify's default.
+  const json = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>(
+    'application/json',
+    { bodyLimit: BODY_LIMIT_BYTES },
+    (req, body, done) => {
+      if (body.length === 0) return done(null, {});
+      void json(req, body.toString('utf8'), done);
+    },
+  );
   // Import files are read as they arrive (imports/import-upload.ts): any type but JSON and forms is left unread.
   // (Fastify's own text/plain parser would read a plain-text upload before the import could.)
   fastify.removeContentTypeParser('text/plain');
