@@ -39,7 +39,9 @@ export function httpAdapter(): FastifyAdapter {
   });
 }
 
-const NONCES = new WeakMap<ServerResponse, string>();
+// The response's nonce, where helmet's CSP directive (which gets Node's response) can read it.
+const NONCE = Symbol('cspNonce');
+type NonceResponse = ServerResponse & { [NONCE]?: string };
 
 export function configureApp(
   app: NestFastifyApplication,
@@ -69,7 +71,8 @@ export function configureApp(
       directives: {
         scriptSrc: [
           "'self'",
-          (_req: IncomingMessage, res: ServerResponse) => `'nonce-${NONCES.get(res) ?? ''}'`,
+          (_req: IncomingMessage, res: ServerResponse) =>
+            `'nonce-${(res as NonceResponse)[NONCE] ?? ''}'`,
         ],
       },
     },
@@ -81,7 +84,7 @@ export function configureApp(
     // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
     const nonce = cspNonce();
     reply.locals = { cspNonce: nonce };
-    NONCES.set(reply.raw, nonce);
+    (reply.raw as NonceResponse)[NONCE] = nonce;
     // Record data, and the pages built from it, are personal data: no browser or proxy may keep a copy (OWASP ASVS
     // V8.2.1). Static assets keep their own caching.
     if (!req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');

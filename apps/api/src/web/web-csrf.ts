@@ -24,8 +24,8 @@ const csrf = doubleCsrf({
   cookieName: secure ? '__Host-cf.csrf' : 'cf_csrf',
   cookieOptions: { sameSite: 'strict', secure, httpOnly: true, path: '/' },
   // A multipart form (the import page) cannot be read before the guard runs: its token travels in the query string.
-  getCsrfTokenFromRequest: (express) => {
-    const req = express as unknown as HttpRequest;
+  getCsrfTokenFromRequest: (typedAsExpress) => {
+    const req = typedAsExpress as unknown as HttpRequest;
     return (((req.body as Record<string, unknown> | undefined)?._csrf as string | undefined) ??
       req.headers['x-csrf-token'] ??
       (/^multipart\/form-data/.test(req.headers['content-type'] ?? '')

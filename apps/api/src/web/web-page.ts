@@ -5,7 +5,6 @@ import { views } from './views.js';
 
 // A page's query string values are strings (or arrays of them when repeated), as Express's were.
 export type PageRequest = HttpRequest & { query: Record<string, string | string[] | undefined> };
-export type PageReply = HttpReply;
 
 const ROLE_LABELS: Record<Role, string> = {
   registrar: 'Registrar',
