@@ -30,19 +30,40 @@ describe('concurrent writes', () => {
   let app: INestApplication;
   let db: pg.Client;
   let recording: CrimeRecordingService;
-  let spy: jest.SpiedFunction<ScopedDb['runStatement']>;
+  let one: jest.SpiedFunction<ScopedDb['runStatement']>;
+  let many: jest.SpiedFunction<ScopedDb['runStatements']>;
 
   beforeAll(async () => {
     app = await createTestApp();
     recording = app.get(CrimeRecordingService);
     db = new pg.Client({ connectionString: testDatabaseUrl() });
     await db.connect();
-    spy = jest.spyOn(ScopedDb.prototype, 'runStatement'); // calls through
+    one = jest.spyOn(ScopedDb.prototype, 'runStatement'); // calls through
+    many = jest.spyOn(ScopedDb.prototype, 'runStatements'); // calls through
   });
-  beforeEach(() => spy.mockClear());
-  // The statements that created records since the last mockClear(), in the order they were sent.
+  const clear = () => {
+    one.mockClear();
+    many.mockClear();
+  };
+  beforeEach(clear);
+  // Every statement sent since the last clear(), in the order sent, with its run: a run of runStatements is one
+  // transaction (creates and amendments written together, CrimeWriteBatcher).
+  const sent = () =>
+    [
+      ...one.mock.calls.map((c, i) => ({
+        order: one.mock.invocationCallOrder[i]!,
+        run: [[c[0], c[1], c[2]] as const],
+      })),
+      ...many.mock.calls.map((c, i) => ({
+        order: many.mock.invocationCallOrder[i]!,
+        run: c[1].map((st) => [c[0], st.sql, st.params] as const),
+      })),
+    ]
+      .sort((a, b) => a.order - b.order)
+      .flatMap((r) => r.run.map(([scope, sql, params]) => [scope, sql, params, r.order] as const));
+  // The statements that created records since the last clear(), in the order they were sent.
   const statements = () =>
-    spy.mock.calls
+    sent()
       .filter(([, sql]) => sql.includes('INSERT INTO crimes'))
       .map(([scope, sql, params]) => ({ scope, sql, params }));
   // Runs `before` ahead of every scoped statement (it may throw instead), while `body` runs.
@@ -50,15 +71,21 @@ describe('concurrent writes', () => {
     before: (sql: string) => Promise<void> | void,
     body: () => Promise<T>,
   ): Promise<T> {
-    const through = spy.getMockImplementation()!; // spyOn's own: the real runStatement
-    spy.mockImplementation(async function (this: ScopedDb, scope, sql, params) {
+    const throughOne = one.getMockImplementation()!; // spyOn's own: the real runStatement
+    const throughMany = many.getMockImplementation()!;
+    one.mockImplementation(async function (this: ScopedDb, scope, sql, params, options) {
       await before(sql);
-      return through.call(this, scope, sql, params);
-    } as typeof through);
+      return throughOne.call(this, scope, sql, params, options);
+    } as typeof throughOne);
+    many.mockImplementation(async function (this: ScopedDb, scope, statements, options) {
+      for (const st of statements) await before(st.sql);
+      return throughMany.call(this, scope, statements, options);
+    } as typeof throughMany);
     try {
       return await body();
     } finally {
-      spy.mockImplementation(through);
+      one.mockImplementation(throughOne);
+      many.mockImplementation(throughMany);
     }
   }
   afterAll(async () => {
@@ -139,7 +166,7 @@ describe('concurrent writes', () => {
     const tag = randomUUID().slice(0, 8);
     const a = actor(['derbyshire']);
     await recording.record(ctx(a), input('derbyshire', `TAKEN-${tag}`));
-    spy.mockClear();
+    clear();
     // One fills the statement in flight; the next seven go together: one reference already exists, two are the same.
     const refs = [
       `A-${tag}`,
@@ -229,7 +256,7 @@ describe('concurrent writes', () => {
   // Amendments from concurrent requests are written together too (CrimeAmendBatcher).
   describe('amendments that arrive together', () => {
     const updates = () =>
-      spy.mock.calls
+      sent()
         .filter(([, sql]) => sql.startsWith('WITH w AS (UPDATE'))
         .map(([, , params]) => params);
     // How many of these records each statement amended: each id is a parameter three times (update, history, entry).
@@ -241,7 +268,7 @@ describe('concurrent writes', () => {
       for (let i = 0; i < n; i++)
         made.push(await recording.record(ctx(a), input('derbyshire', `AM-${tag}-${i}`)));
       app.get(RecentCrimes).forget(); // these amendments read their records (a kept one is not read: below)
-      spy.mockClear();
+      clear();
       return made.map((c) => c.id);
     }
     async function written(ids: string[]) {
@@ -280,7 +307,7 @@ describe('concurrent writes', () => {
       );
       // The reads: one statement starts at once (one record); the nine that arrived meanwhile go in the next one,
       // a SELECT of their ids (one parameter).
-      const reads = spy.mock.calls
+      const reads = sent()
         .filter(([, sql]) => sql.startsWith('SELECT') && sql.includes('c.id = ANY($1::uuid[])'))
         .map(([, , params]) => (params[0] as string[]).filter((id) => ids.includes(id)).length);
       expect(reads).toEqual([1, 9]);
@@ -309,7 +336,7 @@ describe('concurrent writes', () => {
       const [a, b, c] = await Promise.all(
         (await records(3, randomUUID().slice(0, 8))).map((id) => batcher.read(['derbyshire'], id)),
       );
-      spy.mockClear();
+      clear();
       const first = ctx(actor(['derbyshire']));
       const second = ctx(actor(['derbyshire']));
       const update = (before: Crime, who: RequestContext, age: number) =>
@@ -350,7 +377,7 @@ describe('concurrent writes', () => {
       const [a, b, c, d] = await Promise.all(
         (await records(4, randomUUID().slice(0, 8))).map((id) => batcher.read(['derbyshire'], id)),
       );
-      spy.mockClear();
+      clear();
       const who = ctx(actor(['derbyshire']));
       const update = (before: Crime, alsoForces: string[]) =>
         batcher
@@ -417,18 +444,118 @@ describe('concurrent writes', () => {
     });
   });
 
+  // Creates and amendments of one scope go in one run: their statements in one transaction, one commit
+  // (CrimeWriteBatcher).
+  describe('creates and amendments that arrive together', () => {
+    const amendments = () => app.get(CrimeAmendmentService);
+    // Each run (one transaction) that wrote these references or ids, as the kinds of its statements.
+    const runs = (keys: string[]) => {
+      const byRun = new Map<number, string[]>();
+      for (const [, sql, params, order] of sent()) {
+        const kind = sql.includes('INSERT INTO crimes')
+          ? 'create'
+          : sql.startsWith('WITH w AS (UPDATE')
+            ? 'amend'
+            : null;
+        if (!kind || !params.some((p) => keys.includes(p as string))) continue;
+        byRun.set(order, [...(byRun.get(order) ?? []), kind]);
+      }
+      return [...byRun.values()];
+    };
+    const kept = async (who: RequestContext, ref: string) => {
+      const c = await recording.record(who, input('derbyshire', ref));
+      clear();
+      return c;
+    };
+
+    it('writes them in one transaction, each as if alone', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const who = ctx(actor(['derbyshire']));
+      const { id } = await kept(who, `MIX-${tag}-R`);
+      const changer = ctx(actor(['derbyshire']));
+      // The first create fills the run in flight; the amendment and two creates arrive meanwhile.
+      const [first, amended, b, c] = await Promise.all([
+        recording.record(ctx(actor(['derbyshire'])), input('derbyshire', `MIX-${tag}-A`)),
+        amendments().amend(changer, id, { version: 1, reason: 'age', changes: { victimAge: 11 } }),
+        recording.record(ctx(actor(['derbyshire'])), input('derbyshire', `MIX-${tag}-B`)),
+        recording.record(ctx(actor(['derbyshire'])), input('derbyshire', `MIX-${tag}-C`)),
+      ]);
+      expect(runs([`MIX-${tag}-A`, `MIX-${tag}-B`, `MIX-${tag}-C`, id])).toEqual([
+        ['create'],
+        ['create', 'amend'],
+      ]);
+      expect([first.version, amended.version, b.version, c.version]).toEqual([1, 2, 1, 1]);
+      const rows = await stored('derbyshire', [`MIX-${tag}-B`, `MIX-${tag}-R`]);
+      expect(rows.get(`MIX-${tag}-B`)!.history).toEqual([
+        { action: 'created', changed_by: expect.any(String), version: 1 },
+      ]);
+      const r = rows.get(`MIX-${tag}-R`)!;
+      expect(r.history).toEqual(
+        expect.arrayContaining([
+          { action: 'created', changed_by: who.actor.userId, version: 1 },
+          { action: 'amended', changed_by: changer.actor.userId, version: 2 },
+        ]),
+      );
+      expect(r.history).toHaveLength(2);
+      expect(r.entries.filter((e) => e.action === 'alteration')).toEqual([
+        {
+          user_id: changer.actor.userId,
+          action: 'alteration',
+          request_id: changer.requestId,
+          force_ids: ['derbyshire'],
+        },
+      ]);
+    });
+
+    it('writes each again alone when one create fails the run: the amendment once, the duplicate refused', async () => {
+      const tag = randomUUID().slice(0, 8);
+      const who = ctx(actor(['derbyshire']));
+      const { id } = await kept(who, `MIXF-${tag}-R`);
+      await kept(who, `MIXF-${tag}-TAKEN`);
+      const outcome = await Promise.allSettled([
+        recording.record(who, input('derbyshire', `MIXF-${tag}-A`)),
+        amendments().amend(who, id, { version: 1, reason: 'age', changes: { victimAge: 12 } }),
+        recording.record(who, input('derbyshire', `MIXF-${tag}-TAKEN`)),
+        recording.record(who, input('derbyshire', `MIXF-${tag}-D`)),
+      ]);
+      expect(
+        outcome.map((o) =>
+          o.status === 'fulfilled' ? o.value.version : (o.reason as DomainError).code,
+        ),
+      ).toEqual([1, 2, 'DUPLICATE_REFERENCE', 1]);
+      // The run of three was rolled back as a whole, then each went alone.
+      expect(runs([`MIXF-${tag}-A`, `MIXF-${tag}-TAKEN`, `MIXF-${tag}-D`, id])).toEqual([
+        ['create'],
+        ['create', 'amend'],
+        ['amend'],
+        ['create'],
+        ['create'],
+      ]);
+      const r = (await stored('derbyshire', [`MIXF-${tag}-R`])).get(`MIXF-${tag}-R`)!;
+      expect(r.history.map((h) => `${h.action}:${h.version}`).sort()).toEqual([
+        'amended:2',
+        'created:1',
+      ]);
+      expect(r.entries.filter((e) => e.action === 'alteration')).toHaveLength(1);
+      const { rows } = await db.query<{ version: number; victim_age: number }>(
+        `SELECT version, victim_age FROM crimes WHERE force_id = 'derbyshire' AND id = $1`,
+        [id],
+      );
+      expect(rows).toEqual([{ version: 2, victim_age: 12 }]);
+    });
+  });
+
   // RecentCrimes: a record this process wrote is amended at that version without being read again; anything but
   // success is answered from a fresh read, as if it had not been kept.
   describe('amendments of a record this process just wrote', () => {
     const reads = (id: string) =>
-      spy.mock.calls.filter(
+      sent().filter(
         ([, sql, params]) =>
           sql.startsWith('SELECT') && (params[0] as unknown[] | undefined)?.includes?.(id),
       ).length;
     const writes = (id: string) =>
-      spy.mock.calls.filter(
-        ([, sql, params]) => sql.startsWith('WITH w AS (UPDATE') && params.includes(id),
-      ).length;
+      sent().filter(([, sql, params]) => sql.startsWith('WITH w AS (UPDATE') && params.includes(id))
+        .length;
     async function stored(id: string) {
       const { rows } = await db.query(
         `SELECT c.version, c.victim_age, c.online_method,
@@ -445,7 +572,7 @@ describe('concurrent writes', () => {
         who,
         input('derbyshire', `KEPT-${randomUUID().slice(0, 8)}`),
       );
-      spy.mockClear();
+      clear();
       return c;
     };
 
@@ -527,13 +654,14 @@ describe('concurrent writes', () => {
   it('answers 409 and writes nothing when the record changes between the read and the write', async () => {
     const amendments = app.get(CrimeAmendmentService);
     const registrar = actor(['derbyshire']);
-    const other = actor(['derbyshire']);
+    // A colleague who may also see Kent: writes of another scope never share a run, so the colleague's amendment
+    // can be awaited inside this one's turn to write.
+    const other = actor(['derbyshire', 'kent']);
     const { id } = await recording.record(
       ctx(registrar),
       input('derbyshire', `RACE-${randomUUID().slice(0, 8)}`),
     );
-    // The other amendment commits after this one has read the record and before it writes. It changes another
-    // field, so it goes in a statement of its own kind (it is awaited inside this one's turn to write).
+    // The other amendment commits after this one has read the record and before it writes.
     let raced = false;
     const lost = await intercepting(
       async (sql) => {

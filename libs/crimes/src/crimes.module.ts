@@ -8,6 +8,7 @@ import { CrimeAmendmentService } from './crime-amendment.service.js';
 import { CrimeQueryService } from './crime-query.service.js';
 import { CrimeCreateBatcher } from './crime-create-batcher.js';
 import { CrimeAmendBatcher } from './crime-amend-batcher.js';
+import { CrimeWriteBatcher } from './crime-write-batcher.js';
 import { CrimeReadBatcher } from './crime-read-batcher.js';
 import { RecentCrimes } from './crime-recent.js';
 import { CrimePageReader } from './crime-page-reader.js';
@@ -30,6 +31,7 @@ import { ReportedIncidentService } from './reported-incident.service.js';
     CrimeIncidents,
     CrimeCreateBatcher,
     CrimeAmendBatcher,
+    CrimeWriteBatcher,
     CrimeReadBatcher,
     RecentCrimes,
     CrimePageReader,

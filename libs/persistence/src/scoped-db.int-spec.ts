@@ -258,6 +258,110 @@ describe('ScopedDb (real PostgreSQL)', () => {
     });
   });
 
+  // Several statements, one transaction, one round trip (a cycle of creates and amendments).
+  describe('runStatements', () => {
+    const one = new DataSource({
+      type: 'postgres',
+      url: process.env.TEST_DATABASE_URL,
+      poolSize: 1,
+    });
+    const single = new ScopedDb(one);
+    const prepared = async () =>
+      (
+        await single.runStatement<{ statement: string }>(
+          'all',
+          'SELECT statement FROM pg_prepared_statements',
+          [],
+        )
+      ).map((r) => r.statement);
+    const insert = `WITH w AS (INSERT INTO ${table} VALUES ($1) RETURNING v) SELECT v, txid_current() AS tx, current_setting('cyberflag.forces') AS forces FROM w`;
+    const typed = `SELECT $1::timestamptz AS at, $2::text[] AS list, $3::jsonb AS doc, txid_current() AS tx`;
+    beforeAll(() => one.initialize());
+    afterAll(() => one.destroy());
+
+    it("runs them in order in one scoped transaction, and gives each one's rows", async () => {
+      const before = await rows();
+      const at = new Date('2026-04-01T10:00:00Z');
+      const [first, second, third] = await single.runStatements<Record<string, unknown>>(
+        ['kent'],
+        [
+          { sql: insert, params: ['m1'] },
+          { sql: typed, params: [at, ['a', 'b'], { k: 1 }] },
+          { sql: insert, params: ['m2'] },
+        ],
+      );
+      expect(first).toEqual([{ v: 'm1', tx: expect.any(String), forces: 'kent' }]);
+      // Each value is converted as pg converts a query's own (a Date, an array, an object as JSON).
+      expect(second).toEqual([{ at, list: ['a', 'b'], doc: { k: 1 }, tx: first![0]!.tx }]);
+      expect(third).toEqual([{ v: 'm2', tx: first![0]!.tx, forces: 'kent' }]);
+      expect(await rows()).toBe(before + 2);
+      const [after] = await ds.query(setting);
+      expect(after.forces ?? '').toBe('');
+    });
+
+    it('writes nothing when a later one fails, as a QueryFailedError, and the connection works on', async () => {
+      const before = await rows();
+      const failing = single.runStatements(
+        ['kent'],
+        [
+          { sql: insert, params: ['lost'] },
+          { sql: `SELECT $1::int AS n`, params: ['not a number'] },
+        ],
+      );
+      await expect(failing).rejects.toBeInstanceOf(QueryFailedError);
+      await expect(failing).rejects.toMatchObject({ driverError: { code: '22P02' } });
+      expect(await rows()).toBe(before);
+      expect(await single.runStatements(['surrey'], [{ sql: setting, params: [] }])).toEqual([
+        [{ forces: 'surrey', isolation: 'read committed' }],
+      ]);
+    });
+
+    it('prepares each once per connection, also when a run failed after its Parse', async () => {
+      const earlier = `SELECT $1::text || '-earlier' AS e`;
+      const strict = `SELECT $1::int AS n`;
+      // The earlier statement is parsed, then the last fails: whether its Parse ran is not known, so the next run
+      // closes and parses it again, and still finds one.
+      await expect(
+        single.runStatements(
+          ['kent'],
+          [
+            { sql: earlier, params: ['x'] },
+            { sql: strict, params: ['no'] },
+          ],
+          { prepare: true },
+        ),
+      ).rejects.toMatchObject({ driverError: { code: '22P02' } });
+      for (const n of [1, 2])
+        expect(
+          await single.runStatements(
+            ['kent'],
+            [
+              { sql: earlier, params: [`r${n}`] },
+              { sql: strict, params: [String(n)] },
+            ],
+            { prepare: true },
+          ),
+        ).toEqual([[{ e: `r${n}-earlier` }], [{ n }]]);
+      // An earlier statement of one run is the last of another, and the reverse: each is known by its name.
+      expect(await single.runStatement(['kent'], earlier, ['alone'], { prepare: true })).toEqual([
+        { e: 'alone-earlier' },
+      ]);
+      expect(
+        await single.runStatements(
+          ['kent'],
+          [
+            { sql: strict, params: ['3'] },
+            { sql: earlier, params: ['last'] },
+          ],
+          { prepare: true },
+        ),
+      ).toEqual([[{ n: 3 }], [{ e: 'last-earlier' }]]);
+      const held = await prepared();
+      expect(held.filter((s) => s === earlier)).toHaveLength(1);
+      expect(held.filter((s) => s === strict)).toHaveLength(1);
+    });
+  });
+
   it('keeps nested transactions (savepoints) working inside run', async () => {
     const before = await rows();
     await db.run(['kent'], async (em) => {

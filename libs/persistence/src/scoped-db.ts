@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryFailedError, type EntityManager, type QueryRunner } from 'typeorm';
 import { unavailableReason } from './database-unavailable.js';
-import { queryScoped } from './scoped-statement.js';
+import { queryScopedMany } from './scoped-statement.js';
 
 export type ForceScope = readonly string[] | 'all';
 export const APP_DB_ROLE = 'cyberflag_app';
@@ -58,19 +58,44 @@ export class ScopedDb {
     params: unknown[],
     options: { prepare?: boolean } = {},
   ): Promise<T[]> {
+    return (await this.pipeline<T>(scope, [{ sql, params }], options.prepare))[0]!;
+  }
+
+  // Several statements in one scoped transaction of their own, in one round trip (scoped-statement.ts): each
+  // one's rows, in order. If one fails, none is written. As runStatement otherwise.
+  async runStatements<T>(
+    scope: ForceScope,
+    statements: readonly { sql: string; params: unknown[] }[],
+    options: { prepare?: boolean } = {},
+  ): Promise<T[][]> {
+    return statements.length === 0 ? [] : this.pipeline<T>(scope, statements, options.prepare);
+  }
+
+  private async pipeline<T>(
+    scope: ForceScope,
+    statements: readonly { sql: string; params: unknown[] }[],
+    prepare = false,
+  ): Promise<T[][]> {
     const setting = scopeSetting(scope);
     const qr = this.ds.createQueryRunner();
     try {
       const client = (await qr.connect()) as PoolClient;
-      return await queryScoped<T>(client, setting, sql, params, options.prepare).catch(
-        (e: unknown) => {
-          // A connection the server ended (57P01 at a restart, a terminated backend) is given back as ending, so
-          // the pool drops it: its socket's end can arrive after the release, and the pool hands out the client
-          // released last first, so the next request would meet the dead connection (a 503 for nothing).
-          if (unavailableReason(e) === 'down') void client.end().catch(() => undefined);
-          throw new QueryFailedError(sql, params, e as Error);
-        },
-      );
+      return await queryScopedMany<T>(
+        client,
+        setting,
+        statements.map((st) => ({ text: st.sql, values: st.params })),
+        prepare,
+      ).catch((e: unknown) => {
+        // A connection the server ended (57P01 at a restart, a terminated backend) is given back as ending, so
+        // the pool drops it: its socket's end can arrive after the release, and the pool hands out the client
+        // released last first, so the next request would meet the dead connection (a 503 for nothing).
+        if (unavailableReason(e) === 'down') void client.end().catch(() => undefined);
+        throw new QueryFailedError(
+          statements.map((st) => st.sql).join(';\n'),
+          statements.flatMap((st) => st.params),
+          e as Error,
+        );
+      });
     } finally {
       await qr.release();
     }

@@ -1,8 +1,9 @@
 import { QueryFailedError } from 'typeorm';
 import type { ForceScope } from './scoped-db.js';
 
-// Writes from concurrent requests made together (issue #21): creates (CrimeCreateBatcher), amendments
-// (CrimeAmendBatcher), logged reads (CrimeReadBatcher) and access-log entries of their own (AccessLogBatcher).
+// Writes from concurrent requests made together (issue #21): creates and amendments (CrimeWriteBatcher: one run of
+// a statement per kind, one transaction), the reads before amendments (CrimeAmendBatcher), logged reads
+// (CrimeReadBatcher) and access-log entries of their own (AccessLogBatcher).
 // Most of PostgreSQL's work per write is per statement (planning, the statement triggers, commit and its WAL flush): measured bare, 10 records a statement cost a sixth as much each as 1. So a write that
 // arrives while IN_FLIGHT statements of its kind are already running waits for one to finish and goes in the next
 // statement with every other one that arrived meanwhile (at most MAX_RECORDS). An idle service writes each at
