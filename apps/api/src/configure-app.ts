@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { configureWeb } from './web/configure-web.js';
 import { cspNonce } from './http/csp-nonce.js';
 import { authLimiter, limiterHook } from './http/auth-limiter.js';
-import { requestId } from './http/request-id.middleware.js';
+import { requestId } from './http/request-id.js';
 import { readUnparsedBody } from './http/unread-body.js';
 import { GracefulShutdown } from './http/graceful-shutdown.js';
 
