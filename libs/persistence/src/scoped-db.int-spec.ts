@@ -21,6 +21,26 @@ describe('ScopedDb (real PostgreSQL)', () => {
     await ds.destroy();
   });
 
+  // One pooled connection, so that every statement meets the same connection's prepared statements; prepared()
+  // lists them, oldest first.
+  const oneConnection = () => {
+    const one = new DataSource({
+      type: 'postgres',
+      url: process.env.TEST_DATABASE_URL,
+      poolSize: 1,
+    });
+    const single = new ScopedDb(one);
+    const prepared = async () =>
+      (
+        await single.runStatement<{ statement: string }>(
+          'all',
+          'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time',
+          [],
+        )
+      ).map((r) => r.statement);
+    return { one, single, prepared };
+  };
+
   const setting = `SELECT current_setting('cyberflag.forces', true) AS forces,
     current_setting('transaction_isolation') AS isolation`;
 
@@ -143,22 +163,8 @@ describe('ScopedDb (real PostgreSQL)', () => {
       );
     });
 
-    // One pooled connection, so that every statement meets the same connection's prepared statements.
     describe('prepared', () => {
-      const one = new DataSource({
-        type: 'postgres',
-        url: process.env.TEST_DATABASE_URL,
-        poolSize: 1,
-      });
-      const single = new ScopedDb(one);
-      const prepared = async () =>
-        (
-          await single.runStatement<{ statement: string }>(
-            'all',
-            'SELECT statement FROM pg_prepared_statements ORDER BY prepare_time',
-            [],
-          )
-        ).map((r) => r.statement);
+      const { one, single, prepared } = oneConnection();
       const insert = `WITH w AS (INSERT INTO ${table} VALUES ($1) RETURNING v) SELECT v, current_setting('cyberflag.forces') AS forces FROM w`;
       beforeAll(() => one.initialize());
       afterAll(() => one.destroy());
@@ -260,20 +266,7 @@ describe('ScopedDb (real PostgreSQL)', () => {
 
   // Several statements, one transaction, one round trip (a cycle of creates and amendments).
   describe('runStatements', () => {
-    const one = new DataSource({
-      type: 'postgres',
-      url: process.env.TEST_DATABASE_URL,
-      poolSize: 1,
-    });
-    const single = new ScopedDb(one);
-    const prepared = async () =>
-      (
-        await single.runStatement<{ statement: string }>(
-          'all',
-          'SELECT statement FROM pg_prepared_statements',
-          [],
-        )
-      ).map((r) => r.statement);
+    const { one, single, prepared } = oneConnection();
     const insert = `WITH w AS (INSERT INTO ${table} VALUES ($1) RETURNING v) SELECT v, txid_current() AS tx, current_setting('cyberflag.forces') AS forces FROM w`;
     const typed = `SELECT $1::timestamptz AS at, $2::text[] AS list, $3::jsonb AS doc, txid_current() AS tx`;
     beforeAll(() => one.initialize());
