@@ -33,9 +33,10 @@ export class CrimeAmendmentService {
   // A record of no incident (the usual case) is amended in two round trips and no open transaction (issue #21), or
   // one if this process has just written it at the version asked for (amendKnown):
   // read it, decide (version, rules), then write only if it is still at that version; the read and the write each
-  // go in one statement with other requests' arriving meanwhile (CrimeAmendBatcher). A record changed in between
-  // is not written (the statement finds no row) and answers 409, as a stale version does; each statement is its
-  // own transaction, and nothing is logged or kept of an amendment that did not happen. The view is built after
+  // go in one statement with other requests' arriving meanwhile (CrimeAmendBatcher; the write in a run with their
+  // creates, CrimeWriteBatcher). A record changed in between is not written (the statement finds no row) and
+  // answers 409, as a stale version does; the read and the write are separate transactions, and nothing is logged
+  // or kept of an amendment that did not happen. The view is built after
   // the commit; toView only copies fields and its formatter is total (issue #18). A record of an incident is read
   // with the others of that incident (the Principal Crime Rule) in one transaction, under a lock, as before.
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {

@@ -64,8 +64,8 @@ export class CrimeRecordingService {
         })
       : // Nothing to read first (no incident: the rules' incident is null, as CrimeIncidents.facts gives it): the
         // record, its history row and its access-log entry are one statement in one round trip, written together
-        // with other requests' creates that arrive meanwhile (CrimeCreateBatcher, issue #21). The view is built
-        // after the commit; toView only copies fields and its formatter is total (issue #18).
+        // with other requests' creates and amendments that arrive meanwhile (CrimeWriteBatcher, issue #21). The
+        // view is built after the commit; toView only copies fields and its formatter is total (issue #18).
         (async () => {
           const { values, changes } = decide({
             ...toRuleFacts({ ...fields } as Crime),
