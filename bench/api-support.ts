@@ -788,10 +788,15 @@ export function sampleCpu(appPid?: number): { stop: () => string } {
   };
 }
 
-// Lock and other waits of the database's sessions, sampled while a scenario runs.
-export function sampleWaits(url: string): { stop: () => Promise<Record<string, number>> } {
+// Lock and other waits of the database's sessions, sampled while a scenario runs: each wait's count of sessions
+// over all samples, and the number of samples.
+export interface SampledWaits {
+  waits: Record<string, number>;
+  samples: number;
+}
+export function sampleWaits(url: string): { stop: () => Promise<SampledWaits> } {
   const c = new pg.Client({ connectionString: url });
-  const waits: Record<string, number> = {};
+  const out: SampledWaits = { waits: {}, samples: 0 };
   let on = true;
   // Sampling is best effort: a lost connection ends it, not the run.
   c.on('error', () => (on = false));
@@ -803,7 +808,8 @@ export function sampleWaits(url: string): { stop: () => Promise<Record<string, n
          FROM pg_stat_activity WHERE datname = current_database() AND state = 'active' AND pid <> pg_backend_pid()
          GROUP BY 1`,
       );
-      for (const r of rows) waits[r.w] = (waits[r.w] ?? 0) + r.n;
+      for (const r of rows) out.waits[r.w] = (out.waits[r.w] ?? 0) + r.n;
+      out.samples++;
       await new Promise((r) => setTimeout(r, 50));
     }
     await c.end();
@@ -812,9 +818,20 @@ export function sampleWaits(url: string): { stop: () => Promise<Record<string, n
     stop: async () => {
       on = false;
       await done;
-      return waits;
+      return out;
     },
   };
+}
+
+// The sampled waits as one line: how many sessions were active on average, then the five commonest waits' shares.
+export function waitsLine({ waits, samples }: SampledWaits): string {
+  const total = Object.values(waits).reduce((a, b) => a + b, 0);
+  const shares = Object.entries(waits)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([k, n]) => `${k} ${((100 * n) / (total || 1)).toFixed(0)}%`)
+    .join(', ');
+  return `db sessions (sampled): ${(total / (samples || 1)).toFixed(2)} active on average; ${shares}`;
 }
 
 // The access log alone, before and after issue #21: the old chain trigger (a global advisory lock held to commit,

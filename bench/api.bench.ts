@@ -24,6 +24,7 @@ import {
   profileSummary,
   sampleCpu,
   sampleWaits,
+  waitsLine,
   startApp,
   type Figures,
 } from './api-support.js';
@@ -108,14 +109,7 @@ try {
       errors,
     };
     console.log(line(name, f));
-    const total = Object.values(w).reduce((a, b) => a + b, 0) || 1;
-    console.log(
-      `  db sessions (sampled): ${Object.entries(w)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, 5)
-        .map(([k, n]) => `${k} ${((100 * n) / total).toFixed(0)}%`)
-        .join(', ')}; load ${load()}`,
-    );
+    console.log(`  ${waitsLine(w)}; load ${load()}`);
     console.log(`  ${cpuLine}`);
     return f;
   };

@@ -14,6 +14,8 @@ import {
   line,
   load,
   sampleCpu,
+  sampleWaits,
+  waitsLine,
   startApp,
 } from './api-support.js';
 import { verifyLog } from './api-verify.js';
@@ -89,6 +91,7 @@ try {
       timeout: 30,
       requests,
     });
+  const waits = sampleWaits(url);
   const cpu = sampleCpu(app.pid);
   const r = await autocannon({
     url: app.base,
@@ -98,6 +101,7 @@ try {
     requests,
   });
   const cpuLine = cpu.stop();
+  const waited = await waits.stop();
   await app.stop();
   const errors: Record<string, number> = {};
   for (const [s, { count }] of Object.entries(r.statusCodeStats ?? {}))
@@ -112,6 +116,7 @@ try {
     errors,
   };
   console.log(line('writes', app2xx).replace('req/s', 'writes/s'));
+  console.log(`  ${waitsLine(waited)}`);
   console.log(`  ${cpuLine}`);
 
   // Every acknowledged write stored exactly once; versions and history agree.
