@@ -394,8 +394,8 @@ describe('concurrent writes', () => {
             ],
           )
           .then((v) => v?.version);
-      // a fills the statement in flight; b, c and d arrive meanwhile, d alike but for the forces its entry names: it
-      // goes at once in a statement of its own, b and c together after a's.
+      // a fills the run in flight; b, c and d arrive meanwhile and go in the next run, d alike but for the forces
+      // its entry names: there it has a statement of its own, and b and c share another.
       expect(
         await Promise.all([update(a!, []), update(b!, []), update(c!, []), update(d!, ['kent'])]),
       ).toEqual([2, 2, 2, 2]);
