@@ -42,7 +42,9 @@ export class CrimeWriteBatcher {
       else {
         ids.add(w.update[0].id);
         const shape = this.store.updateShape(w.update);
-        shapes.set(shape, [...(shapes.get(shape) ?? []), w.update]);
+        const group = shapes.get(shape);
+        if (group) group.push(w.update);
+        else shapes.set(shape, [w.update]);
       }
       taken.add(w);
     }
