@@ -36,9 +36,9 @@ export class CrimeAmendmentService {
   // go in one statement with other requests' arriving meanwhile (CrimeAmendBatcher; the write in a run with their
   // creates, CrimeWriteBatcher). A record changed in between is not written (the statement finds no row) and
   // answers 409, as a stale version does; the read and the write are separate transactions, and nothing is logged
-  // or kept of an amendment that did not happen. The view is built after
-  // the commit; toView only copies fields and its formatter is total (issue #18). A record of an incident is read
-  // with the others of that incident (the Principal Crime Rule) in one transaction, under a lock, as before.
+  // or kept of an amendment that did not happen. The view is built after the commit; toView only copies fields and
+  // its formatter is total (issue #18). A record of an incident is read with the others of that incident (the
+  // Principal Crime Rule) in one transaction, under a lock, as before.
   async amend(ctx: RequestContext, id: string, input: AmendCrimeInput): Promise<CrimeView> {
     const known = await this.amendKnown(ctx, id, input);
     if (known) return known;
