@@ -29,6 +29,48 @@ const DB = `cyberflag_bench_load_${process.pid}`; // apart from other runs on th
 interface Ctx {
   id?: string;
   version?: number;
+  sentAt?: number;
+}
+
+// LOAD_TIMELINE=1: each kind's own p50/p99 and the p99 of every second of the timed run, to see where the tail
+// comes from (a steady spread, or some seconds far worse than the rest).
+const TIMELINE = process.env.LOAD_TIMELINE === '1';
+const timed: { kind: 'create' | 'amend'; at: number; ms: number }[] = [];
+let timedFrom: number | undefined;
+function track(kind: 'create' | 'amend', ctx: Ctx): void {
+  if (!TIMELINE || timedFrom === undefined || ctx.sentAt === undefined) return;
+  const now = performance.now();
+  timed.push({ kind, at: now - timedFrom, ms: now - ctx.sentAt });
+}
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
+}
+function timeline(): string[] {
+  const out: string[] = [];
+  for (const kind of ['create', 'amend'] as const) {
+    const ms = timed
+      .filter((t) => t.kind === kind)
+      .map((t) => t.ms)
+      .sort((a, b) => a - b);
+    out.push(
+      `${kind}: ${ms.length} p50 ${quantile(ms, 0.5).toFixed(0)} ms p99 ${quantile(ms, 0.99).toFixed(0)} ms`,
+    );
+  }
+  const bySecond: number[][] = [];
+  for (const t of timed) (bySecond[Math.floor(t.at / 1000)] ??= []).push(t.ms);
+  out.push(
+    `p99 by second from ${new Date(performance.timeOrigin + timedFrom!).toISOString()} (ms): ${Array.from(
+      bySecond,
+      (s) =>
+        s
+          ? quantile(
+              s.sort((a, b) => a - b),
+              0.99,
+            ).toFixed(0)
+          : '-',
+    ).join(' ')}`,
+  );
+  return out;
 }
 
 const url = await freshDatabase(DB);
@@ -46,9 +88,13 @@ try {
       method: 'POST',
       path: '/crimes',
       headers: auth,
-      setupRequest: (req) => ({ ...req, body: JSON.stringify(crimeBody()) }),
+      setupRequest: (req, context) => {
+        (context as Ctx).sentAt = performance.now();
+        return { ...req, body: JSON.stringify(crimeBody()) };
+      },
       onResponse: (s, body, context) => {
         const ctx = context as Ctx;
+        track('create', ctx);
         if (s !== 201) return;
         const c = JSON.parse(body) as { id: string; version: number };
         if (acked.has(c.id)) throw new Error(`record ${c.id} acknowledged twice`);
@@ -62,6 +108,7 @@ try {
       headers: auth,
       setupRequest: (req, context) => {
         const ctx = context as Ctx;
+        ctx.sentAt = performance.now();
         return {
           ...req,
           path: `/crimes/${ctx.id ?? '00000000-0000-7000-8000-000000000000'}`,
@@ -74,6 +121,7 @@ try {
       },
       onResponse: (s, body, context) => {
         const ctx = context as Ctx;
+        track('amend', ctx);
         if (s !== 200) return;
         const c = JSON.parse(body) as { id: string; version: number };
         acked.set(c.id, c.version);
@@ -93,6 +141,7 @@ try {
     });
   const waits = sampleWaits(url);
   const cpu = sampleCpu(app.pid);
+  timedFrom = performance.now();
   const r = await autocannon({
     url: app.base,
     connections: CONNECTIONS,
@@ -118,6 +167,7 @@ try {
   console.log(line('writes', app2xx).replace('req/s', 'writes/s'));
   console.log(`  ${waitsLine(waited)}`);
   console.log(`  ${cpuLine}`);
+  if (TIMELINE) for (const l of timeline()) console.log(`  ${l}`);
 
   // Every acknowledged write stored exactly once; versions and history agree.
   const c = new pg.Client({ connectionString: url });
