@@ -13,6 +13,7 @@ export class CrimeAmendBatcher {
     const st = this.store.findManyStatement(scope, ids);
     const rows = await this.db.runStatement<Record<string, unknown>>(scope, st.sql, st.params, {
       prepare: true,
+      replan: true, // by key in a table that grows (ScopedStatementText)
     });
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     return ids.map((id) => {

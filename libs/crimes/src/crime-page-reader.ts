@@ -23,6 +23,7 @@ export class CrimePageReader {
     const [page] = pages; // one statement: the batch's shape is its text and values
     const rows = await this.db.runStatement<Row>(scope, page!.sql, page!.params, {
       prepare: page!.prepare,
+      replan: true, // a range of an index of a table that grows (ScopedStatementText)
     });
     return pages.map(() => rows);
   });

@@ -13,7 +13,10 @@ type Row = Record<string, unknown>;
 export class CrimeReadBatcher {
   private readonly batches = new StatementBatches<LoggedRead, Row | null>(async (scope, reads) => {
     const st = this.store.findLoggedManyStatement(scope, reads);
-    const rows = await this.db.runStatement<Row>(scope, st.sql, st.params, { prepare: true });
+    const rows = await this.db.runStatement<Row>(scope, st.sql, st.params, {
+      prepare: true,
+      replan: true, // by key in a table that grows (ScopedStatementText)
+    });
     // PostgreSQL writes a uuid in lower case; the request may have asked in either.
     const byId = new Map(rows.map((r) => [String(r.id), r]));
     return reads.map((r) => byId.get(r.id.toLowerCase()) ?? null);

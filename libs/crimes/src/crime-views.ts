@@ -51,7 +51,7 @@ export class CrimeViews {
       `SELECT c.id, c.version, ${crimeViewJson(this.ds)} AS view FROM crimes c
         WHERE (c.force_id, c.id) IN (SELECT * FROM unnest($1::text[], $2::uuid[]))`,
       [missing.map((i) => page[i]!.force_id), missing.map((i) => page[i]!.id)],
-      { prepare: true },
+      { prepare: true, replan: true }, // by key in a table that grows (ScopedStatementText)
     );
     const byId = new Map<string, { version: number; view: string }>();
     for (const r of read) {

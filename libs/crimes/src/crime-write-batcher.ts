@@ -50,7 +50,11 @@ export class CrimeWriteBatcher {
     }
     const statements = [
       ...(creates.length > 0 ? [this.store.insertManyStatement(creates)] : []),
-      ...[...shapes.values()].map((updates) => this.store.updateManyStatement(updates)),
+      // An amendment finds its record by key in a table that grows: planned for it as it is (ScopedStatementText).
+      ...[...shapes.values()].map((updates) => ({
+        ...this.store.updateManyStatement(updates),
+        replan: true,
+      })),
     ];
     const results = await this.db.runStatements<Record<string, unknown>>(scope, statements, {
       prepare: true,

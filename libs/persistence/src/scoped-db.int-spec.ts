@@ -355,6 +355,88 @@ describe('ScopedDb (real PostgreSQL)', () => {
     });
   });
 
+  // ScopedStatementText's replan: why, in its comment.
+  describe('replan', () => {
+    const { one, single } = oneConnection();
+    const wide = `${table}_wide`;
+    // Two records at once, as amendments are written together; rows about as wide as a record, so that the nearly
+    // empty table looks small enough to scan whole.
+    const amend = `UPDATE ${wide} t SET v = x.v FROM (VALUES ($1::text, $2::uuid, $3::int), ($4, $5, $6)) AS x(k, id, v)
+      WHERE t.k = x.k AND t.id = x.id RETURNING t.v`;
+    const scans = {
+      sql: `SELECT seq_scan::int AS seq, idx_scan::int AS idx FROM pg_stat_xact_user_tables WHERE relname = '${wide}'`,
+      params: [],
+    };
+    const args = (v: number) => ['kent', randomUUID(), v, 'kent', randomUUID(), v];
+    const plans = async (text: string) =>
+      (
+        await single.runStatement<{ generic: number; custom: number }>(
+          'all',
+          `SELECT generic_plans::int AS generic, custom_plans::int AS custom FROM pg_prepared_statements WHERE statement = $1`,
+          [text],
+        )
+      )[0];
+    beforeAll(async () => {
+      await one.initialize();
+      // Never analysed, as a table is between autovacuum's visits (or always, with autovacuum off).
+      await ds.query(`CREATE TABLE ${wide} (k text NOT NULL, id uuid NOT NULL DEFAULT gen_random_uuid(),
+        v int NOT NULL, pad char(600) NOT NULL DEFAULT '', PRIMARY KEY (k, id))`);
+      await ds.query(`INSERT INTO ${wide} (k, v) SELECT 'kent', g FROM generate_series(1, 10) g`);
+    });
+    afterAll(async () => {
+      await ds.query(`DROP TABLE IF EXISTS ${wide}`);
+      await one.destroy();
+    });
+
+    it("plans the statement at every run, and only it: the others of the transaction keep PostgreSQL's choice", async () => {
+      const kept = `SELECT $1::int + 1 AS n`;
+      for (let i = 0; i < 7; i++) {
+        const [before, written, after] = await single.runStatements<Record<string, unknown>>(
+          ['kent'],
+          [
+            { sql: kept, params: [i] },
+            { sql: amend, params: args(i), replan: true },
+            { sql: `${kept} `, params: [i] },
+          ],
+          { prepare: true },
+        );
+        // The plan modes set between them are not among the results.
+        expect([before, written, after]).toEqual([[{ n: i + 1 }], [], [{ n: i + 1 }]]);
+      }
+      expect(await plans(amend)).toEqual({ generic: 0, custom: 7 });
+      expect((await plans(kept))!.generic).toBeGreaterThan(0);
+      expect((await plans(`${kept} `))!.generic).toBeGreaterThan(0);
+      // The mode ends with the transaction.
+      const [{ mode }] = await single.runStatement<{ mode: string }>(
+        'all',
+        `SELECT current_setting('plan_cache_mode') AS mode`,
+        [],
+      );
+      expect(mode).toBe('auto');
+    });
+
+    it("finds rows by key once the table has grown, where a kept plan goes on scanning the small table's way", async () => {
+      const kept = `${amend} `;
+      for (let i = 0; i < 6; i++) {
+        await single.runStatement(['kent'], amend, args(i), { prepare: true, replan: true });
+        await single.runStatement(['kent'], kept, args(i), { prepare: true });
+      }
+      await ds.query(`INSERT INTO ${wide} (k, v) SELECT 'kent', g FROM generate_series(1, 5000) g`);
+      // The scans of the statement alone: the counters are the session's not yet reported, before and after it.
+      const run = async (st: { sql: string; replan?: boolean }) => {
+        const [[before], , [after]] = await single.runStatements<{ seq: number; idx: number }>(
+          ['kent'],
+          [scans, { ...st, params: args(9) }, scans],
+          { prepare: true },
+        );
+        return { seq: after!.seq - before!.seq, idx: after!.idx - before!.idx };
+      };
+      expect(await run({ sql: amend, replan: true })).toEqual({ seq: 0, idx: 2 });
+      // The control: the same steps without replan (PostgreSQL's default) scan the whole table at every run.
+      expect(await run({ sql: kept })).toEqual({ seq: 1, idx: 0 });
+    });
+  });
+
   it('keeps nested transactions (savepoints) working inside run', async () => {
     const before = await rows();
     await db.run(['kent'], async (em) => {

@@ -7,6 +7,42 @@ import { queryScopedMany } from './scoped-statement.js';
 export type ForceScope = readonly string[] | 'all';
 export const APP_DB_ROLE = 'cyberflag_app';
 
+// A statement of runStatement(s). replan: a prepared statement that looks rows up in a table that grows (by key, or
+// a range of an index) is planned for the table as it is at every run, not with a plan kept from its first runs.
+// PostgreSQL may keep one generic plan for a prepared statement after five runs, costed on the tables as they were
+// then, until an ANALYZE of them (which nothing guarantees: autovacuum can be off, as on this project's CI server,
+// or behind a fast-growing table). An amendment first prepared while crimes was nearly empty kept a hash join
+// over a sequential scan of the whole table: 28 ms an amendment at 100,000 records, and worse with every one
+// (bench/README.md, "Sixteenth session"). Statements that only insert need not: their plan does not depend on
+// any table's size, and planning a create's statement costs more than running it.
+export interface ScopedStatementText {
+  sql: string;
+  params: unknown[];
+  replan?: boolean;
+}
+
+// plan_cache_mode for the rest of the transaction, between the statements of one pipeline: PostgreSQL chooses a
+// prepared statement's plan when it binds it, so each statement is planned in the mode set before it.
+const PLAN_MODES = {
+  replan: { sql: `SELECT set_config('plan_cache_mode', 'force_custom_plan', true)`, params: [] },
+  keep: { sql: `SELECT set_config('plan_cache_mode', 'auto', true)`, params: [] },
+} as const satisfies Record<string, ScopedStatementText>;
+const isPlanMode = (st: ScopedStatementText) => st === PLAN_MODES.replan || st === PLAN_MODES.keep;
+
+function withPlanModes(statements: readonly ScopedStatementText[]): readonly ScopedStatementText[] {
+  if (!statements.some((st) => st.replan)) return statements;
+  const out: ScopedStatementText[] = [];
+  let replanning = false;
+  for (const st of statements) {
+    if (Boolean(st.replan) !== replanning) {
+      replanning = !replanning;
+      out.push(replanning ? PLAN_MODES.replan : PLAN_MODES.keep);
+    }
+    out.push(st);
+  }
+  return out;
+}
+
 // PostgreSQL's levels (READ UNCOMMITTED behaves as READ COMMITTED there, so it is not offered).
 export type IsolationLevel = 'READ COMMITTED' | 'REPEATABLE READ' | 'SERIALIZABLE';
 
@@ -51,21 +87,23 @@ export class ScopedDb {
   // that is a single statement (a read and its access-log entry, a write and its history and entry). Errors are
   // TypeORM's QueryFailedError with pg's error as driverError, as from EntityManager.query.
   // prepare: keep it prepared on its connection (scoped-statement.ts), for a statement whose best plan does not
-  // depend on its values (a write, a read by id); not for searches and lists.
+  // depend on its values (a write, a read by id); not for searches and lists. replan: see ScopedStatementText.
   async runStatement<T>(
     scope: ForceScope,
     sql: string,
     params: unknown[],
-    options: { prepare?: boolean } = {},
+    options: { prepare?: boolean; replan?: boolean } = {},
   ): Promise<T[]> {
-    return (await this.pipeline<T>(scope, [{ sql, params }], options.prepare))[0]!;
+    return (
+      await this.pipeline<T>(scope, [{ sql, params, replan: options.replan }], options.prepare)
+    )[0]!;
   }
 
   // Several statements in one scoped transaction of their own, in one round trip (scoped-statement.ts): each
   // one's rows, in order. If one fails, none is written. As runStatement otherwise.
   async runStatements<T>(
     scope: ForceScope,
-    statements: readonly { sql: string; params: unknown[] }[],
+    statements: readonly ScopedStatementText[],
     options: { prepare?: boolean } = {},
   ): Promise<T[][]> {
     return statements.length === 0 ? [] : this.pipeline<T>(scope, statements, options.prepare);
@@ -73,17 +111,18 @@ export class ScopedDb {
 
   private async pipeline<T>(
     scope: ForceScope,
-    statements: readonly { sql: string; params: unknown[] }[],
+    statements: readonly ScopedStatementText[],
     prepare = false,
   ): Promise<T[][]> {
     const setting = scopeSetting(scope);
+    const piped = prepare ? withPlanModes(statements) : statements;
     const qr = this.ds.createQueryRunner();
     try {
       const client = (await qr.connect()) as PoolClient;
-      return await queryScopedMany<T>(
+      const results = await queryScopedMany<T>(
         client,
         setting,
-        statements.map((st) => ({ text: st.sql, values: st.params })),
+        piped.map((st) => ({ text: st.sql, values: st.params })),
         prepare,
       ).catch((e: unknown) => {
         // A connection the server ended (57P01 at a restart, a terminated backend) is given back as ending, so
@@ -96,6 +135,7 @@ export class ScopedDb {
           e as Error,
         );
       });
+      return piped === statements ? results : results.filter((_, i) => !isPlanMode(piped[i]!));
     } finally {
       await qr.release();
     }
