@@ -115,7 +115,7 @@ export class ScopedDb {
     prepare = false,
   ): Promise<T[][]> {
     const setting = scopeSetting(scope);
-    const piped = prepare ? withPlanModes(statements) : statements;
+    const piped = prepare ? withPlanModes(statements) : statements; // unnamed: planned at every run anyway
     const qr = this.ds.createQueryRunner();
     try {
       const client = (await qr.connect()) as PoolClient;
