@@ -8,6 +8,7 @@ import pg from 'pg';
 import { accessLogInsertJoined, accessLogInsertValues, type AccessEntry } from '#libs/access-log';
 import { CREATE_BATCH, viewJsonSql } from '#libs/crimes';
 import { queryScoped, StatementBatches } from '#libs/persistence';
+import { percentile } from './bench-support.js';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
 // same transactions done by a bare pg client, and the figures printed the same way.
@@ -284,9 +285,9 @@ function figures(
   errors: Record<string, number>,
   cpu: string,
 ): Figures {
-  lat.sort((a, b) => a - b);
-  const pct = (q: number) => lat[Math.min(lat.length - 1, Math.floor(lat.length * q))] ?? 0;
-  return { rate: lat.length / elapsed, p50: pct(0.5), p99: pct(0.99), ok: lat.length, errors, cpu };
+  const p50 = percentile(lat, 0.5);
+  const p99 = percentile(lat, 0.99);
+  return { rate: lat.length / elapsed, p50, p99, ok: lat.length, errors, cpu };
 }
 
 // As ScopedDb.run: BEGIN and the scope in one simple query (one round trip), the work, COMMIT.

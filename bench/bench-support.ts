@@ -86,6 +86,12 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
 export const median = (xs: number[]): number =>
   [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+// The q-quantile (0.5 for p50, 0.99 for p99) of latencies in any order; 0 for none.
+export const percentile = (xs: readonly number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * q))] ?? 0;
+};
+
 // The crimes columns the return and national benches load with COPY (text format).
 export const CRIME_COPY_COLUMNS = [
   'force_id',

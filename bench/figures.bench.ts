@@ -31,6 +31,7 @@ import {
   dropDatabase,
   freshDatabase,
   median,
+  percentile,
   prepareBenchDatabase,
   printRatio,
   requireFinalLine,
@@ -100,11 +101,6 @@ interface LoadFigures {
   p99: number;
 }
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? 0;
-};
-
 // One import-like load of every batch into an empty crimes table, one transaction. Returns rows/s and the
 // per-batch latencies.
 async function loadOnce(
@@ -154,7 +150,7 @@ async function loadOnce(
       throw e;
     }
   });
-  return { rate: ROWS / (ms / 1000), p50: pct(lat, 0.5), p99: pct(lat, 0.99) };
+  return { rate: ROWS / (ms / 1000), p50: percentile(lat, 0.5), p99: percentile(lat, 0.99) };
 }
 
 async function setFigureTriggers(owner: pg.Client, on: boolean): Promise<void> {

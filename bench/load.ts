@@ -19,7 +19,7 @@ import {
   startApp,
 } from './api-support.js';
 import { verifyLog } from './api-verify.js';
-import { dropDatabase, freshDatabase, prepareBenchDatabase } from './bench-support.js';
+import { dropDatabase, freshDatabase, percentile, prepareBenchDatabase } from './bench-support.js';
 
 const SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const WARMUP = Number(process.env.LOAD_WARMUP ?? 5); // seconds of the same writes before the timed run
@@ -42,34 +42,18 @@ function track(kind: 'create' | 'amend', ctx: Ctx): void {
   const now = performance.now();
   timed.push({ kind, at: now - timedFrom, ms: now - ctx.sentAt });
 }
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : NaN;
-}
 function timeline(): string[] {
   const out: string[] = [];
   for (const kind of ['create', 'amend'] as const) {
-    const ms = timed
-      .filter((t) => t.kind === kind)
-      .map((t) => t.ms)
-      .sort((a, b) => a - b);
-    out.push(
-      `${kind}: ${ms.length} p50 ${quantile(ms, 0.5).toFixed(0)} ms p99 ${quantile(ms, 0.99).toFixed(0)} ms`,
-    );
+    const ms = timed.filter((t) => t.kind === kind).map((t) => t.ms);
+    const [p50, p99] = [percentile(ms, 0.5), percentile(ms, 0.99)];
+    out.push(`${kind}: ${ms.length} p50 ${p50.toFixed(0)} ms p99 ${p99.toFixed(0)} ms`);
   }
   const bySecond: number[][] = [];
   for (const t of timed) (bySecond[Math.floor(t.at / 1000)] ??= []).push(t.ms);
-  out.push(
-    `p99 by second from ${new Date(performance.timeOrigin + timedFrom!).toISOString()} (ms): ${Array.from(
-      bySecond,
-      (s) =>
-        s
-          ? quantile(
-              s.sort((a, b) => a - b),
-              0.99,
-            ).toFixed(0)
-          : '-',
-    ).join(' ')}`,
-  );
+  const p99s = Array.from(bySecond, (s) => (s ? percentile(s, 0.99).toFixed(0) : '-'));
+  const from = new Date(performance.timeOrigin + timedFrom!).toISOString();
+  out.push(`p99 by second from ${from} (ms): ${p99s.join(' ')}`);
   return out;
 }
 
