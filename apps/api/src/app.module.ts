@@ -1,4 +1,4 @@
-import { Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { Module, type DynamicModule, type ValidationPipeOptions } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -23,6 +23,7 @@ import { WebModule } from './web/web.module.js';
 import { validationException } from './http/validation-errors.js';
 import { DomainErrorFilter } from './http/domain-error.filter.js';
 import { InputSafetyPipe } from './http/input-safety.pipe.js';
+import { PlannedValidationPipe } from './http/planned-validation.pipe.js';
 import { GracefulShutdown, SHUTDOWN_TIMEOUT_MS } from './http/graceful-shutdown.js';
 import { RulesController } from './rules/rules.controller.js';
 import { UsersController } from './users/users.controller.js';
@@ -41,6 +42,15 @@ export interface AppOptions {
   // process runs them (main.ts); their advisory locks still keep an overlap safe.
   backgroundJobs?: boolean;
 }
+
+// The one ValidationPipe's options (planned-validation.pipe.spec.ts compares the pipe with Nest's under them).
+export const VALIDATION_OPTIONS: ValidationPipeOptions = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  stopAtFirstError: false,
+  exceptionFactory: validationException,
+};
 
 // Global, so the libraries' job services (FiguresCompactor) see it wherever they are provided.
 @Module({})
@@ -105,13 +115,7 @@ export class AppModule {
         { provide: APP_PIPE, useClass: InputSafetyPipe },
         {
           provide: APP_PIPE,
-          useValue: new ValidationPipe({
-            whitelist: true,
-            forbidNonWhitelisted: true,
-            transform: true,
-            stopAtFirstError: false,
-            exceptionFactory: validationException,
-          }),
+          useValue: new PlannedValidationPipe(VALIDATION_OPTIONS),
         },
         { provide: APP_FILTER, useClass: DomainErrorFilter },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
