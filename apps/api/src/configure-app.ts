@@ -4,10 +4,9 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Store } from 'express-rate-limit';
 import type { FastifyReply, FastifyRequest, RawServerDefault } from 'fastify';
-import helmet from 'helmet';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { configureWeb } from './web/configure-web.js';
 import { cspNonce } from './http/csp-nonce.js';
+import { securityHeaders } from './http/security-headers.js';
 import { authLimiter, limiterHook } from './http/auth-limiter.js';
 import { requestId } from './http/request-id.js';
 import { readUnparsedBody } from './http/unread-body.js';
@@ -39,10 +38,6 @@ export function httpAdapter(): FastifyAdapter {
   });
 }
 
-// The response's nonce, where helmet's CSP directive (which gets Node's response) can read it.
-const NONCE = Symbol('cspNonce');
-type NonceResponse = ServerResponse & { [NONCE]?: string };
-
 export function configureApp(
   app: NestFastifyApplication,
   opts: HttpOptions = { authRequestsPerMinute: 10 },
@@ -65,18 +60,8 @@ export function configureApp(
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
   const shutdown = app.get(GracefulShutdown);
-  // helmet sets its headers on Node's response; its CSP gets this response's nonce.
-  const securityHeaders = helmet({
-    contentSecurityPolicy: {
-      directives: {
-        scriptSrc: [
-          "'self'",
-          (_req: IncomingMessage, res: ServerResponse) =>
-            `'nonce-${(res as NonceResponse)[NONCE] ?? ''}'`,
-        ],
-      },
-    },
-  });
+  // helmet's headers, on Node's response; its CSP gets this response's nonce (http/security-headers.ts).
+  const setSecurityHeaders = securityHeaders();
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done) => {
     requestId(req, reply);
     // Counts requests in flight, and answers 503 once the app is stopping (SIGTERM).
@@ -84,11 +69,11 @@ export function configureApp(
     // One nonce per response for the pages' module script and the GOV.UK template's inline snippet.
     const nonce = cspNonce();
     reply.locals = { cspNonce: nonce };
-    (reply.raw as NonceResponse)[NONCE] = nonce;
     // Record data, and the pages built from it, are personal data: no browser or proxy may keep a copy (OWASP ASVS
     // V8.2.1). Static assets keep their own caching.
     if (!req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    securityHeaders(req.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
+    setSecurityHeaders(reply.raw, nonce);
+    done();
   });
   void fastify.register(fastifyCookie);
   configureWeb(app);
