@@ -189,18 +189,26 @@ export class CrimeStore {
   // left to the column's default, as TypeORM leaves it).
   private insertRow(crime: Partial<Crime>, actor: Actor): Map<string, unknown> {
     const cols = crimeColumns(this.ds);
-    const values: Partial<Crime> = {
-      ...crime,
+    const row = new Map<string, unknown>();
+    const put = (property: string, value: unknown) => {
+      const column = cols.insertable.get(property);
+      if (column === undefined || value === undefined) return;
+      row.set(column.databaseName, cols.driver.preparePersistentValue(value, column));
+    };
+    // As `{ ...crime, createdBy, updatedBy, version: 1 }` would have them (the stamps over any the record has, in
+    // its place), without copying the record (3 µs a create: crime-recording.service.ts record()).
+    const stamps: Record<string, unknown> = {
       createdBy: actor.userId,
       updatedBy: actor.userId,
       version: 1,
     };
-    const row = new Map<string, unknown>();
-    for (const [property, value] of Object.entries(values)) {
-      const column = cols.insertable.get(property);
-      if (column === undefined || value === undefined) continue;
-      row.set(column.databaseName, cols.driver.preparePersistentValue(value, column));
-    }
+    for (const property of Object.keys(crime))
+      put(
+        property,
+        Object.hasOwn(stamps, property) ? stamps[property] : crime[property as keyof Crime],
+      );
+    for (const property of Object.keys(stamps))
+      if (!Object.hasOwn(crime, property)) put(property, stamps[property]);
     return row;
   }
 

@@ -135,7 +135,11 @@ export function factsFromDto(dto: Partial<CrimeFieldsDto>): Partial<RecordedFact
     childSexualExploitation: dto.childSexualExploitation,
     childSexualAbuse: dto.childSexualAbuse,
   };
-  return Object.fromEntries(
-    Object.entries(out).filter(([, v]) => v !== undefined),
-  ) as Partial<RecordedFacts>;
+  // A loop, not fromEntries over entries: this runs for every create and amendment.
+  const defined: Record<string, unknown> = {};
+  for (const k of Object.keys(out)) {
+    const v = out[k as keyof RecordedFacts];
+    if (v !== undefined) defined[k] = v;
+  }
+  return defined as Partial<RecordedFacts>;
 }
