@@ -71,12 +71,13 @@ export const IsOffenceCode = () =>
     }),
   );
 
+export const REASON_MAX_LENGTH = 4000;
 export const IsReason = (description: string) =>
   applyDecorators(
     ApiProperty({ description }),
     IsString(),
     Matches(/\S/, { message: '$property must not be blank' }),
-    MaxLength(4000),
+    MaxLength(REASON_MAX_LENGTH),
   );
 
 export const IsOneOf = (values: readonly string[], optional = false) =>

@@ -1,8 +1,9 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
-import { londonParts, londonWallTime, HATE_STRANDS } from '#libs/recording-rules';
+import { londonParts, londonWallTime, HATE_STRANDS, TEXT_LIMITS } from '#libs/recording-rules';
 import { AmendCrimeDto } from '../crimes/dto/amend-crime.dto.js';
 import { CreateCrimeDto } from '../crimes/dto/create-crime.dto.js';
+import { REASON_MAX_LENGTH } from '../http/validation.js';
 import type { ErrorItem } from './web-page.js';
 
 // The crime form: GOV.UK date inputs (day, month, year) plus a time, in UK local time, turned into the API's
@@ -50,6 +51,8 @@ function dateTime(
   return londonWallTime(year, month, day, h, min).toISOString();
 }
 
+const MAX_AGE = 120;
+
 function age(
   body: Body,
   name: string,
@@ -60,6 +63,11 @@ function age(
   if (v === '') return null;
   if (!/^\d{1,3}$/.test(v)) {
     errors[name] = `${label} must be a whole number of years, or left empty if not known`;
+    return undefined;
+  }
+  // The DTO's range (0 to 120), said here in the form's words rather than class-validator's.
+  if (Number(v) > MAX_AGE) {
+    errors[name] = `${label} must be between 0 and ${MAX_AGE}, or left empty if not known`;
     return undefined;
   }
   return Number(v);
@@ -97,10 +105,33 @@ export function acknowledged(body: Body): string[] {
 
 // class-validator's messages, keyed by field, for the fields not already in error.
 function addDtoErrors(errors: Record<string, string>, found: ValidationError[]): void {
-  for (const e of found) {
-    if (!errors[e.property])
-      errors[e.property] = Object.values(e.constraints ?? {})[0] ?? `${e.property} is not valid`;
-  }
+  for (const e of found) if (!errors[e.property]) errors[e.property] = formMessage(e);
+}
+
+// What the form calls its fields, for class-validator's messages (which start with the property's name).
+const FIELD_LABELS: Record<string, string> = {
+  forceId: 'Force',
+  crimeReference: 'Crime reference',
+  offenceCode: 'Home Office offence code',
+  incidentReference: 'Incident reference',
+  onlineMethod: 'How a computer, network or device was used',
+  onlinePlatform: 'Platform or app',
+  victimAge: 'Victim age',
+  suspectAge: 'Suspect age',
+  reason: 'The reason',
+};
+
+const TEXT_MAX_LENGTHS: Record<string, number> = { ...TEXT_LIMITS, reason: REASON_MAX_LENGTH };
+
+// A GOV.UK error message: the field's label, not its property name; a text limit as "N characters or fewer".
+export function formMessage(e: ValidationError): string {
+  const label = FIELD_LABELS[e.property] ?? e.property;
+  const limit = TEXT_MAX_LENGTHS[e.property];
+  if (e.constraints?.maxLength && limit !== undefined)
+    return `${label} must be ${limit.toLocaleString('en-GB')} characters or fewer`;
+  const first = Object.values(e.constraints ?? {})[0];
+  if (first === undefined) return `${label} is not valid`;
+  return first.startsWith(`${e.property} `) ? label + first.slice(e.property.length) : first;
 }
 
 export function parseCreateForm(body: Body): FormResult<CreateCrimeDto> {
