@@ -3,6 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { londonParts, londonWallTime, HATE_STRANDS, TEXT_LIMITS } from '#libs/recording-rules';
 import { AmendCrimeDto } from '../crimes/dto/amend-crime.dto.js';
 import { CreateCrimeDto } from '../crimes/dto/create-crime.dto.js';
+import { MAX_AGE } from '../crimes/dto/crime-fields.dto.js';
 import { REASON_MAX_LENGTH } from '../http/validation.js';
 import type { ErrorItem } from './web-page.js';
 
@@ -51,8 +52,6 @@ function dateTime(
   return londonWallTime(year, month, day, h, min).toISOString();
 }
 
-const MAX_AGE = 120;
-
 function age(
   body: Body,
   name: string,
@@ -65,7 +64,7 @@ function age(
     errors[name] = `${label} must be a whole number of years, or left empty if not known`;
     return undefined;
   }
-  // The DTO's range (0 to 120), said here in the form's words rather than class-validator's.
+  // The DTO's range, said here in the form's words rather than class-validator's.
   if (Number(v) > MAX_AGE) {
     errors[name] = `${label} must be between 0 and ${MAX_AGE}, or left empty if not known`;
     return undefined;

@@ -23,6 +23,9 @@ import {
 import type { RecordedFacts } from '#libs/crimes';
 import { IsOneOf, IsTimestamp } from '../../http/validation.js';
 
+// Ages in whole years at the offence date (the web form says the same range in its own words).
+export const MAX_AGE = 120;
+
 const nullable = ValidateIf((_: unknown, v: unknown) => v !== null && v !== undefined);
 
 // Fields shared by create and amend. On amend every field is optional; null means "unknown / none".
@@ -58,13 +61,13 @@ export class CrimeFieldsDto {
     description: 'victim age at the offence date; null = unknown',
     nullable: true,
     minimum: 0,
-    maximum: 120,
+    maximum: MAX_AGE,
     example: 14,
   })
   @nullable
   @IsInt()
   @Min(0)
-  @Max(120)
+  @Max(MAX_AGE)
   victimAge?: number | null;
   @IsOneOf(['female', 'male', 'unknown']) victimSex: VictimSex;
   @ApiPropertyOptional({
@@ -73,13 +76,13 @@ export class CrimeFieldsDto {
       "suspect's age at the offence date, if known (often claimed or estimated online: an age outside the code's range asks for confirmation, CF-OFFENDER-001)",
     nullable: true,
     minimum: 0,
-    maximum: 120,
+    maximum: MAX_AGE,
     example: 30,
   })
   @nullable
   @IsInt()
   @Min(0)
-  @Max(120)
+  @Max(MAX_AGE)
   suspectAge?: number | null;
   @ApiPropertyOptional({ example: false }) @IsOptional() @IsBoolean() domesticAbuse?: boolean;
   @ApiPropertyOptional({
