@@ -78,12 +78,16 @@ export class PlannedValidationPipe extends ValidationPipe {
           value,
           constraints: metadata.constraints,
         };
+        // `each` checks an array's items (a Set or Map is left to class-validator); otherwise the value itself.
+        const each = metadata.each === true;
+        if (each && (value instanceof Set || value instanceof Map)) return false;
+        const items = each && Array.isArray(value) ? (value as unknown[]) : null;
         for (const { instance } of constraints) {
-          if (metadata.each && (value instanceof Set || value instanceof Map)) return false;
-          const values = metadata.each && Array.isArray(value) ? (value as unknown[]) : [value];
-          for (const v of values) {
-            const ok = instance.validate(v, args);
-            if (ok !== true) return false; // false, or a Promise: class-validator decides
+          // Anything but true (false, or a Promise) is class-validator's to decide.
+          if (items === null) {
+            if (instance.validate(value, args) !== true) return false;
+          } else {
+            for (const item of items) if (instance.validate(item, args) !== true) return false;
           }
         }
       }
