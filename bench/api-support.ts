@@ -8,6 +8,7 @@ import pg from 'pg';
 import { accessLogInsertJoined, accessLogInsertValues, type AccessEntry } from '#libs/access-log';
 import { CREATE_BATCH, viewJsonSql } from '#libs/crimes';
 import { queryScoped, StatementBatches } from '#libs/persistence';
+import { bareBatches, type BareBatches } from './bare-batches.js';
 import { percentile } from './bench-support.js';
 
 // Shared by bench:api and load (issues #21, #18): the app in a process of its own on loopback, a registrar, the
@@ -20,7 +21,6 @@ export interface App {
   pid: number;
   base: string;
   token: string;
-  userId: string;
   key: string;
   dataDir: string;
   stop: () => Promise<void>;
@@ -123,17 +123,10 @@ export async function startApp(
   });
   if (!login.ok) throw new Error(`login failed: ${login.status} ${await login.text()}`);
   const token = ((await login.json()) as { accessToken: string }).accessToken;
-  const me = (await (
-    await fetch(`${base}/auth/me`, { headers: { authorization: `Bearer ${token}` } })
-  ).json()) as {
-    id?: string;
-    userId?: string;
-  };
   return {
     pid: child.pid!,
     base,
     token,
-    userId: me.userId ?? me.id ?? 'unknown',
     key,
     dataDir,
     stop: async () => {
@@ -302,9 +295,15 @@ export async function inTransaction(c: pg.ClientBase, work: () => Promise<void>)
   }
 }
 
-// As ScopedDb.runStatement: the scope and one statement in one implicit transaction, one round trip.
-const scoped = <R = Record<string, unknown>>(c: pg.ClientBase, sql: string, params: unknown[]) =>
-  queryScoped<R>(c, FORCE, sql, params);
+// As ScopedDb.runStatement: the scope and one statement in one implicit transaction, one round trip. prepare: kept
+// prepared on the connection as the app keeps the same statement (its runStatement's `prepare`, with the same
+// limits: scoped-statement.ts).
+const scoped = <R = Record<string, unknown>>(
+  c: pg.ClientBase,
+  sql: string,
+  params: unknown[],
+  prepare = false,
+) => queryScoped<R>(c, FORCE, sql, params, prepare);
 
 // The app's transactions, statement for statement (issue #21's shapes, libs/crimes crime-store.ts): a write
 // returns its whole row and appends its history row and access-log entry in the same statement; a read by id
@@ -433,61 +432,57 @@ export async function bareCreateRows(
          ON w.force_id = e.force_id AND w.crime_reference = e.crime_reference)
      SELECT * FROM w`,
     params,
+    true, // as CrimeWriteBatcher's
   );
   const byRef = new Map(written.map((r) => [r.crime_reference, r]));
   return bodies.map((b) => byRef.get(b.crimeReference)!);
 }
 
 // The app's batching of creates (CrimeCreateBatcher) around bareCreateRows: a create waits while inFlight
-// statements run, then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords).
+// statements run, then goes with every create that arrived meanwhile (at most CREATE_BATCH.maxRecords); given
+// sizes, the app's own statements' sizes in turn (replayedSizes, bareBatches).
 export function createBatcher(
   pool: pg.Pool,
   user: string,
   inFlight: number = CREATE_BATCH.inFlight,
-): {
-  write: (body: Record<string, unknown>) => Promise<Record<string, unknown>>;
-  statements: () => number;
-} {
-  type Waiter = {
-    body: Record<string, unknown>;
-    resolve: (row: Record<string, unknown>) => void;
-    reject: (e: unknown) => void;
-  };
-  const waiting: Waiter[] = [];
-  let running = 0;
-  let statements = 0;
-  const pump = () => {
-    while (running < inFlight && waiting.length > 0) {
-      const batch = waiting.splice(0, CREATE_BATCH.maxRecords);
-      running++;
-      statements++;
-      void (async () => {
-        const c = await pool.connect();
-        try {
-          const rows = await bareCreateRows(
-            c,
-            user,
-            batch.map((w) => w.body),
-          );
-          batch.forEach((w, i) => w.resolve(rows[i]!));
-        } catch (e) {
-          batch.forEach((w) => w.reject(e));
-        } finally {
-          c.release();
-          running--;
-          pump();
-        }
-      })();
-    }
-  };
-  return {
-    write: (body) =>
-      new Promise((resolve, reject) => {
-        waiting.push({ body, resolve, reject });
-        pump();
-      }),
-    statements: () => statements,
-  };
+  sizes?: readonly number[],
+): BareBatches<Record<string, unknown>, Record<string, unknown>> {
+  return bareBatches(
+    async (bodies) => {
+      const c = await pool.connect();
+      try {
+        return await bareCreateRows(c, user, bodies);
+      } finally {
+        c.release();
+      }
+    },
+    inFlight,
+    CREATE_BATCH.maxRecords,
+    sizes,
+  );
+}
+
+// How many creates each of the app's transactions held between from and to, in the order they began: the records
+// of one statement share created_at (now(), the start of its transaction), and no two statements begin at the
+// same microsecond. Records created by bareUser (the bare-pg side) are not counted.
+export async function replayedSizes(
+  url: string,
+  bareUser: string,
+  from: Date,
+  to: Date,
+): Promise<number[]> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM crimes WHERE created_by <> $1 AND created_at BETWEEN $2 AND $3
+       GROUP BY created_at ORDER BY created_at`,
+      [bareUser, from, to],
+    );
+    return rows.map((r) => r.n);
+  } finally {
+    await c.end();
+  }
 }
 
 // Creates by CLIENTS loops for SECONDS, batched as the app batches them: a create waits while inFlight statements
@@ -501,18 +496,20 @@ export async function bareBatchedCreates(
   user: string,
   poolSize = 10,
   inFlight = CREATE_BATCH.inFlight * Number(BENCH_WORKERS),
+  sizes?: readonly number[],
 ): Promise<Figures & { statements: number }> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     options: '-c role=cyberflag_app',
   });
-  const batcher = createBatcher(pool, user, inFlight);
+  const batcher = createBatcher(pool, user, inFlight, sizes);
   const cpu = sampleCpu();
   const lat: number[] = [];
   const errors: Record<string, number> = {};
   const until = Date.now() + seconds * 1000;
   const t0 = Date.now();
+  const drain = setTimeout(batcher.drain, seconds * 1000);
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (Date.now() < until) {
@@ -527,6 +524,7 @@ export async function bareBatchedCreates(
       }
     }),
   );
+  clearTimeout(drain);
   const elapsed = (Date.now() - t0) / 1000;
   const cpuLine = cpu.stop();
   await pool.end();
@@ -628,7 +626,7 @@ export function bareReadsBatched(
 export function bareLists(pool: pg.Pool, user: string): (worker: number) => Promise<void> {
   const append = batchedAsTheApp<AccessEntry>(pool, async (c, entries) => {
     const params: unknown[] = [];
-    await queryScoped(c, '', accessLogInsertValues(entries, params), params);
+    await queryScoped(c, '', accessLogInsertValues(entries, params), params, true); // as AccessLogService's
   });
   // As the app's list does since the twelfth session (CrimeViews): the page's keys, then the views of the records
   // not kept yet, kept by id and version.
