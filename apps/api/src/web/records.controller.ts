@@ -184,15 +184,18 @@ export class RecordsController {
     if (Object.keys(errors).length > 0)
       return this.renderForm(req, res, { mode: 'new', values: body, errors }, 400);
     try {
-      const crime = await this.recording.record(webContext(req), {
-        ...factsFromDto(value),
-        forceId: value.forceId,
-        crimeReference: value.crimeReference,
-        offenceCode: value.offenceCode,
-        incidentReference: value.incidentReference ?? null,
-        status: value.status,
-        acknowledge: value.acknowledge,
-      });
+      // As the API's create (crimes.controller.ts): added to the facts' own object, not spread.
+      const crime = await this.recording.record(
+        webContext(req),
+        Object.assign(factsFromDto(value), {
+          forceId: value.forceId,
+          crimeReference: value.crimeReference,
+          offenceCode: value.offenceCode,
+          incidentReference: value.incidentReference ?? null,
+          status: value.status,
+          acknowledge: value.acknowledge,
+        }),
+      );
       res.redirect(`/records/${crime.id}?notice=recorded`, 303);
     } catch (e) {
       this.renderForm(
