@@ -260,82 +260,87 @@ try {
     await report();
     finalLine('seconds', (Date.now() - started) / 1000, 0); // no baseline without the bare-pg half
   } else {
-    // The same transactions by a bare pg client, 50 loops over a pool of the app's size.
-    const user = BARE_USER;
-    const ids: string[] = [];
-    const bareFigures: Record<string, Figures> = {};
-    bareFigures.create = await bare(
-      url,
-      CONNECTIONS,
-      SECONDS,
-      POOL,
-      async (c) => {
-        const { id } = await bareCreate(c, user);
-        if (ids.length < CONNECTIONS * 20) ids.push(id);
-      },
-      BARE_WARMUP,
-    );
-    // The app writes creates that arrive together in one statement (CrimeCreateBatcher): the same, bare.
-    const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, user);
-    // The same batching lets a faster client put more creates in a statement (fewer commits a create), so it does not
-    // run the app's transactions. These are: the sizes of the app's statements in its timed run, in turn.
-    const sizes = await replayedSizes(url, BARE_USER, timed.create!.from, timed.create!.to);
-    const replayed = sizes.length
-      ? await bareBatchedCreates(url, CONNECTIONS, SECONDS, user, POOL, undefined, sizes)
-      : undefined;
-    await analyze(url);
-    bareFigures.amend = await bare(
-      url,
-      CONNECTIONS,
-      SECONDS,
-      POOL,
-      async (c, w) => {
-        await bareAmend(c, user, ids[w]!);
-      },
-      BARE_WARMUP,
-    );
-    bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
-      bareLists(pool, user),
-    );
-    let b = 0;
-    bareFigures.read = await bare(
-      url,
-      CONNECTIONS,
-      SECONDS,
-      POOL,
-      (c) => bareRead(c, user, ids[b++ % ids.length]!),
-      BARE_WARMUP,
-    );
-    // The app reads records that are asked for together in one statement (CrimeReadBatcher): the same, bare.
-    const readsBatched = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) => {
-      const read = bareReadsBatched(pool, user);
-      return (w) => read(w, ids[b++ % ids.length]!);
-    });
-    for (const [name, f] of results) {
-      const base = bareFigures[name]!;
-      console.log(`${line(`bare-pg ${name}`, base)}; ratio ${(f.rate / base.rate).toFixed(2)}`);
-      if (base.cpu) console.log(`  ${base.cpu}`);
-      if (name === 'create') {
-        console.log(
-          `${line('bare-pg create batched as the app', batched)}; ${(batched.ok / batched.statements).toFixed(1)} creates a statement; ratio ${(f.rate / batched.rate).toFixed(2)}`,
-        );
-        if (batched.cpu) console.log(`  ${batched.cpu}`);
-        if (replayed) {
-          const stored = sizes.reduce((a, n) => a + n, 0);
+    let sameTransactions: Figures; // the bare side of the final ratio (below)
+    try {
+      // The same transactions by a bare pg client, 50 loops over a pool of the app's size.
+      const user = BARE_USER;
+      const ids: string[] = [];
+      const bareFigures: Record<string, Figures> = {};
+      bareFigures.create = await bare(
+        url,
+        CONNECTIONS,
+        SECONDS,
+        POOL,
+        async (c) => {
+          const { id } = await bareCreate(c, user);
+          if (ids.length < CONNECTIONS * 20) ids.push(id);
+        },
+        BARE_WARMUP,
+      );
+      // The app writes creates that arrive together in one statement (CrimeCreateBatcher): the same, bare.
+      const batched = await bareBatchedCreates(url, CONNECTIONS, SECONDS, user);
+      // The same batching lets a faster client put more creates in a statement (fewer commits a create), so it does not
+      // run the app's transactions. These are: the sizes of the app's statements in its timed run, in turn.
+      const sizes = await replayedSizes(url, BARE_USER, timed.create!.from, timed.create!.to);
+      const replayed = sizes.length
+        ? await bareBatchedCreates(url, CONNECTIONS, SECONDS, user, POOL, undefined, sizes)
+        : undefined;
+      await analyze(url);
+      bareFigures.amend = await bare(
+        url,
+        CONNECTIONS,
+        SECONDS,
+        POOL,
+        async (c, w) => {
+          await bareAmend(c, user, ids[w]!);
+        },
+        BARE_WARMUP,
+      );
+      bareFigures.list = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) =>
+        bareLists(pool, user),
+      );
+      let b = 0;
+      bareFigures.read = await bare(
+        url,
+        CONNECTIONS,
+        SECONDS,
+        POOL,
+        (c) => bareRead(c, user, ids[b++ % ids.length]!),
+        BARE_WARMUP,
+      );
+      // The app reads records that are asked for together in one statement (CrimeReadBatcher): the same, bare.
+      const readsBatched = await bareLoops(url, CONNECTIONS, SECONDS, POOL, async (pool) => {
+        const read = bareReadsBatched(pool, user);
+        return (w) => read(w, ids[b++ % ids.length]!);
+      });
+      for (const [name, f] of results) {
+        const base = bareFigures[name]!;
+        console.log(`${line(`bare-pg ${name}`, base)}; ratio ${(f.rate / base.rate).toFixed(2)}`);
+        if (base.cpu) console.log(`  ${base.cpu}`);
+        if (name === 'create') {
           console.log(
-            `${line("bare-pg create, the app's transactions replayed", replayed)}; ${sizes.length} statements of ${(stored / sizes.length).toFixed(1)} creates on average in the app's timed run (${stored} records), replayed in turn; ratio ${(f.rate / replayed.rate).toFixed(2)}`,
+            `${line('bare-pg create batched as the app', batched)}; ${(batched.ok / batched.statements).toFixed(1)} creates a statement; ratio ${(f.rate / batched.rate).toFixed(2)}`,
           );
-          if (replayed.cpu) console.log(`  ${replayed.cpu}`);
+          if (batched.cpu) console.log(`  ${batched.cpu}`);
+          if (replayed) {
+            const stored = sizes.reduce((a, n) => a + n, 0);
+            console.log(
+              `${line("bare-pg create, the app's transactions replayed", replayed)}; ${sizes.length} statements of ${(stored / sizes.length).toFixed(1)} creates on average in the app's timed run (${stored} records), replayed in turn; ratio ${(f.rate / replayed.rate).toFixed(2)}`,
+            );
+            if (replayed.cpu) console.log(`  ${replayed.cpu}`);
+          }
+        }
+        if (name === 'read') {
+          console.log(
+            `${line('bare-pg read batched as the app', readsBatched)}; ratio ${(f.rate / readsBatched.rate).toFixed(2)}`,
+          );
+          if (readsBatched.cpu) console.log(`  ${readsBatched.cpu}`);
         }
       }
-      if (name === 'read') {
-        console.log(
-          `${line('bare-pg read batched as the app', readsBatched)}; ratio ${(f.rate / readsBatched.rate).toFixed(2)}`,
-        );
-        if (readsBatched.cpu) console.log(`  ${readsBatched.cpu}`);
-      }
+      sameTransactions = replayed ?? batched;
+    } finally {
+      if (bareSealed) await app.stop(); // also when the bare half fails: no app left running
     }
-    if (bareSealed) await app.stop();
     if (process.env.BENCH_LOG_ALONE !== '0')
       for (const l of await accessLogAlone(url, CONNECTIONS, Math.min(SECONDS, 10))) console.log(l);
     console.log(`load average after: ${load()}`);
@@ -345,7 +350,7 @@ try {
     // statements prepared as the app prepares them and their entries sealed as the app seals them. Without a
     // replay (no create in the timed run), the batched figure.
     const create = results.find(([name]) => name === 'create')![1];
-    printRatio(create.rate / (replayed ?? batched).rate, 2);
+    printRatio(create.rate / sameTransactions.rate, 2);
   }
 } finally {
   await dropDatabase(DB);
