@@ -6,7 +6,7 @@ import {
   type ArgumentMetadata,
   type Type as Class,
 } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Exclude, Expose, Transform, Type } from 'class-transformer';
 import {
   getMetadataStorage,
   IsInt,
@@ -43,6 +43,13 @@ async function outcome(
     if (!(e instanceof HttpException)) throw e;
     return { passed: false, status: e.getStatus(), response: e.getResponse() };
   }
+}
+
+// Counts the planned pipe's runs of Nest's whole pipe (class-transformer's plainToInstance and all): its transform
+// falls back to the plain pipe's.
+function wholePipeRuns(): { count: () => number; restore: () => void } {
+  const spy = jest.spyOn(ValidationPipe.prototype, 'transform');
+  return { count: () => spy.mock.calls.length, restore: () => spy.mockRestore() };
 }
 
 // Counts class-validator's runs through the plain pipe's validate (the planned pipe falls back to it).
@@ -137,11 +144,95 @@ describe('PlannedValidationPipe', () => {
     try {
       const mine = await outcome(planned, validCreate(), CreateCrimeDto);
       expect(f.count()).toBe(0);
-      expect(mine).toEqual(await outcome(nest, validCreate(), CreateCrimeDto));
+      expect(mine).toStrictEqual(await outcome(nest, validCreate(), CreateCrimeDto));
       expect(mine).toMatchObject({ passed: true, class: CreateCrimeDto });
     } finally {
       f.restore();
     }
+  });
+
+  it('makes the instance of a valid create itself, through the @Transform functions, as plainToInstance does', async () => {
+    const body = { ...validCreate(), offenceCode: ' 86/02 ', offenceTo: null, victimAge: null };
+    const whole = wholePipeRuns();
+    let mine;
+    try {
+      mine = await outcome(planned, body, CreateCrimeDto);
+      expect(whole.count()).toBe(0);
+    } finally {
+      whole.restore();
+    }
+    expect(mine).toStrictEqual(await outcome(nest, body, CreateCrimeDto));
+    expect(mine).toMatchObject({ passed: true, value: { offenceCode: '86/2', offenceTo: null } });
+    // The body's keys in its order, after the class's own declared fields.
+    expect(Object.keys(mine.value as object)).toEqual(
+      Object.keys(Object.assign(new CreateCrimeDto(), body)),
+    );
+  });
+
+  it('leaves to Nest’s whole pipe what it does not model, with the same outcome', async () => {
+    const shout = ({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.toUpperCase() : value;
+    class Typed {
+      @IsString() name: string;
+      @IsInt() @Type(() => Number) n: number;
+    }
+    class Renamed {
+      @IsString() @Expose({ name: 'full_name' }) name: string;
+    }
+    class Hidden {
+      @IsString() name: string;
+      @IsString() @Exclude() secret: string;
+    }
+    @Exclude()
+    class ExcludeAll {
+      @IsString() @Expose() name: string;
+    }
+    class ToObject {
+      @IsString() @Transform(() => ({ not: 'a string' })) name: string;
+    }
+    class Grouped {
+      @IsString() @Transform(shout, { groups: ['admin'] }) name: string;
+    }
+    class Accessor {
+      @IsString() name: string;
+      get shout(): string {
+        return this.name.toUpperCase();
+      }
+    }
+    const cases: [Class, unknown, number][] = [
+      [Typed, { name: 'a', n: '3' }, 1], // @Type: class-transformer converts
+      [Renamed, { full_name: 'a' }, 1], // @Expose by another name
+      [Hidden, { name: 'a', secret: 'b' }, 1],
+      [ExcludeAll, { name: 'a' }, 1],
+      [ToObject, { name: 'a' }, 1], // the transform made an object: Nest looks into those
+      [Grouped, { name: 'a' }, 0], // a transform of a group nobody asked for does not apply
+      [CreateCrimeDto, { ...validCreate(), hateStrands: ['race'] }, 1], // an array
+      [CreateCrimeDto, { ...validCreate(), victimAge: { n: 1 } }, 1], // an object
+      [CreateCrimeDto, { ...validCreate(), victimAge: 121 }, 1], // the plan cannot pass it
+      [CreateCrimeDto, { ...validCreate(), extra: 1 }, 1], // an unknown key
+      [CreateCrimeDto, null, 1],
+      [CreateCrimeDto, [validCreate()], 1],
+      [CreateCrimeDto, 'text', 1],
+    ];
+    for (const [metatype, body, wholeRuns] of cases) {
+      const whole = wholePipeRuns();
+      let mine;
+      try {
+        mine = await outcome(planned, body, metatype);
+        expect({ metatype: metatype.name, body, runs: whole.count() }).toEqual({
+          metatype: metatype.name,
+          body,
+          runs: wholeRuns,
+        });
+      } finally {
+        whole.restore();
+      }
+      expect(mine).toStrictEqual(await outcome(nest, body, metatype));
+    }
+    // A class with a method of a known key's name (plainToInstance skips the key) is not made here either.
+    const accessor = await outcome(planned, { name: 'a' }, Accessor);
+    expect(accessor).toStrictEqual(await outcome(nest, { name: 'a' }, Accessor));
+    expect(accessor).toMatchObject({ passed: true, class: Accessor });
   });
 
   it('asks class-validator about a body it cannot pass, and refuses it with the same errors', async () => {
@@ -151,7 +242,7 @@ describe('PlannedValidationPipe', () => {
       const mine = await outcome(planned, body, CreateCrimeDto);
       expect(f.count()).toBe(1);
       expect(mine).toMatchObject({ passed: false, status: 400 });
-      expect(mine).toEqual(await outcome(nest, body, CreateCrimeDto));
+      expect(mine).toStrictEqual(await outcome(nest, body, CreateCrimeDto));
     } finally {
       f.restore();
     }
@@ -175,7 +266,7 @@ describe('PlannedValidationPipe', () => {
       [{ version: 2, reason: 'age was wrong', victimSex: null }, AmendCrimeDto, true],
     ] as const) {
       const mine = await outcome(planned, body, metatype);
-      expect(mine).toEqual(await outcome(nest, body, metatype));
+      expect(mine).toStrictEqual(await outcome(nest, body, metatype));
       expect(mine.passed).toBe(passes);
     }
   });
@@ -198,7 +289,7 @@ describe('PlannedValidationPipe', () => {
         { name: 'a', inner: { n: 'x' } },
         { name: 'a' },
       ]) {
-        expect(await outcome(planned, body, Outer)).toEqual(await outcome(nest, body, Outer));
+        expect(await outcome(planned, body, Outer)).toStrictEqual(await outcome(nest, body, Outer));
       }
       expect(f.count()).toBe(6); // each body, by both pipes
     } finally {
@@ -233,7 +324,7 @@ describe('PlannedValidationPipe', () => {
         async ([metatype, base], changes, sparse) => {
           const body = { ...(sparse ? {} : base()), ...changes };
           const mine = await outcome(planned, body, metatype);
-          expect(mine).toEqual(await outcome(nest, body, metatype));
+          expect(mine).toStrictEqual(await outcome(nest, body, metatype));
           if (mine.passed) passed++;
         },
       ),
@@ -250,7 +341,7 @@ describe('PlannedValidationPipe', () => {
         fc.asyncProperty(
           fc.dictionary(fc.constantFrom(...properties, 'extra'), anyValue),
           async (body) => {
-            expect(await outcome(planned, body, metatype)).toEqual(
+            expect(await outcome(planned, body, metatype)).toStrictEqual(
               await outcome(nest, body, metatype),
             );
           },
