@@ -284,6 +284,9 @@ describe('offences (domain.md §6, §14)', () => {
     expect(catalogue.offence(' 19e ')?.code).toBe('19E');
     expect(catalogue.offence('nfib52b')?.code).toBe('NFIB52B');
     expect(catalogue.force('BTP')?.id).toBe('btp');
+    expect(catalogue.force(' Kent ')?.id).toBe('kent');
+    expect(catalogue.region('North-East')?.id).toBe('north-east');
+    expect(catalogue.offence('086/02')?.code).toBe('86/2');
   });
 });
 

@@ -142,16 +142,18 @@ export class Catalogue {
   }
 
   // Look-ups ignore case and surrounding spaces ('19c' finds '19C', 'BTP' finds 'btp').
+  // The maps' keys are already normal, and normalising is idempotent: a key found as it was written is the one its
+  // normal form would find, so only other spellings are normalised (the rules look codes up several times a create).
   region(id: string): Region | undefined {
-    return this.regionById.get(normId(id));
+    return this.regionById.get(id) ?? this.regionById.get(normId(id));
   }
 
   force(id: string): Force | undefined {
-    return this.forceById.get(normId(id));
+    return this.forceById.get(id) ?? this.forceById.get(normId(id));
   }
 
   offence(code: string): OffenceDefinition | undefined {
-    return this.offenceByCode.get(normCode(code));
+    return this.offenceByCode.get(code) ?? this.offenceByCode.get(normCode(code));
   }
 
   // The catalogue's own spelling of a code a force wrote ('86/02' -> '86/2'), or undefined when unknown.
