@@ -18,6 +18,8 @@ import { PUBLIC_KEY, ROLES_KEY } from './auth.decorators.js';
 const AUTH_HEADER = /(\S+)\s+(\S+)/;
 const INVALID_TOKEN = 'a valid access token is required';
 
+type RouteAuth = { webPage: boolean; isPublic: boolean; allowed: Role[] | undefined };
+
 // Global and closed by default: every route needs a valid access token AND a declared role the caller holds,
 // unless it is marked @Public(). The caller is exposed as req.actor.
 // The token is checked with @nestjs/jwt (AuthService.verifyAccessToken), as NestJS's own authentication guide
@@ -33,9 +35,30 @@ export class JwtAuthGuard implements CanActivate {
     private readonly auth: AuthService,
   ) {}
 
+  // Each route's declarations, read once: decorators set them when the controller's class is defined (reading them
+  // from reflect-metadata on every request was about 1 % of a create's CPU).
+  private readonly routes = new WeakMap<object, WeakMap<object, RouteAuth>>();
+
+  private routeAuth(ctx: ExecutionContext): RouteAuth {
+    const handler = ctx.getHandler();
+    const cls = ctx.getClass();
+    let byHandler = this.routes.get(cls);
+    if (!byHandler) this.routes.set(cls, (byHandler = new WeakMap()));
+    let route = byHandler.get(handler);
+    if (!route) {
+      const targets = [handler, cls];
+      route = {
+        webPage: this.reflector.getAllAndOverride<boolean>(WEB_PAGE_KEY, targets) === true,
+        isPublic: !!this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets),
+        allowed: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets),
+      };
+      byHandler.set(handler, route);
+    }
+    return route;
+  }
+
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    const webPage = this.reflector.getAllAndOverride<boolean>(WEB_PAGE_KEY, targets) === true;
+    const { webPage, isPublic, allowed } = this.routeAuth(ctx);
     const req = ctx.switchToHttp().getRequest<HttpRequest>();
     if (webPage) {
       req.webPage = true;
@@ -44,7 +67,7 @@ export class JwtAuthGuard implements CanActivate {
       const token = await this.web.accessToken(req, ctx.switchToHttp().getResponse<HttpReply>());
       if (token) req.headers.authorization = `Bearer ${token}`;
     }
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) {
+    if (isPublic) {
       // A public page still knows who is signed in, when someone is (the sign-in page, the layout).
       if (webPage && req.headers.authorization) {
         try {
@@ -56,7 +79,6 @@ export class JwtAuthGuard implements CanActivate {
       return true;
     }
     const actor = (req.actor = await this.authenticate(req));
-    const allowed = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
     if (!allowed || !allowed.some((r) => actor.roles.includes(r))) {
       throw new ForbiddenException(
         allowed ? `requires one of: ${allowed.join(', ')}` : 'route has no role declared',
