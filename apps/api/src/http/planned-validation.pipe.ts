@@ -11,6 +11,7 @@ import {
   type ValidatorOptions,
 } from 'class-validator';
 import type { ValidationMetadata } from 'class-validator/types/metadata/ValidationMetadata.js';
+import { quickerConstraint } from './quick-checks.js';
 
 // The app's ValidationPipe, with a quicker way to say yes (issue #21). class-validator works out, on every call,
 // which of its decorators apply to the class (it walks every validated class of the app for inherited ones),
@@ -36,7 +37,7 @@ import type { ValidationMetadata } from 'class-validator/types/metadata/Validati
 // validation and kept for the life of the process.
 type Check = {
   metadata: ValidationMetadata;
-  constraints: { instance: ValidatorConstraintInterface }[];
+  constraints: { instance: Pick<ValidatorConstraintInterface, 'validate'> }[];
 };
 type PropertyPlan = {
   name: string;
@@ -204,8 +205,14 @@ function makePlan(target: Class): Plan | null {
     ]) {
       const constraints = storage.getTargetValidatorConstraints(m.constraintCls);
       if (constraints.some((c) => c.async)) return null;
-      // The instance is class-validator's singleton for the constraint (its default container).
-      checks.push({ metadata: m, constraints: constraints.map((c) => ({ instance: c.instance })) });
+      // The instance is class-validator's singleton for the constraint (its default container), or a quicker
+      // way to its yes (quick-checks.ts).
+      checks.push({
+        metadata: m,
+        constraints: constraints.map((c) => ({
+          instance: quickerConstraint(c.name, m.constraints, c.instance),
+        })),
+      });
     }
     properties.push({
       name,
