@@ -55,7 +55,9 @@ const BARE_USER = 'bench-bare'; // created_by of the bare-pg side's records
 // BENCH_APP_ONLY=1: the app's four scenarios only, to compare changes to the app back to back.
 const APP_ONLY = process.env.BENCH_APP_ONLY === '1';
 // Seconds of the same requests before each app scenario is timed, and work per connection before a bare one.
-const WARMUP = Number(process.env.BENCH_WARMUP ?? 5);
+// 15: measured in the twentieth session, creates still rose by a tenth or more after 5 s of load and settled after
+// 15–20 s, as V8 finished optimising the request path (bench/README.md, "Twentieth session").
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 15);
 const BARE_WARMUP = WARMUP > 0 ? 20 : 0;
 const DB = `cyberflag_bench_api_${process.pid}`; // apart from other runs on the same server
 
