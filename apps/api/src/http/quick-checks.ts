@@ -10,7 +10,7 @@ import type { ValidationArguments, ValidatorConstraintInterface } from 'class-va
 // (2024-05-01T10:00:00.000Z, seconds, fraction and an offset optional as ISO 8601 allows) is read once and its
 // fields compared with their ranges, the day with its month's length in the Gregorian calendar. Years before
 // 1000 are left to validator: it reads the date again with the year as a number ('4-09-06'), which Date does not
-// take as ISO 8601, and refuses them.
+// take as ISO 8601, and refuses them; so is 24:00 (the end of a day), which it takes.
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
