@@ -88,13 +88,34 @@ export function accessLogInsertJoined(
   params: unknown[],
   sql: AccessEntrySql = {},
 ): string {
-  const p = (v: unknown, type: string) => {
-    params.push(v);
-    return `$${params.length}::${type}`;
-  };
-  const tuples = rows.map(
-    ({ key, entry }) =>
-      `(${[...key.map((k, i) => p(k, keys[i]!.type)), ...entryValues(entry).map((v, i) => p(v, TYPES[i]!))].join(', ')})`,
+  const first = params.length + 1;
+  accessLogJoinedValues(rows, params);
+  return accessLogJoinedText(from, keys, rows.length, first, sql);
+}
+
+// accessLogInsertJoined() in its two halves, for a caller that keeps the text of a statement's shape and builds
+// only its values for each run (CrimeStore.insertManyStatement): the values, appended to params (each row's key,
+// then its entry's values in COLUMNS' order)…
+export function accessLogJoinedValues(
+  rows: readonly { key: readonly unknown[]; entry: AccessEntry }[],
+  params: unknown[],
+): void {
+  for (const { key, entry } of rows) params.push(...key, ...entryValues(entry));
+}
+
+// …and the text for `count` rows whose values are parameters first, first + 1, … in that order.
+export function accessLogJoinedText(
+  from: string,
+  keys: readonly { column: string; type: string }[],
+  count: number,
+  first: number,
+  sql: AccessEntrySql = {},
+): string {
+  const types = [...keys.map((k) => k.type), ...TYPES];
+  let next = first;
+  const tuples = Array.from(
+    { length: count },
+    () => `(${types.map((type) => `$${next++}::${type}`).join(', ')})`,
   );
   const names = COLUMNS.split(', ');
   const given: Record<string, string | undefined> = {

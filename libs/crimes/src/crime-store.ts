@@ -3,6 +3,8 @@ import { DataSource, type Driver, type EntityManager, type SelectQueryBuilder } 
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata.js';
 import {
   accessLogInsertJoined,
+  accessLogJoinedText,
+  accessLogJoinedValues,
   type AccessAction,
   type AccessEntry,
   type AccessEntrySql,
@@ -18,6 +20,9 @@ import type { FieldChanges, HistoryAction } from './crime-history.entity.js';
 // access-log entry in the same statement (the caller's EntityManager, or a statement for ScopedDb.runStatement).
 @Injectable()
 export class CrimeStore {
+  // insertManyStatement()'s texts, by the layouts of their records (insertText()).
+  private readonly insertTexts = new Map<string, InsertText>();
+
   constructor(private readonly ds: DataSource) {}
 
   // One force as one value, so that an index led by force_id gives its rows in the index's order (a home page's
@@ -135,42 +140,69 @@ export class CrimeStore {
   // Several new records, each with its 'created' history row and its own request's access-log entry, in one
   // statement: a batch of creates from concurrent requests (CrimeCreateBatcher, issue #21). A column some records
   // leave out takes its default. Rows come back in no particular order: writtenEach() matches them to the records.
+  // The text depends only on which columns each record gives (its layout), so it is made once per sequence of
+  // layouts and kept (insertText()); only the values are gathered for each batch, in the order the text numbers
+  // them. Making the text was half of the statement's cost in the app, 5-8 µs a create (bench/README.md,
+  // "Twenty-first session").
   insertManyStatement(records: readonly NewRecord[]): Statement {
-    const params: unknown[] = [];
-    const p = (v: unknown, type = '') => {
-      params.push(v);
-      return `$${params.length}${type}`;
-    };
     const rows = records.map((r) => this.insertRow(r.crime, r.actor));
-    const names = [...new Set(rows.flatMap((r) => [...r.keys()]))];
-    const tuples = rows.map(
-      (r) => `(${names.map((n) => (r.has(n) ? p(r.get(n)) : 'DEFAULT')).join(', ')})`,
-    );
-    const write = `INSERT INTO crimes (${names.join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${crimeColumns(this.ds).returning}`;
-    const meta = records.map(
-      (r) =>
-        `(${p(r.crime.forceId, '::text')}, ${p(r.crime.crimeReference, '::text')}, ${p(JSON.stringify(r.changes), '::jsonb')}, ${p(r.actor.userId, '::text')})`,
-    );
-    const history = `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
-      SELECT w.force_id, w.id, w.version, 'created', NULL, m.changes, m.changed_by
-      FROM w JOIN (VALUES ${meta.join(', ')}) AS m(force_id, crime_reference, changes, changed_by)
-        ON w.force_id = m.force_id AND w.crime_reference = m.crime_reference`;
-    const logged = accessLogInsertJoined(
-      'w',
-      [
-        { column: 'force_id', type: 'text' },
-        { column: 'crime_reference', type: 'text' },
-      ],
+    let key = '';
+    for (const r of rows) key += `${r.layout};`;
+    let text = this.insertTexts.get(key);
+    if (text === undefined) {
+      text = this.insertText(rows);
+      // Records of many layouts together would otherwise keep a text for every combination met.
+      if (this.insertTexts.size < INSERT_TEXTS_KEPT) this.insertTexts.set(key, text);
+    }
+    const params: unknown[] = [];
+    for (const r of rows) for (const i of text.places) if (r.given[i]) params.push(r.values[i]);
+    for (const r of records)
+      params.push(
+        r.crime.forceId,
+        r.crime.crimeReference,
+        JSON.stringify(r.changes),
+        r.actor.userId,
+      );
+    accessLogJoinedValues(
       records.map((r) => ({
         key: [r.crime.forceId, r.crime.crimeReference],
         entry: this.entryFor(r.log.ctx, r.log.action),
       })),
       params,
-      recordSql('w', [], params),
+    );
+    return { sql: text.sql, params };
+  }
+
+  // insertManyStatement()'s text for these rows' layouts, its parameters numbered in the order it gathers them:
+  // each row's values of the columns any row gives (in the entity's column order; DEFAULT where it gives none),
+  // then each record's force, reference, changes and author for its history row, then each one's access-log entry.
+  private insertText(rows: readonly InsertRow[]): InsertText {
+    const cols = crimeColumns(this.ds);
+    const places = cols.insertColumns.flatMap((_, i) => (rows.some((r) => r.given[i]) ? [i] : []));
+    let n = 1;
+    const tuples = rows.map(
+      (r) => `(${places.map((i) => (r.given[i] ? `$${n++}` : 'DEFAULT')).join(', ')})`,
+    );
+    const names = places.map((i) => cols.insertColumns[i]!.databaseName);
+    const write = `INSERT INTO crimes (${names.join(', ')}) VALUES ${tuples.join(', ')} RETURNING ${cols.returning}`;
+    const meta = rows.map(() => `($${n++}::text, $${n++}::text, $${n++}::jsonb, $${n++}::text)`);
+    const history = `INSERT INTO crime_history (force_id, crime_id, version, action, reason, changes, changed_by)
+      SELECT w.force_id, w.id, w.version, 'created', NULL, m.changes, m.changed_by
+      FROM w JOIN (VALUES ${meta.join(', ')}) AS m(force_id, crime_reference, changes, changed_by)
+        ON w.force_id = m.force_id AND w.crime_reference = m.crime_reference`;
+    const logged = accessLogJoinedText(
+      'w',
+      [
+        { column: 'force_id', type: 'text' },
+        { column: 'crime_reference', type: 'text' },
+      ],
+      rows.length,
+      n,
+      recordSql('w', [], []), // no other forces: no parameter of its own
     );
     return {
       sql: `WITH w AS (${write}), h AS (${history}), l AS (${logged}) SELECT * FROM w`,
-      params,
+      places,
     };
   }
 
@@ -185,18 +217,21 @@ export class CrimeStore {
     );
   }
 
-  // A new record's columns and values as its INSERT takes them (TypeORM's conversions; an undefined value is
-  // left to the column's default, as TypeORM leaves it).
-  private insertRow(crime: Partial<Crime>, actor: Actor): Map<string, unknown> {
+  // A new record's values as its INSERT takes them (TypeORM's conversions; an undefined value is left to the
+  // column's default, as TypeORM leaves it), by the column's place among the insertable columns.
+  private insertRow(crime: Partial<Crime>, actor: Actor): InsertRow {
     const cols = crimeColumns(this.ds);
-    const row = new Map<string, unknown>();
+    const count = cols.insertColumns.length;
+    const values: unknown[] = new Array<unknown>(count);
+    const given: boolean[] = new Array<boolean>(count).fill(false);
     const put = (property: string, value: unknown) => {
-      const column = cols.insertable.get(property);
-      if (column === undefined || value === undefined) return;
-      row.set(column.databaseName, cols.driver.preparePersistentValue(value, column));
+      const i = cols.insertPlace.get(property);
+      if (i === undefined || value === undefined) return;
+      values[i] = cols.driver.preparePersistentValue(value, cols.insertColumns[i]!);
+      given[i] = true;
     };
-    // As `{ ...crime, createdBy, updatedBy, version: 1 }` would have them (the stamps over any the record has, in
-    // its place), without copying the record (3 µs a create: crime-recording.service.ts record()).
+    // As `{ ...crime, createdBy, updatedBy, version: 1 }` would have them (the stamps over any the record has),
+    // without copying the record (3 µs a create: crime-recording.service.ts record()).
     const stamps: Record<string, unknown> = {
       createdBy: actor.userId,
       updatedBy: actor.userId,
@@ -209,7 +244,9 @@ export class CrimeStore {
       );
     for (const property of Object.keys(stamps))
       if (!Object.hasOwn(crime, property)) put(property, stamps[property]);
-    return row;
+    let layout = '';
+    for (const g of given) layout += g ? '1' : '0';
+    return { values, given, layout };
   }
 
   // The change, its history row and its access-log entry in one statement; the row comes back as it now is.
@@ -383,11 +420,29 @@ function recordSql(rel: string, alsoForces: string[], params: unknown[]): Access
 
 type CrimeRow = Record<string, unknown>;
 
+// A new record's values for insertManyStatement(), by place in CrimeColumns.insertColumns: given[i] when it sets
+// that column (values[i] may then still be undefined, sent as NULL, as TypeORM sends it), and `layout`, which
+// places it gives, as text.
+interface InsertRow {
+  values: unknown[];
+  given: boolean[];
+  layout: string;
+}
+
+// insertManyStatement()'s text for one sequence of layouts, and the places whose values it takes from each row.
+interface InsertText {
+  sql: string;
+  places: number[];
+}
+// Texts kept per CrimeStore: about 5 to 50 kB each.
+const INSERT_TEXTS_KEPT = 128;
+
 interface CrimeColumns {
   select: string; // c.force_id, c.id, … (every entity column)
   returning: string;
   all: ColumnMetadata[];
-  insertable: Map<string, ColumnMetadata>; // by property
+  insertColumns: ColumnMetadata[]; // the columns an INSERT may set, in the entity's order
+  insertPlace: Map<string, number>; // by property: the column's place in insertColumns
   updatable: Map<string, ColumnMetadata>;
   driver: Driver;
 }
@@ -405,7 +460,8 @@ function crimeColumns(ds: DataSource): CrimeColumns {
     select: all.map((c) => `c.${c.databaseName}`).join(', '),
     returning: all.map((c) => c.databaseName).join(', '),
     all,
-    insertable: new Map(all.filter((c) => c.isInsert).map((c) => [c.propertyName, c])),
+    insertColumns: all.filter((c) => c.isInsert),
+    insertPlace: new Map(all.filter((c) => c.isInsert).map((c, i) => [c.propertyName, i])),
     updatable: new Map(all.filter((c) => c.isUpdate).map((c) => [c.propertyName, c])),
     driver: ds.driver,
   };
