@@ -55,4 +55,58 @@ describe('security headers', () => {
     expect(r.headers['cache-control']).toContain('no-store');
     expect(r.headers['x-powered-by']).toBeUndefined();
   });
+
+  // The headers are written to the reply (security-headers.ts), not to Node's response: every kind of answer must
+  // still carry them, including those that Fastify, the exception filter or the static files give.
+  it('sets the same headers on refusals, errors, unknown routes and static assets', async () => {
+    const names = (h: Record<string, unknown>) =>
+      Object.keys(h)
+        .filter((k) => PROTECTIONS.includes(k))
+        .sort();
+    const ok = await http().get('/health').expect(200);
+    expect(names(ok.headers)).toEqual([...PROTECTIONS].sort());
+    const answers = [
+      await http().get('/crimes').expect(401), // no token: the guard
+      await http().get('/no-such-route').expect(404), // Fastify's own 404
+      await http()
+        .post('/auth/login')
+        .set('content-type', 'application/json')
+        .send('{"username": ')
+        .expect(400), // a body that is not JSON: Fastify's parser
+      // Refused by the service, through the exception filter.
+      await http().post('/auth/login').send({ username: 'nobody', password: 'not-it' }).expect(401),
+      await http()
+        .post('/auth/login')
+        .send({ username: 'x'.repeat(200 * 1024), password: 'x' })
+        .expect(413), // over the body limit
+      await http().get('/assets/govuk/govuk-frontend.min.css').expect(200),
+    ];
+    for (const r of answers) {
+      expect(names(r.headers)).toEqual(names(ok.headers));
+      for (const n of PROTECTIONS.filter((p) => p !== 'content-security-policy'))
+        expect(r.headers[n]).toBe(ok.headers[n]);
+      // Each answer has its own nonce; the rest of the policy is the same.
+      const policy = (csp: unknown) => String(csp).replace(/'nonce-[^']*'/, "'nonce-…'");
+      expect(policy(r.headers['content-security-policy'])).toBe(
+        policy(ok.headers['content-security-policy']),
+      );
+      expect(r.headers['x-powered-by']).toBeUndefined();
+    }
+  });
 });
+
+// Headers helmet sets with the app's options (its defaults and the nonce).
+const PROTECTIONS = [
+  'content-security-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];

@@ -60,7 +60,7 @@ export function configureApp(
   fastify.removeContentTypeParser('text/plain');
   fastify.addContentTypeParser('*', (_req, _payload, done) => done(null, undefined));
   const shutdown = app.get(GracefulShutdown);
-  // helmet's headers, on Node's response; its CSP gets this response's nonce (http/security-headers.ts).
+  // helmet's headers, on the reply; its CSP gets this response's nonce (http/security-headers.ts).
   const setSecurityHeaders = securityHeaders();
   fastify.addHook('onRequest', (req: FastifyRequest, reply: FastifyReply, done) => {
     requestId(req, reply);
@@ -72,7 +72,7 @@ export function configureApp(
     // Record data, and the pages built from it, are personal data: no browser or proxy may keep a copy (OWASP ASVS
     // V8.2.1). Static assets keep their own caching.
     if (!req.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
-    setSecurityHeaders(reply.raw, nonce);
+    setSecurityHeaders(reply, nonce);
     done();
   });
   void fastify.register(fastifyCookie);

@@ -26,19 +26,29 @@ export function helmetWithNonce() {
 // stand-in response whose nonce is a marker, and what it did there (headers set, headers removed) is done again on
 // each response with the marker replaced by that response's nonce. helmet stays the one source of the policy;
 // security-headers.spec.ts compares the result with helmet's own on real responses.
+// The replay writes to the reply's own headers (Fastify's, sent with the status line in one writeHead) rather than
+// Node's response: setHeader validates and stores each of the 14 headers one by one, and once any is set there
+// Fastify's own are set that way too (bench/README.md, "Twenty-first session"). Every answer goes through the
+// reply, errors included (test/web/security-headers.e2e-spec.ts).
 const MARKER = 'cyberflagNonceMarker';
 
-export function securityHeaders(): (res: ServerResponse, nonce: string) => void {
+// What the replay writes to: a Fastify reply, or (the spec) an adapter of Node's response.
+export interface HeaderTarget {
+  header(name: string, value: string | number | readonly string[]): unknown;
+  removeHeader(name: string): unknown;
+}
+
+export function securityHeaders(): (reply: HeaderTarget, nonce: string) => void {
   const set: { name: string; value: string | number | readonly string[] }[] = [];
   const removed: string[] = [];
   const standIn = {
     [NONCE]: MARKER,
     setHeader(name: string, value: string | number | readonly string[]) {
-      set.push({ name, value });
+      set.push({ name: name.toLowerCase(), value });
       return standIn;
     },
     removeHeader(name: string) {
-      removed.push(name);
+      removed.push(name.toLowerCase());
     },
   };
   let failed: unknown = null;
@@ -61,10 +71,10 @@ export function securityHeaders(): (res: ServerResponse, nonce: string) => void 
   if (parts.length !== 2) throw new Error('expected the nonce once in its header');
   const [before, after] = parts as [string, string];
   const fixed = set.filter((h) => h !== nonceHeader);
-  return (res, nonce) => {
-    for (const name of removed) res.removeHeader(name);
-    for (const h of fixed) res.setHeader(h.name, h.value);
-    res.setHeader(nonceHeader!.name, before + nonce + after);
+  return (reply, nonce) => {
+    for (const name of removed) reply.removeHeader(name);
+    for (const h of fixed) reply.header(h.name, h.value);
+    reply.header(nonceHeader!.name, before + nonce + after);
   };
 }
 
