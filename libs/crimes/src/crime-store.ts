@@ -142,7 +142,7 @@ export class CrimeStore {
   // leave out takes its default. Rows come back in no particular order: writtenEach() matches them to the records.
   // The text depends only on which columns each record gives (its layout), so it is made once per sequence of
   // layouts and kept (insertText()); only the values are gathered for each batch, in the order the text numbers
-  // them. Making the text was half of the statement's cost in the app, 5-8 µs a create (bench/README.md,
+  // them. The statement took 7-12 µs a create to make, text and all, and takes 4-5 µs so (bench/README.md,
   // "Twenty-first session").
   insertManyStatement(records: readonly NewRecord[]): Statement {
     const rows = records.map((r) => this.insertRow(r.crime, r.actor));
