@@ -34,8 +34,12 @@ describe('CrimeStore.insertManyStatement (real PostgreSQL)', () => {
     await ds.destroy();
   });
 
-  const actor = (userId: string): Actor =>
-    ({ userId, forces: ['derbyshire'], role: 'registrar' }) as unknown as Actor;
+  const actor = (userId: string): Actor => ({
+    userId,
+    displayName: userId,
+    roles: ['registrar'],
+    forces: ['derbyshire'],
+  });
   let n = 0;
   // Records of four layouts, every value different from every other record's.
   type Layout = 'full' | 'short' | 'reversed' | 'undefinedGiven';
@@ -97,7 +101,7 @@ describe('CrimeStore.insertManyStatement (real PostgreSQL)', () => {
         },
         action: 'collection',
       },
-    } as NewRecord;
+    };
   }
 
   // What a record should hold: its own values, and the columns' defaults where it gave none.
